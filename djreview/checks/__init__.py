@@ -1,0 +1,1 @@
+"""Python checks, one rule per module, discovered by the registry."""

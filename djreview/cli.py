@@ -1,0 +1,181 @@
+"""The `djreview` command line: check, fix, rules, rule.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+2 usage or configuration error. User errors never print a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from djreview import __version__
+from djreview.config import FAIL_ON_CHOICES, Config, ConfigError, resolve_config
+from djreview.engine.registry import load_registry
+from djreview.engine.runner import RunResult, run
+from djreview.engine.yaml_rules import RuleLoadError
+from djreview.model import Finding, Severity
+from djreview.report import json as json_report
+from djreview.report import sarif as sarif_report
+from djreview.report import text as text_report
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Accept both `--select A --select B` and `--select A,B`."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _fail(message: str) -> None:
+    click.echo(f"djreview: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def exit_code(findings: list[Finding], fail_on: str) -> int:
+    """1 when an unsuppressed finding is at or above `fail_on`, else 0."""
+    if fail_on == "never":
+        return EXIT_CLEAN
+    threshold = Severity(fail_on).rank
+    counted = (f for f in findings if not f.suppressed and f.severity.rank >= threshold)
+    return EXIT_FINDINGS if any(counted) else EXIT_CLEAN
+
+
+def _write(output: Path | None, text: str) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+def _load(paths: tuple[Path, ...], config_file: Path | None, **cli: Any) -> tuple[RunResult, Config]:
+    targets = list(paths) or [Path(".")]
+    try:
+        config = resolve_config(config_file, targets[0]).with_cli(**cli)
+        return run(targets, config), config
+    except (ConfigError, RuleLoadError) as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="djreview")
+def main() -> None:
+    """djreview: find N+1 queries, missing indexes and security smells in Django code."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text",
+    show_default=True, help="Output format.",
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.option("--select", multiple=True, help="Rule ids, names, id prefixes or categories to run.")
+@click.option("--ignore", multiple=True, help="Rule ids, names, id prefixes or categories to skip.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), help="Lowest severity that fails (default: warning).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="A pyproject.toml or djreview.toml.")
+@click.option("--show-suppressed", is_flag=True, help="List suppressed findings in text output.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary (text) or nothing but the report.")
+@click.option("--verbose", "-v", is_flag=True, help="Say which rules ran and what was skipped.")
+def check(
+    paths: tuple[Path, ...],
+    output_format: str,
+    output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_file: Path | None,
+    show_suppressed: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Analyse a Django project (or any part of it) and report findings."""
+    result, config = _load(
+        paths, config_file, select=_split(select), ignore=_split(ignore), fail_on=fail_on
+    )
+    if verbose:
+        click.echo(
+            f"djreview {__version__}: {len(result.rules)} rules on {result.files_scanned} files "
+            f"under {result.project.root}",
+            err=True,
+        )
+    if output_format == "sarif":
+        report = sarif_report.render(
+            result.findings, result.rules, result.notifications, result.project.root,
+            complete=not result.notifications,
+        )
+    elif output_format == "json":
+        report = json_report.render(result.findings, result.notifications, result.files_scanned)
+    else:
+        report = text_report.render(
+            result.findings,
+            result.notifications,
+            colour=output is None and sys.stdout.isatty(),
+            show_suppressed=show_suppressed,
+            files_scanned=result.files_scanned,
+        )
+        if quiet:
+            report = report.rstrip("\n").rsplit("\n", 1)[-1] + "\n"
+    _write(output, report)
+    sys.exit(exit_code(result.findings, config.fail_on))
+
+
+@main.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def list_rules(output_format: str) -> None:
+    """List every rule: id, name, category, default severity, fixable."""
+    try:
+        metas = load_registry().sorted_metas()
+    except RuleLoadError as exc:
+        _fail(str(exc))
+        return
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps([
+            {
+                "id": m.id, "name": m.name, "category": m.category, "severity": m.severity.value,
+                "fixable": m.fixable, "enabled": m.enabled_by_default, "cwe": list(m.cwe),
+            }
+            for m in metas
+        ], indent=2))
+        return
+    click.echo(f"{'ID':<8} {'NAME':<40} {'CATEGORY':<12} {'SEVERITY':<8} FIX  DEFAULT")
+    for meta in metas:
+        click.echo(
+            f"{meta.id:<8} {meta.name:<40} {meta.category:<12} {meta.severity.value:<8} "
+            f"{'yes' if meta.fixable else 'no ':<4} {'on' if meta.enabled_by_default else 'off'}"
+        )
+    click.echo(f"\n{len(metas)} rules.")
+
+
+@main.command("rule")
+@click.argument("rule")
+def show_rule(rule: str) -> None:
+    """Print one rule's documentation (by id or name)."""
+    try:
+        metas = load_registry().sorted_metas()
+    except RuleLoadError as exc:
+        _fail(str(exc))
+        return
+    for meta in metas:
+        if rule.upper() == meta.id or rule == meta.name:
+            header = f"{meta.id} {meta.name} ({meta.category}, {meta.severity.value})"
+            extra = []
+            if meta.cwe:
+                extra.append("CWE: " + ", ".join(f"CWE-{c}" for c in meta.cwe))
+            if meta.security_severity is not None:
+                extra.append(f"security-severity: {meta.security_severity}")
+            extra.append(f"fixable: {'yes' if meta.fixable else 'no'}")
+            click.echo(f"{header}\n{'=' * len(header)}\n\n{meta.message}\n\n" + "; ".join(extra))
+            click.echo(f"\n{meta.docs}")
+            return
+    _fail(f"no rule {rule!r}; `djreview rules` lists them")

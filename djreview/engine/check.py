@@ -1,0 +1,107 @@
+"""The base class of every Python check, and the helpers checks share.
+
+A check declares its metadata as class attributes (id, name, message,
+severity, ...) and its documentation as the class docstring; the registry
+turns those into a `RuleMeta`. A check implements `check_file` (one file at a
+time) and/or `check_project` (whole-project rules such as missing indexes).
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from djreview.model import Finding, Fix, FlowStep, Location, RelatedLocation, RuleMeta, Severity
+
+if TYPE_CHECKING:
+    from djreview.engine.project import Project
+    from djreview.engine.source import SourceFile
+
+
+class Check:
+    """A rule implemented in Python, for what needs the project model."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    message: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.WARNING
+    category: ClassVar[str]
+    tags: ClassVar[tuple[str, ...]] = ()
+    cwe: ClassVar[tuple[int, ...]] = ()
+    precision: ClassVar[str] = "high"
+    security_severity: ClassVar[float | None] = None
+    fixable: ClassVar[bool] = False
+    enabled_by_default: ClassVar[bool] = True
+    references: ClassVar[tuple[str, ...]] = ()
+    # Which files `check_file` wants: "python", "template" or both.
+    file_kinds: ClassVar[tuple[str, ...]] = ("python",)
+
+    @classmethod
+    def meta(cls, sample: str = "") -> RuleMeta:
+        """The rule's metadata, from the class attributes and docstring."""
+        return RuleMeta(
+            id=cls.id,
+            name=cls.name,
+            message=cls.message,
+            severity=Severity(cls.severity),
+            category=cls.category,
+            docs=inspect.cleandoc(cls.__doc__ or ""),
+            tags=tuple(cls.tags),
+            cwe=tuple(cls.cwe),
+            precision=cls.precision,
+            security_severity=cls.security_severity,
+            fixable=cls.fixable,
+            enabled_by_default=cls.enabled_by_default,
+            source=f"{cls.__module__}.{cls.__qualname__}",
+            sample=sample,
+            references=tuple(cls.references),
+        )
+
+    def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
+        """Findings in one file; the default finds nothing."""
+        return ()
+
+    def check_project(self, project: Project) -> Iterable[Finding]:
+        """Findings that need the whole project at once; the default finds nothing."""
+        return ()
+
+    def finding(
+        self,
+        where: Location | tuple[SourceFile, ast.AST],
+        message: str | None = None,
+        *,
+        related: Iterable[RelatedLocation] = (),
+        flow: Iterable[FlowStep] = (),
+        fix: Fix | None = None,
+        properties: dict[str, str] | None = None,
+        **fields: object,
+    ) -> Finding:
+        """Build a finding of this rule; `message` defaults to the rule's, formatted with fields."""
+        if isinstance(where, Location):
+            location = where
+        else:
+            file, node = where
+            location = file.node_location(node)
+        text = message if message is not None else self.message
+        if fields:
+            text = text.format(**fields)
+        return Finding(
+            rule_id=self.id,
+            rule_name=self.name,
+            message=text,
+            severity=Severity(self.severity),
+            location=location,
+            related=tuple(related),
+            flow=tuple(flow),
+            fix=fix,
+            properties=tuple(sorted((properties or {}).items())),
+        )
+
+
+def walk_python(file: SourceFile) -> Iterator[ast.AST]:
+    """Every node of a parsed Python file (nothing when it did not parse)."""
+    tree = file.tree
+    if tree is not None:
+        yield from ast.walk(tree)

@@ -1,0 +1,175 @@
+"""One analysis run: discover, read, run every selected rule, post-process.
+
+Each file is read and parsed once; every rule shares the trees. Findings come
+out suppressed where the source says so, re-levelled by the config,
+fingerprinted and sorted, so two runs of the same tree print the same thing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from djreview.config import Config, ConfigError
+from djreview.engine.fingerprint import assign_fingerprints
+from djreview.engine.project import Project
+from djreview.engine.registry import Registry, load_registry
+from djreview.engine.source import SourceFile, UnreadableFile
+from djreview.engine.suppress import is_suppressed
+from djreview.model import Finding, Notification, RuleMeta
+from djreview.project.discover import discover, project_root
+
+log = logging.getLogger("djreview")
+
+
+@dataclass
+class RunResult:
+    """What a run found, what it could not read, and which rules ran."""
+
+    findings: list[Finding]
+    notifications: list[Notification]
+    rules: list[RuleMeta]
+    project: Project
+    files_scanned: int = 0
+    registry: Registry = field(default_factory=Registry)
+
+    @property
+    def active(self) -> list[Finding]:
+        """Findings that count: not suppressed in the source."""
+        return [finding for finding in self.findings if not finding.suppressed]
+
+
+def _matches(meta: RuleMeta, token: str) -> bool:
+    token_lower = token.lower()
+    return (
+        token_lower == "all"
+        or meta.id.lower() == token_lower
+        or meta.name == token_lower
+        or meta.category == token_lower
+        or (len(token) >= 4 and meta.id.lower().startswith(token_lower))
+    )
+
+
+def _explicit(meta: RuleMeta, token: str) -> bool:
+    """Selected by id, id prefix or name: switches on rules that are off by default."""
+    lower = token.lower()
+    return meta.id.lower().startswith(lower) and len(token) >= 4 or meta.name == lower
+
+
+def select_rules(registry: Registry, config: Config) -> list[RuleMeta]:
+    """The rules this run applies, from --select/--ignore (ids, names, categories)."""
+    metas = registry.sorted_metas()
+    for token in (*config.select, *config.ignore):
+        if not any(_matches(meta, token) for meta in metas):
+            raise ConfigError(f"unknown rule, name or category: {token!r} (see `djreview rules`)")
+    chosen = []
+    for meta in metas:
+        if config.select:
+            picked = any(
+                _explicit(meta, token) or (_matches(meta, token) and meta.enabled_by_default)
+                for token in config.select
+            )
+        else:
+            picked = meta.enabled_by_default
+        if picked and not any(_matches(meta, token) for token in config.ignore):
+            chosen.append(meta)
+    return chosen
+
+
+def load_project(paths: list[Path], config: Config) -> Project:
+    """Discover and read the files under `paths`; unreadable ones become notifications."""
+    root = project_root(paths[0])
+    found = discover(paths, root, config.exclude)
+    notifications = list(found.notifications)
+    files: list[SourceFile] = []
+    for item in found.files:
+        try:
+            files.append(
+                SourceFile.read(item.path, item.rel, item.kind, config.max_file_bytes)  # type: ignore[arg-type]
+            )
+        except UnreadableFile as exc:
+            notifications.append(Notification(item.rel, f"skipped: {exc}"))
+    return Project(root=root, files=files, config=config, notifications=notifications)
+
+
+def _guarded(
+    project: Project, what: str, path: str, produce: Callable[[], Iterable[Finding]]
+) -> list[Finding]:
+    """Run one rule on one file; a crash becomes a notification, never a lost run."""
+    try:
+        return list(produce())
+    except RecursionError:
+        project.notifications.append(Notification(path, f"{what}: gave up on deeply nested code"))
+    except Exception as exc:  # a rule bug must not stop the other rules
+        log.debug("rule crash", exc_info=True)
+        project.notifications.append(
+            Notification(path, f"{what}: internal error {exc.__class__.__name__}: {exc}", "error")
+        )
+    return []
+
+
+def analyse(project: Project, registry: Registry, rules: list[RuleMeta]) -> list[Finding]:
+    """Run the selected rules over the project and post-process the findings."""
+    ids = {meta.id for meta in rules}
+    yaml_rules = [rule for rule in registry.yaml_rules if rule.meta.id in ids]
+    checks = [check for check in registry.checks if check.id in ids]
+    raw: list[Finding] = []
+    for file in project.files:
+        if file.kind == "python":
+            if file.tree is None and file.parse_error:
+                project.notifications.append(
+                    Notification(file.rel, f"{file.parse_error}; only pattern rules ran on it")
+                )
+            for rule in yaml_rules:
+                if rule.applies_to(file.rel):
+                    raw += _guarded(project, rule.meta.id, file.rel, lambda r=rule, f=file: r.run(f.sg_root, f.rel))
+        for check in checks:
+            if file.kind in check.file_kinds:
+                raw += _guarded(project, check.id, file.rel, lambda c=check, f=file: c.check_file(f, project))
+    for check in checks:
+        raw += _guarded(project, check.id, ".", lambda c=check: c.check_project(project))
+    return finish(raw, project)
+
+
+def finish(raw: list[Finding], project: Project) -> list[Finding]:
+    """Dedupe, attach snippets, apply severity overrides and suppressions, fingerprint, sort."""
+    unique: dict[tuple[object, ...], Finding] = {}
+    for finding in raw:
+        key = (finding.rule_id, finding.location, finding.message)
+        unique.setdefault(key, finding)
+    prepared = []
+    for finding in unique.values():
+        file = project.by_rel.get(finding.location.path)
+        snippet = file.snippet(finding.location) if file else finding.snippet
+        severity = project.config.severity.get(
+            finding.rule_id, project.config.severity.get(finding.rule_name, finding.severity)
+        )
+        suppressed = bool(file and is_suppressed(finding, file))
+        prepared.append(
+            dataclasses.replace(finding, snippet=snippet, severity=severity, suppressed=suppressed)
+        )
+    prepared.sort(key=Finding.sort_key)
+    return [
+        dataclasses.replace(finding, fingerprint=digest)
+        for finding, digest in assign_fingerprints(prepared)
+    ]
+
+
+def run(paths: list[Path], config: Config) -> RunResult:
+    """Analyse `paths` with `config`: the whole pipeline, no output."""
+    registry = load_registry()
+    rules = select_rules(registry, config)
+    project = load_project(paths, config)
+    findings = analyse(project, registry, rules)
+    project.notifications.sort()
+    return RunResult(
+        findings=findings,
+        notifications=list(dict.fromkeys(project.notifications)),
+        rules=rules,
+        project=project,
+        files_scanned=len(project.files),
+        registry=registry,
+    )

@@ -1,0 +1,133 @@
+"""One project file, read once and parsed lazily, shared by every rule.
+
+Python files are parsed with stdlib `ast` (the fast reader every Python check
+shares) and, on demand, by ast-grep for the YAML rules; libcst is reserved for
+fixes (see shared/PARSERS.md for the measurements behind this choice).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import sys
+import tokenize
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from djreview.model import Location
+
+if TYPE_CHECKING:
+    from ast_grep_py import SgNode
+
+FileKind = Literal["python", "template"]
+
+# Nested expressions deeper than this make CPython's parser or our recursive
+# visitors blow the stack; such files are generated code, not hand-written.
+_MAX_RECURSION = 20_000
+
+
+class UnreadableFile(Exception):
+    """The file cannot be analysed; the message says why, for the user."""
+
+
+def decode_source(data: bytes, kind: FileKind) -> str:
+    """Decode file bytes as Python would: BOM, PEP 263 cookie, else UTF-8.
+
+    Raises UnreadableFile for binary content or undecodable bytes.
+    """
+    if b"\x00" in data:
+        raise UnreadableFile("binary content (NUL bytes)")
+    if kind == "python":
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError as exc:
+            raise UnreadableFile(f"unknown source encoding: {exc}") from None
+    else:
+        encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise UnreadableFile(f"cannot decode as {encoding}: {exc.__class__.__name__}") from None
+    return text.removeprefix("\ufeff")
+
+
+@dataclass
+class SourceFile:
+    """A file of the analysed project, with its text and lazily built trees."""
+
+    path: Path
+    rel: str
+    kind: FileKind
+    text: str
+    parse_error: str | None = field(default=None, init=False)
+
+    @classmethod
+    def read(cls, path: Path, rel: str, kind: FileKind, max_bytes: int) -> SourceFile:
+        """Read and decode a file, or raise UnreadableFile with the reason."""
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise UnreadableFile(f"larger than the {max_bytes // 1024} KiB limit ({size} bytes)")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
+        return cls(path=path, rel=rel, kind=kind, text=decode_source(data, kind))
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Source lines without their line endings (CRLF-safe)."""
+        return self.text.splitlines()
+
+    @cached_property
+    def tree(self) -> ast.Module | None:
+        """The stdlib AST, or None (with `parse_error` set) when it cannot parse."""
+        if self.kind != "python":
+            return None
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, _MAX_RECURSION))
+        try:
+            return ast.parse(self.text, filename=self.rel, type_comments=False)
+        except SyntaxError as exc:
+            self.parse_error = f"syntax error at line {exc.lineno}: {exc.msg}"
+        except (RecursionError, MemoryError, ValueError) as exc:
+            self.parse_error = f"cannot parse: {exc.__class__.__name__}"
+        finally:
+            sys.setrecursionlimit(limit)
+        return None
+
+    @cached_property
+    def sg_root(self) -> SgNode:
+        """The ast-grep (tree-sitter) tree, which also reads newer syntax."""
+        from djreview.engine.yaml_rules import parse_python
+
+        return parse_python(self.text)
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, or '' past the end."""
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def _column(self, line: int, byte_offset: int) -> int:
+        """Convert an ast UTF-8 byte column on a 1-based line to a 1-based code point."""
+        text = self.line_text(line)
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore")) + 1
+
+    def node_location(self, node: ast.AST) -> Location:
+        """The Location of an ast node (expression or statement)."""
+        start_line = getattr(node, "lineno", 1)
+        end_line = getattr(node, "end_lineno", None) or start_line
+        start_col = self._column(start_line, getattr(node, "col_offset", 0))
+        end_offset = getattr(node, "end_col_offset", None)
+        end_col = (
+            self._column(end_line, end_offset) if end_offset is not None else start_col
+        )
+        return Location(self.rel, start_line, start_col, end_line, end_col)
+
+    def span_location(self, start_line: int, start_col0: int, end_line: int, end_col0: int) -> Location:
+        """A Location from 1-based lines and 0-based code-point columns (ast-grep, templates)."""
+        return Location(self.rel, start_line, start_col0 + 1, end_line, end_col0 + 1)
+
+    def snippet(self, location: Location) -> str:
+        """The source text of a location's first line (trailing blanks removed)."""
+        return self.line_text(location.start_line).rstrip()

@@ -1,0 +1,144 @@
+"""Declarative ast-grep rules: loading the YAML and running it on a file.
+
+This is the only module that imports `ast_grep_py`. A rule file holds our keys
+(id, name, message, severity, note, metadata, files) next to ast-grep's own
+(rule, constraints, utils, fix); only the latter reach ast-grep.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from ast_grep_py import SgNode, SgRoot
+
+from djreview.model import Applicability, Edit, Finding, Fix, Location, RuleMeta, Severity
+
+_AST_GREP_KEYS = ("rule", "constraints", "utils", "transform")
+_METAVAR_RE = re.compile(r"\$\$\$([A-Z_][A-Z0-9_]*)|\$([A-Z_][A-Z0-9_]*)")
+
+
+class RuleLoadError(Exception):
+    """A rule file is malformed; the message names the file and the problem."""
+
+
+def parse_python(text: str) -> SgNode:
+    """Parse Python source with tree-sitter; never raises on bad syntax."""
+    return SgRoot(text, "python").root()
+
+
+def has_syntax_errors(root: SgNode) -> bool:
+    """True when tree-sitter had to insert ERROR nodes (the file did not parse)."""
+    return root.find({"rule": {"kind": "ERROR"}}) is not None
+
+
+@dataclass(frozen=True)
+class YamlRule:
+    """An ast-grep rule with djreview's metadata."""
+
+    meta: RuleMeta
+    config: dict[str, Any]
+    fix_template: str | None
+    files: tuple[str, ...]
+
+    def applies_to(self, rel_path: str) -> bool:
+        """Whether the rule's `files` globs (if any) admit this path."""
+        if not self.files:
+            return True
+        return any(fnmatch.fnmatch(rel_path, pattern) for pattern in self.files)
+
+    def run(self, root: SgNode, rel_path: str) -> Iterator[Finding]:
+        """Every match of the rule in one parsed file."""
+        for node in root.find_all(self.config):
+            location = sg_location(node, rel_path)
+            fix = None
+            if self.fix_template is not None:
+                fix = Fix(
+                    description=f"Apply the fix of {self.meta.name}",
+                    edits=(Edit(location, _expand(self.fix_template, node)),),
+                    applicability=Applicability.SAFE,
+                )
+            yield Finding(
+                rule_id=self.meta.id,
+                rule_name=self.meta.name,
+                message=_expand(self.meta.message, node),
+                severity=self.meta.severity,
+                location=location,
+                fix=fix,
+            )
+
+
+def sg_location(node: SgNode, rel_path: str) -> Location:
+    """Convert ast-grep's 0-based range to a 1-based Location."""
+    rng = node.range()
+    return Location(
+        rel_path,
+        rng.start.line + 1,
+        rng.start.column + 1,
+        rng.end.line + 1,
+        rng.end.column + 1,
+    )
+
+
+def _expand(template: str, node: SgNode) -> str:
+    """Substitute `$VAR` / `$$$VAR` metavariables with the matched text."""
+
+    def replace(match: re.Match[str]) -> str:
+        multi, single = match.group(1), match.group(2)
+        if multi:
+            return ", ".join(n.text() for n in node.get_multiple_matches(multi) if n.text() != ",")
+        captured = node.get_match(single)
+        return captured.text() if captured is not None else match.group(0)
+
+    return _METAVAR_RE.sub(replace, template)
+
+
+def load_yaml_rule(path: Path, category: str, sample: str) -> YamlRule:
+    """Load one rule file; raise RuleLoadError on anything missing or malformed."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleLoadError(f"{path}: cannot load: {exc}") from None
+    if not isinstance(data, dict):
+        raise RuleLoadError(f"{path}: not a mapping")
+    missing = [key for key in ("id", "name", "message", "severity", "rule", "note") if key not in data]
+    if missing:
+        raise RuleLoadError(f"{path}: missing keys {missing}")
+    metadata = data.get("metadata") or {}
+    try:
+        severity = Severity(data["severity"])
+    except ValueError:
+        raise RuleLoadError(f"{path}: severity must be error, warning or note") from None
+    cwe = metadata.get("cwe", [])
+    cwe_list = [cwe] if isinstance(cwe, int) else list(cwe)
+    sec = metadata.get("security-severity")
+    meta = RuleMeta(
+        id=str(data["id"]),
+        name=str(data["name"]),
+        message=str(data["message"]).strip(),
+        severity=severity,
+        category=category,
+        docs=str(data["note"]).strip(),
+        tags=tuple(str(tag) for tag in metadata.get("tags", [])),
+        cwe=tuple(int(c) for c in cwe_list),
+        precision=str(metadata.get("precision", "high")),
+        security_severity=float(sec) if sec is not None else None,
+        fixable="fix" in data,
+        enabled_by_default=bool(data.get("enabled", True)),
+        source=str(path),
+        sample=sample,
+        references=tuple(str(ref) for ref in metadata.get("references", [])),
+    )
+    config = {key: data[key] for key in _AST_GREP_KEYS if key in data}
+    try:
+        # Fail at load, not mid-run, on a rule ast-grep rejects.
+        parse_python("x = 1").find_all(config)
+    except Exception as exc:  # ast-grep raises plain RuntimeError/ValueError
+        raise RuleLoadError(f"{path}: ast-grep rejects the rule: {exc}") from None
+    files = data.get("files") or ()
+    return YamlRule(meta=meta, config=config, fix_template=data.get("fix"), files=tuple(files))

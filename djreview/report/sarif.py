@@ -1,0 +1,222 @@
+"""SARIF 2.1.0 output, built with `sarif_om` (the only module that imports it).
+
+sarif_om's usual serializer drops every value equal to its schema default, so a
+result's `level: "warning"` vanishes and viewers show the rule's default level
+instead. `to_dict` below keeps the values that matter (see `_ALWAYS_KEEP`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import attr
+import sarif_om as om
+
+from djreview import __version__
+from djreview.model import Finding, Location, Notification, RuleMeta
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+HELP_URI = "https://github.com/djreview/djreview/blob/main/docs/rules/{id}.md"
+SRCROOT = "%SRCROOT%"
+# Fields whose value equals the schema default but must still be written.
+_ALWAYS_KEEP = frozenset({"level", "kind", "version"})
+
+
+def to_dict(obj: Any) -> Any:
+    """Serialise a sarif_om object tree, keeping explicitly meaningful defaults."""
+    if isinstance(obj, list | tuple):
+        return [to_dict(item) for item in obj]
+    if isinstance(obj, dict):
+        return {key: to_dict(value) for key, value in obj.items()}
+    if not attr.has(type(obj)):
+        return obj
+    out: dict[str, Any] = {}
+    for attribute in attr.fields(type(obj)):
+        value = getattr(obj, attribute.name)
+        if value is None:
+            continue
+        name = attribute.metadata.get("schema_property_name", attribute.name)
+        default = attribute.default
+        if isinstance(default, attr.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        if value == default and name not in _ALWAYS_KEEP:
+            continue
+        out[name] = to_dict(value)
+    return out
+
+
+def _region(location: Location) -> om.Region:
+    return om.Region(
+        start_line=location.start_line,
+        start_column=location.start_column,
+        end_line=location.end_line,
+        end_column=max(location.end_column, 1),
+    )
+
+
+def _location(location: Location, message: str | None = None, ident: int | None = None) -> om.Location:
+    return om.Location(
+        id=ident if ident is not None else -1,
+        physical_location=om.PhysicalLocation(
+            artifact_location=om.ArtifactLocation(uri=location.path, uri_base_id=SRCROOT),
+            region=_region(location),
+        ),
+        message=om.Message(text=message) if message else None,
+    )
+
+
+def _rule(meta: RuleMeta) -> om.ReportingDescriptor:
+    properties: dict[str, Any] = {"tags": list(meta.all_tags), "precision": meta.precision}
+    if meta.category == "security" and meta.security_severity is not None:
+        properties["security-severity"] = f"{meta.security_severity:.1f}"
+    else:
+        properties["problem.severity"] = {"error": "error", "warning": "warning"}.get(
+            meta.severity.value, "recommendation"
+        )
+    return om.ReportingDescriptor(
+        id=meta.id,
+        name=meta.name,
+        short_description=om.MultiformatMessageString(text=meta.summary),
+        full_description=om.MultiformatMessageString(text=meta.message),
+        help=om.MultiformatMessageString(text=meta.docs, markdown=meta.docs),
+        help_uri=HELP_URI.format(id=meta.id),
+        default_configuration=om.ReportingConfiguration(level=meta.severity.value),
+        properties=properties,
+    )
+
+
+def _message(finding: Finding) -> om.Message:
+    text = finding.message
+    markdown = text
+    links = []
+    for index, related in enumerate(finding.related, start=1):
+        links.append(f"[{related.message}]({index})")
+    if links:
+        # Related locations are linked from the message, as viewers expect.
+        text = f"{text} (see: {'; '.join(r.message for r in finding.related)})"
+        markdown = f"{markdown} (see: {'; '.join(links)})"
+    return om.Message(text=text, markdown=markdown)
+
+
+def _result(finding: Finding, rule_index: dict[str, int]) -> om.Result:
+    result = om.Result(
+        rule_id=finding.rule_id,
+        rule_index=rule_index.get(finding.rule_id, -1),
+        level=finding.severity.value,
+        message=_message(finding),
+        locations=[_location(finding.location)],
+        partial_fingerprints={"djreview/v1": finding.fingerprint},
+    )
+    if finding.related:
+        result.related_locations = [
+            _location(related.location, related.message, index)
+            for index, related in enumerate(finding.related, start=1)
+        ]
+    if finding.flow:
+        steps = [
+            om.ThreadFlowLocation(location=_location(step.location, step.message))
+            for step in finding.flow
+        ]
+        result.code_flows = [om.CodeFlow(thread_flows=[om.ThreadFlow(locations=steps)])]
+    if finding.suppressed:
+        result.suppressions = [om.Suppression(kind="inSource")]
+    if finding.fix is not None:
+        result.fixes = [_fix(finding)]
+    if finding.properties:
+        result.properties = dict(finding.properties)
+    return result
+
+
+def _fix(finding: Finding) -> om.Fix:
+    assert finding.fix is not None
+    by_path: dict[str, list[om.Replacement]] = {}
+    for edit in finding.fix.edits:
+        by_path.setdefault(edit.location.path, []).append(
+            om.Replacement(
+                deleted_region=_region(edit.location),
+                inserted_content=om.ArtifactContent(text=edit.replacement),
+            )
+        )
+    return om.Fix(
+        description=om.Message(text=finding.fix.description),
+        artifact_changes=[
+            om.ArtifactChange(
+                artifact_location=om.ArtifactLocation(uri=path, uri_base_id=SRCROOT),
+                replacements=replacements,
+            )
+            for path, replacements in sorted(by_path.items())
+        ],
+    )
+
+
+def _notification(note: Notification) -> om.Notification:
+    return om.Notification(
+        level="error" if note.level == "error" else "warning",
+        message=om.Message(text=f"{note.path}: {note.message}"),
+        locations=[
+            om.Location(
+                physical_location=om.PhysicalLocation(
+                    artifact_location=om.ArtifactLocation(uri=note.path, uri_base_id=SRCROOT)
+                )
+            )
+        ],
+    )
+
+
+def build_log(
+    findings: Iterable[Finding],
+    rules: Iterable[RuleMeta],
+    notifications: Iterable[Notification],
+    root: Path,
+    *,
+    complete: bool = True,
+) -> dict[str, Any]:
+    """The SARIF log of one run, as a JSON-ready dict."""
+    rule_list = sorted(rules, key=lambda meta: meta.id)
+    rule_index = {meta.id: index for index, meta in enumerate(rule_list)}
+    notes = list(notifications)
+    invocation = om.Invocation(
+        execution_successful=complete,
+        tool_execution_notifications=[_notification(note) for note in notes] or None,
+    )
+    run = om.Run(
+        tool=om.Tool(
+            driver=om.ToolComponent(
+                name="djreview",
+                version=__version__,
+                semantic_version=__version__,
+                information_uri="https://github.com/djreview/djreview",
+                rules=[_rule(meta) for meta in rule_list],
+            )
+        ),
+        invocations=[invocation],
+        original_uri_base_ids={
+            SRCROOT: om.ArtifactLocation(uri=root.resolve().as_uri().rstrip("/") + "/")
+        },
+        column_kind="unicodeCodePoints",
+        results=[_result(finding, rule_index) for finding in findings],
+    )
+    log = om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
+    data: dict[str, Any] = to_dict(log)
+    # `results` must be present even when empty: consumers read [] as "clean".
+    data["runs"][0].setdefault("results", [])
+    return data
+
+
+def render(
+    findings: Iterable[Finding],
+    rules: Iterable[RuleMeta],
+    notifications: Iterable[Notification],
+    root: Path,
+    *,
+    complete: bool = True,
+) -> str:
+    """The SARIF log as indented JSON text."""
+    return json.dumps(
+        build_log(findings, rules, notifications, root, complete=complete),
+        indent=2,
+        ensure_ascii=False,
+    ) + "\n"
