@@ -179,3 +179,51 @@ def show_rule(rule: str) -> None:
             click.echo(f"\n{meta.docs}")
             return
     _fail(f"no rule {rule!r}; `djreview rules` lists them")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--select", multiple=True, help="Only fix findings of these rules.")
+@click.option("--ignore", multiple=True, help="Do not fix findings of these rules.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="A pyproject.toml or djreview.toml.")
+@click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
+def fix(
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_file: Path | None,
+    dry_run: bool,
+    unsafe_fixes: bool,
+) -> None:
+    """Apply djreview's fixes to the files (atomically), or show them with --dry-run."""
+    from djreview.fix.apply import FixError, plan_fixes, write_atomic
+    from djreview.model import Applicability
+
+    result, _ = _load(paths, config_file, select=_split(select), ignore=_split(ignore))
+    allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe_fixes else {Applicability.SAFE}
+    fixes = [
+        f.fix for f in result.findings
+        if f.fix is not None and not f.suppressed and f.fix.applicability in allowed
+    ]
+    texts = {file.rel: file.text for file in result.project.files}
+    plan = plan_fixes(fixes, result.project.root, texts)
+    failed = 0
+    for change in plan.changes:
+        if dry_run:
+            click.echo(text_report.safe(change.diff()), nl=False)
+            continue
+        try:
+            write_atomic(change)
+        except (FixError, OSError) as exc:
+            failed += 1
+            click.echo(f"djreview: not written: {exc}", err=True)
+    for reason in plan.skipped:
+        click.echo(f"djreview: skipped a fix: {reason}", err=True)
+    verb = "would change" if dry_run else "changed"
+    click.echo(
+        f"{len(fixes)} fixes; {verb} {len(plan.changes) - failed} files"
+        + (f"; {failed} not written" if failed else ""),
+        err=True,
+    )
+    sys.exit(EXIT_USAGE if failed else EXIT_CLEAN)

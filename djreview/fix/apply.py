@@ -1,0 +1,161 @@
+"""Applying fixes to files: text edits, conflict checks and atomic writes.
+
+djreview writes to a user's files only through `write_atomic`: a temporary
+file in the same folder, then `os.replace`, so a crash leaves every file
+either old or new. A file whose content changed since it was analysed, or
+that lies outside the project root, is refused.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from djreview.model import Edit, Fix
+
+
+class FixError(Exception):
+    """A fix cannot be applied; the message says why."""
+
+
+def content_hash(text: str) -> str:
+    """The hash that ties a fix to the file content it was computed on."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _offsets(text: str) -> list[int]:
+    """Start offset of each 1-based line (index 0 unused), code-point based."""
+    starts = [0, 0]
+    for index, char in enumerate(text):
+        if char == "\n":
+            starts.append(index + 1)
+    return starts
+
+
+def _offset(starts: list[int], text: str, line: int, column: int) -> int:
+    if line >= len(starts):
+        return len(text)
+    return min(starts[line] + column - 1, len(text))
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits of one file to its text; raise FixError on overlap."""
+    starts = _offsets(text)
+    spans = []
+    for edit in edits:
+        loc = edit.location
+        begin = _offset(starts, text, loc.start_line, loc.start_column)
+        end = _offset(starts, text, loc.end_line, loc.end_column)
+        if end < begin:
+            raise FixError(f"edit with an inverted range at {loc}")
+        spans.append((begin, end, edit.replacement))
+    spans.sort()
+    for (_, prev_end, _), (begin, _, _) in zip(spans, spans[1:], strict=False):
+        if begin < prev_end:
+            raise FixError("overlapping edits")
+    out = text
+    for begin, end, replacement in reversed(spans):
+        out = out[:begin] + replacement + out[end:]
+    return out
+
+
+@dataclass
+class FileChange:
+    """The new content of one file, with what it was computed from."""
+
+    path: Path
+    rel: str
+    old: str
+    new: str
+
+    def diff(self) -> str:
+        """A unified diff of the change."""
+        return "".join(
+            difflib.unified_diff(
+                self.old.splitlines(keepends=True),
+                self.new.splitlines(keepends=True),
+                fromfile=f"a/{self.rel}",
+                tofile=f"b/{self.rel}",
+            )
+        )
+
+
+@dataclass
+class Plan:
+    """The file changes that a set of fixes makes, and the fixes skipped."""
+
+    changes: list[FileChange] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    real = path.resolve()
+    return real == root or root in real.parents
+
+
+def plan_fixes(fixes: Iterable[Fix], root: Path, read: dict[str, str]) -> Plan:
+    """Combine fixes into per-file changes; conflicting fixes are skipped, not merged.
+
+    `read` maps project-relative paths to the text the analysis saw; a new file
+    (a migration) has no entry and is created from an empty text.
+    """
+    root = root.resolve()
+    plan = Plan()
+    pending: dict[str, list[Edit]] = {}
+    for fix in fixes:
+        trial = {path: list(edits) for path, edits in pending.items()}
+        for edit in fix.edits:
+            trial.setdefault(edit.location.path, []).append(edit)
+        try:
+            for path, edits in trial.items():
+                apply_edits(read.get(path, ""), edits)
+        except FixError as exc:
+            plan.skipped.append(f"{fix.description}: {exc}")
+            continue
+        pending = trial
+    for rel, edits in sorted(pending.items()):
+        path = root / rel
+        if not _inside(path.parent, root) or (path.exists() and not _inside(path, root)):
+            plan.skipped.append(f"{rel}: outside the project root, not written")
+            continue
+        old = read.get(rel, "")
+        plan.changes.append(FileChange(path, rel, old, apply_edits(old, edits)))
+    return plan
+
+
+def write_atomic(change: FileChange) -> None:
+    """Write one change: refuse a file changed since analysis; keep mode and line endings."""
+    path = change.path
+    if path.is_symlink():
+        raise FixError(f"{change.rel}: is a symbolic link; not written through")
+    if path.exists():
+        current = path.read_bytes()
+        crlf = b"\r\n" in current
+        on_disk = current.decode("utf-8", errors="surrogateescape").replace("\r\n", "\n")
+        if content_hash(on_disk) != content_hash(change.old.replace("\r\n", "\n")):
+            raise FixError(f"{change.rel}: changed since it was analysed; run djreview again")
+        mode = stat.S_IMODE(path.stat().st_mode)
+    else:
+        crlf = False
+        mode = 0o644
+        path.parent.mkdir(parents=True, exist_ok=True)
+    text = change.new.replace("\r\n", "\n")
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".djreview")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
