@@ -55,7 +55,9 @@ def _write(output: Path | None, text: str) -> None:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
-def _load(paths: tuple[Path, ...], config_file: Path | None, **cli: Any) -> tuple[RunResult, Config]:
+def _load(
+    paths: tuple[Path, ...], config_file: Path | None, **cli: Any
+) -> tuple[RunResult, Config]:
     targets = list(paths) or [Path(".")]
     try:
         config = resolve_config(config_file, targets[0]).with_cli(**cli)
@@ -74,16 +76,31 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text",
-    show_default=True, help="Output format.",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to FILE.")
 @click.option("--select", multiple=True, help="Rule ids, names, id prefixes or categories to run.")
 @click.option("--ignore", multiple=True, help="Rule ids, names, id prefixes or categories to skip.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), help="Lowest severity that fails (default: warning).")
-@click.option("--config", "config_file", type=click.Path(path_type=Path), help="A pyproject.toml or djreview.toml.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    help="Lowest severity that fails (default: warning).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="A pyproject.toml or djreview.toml.",
+)
 @click.option("--show-suppressed", is_flag=True, help="List suppressed findings in text output.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the summary (text) or nothing but the report.")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Print only the summary (text) or nothing but the report."
+)
 @click.option("--verbose", "-v", is_flag=True, help="Say which rules ran and what was skipped.")
 def check(
     paths: tuple[Path, ...],
@@ -109,7 +126,10 @@ def check(
         )
     if output_format == "sarif":
         report = sarif_report.render(
-            result.findings, result.rules, result.notifications, result.project.root,
+            result.findings,
+            result.rules,
+            result.notifications,
+            result.project.root,
             complete=not result.notifications,
         )
     elif output_format == "json":
@@ -140,13 +160,23 @@ def list_rules(output_format: str) -> None:
     if output_format == "json":
         import json
 
-        click.echo(json.dumps([
-            {
-                "id": m.id, "name": m.name, "category": m.category, "severity": m.severity.value,
-                "fixable": m.fixable, "enabled": m.enabled_by_default, "cwe": list(m.cwe),
-            }
-            for m in metas
-        ], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": m.id,
+                        "name": m.name,
+                        "category": m.category,
+                        "severity": m.severity.value,
+                        "fixable": m.fixable,
+                        "enabled": m.enabled_by_default,
+                        "cwe": list(m.cwe),
+                    }
+                    for m in metas
+                ],
+                indent=2,
+            )
+        )
         return
     click.echo(f"{'ID':<8} {'NAME':<40} {'CATEGORY':<12} {'SEVERITY':<8} FIX  DEFAULT")
     for meta in metas:
@@ -185,7 +215,12 @@ def show_rule(rule: str) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--select", multiple=True, help="Only fix findings of these rules.")
 @click.option("--ignore", multiple=True, help="Do not fix findings of these rules.")
-@click.option("--config", "config_file", type=click.Path(path_type=Path), help="A pyproject.toml or djreview.toml.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="A pyproject.toml or djreview.toml.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
 def fix(
@@ -203,7 +238,8 @@ def fix(
     result, _ = _load(paths, config_file, select=_split(select), ignore=_split(ignore))
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe_fixes else {Applicability.SAFE}
     fixes = [
-        f.fix for f in result.findings
+        f.fix
+        for f in result.findings
         if f.fix is not None and not f.suppressed and f.fix.applicability in allowed
     ]
     texts = {file.rel: file.text for file in result.project.files}

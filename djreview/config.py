@@ -108,7 +108,9 @@ def parse_table(table: dict[str, Any], source: Path | None) -> Config:
         try:
             severity[str(rule)] = Severity(level)
         except ValueError:
-            raise ConfigError(f"[tool.djreview.severity] {rule}: use error, warning or note") from None
+            raise ConfigError(
+                f"[tool.djreview.severity] {rule}: use error, warning or note"
+            ) from None
     fail_on = str(table.get("fail-on", "warning"))
     if fail_on not in FAIL_ON_CHOICES:
         raise ConfigError(f"[tool.djreview] fail-on must be one of {', '.join(FAIL_ON_CHOICES)}")

@@ -40,7 +40,9 @@ def expected_lines(tree: Path, rule_id: str) -> tuple[set[tuple[str, int]], set[
     A marker names the next non-comment line.
     """
     must, must_not = set(), set()
-    for file in sorted(p for p in tree.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".txt")):
+    for file in sorted(
+        p for p in tree.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".txt")
+    ):
         rel = file.relative_to(tree).as_posix()
         lines = file.read_text(encoding="utf-8").splitlines()
         for index, line in enumerate(lines):

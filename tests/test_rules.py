@@ -17,7 +17,9 @@ def test_rule_sample(meta, tmp_path: Path) -> None:
     sample = Path(meta.sample)
     tree = copy_sample(sample, tmp_path / "project")
     result = run_tree(tree, select=(meta.id,))
-    flagged = {(f.location.path, f.location.start_line) for f in result.findings if f.rule_id == meta.id}
+    flagged = {
+        (f.location.path, f.location.start_line) for f in result.findings if f.rule_id == meta.id
+    }
     must, must_not = expected_lines(tree, meta.id)
     assert must, f"{meta.id} sample has no `ruleid` marker"
     assert must <= flagged, f"missed: {sorted(must - flagged)}"

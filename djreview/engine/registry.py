@@ -45,10 +45,14 @@ class Registry:
 
     def _add(self, meta: RuleMeta) -> None:
         if meta.id in self.metas:
-            raise RuleLoadError(f"duplicate rule id {meta.id} ({meta.source}, {self.metas[meta.id].source})")
+            raise RuleLoadError(
+                f"duplicate rule id {meta.id} ({meta.source}, {self.metas[meta.id].source})"
+            )
         for other in self.metas.values():
             if other.name == meta.name:
-                raise RuleLoadError(f"duplicate rule name {meta.name} ({meta.source}, {other.source})")
+                raise RuleLoadError(
+                    f"duplicate rule name {meta.name} ({meta.source}, {other.source})"
+                )
         self.metas[meta.id] = meta
 
     def add_yaml(self, rule: YamlRule) -> None:

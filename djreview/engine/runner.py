@@ -11,6 +11,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from djreview.config import Config, ConfigError
@@ -23,6 +24,7 @@ from djreview.model import Finding, Notification, RuleMeta
 from djreview.project.discover import discover, project_root
 
 log = logging.getLogger("djreview")
+CATEGORIES = ("performance", "models", "security")
 
 
 @dataclass
@@ -63,7 +65,7 @@ def select_rules(registry: Registry, config: Config) -> list[RuleMeta]:
     """The rules this run applies, from --select/--ignore (ids, names, categories)."""
     metas = registry.sorted_metas()
     for token in (*config.select, *config.ignore):
-        if not any(_matches(meta, token) for meta in metas):
+        if token.lower() not in CATEGORIES and not any(_matches(meta, token) for meta in metas):
             raise ConfigError(f"unknown rule, name or category: {token!r} (see `djreview rules`)")
     chosen = []
     for meta in metas:
@@ -125,12 +127,16 @@ def analyse(project: Project, registry: Registry, rules: list[RuleMeta]) -> list
                 )
             for rule in yaml_rules:
                 if rule.applies_to(file.rel):
-                    raw += _guarded(project, rule.meta.id, file.rel, lambda r=rule, f=file: r.run(f.sg_root, f.rel))
+                    raw += _guarded(
+                        project, rule.meta.id, file.rel, partial(rule.run, file.sg_root, file.rel)
+                    )
         for check in checks:
             if file.kind in check.file_kinds:
-                raw += _guarded(project, check.id, file.rel, lambda c=check, f=file: c.check_file(f, project))
+                raw += _guarded(
+                    project, check.id, file.rel, partial(check.check_file, file, project)
+                )
     for check in checks:
-        raw += _guarded(project, check.id, ".", lambda c=check: c.check_project(project))
+        raw += _guarded(project, check.id, ".", partial(check.check_project, project))
     return finish(raw, project)
 
 

@@ -69,7 +69,9 @@ class SourceFile:
         try:
             size = path.stat().st_size
             if size > max_bytes:
-                raise UnreadableFile(f"larger than the {max_bytes // 1024} KiB limit ({size} bytes)")
+                raise UnreadableFile(
+                    f"larger than the {max_bytes // 1024} KiB limit ({size} bytes)"
+                )
             data = path.read_bytes()
         except OSError as exc:
             raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
@@ -119,12 +121,12 @@ class SourceFile:
         end_line = getattr(node, "end_lineno", None) or start_line
         start_col = self._column(start_line, getattr(node, "col_offset", 0))
         end_offset = getattr(node, "end_col_offset", None)
-        end_col = (
-            self._column(end_line, end_offset) if end_offset is not None else start_col
-        )
+        end_col = self._column(end_line, end_offset) if end_offset is not None else start_col
         return Location(self.rel, start_line, start_col, end_line, end_col)
 
-    def span_location(self, start_line: int, start_col0: int, end_line: int, end_col0: int) -> Location:
+    def span_location(
+        self, start_line: int, start_col0: int, end_line: int, end_col0: int
+    ) -> Location:
         """A Location from 1-based lines and 0-based code-point columns (ast-grep, templates)."""
         return Location(self.rel, start_line, start_col0 + 1, end_line, end_col0 + 1)
 

@@ -32,8 +32,14 @@ def _rules_silenced(line: str) -> set[str] | None:
 def is_suppressed(finding: Finding, file: SourceFile) -> bool:
     """Whether an ignore comment on the finding's line or the line above names its rule."""
     line = finding.location.start_line
-    for candidate in (line, line - 1):
-        rules = _rules_silenced(file.line_text(candidate))
+    above = file.line_text(line - 1).lstrip()
+    # The line above counts only as a comment of its own: a trailing comment
+    # there belongs to that line's code, not to ours.
+    candidates = [file.line_text(line)]
+    if above.startswith(("#", "{#", "<!--")):
+        candidates.append(above)
+    for text in candidates:
+        rules = _rules_silenced(text)
         if rules and ("*" in rules or finding.rule_id in rules or finding.rule_name in rules):
             return True
     return False

@@ -12,10 +12,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 from ast_grep_py import SgNode, SgRoot
+
+if TYPE_CHECKING:
+    from ast_grep_py import Config
 
 from djreview.model import Applicability, Edit, Finding, Fix, Location, RuleMeta, Severity
 
@@ -54,7 +57,7 @@ class YamlRule:
 
     def run(self, root: SgNode, rel_path: str) -> Iterator[Finding]:
         """Every match of the rule in one parsed file."""
-        for node in root.find_all(self.config):
+        for node in root.find_all(cast("Config", self.config)):
             location = sg_location(node, rel_path)
             fix = None
             if self.fix_template is not None:
@@ -106,7 +109,9 @@ def load_yaml_rule(path: Path, category: str, sample: str) -> YamlRule:
         raise RuleLoadError(f"{path}: cannot load: {exc}") from None
     if not isinstance(data, dict):
         raise RuleLoadError(f"{path}: not a mapping")
-    missing = [key for key in ("id", "name", "message", "severity", "rule", "note") if key not in data]
+    missing = [
+        key for key in ("id", "name", "message", "severity", "rule", "note") if key not in data
+    ]
     if missing:
         raise RuleLoadError(f"{path}: missing keys {missing}")
     metadata = data.get("metadata") or {}
@@ -137,7 +142,7 @@ def load_yaml_rule(path: Path, category: str, sample: str) -> YamlRule:
     config = {key: data[key] for key in _AST_GREP_KEYS if key in data}
     try:
         # Fail at load, not mid-run, on a rule ast-grep rejects.
-        parse_python("x = 1").find_all(config)
+        parse_python("x = 1").find_all(cast("Config", config))
     except Exception as exc:  # ast-grep raises plain RuntimeError/ValueError
         raise RuleLoadError(f"{path}: ast-grep rejects the rule: {exc}") from None
     files = data.get("files") or ()

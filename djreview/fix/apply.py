@@ -113,8 +113,8 @@ def plan_fixes(fixes: Iterable[Fix], root: Path, read: dict[str, str]) -> Plan:
         for edit in fix.edits:
             trial.setdefault(edit.location.path, []).append(edit)
         try:
-            for path, edits in trial.items():
-                apply_edits(read.get(path, ""), edits)
+            for rel, edits in trial.items():
+                apply_edits(read.get(rel, ""), edits)
         except FixError as exc:
             plan.skipped.append(f"{fix.description}: {exc}")
             continue

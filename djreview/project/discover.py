@@ -18,9 +18,27 @@ from djreview.model import Notification
 
 SKIP_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".env", "env",
-        "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-        "build", "dist", ".eggs", "site-packages", "htmlcov", ".idea", ".vscode",
+        ".git",
+        ".hg",
+        ".svn",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        ".env",
+        "env",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "build",
+        "dist",
+        ".eggs",
+        "site-packages",
+        "htmlcov",
+        ".idea",
+        ".vscode",
         ".djreview_cache",
     }
 )
@@ -94,7 +112,7 @@ def _is_virtualenv(directory: Path) -> bool:
     return (directory / "pyvenv.cfg").is_file() or (directory / "conda-meta").is_dir()
 
 
-def _read_gitignore(directory: Path) -> pathspec.PathSpec | None:
+def _read_gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     ignore_file = directory / ".gitignore"
     try:
         lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -136,7 +154,9 @@ class _Walker:
             self.seen_files.add(rel)
             self.result.files.append(FoundFile(path, rel, kind))
 
-    def walk(self, top: Path, inside: Path, ignores: list[tuple[Path, pathspec.PathSpec]]) -> None:
+    def walk(
+        self, top: Path, inside: Path, ignores: list[tuple[Path, pathspec.GitIgnoreSpec]]
+    ) -> None:
         try:
             real = top.resolve(strict=True)
         except (OSError, RuntimeError):
@@ -165,7 +185,11 @@ class _Walker:
             if self._ignored(path, is_dir, ignores) or self.excluded(path, is_dir):
                 continue
             if is_dir:
-                if entry.name in SKIP_DIRS or entry.name.endswith(".egg-info") or _is_virtualenv(path):
+                if (
+                    entry.name in SKIP_DIRS
+                    or entry.name.endswith(".egg-info")
+                    or _is_virtualenv(path)
+                ):
                     continue
                 self.walk(path, inside, ignores)
             elif entry.is_symlink() and not os.path.exists(entry.path):
@@ -175,7 +199,9 @@ class _Walker:
                 self.add_file(path, inside)
 
     @staticmethod
-    def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+    def _ignored(
+        path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.GitIgnoreSpec]]
+    ) -> bool:
         for base, spec in ignores:
             rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
             if spec.match_file(rel):
@@ -197,7 +223,9 @@ def discover(paths: list[Path], root: Path, exclude: tuple[str, ...] = ()) -> Di
             # exclude pattern covers it (as ruff does); its contents still obey
             # the patterns that do not cover the folder itself.
             rel = relative_posix(inside, root) + "/"
-            kept = [p for p in exclude if not pathspec.GitIgnoreSpec.from_lines([p]).match_file(rel)]
+            kept = [
+                p for p in exclude if not pathspec.GitIgnoreSpec.from_lines([p]).match_file(rel)
+            ]
             walker.exclude = pathspec.GitIgnoreSpec.from_lines(kept)
             walker.walk(inside, inside, _parent_ignores(inside, root))
         else:
@@ -206,9 +234,9 @@ def discover(paths: list[Path], root: Path, exclude: tuple[str, ...] = ()) -> Di
     return walker.result
 
 
-def _parent_ignores(directory: Path, root: Path) -> list[tuple[Path, pathspec.PathSpec]]:
+def _parent_ignores(directory: Path, root: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
     """.gitignore files between the project root and a scanned subfolder."""
-    ignores: list[tuple[Path, pathspec.PathSpec]] = []
+    ignores: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
     resolved = directory.resolve()
     if resolved == root or root not in resolved.parents:
         return ignores

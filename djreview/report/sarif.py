@@ -57,7 +57,9 @@ def _region(location: Location) -> om.Region:
     )
 
 
-def _location(location: Location, message: str | None = None, ident: int | None = None) -> om.Location:
+def _location(
+    location: Location, message: str | None = None, ident: int | None = None
+) -> om.Location:
     return om.Location(
         id=ident if ident is not None else -1,
         physical_location=om.PhysicalLocation(
@@ -215,8 +217,11 @@ def render(
     complete: bool = True,
 ) -> str:
     """The SARIF log as indented JSON text."""
-    return json.dumps(
-        build_log(findings, rules, notifications, root, complete=complete),
-        indent=2,
-        ensure_ascii=False,
-    ) + "\n"
+    return (
+        json.dumps(
+            build_log(findings, rules, notifications, root, complete=complete),
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )

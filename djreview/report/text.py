@@ -61,16 +61,17 @@ def render(
             finding.severity.value, fg=_COLOURS[finding.severity] if colour else None, bold=colour
         )
         rule = click.style(f"{finding.rule_id}", bold=colour)
-        lines.append(
-            f"{safe(str(finding.location))}: {level} {rule} [{finding.rule_name}] {safe(finding.message)}"
-        )
+        where = safe(str(finding.location))
+        lines.append(f"{where}: {level} {rule} [{finding.rule_name}] {safe(finding.message)}")
         frame = _frame(finding, colour)
         if frame:
             lines.append(frame)
         for related in finding.related:
             lines.append(f"    note: {safe(related.message)} at {safe(str(related.location))}")
         if finding.fix is not None:
-            lines.append(f"    fix ({finding.fix.applicability.value}): {safe(finding.fix.description)}")
+            lines.append(
+                f"    fix ({finding.fix.applicability.value}): {safe(finding.fix.description)}"
+            )
         lines.append("")
     for note in notifications:
         lines.append(f"{safe(note.path)}: notice: {safe(note.message)}")
@@ -79,7 +80,9 @@ def render(
         f"{counts[severity]} {severity.value}{'s' if counts[severity] != 1 else ''}"
         for severity in (Severity.ERROR, Severity.WARNING, Severity.NOTE)
     )
-    closing = f"Found {total} finding{'s' if total != 1 else ''} ({summary}) in {files_scanned} files"
+    closing = (
+        f"Found {total} finding{'s' if total != 1 else ''} ({summary}) in {files_scanned} files"
+    )
     if suppressed:
         closing += f"; {suppressed} suppressed"
     if notifications:
