@@ -263,3 +263,13 @@ def fix(
         err=True,
     )
     sys.exit(EXIT_USAGE if failed else EXIT_CLEAN)
+
+
+@main.command("gen-docs", hidden=True)
+@click.argument("directory", type=click.Path(path_type=Path), default=Path("docs/rules"))
+def gen_docs(directory: Path) -> None:
+    """Regenerate the rule documentation pages (docs/rules/)."""
+    from djreview.docs import write_docs
+
+    written = write_docs(load_registry().sorted_metas(), directory)
+    click.echo(f"wrote {len(written)} pages to {directory}")
