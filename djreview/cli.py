@@ -13,11 +13,14 @@ from typing import Any
 import click
 
 from djreview import __version__
+from djreview import baseline as baseline_file
 from djreview.config import FAIL_ON_CHOICES, Config, ConfigError, resolve_config
+from djreview.diffmode import DiffError, changed_lines
 from djreview.engine.registry import load_registry
 from djreview.engine.runner import RunResult, run
 from djreview.engine.yaml_rules import RuleLoadError
 from djreview.model import Finding, Severity
+from djreview.report import github as github_report
 from djreview.report import json as json_report
 from djreview.report import sarif as sarif_report
 from djreview.report import text as text_report
@@ -78,10 +81,10 @@ def main() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "sarif"]),
+    type=click.Choice(["text", "json", "sarif", "github"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format (github: workflow-command annotations).",
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to FILE.")
 @click.option("--select", multiple=True, help="Rule ids, names, id prefixes or categories to run.")
@@ -102,6 +105,23 @@ def main() -> None:
     "--quiet", "-q", is_flag=True, help="Print only the summary (text) or nothing but the report."
 )
 @click.option("--verbose", "-v", is_flag=True, help="Say which rules ran and what was skipped.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(path_type=Path),
+    help="Report only findings not in this baseline file (SARIF marks them all).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path),
+    help="Record every current finding in FILE as known.",
+)
+@click.option(
+    "--diff",
+    "diff_ref",
+    metavar="REF",
+    help="Report only findings on lines changed since the git revision REF.",
+)
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -113,11 +133,16 @@ def check(
     show_suppressed: bool,
     quiet: bool,
     verbose: bool,
+    baseline_path: Path | None,
+    write_baseline: Path | None,
+    diff_ref: str | None,
 ) -> None:
     """Analyse a Django project (or any part of it) and report findings."""
     result, config = _load(
         paths, config_file, select=_split(select), ignore=_split(ignore), fail_on=fail_on
     )
+    findings, known = _narrow(result, diff_ref, baseline_path, write_baseline)
+    reported = findings if known is None else [f for f in findings if f.fingerprint not in known]
     if verbose:
         click.echo(
             f"djreview {__version__}: {len(result.rules)} rules on {result.files_scanned} files "
@@ -126,17 +151,20 @@ def check(
         )
     if output_format == "sarif":
         report = sarif_report.render(
-            result.findings,
+            findings,
             result.rules,
             result.notifications,
             result.project.root,
             complete=not result.notifications,
+            known=known,
         )
+    elif output_format == "github":
+        report = github_report.render(reported, result.notifications)
     elif output_format == "json":
-        report = json_report.render(result.findings, result.notifications, result.files_scanned)
+        report = json_report.render(reported, result.notifications, result.files_scanned)
     else:
         report = text_report.render(
-            result.findings,
+            reported,
             result.notifications,
             colour=output is None and sys.stdout.isatty(),
             show_suppressed=show_suppressed,
@@ -145,7 +173,31 @@ def check(
         if quiet:
             report = report.rstrip("\n").rsplit("\n", 1)[-1] + "\n"
     _write(output, report)
-    sys.exit(exit_code(result.findings, config.fail_on))
+    sys.exit(exit_code(reported, config.fail_on))
+
+
+def _narrow(
+    result: RunResult, diff_ref: str | None, baseline_path: Path | None, write: Path | None
+) -> tuple[list[Finding], frozenset[str] | None]:
+    """Apply --diff, then --baseline/--write-baseline: (findings, known fingerprints)."""
+    findings = result.findings
+    if diff_ref is not None:
+        try:
+            findings = changed_lines(result.project.root, diff_ref).filter(findings)
+        except DiffError as exc:
+            _fail(f"--diff {diff_ref}: {exc}")
+    known: frozenset[str] | None = None
+    if baseline_path is not None:
+        try:
+            known = baseline_file.load(baseline_path).fingerprints
+        except baseline_file.BaselineError as exc:
+            _fail(str(exc))
+    if write is not None:
+        # The whole project, not just the diff: a baseline must be complete.
+        _write(write, baseline_file.render(result.findings))
+        known = frozenset(f.fingerprint for f in result.findings if not f.suppressed)
+        click.echo(f"djreview: wrote {len(known)} findings to the baseline {write}", err=True)
+    return findings, known
 
 
 @main.command("rules")

@@ -1,5 +1,12 @@
 """SARIF 2.1.0 output, built with `sarif_om` (the only module that imports it).
 
+The log is written for real consumers, which each add rules the schema does
+not state: GitHub code scanning (one run per category, `security-severity` as a
+string, `%SRCROOT%`-relative URIs, no `primaryLocationLineHash` of our own),
+VS Code's SARIF Viewer (a `$schema` it recognises, `originalUriBaseIds`
+resolved one level deep) and Microsoft's SARIF Multitool (`validate
+--rule-kind "Sarif;Gh"`), which the tests run on every fixture project.
+
 sarif_om's usual serializer drops every value equal to its schema default, so a
 result's `level: "warning"` vanishes and viewers show the rule's default level
 instead. `to_dict` below keeps the values that matter (see `_ALWAYS_KEEP`).
@@ -8,7 +15,8 @@ instead. `to_dict` below keeps the values that matter (see `_ALWAYS_KEEP`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +24,20 @@ import attr
 import sarif_om as om
 
 from djreview import __version__
-from djreview.model import Finding, Location, Notification, RuleMeta
+from djreview.model import Applicability, Finding, Location, Notification, RuleMeta
 
-SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+# The OASIS 2.1.0 schema: the SARIF Viewer accepts it (its last path segment
+# normalises to `sarif-2.1.0`), as does GitHub.
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 HELP_URI = "https://github.com/djreview/djreview/blob/main/docs/rules/{id}.md"
 SRCROOT = "%SRCROOT%"
+# GitHub's category for a plain run; AI-annotated output uses e.g. "djreview/ai/".
+DEFAULT_AUTOMATION_ID = "djreview/"
+FINGERPRINT_KEY = "djreview/v1"
+_BRACKET_RE = re.compile(r"(\\*)([\[\]])")
+_MARKDOWN_RE = re.compile(r"[\\*_\[\]<>|]")
 # Fields whose value equals the schema default but must still be written.
 _ALWAYS_KEEP = frozenset({"level", "kind", "version"})
 
@@ -90,28 +107,51 @@ def _rule(meta: RuleMeta) -> om.ReportingDescriptor:
     )
 
 
+def _escape_text(text: str) -> str:
+    """Escape brackets (and backslashes before them) as SARIF's plain text reserves them."""
+    return _BRACKET_RE.sub(lambda m: m.group(1) * 2 + "\\" + m.group(2), text)
+
+
+def _escape_markdown(text: str) -> str:
+    """Escape Markdown emphasis, links and HTML outside `code spans`."""
+    parts = text.split("`")
+    for index in range(0, len(parts), 2):  # even parts lie outside backticks
+        parts[index] = _MARKDOWN_RE.sub(r"\\\g<0>", parts[index])
+    return "`".join(parts)
+
+
 def _message(finding: Finding) -> om.Message:
-    text = finding.message
-    markdown = text
-    links = []
-    for index, related in enumerate(finding.related, start=1):
-        links.append(f"[{related.message}]({index})")
-    if links:
-        # Related locations are linked from the message, as viewers expect.
-        text = f"{text} (see: {'; '.join(r.message for r in finding.related)})"
-        markdown = f"{markdown} (see: {'; '.join(links)})"
+    """Text and Markdown; each related location linked as `[label](id)` (§3.11.6).
+
+    GitHub reads `text`, the SARIF Viewer prefers `markdown`; both turn the
+    links into references to `relatedLocations` with that id.
+    """
+    text, markdown = _escape_text(finding.message), _escape_markdown(finding.message)
+    if finding.related:
+        labels = [related.message for related in finding.related]
+        text += " (see: " + "; ".join(
+            f"[{_escape_text(label)}]({index})" for index, label in enumerate(labels, start=1)
+        ) + ")"
+        markdown += " (see: " + "; ".join(
+            f"[{_escape_markdown(label)}]({index})" for index, label in enumerate(labels, start=1)
+        ) + ")"
     return om.Message(text=text, markdown=markdown)
 
 
-def _result(finding: Finding, rule_index: dict[str, int]) -> om.Result:
+def _result(
+    finding: Finding, rule_index: dict[str, int], known: Collection[str] | None
+) -> om.Result:
     result = om.Result(
         rule_id=finding.rule_id,
         rule_index=rule_index.get(finding.rule_id, -1),
         level=finding.severity.value,
         message=_message(finding),
         locations=[_location(finding.location)],
-        partial_fingerprints={"djreview/v1": finding.fingerprint},
+        # Our own key only: GitHub's upload action adds primaryLocationLineHash.
+        partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},
     )
+    if known is not None:
+        result.baseline_state = "unchanged" if finding.fingerprint in known else "new"
     if finding.related:
         result.related_locations = [
             _location(related.location, related.message, index)
@@ -125,7 +165,9 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> om.Result:
         result.code_flows = [om.CodeFlow(thread_flows=[om.ThreadFlow(locations=steps)])]
     if finding.suppressed:
         result.suppressions = [om.Suppression(kind="inSource")]
-    if finding.fix is not None:
+    if finding.fix is not None and finding.fix.applicability is not Applicability.SUGGESTION:
+        # Only fixes djreview stands behind: deterministic ones and AI patches
+        # that verification promoted; an unverified suggestion is not a fix.
         result.fixes = [_fix(finding)]
     if finding.properties:
         result.properties = dict(finding.properties)
@@ -144,6 +186,7 @@ def _fix(finding: Finding) -> om.Fix:
         )
     return om.Fix(
         description=om.Message(text=finding.fix.description),
+        properties={"applicability": finding.fix.applicability.value},
         artifact_changes=[
             om.ArtifactChange(
                 artifact_location=om.ArtifactLocation(uri=path, uri_base_id=SRCROOT),
@@ -155,16 +198,19 @@ def _fix(finding: Finding) -> om.Fix:
 
 
 def _notification(note: Notification) -> om.Notification:
-    return om.Notification(
-        level="error" if note.level == "error" else "warning",
-        message=om.Message(text=f"{note.path}: {note.message}"),
-        locations=[
+    where = None
+    if note.path != ".":  # "." marks a project-wide problem, not a file
+        where = [
             om.Location(
                 physical_location=om.PhysicalLocation(
                     artifact_location=om.ArtifactLocation(uri=note.path, uri_base_id=SRCROOT)
                 )
             )
-        ],
+        ]
+    return om.Notification(
+        level="error" if note.level == "error" else "warning",
+        message=om.Message(text=f"{note.path}: {note.message}"),
+        locations=where,
     )
 
 
@@ -175,8 +221,16 @@ def build_log(
     root: Path,
     *,
     complete: bool = True,
+    automation_id: str = DEFAULT_AUTOMATION_ID,
+    known: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """The SARIF log of one run, as a JSON-ready dict."""
+    """The SARIF log of one run, as a JSON-ready dict.
+
+    `root` is the folder `%SRCROOT%` stands for (the git top level): every URI
+    in the log is relative to it. `automation_id` is the run's category for
+    GitHub. With `known` (the fingerprints of a baseline) every result gets a
+    `baselineState`: "unchanged" when known, else "new".
+    """
     rule_list = sorted(rules, key=lambda meta: meta.id)
     rule_index = {meta.id: index for index, meta in enumerate(rule_list)}
     notes = list(notifications)
@@ -195,11 +249,12 @@ def build_log(
             )
         ),
         invocations=[invocation],
+        automation_details=om.RunAutomationDetails(id=automation_id),
         original_uri_base_ids={
             SRCROOT: om.ArtifactLocation(uri=root.resolve().as_uri().rstrip("/") + "/")
         },
         column_kind="unicodeCodePoints",
-        results=[_result(finding, rule_index) for finding in findings],
+        results=[_result(finding, rule_index, known) for finding in findings],
     )
     log = om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
     data: dict[str, Any] = to_dict(log)
@@ -215,13 +270,17 @@ def render(
     root: Path,
     *,
     complete: bool = True,
+    automation_id: str = DEFAULT_AUTOMATION_ID,
+    known: Collection[str] | None = None,
 ) -> str:
-    """The SARIF log as indented JSON text."""
-    return (
-        json.dumps(
-            build_log(findings, rules, notifications, root, complete=complete),
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n"
+    """The SARIF log as indented JSON text (see `build_log`)."""
+    log = build_log(
+        findings,
+        rules,
+        notifications,
+        root,
+        complete=complete,
+        automation_id=automation_id,
+        known=known,
     )
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
