@@ -8,7 +8,10 @@ fixes (see shared/PARSERS.md for the measurements behind this choice).
 from __future__ import annotations
 
 import ast
+import hashlib
 import io
+import os
+import stat
 import sys
 import tokenize
 from dataclasses import dataclass, field
@@ -53,6 +56,48 @@ def decode_source(data: bytes, kind: FileKind) -> str:
     return text.removeprefix("\ufeff")
 
 
+def content_digest(data: bytes) -> str:
+    """A short, collision-safe digest of file bytes (blake2b is the fastest stdlib hash)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file, refusing FIFOs, sockets, devices and oversized files.
+
+    The file is opened non-blocking and checked with fstat on the open handle,
+    so a FIFO named `x.py` cannot hang the run, even if swapped in after discovery.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        handle = os.open(path, flags)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
+    chunks = []
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile("not a regular file")
+        if info.st_size > max_bytes:
+            raise UnreadableFile(
+                f"larger than the {max_bytes // 1024} KiB limit ({info.st_size} bytes)"
+            )
+        remaining = max_bytes + 1
+        while remaining > 0:
+            chunk = os.read(handle, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(handle)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:  # it grew after fstat
+        raise UnreadableFile(f"larger than the {max_bytes // 1024} KiB limit")
+    return data
+
+
 @dataclass
 class SourceFile:
     """A file of the analysed project, with its text and lazily built trees."""
@@ -63,19 +108,15 @@ class SourceFile:
     text: str
     parse_error: str | None = field(default=None, init=False)
 
+    # A digest of the file's bytes: the key of its cache entries.
+    digest: str = field(default="", compare=False)
+
     @classmethod
     def read(cls, path: Path, rel: str, kind: FileKind, max_bytes: int) -> SourceFile:
         """Read and decode a file, or raise UnreadableFile with the reason."""
-        try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise UnreadableFile(
-                    f"larger than the {max_bytes // 1024} KiB limit ({size} bytes)"
-                )
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
-        return cls(path=path, rel=rel, kind=kind, text=decode_source(data, kind))
+        data = read_regular_file(path, max_bytes)
+        text = decode_source(data, kind)
+        return cls(path=path, rel=rel, kind=kind, text=text, digest=content_digest(data))
 
     @cached_property
     def lines(self) -> list[str]:
