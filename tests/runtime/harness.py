@@ -8,7 +8,9 @@ test can point them at a fixed copy of a fixture and re-measure:
 - ``explain(fixture_dir, case) -> SQLite EXPLAIN QUERY PLAN text``
 - ``run(fixture_dir, measure=None, explain=None)`` does many cases in one
   subprocess (``None`` means all cases, ``[]`` none).
-- ``manage(fixture_dir, *args)`` runs ``manage.py`` on a temporary copy.
+- ``copy_fixture(fixture_dir, destination)`` copies a fixture to fix it there;
+  ``manage(fixture_dir, *args)`` runs ``manage.py`` on a temporary copy (or in
+  place with ``in_place=True``).
 """
 
 from __future__ import annotations
@@ -127,21 +129,36 @@ def plan_scans(plan: str) -> bool:
     return bool(_FULL_SCAN.search(plan)) or "USE TEMP B-TREE" in plan
 
 
-def manage(fixture_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``manage.py`` with the fixture's default settings on a temporary copy."""
+def copy_fixture(fixture_dir: Path, destination: Path) -> Path:
+    """Copy a fixture (without caches or databases) to ``destination/<name>``."""
+    copy = Path(destination) / Path(fixture_dir).name
+    shutil.copytree(fixture_dir, copy, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+    return copy
+
+
+def manage(
+    fixture_dir: Path, *args: str, in_place: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run ``manage.py`` with the fixture's default settings.
+
+    By default on a temporary copy, so the fixture tree stays untouched; pass
+    ``in_place=True`` for commands meant to change it (``makemigrations`` on a copy).
+    """
+    if in_place:
+        return _manage(Path(fixture_dir), args)
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / Path(fixture_dir).name
-        shutil.copytree(
-            fixture_dir, copy, ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3")
-        )
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=copy,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-            check=False,
-        )
+        return _manage(copy_fixture(fixture_dir, Path(tmp)), args)
+
+
+def _manage(directory: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
