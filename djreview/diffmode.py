@@ -107,8 +107,16 @@ def changed_lines(root: Path, ref: str) -> ChangedLines:
     if ref.startswith("-"):
         raise DiffError(f"--diff takes a git revision, not an option: {ref!r}")
     diff = _git(
-        root, "-c", "core.quotePath=false", "diff", "-U0", "--no-color", "--no-ext-diff",
-        "--no-prefix", ref, "--",
+        root,
+        "-c",
+        "core.quotePath=false",
+        "diff",
+        "-U0",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-prefix",
+        ref,
+        "--",
     )
     changed = parse_diff(diff)
     untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard")

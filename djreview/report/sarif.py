@@ -19,6 +19,7 @@ import re
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import attr
 import sarif_om as om
@@ -65,6 +66,11 @@ def to_dict(obj: Any) -> Any:
     return out
 
 
+def _artifact(path: str) -> om.ArtifactLocation:
+    """A project path as a URI reference under %SRCROOT%, percent-encoded (RFC 3986)."""
+    return om.ArtifactLocation(uri=quote(path, safe="/"), uri_base_id=SRCROOT)
+
+
 def _region(location: Location) -> om.Region:
     return om.Region(
         start_line=location.start_line,
@@ -80,7 +86,7 @@ def _location(
     return om.Location(
         id=ident if ident is not None else -1,
         physical_location=om.PhysicalLocation(
-            artifact_location=om.ArtifactLocation(uri=location.path, uri_base_id=SRCROOT),
+            artifact_location=_artifact(location.path),
             region=_region(location),
         ),
         message=om.Message(text=message) if message else None,
@@ -128,13 +134,13 @@ def _message(finding: Finding) -> om.Message:
     """
     text, markdown = _escape_text(finding.message), _escape_markdown(finding.message)
     if finding.related:
-        labels = [related.message for related in finding.related]
-        text += " (see: " + "; ".join(
-            f"[{_escape_text(label)}]({index})" for index, label in enumerate(labels, start=1)
-        ) + ")"
-        markdown += " (see: " + "; ".join(
-            f"[{_escape_markdown(label)}]({index})" for index, label in enumerate(labels, start=1)
-        ) + ")"
+        labels = list(enumerate((related.message for related in finding.related), start=1))
+        text_links = "; ".join(f"[{_escape_text(label)}]({index})" for index, label in labels)
+        markdown_links = "; ".join(
+            f"[{_escape_markdown(label)}]({index})" for index, label in labels
+        )
+        text += f" (see: {text_links})"
+        markdown += f" (see: {markdown_links})"
     return om.Message(text=text, markdown=markdown)
 
 
@@ -189,7 +195,7 @@ def _fix(finding: Finding) -> om.Fix:
         properties={"applicability": finding.fix.applicability.value},
         artifact_changes=[
             om.ArtifactChange(
-                artifact_location=om.ArtifactLocation(uri=path, uri_base_id=SRCROOT),
+                artifact_location=_artifact(path),
                 replacements=replacements,
             )
             for path, replacements in sorted(by_path.items())
@@ -202,9 +208,7 @@ def _notification(note: Notification) -> om.Notification:
     if note.path != ".":  # "." marks a project-wide problem, not a file
         where = [
             om.Location(
-                physical_location=om.PhysicalLocation(
-                    artifact_location=om.ArtifactLocation(uri=note.path, uri_base_id=SRCROOT)
-                )
+                physical_location=om.PhysicalLocation(artifact_location=_artifact(note.path))
             )
         ]
     return om.Notification(
