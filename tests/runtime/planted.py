@@ -74,6 +74,8 @@ def _exercised_by(cases: object, case: str) -> str:
         twin = n_plus_one.get(f"{case}_twin")
         twin_url = f" (twin `{twin['url']}`)" if twin else ""
         return f"`{n_plus_one[case]['url']}`{twin_url}"
+    if f"{case}_twin" in n_plus_one:
+        return f"`{n_plus_one[f'{case}_twin']['url']}`"
     if case in indexes:
         return f"EXPLAIN `{case}`"
     return "static only"
