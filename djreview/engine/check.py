@@ -37,6 +37,11 @@ class Check:
     references: ClassVar[tuple[str, ...]] = ()
     # Which files `check_file` wants: "python", "template" or both.
     file_kinds: ClassVar[tuple[str, ...]] = ("python",)
+    # What `check_file` reads besides its own file, for the result cache:
+    # "file" (nothing else: cached with the file), "index" (only
+    # `project.index`: re-run when the index changes) or "project" (anything,
+    # the safe default: re-run when any file of the project changes).
+    depends: ClassVar[str] = "project"
 
     @classmethod
     def meta(cls, sample: str = "") -> RuleMeta:
