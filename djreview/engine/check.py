@@ -64,6 +64,13 @@ class Check:
             references=tuple(cls.references),
         )
 
+    def prepare(self, project: Project) -> None:
+        """Build whole-project state the check memoises, once per run; the default does nothing.
+
+        Called in the main process before any file is analysed, so `--jobs`
+        workers inherit the result instead of each building it again.
+        """
+
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """Findings in one file; the default finds nothing."""
         return ()
