@@ -1,0 +1,132 @@
+"""Reading model field declarations (`title = models.CharField(max_length=200)`)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from djreview.engine.source import SourceFile
+from djreview.project.literals import keyword, literal_bool, literal_int, literal_str
+from djreview.project.model_types import FieldInfo, Relation
+from djreview.project.modules import dotted_name
+
+
+def relation_of(class_name: str) -> Relation | None:
+    """The relation kind a field class name implies (also for TreeForeignKey and friends)."""
+    if class_name == "GenericForeignKey":
+        return "generic_fk"
+    if class_name == "GenericRelation":
+        return "generic_relation"
+    if "ManyToMany" in class_name:
+        return "m2m"
+    if "OneToOne" in class_name:
+        return "o2o"
+    if class_name.endswith("ForeignKey"):
+        return "fk"
+    return None
+
+
+def looks_like_field_class(class_name: str) -> bool:
+    """Third-party field classes we cannot see into, recognised by their names."""
+    return class_name.endswith(("Field", "ForeignKey")) or class_name in (
+        "GenericForeignKey",
+        "GenericRelation",
+    )
+
+
+@dataclass
+class Declaration:
+    """A field assignment in a model body, kept so abstract children can re-read it."""
+
+    name: str
+    call: ast.Call
+    module: str
+    file: SourceFile
+    field_type: str
+    relation: Relation | None
+
+
+def target_expr(call: ast.Call) -> ast.expr | None:
+    """The related-model argument of a relation field: first positional or `to=`."""
+    if call.args:
+        return call.args[0]
+    return keyword(call, "to")
+
+
+def reference_text(expr: ast.expr | None) -> str | None:
+    """A relation target as written: a string literal's text or a dotted name."""
+    if expr is None:
+        return None
+    text = literal_str(expr)
+    return text if text is not None else dotted_name(expr)
+
+
+def _choices_count(
+    value: ast.expr | None, count_members: Callable[[ast.expr], int | None]
+) -> int | None:
+    if isinstance(value, ast.List | ast.Tuple):
+        return len(value.elts)
+    if value is not None:
+        return count_members(value)
+    return None
+
+
+def field_info(
+    declaration: Declaration,
+    model_label: str,
+    count_members: Callable[[ast.expr], int | None],
+) -> FieldInfo:
+    """A FieldInfo for `declaration` belonging to `model_label` (target left unresolved)."""
+    call, name, relation = declaration.call, declaration.name, declaration.relation
+    db_column = literal_str(keyword(call, "db_column"))
+    if relation in ("fk", "o2o"):
+        column: str | None = db_column or f"{name}_id"
+    elif relation is None:
+        column = db_column or name
+    else:
+        column = None
+    choices = keyword(call, "choices")
+    primary_key = literal_bool(keyword(call, "primary_key")) is True
+    through = keyword(call, "through")
+    symmetrical = literal_bool(keyword(call, "symmetrical"))
+    return FieldInfo(
+        name=name,
+        field_type=declaration.field_type,
+        model=model_label,
+        column=column,
+        null=literal_bool(keyword(call, "null")) is True,
+        blank=literal_bool(keyword(call, "blank")) is True,
+        unique=literal_bool(keyword(call, "unique")) is True or primary_key or relation == "o2o",
+        db_index=literal_bool(keyword(call, "db_index")),
+        primary_key=primary_key,
+        choices=choices is not None,
+        choices_count=_choices_count(choices, count_members),
+        max_length=literal_int(keyword(call, "max_length")),
+        relation=relation,
+        target_raw=reference_text(target_expr(call))
+        if relation not in (None, "generic_fk")
+        else None,
+        related_name=literal_str(keyword(call, "related_name")),
+        related_query_name=literal_str(keyword(call, "related_query_name")),
+        through=reference_text(through),
+        symmetrical=symmetrical,
+        parent_link=literal_bool(keyword(call, "parent_link")) is True,
+        node=call,
+        location=declaration.file.node_location(call),
+    )
+
+
+def field_assignment(statement: ast.stmt) -> tuple[str, ast.expr] | None:
+    """(name, value) of `name = value` / `name: T = value` in a class body."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id, statement.value
+    if (
+        isinstance(statement, ast.AnnAssign)
+        and statement.value is not None
+        and isinstance(statement.target, ast.Name)
+    ):
+        return statement.target.id, statement.value
+    return None

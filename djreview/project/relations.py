@@ -1,0 +1,179 @@
+"""Resolving relation targets and building reverse accessors, once all models are known."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+
+from djreview.project.literals import literal_str
+from djreview.project.model_types import FieldInfo, ModelInfo, ReverseRelation
+from djreview.project.models_index import PendingTarget
+from djreview.project.modules import NameResolver, dotted_name
+
+USER_MODEL_REF = "AUTH_USER_MODEL"
+
+
+class ModelLookup:
+    """Models by label (case-insensitive model name, as `apps.get_model`) and by class."""
+
+    def __init__(self, models: dict[str, ModelInfo], by_class: dict[str, ModelInfo]) -> None:
+        self.models = models
+        self.by_class = by_class
+        self._lower = {label.lower(): info for label, info in reversed(list(models.items()))}
+        self._by_name: dict[str, list[ModelInfo]] = defaultdict(list)
+        for info in models.values():
+            self._by_name[info.name.lower()].append(info)
+
+    def label(self, label: str) -> ModelInfo | None:
+        """`app_label.ModelName`, model name in any case."""
+        return self.models.get(label) or self._lower.get(label.lower())
+
+    def name(self, name: str, from_app: str | None) -> ModelInfo | None:
+        """A bare model name: within `from_app` if given, else only when unique."""
+        if from_app is not None:
+            return self.label(f"{from_app}.{name}")
+        candidates = [
+            m for m in self._by_name.get(name.lower(), []) if not m.abstract
+        ] or self._by_name.get(name.lower(), [])
+        project = [m for m in candidates if not m.builtin]
+        if len(project) == 1:
+            return project[0]
+        return candidates[0] if len(candidates) == 1 else None
+
+
+def resolve_reference(
+    expr: ast.expr | None,
+    module: str,
+    owner: ModelInfo,
+    lookup: ModelLookup,
+    resolver: NameResolver,
+    user_model: str | None,
+) -> str | None:
+    """The label a relation's target argument names, seen from `owner` (None if unknown)."""
+    if expr is None:
+        return None
+    text = literal_str(expr)
+    if text is not None:
+        if text == "self":
+            return owner.label
+        found = lookup.label(text if "." in text else f"{owner.app_label}.{text}")
+        return found.label if found is not None else None
+    dotted = dotted_name(expr)
+    if dotted is None:
+        return None
+    if dotted.endswith(USER_MODEL_REF):
+        setting = resolver.resolve(module, dotted) or ""
+        if setting.startswith(("django.conf.settings", "settings")) or dotted.startswith(
+            "settings."
+        ):
+            return user_model
+    qualified = resolver.resolve(module, dotted)
+    found = lookup.by_class.get(qualified) if qualified else None
+    return found.label if found is not None else None
+
+
+def resolve_targets(
+    pending: list[PendingTarget],
+    lookup: ModelLookup,
+    resolver: NameResolver,
+    user_model: str | None,
+) -> None:
+    """Fill `target` (and `through`) of every relation field collected by the models pass."""
+    for item in pending:
+        item.field.target = resolve_reference(
+            item.expr, item.module, item.model, lookup, resolver, user_model
+        )
+        if item.through is not None:
+            through = resolve_reference(
+                item.through, item.module, item.model, lookup, resolver, user_model
+            )
+            item.field.through = through or item.field.through
+
+
+def _expand(template: str | None, model: ModelInfo) -> str | None:
+    if template is None:
+        return None
+    try:
+        return template % {
+            "class": model.name.lower(),
+            "model_name": model.model_name,
+            "app_label": model.app_label.lower(),
+        }
+    except (KeyError, ValueError, TypeError):
+        return template
+
+
+def reverse_of(field: FieldInfo, model: ModelInfo) -> ReverseRelation | None:
+    """The reverse accessor `field` (declared on `model`) adds to its target; None if hidden."""
+    if field.relation == "generic_relation":
+        name = _expand(field.related_query_name, model)
+        if not name:
+            return None
+        return ReverseRelation(
+            accessor=name,
+            query_name=name,
+            model=model.label,
+            field=field.name,
+            multiple=True,
+            generic=True,
+        )
+    related_name = _expand(field.related_name or model.meta.default_related_name, model)
+    if related_name is not None and related_name.endswith("+"):
+        return None
+    if field.relation == "m2m" and field.target == model.label and field.symmetrical is not False:
+        return None
+    multiple = field.relation != "o2o"
+    accessor = related_name or model.model_name + ("_set" if multiple else "")
+    query_name = _expand(field.related_query_name, model) or related_name or model.model_name
+    return ReverseRelation(
+        accessor=accessor,
+        query_name=query_name,
+        model=model.label,
+        field=field.name,
+        multiple=multiple,
+        via_m2m=field.relation == "m2m",
+    )
+
+
+def build_reverse(models: dict[str, ModelInfo], lookup: ModelLookup, swapped: set[str]) -> None:
+    """Attach reverse relations to every model, as Django's `_meta.get_fields()` lists them.
+
+    Relations to a proxy count for its concrete model; proxies and multi-table
+    children see the reverse relations of the models they inherit from.
+    """
+    by_concrete: dict[str, dict[str, ReverseRelation]] = defaultdict(dict)
+    for model in models.values():
+        if model.abstract or model.label in swapped:
+            continue
+        for field in model.fields.values():
+            if (
+                field.model != model.label
+                or field.target is None
+                or field.relation in (None, "generic_fk")
+            ):
+                continue
+            target = lookup.label(field.target)
+            if target is None:
+                continue
+            relation = reverse_of(field, model)
+            if relation is not None:
+                by_concrete[target.concrete_label].setdefault(relation.accessor, relation)
+    by_class = {model.qualified_name: model for model in models.values()}
+
+    def gather(model: ModelInfo, depth: int) -> dict[str, ReverseRelation]:
+        found = dict(by_concrete.get(model.concrete_label, {}))
+        if depth > 20:
+            return found
+        for parent_name in model.concrete_parents:
+            parent = by_class.get(parent_name)
+            if parent is None:
+                continue
+            for accessor, relation in gather(parent, depth + 1).items():
+                parent_link_here = relation.model == model.label and relation.field.endswith("_ptr")
+                if not parent_link_here:
+                    found.setdefault(accessor, relation)
+        return found
+
+    for model in models.values():
+        if not model.abstract:
+            model.reverse = gather(model, 0)

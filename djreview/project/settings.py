@@ -1,0 +1,335 @@
+"""The project's settings modules, found and evaluated statically.
+
+Settings modules are the ones `manage.py`, `wsgi.py` and `asgi.py` name as
+the `DJANGO_SETTINGS_MODULE` default, what those star-import (split
+`base`/`dev`/`prod` layouts), and, by name, modules called `settings*` or
+living in a `settings` package. Each is evaluated top to bottom: literals,
+simple expressions, `+=`/`.append`/`DATABASES[...] = ...`, env lookups with
+their defaults (settings_eval.py). `exec`, `globals().update(...)` and the
+like are noted in `dynamic`, never run.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+from djreview.project.modules import ModuleInfo, dotted_name, resolve_relative
+from djreview.project.settings_eval import (
+    UNKNOWN,
+    EnvDefault,
+    Evaluator,
+    SettingValue,
+    env_scheme,
+)
+
+_ENTRY_FILES = ("manage.py", "wsgi.py", "asgi.py", "celery.py")
+_PRODUCTION_WORDS = ("prod", "production", "live", "deploy", "release", "staging")
+_DEVELOPMENT_WORDS = (
+    "dev",
+    "develop",
+    "development",
+    "local",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "debug",
+)
+
+
+@dataclass
+class SettingsModule:
+    """One settings module: its evaluated top-level values and what it star-imports."""
+
+    name: str
+    module: ModuleInfo
+    values: dict[str, SettingValue] = field(default_factory=dict)
+    star_imports: list[str] = field(default_factory=list)
+    # Named by DJANGO_SETTINGS_MODULE in manage.py / wsgi.py / asgi.py (and which file).
+    entry_points: list[str] = field(default_factory=list)
+    # Dynamic code the evaluator saw but did not run (exec, globals().update...).
+    dynamic: list[str] = field(default_factory=list)
+
+    @property
+    def rel(self) -> str:
+        """The settings file's project-relative path."""
+        return self.module.rel
+
+
+def _words(module: str) -> list[str]:
+    return [w for part in module.split(".") for w in part.replace("-", "_").split("_") if w]
+
+
+def environment_of(module: str) -> str | None:
+    """'production', 'development' or None, guessed from the module name's words."""
+    words = _words(module)
+    if any(w in _DEVELOPMENT_WORDS for w in words):
+        return "development"
+    if any(w in _PRODUCTION_WORDS for w in words):
+        return "production"
+    return None
+
+
+def _settings_module_default(file_module: ModuleInfo) -> list[str]:
+    """The DJANGO_SETTINGS_MODULE values an entry file sets as default."""
+    found: list[str] = []
+    tree = file_module.file.tree
+    if tree is None or "DJANGO_SETTINGS_MODULE" not in file_module.file.text:
+        return found
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and len(node.args) == 2:
+            key, value = node.args
+            if (
+                isinstance(key, ast.Constant)
+                and key.value == "DJANGO_SETTINGS_MODULE"
+                and isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+            ):
+                found.append(value.value)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            target = node.targets[0]
+            if (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.slice, ast.Constant)
+                and target.slice.value == "DJANGO_SETTINGS_MODULE"
+                and isinstance(node.value.value, str)
+            ):
+                found.append(node.value.value)
+    return found
+
+
+class SettingsInfo:
+    """Every settings module of the project, evaluated; see the module docstring.
+
+    `modules` maps dotted names to SettingsModule; `entry_modules` lists the
+    ones named by DJANGO_SETTINGS_MODULE defaults (the ones Django would load).
+    """
+
+    def __init__(self, modules: dict[str, ModuleInfo]) -> None:
+        self._project = modules
+        self.modules: dict[str, SettingsModule] = {}
+        self.entry_modules: list[str] = []
+        self._done: set[str] = set()
+        for module in modules.values():
+            if module.rel.rsplit("/", 1)[-1] in _ENTRY_FILES:
+                for name in _settings_module_default(module):
+                    if name in modules and name not in self.entry_modules:
+                        self.entry_modules.append(name)
+                        self._add(name).entry_points.append(module.rel)
+        for module in modules.values():
+            last = module.name.rsplit(".", 1)[-1]
+            if (
+                last.startswith("settings")
+                or ".settings." in f".{module.name}."
+                and not module.is_package
+            ) or module.is_package and last == "settings":
+                self._add(module.name)
+        for name in list(self.modules):
+            self._evaluate(name, set())
+
+    def _add(self, name: str) -> SettingsModule:
+        if name not in self.modules:
+            self.modules[name] = SettingsModule(name, self._project[name])
+        return self.modules[name]
+
+    def _evaluate(self, name: str, stack: set[str]) -> dict[str, SettingValue]:
+        settings = self.modules.get(name)
+        if settings is None:
+            settings = self._add(name)
+        if name in self._done or name in stack:
+            return settings.values
+        self._done.add(name)
+        tree = settings.module.file.tree
+        if tree is None:
+            return settings.values
+        _ModuleEvaluator(self, settings, stack | {name}).run(tree.body, conditional=False)
+        return settings.values
+
+    def value(self, module: str, name: str) -> SettingValue | None:
+        """The value `name` has at the end of settings module `module` (None if never set)."""
+        settings = self.modules.get(module)
+        return settings.values.get(name) if settings is not None else None
+
+    def get(self, name: str) -> SettingValue | None:
+        """`name` in the first entry settings module (else the only settings module setting it)."""
+        for module in self.entry_modules:
+            found = self.value(module, name)
+            if found is not None:
+                return found
+        candidates = [m.values[name] for m in self.modules.values() if name in m.values]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def values_of(self, name: str) -> dict[str, SettingValue]:
+        """`name` in every settings module that sets or inherits it."""
+        return {m.name: m.values[name] for m in self.modules.values() if name in m.values}
+
+    def is_production(self, module: str) -> bool:
+        """True when the module name says production (prod, production, live, deploy...)."""
+        return environment_of(module) == "production"
+
+    def is_development(self, module: str) -> bool:
+        """True when the module name says development or tests (dev, local, test, ci...)."""
+        return environment_of(module) == "development"
+
+    def literal(self, name: str, default: Any = None) -> Any:
+        """The known value of `name` (see `get`), else `default`."""
+        found = self.get(name)
+        return found.value if found is not None and found.known else default
+
+
+class _ModuleEvaluator:
+    """Runs through one settings module's top level, updating its values in order."""
+
+    def __init__(self, info: SettingsInfo, settings: SettingsModule, stack: set[str]) -> None:
+        self.info = info
+        self.settings = settings
+        self.stack = stack
+        self.values = settings.values
+        self.schemes: dict[str, dict[str, tuple[str | None, Any]]] = {}
+
+    def run(self, body: list[ast.stmt], conditional: bool) -> None:
+        for node in body:
+            self.statement(node, conditional)
+
+    def statement(self, node: ast.stmt, conditional: bool) -> None:
+        if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+            self._star(node)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                self._assign(target, node.value, node, conditional)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            self._assign(node.target, node.value, node, conditional)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            self._assign(
+                node.target, ast.BinOp(node.target, node.op, node.value), node, conditional
+            )
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            self._call(node.value, node, conditional)
+        elif isinstance(node, ast.If):
+            self._if(node, conditional)
+        elif isinstance(node, ast.Try):
+            self.run(node.body, conditional)
+            self.run(node.orelse, conditional)
+            self.run(node.finalbody, conditional)
+        elif isinstance(node, ast.With):
+            self.run(node.body, conditional)
+        elif isinstance(node, ast.For | ast.While):
+            self.settings.dynamic.append(f"line {node.lineno}: loop at module level")
+
+    def _evaluator(self) -> Evaluator:
+        return Evaluator(self.values, self.schemes)
+
+    def _set(
+        self, name: str, value: Any, node: ast.stmt, env: list[EnvDefault], conditional: bool
+    ) -> None:
+        self.values[name] = SettingValue(
+            name,
+            value,
+            self.settings.module.file.node_location(node),
+            tuple(dict.fromkeys(env)),
+            conditional,
+            node,
+        )
+
+    def _assign(self, target: ast.expr, value: ast.expr, node: ast.stmt, conditional: bool) -> None:
+        evaluator = self._evaluator()
+        if isinstance(target, ast.Name):
+            if isinstance(value, ast.Call) and (dotted_name(value.func) or "").endswith("Env"):
+                self.schemes[target.id] = env_scheme(value, evaluator)
+            result = evaluator.evaluate(value)
+            self._set(target.id, result, node, evaluator.env, conditional)
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element in target.elts:
+                if isinstance(element, ast.Name):
+                    self._set(element.id, UNKNOWN, node, [], conditional)
+        elif isinstance(target, ast.Subscript):
+            self._assign_item(target, value, node, conditional)
+
+    def _assign_item(
+        self, target: ast.Subscript, value: ast.expr, node: ast.stmt, conditional: bool
+    ) -> None:
+        # DATABASES["default"]["ENGINE"] = ...: update the known dict in place (a copy).
+        keys: list[ast.expr] = []
+        base: ast.expr = target
+        while isinstance(base, ast.Subscript):
+            keys.insert(0, base.slice)
+            base = base.value
+        if not isinstance(base, ast.Name) or base.id not in self.values:
+            return
+        evaluator = self._evaluator()
+        old = self.values[base.id]
+        container = _deep_copy(old.value)
+        cursor = container
+        key_values = [evaluator.evaluate(key) for key in keys]
+        for key in key_values[:-1]:
+            cursor = cursor.get(key) if isinstance(cursor, dict) else None
+        if isinstance(cursor, dict) and key_values[-1] is not UNKNOWN:
+            cursor[key_values[-1]] = evaluator.evaluate(value)
+        else:
+            container = UNKNOWN
+        self._set(base.id, container, node, [*old.env, *evaluator.env], conditional)
+
+    def _call(self, call: ast.Call, node: ast.stmt, conditional: bool) -> None:
+        func = dotted_name(call.func) or ""
+        if (
+            func in ("exec", "eval")
+            or func.endswith(("globals().update", "setattr"))
+            or (
+                isinstance(call.func, ast.Attribute)
+                and call.func.attr == "update"
+                and isinstance(call.func.value, ast.Call)
+                and dotted_name(call.func.value.func) in ("globals", "locals", "vars")
+            )
+        ):
+            self.settings.dynamic.append(f"line {call.lineno}: {func or 'dynamic call'}")
+            return
+        if not isinstance(call.func, ast.Attribute) or not isinstance(call.func.value, ast.Name):
+            return
+        name, method = call.func.value.id, call.func.attr
+        old = self.values.get(name)
+        if old is None or method not in ("append", "extend", "insert", "remove", "update"):
+            return
+        evaluator = self._evaluator()
+        args = [evaluator.evaluate(arg) for arg in call.args]
+        updated = _deep_copy(old.value)
+        try:
+            getattr(updated, method)(*args)
+        except Exception:  # wrong type or arity: we only know it changed
+            updated = UNKNOWN
+        if UNKNOWN in args:
+            updated = UNKNOWN
+        self._set(name, updated, node, [*old.env, *evaluator.env], conditional)
+
+    def _if(self, node: ast.If, conditional: bool) -> None:
+        evaluator = self._evaluator()
+        test = evaluator.evaluate(node.test)
+        if test is UNKNOWN or evaluator.env:
+            # Either branch may run: keep both, marked conditional (the later one wins).
+            self.run(node.body, True)
+            self.run(node.orelse, True)
+        else:
+            self.run(node.body if test else node.orelse, conditional)
+
+    def _star(self, node: ast.ImportFrom) -> None:
+        source = (
+            resolve_relative(self.settings.module.package, node.module, node.level)
+            if node.level
+            else node.module or ""
+        )
+        if source not in self.info._project:
+            self.settings.dynamic.append(f"line {node.lineno}: star import of unknown {source}")
+            return
+        self.settings.star_imports.append(source)
+        for name, value in self.info._evaluate(source, self.stack).items():
+            if not name.startswith("_"):
+                self.values[name] = value
+
+
+def _deep_copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _deep_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep_copy(v) for v in value]
+    return value

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.db import models
+
+from core.models import Named, TimeStamped
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status="published")
+
+
+class PostManager(models.Manager.from_queryset(PostQuerySet)):
+    def recent(self):
+        return self.order_by("-created_at")[:5]
+
+
+class Post(Named, TimeStamped):
+    title = models.CharField(max_length=200, db_index=True)
+    status = models.CharField(max_length=10, choices=[("draft", "Draft"), ("published", "Published")])
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
+    related = models.ManyToManyField("self", blank=True)
+    followers = models.ManyToManyField("accounts.Member", related_name="followed_%(class)ss", blank=True)
+
+    objects = PostManager()
+
+    class Meta(TimeStamped.Meta):
+        indexes = [models.Index(fields=["status", "-created_at"], name="post_status_idx")]
+
+    @property
+    def summary(self):
+        return self.title[:20]
+
+
+class Item(models.Model):
+    """Same model name as shop.Item."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE)
