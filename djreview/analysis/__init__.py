@@ -1,0 +1,1 @@
+"""Static analyses shared by rules: queryset state, loops and per-row queries."""

@@ -1,0 +1,361 @@
+"""Static evaluation of queryset expressions: what `posts` holds at a loop.
+
+Follows local assignments (the last one before the use), class attributes
+(`queryset = ...`, `model = ...`), `get_queryset()` overrides, custom manager
+and queryset methods, and helper functions in other modules (bounded depth).
+Anything it cannot follow evaluates to None: unknown stays silent.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+
+from djreview.analysis.querysets import (
+    ONE_ROW,
+    Instance,
+    Origin,
+    PrefetchReader,
+    QuerySetState,
+    apply_call,
+)
+from djreview.analysis.schema import Schema
+from djreview.engine.source import SourceFile
+from djreview.project.modules import ModuleInfo, NameResolver, dotted_name
+
+MAX_DEPTH = 4
+_MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model class used as a value (`Post`), not an instance."""
+
+    model: str
+
+
+Value = QuerySetState | Instance | ModelRef | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an expression is evaluated: module, function and class around it."""
+
+    file: SourceFile
+    module: str
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    class_node: ast.ClassDef | None = None
+    self_value: Value = None
+
+
+def _assignments(function: ast.AST, name: str) -> list[tuple[int, ast.expr]]:
+    """(line, value) of the plain assignments to `name` in a function body."""
+    found = []
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            found.append((node.lineno, node.value))
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign | ast.NamedExpr) and isinstance(
+            node.target, ast.Name
+        ):
+            if node.target.id == name and node.value is not None:
+                found.append((node.lineno, node.value))
+        elif isinstance(node, ast.For | ast.AsyncFor | ast.With | ast.comprehension):
+            targets = (
+                [node.target]
+                if not isinstance(node, ast.With)
+                else [i.optional_vars for i in node.items]
+            )
+            if any(isinstance(t, ast.AST) and _binds(t, name) for t in targets):
+                found.append((getattr(node, "lineno", 0), ast.Constant(None)))
+        stack.extend(ast.iter_child_nodes(node))
+    return sorted(found, key=lambda item: item[0])
+
+
+def _binds(target: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target))
+
+
+class Evaluator:
+    """Evaluates expressions to queryset states, instances or model references."""
+
+    def __init__(self, schema: Schema, modules: dict[str, ModuleInfo]) -> None:
+        self.schema = schema
+        self.modules = modules
+        self.resolver = NameResolver(modules)
+        self.by_file = {info.file.rel: info for info in modules.values()}
+        self._prefetch = PrefetchReader(lambda node: None)
+        self._custom_methods = self._collect_custom_methods()
+
+    def _collect_custom_methods(
+        self,
+    ) -> dict[str, list[tuple[ModuleInfo, ast.ClassDef, ast.FunctionDef]]]:
+        """Methods of project Manager and QuerySet classes, by name."""
+        found: dict[str, list[tuple[ModuleInfo, ast.ClassDef, ast.FunctionDef]]] = {}
+        for info in self.modules.values():
+            for cls in info.classes():
+                if not any(
+                    n in (dotted_name(b) or "") for b in cls.bases for n in ("Manager", "QuerySet")
+                ):
+                    continue
+                for item in cls.body:
+                    if isinstance(item, ast.FunctionDef):
+                        found.setdefault(item.name, []).append((info, cls, item))
+        return found
+
+    def scope_for(
+        self,
+        file: SourceFile,
+        function: ast.FunctionDef | ast.AsyncFunctionDef | None = None,
+        class_node: ast.ClassDef | None = None,
+    ) -> Scope:
+        """The scope of a function (or class body) in `file`."""
+        info = self.by_file.get(file.rel)
+        # A file outside any package (a script, a one-file sample) still has
+        # local names; imports just do not resolve.
+        return Scope(file, info.name if info else "", function, class_node)
+
+    def value(self, expr: ast.expr, scope: Scope, depth: int = 0) -> Value:
+        """What `expr` evaluates to in `scope`, when it can be known statically."""
+        if depth > MAX_DEPTH * 4:
+            return None
+        if isinstance(expr, ast.Name):
+            return self._name(expr, scope, depth)
+        if isinstance(expr, ast.Attribute):
+            return self._attribute(expr, scope, depth)
+        if isinstance(expr, ast.Call):
+            return self._call(expr, scope, depth)
+        if isinstance(expr, ast.Subscript):
+            inner = self.value(expr.value, scope, depth + 1)
+            if isinstance(inner, QuerySetState):
+                if isinstance(expr.slice, ast.Slice):
+                    return inner
+                return Instance(inner.model, inner)
+        return None
+
+    def _name(self, expr: ast.Name, scope: Scope, depth: int) -> Value:
+        if expr.id == "self" and scope.self_value is not None:
+            return scope.self_value
+        if scope.function is not None:
+            args = scope.function.args
+            if any(a.arg == expr.id for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)):
+                return None
+            earlier = [
+                (line, value)
+                for line, value in _assignments(scope.function, expr.id)
+                if line < expr.lineno
+            ]
+            if earlier:
+                line, value = earlier[-1]
+                return self.value(value, scope, depth + 1)
+        model = self.schema.model(expr.id)
+        if model is not None:
+            qualified = self.resolver.local(scope.module, expr.id)
+            return (
+                ModelRef(model.name)
+                if qualified is None or qualified.endswith(f".{expr.id}")
+                else None
+            )
+        return self._module_value(scope, expr.id, depth)
+
+    def _definition(self, scope: Scope, name: str) -> tuple[ModuleInfo, ast.AST] | None:
+        """The module-level definition `name` refers to in `scope`, across imports."""
+        qualified = self.resolver.local(scope.module, name)
+        if qualified is None:
+            return None
+        module, _, attribute = self.resolver.canonical(qualified).rpartition(".")
+        info = self.modules.get(module)
+        node = info.defs.get(attribute) if info else None
+        return (info, node) if info is not None and node is not None else None
+
+    def _module_value(self, scope: Scope, name: str, depth: int) -> Value:
+        found = self._definition(scope, name)
+        if found is not None and isinstance(found[1], ast.Assign):
+            info = found[0]
+            return self.value(found[1].value, Scope(info.file, info.name), depth + 1)
+        return None
+
+    def _attribute(self, expr: ast.Attribute, scope: Scope, depth: int) -> Value:
+        base = self.value(expr.value, scope, depth + 1)
+        if isinstance(base, ModelRef):
+            model = self.schema.model(base.model)
+            if expr.attr in _MANAGERS or (
+                model is not None and expr.attr in self.schema.managers(base.model)
+            ):
+                return self._manager(base.model, expr.attr, expr, scope, depth)
+            return None
+        if (
+            isinstance(expr.value, ast.Name)
+            and expr.value.id == "self"
+            and scope.class_node is not None
+            and expr.attr in ("queryset", "object_list")
+        ):
+            return self.class_queryset(scope, depth + 1)
+        return None
+
+    def _manager(
+        self, model: str, attribute: str, expr: ast.expr, scope: Scope, depth: int
+    ) -> Value:
+        state = QuerySetState(
+            model, Origin(scope.file, expr, scope.function.name if scope.function else "")
+        )
+        manager = self.schema.managers(model).get(attribute)
+        if manager is None:
+            return state
+        # A custom manager whose get_queryset() changes the rows or the joins.
+        for info, cls, method in self._custom_methods.get("get_queryset", []):
+            if cls.name == manager:
+                result = self._returns(
+                    method, Scope(info.file, info.name, method, cls, state), depth
+                )
+                return (
+                    replace(result, origin=state.origin)
+                    if isinstance(result, QuerySetState)
+                    else None
+                )
+        return state
+
+    def _call(self, expr: ast.Call, scope: Scope, depth: int) -> Value:
+        func = expr.func
+        if isinstance(func, ast.Attribute):
+            if func.attr == "get_queryset" and _is_super(func.value):
+                return self.class_queryset(scope, depth + 1, skip_own=True)
+            if (
+                func.attr == "get_queryset"
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "self"
+            ):
+                if scope.self_value is not None and isinstance(scope.self_value, QuerySetState):
+                    return scope.self_value
+                if scope.class_node is not None:
+                    return self.class_queryset(scope, depth + 1)
+            receiver = self.value(func.value, scope, depth + 1)
+            if isinstance(receiver, ModelRef) and func.attr in ("objects",):
+                return None
+            if not isinstance(receiver, QuerySetState):
+                return None
+            return self._queryset_call(receiver, expr, func, scope, depth)
+        name = dotted_name(func) or ""
+        if name.rsplit(".", 1)[-1] in ("get_object_or_404",) and expr.args:
+            target = self.value(expr.args[0], scope, depth + 1)
+            if isinstance(target, ModelRef):
+                target = QuerySetState(target.model, Origin(scope.file, expr.args[0]))
+            return Instance(target.model, target) if isinstance(target, QuerySetState) else None
+        if name in ("list", "sorted", "tuple") and len(expr.args) == 1:
+            inner = self.value(expr.args[0], scope, depth + 1)
+            return inner if isinstance(inner, QuerySetState) else None
+        if isinstance(func, ast.Name) and depth < MAX_DEPTH * 3:
+            return self._helper(func.id, scope, depth)
+        return None
+
+    def _queryset_call(
+        self, receiver: QuerySetState, expr: ast.Call, func: ast.Attribute, scope: Scope, depth: int
+    ) -> Value:
+        method = func.attr
+        if method in ONE_ROW:
+            return Instance(receiver.model, receiver)
+        reader = PrefetchReader(lambda node: self.value(node, scope, depth + 1))
+        state = apply_call(receiver, expr, method, reader)
+        if state is None:
+            state = self._custom(receiver, method, depth)
+        if state is None or receiver.values and not state.values:
+            return None if state is None else state
+        origin = receiver.origin
+        if origin is not None and origin.node is func.value:
+            state = replace(state, origin=replace(origin, node=expr))
+        return state
+
+    def _custom(self, receiver: QuerySetState, method: str, depth: int) -> QuerySetState | None:
+        """A project manager/queryset method: evaluate its body with self = receiver."""
+        candidates = self._custom_methods.get(method, [])
+        if len(candidates) != 1 or depth > MAX_DEPTH * 3:
+            return None
+        info, cls, function = candidates[0]
+        result = self._returns(
+            function, Scope(info.file, info.name, function, cls, receiver), depth + 1
+        )
+        if isinstance(result, QuerySetState) and result.model == receiver.model:
+            return replace(result, origin=receiver.origin)
+        return None
+
+    def _helper(self, name: str, scope: Scope, depth: int) -> Value:
+        """A project function called by name: what its return statements build."""
+        if not scope.module:
+            tree = scope.file.tree
+            local = [n for n in (tree.body if tree else []) if isinstance(n, ast.FunctionDef)]
+            same_file = next((n for n in local if n.name == name), None)
+            if same_file is None:
+                return None
+            return self._returns(same_file, Scope(scope.file, "", same_file), depth + MAX_DEPTH)
+        found = self._definition(scope, name)
+        if found is None or not isinstance(found[1], ast.FunctionDef):
+            return None
+        info, node = found[0], found[1]
+        return self._returns(node, Scope(info.file, info.name, node), depth + MAX_DEPTH)
+
+    def _returns(self, function: ast.FunctionDef, scope: Scope, depth: int) -> Value:
+        results = [
+            self.value(node.value, scope, depth + 1)
+            for node in ast.walk(function)
+            if isinstance(node, ast.Return) and node.value is not None
+        ]
+        if len(results) == 1 or (results and all(r == results[0] for r in results)):
+            return results[0]
+        return None
+
+    def class_queryset(
+        self, scope: Scope, depth: int, skip_own: bool = False
+    ) -> QuerySetState | None:
+        """The queryset a class-based view, viewset or admin works on."""
+        cls = scope.class_node
+        if cls is None or depth > MAX_DEPTH * 3:
+            return None
+        attrs = {}
+        for item in cls.body:
+            if (
+                isinstance(item, ast.Assign)
+                and len(item.targets) == 1
+                and isinstance(item.targets[0], ast.Name)
+            ):
+                attrs[item.targets[0].id] = item
+            elif isinstance(item, ast.FunctionDef) and item.name == "get_queryset" and not skip_own:
+                inner = Scope(scope.file, scope.module, item, cls)
+                result = self._returns(item, inner, depth + 1)
+                return result if isinstance(result, QuerySetState) else None
+        if "queryset" in attrs:
+            result = self.value(
+                attrs["queryset"].value, Scope(scope.file, scope.module, None, cls), depth + 1
+            )
+            return result if isinstance(result, QuerySetState) else None
+        if "model" in attrs:
+            model = self.value(attrs["model"].value, Scope(scope.file, scope.module), depth + 1)
+            if isinstance(model, ModelRef):
+                return QuerySetState(model.model, Origin(scope.file, None, "", cls, attrs["model"]))
+        for base in cls.bases:
+            parent = self._project_class(scope, base)
+            if parent is not None:
+                return self.class_queryset(parent, depth + 1)
+        return None
+
+    def _project_class(self, scope: Scope, base: ast.expr) -> Scope | None:
+        dotted = dotted_name(base)
+        resolved = self.resolver.resolve(scope.module, dotted) if dotted else None
+        if resolved is None:
+            return None
+        module, _, name = resolved.rpartition(".")
+        info = self.modules.get(module)
+        node = info.defs.get(name) if info else None
+        if info is None or not isinstance(node, ast.ClassDef):
+            return None
+        return Scope(info.file, info.name, None, node)
+
+
+def _is_super(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+    )

@@ -1,0 +1,226 @@
+"""Loops of the project: over querysets (rows read per iteration) and queries run per iteration.
+
+`find_loop_accesses` walks every function of a Python file, evaluates each
+loop's iterable (for statements and comprehensions) and hands the body to the
+`RowReader` when it is a queryset of model rows. Separately, any loop that is
+not over a literal runs its body's queries once per iteration: hand-written
+queries (`Model.objects.get(...)`, `.count()`, `get_object_or_404`) and
+single-row writes (`save()`, `objects.create()`).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from djreview.analysis.evaluate import Evaluator, ModelRef, Scope
+from djreview.analysis.querysets import EVALUATING, Instance, QuerySetState
+from djreview.analysis.rows import Access, RowReader
+from djreview.engine.source import SourceFile
+
+Loop = ast.For | ast.AsyncFor | ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+_WRITES = frozenset({"save"})
+_CREATES = frozenset({"create", "get_or_create", "update_or_create"})
+
+
+@dataclass(frozen=True)
+class LoopAccess:
+    """A per-row access with the loop it happens in."""
+
+    access: Access
+    loop: ast.AST
+    loop_file: SourceFile
+    function: str = ""
+
+
+def functions(
+    tree: ast.Module,
+) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.ClassDef | None]]:
+    """Every function of a module with its enclosing class (module level and nested)."""
+
+    def visit(
+        node: ast.AST, cls: ast.ClassDef | None
+    ) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.ClassDef | None]]:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                yield child, cls
+                yield from visit(child, None)
+            elif isinstance(child, ast.ClassDef):
+                yield from visit(child, child)
+            else:
+                yield from visit(child, cls)
+
+    yield from visit(tree, None)
+
+
+def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a function body, without nested functions and classes."""
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _iterables(loop: Loop) -> list[tuple[ast.expr, ast.expr, list[ast.AST]]]:
+    """(iterable, target, body run per item) of a loop; comprehensions give one per generator."""
+    if isinstance(loop, ast.For | ast.AsyncFor):
+        return [(loop.iter, loop.target, list(loop.body))]
+    parts: list[ast.AST] = [loop.key, loop.value] if isinstance(loop, ast.DictComp) else [loop.elt]
+    out = []
+    for index, generator in enumerate(loop.generators):
+        later: list[ast.AST] = [*generator.ifs]
+        for after in loop.generators[index + 1 :]:
+            later.extend([after.iter, *after.ifs])
+        out.append((generator.iter, generator.target, [*later, *parts]))
+    return out
+
+
+def _literal(node: ast.expr) -> bool:
+    """A loop over a literal or `range(<number>)`: a bounded, small iteration."""
+    if isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict | ast.Constant):
+        return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
+        return all(isinstance(arg, ast.Constant) for arg in node.args)
+    return False
+
+
+def _row_target(target: ast.expr) -> str | None:
+    if isinstance(target, ast.Name):
+        return target.id
+    return None
+
+
+def _enumerated(iterable: ast.expr, target: ast.expr) -> tuple[ast.expr, ast.expr]:
+    """`for i, row in enumerate(qs)` reads like `for row in qs`."""
+    if (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id == "enumerate"
+        and iterable.args
+        and isinstance(target, ast.Tuple)
+        and len(target.elts) == 2
+    ):
+        return iterable.args[0], target.elts[1]
+    return iterable, target
+
+
+def find_loop_accesses(
+    evaluator: Evaluator, reader: RowReader, file: SourceFile
+) -> Iterator[LoopAccess]:
+    """Per-row accesses of every loop over a queryset in `file`."""
+    if file.tree is None:
+        return
+    for function, cls in functions(file.tree):
+        scope = evaluator.scope_for(file, function, cls)
+        for node in _own_nodes(function):
+            if not isinstance(node, Loop):
+                continue
+            for iterable, target, body in _iterables(node):
+                iterable, target = _enumerated(iterable, target)
+                name = _row_target(target)
+                if name is None:
+                    continue
+                state = evaluator.value(iterable, scope)
+                if not isinstance(state, QuerySetState) or state.values:
+                    continue
+                seen: set[tuple[str, str]] = set()
+                for access in reader.scan(file, body, {name: Instance(state.model, state)}):
+                    key = (access.kind, access.path)
+                    if key not in seen:
+                        seen.add(key)
+                        yield LoopAccess(access, node, file, function.name)
+
+
+def find_queries_in_loops(evaluator: Evaluator, file: SourceFile) -> Iterator[LoopAccess]:
+    """Queries and single-row writes run once per iteration of a loop (innermost loop named)."""
+    if file.tree is None:
+        return
+    reported: set[int] = set()
+    for function, cls in functions(file.tree):
+        scope = evaluator.scope_for(file, function, cls)
+        loops = [n for n in _own_nodes(function) if isinstance(n, Loop)]
+        # Innermost first, so a query is reported against the loop that repeats it most.
+        loops.sort(key=lambda n: (n.lineno, n.col_offset), reverse=True)
+        for loop in loops:
+            for iterable, target, body in _iterables(loop):
+                if _literal(iterable):
+                    continue
+                iterable, target = _enumerated(iterable, target)
+                row = _row_target(target)
+                rows = (
+                    {row}
+                    if row and isinstance(evaluator.value(iterable, scope), QuerySetState)
+                    else set()
+                )
+                for access in _queries(evaluator, scope, file, body, rows):
+                    if id(access.node) not in reported:
+                        reported.add(id(access.node))
+                        yield LoopAccess(access, loop, file, function.name)
+
+
+def _queries(
+    evaluator: Evaluator, scope: Scope, file: SourceFile, body: list[ast.AST], rows: set[str]
+) -> Iterator[Access]:
+    for top in body:
+        for node in (top, *_own_nodes(top)):
+            if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
+                value = evaluator.value(node.iter, scope)
+                if isinstance(value, QuerySetState) and not _literal(node.iter):
+                    yield Access(
+                        "query", file, node.iter, f"iterating {_clip(node.iter)}", "", value
+                    )
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in ("get_object_or_404", "get_list_or_404"):
+                yield Access("query", file, node, _clip(node), "", None)
+            if not isinstance(func, ast.Attribute):
+                continue
+            if func.attr in EVALUATING:
+                receiver = evaluator.value(func.value, scope)
+                if isinstance(receiver, QuerySetState):
+                    yield Access("query", file, node, _clip(node), "", receiver)
+            elif func.attr in _CREATES:
+                receiver = evaluator.value(func.value, scope)
+                if isinstance(receiver, QuerySetState):
+                    yield Access(
+                        "save", file, node, f"{receiver.model}.objects.{func.attr}()", "", receiver
+                    )
+            elif func.attr in _WRITES:
+                target = evaluator.value(func.value, scope)
+                is_row = isinstance(func.value, ast.Name) and func.value.id in rows
+                if (
+                    is_row
+                    or isinstance(target, Instance)
+                    or _constructed(evaluator, scope, func.value, body)
+                ):
+                    yield Access("save", file, node, f"{ast.unparse(func.value)}.save()", "", None)
+
+
+def _constructed(
+    evaluator: Evaluator, scope: Scope, node: ast.expr, body: list[ast.AST]
+) -> str | None:
+    """The model of `obj` in `obj.save()` when the loop body built it as `obj = Model(...)`."""
+    if not isinstance(node, ast.Name):
+        return None
+    for top in body:
+        for item in (top, *_own_nodes(top)):
+            if (
+                isinstance(item, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == node.id for t in item.targets)
+                and isinstance(item.value, ast.Call)
+            ):
+                model = evaluator.value(item.value.func, scope)
+                if isinstance(model, ModelRef):
+                    return model.model
+    return None
+
+
+def _clip(node: ast.AST, limit: int = 60) -> str:
+    """Source of an expression for a message, shortened."""
+    text = ast.unparse(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,349 @@
+"""What a loop body does with each row: relation reads, method calls, deferred fields.
+
+`RowReader.scan` walks the statements or expressions run once per row with
+the loop variable bound to an `Instance`, and yields an `Access` for every
+read that issues a query per row: an uncovered forward relation, a reverse or
+many-to-many manager, a prefetched manager re-queried, a deferred field.
+Properties, methods and `__str__` are followed (bounded) with `self` bound to
+the row, and the access names the line inside them that queries.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from djreview.analysis.querysets import Instance, QuerySetState
+from djreview.analysis.schema import FORWARD, MANY, Schema
+from djreview.engine.source import SourceFile
+
+MAX_FOLLOW = 3
+# Calls on a related manager that run a query every time (even when prefetched).
+REQUERY = frozenset(
+    {
+        "filter",
+        "exclude",
+        "order_by",
+        "annotate",
+        "values",
+        "values_list",
+        "get",
+        "latest",
+        "earliest",
+        "aggregate",
+        "select_related",
+        "only",
+        "defer",
+        "distinct",
+    }
+)
+# Calls on a related manager that read the rows: served by a prefetch, a query otherwise.
+READ = frozenset({"all", "count", "exists", "first", "last", "iterator"})
+
+
+@dataclass(frozen=True)
+class Via:
+    """A method or property followed from the loop to the line that queries."""
+
+    file: SourceFile
+    node: ast.AST
+    name: str
+
+
+@dataclass(frozen=True)
+class Access:
+    """One per-row query: what triggers it and how to cure it."""
+
+    kind: str
+    file: SourceFile
+    node: ast.AST
+    text: str
+    path: str
+    state: QuerySetState | None
+    via: tuple[Via, ...] = ()
+    trigger: tuple[SourceFile, ast.AST] | None = None
+    # The path crosses a to-many relation: only prefetch_related can cover it.
+    many: bool = False
+
+
+def chain(node: ast.expr) -> tuple[str, list[tuple[str, ast.expr]]] | None:
+    """`post.author.name` -> ("post", [("author", node), ("name", node)]); calls are "()" steps."""
+    steps: list[tuple[str, ast.expr]] = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            steps.append((node.attr, node))
+            node = node.value
+        elif isinstance(node, ast.Call):
+            steps.append(("()", node))
+            node = node.func
+        elif isinstance(node, ast.Name):
+            return node.id, list(reversed(steps))
+        else:
+            return None
+
+
+class RowReader:
+    """Finds per-row queries in code run once per row of a queryset."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+
+    def scan(
+        self,
+        file: SourceFile,
+        nodes: list[ast.AST],
+        rows: dict[str, Instance],
+        via: tuple[Via, ...] = (),
+        depth: int = 0,
+    ) -> Iterator[Access]:
+        """Every per-row access in `nodes`, with `rows` binding names to row instances."""
+        rows = dict(rows)
+        for node in nodes:
+            yield from self._visit(file, node, rows, via, depth)
+
+    def _visit(
+        self,
+        file: SourceFile,
+        node: ast.AST,
+        rows: dict[str, Instance],
+        via: tuple[Via, ...],
+        depth: int,
+    ) -> Iterator[Access]:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            return
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            yield from self._visit(file, node.value, rows, via, depth)
+            bound = self._instance_of(node.value, rows)
+            if bound is not None:
+                rows[node.targets[0].id] = bound
+            else:
+                rows.pop(node.targets[0].id, None)
+            return
+        if isinstance(node, ast.For | ast.AsyncFor):
+            yield from self._visit(file, node.iter, rows, via, depth)
+            inner = self._iterated(node.iter, rows)
+            local = dict(rows)
+            if inner is not None and isinstance(node.target, ast.Name):
+                local[node.target.id] = inner
+            for statement in (*node.body, *node.orelse):
+                yield from self._visit(file, statement, local, via, depth)
+            return
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+            local = dict(rows)
+            for generator in node.generators:
+                yield from self._visit(file, generator.iter, local, via, depth)
+                inner = self._iterated(generator.iter, local)
+                if inner is not None and isinstance(generator.target, ast.Name):
+                    local[generator.target.id] = inner
+                for condition in generator.ifs:
+                    yield from self._visit(file, condition, local, via, depth)
+            parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            for part in parts:
+                yield from self._visit(file, part, local, via, depth)
+            return
+        if isinstance(node, ast.Attribute | ast.Call):
+            found = chain(node)
+            if found is not None and found[0] in rows:
+                yield from self._read(file, node, found[1], rows[found[0]], found[0], via, depth)
+                for step, step_node in found[1]:
+                    if step == "()" and isinstance(step_node, ast.Call):
+                        for arg in (*step_node.args, *(k.value for k in step_node.keywords)):
+                            yield from self._visit(file, arg, rows, via, depth)
+                return
+            if isinstance(node, ast.Call):
+                yield from self._str_call(file, node, rows, via, depth)
+        if (
+            isinstance(node, ast.FormattedValue)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in rows
+        ):
+            yield from self._follow(
+                file, node, rows[node.value.id], "__str__", node.value.id, via, depth
+            )
+        for child in ast.iter_child_nodes(node):
+            yield from self._visit(file, child, rows, via, depth)
+
+    def _str_call(
+        self,
+        file: SourceFile,
+        node: ast.Call,
+        rows: dict[str, Instance],
+        via: tuple[Via, ...],
+        depth: int,
+    ) -> Iterator[Access]:
+        if isinstance(node.func, ast.Name) and node.func.id == "str" and len(node.args) == 1:
+            arg = node.args[0]
+            if isinstance(arg, ast.Name) and arg.id in rows:
+                yield from self._follow(file, node, rows[arg.id], "__str__", arg.id, via, depth)
+
+    def _walk(self, row: Instance, steps: list[tuple[str, ast.expr]]) -> tuple[Instance, int]:
+        """Follow forward relations; return the last instance and the index of the next step."""
+        index = 0
+        while index < len(steps) and steps[index][0] != "()":
+            relation = self.schema.relation(row.model, steps[index][0])
+            if relation is None or relation.kind == MANY:
+                break
+            row = Instance(
+                relation.target, row.state, row.path(steps[index][0]), row.fresh, row.many
+            )
+            index += 1
+        return row, index
+
+    def _instance_of(self, value: ast.expr, rows: dict[str, Instance]) -> Instance | None:
+        found = chain(value)
+        if found is None or found[0] not in rows or not found[1]:
+            return None
+        row, index = self._walk(rows[found[0]], found[1])
+        return row if index == len(found[1]) else None
+
+    def _iterated(self, iterable: ast.expr, rows: dict[str, Instance]) -> Instance | None:
+        """The row instance of a loop over a relation of a row (`post.comments.all()`)."""
+        found = chain(iterable)
+        if found is None or found[0] not in rows or not found[1]:
+            return None
+        row, index = self._walk(rows[found[0]], found[1])
+        steps = found[1]
+        if index >= len(steps):
+            return None
+        name = steps[index][0]
+        to_attr = row.state.to_attr_path(name) if not row.prefix else None
+        relation = self.schema.relation(row.model, to_attr or name)
+        if relation is None or relation.kind != MANY:
+            return None
+        rest = [step for step, _ in steps[index + 1 :]]
+        if (
+            to_attr is None
+            and rest not in ([], ["all", "()"])
+            and not (rest and rest[0] == "filter")
+        ):
+            return None
+        path = row.path(name)
+        fresh = row.fresh or not row.state.covered(path, forward=False, null=True)
+        return Instance(relation.target, row.state, path, fresh, many=True)
+
+    def _read(
+        self,
+        file: SourceFile,
+        node: ast.expr,
+        steps: list[tuple[str, ast.expr]],
+        row: Instance,
+        root: str,
+        via: tuple[Via, ...],
+        depth: int,
+    ) -> Iterator[Access]:
+        start = row
+        uncovered = ""
+        last_node: ast.AST = node
+        text = root
+        index = 0
+        while index < len(steps):
+            name, step_node = steps[index]
+            if name == "()":
+                break
+            model = self.schema.model(row.model)
+            if model is None:
+                return
+            kind = model.attribute_kind(name)
+            if kind == "relation" and row.state.to_attr_path(name) is None:
+                relation = self.schema.relation(row.model, name)
+                if relation is None:
+                    return
+                path = row.path(name)
+                if relation.kind == MANY:
+                    if uncovered:
+                        break
+                    yield from self._many(file, steps, index, row, f"{text}.{name}", path, via)
+                    return
+                forward = relation.kind == FORWARD
+                if row.fresh or not row.state.covered(path, forward=forward, null=relation.null):
+                    uncovered = path
+                    last_node = step_node
+                row = Instance(relation.target, row.state, path, row.fresh, row.many)
+                text = f"{text}.{name}"
+                index += 1
+                continue
+            if uncovered:
+                break
+            if kind == "field" and not row.prefix and self._deferred(row.state, name):
+                yield Access("deferred", file, step_node, f"{text}.{name}", name, row.state, via)
+            elif kind == "property" or (
+                kind == "method" and index + 1 < len(steps) and steps[index + 1][0] == "()"
+            ):
+                target = steps[index + 1][1] if kind == "method" else step_node
+                yield from self._follow(file, target, row, name, text, via, depth)
+            return
+        if uncovered:
+            yield Access(
+                "select", file, last_node, text, uncovered, start.state, via, many=start.many
+            )
+
+    def _many(
+        self,
+        file: SourceFile,
+        steps: list[tuple[str, ast.expr]],
+        index: int,
+        row: Instance,
+        text: str,
+        path: str,
+        via: tuple[Via, ...],
+    ) -> Iterator[Access]:
+        rest = steps[index + 1 :]
+        if len(rest) < 2 or rest[1][0] != "()":
+            return
+        method, call = rest[0][0], rest[1][1]
+        covered = not row.fresh and row.state.covered(path, forward=False, null=True)
+        if method in REQUERY:
+            kind = "bypass" if covered else "prefetch"
+        elif method in READ and not covered:
+            kind = "prefetch"
+        else:
+            return
+        yield Access(kind, file, call, f"{text}.{method}()", path, row.state, via)
+
+    @staticmethod
+    def _deferred(state: QuerySetState, name: str) -> bool:
+        if name in ("pk", "id") or name in state.annotations:
+            return False
+        return (state.only is not None and name not in state.only) or name in state.defer
+
+    def _follow(
+        self,
+        file: SourceFile,
+        node: ast.AST,
+        row: Instance,
+        name: str,
+        text: str,
+        via: tuple[Via, ...],
+        depth: int,
+    ) -> Iterator[Access]:
+        """Follow a property, method or __str__ of the row's model with self bound to the row."""
+        model = self.schema.model(row.model)
+        if model is None or model.file is None or depth >= MAX_FOLLOW:
+            return
+        function = model.properties.get(name) or model.methods.get(name)
+        if function is None or any(v.node is function for v in via):
+            return
+        step = Via(model.file, function, f"{row.model}.{name}")
+        for access in self.scan(
+            model.file, list(function.body), {"self": row}, (*via, step), depth + 1
+        ):
+            if via or depth:
+                yield access
+            else:
+                # Report at the loop's expression; the line inside the method is the trigger.
+                yield Access(
+                    access.kind,
+                    file,
+                    node,
+                    f"{text}.{name}",
+                    access.path,
+                    access.state,
+                    access.via,
+                    (access.file, access.node),
+                    access.many,
+                )

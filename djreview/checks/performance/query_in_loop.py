@@ -1,0 +1,55 @@
+"""DJR104: a hand-written query (get, count, get_object_or_404) on every loop iteration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from djreview.analysis.nplusone import findings
+from djreview.engine.check import Check
+from djreview.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from djreview.engine.project import Project
+
+
+class QueryInLoop(Check):
+    """Runs a database query on every iteration of a loop.
+
+    ## What it does
+    Finds queries evaluated inside a loop body: `Model.objects.get(...)`,
+    `.first()`, `.count()`, `.exists()`, `.aggregate()`, iterating a queryset,
+    `get_object_or_404(...)`. Loops over literals (`for name in ("a", "b")`,
+    `range(3)`) are bounded and ignored, as are tests and migrations.
+
+    ## Why is this bad?
+    The number of queries grows with the number of items: a request that
+    looks up 200 ids one at a time makes 200 round trips to the database.
+
+    ## Example
+    ```python
+    for post_id in ids:
+        post = Post.objects.get(pk=post_id)
+    ```
+
+    ## Use instead
+    ```python
+    posts = Post.objects.in_bulk(ids)
+    ```
+    or `filter(pk__in=ids)`, or `annotate()` a count on the outer queryset.
+
+    ## References
+    - https://docs.djangoproject.com/en/5.2/topics/db/optimization/#retrieve-everything-at-once-if-you-know-you-will-need-it
+    - https://docs.djangoproject.com/en/5.2/ref/models/querysets/#in-bulk
+    """
+
+    id = "DJR104"
+    name = "query-in-loop"
+    message = "a query runs on every iteration of the loop"
+    severity = Severity.WARNING
+    category = "performance"
+    references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#in-bulk",)
+
+    def check_project(self, project: Project) -> Iterable[Finding]:
+        """Findings for every query evaluated inside a loop."""
+        return findings(self, project, ("query",))

@@ -1,0 +1,116 @@
+from django.db import models
+from django.views.generic import ListView
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+    mentor = models.ForeignKey("self", null=True, on_delete=models.SET_NULL)
+
+
+class Profile(models.Model):
+    author = models.OneToOneField(Author, on_delete=models.CASCADE, related_name="profile")
+    avatar = models.CharField(max_length=200)
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=100)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+    editor = models.ForeignKey(Author, null=True, on_delete=models.SET_NULL, related_name="edited")
+
+    @property
+    def byline(self):
+        return f"{self.title} by {self.author.name}"
+
+    def __str__(self):
+        return self.title
+
+
+def published_books():
+    return Book.objects.filter(title__startswith="A")
+
+
+def titles_and_authors():
+    books = Book.objects.filter(title__startswith="A")
+    for book in books:
+        # ruleid: DJR101
+        print(book.title, book.author.name)
+
+
+def nested_paths():
+    # ruleid: DJR101
+    return [book.author.profile.avatar for book in Book.objects.all()]
+
+
+def through_a_property():
+    # ruleid: DJR101
+    return [book.byline for book in Book.objects.order_by("title")]
+
+
+def from_a_helper():
+    for book in published_books():
+        # ruleid: DJR101
+        print(book.author.name)
+
+
+def nullable_fk_with_bare_select_related():
+    for book in Book.objects.select_related():
+        # ruleid: DJR101
+        print(book.editor.name)
+
+
+class BookList(ListView):
+    queryset = Book.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # ruleid: DJR101
+        context["names"] = [book.author.name for book in self.get_queryset()]
+        return context
+
+
+def covered():
+    for book in Book.objects.select_related("author"):
+        # ok: DJR101
+        print(book.author.name)
+
+
+def covered_nested():
+    books = Book.objects.select_related("author__profile")
+    # ok: DJR101
+    return [book.author.profile.avatar for book in books]
+
+
+def bare_select_related_follows_non_null_fks():
+    for book in Book.objects.select_related():
+        # ok: DJR101
+        print(book.author.name)
+
+
+def fk_id_and_plain_fields():
+    for book in Book.objects.all():
+        # ok: DJR101
+        print(book.author_id, book.title, str(book))
+
+
+def values_rows():
+    for row in Book.objects.values("title", "author__name"):
+        # ok: DJR101
+        print(row["author__name"])
+
+
+def read_once_outside_a_loop(pk):
+    book = Book.objects.get(pk=pk)
+    # ok: DJR101
+    return book.author.name
+
+
+def not_a_queryset(books):
+    for book in books:
+        # ok: DJR101
+        print(book.author.name)
+
+
+def prefetch_covers_a_forward_fk_too():
+    for book in Book.objects.prefetch_related("author"):
+        # ok: DJR101
+        print(book.author.name)
