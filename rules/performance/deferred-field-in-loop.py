@@ -1,0 +1,35 @@
+from django.db import models
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=100)
+    body = models.TextField()
+    summary = models.TextField()
+
+
+def excerpts():
+    # ruleid: DJR106
+    return {post.title: post.body[:80] for post in Post.objects.only("title")}
+
+
+def without_summary():
+    for post in Post.objects.defer("summary"):
+        # ruleid: DJR106
+        print(post.summary)
+
+
+def loaded():
+    # ok: DJR106
+    return {post.title: post.body[:80] for post in Post.objects.only("title", "body")}
+
+
+def pk_is_always_loaded():
+    for post in Post.objects.only("title"):
+        # ok: DJR106
+        print(post.pk, post.title)
+
+
+def deferred_but_unused():
+    for post in Post.objects.defer("summary"):
+        # ok: DJR106
+        print(post.title, post.body)

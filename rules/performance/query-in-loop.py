@@ -1,0 +1,58 @@
+from django.db import models
+from django.shortcuts import get_object_or_404
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=100)
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    is_approved = models.BooleanField(default=False)
+
+
+def by_ids(ids):
+    titles = []
+    for pk in ids:
+        # ruleid: DJR104
+        titles.append(Post.objects.get(pk=pk).title)
+    return titles
+
+
+def pending(posts):
+    for post in posts:
+        # ruleid: DJR104
+        print(Comment.objects.filter(post=post, is_approved=False).count())
+
+
+def shortcut(slugs):
+    # ruleid: DJR104
+    return [get_object_or_404(Post, title=slug) for slug in slugs]
+
+
+def iterating_per_item(ids):
+    for pk in ids:
+        # ruleid: DJR104
+        for comment in Comment.objects.filter(post_id=pk):
+            print(comment.pk)
+
+
+def bounded_literal_loop():
+    for title in ("about", "contact"):
+        # ok: DJR104
+        print(Post.objects.filter(title=title).exists())
+
+
+def fetched_once(ids):
+    posts = Post.objects.in_bulk(ids)
+    for pk in ids:
+        # ok: DJR104
+        print(posts[pk].title)
+
+
+def built_not_run(ids):
+    filters = []
+    for pk in ids:
+        # ok: DJR104
+        filters.append(Post.objects.filter(pk=pk))
+    return filters

@@ -1,0 +1,83 @@
+from django.db import models
+from django.db.models import Count, Prefetch
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=100)
+    tags = models.ManyToManyField(Tag, related_name="posts")
+
+    def tag_names(self):
+        return [tag.name for tag in self.tags.all()]
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey("auth.User", on_delete=models.CASCADE)
+    body = models.TextField()
+
+
+def counts():
+    for post in Post.objects.all():
+        # ruleid: DJR102
+        print(post.comments.count())
+
+
+def tag_lists():
+    posts = Post.objects.filter(title__startswith="A")
+    # ruleid: DJR102
+    return {post.title: [tag.name for tag in post.tags.all()] for post in posts}
+
+
+def through_a_method():
+    # ruleid: DJR102
+    return [post.tag_names() for post in Post.objects.all()]
+
+
+def reverse_of_an_m2m():
+    for tag in Tag.objects.all():
+        # ruleid: DJR102
+        if tag.posts.exists():
+            print(tag.name)
+
+
+def prefetched():
+    for post in Post.objects.prefetch_related("tags", "comments"):
+        # ok: DJR102
+        print(post.comments.count(), [tag.name for tag in post.tags.all()])
+
+
+def prefetched_through_a_method():
+    # ok: DJR102
+    return [post.tag_names() for post in Post.objects.prefetch_related("tags")]
+
+
+def annotated_count():
+    for post in Post.objects.annotate(num_comments=Count("comments")):
+        # ok: DJR102
+        print(post.num_comments)
+
+
+def to_attr_read_correctly():
+    posts = Post.objects.prefetch_related(
+        Prefetch("comments", queryset=Comment.objects.select_related("author"), to_attr="recent")
+    )
+    for post in posts:
+        # ok: DJR102
+        print([comment.author.username for comment in post.recent])
+
+
+def writes_are_not_reads():
+    tag = Tag.objects.first()
+    for post in Post.objects.all():
+        # ok: DJR102
+        post.tags.add(tag)
+
+
+def one_object(pk):
+    post = Post.objects.get(pk=pk)
+    # ok: DJR102
+    return post.comments.count()

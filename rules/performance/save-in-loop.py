@@ -1,0 +1,46 @@
+from django.db import models
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=100)
+    word_count = models.IntegerField(default=0)
+    body = models.TextField()
+
+
+def recount():
+    for post in Post.objects.all():
+        post.word_count = len(post.body.split())
+        # ruleid: DJR105
+        post.save(update_fields=["word_count"])
+
+
+def import_titles(titles):
+    for title in titles:
+        # ruleid: DJR105
+        Post.objects.create(title=title)
+
+
+def build_and_save(titles):
+    for title in titles:
+        post = Post(title=title)
+        # ruleid: DJR105
+        post.save()
+
+
+def bulk(titles):
+    posts = [Post(title=title) for title in titles]
+    # ok: DJR105
+    Post.objects.bulk_create(posts)
+
+
+def not_a_model(forms):
+    for form in forms:
+        # ok: DJR105
+        form.save()
+
+
+def saved_once(pk):
+    post = Post.objects.get(pk=pk)
+    post.title = post.title.strip()
+    # ok: DJR105
+    post.save()
