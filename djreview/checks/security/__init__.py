@@ -1,0 +1,1 @@
+"""Security checks: injection, XSS, CSRF, redirects, files, settings, templates, auth."""

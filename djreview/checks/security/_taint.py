@@ -1,0 +1,53 @@
+"""The shared shape of request-data rules: report flows that reach a sink kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import ClassVar
+
+from djreview.engine.check import Check
+from djreview.engine.project import Project
+from djreview.engine.source import SourceFile
+from djreview.model import Finding, Severity
+from djreview.taint.function import Hit
+from djreview.taint.index import taint_index
+
+
+class TaintCheck(Check):
+    """A rule that fires where request data reaches a sink of one of `kinds`.
+
+    The message may use `{sink}` (the dangerous call) and `{source}` (where
+    the data came from); the finding carries the whole path as its flow.
+    """
+
+    category = "security"
+    severity = Severity.ERROR
+    kinds: ClassVar[frozenset[str]]
+
+    def prepare(self, project: Project) -> None:
+        """Track request data through the whole project once, before any file is checked."""
+        taint_index(project).analyse()
+
+    def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
+        """One finding per sink that request data reaches."""
+        return self._findings(file, project)
+
+    def _findings(self, file: SourceFile, project: Project) -> Iterator[Finding]:
+        for hit in taint_index(project).hits_in(file):
+            if hit.sink.kind in self.kinds and self.accepts(hit):
+                yield self.finding(
+                    (file, hit.sink.call),
+                    flow=hit.steps,
+                    sink=hit.sink.what,
+                    source=source_label(hit),
+                )
+
+    def accepts(self, hit: Hit) -> bool:
+        """Whether this rule reports the hit (rules refine by sink here)."""
+        return True
+
+
+def source_label(hit: Hit) -> str:
+    """The first step's description, e.g. "`request.GET`" or "URL parameter `slug`"."""
+    first = hit.steps[0].message if hit.steps else "request data"
+    return first.split(":", 1)[0]

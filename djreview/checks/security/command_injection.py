@@ -1,0 +1,91 @@
+"""DJR305: request data or a built string run as a shell command."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+from djreview.checks.security._strings import unsafe_parts
+from djreview.checks.security._taint import TaintCheck
+from djreview.engine.check import walk_python
+from djreview.engine.project import Project
+from djreview.engine.source import SourceFile
+from djreview.model import Finding
+from djreview.taint.index import taint_index
+from djreview.taint.sinks import is_true, sinks_of
+from djreview.taint.sources import dotted
+
+_QUOTES = frozenset({"quote"})
+
+
+class CommandInjection(TaintCheck):
+    """Request data, or a string built from variables, runs as a shell command.
+
+    ## What it does
+    Flags `os.system()`, `os.popen()`, `subprocess.getoutput()` and
+    `subprocess.*(..., shell=True)` whose command is a string built from
+    unquoted variables, and any
+    `subprocess` call whose arguments carry request data (followed through
+    variables and helpers). A command given as a list of constants plus
+    arguments that are not request data, without `shell=True`, is fine;
+    `shlex.quote()` makes a value safe for the shell.
+
+    ## Why is this bad?
+    The shell interprets `;`, `|`, `$(...)` and backticks: a file name like
+    `x; rm -rf ~` runs a second command with the server's rights. Request data
+    in an argument list can still add options (`--output=/etc/...`).
+
+    ## Example
+    ```python
+    def thumbnail(request):
+        os.system(f"convert {request.GET['file']} thumb.png")
+    ```
+
+    ## Use instead
+    ```python
+    def thumbnail(request):
+        name = get_valid_filename(request.GET["file"])
+        subprocess.run(["convert", "--", name, "thumb.png"], check=True)
+    ```
+
+    ## References
+    - https://docs.python.org/3/library/subprocess.html#security-considerations
+    - https://owasp.org/www-community/attacks/Command_Injection
+    """
+
+    id = "DJR305"
+    name = "command-injection"
+    message = "Request data from {source} reaches the command of {sink}"
+    cwe = (78,)
+    security_severity = 9.8
+    precision = "high"
+    tags = ("injection",)
+    kinds = frozenset({"shell"})
+
+    def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
+        """Tainted commands, then shell strings built from variables (one finding per call)."""
+        yield from self._findings(file, project)
+        index = taint_index(project)
+        for node in walk_python(file):
+            if not isinstance(node, ast.Call):
+                continue
+            for sink in sinks_of(node):
+                if (
+                    sink.kind != "shell"
+                    or not _runs_shell(node)
+                    or not unsafe_parts(sink.arg, _QUOTES)
+                ):
+                    continue
+                if index.hit_at(file, node, "shell") is None:
+                    yield self.finding(
+                        (file, node),
+                        f"The shell command of {sink.what} is built from variables; "
+                        "pass an argument list without shell=True",
+                    )
+
+
+def _runs_shell(call: ast.Call) -> bool:
+    full = dotted(call.func)
+    if full in {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput"}:
+        return True
+    return any(kw.arg == "shell" and is_true(kw.value) for kw in call.keywords)

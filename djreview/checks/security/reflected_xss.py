@@ -1,0 +1,49 @@
+"""DJR311: request data written into an HTML response body."""
+
+from __future__ import annotations
+
+from djreview.checks.security._taint import TaintCheck
+
+
+class ReflectedXss(TaintCheck):
+    """Request data is written unescaped into an `HttpResponse` body.
+
+    ## What it does
+    Follows request data through variables, string building and helpers and
+    flags it where it becomes the content of `HttpResponse` (and its error
+    subclasses) served as HTML, the default content type. Values passed
+    through `escape()`, `conditional_escape()` or `format_html()`, and
+    responses with a non-HTML `content_type` (`text/plain`, JSON), are fine.
+    `mark_safe()` is DJR301's business.
+
+    ## Why is this bad?
+    A link with `?q=<script>...</script>` runs the attacker's script in the
+    victim's session on your domain (reflected cross-site scripting). Templates
+    escape automatically; hand-built responses do not.
+
+    ## Example
+    ```python
+    def search(request):
+        return HttpResponse(f"<h1>Results for {request.GET['q']}</h1>")
+    ```
+
+    ## Use instead
+    ```python
+    def search(request):
+        return HttpResponse(format_html("<h1>Results for {}</h1>", request.GET["q"]))
+    ```
+
+    ## References
+    - https://docs.djangoproject.com/en/stable/topics/security/#cross-site-scripting-xss-protection
+    """
+
+    id = "DJR311"
+    name = "reflected-xss"
+    message = (
+        "Request data from {source} is written unescaped into the HTML of {sink}; "
+        "escape it or use a template"
+    )
+    cwe = (79,)
+    security_severity = 6.1
+    tags = ("xss",)
+    kinds = frozenset({"html"})

@@ -1,0 +1,444 @@
+"""Following request data through one function body.
+
+The walk is forward and flow-sensitive on straight-line code: an assignment
+replaces a name's taint, branches are analysed separately and merged, loop
+bodies twice. Calls the project defines are looked up through a `Resolver`
+(the project-wide index), which answers with the callee's summary.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from djreview.engine.source import SourceFile
+from djreview.model import FlowStep
+from djreview.taint.sinks import Sink, path_method_sink, sinks_of
+from djreview.taint.sources import (
+    GUARDS,
+    NON_PROPAGATING_METHODS,
+    PROPAGATORS,
+    SANITISERS,
+    VALIDATED_ATTRS,
+    call_name,
+    dotted,
+    request_source,
+)
+from djreview.taint.values import ALL_KINDS, Taint, combine
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_FORM_SUFFIXES = ("Form", "FormSet", "Serializer")
+_BOUND_DATA = frozenset({"data", "initial_data", "files"})
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """Request data reaching a sink: the sink, the file it is in, the path there."""
+
+    sink: Sink
+    file: SourceFile
+    steps: tuple[FlowStep, ...]
+
+    @property
+    def key(self) -> tuple[str, int, int, str]:
+        """Identity of the sink, to keep one hit per dangerous call and kind."""
+        return (self.file.rel, self.sink.call.lineno, self.sink.call.col_offset, self.sink.kind)
+
+
+@dataclass
+class Summary:
+    """What a helper does with its parameters: returns them, or feeds them to sinks."""
+
+    returns: Taint | None = None
+    param_sinks: list[tuple[int, Hit]] = field(default_factory=list)
+
+
+class Resolver(Protocol):
+    """Finds the summary of a call the project defines (a helper, a method)."""
+
+    def summarise_call(
+        self, call: ast.Call, caller: FunctionAnalysis
+    ) -> tuple[Summary, list[str]] | None:
+        """The callee's summary and its parameter names, or None when unknown."""
+
+
+@dataclass
+class FunctionAnalysis:
+    """Forward taint analysis of one function; collects hits and (for helpers) a summary."""
+
+    file: SourceFile
+    node: FunctionNode
+    resolver: Resolver
+    in_class_view: bool = False
+    class_attrs: dict[str, Taint] = field(default_factory=dict)
+    env: dict[str, Taint] = field(default_factory=dict)
+    forms: dict[str, Taint] = field(default_factory=dict)
+    hits: list[Hit] = field(default_factory=list)
+    summary: Summary = field(default_factory=Summary)
+    assigned_attrs: dict[str, Taint] = field(default_factory=dict)
+
+    def step(self, node: ast.AST, message: str) -> FlowStep:
+        """A flow step at `node` with a message."""
+        return FlowStep(self.file.node_location(node), message)
+
+    def run(self) -> None:
+        """Analyse the body; results land in `hits`, `summary` and `assigned_attrs`."""
+        self.block(self.node.body)
+
+    # Statements -----------------------------------------------------------
+
+    def block(self, body: list[ast.stmt]) -> None:
+        """Analyse statements in order."""
+        for stmt in body:
+            self.statement(stmt)
+
+    def statement(self, stmt: ast.stmt) -> None:  # noqa: C901 - one branch per statement kind
+        """Analyse one statement, updating the environment."""
+        if isinstance(stmt, ast.Assign):
+            value = self.ev(stmt.value)
+            for target in stmt.targets:
+                self.bind(target, value, stmt.value)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            self.bind(stmt.target, self.ev(stmt.value), stmt.value)
+        elif isinstance(stmt, ast.AugAssign):
+            value = combine(self.ev(stmt.target), self.ev(stmt.value))
+            self.bind(stmt.target, value, stmt.value)
+        elif isinstance(stmt, ast.Expr):
+            self.ev(stmt.value)
+        elif isinstance(stmt, ast.Return) and stmt.value is not None:
+            self.summary.returns = combine(self.summary.returns, self.ev(stmt.value))
+        elif isinstance(stmt, ast.If):
+            self.ev(stmt.test)
+            self.apply_guards(stmt.test)
+            self.branches([stmt.body, stmt.orelse])
+        elif isinstance(stmt, ast.Assert):
+            self.apply_guards(stmt.test)
+        elif isinstance(stmt, ast.For | ast.AsyncFor):
+            self.bind(stmt.target, self.ev(stmt.iter), stmt.iter)
+            self.loop(stmt.body)
+            self.block(stmt.orelse)
+        elif isinstance(stmt, ast.While):
+            self.ev(stmt.test)
+            self.loop(stmt.body)
+            self.block(stmt.orelse)
+        elif isinstance(stmt, ast.With | ast.AsyncWith):
+            for item in stmt.items:
+                value = self.ev(item.context_expr)
+                if item.optional_vars is not None:
+                    self.bind(item.optional_vars, value, item.context_expr)
+            self.block(stmt.body)
+        elif isinstance(stmt, ast.Try | ast.TryStar):
+            self.block(stmt.body)
+            for handler in stmt.handlers:
+                self.block(handler.body)
+            self.block(stmt.orelse)
+            self.block(stmt.finalbody)
+        elif isinstance(stmt, ast.Match):
+            self.ev(stmt.subject)
+            self.branches([case.body for case in stmt.cases])
+        elif isinstance(stmt, ast.Raise) and stmt.exc is not None:
+            self.ev(stmt.exc)
+
+    def branches(self, bodies: list[list[ast.stmt]]) -> None:
+        """Analyse alternative bodies from the same state and merge (union) the results."""
+        start = dict(self.env)
+        merged: dict[str, Taint] = {}
+        for body in bodies:
+            self.env = dict(start)
+            self.block(body)
+            for name, value in self.env.items():
+                merged[name] = combine(merged.get(name), value) or value
+        if len(bodies) == 1:
+            merged = {
+                name: combine(start.get(name), value) or value for name, value in merged.items()
+            }
+        self.env = merged
+
+    def loop(self, body: list[ast.stmt]) -> None:
+        """A loop body twice, so values carried round the loop are seen."""
+        self.branches([body])
+        self.branches([body])
+
+    def bind(self, target: ast.expr, value: Taint | None, source: ast.expr) -> None:
+        """Give `target` the taint `value` (None clears it)."""
+        if isinstance(target, ast.Name):
+            self.forms.pop(target.id, None)
+            if value is None:
+                self.env.pop(target.id, None)
+            else:
+                self.env[target.id] = value.step(self.step(target, f"assigned to `{target.id}`"))
+            if isinstance(source, ast.Call) and call_name(source.func).endswith(_FORM_SUFFIXES):
+                bound = self.form_data(source)
+                if bound is not None:
+                    self.forms[target.id] = bound
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element in target.elts:
+                self.bind(element, value, source)
+        elif isinstance(target, ast.Starred):
+            self.bind(target.value, value, source)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            if target.value.id == "self" and value is not None and value.from_request:
+                self.assigned_attrs[target.attr] = value.step(
+                    self.step(target, f"stored in `self.{target.attr}`")
+                )
+        elif (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and value is not None
+        ):
+            name = target.value.id
+            self.env[name] = combine(self.env.get(name), value) or value
+
+    def form_data(self, call: ast.Call) -> Taint | None:
+        """The request data a form or serializer is bound to (its `data` before validation)."""
+        values = [self.ev(arg) for arg in call.args]
+        values += [self.ev(kw.value) for kw in call.keywords if kw.arg in {"data", None}]
+        return combine(*values)
+
+    def apply_guards(self, test: ast.expr) -> None:
+        """Names checked by a validator in a condition are safe afterwards."""
+        for node in ast.walk(test):
+            name: str | None = None
+            kinds: frozenset[str] = frozenset()
+            if isinstance(node, ast.Call):
+                callee = call_name(node.func)
+                kinds = GUARDS.get(callee, frozenset())
+                if callee in {"match", "fullmatch"} and len(node.args) >= 2:
+                    name = _name_of(node.args[1])
+                elif (
+                    isinstance(node.func, ast.Attribute)
+                    and callee.startswith("is")
+                    and not node.args
+                ):
+                    name = _name_of(node.func.value)
+                elif node.args:
+                    name = _name_of(node.args[0])
+            elif isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.In | ast.NotIn):
+                name, kinds = _name_of(node.left), ALL_KINDS
+            if name and kinds and name in self.env:
+                sanitised = self.env[name].sanitised(kinds)
+                if sanitised is None:
+                    del self.env[name]
+                else:
+                    self.env[name] = sanitised
+
+    # Expressions ----------------------------------------------------------
+
+    def ev(self, node: ast.expr | None) -> Taint | None:  # noqa: C901 - one branch per expression kind
+        """The taint of an expression (None: no request data in it); checks sinks on the way."""
+        if node is None or isinstance(node, ast.Constant):
+            return None
+        if isinstance(node, ast.Name):
+            return self.env.get(node.id)
+        if isinstance(node, ast.Attribute):
+            return self.attribute(node)
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.JoinedStr):
+            return self.prefixed(node, combine(*(self.ev(value) for value in node.values)))
+        if isinstance(node, ast.FormattedValue):
+            return self.ev(node.value)
+        if isinstance(node, ast.BinOp):
+            return self.prefixed(node, combine(self.ev(node.left), self.ev(node.right)))
+        if isinstance(node, ast.BoolOp):
+            return combine(*(self.ev(value) for value in node.values))
+        if isinstance(node, ast.IfExp):
+            self.ev(node.test)
+            return combine(self.ev(node.body), self.ev(node.orelse))
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            return combine(*(self.ev(element) for element in node.elts))
+        if isinstance(node, ast.Dict):
+            return combine(
+                *(self.ev(k) for k in node.keys if k is not None),
+                *(self.ev(v) for v in node.values),
+            )
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
+            return self.comprehension(node)
+        if isinstance(node, ast.Starred | ast.Await):
+            return self.ev(node.value)
+        if isinstance(node, ast.NamedExpr):
+            value = self.ev(node.value)
+            self.bind(node.target, value, node.value)
+            return value
+        if isinstance(node, ast.Compare | ast.UnaryOp):
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.ev(child)
+        return None
+
+    def prefixed(self, node: ast.expr, value: Taint | None) -> Taint | None:
+        """A URL that starts with a fixed path or host cannot redirect off-site."""
+        if value is None:
+            return None
+        head: ast.expr = node
+        while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
+            head = head.left
+        if isinstance(head, ast.BinOp) and isinstance(head.op, ast.Mod):
+            head = head.left
+        if isinstance(head, ast.JoinedStr) and head.values:
+            head = head.values[0]
+        if (
+            isinstance(head, ast.Constant)
+            and isinstance(head.value, str)
+            and _fixed_target(head.value)
+        ):
+            return value.sanitised(frozenset({"redirect", "ssrf"}))
+        return value
+
+    def attribute(self, node: ast.Attribute) -> Taint | None:
+        """`request.GET`, `self.kwargs`, `form.data`, `self.<tainted attribute>`, `x.attr`."""
+        described = request_source(node, self.in_class_view)
+        if described is not None:
+            return Taint((self.step(node, f"`{described}`: data from the HTTP request"),))
+        if isinstance(node.value, ast.Name):
+            if node.value.id == "self" and node.attr in self.class_attrs:
+                return self.class_attrs[node.attr]
+            if node.value.id in self.forms:
+                return self.forms[node.value.id] if node.attr in _BOUND_DATA else None
+        if node.attr in VALIDATED_ATTRS:
+            self.ev(node.value)
+            return None
+        return self.ev(node.value)
+
+    def subscript(self, node: ast.Subscript) -> Taint | None:
+        """`d[k]` carries `d`'s taint; `globals()[user]` is a dispatch sink."""
+        key = self.ev(node.slice)
+        if isinstance(node.value, ast.Call) and call_name(node.value.func) in {
+            "globals",
+            "locals",
+            "vars",
+        }:
+            sink = Sink(
+                "dispatch", _as_call(node.value), node.slice, f"{call_name(node.value.func)}()[...]"
+            )
+            self.reach(sink, key)
+            return None
+        return self.ev(node.value)
+
+    def comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+    ) -> Taint | None:
+        """A comprehension: its targets take the iterables' taint, in a scope of their own."""
+        saved = dict(self.env)
+        for generator in node.generators:
+            self.bind(generator.target, self.ev(generator.iter), generator.iter)
+        if isinstance(node, ast.DictComp):
+            value = combine(self.ev(node.key), self.ev(node.value))
+        else:
+            value = self.ev(node.elt)
+        self.env = saved
+        return value
+
+    def call(self, node: ast.Call) -> Taint | None:
+        """A call: check its sinks, then work out the taint of its result."""
+        values: dict[int, Taint | None] = {}
+        for arg in node.args:
+            values[id(arg)] = self.ev(arg)
+        for kw in node.keywords:
+            values[id(kw.value)] = self.ev(kw.value)
+        receiver: Taint | None = None
+        if isinstance(node.func, ast.Attribute):
+            receiver = self.ev(node.func.value)
+            values[id(node.func.value)] = receiver
+        sinks = sinks_of(node)
+        path_sink = path_method_sink(node)
+        if path_sink is not None:
+            sinks.append(path_sink)
+        for sink in sinks:
+            self.reach(sink, values[id(sink.arg)] if id(sink.arg) in values else self.ev(sink.arg))
+        args = [values[id(arg)] for arg in node.args] + [
+            values[id(kw.value)] for kw in node.keywords
+        ]
+        name = call_name(node.func)
+        if (
+            name in SANITISERS
+            and name != "quote"
+            or (name == "quote" and "shlex" in dotted(node.func))
+        ):
+            mixed = combine(*args)
+            return mixed.sanitised(SANITISERS[name]) if mixed is not None else None
+        resolved = self.resolver.summarise_call(node, self)
+        if resolved is not None:
+            return self.through(node, *resolved)
+        if isinstance(node.func, ast.Attribute) and receiver is not None:
+            if name in NON_PROPAGATING_METHODS:
+                return None
+            return combine(receiver, *args)
+        if name in PROPAGATORS:
+            return combine(*args)
+        return None
+
+    def through(self, node: ast.Call, summary: Summary, params: list[str]) -> Taint | None:
+        """Apply a callee's summary: its sinks see our arguments, its result carries them."""
+        by_param = self.map_arguments(node, params)
+        label = dotted(node.func) or call_name(node.func)
+        for index, hit in summary.param_sinks:
+            arg = by_param.get(index)
+            if arg is None or not arg.reaches(hit.sink.kind):
+                continue
+            path = arg.steps + (self.step(node, f"passed to `{label}()`"),) + hit.steps
+            self.record(Hit(hit.sink, hit.file, path), arg)
+        result = summary.returns
+        if result is None:
+            return None
+        parts: list[Taint | None] = [result if result.from_request else None]
+        for index in result.params:
+            arg = by_param.get(index)
+            if arg is not None:
+                through = Taint(
+                    arg.steps, arg.params, arg.from_request, arg.safe_for | result.safe_for
+                )
+                parts.append(through.step(self.step(node, f"returned by `{label}()`")))
+        return combine(*parts)
+
+    def map_arguments(self, node: ast.Call, params: list[str]) -> dict[int, Taint]:
+        """Which parameter index receives which tainted argument."""
+        mapped: dict[int, Taint] = {}
+        for position, arg in enumerate(node.args):
+            if isinstance(arg, ast.Starred):
+                break
+            value = self.ev(arg)
+            if value is not None and position < len(params):
+                mapped[position] = value
+        for kw in node.keywords:
+            if kw.arg in params:
+                value = self.ev(kw.value)
+                if value is not None:
+                    mapped[params.index(kw.arg)] = value
+        return mapped
+
+    def reach(self, sink: Sink, value: Taint | None) -> None:
+        """A value arrives at a sink: a hit for request data, a summary entry for a parameter."""
+        if value is None or not value.reaches(sink.kind):
+            return
+        self.record(
+            Hit(sink, self.file, value.steps + (self.step(sink.call, f"reaches `{sink.what}`"),)),
+            value,
+        )
+
+    def record(self, hit: Hit, value: Taint) -> None:
+        """Keep a hit (request data) and/or a parameter sink (for callers)."""
+        if value.from_request:
+            self.hits.append(hit)
+        for index in value.params:
+            self.summary.param_sinks.append((index, hit))
+
+
+def _fixed_target(prefix: str) -> bool:
+    """Whether a URL prefix pins the host: `/path/...` or `https://host/`."""
+    if prefix.startswith("/") and len(prefix) >= 2:
+        return prefix[1] not in "/\\"
+    scheme, _, rest = prefix.partition("://")
+    return scheme in {"http", "https"} and "/" in rest
+
+
+def _name_of(node: ast.expr) -> str | None:
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _as_call(node: ast.expr) -> ast.Call:
+    assert isinstance(node, ast.Call)
+    return node

@@ -1,0 +1,209 @@
+"""Dangerous calls: which argument of which call is a sink of which kind."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from djreview.taint.sources import call_name, dotted
+
+SQL_METHODS = frozenset({"raw", "execute", "executemany"})
+SHELL_FUNCTIONS = frozenset(
+    {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput"}
+)
+SUBPROCESS = frozenset({"run", "call", "check_call", "check_output", "Popen"})
+DESERIALISERS = frozenset(
+    {
+        "pickle.loads",
+        "pickle.load",
+        "cPickle.loads",
+        "marshal.loads",
+        "marshal.load",
+        "dill.loads",
+        "dill.load",
+        "jsonpickle.decode",
+        "shelve.open",
+        "yaml.unsafe_load",
+        "yaml.full_load",
+    }
+)
+HTTP_CLIENTS = frozenset({"requests", "httpx", "session", "client"})
+HTTP_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"}
+)
+HTML_RESPONSES = frozenset(
+    {
+        "HttpResponse",
+        "HttpResponseBadRequest",
+        "HttpResponseNotFound",
+        "HttpResponseForbidden",
+        "HttpResponseServerError",
+        "HttpResponseNotAllowed",
+        "HttpResponseGone",
+    }
+)
+REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect"})
+PATH_FUNCTIONS = frozenset(
+    {
+        "open",
+        "io.open",
+        "os.remove",
+        "os.unlink",
+        "os.rmdir",
+        "os.listdir",
+        "os.makedirs",
+        "shutil.rmtree",
+        "shutil.copy",
+        "shutil.copyfile",
+        "shutil.move",
+        "os.rename",
+        "codecs.open",
+    }
+)
+PATH_METHODS = frozenset(
+    {"read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir", "iterdir"}
+)
+STORAGE_METHODS = frozenset({"open", "save", "delete", "path", "listdir"})
+TEMPLATE_CLASSES = frozenset({"Template", "from_string"})
+CODE_FUNCTIONS = frozenset({"eval", "exec", "compile"})
+MAIL_FUNCTIONS = frozenset({"send_mail", "send_mass_mail", "mail_admins", "mail_managers"})
+
+
+@dataclass(frozen=True, slots=True)
+class Sink:
+    """One argument of a call that must not hold request data."""
+
+    kind: str
+    call: ast.Call
+    arg: ast.expr
+    what: str
+
+
+def _first(call: ast.Call, keyword: str | None = None) -> ast.expr | None:
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        return call.args[0]
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    return None
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((kw.value for kw in call.keywords if kw.arg == name), None)
+
+
+def _is_true(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def _receiver(call: ast.Call) -> str:
+    """A method call's receiver, lower-cased, subscripts dropped (`engines["x"].f()`: engines)."""
+    if not isinstance(call.func, ast.Attribute):
+        return ""
+    node = call.func.value
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    return dotted(node).lower()
+
+
+def _sql(call: ast.Call, name: str, full: str) -> list[Sink]:
+    if name in SQL_METHODS and isinstance(call.func, ast.Attribute):
+        arg = _first(call, "sql" if name != "raw" else "raw_query")
+        return [Sink("sql", call, arg, f"{name}()")] if arg is not None else []
+    if name == "RawSQL":
+        arg = _first(call, "sql")
+        return [Sink("sql", call, arg, "RawSQL()")] if arg is not None else []
+    if name == "extra" and isinstance(call.func, ast.Attribute):
+        return [
+            Sink("sql", call, kw.value, f"extra({kw.arg}=...)")
+            for kw in call.keywords
+            if kw.arg in {"where", "select", "tables", "order_by"}
+        ]
+    return []
+
+
+def _shell(call: ast.Call, name: str, full: str) -> list[Sink]:
+    arg = _first(call, "args")
+    if arg is None:
+        return []
+    if full in SHELL_FUNCTIONS:
+        return [Sink("shell", call, arg, f"{full}()")]
+    if name in SUBPROCESS and (
+        full.startswith("subprocess.") or full in {"Popen", "check_output", "check_call"}
+    ):
+        return [Sink("shell", call, arg, f"{full}()")]
+    return []
+
+
+def sinks_of(call: ast.Call) -> list[Sink]:
+    """Every sink argument of `call` (usually none, sometimes several)."""
+    name = call_name(call.func)
+    if not name:
+        return []
+    full = dotted(call.func)
+    found = _sql(call, name, full) + _shell(call, name, full)
+    arg = _first(call)
+    if arg is None:
+        return found
+    receiver = _receiver(call)
+    if name in CODE_FUNCTIONS and isinstance(call.func, ast.Name):
+        found.append(Sink("code", call, arg, f"{name}()"))
+    elif full == "import_module" or full.endswith("importlib.import_module"):
+        found.append(Sink("dispatch", call, arg, "import_module()"))
+    elif name == "getattr" and isinstance(call.func, ast.Name) and len(call.args) >= 2:
+        found.append(Sink("dispatch", call, call.args[1], "getattr()"))
+    elif name in TEMPLATE_CLASSES and (name == "Template" or "engine" in receiver):
+        found.append(Sink("template", call, arg, f"{full}()"))
+    elif full in DESERIALISERS:
+        found.append(Sink("deserialize", call, arg, f"{full}()"))
+    elif name in HTML_RESPONSES and not _non_html(call):
+        content = _first(call, "content")
+        if content is not None:
+            found.append(Sink("html", call, content, f"{name}()"))
+    elif name in REDIRECTS:
+        found.append(Sink("redirect", call, _first(call, "redirect_to") or arg, f"{name}()"))
+    elif name in HTTP_METHODS and receiver.split(".")[-1] in HTTP_CLIENTS:
+        url = call.args[1] if name == "request" and len(call.args) > 1 else _first(call, "url")
+        if url is not None:
+            found.append(Sink("ssrf", call, url, f"{full}()"))
+    elif name == "urlopen":
+        found.append(Sink("ssrf", call, arg, "urlopen()"))
+    elif _opens_path(call, name, full, receiver):
+        found.append(Sink("path", call, arg, f"{full}()"))
+    elif name in MAIL_FUNCTIONS:
+        html = _keyword(call, "html_message")
+        if html is not None:
+            found.append(Sink("email_html", call, html, f"{name}(html_message=...)"))
+    elif name == "attach_alternative" and len(call.args) >= 2:
+        found.append(Sink("email_html", call, arg, "attach_alternative()"))
+    elif name in {"writerow", "writerows"} and "writer" in receiver:
+        found.append(Sink("csv", call, arg, f"{name}()"))
+    return found
+
+
+def _opens_path(call: ast.Call, name: str, full: str, receiver: str) -> bool:
+    if full in PATH_FUNCTIONS or (name == "open" and isinstance(call.func, ast.Name)):
+        return True
+    return name in STORAGE_METHODS and "storage" in receiver
+
+
+def path_method_sink(call: ast.Call) -> Sink | None:
+    """`Path(x).read_text()` and friends: the receiver is the sink."""
+    if isinstance(call.func, ast.Attribute) and call.func.attr in PATH_METHODS:
+        return Sink("path", call, call.func.value, f"{call.func.attr}()")
+    return None
+
+
+def _non_html(call: ast.Call) -> bool:
+    """An explicit non-HTML content type (text/plain, JSON) makes a response safe from XSS."""
+    ctype = _keyword(call, "content_type")
+    if ctype is None and len(call.args) >= 2:
+        ctype = call.args[1]
+    if isinstance(ctype, ast.Constant) and isinstance(ctype.value, str):
+        return "html" not in ctype.value and "xml" not in ctype.value
+    return ctype is not None
+
+
+def is_true(node: ast.expr | None) -> bool:
+    """Whether `node` is the literal True."""
+    return _is_true(node)

@@ -1,0 +1,75 @@
+"""The value the analysis tracks: where request data came from and how it got here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from djreview.model import FlowStep
+
+# Sink kinds a sanitiser can make a value safe for.
+ALL_KINDS = frozenset(
+    {
+        "sql",
+        "shell",
+        "code",
+        "dispatch",
+        "template",
+        "deserialize",
+        "html",
+        "redirect",
+        "ssrf",
+        "path",
+        "email_html",
+        "csv",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Taint:
+    """Request data (or, in a helper's summary, a parameter) inside a value.
+
+    `steps` is the path so far, source first. `params` names the parameters of
+    the function being summarised that flow into the value (empty for data read
+    from the request). `safe_for` lists the sink kinds a sanitiser has
+    neutralised it for (escape() makes it safe for HTML, not for SQL).
+    """
+
+    steps: tuple[FlowStep, ...]
+    params: frozenset[int] = frozenset()
+    from_request: bool = True
+    safe_for: frozenset[str] = frozenset()
+
+    def reaches(self, kind: str) -> bool:
+        """Whether the value is still dangerous for a sink of this kind."""
+        return kind not in self.safe_for
+
+    def step(self, step: FlowStep) -> Taint:
+        """The same taint with one more step on its path (bounded, so loops stay cheap)."""
+        if len(self.steps) >= 12 or (self.steps and self.steps[-1] == step):
+            return self
+        return Taint(self.steps + (step,), self.params, self.from_request, self.safe_for)
+
+    def sanitised(self, kinds: frozenset[str]) -> Taint | None:
+        """The taint made safe for `kinds`; None when nothing dangerous is left."""
+        safe = self.safe_for | kinds
+        if safe >= ALL_KINDS:
+            return None
+        return Taint(self.steps, self.params, self.from_request, safe)
+
+
+def combine(*values: Taint | None) -> Taint | None:
+    """The taint of a value built from several parts (a string, a container).
+
+    The first tainted part's path is kept; the result is safe only for the
+    kinds every tainted part is safe for.
+    """
+    tainted = [value for value in values if value is not None]
+    if not tainted:
+        return None
+    if len(tainted) == 1:
+        return tainted[0]
+    first = next((value for value in tainted if value.from_request), tainted[0])
+    params = frozenset().union(*(value.params for value in tainted))
+    safe = frozenset.intersection(*(value.safe_for for value in tainted))
+    return Taint(first.steps, params, any(v.from_request for v in tainted), safe)

@@ -1,0 +1,24 @@
+import os
+import shlex
+import subprocess
+
+
+def convert(request):
+    name = request.GET["file"]
+    # ruleid: DJR305
+    os.system(f"convert {name} thumb.png")
+    # ruleid: DJR305
+    subprocess.run(["convert", name, "thumb.png"], check=True)
+    # ok: DJR305
+    subprocess.run(["convert", "in.png", "thumb.png"], check=True)
+    # ok: DJR305
+    os.system("convert " + shlex.quote(name) + " thumb.png")
+
+
+def backup(database):
+    # ruleid: DJR305
+    subprocess.check_call("pg_dump " + database, shell=True)
+    # ok: DJR305
+    subprocess.check_call(["pg_dump", database])
+    # ok: DJR305
+    os.system("make clean")

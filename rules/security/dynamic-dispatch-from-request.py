@@ -1,0 +1,28 @@
+import importlib
+
+ACTIONS = {"archive": print}
+
+
+def run(request, post):
+    action = request.POST["action"]
+    # ruleid: DJR307
+    handler = globals()[action]
+    # ruleid: DJR307
+    value = getattr(post, request.GET["field"])
+    # ruleid: DJR307
+    backend = importlib.import_module(request.GET["backend"])
+    # ok: DJR307
+    chosen = ACTIONS[action]
+    # ok: DJR307
+    title = getattr(post, "title")
+    # ok: DJR307
+    settings_module = importlib.import_module("django.conf")
+    return handler, value, backend, chosen, title, settings_module
+
+
+def checked(request, post):
+    field = request.GET["field"]
+    if field not in {"title", "slug"}:
+        raise ValueError(field)
+    # ok: DJR307
+    return getattr(post, field)

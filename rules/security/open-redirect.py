@@ -1,0 +1,33 @@
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def after_login(request):
+    # ruleid: DJR314
+    return redirect(request.GET["next"])
+
+
+def back(request):
+    target = request.META.get("HTTP_REFERER") or "/"
+    # ruleid: DJR314
+    return HttpResponseRedirect(target)
+
+
+def after_login_checked(request):
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    # ok: DJR314
+    return redirect(target)
+
+
+def to_post(request):
+    slug = request.GET["slug"]
+    # ok: DJR314
+    return redirect(f"/posts/{slug}/")
+
+
+def to_named(request):
+    # ok: DJR314
+    return redirect("blog:index")

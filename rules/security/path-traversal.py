@@ -1,0 +1,39 @@
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django.utils._os import safe_join
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def download(request, name):
+    # ruleid: DJR316
+    return FileResponse(open(os.path.join(settings.MEDIA_ROOT, name), "rb"))
+
+
+def remove(request):
+    upload = request.POST["upload"]
+    # ruleid: DJR316
+    default_storage.delete(upload)
+    # ruleid: DJR316
+    text = Path(settings.MEDIA_ROOT, request.GET["file"]).read_text()
+    # ok: DJR316
+    default_storage.delete(os.path.basename(upload))
+    # ok: DJR316
+    notes = Path(settings.BASE_DIR, "NOTES.txt").read_text()
+    return text, notes
+
+
+@require_GET
+def download_safe(request, name):
+    # ok: DJR316
+    return FileResponse(open(safe_join(settings.MEDIA_ROOT, name), "rb"))
+
+
+@require_GET
+def download_by_id(request, pk: int):
+    # ok: DJR316
+    return FileResponse(open(os.path.join(settings.MEDIA_ROOT, f"{pk}.pdf"), "rb"))

@@ -1,0 +1,24 @@
+from django.db import connection
+
+from .models import Post
+
+
+def purge(user, sku, table):
+    with connection.cursor() as cursor:
+        # ruleid: DJR303
+        cursor.execute(f"DELETE FROM cart WHERE user_id = {user.pk} AND sku = '{sku}'")
+        # ruleid: DJR303
+        cursor.execute("SELECT * FROM %s" % table)
+        # ok: DJR303
+        cursor.execute("DELETE FROM cart WHERE user_id = %s AND sku = %s", [user.pk, sku])
+        # ok: DJR303
+        cursor.execute("SELECT * FROM " + connection.ops.quote_name(table))
+        # ok: DJR303
+        cursor.execute(f"SELECT * FROM cart LIMIT {int(sku)}")
+    # ruleid: DJR303
+    return Post.objects.extra(where=["author_id = %d" % user.pk])
+
+
+def search(request):
+    # ok: DJR303
+    return Post.objects.raw(f"SELECT * FROM blog_post WHERE title = '{request.GET['q']}'")
