@@ -219,7 +219,7 @@ class _ModuleEvaluator:
             self.settings.dynamic.append(f"line {node.lineno}: loop at module level")
 
     def _evaluator(self) -> Evaluator:
-        return Evaluator(self.values, self.schemes)
+        return Evaluator(self.values, self.schemes, self.settings.rel)
 
     def _set(
         self, name: str, value: Any, node: ast.stmt, env: list[EnvDefault], conditional: bool
@@ -283,7 +283,8 @@ class _ModuleEvaluator:
                 and dotted_name(call.func.value.func) in ("globals", "locals", "vars")
             )
         ):
-            self.settings.dynamic.append(f"line {call.lineno}: {func or 'dynamic call'}")
+            what = func or ast.unparse(call.func)
+            self.settings.dynamic.append(f"line {call.lineno}: {what}(...) not evaluated")
             return
         if not isinstance(call.func, ast.Attribute) or not isinstance(call.func.value, ast.Name):
             return

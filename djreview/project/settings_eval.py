@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,31 @@ class _Unknown:
 UNKNOWN: Any = _Unknown()
 # The default of `os.environ["X"]` / `env("X")` without one: the variable is required.
 REQUIRED: Any = type("_Required", (), {"__repr__": lambda self: "REQUIRED"})()
+
+
+@dataclass(frozen=True)
+class ProjectPath:
+    """A filesystem path computed from `__file__` (`BASE_DIR / "templates"`), project-relative."""
+
+    rel: str
+
+    def join(self, *parts: str) -> ProjectPath:
+        """The path with `parts` appended (an absolute part replaces it, as os.path.join)."""
+        return ProjectPath(posixpath.normpath(posixpath.join(self.rel, *parts)))
+
+    @property
+    def parent(self) -> ProjectPath:
+        """The folder holding this path."""
+        return ProjectPath(posixpath.normpath(posixpath.join(self.rel, "..")))
+
+    def __str__(self) -> str:
+        return self.rel
+
+
+_PATH_CALLS = {"Path", "pathlib.Path", "PurePath", "str", "os.path.abspath", "os.path.realpath",
+               "os.path.normpath", "abspath", "realpath", "normpath"}
+_DIRNAME = {"os.path.dirname", "dirname"}
+_JOIN = {"os.path.join", "join"}
 
 
 @dataclass(frozen=True)
@@ -121,8 +147,10 @@ class Evaluator:
         self,
         namespace: dict[str, SettingValue],
         env_schemes: dict[str, dict[str, tuple[str | None, Any]]],
+        file_rel: str = "",
     ) -> None:
         self.namespace = namespace
+        self.file_rel = file_rel
         # django-environ `env = environ.Env(DEBUG=(bool, False))`: per Env variable, its scheme.
         self.env_schemes = env_schemes
         self.env: list[EnvDefault] = []
@@ -153,6 +181,11 @@ class Evaluator:
                 else:
                     result[self._eval(key)] = self._eval(value)
             return result
+        if isinstance(node, ast.Name) and node.id == "__file__" and self.file_rel:
+            return ProjectPath(self.file_rel)
+        if isinstance(node, ast.Attribute) and node.attr == "parent":
+            base = self._eval(node.value)
+            return base.parent if isinstance(base, ProjectPath) else UNKNOWN
         if isinstance(node, ast.Name):
             found = self.namespace.get(node.id)
             if found is None:
@@ -204,6 +237,8 @@ class Evaluator:
         left, right = self._eval(node.left), self._eval(node.right)
         if left is UNKNOWN or right is UNKNOWN or left is REQUIRED or right is REQUIRED:
             return UNKNOWN
+        if isinstance(left, ProjectPath) and isinstance(node.op, ast.Div) and isinstance(right, str):
+            return left.join(right)
         function = _BINOPS.get(type(node.op))
         return function(left, right) if function else UNKNOWN
 
@@ -232,6 +267,9 @@ class Evaluator:
 
     def _call(self, node: ast.Call) -> Any:
         func = dotted_name(node.func) or ""
+        path = self._path_call(node, func)
+        if path is not None:
+            return path
         if func in _ENV_GETTERS:
             return self._env_read(node, None, required=False)
         if func in ("env", "config") or func.startswith(("env.", "config.")):
@@ -263,6 +301,26 @@ class Evaluator:
                 return value
             return _CASTS[func](value)
         return UNKNOWN
+
+    def _path_call(self, node: ast.Call, func: str) -> ProjectPath | None:
+        """Path(__file__), .resolve(), os.path.dirname/join/abspath on a ProjectPath."""
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("resolve", "absolute"):
+            base = self._eval(node.func.value)
+            return base if isinstance(base, ProjectPath) else None
+        if not node.args:
+            return None
+        first = self._eval(node.args[0])
+        if not isinstance(first, ProjectPath):
+            return None
+        if func in _PATH_CALLS and len(node.args) == 1:
+            return first
+        if func in _DIRNAME:
+            return first.parent
+        if func in _JOIN:
+            parts = [self._eval(arg) for arg in node.args[1:]]
+            if all(isinstance(part, str) for part in parts):
+                return first.join(*parts)
+        return None
 
     def _env_read(self, node: ast.Call, cast: str | None, required: bool) -> Any:
         if not node.args:
