@@ -28,11 +28,16 @@ def rules_dir() -> Path:
 
 
 def _sample_for(directory: Path, name: str) -> str:
+    # A folder sample is a small multi-file project (models, views, templates).
+    if (directory / name).is_dir():
+        return str(directory / name)
     for suffix in SAMPLE_SUFFIXES:
         candidate = directory / f"{name}{suffix}"
         if candidate.is_file():
             return str(candidate)
-    return ""
+    # A rule that needs several files (models + views + migrations) has a folder sample.
+    folder = directory / name
+    return str(folder) if folder.is_dir() else ""
 
 
 @dataclass
