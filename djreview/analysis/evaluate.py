@@ -19,7 +19,7 @@ from djreview.analysis.querysets import (
     QuerySetState,
     apply_call,
 )
-from djreview.analysis.schema import Schema
+from djreview.analysis.schema import Function, Schema
 from djreview.engine.source import SourceFile
 from djreview.project.modules import ModuleInfo, NameResolver, dotted_name
 
@@ -89,24 +89,6 @@ class Evaluator:
         self.modules = modules
         self.resolver = NameResolver(modules)
         self.by_file = {info.file.rel: info for info in modules.values()}
-        self._prefetch = PrefetchReader(lambda node: None)
-        self._custom_methods = self._collect_custom_methods()
-
-    def _collect_custom_methods(
-        self,
-    ) -> dict[str, list[tuple[ModuleInfo, ast.ClassDef, ast.FunctionDef]]]:
-        """Methods of project Manager and QuerySet classes, by name."""
-        found: dict[str, list[tuple[ModuleInfo, ast.ClassDef, ast.FunctionDef]]] = {}
-        for info in self.modules.values():
-            for cls in info.classes():
-                if not any(
-                    n in (dotted_name(b) or "") for b in cls.bases for n in ("Manager", "QuerySet")
-                ):
-                    continue
-                for item in cls.body:
-                    if isinstance(item, ast.FunctionDef):
-                        found.setdefault(item.name, []).append((info, cls, item))
-        return found
 
     def scope_for(
         self,
@@ -153,14 +135,9 @@ class Evaluator:
             if earlier:
                 line, value = earlier[-1]
                 return self.value(value, scope, depth + 1)
-        model = self.schema.model(expr.id)
-        if model is not None:
-            qualified = self.resolver.local(scope.module, expr.id)
-            return (
-                ModelRef(model.name)
-                if qualified is None or qualified.endswith(f".{expr.id}")
-                else None
-            )
+        label = self.schema.model_of(scope.module, expr)
+        if label is not None:
+            return ModelRef(label)
         return self._module_value(scope, expr.id, depth)
 
     def _definition(self, scope: Scope, name: str) -> tuple[ModuleInfo, ast.AST] | None:
@@ -181,12 +158,12 @@ class Evaluator:
         return None
 
     def _attribute(self, expr: ast.Attribute, scope: Scope, depth: int) -> Value:
+        label = self.schema.model_of(scope.module, expr) if scope.module else None
+        if label is not None:
+            return ModelRef(label)
         base = self.value(expr.value, scope, depth + 1)
         if isinstance(base, ModelRef):
-            model = self.schema.model(base.model)
-            if expr.attr in _MANAGERS or (
-                model is not None and expr.attr in self.schema.managers(base.model)
-            ):
+            if expr.attr in _MANAGERS or expr.attr in self.schema.managers(base.model):
                 return self._manager(base.model, expr.attr, expr, scope, depth)
             return None
         if (
@@ -204,26 +181,28 @@ class Evaluator:
         state = QuerySetState(
             model, Origin(scope.file, expr, scope.function.name if scope.function else "")
         )
-        manager = self.schema.managers(model).get(attribute)
-        if manager is None:
-            return state
         # A custom manager whose get_queryset() changes the rows or the joins.
-        for info, cls, method in self._custom_methods.get("get_queryset", []):
-            if cls.name == manager:
-                result = self._returns(
-                    method, Scope(info.file, info.name, method, cls, state), depth
-                )
-                return (
-                    replace(result, origin=state.origin)
-                    if isinstance(result, QuerySetState)
-                    else None
-                )
-        return state
+        method = self.schema.manager_methods(model, attribute).get("get_queryset")
+        if method is None:
+            return state
+        result = self._in_method(method, state, depth)
+        return replace(result, origin=state.origin) if isinstance(result, QuerySetState) else None
+
+    def _in_method(
+        self, method: tuple[SourceFile, Function], receiver: QuerySetState, depth: int
+    ) -> Value:
+        """What a manager or queryset method returns when `self` is `receiver`."""
+        file, function = method
+        info = self.by_file.get(file.rel)
+        scope = Scope(file, info.name if info else "", function, None, receiver)
+        return self._returns(function, scope, depth + 1)
 
     def _call(self, expr: ast.Call, scope: Scope, depth: int) -> Value:
         func = expr.func
         if isinstance(func, ast.Attribute):
             if func.attr == "get_queryset" and _is_super(func.value):
+                if isinstance(scope.self_value, QuerySetState):
+                    return scope.self_value
                 return self.class_queryset(scope, depth + 1, skip_own=True)
             if (
                 func.attr == "get_queryset"
@@ -272,15 +251,16 @@ class Evaluator:
 
     def _custom(self, receiver: QuerySetState, method: str, depth: int) -> QuerySetState | None:
         """A project manager/queryset method: evaluate its body with self = receiver."""
-        candidates = self._custom_methods.get(method, [])
-        if len(candidates) != 1 or depth > MAX_DEPTH * 3:
+        if depth > MAX_DEPTH * 3:
             return None
-        info, cls, function = candidates[0]
-        result = self._returns(
-            function, Scope(info.file, info.name, function, cls, receiver), depth + 1
-        )
-        if isinstance(result, QuerySetState) and result.model == receiver.model:
-            return replace(result, origin=receiver.origin)
+        for manager in self.schema.managers(receiver.model):
+            found = self.schema.manager_methods(receiver.model, manager).get(method)
+            if found is None:
+                continue
+            result = self._in_method(found, receiver, depth)
+            if isinstance(result, QuerySetState) and result.model == receiver.model:
+                return replace(result, origin=receiver.origin)
+            return None
         return None
 
     def _helper(self, name: str, scope: Scope, depth: int) -> Value:
@@ -298,7 +278,7 @@ class Evaluator:
         info, node = found[0], found[1]
         return self._returns(node, Scope(info.file, info.name, node), depth + MAX_DEPTH)
 
-    def _returns(self, function: ast.FunctionDef, scope: Scope, depth: int) -> Value:
+    def _returns(self, function: Function, scope: Scope, depth: int) -> Value:
         results = [
             self.value(node.value, scope, depth + 1)
             for node in ast.walk(function)

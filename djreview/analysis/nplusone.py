@@ -21,7 +21,6 @@ from djreview.analysis.schema import Schema
 from djreview.engine.source import SourceFile
 from djreview.fix.prefetch import admin_fix, build_fix
 from djreview.model import Finding, Fix, Location, RelatedLocation
-from djreview.project.modules import build_modules
 
 if TYPE_CHECKING:
     from djreview.engine.check import Check
@@ -80,8 +79,9 @@ def analyse(project: Project) -> Analysis:
     if cached is not None and cached[0] is project.files:
         return cached[1]
     files = [file for file in project.python_files if not skipped(file.rel)]
-    schema = Schema(project.python_files)
-    evaluator = Evaluator(schema, build_modules(project.python_files))
+    index = project.index
+    schema = Schema(index, project.by_rel)
+    evaluator = Evaluator(schema, index.modules)
     analysis = Analysis(schema, evaluator)
     reader = RowReader(schema)
     loops: list[LoopAccess] = []

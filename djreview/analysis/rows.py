@@ -245,10 +245,7 @@ class RowReader:
             name, step_node = steps[index]
             if name == "()":
                 break
-            model = self.schema.model(row.model)
-            if model is None:
-                return
-            kind = model.attribute_kind(name)
+            kind = self.schema.attribute_kind(row.model, name)
             if kind == "relation" and row.state.to_attr_path(name) is None:
                 relation = self.schema.relation(row.model, name)
                 if relation is None:
@@ -322,15 +319,13 @@ class RowReader:
         depth: int,
     ) -> Iterator[Access]:
         """Follow a property, method or __str__ of the row's model with self bound to the row."""
-        model = self.schema.model(row.model)
-        if model is None or model.file is None or depth >= MAX_FOLLOW:
+        found = self.schema.function(row.model, name) if depth < MAX_FOLLOW else None
+        if found is None or any(v.node is found[1] for v in via):
             return
-        function = model.properties.get(name) or model.methods.get(name)
-        if function is None or any(v.node is function for v in via):
-            return
-        step = Via(model.file, function, f"{row.model}.{name}")
+        body_file, function = found
+        step = Via(body_file, function, f"{row.model.rsplit('.', 1)[-1]}.{name}")
         for access in self.scan(
-            model.file, list(function.body), {"self": row}, (*via, step), depth + 1
+            body_file, list(function.body), {"self": row}, (*via, step), depth + 1
         ):
             if via or depth:
                 yield access

@@ -1,28 +1,6 @@
-from django.db import models
 from django.views.generic import ListView
 
-
-class Author(models.Model):
-    name = models.CharField(max_length=100)
-    mentor = models.ForeignKey("self", null=True, on_delete=models.SET_NULL)
-
-
-class Profile(models.Model):
-    author = models.OneToOneField(Author, on_delete=models.CASCADE, related_name="profile")
-    avatar = models.CharField(max_length=200)
-
-
-class Book(models.Model):
-    title = models.CharField(max_length=100)
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
-    editor = models.ForeignKey(Author, null=True, on_delete=models.SET_NULL, related_name="edited")
-
-    @property
-    def byline(self):
-        return f"{self.title} by {self.author.name}"
-
-    def __str__(self):
-        return self.title
+from .models import Author, Profile, Book
 
 
 def published_books():

@@ -1,15 +1,6 @@
-from django.db import models
 from django.db.models import Prefetch
 
-
-class Post(models.Model):
-    title = models.CharField(max_length=100)
-
-
-class Comment(models.Model):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
-    is_approved = models.BooleanField(default=False)
-    created = models.DateTimeField()
+from .models import Post, Comment
 
 
 def approved():

@@ -1,14 +1,6 @@
-from django.db import models
 from django.shortcuts import get_object_or_404
 
-
-class Post(models.Model):
-    title = models.CharField(max_length=100)
-
-
-class Comment(models.Model):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
-    is_approved = models.BooleanField(default=False)
+from .models import Post, Comment
 
 
 def by_ids(ids):
