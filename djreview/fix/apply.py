@@ -45,10 +45,14 @@ def _offset(starts: list[int], text: str, line: int, column: int) -> int:
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Apply non-overlapping edits of one file to its text; raise FixError on overlap."""
+    """Apply non-overlapping edits of one file to its text; raise FixError on overlap.
+
+    An edit given twice (two fixes sharing a prerequisite, such as the same
+    new migration) is applied once.
+    """
     starts = _offsets(text)
     spans = []
-    for edit in edits:
+    for edit in dict.fromkeys(edits):
         loc = edit.location
         begin = _offset(starts, text, loc.start_line, loc.start_column)
         end = _offset(starts, text, loc.end_line, loc.end_column)
@@ -73,6 +77,7 @@ class FileChange:
     rel: str
     old: str
     new: str
+    created: bool = False
 
     def diff(self) -> str:
         """A unified diff of the change."""
@@ -80,7 +85,7 @@ class FileChange:
             difflib.unified_diff(
                 self.old.splitlines(keepends=True),
                 self.new.splitlines(keepends=True),
-                fromfile=f"a/{self.rel}",
+                fromfile="/dev/null" if self.created else f"a/{self.rel}",
                 tofile=f"b/{self.rel}",
             )
         )
@@ -111,9 +116,13 @@ def plan_fixes(fixes: Iterable[Fix], root: Path, read: dict[str, str]) -> Plan:
     for fix in fixes:
         trial = {path: list(edits) for path, edits in pending.items()}
         for edit in fix.edits:
-            trial.setdefault(edit.location.path, []).append(edit)
+            edits = trial.setdefault(edit.location.path, [])
+            if edit not in edits:
+                edits.append(edit)
         try:
             for rel, edits in trial.items():
+                if rel not in read and len(edits) > 1:
+                    raise FixError(f"two fixes create {rel} with different content")
                 apply_edits(read.get(rel, ""), edits)
         except FixError as exc:
             plan.skipped.append(f"{fix.description}: {exc}")
@@ -125,7 +134,8 @@ def plan_fixes(fixes: Iterable[Fix], root: Path, read: dict[str, str]) -> Plan:
             plan.skipped.append(f"{rel}: outside the project root, not written")
             continue
         old = read.get(rel, "")
-        plan.changes.append(FileChange(path, rel, old, apply_edits(old, edits)))
+        new = apply_edits(old, edits)
+        plan.changes.append(FileChange(path, rel, old, new, created=rel not in read))
     return plan
 
 
