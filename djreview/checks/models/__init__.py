@@ -1,0 +1,1 @@
+"""Model and schema rules: missing indexes (DJR201-DJR299)."""

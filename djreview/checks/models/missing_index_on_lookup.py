@@ -1,0 +1,79 @@
+"""DJR201: a lookup on columns no index serves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from djreview.engine.check import Check
+from djreview.engine.project import Project
+from djreview.indexes.findings import index_findings
+from djreview.indexes.ranking import Need
+from djreview.model import Finding, Severity
+
+
+def _advice(need: Need) -> str:
+    fields = need.fields
+    if len(fields) == 1:
+        table = need.model.table
+        return f"add db_index=True so the database searches an index instead of scanning {table}"
+    return (
+        f"add models.Index(fields={list(fields)}): equality columns first, then the range or "
+        "order-by column, so one index serves the whole query"
+    )
+
+
+class MissingIndexOnLookup(Check):
+    """## What it does
+    Finds model columns that querysets, views, DRF endpoints or admin pages
+    filter on (`filter`, `get`, `get_object_or_404`, `Q`, `slug_field`,
+    `lookup_field`, `filterset_fields`, `list_filter`, relation spans such as
+    `author__email`) when no index has them as its leading column: not the
+    primary key, `unique`, `db_index`, a ForeignKey, a `Meta.indexes` entry,
+    `unique_together`, an unconditional `UniqueConstraint`, `index_together`
+    or an index a migration creates. One finding per model and column set,
+    every lookup site attached, ranked by how many sites there are and whether
+    they serve list and detail pages, API endpoints or the admin. Several
+    equality columns queried together get one composite index suggestion
+    (equality columns first, then the range or order-by column).
+    Boolean and short-choice columns alone are never flagged; lookups that
+    occur only in tests, migrations and management commands are not flagged.
+
+    ## Why is this bad?
+    Without an index the database reads the whole table for every such
+    query (SQLite: `SCAN`, PostgreSQL: `Seq Scan`). It is fast in development
+    and slow in production, where the table is large.
+
+    ## Example
+    ```python
+    class Post(models.Model):
+        slug = models.CharField(max_length=200)
+
+    Post.objects.get(slug=slug)
+    ```
+
+    ## Use instead
+    ```python
+    class Post(models.Model):
+        slug = models.CharField(max_length=200, db_index=True)
+    ```
+    The fix adds `db_index=True` (or a `Meta.indexes` entry) and writes the
+    matching migration (AlterField or AddIndex) after the app's latest one.
+
+    ## References
+    - https://docs.djangoproject.com/en/stable/ref/models/indexes/
+    - https://docs.djangoproject.com/en/stable/topics/db/optimization/#use-standard-db-optimization-techniques
+    - https://use-the-index-luke.com/sql/where-clause/the-equals-operator/concatenated-keys
+    """
+
+    id = "DJR201"
+    name = "missing-index-on-lookup"
+    message = "{model}.{fields} is looked up with no index that serves it ({places}); {advice}"
+    severity = Severity.WARNING
+    category = "models"
+    fixable = True
+    precision = "medium"
+    references = ("https://docs.djangoproject.com/en/stable/ref/models/indexes/",)
+
+    def check_project(self, project: Project) -> Iterable[Finding]:
+        """One finding per unindexed (model, column set) lookup."""
+        return index_findings(self, project, "lookup", _advice)

@@ -1,0 +1,241 @@
+"""Lossless model edits for index fixes (libcst): `db_index=True` or a `Meta.indexes` entry.
+
+Each function takes the model file's text and returns the new text (or None
+when the class or field is not where the analysis saw it); `edit_between`
+turns old and new text into the one `Edit` a `Fix` carries. Only the few
+files a fix touches are parsed with libcst (see shared/PARSERS.md).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from djreview.model import Edit, Location
+
+
+def _args_with(
+    args: list[cst.Arg], new: cst.Arg, opening: cst.BaseParenthesizableWhitespace
+) -> list[cst.Arg]:
+    """Append `new` keeping the call's layout: one per line with trailing comma, or inline."""
+    if not args:
+        return [new]
+    last = args[-1]
+    if isinstance(last.comma, cst.Comma):
+        between = (
+            args[-2].comma.whitespace_after
+            if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma)
+            else opening
+        )
+        return [
+            *args[:-1],
+            last.with_changes(comma=cst.Comma(whitespace_after=between)),
+            new.with_changes(comma=last.comma),
+        ]
+    return [
+        *args[:-1],
+        last.with_changes(
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
+            whitespace_after_arg=cst.SimpleWhitespace(""),
+        ),
+        new.with_changes(whitespace_after_arg=last.whitespace_after_arg),
+    ]
+
+
+def _elements_with(
+    elements: list[cst.BaseElement], new: cst.Element, opening: cst.BaseParenthesizableWhitespace
+) -> list[cst.BaseElement]:
+    """Append a list element with the same layout rules as `_args_with`."""
+    if not elements:
+        return [new]
+    last = elements[-1]
+    if isinstance(last.comma, cst.Comma):
+        previous = elements[-2].comma if len(elements) >= 2 else None
+        between = previous.whitespace_after if isinstance(previous, cst.Comma) else opening
+        return [
+            *elements[:-1],
+            last.with_changes(comma=cst.Comma(whitespace_after=between)),
+            new.with_changes(comma=last.comma),
+        ]
+    return [
+        *elements[:-1],
+        last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+        new,
+    ]
+
+
+def _class(module: cst.Module, name: str) -> cst.ClassDef | None:
+    for statement in module.body:
+        if isinstance(statement, cst.ClassDef) and statement.name.value == name:
+            return statement
+    return None
+
+
+def _assigned(statement: cst.BaseStatement, name: str) -> cst.Assign | cst.AnnAssign | None:
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return None
+    for small in statement.body:
+        if isinstance(small, cst.Assign) and any(
+            isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets
+        ):
+            return small
+        if (
+            isinstance(small, cst.AnnAssign)
+            and isinstance(small.target, cst.Name)
+            and small.target.value == name
+        ):
+            return small
+    return None
+
+
+class _FieldIndexer(cst.CSTTransformer):
+    """Adds (or switches on) `db_index=True` in one field of one model class."""
+
+    def __init__(self, model: str, field: str) -> None:
+        self.model, self.field = model, field
+        self.classes: list[str] = []
+        self.done = False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.classes.append(node.name.value)
+        return True
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        self.classes.pop()
+        return updated
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        if (
+            self.classes == [self.model]
+            and any(
+                isinstance(t.target, cst.Name) and t.target.value == self.field
+                for t in updated.targets
+            )
+            and isinstance(updated.value, cst.Call)
+        ):
+            return updated.with_changes(value=self._indexed(updated.value))
+        return updated
+
+    def _indexed(self, call: cst.Call) -> cst.Call:
+        self.done = True
+        true = cst.Name("True")
+        for index, arg in enumerate(call.args):
+            if arg.keyword is not None and arg.keyword.value == "db_index":
+                args = list(call.args)
+                args[index] = arg.with_changes(value=true)
+                return call.with_changes(args=args)
+        new = cst.Arg(
+            value=true,
+            keyword=cst.Name("db_index"),
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        )
+        return call.with_changes(args=_args_with(list(call.args), new, call.whitespace_before_args))
+
+
+def add_db_index(text: str, model: str, field: str) -> str | None:
+    """`text` with `db_index=True` on `model.field`, or None if the field is not a call there."""
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return None
+    indexer = _FieldIndexer(model, field)
+    new = module.visit(indexer)
+    return new.code if indexer.done else None
+
+
+def add_meta_indexes(text: str, model: str, entries: list[str]) -> str | None:
+    """`text` with `entries` (source of `models.Index(...)` calls) added to `model.Meta.indexes`.
+
+    Creates `indexes` in an existing Meta, or a Meta class after the last
+    field, when missing.
+    """
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return None
+    target = _class(module, model)
+    if target is None or not isinstance(target.body, cst.IndentedBlock):
+        return None
+    body = list(target.body.body)
+    meta_at = next(
+        (i for i, s in enumerate(body) if isinstance(s, cst.ClassDef) and s.name.value == "Meta"),
+        None,
+    )
+    if meta_at is None:
+        source = (
+            "class Meta:\n    indexes = [\n"
+            + "".join(f"        {e},\n" for e in entries)
+            + "    ]\n"
+        )
+        meta = cst.parse_statement(source).with_changes(leading_lines=[cst.EmptyLine()])
+        last_field = max(
+            (i for i, s in enumerate(body) if _assigned(s, _target_name(s))), default=len(body) - 1
+        )
+        body.insert(last_field + 1, meta)
+    else:
+        meta_class = body[meta_at]
+        assert isinstance(meta_class, cst.ClassDef) and isinstance(
+            meta_class.body, cst.IndentedBlock
+        )
+        meta_body = list(meta_class.body.body)
+        for position, statement in enumerate(meta_body):
+            assign = _assigned(statement, "indexes")
+            if assign is not None and isinstance(assign.value, cst.List):
+                listed = assign.value
+                elements: list[cst.BaseElement] = list(listed.elements)
+                for entry in entries:
+                    new = cst.Element(cst.parse_expression(entry))
+                    elements = _elements_with(elements, new, listed.lbracket.whitespace_after)
+                assert isinstance(statement, cst.SimpleStatementLine)
+                meta_body[position] = statement.with_changes(
+                    body=[assign.with_changes(value=listed.with_changes(elements=elements))]
+                )
+                break
+            if assign is not None:
+                return None
+        else:
+            source = "indexes = [\n" + "".join(f"    {e},\n" for e in entries) + "]\n"
+            meta_body.append(cst.parse_statement(source))
+        body[meta_at] = meta_class.with_changes(body=meta_class.body.with_changes(body=meta_body))
+    updated = target.with_changes(body=target.body.with_changes(body=body))
+    return module.with_changes(body=[updated if s is target else s for s in module.body]).code
+
+
+def _target_name(statement: cst.BaseStatement) -> str:
+    if isinstance(statement, cst.SimpleStatementLine) and statement.body:
+        small = statement.body[0]
+        if isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name):
+            return small.targets[0].target.value
+        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+            return small.target.value
+    return ""
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a code-point offset."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def edit_between(rel: str, old: str, new: str) -> Edit:
+    """The single smallest Edit that turns `old` into `new`, snapped to whole lines."""
+    start = 0
+    limit = min(len(old), len(new))
+    while start < limit and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    # Whole lines keep edits of different fixes on one file from touching each other.
+    start = old.rfind("\n", 0, start) + 1
+    line_end = old.find("\n", end_old)
+    grow = (len(old) if line_end == -1 else line_end + 1) - end_old
+    end_old += grow
+    end_new += grow
+    start_line, start_column = _position(old, start)
+    end_line, end_column = _position(old, end_old)
+    return Edit(Location(rel, start_line, start_column, end_line, end_column), new[start:end_new])

@@ -1,0 +1,1 @@
+"""Missing-index analysis: the schema, lookup sites, coverage, ranking and migrations."""

@@ -1,0 +1,80 @@
+"""The whole missing-index analysis of one project, computed once and shared by DJR201-203."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from djreview.engine.project import Project
+from djreview.indexes.changes import plan_changes
+from djreview.indexes.coverage import Coverage
+from djreview.indexes.lookups import Collector
+from djreview.indexes.migrations import AppMigrations, read_migrations
+from djreview.indexes.ranking import Need, Ranker
+from djreview.indexes.schema import Schema, read_schema
+from djreview.model import Fix, RelatedLocation
+
+SOURCE_LABEL = {
+    "queryset": "queryset lookup",
+    "get_object_or_404": "get_object_or_404",
+    "get_list_or_404": "get_list_or_404",
+    "slug_field": "DetailView slug_field",
+    "lookup_field": "DRF lookup_field",
+    "filterset_fields": "DRF filterset_fields",
+    "filter_fields": "DRF filter_fields",
+    "search_fields": "search_fields",
+    "ordering_fields": "DRF ordering_fields",
+    "ordering": "ordering",
+    "list_filter": "admin list_filter",
+    "Meta.ordering": "Meta.ordering",
+}
+
+
+@dataclass
+class IndexAnalysis:
+    """Needs (best first) and the fix of each fixable one."""
+
+    schema: Schema
+    needs: list[Need]
+    fixes: dict[int, Fix] = field(default_factory=dict)
+
+    def fix_for(self, need: Need) -> Fix | None:
+        """The fix of a need, when djreview can write one."""
+        return self.fixes.get(id(need))
+
+    def related(self, need: Need) -> list[RelatedLocation]:
+        """The other lookup sites and the model class, for the finding's related locations."""
+        primary = need.primary()
+        out = [
+            RelatedLocation(
+                site.location, f"{SOURCE_LABEL.get(site.source, site.source)} ({site.context})"
+            )
+            for site in need.sites
+            if site is not primary
+        ]
+        model = need.model
+        out.append(RelatedLocation(model.file.node_location(model.node), f"model {model.key}"))
+        return list(dict.fromkeys(out))
+
+
+# One slot: the file list of the last project analysed (each rule may get its
+# own read-only view of the same project, so the list identifies the run).
+_CACHE: list[tuple[object, IndexAnalysis]] = []
+
+
+def analyse(project: Project) -> IndexAnalysis:
+    """The analysis of `project`, computed on first use by any index rule."""
+    if _CACHE and _CACHE[0][0] is project.files:
+        return _CACHE[0][1]
+    schema = read_schema(project)
+    migrations: dict[str, AppMigrations] = {
+        app: read_migrations(project, app, folder) for app, folder in schema.app_dirs.items()
+    }
+    collector = Collector(project, schema)
+    sites = collector.collect()
+    ranker = Ranker(schema, Coverage(migrations), collector.listed)
+    for site in sites:
+        ranker.add(site)
+    needs = ranker.result()
+    result = IndexAnalysis(schema, needs, plan_changes(project, needs, migrations))
+    _CACHE[:] = [(project.files, result)]
+    return result

@@ -1,0 +1,62 @@
+"""Which columns an existing index already serves, and why.
+
+A B-tree serves a lookup on its leading column, so a column counts as
+covered when it is the primary key, unique, `db_index`, a ForeignKey or
+OneToOne (unless `db_index=False`), or the first field of an unconditional
+`Meta.indexes` entry, `unique_together`, `UniqueConstraint`, `index_together`
+or an index a migration creates. A conditional (partial) index only serves
+queries under its condition, which the rules cannot prove, so it does not count.
+"""
+
+from __future__ import annotations
+
+from djreview.indexes.migrations import AppMigrations
+from djreview.indexes.schema import ModelDef
+
+
+class Coverage:
+    """Answers 'is this column already the leading column of an index?'."""
+
+    def __init__(self, migrations: dict[str, AppMigrations]) -> None:
+        self.migrations = migrations
+
+    def _index_lists(self, model: ModelDef) -> list[tuple[tuple[str, ...], str]]:
+        found = [(index.fields, index.origin) for index in model.indexes if not index.conditional]
+        app = self.migrations.get(model.app)
+        if app is not None:
+            lowered = model.name.lower()
+            found += [
+                (fields, "a migration's AddIndex")
+                for name, fields in app.model_indexes
+                if name == lowered
+            ]
+            columns = {f.column: f.name for f in model.fields.values()}
+            found += [
+                (tuple(columns.get(c, c) for c in cols), "a migration's RunSQL")
+                for table, cols in app.sql_indexes
+                if table == model.table
+            ]
+        return found
+
+    def reason(self, model: ModelDef, name: str) -> str | None:
+        """Why `name` is already indexed as a leading column, or None."""
+        found = model.field(name)
+        if found is not None:
+            if found.primary_key:
+                return "primary key"
+            if found.unique:
+                return "unique=True"
+            if found.db_index:
+                return "db_index=True"
+            if found.relation and found.db_index is not False:
+                return "ForeignKey index"
+        for fields, origin in self._index_lists(model):
+            if fields and fields[0] == name:
+                return origin
+        return None
+
+    def serves_prefix(self, model: ModelDef, names: tuple[str, ...]) -> bool:
+        """Whether one index starts with exactly these columns (any order of the equal ones)."""
+        if len(names) == 1:
+            return self.reason(model, names[0]) is not None
+        return any(fields[: len(names)] == names for fields, _ in self._index_lists(model))

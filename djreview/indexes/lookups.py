@@ -1,0 +1,487 @@
+"""Lookup sites: every place code filters or sorts a model's rows, resolved to columns.
+
+A site is one query (a chained queryset expression, a view's `slug_field`, an
+admin's `search_fields` entry...) on one model: its equality, range, text and
+order-by fields. Relation spans (`author__email`) become a site on the
+related model. Only what the index rules need is tracked: the model and the
+lookups, not the queryset's full state.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from djreview.engine.project import Project
+from djreview.engine.source import SourceFile
+from djreview.indexes.schema import ModelDef, Schema, dotted, literal_strings
+from djreview.model import Location
+
+FILTER_METHODS = frozenset({"filter", "get", "get_or_create", "update_or_create", "first_or_404"})
+ORDER_METHODS = frozenset({"order_by", "distinct"})
+LATEST_METHODS = frozenset({"latest", "earliest"})
+CHAIN_METHODS = FILTER_METHODS | ORDER_METHODS | LATEST_METHODS | {"exclude"}
+EQUALITY = frozenset({"exact", "in", "isnull"})
+RANGE = frozenset({"gt", "gte", "lt", "lte", "range", "year"})
+TEXT = frozenset(
+    {
+        "contains",
+        "icontains",
+        "iexact",
+        "startswith",
+        "istartswith",
+        "endswith",
+        "iendswith",
+        "regex",
+        "iregex",
+        "search",
+    }
+)
+# Calls a queryset passes through on its way to a lookup without changing its model.
+PASSTHROUGH = CHAIN_METHODS | {
+    "get_queryset",
+    "all",
+    "select_related",
+    "prefetch_related",
+    "only",
+    "defer",
+    "annotate",
+    "values",
+    "values_list",
+    "using",
+    "none",
+}
+# search_fields prefixes (admin and DRF): ^ startswith, = iexact, @ full-text, $ regex.
+SEARCH_PREFIX = {"^": "istartswith", "=": "iexact", "@": "search", "$": "iregex"}
+
+
+@dataclass
+class Site:
+    """One query's lookups on one model."""
+
+    model: str
+    location: Location
+    context: str
+    source: str
+    equal: list[str] = field(default_factory=list)
+    ranges: list[str] = field(default_factory=list)
+    text: list[tuple[str, str]] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
+    detail: bool = False
+
+
+@dataclass
+class _Query:
+    """Raw lookups gathered from one expression before resolution to columns."""
+
+    terms: list[tuple[str, bool]] = field(default_factory=list)  # (lookup path, or-ed)
+    order: list[str] = field(default_factory=list)
+    latest_default: bool = False
+
+
+def file_context(rel: str) -> str:
+    """Where a file sits: offline (tests, migrations, commands), admin, api, view or code."""
+    parts = PurePosixPath(rel).parts
+    name = parts[-1]
+    lowered = {p.lower() for p in parts[:-1]}
+    if lowered & {"tests", "test", "migrations", "commands", "factories"} or (
+        name.startswith(("test_", "tests", "conftest", "factories"))
+    ):
+        return "offline"
+    if name == "admin.py" or "admin" in lowered:
+        return "admin"
+    if lowered & {"api", "graphql", "rest"} or name in ("api.py", "serializers.py", "viewsets.py"):
+        return "api"
+    if name == "views.py" or "views" in lowered:
+        return "view"
+    return "code"
+
+
+def class_context(bases: list[str], default: str) -> tuple[str, bool]:
+    """(context, is a list endpoint) from a class's base names."""
+    joined = " ".join(bases)
+    if default == "offline":
+        return default, False
+    if "Admin" in joined:
+        return "admin", True
+    if "ViewSet" in joined or "APIView" in joined:
+        return "api", "ViewSet" in joined or "List" in joined
+    if any(b.endswith(("View", "Mixin")) for b in bases):
+        return "view", "List" in joined
+    return default, False
+
+
+class Collector:
+    """Walks the project once and yields every lookup site it can resolve."""
+
+    def __init__(self, project: Project, schema: Schema) -> None:
+        self.project = project
+        self.schema = schema
+        self.sites: list[Site] = []
+        self.listed: set[str] = set()
+        self.admin_models: dict[str, str] = {}
+
+    def collect(self) -> list[Site]:
+        """All sites of the project, in file order."""
+        files = [f for f in self.project.python_files if f.tree is not None]
+        for file in files:
+            self._admin_registrations(file)
+        for file in files:
+            self._file(file)
+        for model in self.schema.models.values():
+            if model.ordering and not model.abstract:
+                node = model.ordering[0][1]
+                self._add(
+                    model,
+                    model.file,
+                    node,
+                    "model",
+                    "Meta.ordering",
+                    _Query(order=[o for o, _ in model.ordering]),
+                )
+        return self.sites
+
+    # -- discovery --------------------------------------------------------
+
+    def _admin_registrations(self, file: SourceFile) -> None:
+        assert file.tree is not None
+        for node in ast.walk(file.tree):
+            if (
+                isinstance(node, ast.Call)
+                and dotted(node.func).endswith("site.register")
+                and len(node.args) >= 2
+            ):
+                model = self._model_ref(node.args[0], file)
+                admin = dotted(node.args[1]).split(".")[-1]
+                if model is not None and admin:
+                    self.admin_models[admin] = model.key
+            if isinstance(node, ast.ClassDef):
+                for decorator in node.decorator_list:
+                    if (
+                        isinstance(decorator, ast.Call)
+                        and dotted(decorator.func).endswith("register")
+                        and decorator.args
+                    ):
+                        model = self._model_ref(decorator.args[0], file)
+                        if model is not None:
+                            self.admin_models[node.name] = model.key
+
+    def _model_ref(self, node: ast.AST, file: SourceFile) -> ModelDef | None:
+        name = dotted(node)
+        if not name:
+            return None
+        return self.schema.by_name(name.split(".")[-1], _app_hint(file.rel))
+
+    def _file(self, file: SourceFile) -> None:
+        assert file.tree is not None
+        context = file_context(file.rel)
+        self._scope(file, file.tree, context, None, False)
+
+    def _scope(
+        self,
+        file: SourceFile,
+        scope: ast.AST,
+        context: str,
+        cls_model: ModelDef | None,
+        listing: bool,
+    ) -> None:
+        """Visit a module, class or function body; nested classes and functions recurse."""
+        names: dict[str, ast.expr] = {}
+        seen: set[int] = set()
+        for node in _walk_shallow(scope):
+            if isinstance(node, ast.ClassDef):
+                self._class(file, node, context)
+                continue
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                self._scope(file, node, _function_context(node, context), cls_model, listing)
+                continue
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+            ):
+                names[node.targets[0].id] = node.value
+            if isinstance(node, ast.Call) and id(node) not in seen:
+                self._call(file, node, context, cls_model, names, seen)
+
+    def _class(self, file: SourceFile, node: ast.ClassDef, default: str) -> None:
+        bases = [dotted(b).split(".")[-1] for b in node.bases]
+        context, listing = class_context(bases, default)
+        attrs = {
+            s.targets[0].id: s.value
+            for s in node.body
+            if isinstance(s, ast.Assign)
+            and len(s.targets) == 1
+            and isinstance(s.targets[0], ast.Name)
+        }
+        model = None
+        if node.name in self.admin_models:
+            model = self.schema.models.get(self.admin_models[node.name])
+            context, listing = ("admin", True) if default != "offline" else (default, False)
+        elif "model" in attrs:
+            model = self._model_ref(attrs["model"], file)
+        elif "queryset" in attrs:
+            model = self._resolve_root(attrs["queryset"], file, None, {})
+        if model is not None and listing:
+            self.listed.add(model.key)
+        if model is not None:
+            self._class_lookups(file, model, attrs, context)
+        self._scope(file, node, context, model, listing)
+
+    def _class_lookups(
+        self, file: SourceFile, model: ModelDef, attrs: dict[str, ast.expr], context: str
+    ) -> None:
+        for attr, value in attrs.items():
+            names = literal_strings(value)
+            if attr in ("slug_field", "lookup_field") and names:
+                self._add(
+                    model,
+                    file,
+                    value,
+                    context,
+                    attr,
+                    _Query(terms=[(names[0], False)]),
+                    detail=True,
+                )
+            elif attr in ("filterset_fields", "filter_fields", "list_filter"):
+                for name in names:
+                    self._add(model, file, value, context, attr, _Query(terms=[(name, False)]))
+            elif attr == "search_fields":
+                for name in names:
+                    prefix = SEARCH_PREFIX.get(name[:1])
+                    path = f"{name[1:]}__{prefix}" if prefix else f"{name}__icontains"
+                    self._add(model, file, value, context, attr, _Query(terms=[(path, True)]))
+            elif attr in ("ordering", "ordering_fields") and names and names != ["__all__"]:
+                for name in names if attr == "ordering_fields" else names[:1]:
+                    self._add(model, file, value, context, attr, _Query(order=[name]))
+
+    # -- queryset expressions ---------------------------------------------
+
+    def _call(
+        self,
+        file: SourceFile,
+        node: ast.Call,
+        context: str,
+        cls_model: ModelDef | None,
+        names: dict[str, ast.expr],
+        seen: set[int],
+    ) -> None:
+        func_name = dotted(node.func).split(".")[-1]
+        if func_name in ("get_object_or_404", "get_list_or_404") and node.args:
+            model = self._model_ref(node.args[0], file) or self._resolve_root(
+                node.args[0], file, cls_model, names
+            )
+            if model is not None:
+                query = _Query()
+                _filter_args(node, names, query)
+                self._add(
+                    model,
+                    file,
+                    node,
+                    context,
+                    func_name,
+                    query,
+                    detail=func_name == "get_object_or_404",
+                )
+            return
+        if not (isinstance(node.func, ast.Attribute) and node.func.attr in CHAIN_METHODS):
+            return
+        query = _Query()
+        current: ast.AST = node
+        detail = False
+        while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
+            seen.add(id(current))
+            method = current.func.attr
+            if method in FILTER_METHODS:
+                _filter_args(current, names, query)
+                detail = detail or method == "get"
+            elif method in ORDER_METHODS:
+                query.order = _order_args(current) + query.order
+            elif method in LATEST_METHODS:
+                fields = [s for a in current.args for s in literal_strings(a)]
+                query.order = fields or query.order
+                query.latest_default = not fields
+            current = current.func.value
+        model = self._resolve_root(current, file, cls_model, names)
+        if model is None:
+            return
+        if query.latest_default:
+            query.order = [name for name, _ in model.latest_by]
+        self._add(model, file, node, context, "queryset", query, detail=detail)
+
+    def _resolve_root(
+        self,
+        node: ast.AST,
+        file: SourceFile,
+        cls_model: ModelDef | None,
+        names: dict[str, ast.expr],
+        depth: int = 0,
+    ) -> ModelDef | None:
+        """The model a queryset expression's root refers to, when statically clear."""
+        while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr not in PASSTHROUGH:
+                return None
+            if node.func.attr == "get_queryset" and dotted(node.func.value) == "self":
+                return cls_model
+            node = node.func.value
+        if isinstance(node, ast.Call):
+            return cls_model if dotted(node.func) == "super" else None
+        if isinstance(node, ast.Attribute):
+            owner = node.value
+            if dotted(owner) in ("self.model", "cls", "self.queryset.model"):
+                return cls_model
+            if isinstance(owner, ast.Name):
+                if owner.id == "self" and node.attr in ("queryset", "get_queryset"):
+                    return cls_model
+                model = self.schema.by_name(owner.id, _app_hint(file.rel))
+                if model is not None and node.attr[:1].islower() and model.field(node.attr) is None:
+                    return model
+            return None
+        if isinstance(node, ast.Name) and node.id in names and depth < 3:
+            return self._resolve_root(names[node.id], file, cls_model, names, depth + 1)
+        return None
+
+    # -- resolution to columns --------------------------------------------
+
+    def _add(
+        self,
+        model: ModelDef,
+        file: SourceFile,
+        node: ast.AST,
+        context: str,
+        source: str,
+        query: _Query,
+        detail: bool = False,
+    ) -> None:
+        location = file.node_location(node)
+        main = Site(model.key, location, context, source, detail=detail)
+        for path, ored in query.terms:
+            resolved = self._resolve_path(model, path)
+            if resolved is None:
+                continue
+            target, name, lookup = resolved
+            site = main
+            if target is not model or ored:
+                site = Site(target.key, location, context, source, detail=detail)
+                self.sites.append(site)
+            if lookup in EQUALITY:
+                site.equal.append(name)
+            elif lookup in RANGE:
+                site.ranges.append(name)
+            elif lookup in TEXT:
+                site.text.append((name, lookup))
+        for entry in query.order:
+            name = entry.lstrip("-+")
+            if "__" in name or name in ("?", ""):
+                continue
+            found = model.field(name)
+            if found is not None:
+                main.order.append(found.name)
+            else:
+                break
+        if main.equal or main.ranges or main.text or main.order:
+            self.sites.append(main)
+
+    def _resolve_path(self, model: ModelDef, path: str) -> tuple[ModelDef, str, str] | None:
+        """(model, field, lookup) for `a__b__lookup`, following forward relations."""
+        parts = path.split("__")
+        current = model
+        for index, part in enumerate(parts):
+            found = current.field(part)
+            if found is None:
+                return None
+            rest = parts[index + 1 :]
+            if found.relation and rest and rest[0] not in EQUALITY | RANGE | TEXT | {"id", "pk"}:
+                target = self.schema.target(current, found)
+                if target is None:
+                    return None
+                current = target
+                continue
+            if part.endswith("_id") or (rest and rest[0] in ("id", "pk")):
+                rest = rest[1:] if rest and rest[0] in ("id", "pk") else rest
+            lookup = rest[0] if rest else "exact"
+            if len(rest) > 1 or lookup not in EQUALITY | RANGE | TEXT:
+                return None
+            return current, found.name, lookup
+        return None
+
+
+def _walk_shallow(scope: ast.AST) -> Iterator[ast.AST]:
+    """Nodes of a scope, not descending into nested classes or functions (yielded, not entered)."""
+    stack = list(reversed(list(ast.iter_child_nodes(scope))))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _function_context(node: ast.FunctionDef | ast.AsyncFunctionDef, context: str) -> str:
+    """A function taking `request` first is a view, wherever it lives."""
+    params = [a.arg for a in node.args.args]
+    if (
+        context == "code"
+        and params[:1] == ["request"]
+        or params[:2] == ["self", "request"]
+        and context == "code"
+    ):
+        return "view"
+    return context
+
+
+def _app_hint(rel: str) -> str:
+    parts = PurePosixPath(rel).parts
+    return parts[-2] if len(parts) >= 2 else ""
+
+
+def _order_args(call: ast.Call) -> list[str]:
+    out: list[str] = []
+    for arg in call.args:
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            out.append(arg.value)
+        elif (
+            isinstance(arg, ast.Call)
+            and isinstance(arg.func, ast.Attribute)
+            and arg.func.attr in ("asc", "desc")
+        ):
+            inner = arg.func.value
+            if isinstance(inner, ast.Call) and dotted(inner.func).endswith("F") and inner.args:
+                out += [
+                    ("-" if arg.func.attr == "desc" else "") + s
+                    for s in literal_strings(inner.args[0])
+                ]
+            else:
+                break
+        else:
+            break
+    return out
+
+
+def _filter_args(call: ast.Call, names: dict[str, ast.expr], query: _Query) -> None:
+    for kw in call.keywords:
+        if kw.arg is not None and kw.arg not in ("defaults", "create_defaults"):
+            query.terms.append((kw.arg, False))
+    for arg in call.args:
+        _q_terms(arg, names, query, False, 0)
+
+
+def _q_terms(
+    node: ast.AST, names: dict[str, ast.expr], query: _Query, ored: bool, depth: int
+) -> None:
+    """Lookups of a Q expression: `Q(a=1) & Q(b=2)` combine, `|` and `~` do not."""
+    if depth > 4:
+        return
+    if isinstance(node, ast.Name) and node.id in names:
+        _q_terms(names[node.id], names, query, ored, depth + 1)
+    elif isinstance(node, ast.BinOp):
+        split = ored or isinstance(node.op, ast.BitOr)
+        _q_terms(node.left, names, query, split, depth + 1)
+        _q_terms(node.right, names, query, split, depth + 1)
+    elif isinstance(node, ast.Call) and dotted(node.func).split(".")[-1] == "Q":
+        for kw in node.keywords:
+            if kw.arg is not None:
+                query.terms.append((kw.arg, ored))
+        for arg in node.args:
+            _q_terms(arg, names, query, ored, depth + 1)

@@ -1,0 +1,189 @@
+"""From lookup sites to index needs: one per (model, column set), ranked and explained.
+
+Decisions (documented in docs/triage/missing-indexes.md):
+- a query whose equality filter already hits an indexed column is served;
+- equality columns come first in a suggested composite, then the first range
+  column or, failing that, the first order-by column;
+- low-cardinality columns (booleans, short choices) alone never make a need;
+  with a range/order column they lead a composite (`status, created_at`);
+- a range alone makes a need only on date and time columns (`created__gte`):
+  `stock__gt=0` style ranges on numbers usually match most rows;
+- sites in tests, migrations, management commands and factories count as
+  related locations but never create a need on their own: they run rarely
+  and on small data, off the request path;
+- `order_by` needs come only from request-path code (views, APIs, admin) or
+  from `Meta.ordering` of a model that some list view, API list or admin
+  changelist shows;
+- a need whose columns are a prefix of another need's on the same model is
+  merged into it, since the longer index serves both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from djreview.indexes.coverage import Coverage
+from djreview.indexes.lookups import Site
+from djreview.indexes.schema import ModelDef, Schema
+from djreview.model import Severity
+
+TEMPORAL_FIELDS = frozenset(
+    {
+        "DateTimeField",
+        "DateField",
+        "TimeField",
+        "CreationDateTimeField",
+        "ModificationDateTimeField",
+        "AutoCreatedField",
+        "AutoLastModifiedField",
+    }
+)
+REQUEST_CONTEXTS = frozenset({"view", "api", "admin"})
+CONTEXT_WEIGHT = {"view": 3, "api": 3, "admin": 2, "model": 2, "code": 1, "offline": 0}
+CONTEXT_LABEL = {
+    "view": "view",
+    "api": "API",
+    "admin": "admin",
+    "model": "Meta",
+    "code": "code",
+    "offline": "test/migration/command",
+}
+
+
+@dataclass
+class Need:
+    """An index the code asks for: `kind` is lookup, text or order."""
+
+    kind: str
+    model: ModelDef
+    fields: tuple[str, ...]
+    sites: list[Site] = field(default_factory=list)
+    lookup: str = ""
+    listed: bool = False
+
+    @property
+    def score(self) -> int:
+        """Ranking weight: request-path sites, detail lookups and listed models count most."""
+        total = sum(CONTEXT_WEIGHT[site.context] + (1 if site.detail else 0) for site in self.sites)
+        return total + (2 if self.listed else 0)
+
+    @property
+    def on_request_path(self) -> bool:
+        """Whether a view, API endpoint or admin page runs the lookup."""
+        return any(site.context in REQUEST_CONTEXTS for site in self.sites) or (
+            self.listed and any(site.source == "Meta.ordering" for site in self.sites)
+        )
+
+    @property
+    def severity(self) -> Severity:
+        """Warning on the request path, else note; text-search needs are always notes."""
+        if self.kind == "text" or not self.on_request_path:
+            return Severity.NOTE
+        return Severity.WARNING
+
+    def where(self) -> str:
+        """'2 views, 1 admin' style summary of the sites."""
+        counts: dict[str, int] = {}
+        for site in self.sites:
+            label = CONTEXT_LABEL[site.context]
+            counts[label] = counts.get(label, 0) + 1
+        return ", ".join(
+            f"{count} {label}" for label, count in sorted(counts.items(), key=lambda kv: -kv[1])
+        )
+
+    def primary(self) -> Site:
+        """The site the finding is reported at: the heaviest, then the first in the file order."""
+        return min(self.sites, key=lambda s: (-CONTEXT_WEIGHT[s.context] - s.detail, s.location))
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+class Ranker:
+    """Turns sites into needs for one project."""
+
+    def __init__(self, schema: Schema, coverage: Coverage, listed: set[str]) -> None:
+        self.schema = schema
+        self.coverage = coverage
+        self.listed = listed
+        self.needs: dict[tuple[str, str, tuple[str, ...]], Need] = {}
+
+    def _need(
+        self, kind: str, model: ModelDef, fields: tuple[str, ...], site: Site, lookup: str = ""
+    ) -> None:
+        key = (kind, model.key, fields)
+        need = self.needs.get(key)
+        if need is None:
+            need = self.needs[key] = Need(
+                kind, model, fields, lookup=lookup, listed=model.key in self.listed
+            )
+        need.sites.append(site)
+
+    def add(self, site: Site) -> None:
+        """Record what one site needs, if anything."""
+        model = self.schema.models.get(site.model)
+        if model is None or model.abstract:
+            return
+        for name, lookup in site.text:
+            found = model.field(name)
+            if found is not None and not found.primary_key and not found.low_cardinality:
+                self._need("text", model, (name,), site, lookup)
+        equal = _dedupe(site.equal)
+        if any(self.coverage.reason(model, name) for name in equal):
+            return
+        selective = [n for n in equal if not _low(model, n)]
+        low = [n for n in equal if _low(model, n)]
+        tail = site.ranges[:1] or site.order[:1]
+        if selective:
+            self._need("lookup", model, tuple(_dedupe(selective + tail)), site)
+        elif low and tail:
+            self._need("lookup", model, tuple(_dedupe(low + tail)), site)
+        elif site.ranges:
+            if self.coverage.reason(model, site.ranges[0]) is None and _temporal(
+                model, site.ranges[0]
+            ):
+                self._need("lookup", model, (site.ranges[0],), site)
+        elif site.order and not low:
+            order = tuple(_dedupe(site.order))
+            from_meta = site.source == "Meta.ordering"
+            if (
+                site.context in REQUEST_CONTEXTS or (from_meta and model.key in self.listed)
+            ) and not (self.coverage.serves_prefix(model, order[:1])):
+                self._need("order", model, order, site)
+
+    def result(self) -> list[Need]:
+        """Needs after prefix merging, without those only offline code has; best first."""
+        merged: list[Need] = []
+        for need in sorted(
+            self.needs.values(), key=lambda n: (-len(n.fields), n.model.key, n.fields)
+        ):
+            host = next(
+                (
+                    m
+                    for m in merged
+                    if m.model is need.model
+                    and m.kind != "text"
+                    and need.kind != "text"
+                    and m.fields[: len(need.fields)] == need.fields
+                ),
+                None,
+            )
+            if host is not None:
+                host.sites.extend(need.sites)
+            else:
+                merged.append(need)
+        kept = [n for n in merged if any(site.context != "offline" for site in n.sites)]
+        for need in kept:
+            need.sites.sort(key=lambda s: s.location)
+        return sorted(kept, key=lambda n: (-n.score, n.model.key, n.fields))
+
+
+def _temporal(model: ModelDef, name: str) -> bool:
+    found = model.field(name)
+    return found is not None and found.kind in TEMPORAL_FIELDS
+
+
+def _low(model: ModelDef, name: str) -> bool:
+    found = model.field(name)
+    return found is not None and found.low_cardinality

@@ -1,0 +1,76 @@
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView
+
+from .models import Author, Book
+
+
+class BookDetailView(DetailView):
+    model = Book
+    # ruleid: DJR201
+    slug_field = "isbn"
+
+
+def book_by_title(request, title):
+    # ruleid: DJR201
+    return Book.objects.filter(title=title, published__gte="2020-01-01")
+
+
+def books_by_author_email(request, email):
+    # ruleid: DJR201
+    return Book.objects.filter(author__email=email)
+
+
+def legacy(request, ref):
+    # ruleid: DJR201
+    return get_object_or_404(Book, legacy_ref=ref)
+
+
+def by_pk(request, pk):
+    # ok: DJR201
+    return Book.objects.get(pk=pk)
+
+
+def by_code(request, code):
+    # ok: DJR201
+    return Book.objects.filter(code=code)
+
+
+def by_handle(request, handle):
+    # ok: DJR201
+    return Author.objects.get(handle=handle)
+
+
+def by_author(request, author_id):
+    # ok: DJR201
+    return Book.objects.filter(author_id=author_id)
+
+
+def by_shelf(request, shelf):
+    # ok: DJR201
+    return Book.objects.filter(Q(shelf=shelf))
+
+
+def by_language(request, language):
+    # ok: DJR201
+    return Book.objects.filter(language=language)
+
+
+def by_barcode(request, barcode):
+    # ok: DJR201
+    return Book.objects.get(barcode=barcode)
+
+
+def by_internal_ref(request, ref):
+    # ok: DJR201
+    return Book.objects.get(internal_ref=ref)
+
+
+def in_print(request):
+    # ok: DJR201
+    return Book.objects.filter(in_print=True)
+
+
+def row_only(request, row):
+    # ok: DJR201
+    return Book.objects.filter(row=row, code="x")

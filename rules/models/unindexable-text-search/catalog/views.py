@@ -1,0 +1,26 @@
+from .models import Product
+
+
+def search(request, q):
+    # ruleid: DJR202
+    return Product.objects.filter(name__icontains=q)
+
+
+def by_email(request, email):
+    # ruleid: DJR202
+    return Product.objects.filter(email__iexact=email)
+
+
+def by_sku(request, sku):
+    # ok: DJR202
+    return Product.objects.filter(sku=sku)
+
+
+def by_pk_text(request, pk):
+    # ok: DJR202
+    return Product.objects.filter(pk__in=[pk])
+
+
+def on_sale(request):
+    # ok: DJR202
+    return Product.objects.filter(on_sale=True)

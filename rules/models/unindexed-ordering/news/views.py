@@ -1,0 +1,27 @@
+from django.views.generic import ListView
+
+from .models import Article
+
+
+class ArticleListView(ListView):
+    model = Article
+
+
+def latest(request):
+    # ruleid: DJR203
+    return Article.objects.order_by("-published_at")[:10]
+
+
+def newest(request):
+    # ok: DJR203
+    return Article.objects.order_by("-created")[:10]
+
+
+def by_kind(request, kind):
+    # ok: DJR203
+    return Article.objects.filter(kind=kind).order_by("-rank")
+
+
+def by_slug_order(request):
+    # ok: DJR203
+    return Article.objects.order_by("slug")
