@@ -1,0 +1,154 @@
+"""What the model sees about one finding: the flagged code in its scope, and what it refers to.
+
+Only the enclosing function or class (flagged lines marked), the code at the
+finding's related locations and flow steps, the model classes the scope names,
+and the deterministic fix. Never whole files, never unrelated files. The
+trees are the run's shared `ast` trees; nothing is re-parsed.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from djreview.engine.project import Project
+from djreview.engine.source import SourceFile
+from djreview.model import Finding, Location
+
+MAX_SCOPE_LINES = 80
+MAX_MODELS = 3
+MAX_MODEL_LINES = 40
+RELATED_RADIUS = 3
+FLAG = ">> "
+PLAIN = "   "
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """A delimited piece of project code for the prompt."""
+
+    title: str
+    path: str
+    first_line: int
+    text: str
+
+
+def node_span(node: ast.AST) -> tuple[int, int]:
+    """First and last line of a node, decorators included."""
+    decorators = getattr(node, "decorator_list", [])
+    start = min([getattr(node, "lineno", 1), *(d.lineno for d in decorators)])
+    return start, getattr(node, "end_lineno", None) or start
+
+
+def enclosing_scope(tree: ast.Module, line: int) -> ast.AST | None:
+    """The innermost function or class whose span (decorators included) holds `line`."""
+    best: ast.AST | None = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            start, end = node_span(node)
+            if start <= line <= end and (best is None or node_span(best)[0] <= start):
+                best = node
+    return best
+
+
+def _window(file: SourceFile, start: int, end: int, flagged: set[int], title: str) -> CodeBlock:
+    lines = []
+    for number in range(start, end + 1):
+        margin = FLAG if number in flagged else PLAIN
+        lines.append(margin + file.line_text(number))
+    return CodeBlock(title, file.rel, start, "\n".join(lines))
+
+
+def scope_block(file: SourceFile, location: Location) -> CodeBlock:
+    """The enclosing function or class with the flagged lines marked (a window if too long)."""
+    flagged = set(range(location.start_line, location.end_line + 1))
+    tree = file.tree
+    scope = enclosing_scope(tree, location.start_line) if tree is not None else None
+    if scope is not None:
+        start, end = node_span(scope)
+        kind = "class" if isinstance(scope, ast.ClassDef) else "function"
+        title = f"enclosing {kind} {getattr(scope, 'name', '')}"
+    else:
+        start, end, title = location.start_line - 10, location.end_line + 10, "surrounding code"
+    if end - start + 1 > MAX_SCOPE_LINES:
+        half = MAX_SCOPE_LINES // 2
+        start, end = max(start, location.start_line - half), min(end, location.end_line + half)
+    return _window(file, max(start, 1), min(end, len(file.lines)), flagged, title)
+
+
+def model_classes(project: Project) -> dict[str, tuple[SourceFile, ast.ClassDef]]:
+    """Django model classes by name, from the project's models modules."""
+    found: dict[str, tuple[SourceFile, ast.ClassDef]] = {}
+    for file in project.python_files:
+        rel = file.rel
+        if not (rel.endswith("/models.py") or "/models/" in rel) or file.tree is None:
+            continue
+        for node in file.tree.body:
+            if isinstance(node, ast.ClassDef) and any(
+                "Model" in ast.unparse(base) for base in node.bases
+            ):
+                found.setdefault(node.name, (file, node))
+    return found
+
+
+def _names(block: CodeBlock) -> set[str]:
+    words: set[str] = set()
+    for line in block.text.splitlines():
+        token = ""
+        for char in line + " ":
+            if char.isalnum() or char == "_":
+                token += char
+            elif token:
+                words.add(token)
+                token = ""
+    return words
+
+
+def model_blocks(
+    models: dict[str, tuple[SourceFile, ast.ClassDef]], scope: CodeBlock
+) -> list[CodeBlock]:
+    """The model classes the scope names (at most MAX_MODELS, each cut to MAX_MODEL_LINES)."""
+    blocks = []
+    for name in sorted(_names(scope) & set(models)):
+        file, node = models[name]
+        if file.rel == scope.path and node.lineno <= scope.first_line <= (node.end_lineno or 0):
+            continue
+        start, end = node_span(node)
+        end = min(end, start + MAX_MODEL_LINES - 1)
+        blocks.append(_window(file, start, end, set(), f"model {name}"))
+        if len(blocks) == MAX_MODELS:
+            break
+    return blocks
+
+
+def related_blocks(project: Project, finding: Finding) -> list[CodeBlock]:
+    """The code at each related location and flow step, a few lines either side."""
+    blocks = []
+    seen: set[tuple[str, int]] = set()
+    places = [(r.location, r.message) for r in finding.related]
+    places += [(s.location, f"flow step: {s.message}") for s in finding.flow]
+    for location, message in places:
+        file = project.by_rel.get(location.path)
+        key = (location.path, location.start_line)
+        if file is None or key in seen:
+            continue
+        seen.add(key)
+        start = max(location.start_line - RELATED_RADIUS, 1)
+        end = min(location.end_line + RELATED_RADIUS, len(file.lines))
+        flagged = set(range(location.start_line, location.end_line + 1))
+        blocks.append(_window(file, start, end, flagged, message))
+    return blocks
+
+
+def finding_blocks(
+    project: Project, finding: Finding, models: dict[str, tuple[SourceFile, ast.ClassDef]]
+) -> list[CodeBlock]:
+    """Every code block the prompt for `finding` carries, the flagged scope first.
+
+    `models` is `model_classes(project)`, computed once per run.
+    """
+    file = project.by_rel.get(finding.location.path)
+    if file is None:
+        return []
+    scope = scope_block(file, finding.location)
+    return [scope, *related_blocks(project, finding), *model_blocks(models, scope)]

@@ -1,0 +1,77 @@
+"""The `--ai-*` command-line options, shared by `check` and `fix`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from djreview.ai.settings import AISettings, from_config
+from djreview.config import Config
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_OPTIONS = [
+    click.option(
+        "--ai/--no-ai",
+        "ai",
+        default=None,
+        help="Explain findings and propose verified patches with a model.",
+    ),
+    click.option("--ai-model", help="Model name (default gpt-4o-mini, or DJREVIEW_AI_MODEL)."),
+    click.option("--ai-base-url", help="OpenAI-compatible endpoint (default OPENAI_BASE_URL)."),
+    click.option(
+        "--ai-max-findings",
+        type=click.IntRange(min=1),
+        help="Send at most N findings, most severe first (default 20).",
+    ),
+    click.option(
+        "--ai-concurrency",
+        type=click.IntRange(min=1),
+        help="Requests in flight at once (default 4).",
+    ),
+    click.option(
+        "--ai-timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        help="Seconds to wait for one reply (default 60).",
+    ),
+    click.option(
+        "--ai-budget-tokens",
+        type=click.IntRange(min=1),
+        help="Stop making requests past this many tokens.",
+    ),
+    click.option(
+        "--ai-budget-usd",
+        type=click.FloatRange(min=0, min_open=True),
+        help="Stop making requests past this estimated cost in USD.",
+    ),
+    click.option(
+        "--ai-cache-dir",
+        type=click.Path(path_type=Path),
+        help="Reply cache folder (default DJREVIEW_CACHE_DIR or the user cache).",
+    ),
+    click.option(
+        "--ai-hide-false-positives",
+        is_flag=True,
+        default=None,
+        help="Drop findings the model calls false positives (default: annotate).",
+    ),
+]
+
+
+def ai_options(func: F) -> F:
+    """Add the --ai options to a command."""
+    for option in reversed(_OPTIONS):
+        func = option(func)
+    return func
+
+
+def ai_settings(config: Config, options: dict[str, Any]) -> AISettings | None:
+    """The AI settings from the config and the --ai options, or None when AI is off."""
+    settings = from_config(config.ai)
+    enabled = options.pop("ai")
+    if not (settings.enabled if enabled is None else enabled):
+        return None
+    return settings.with_cli(**{key.removeprefix("ai_"): value for key, value in options.items()})

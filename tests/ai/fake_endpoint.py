@@ -1,0 +1,123 @@
+"""A small OpenAI-compatible chat-completions server on 127.0.0.1 with scripted replies.
+
+Tests queue `Scripted` responses (or set a `responder` that answers from the
+request body) and read back every request body the real `openai` client sent.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Scripted:
+    """One HTTP response: status, JSON (or raw text) body, headers, delay before answering."""
+
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+def completion(content: str | dict[str, Any], tokens: tuple[int, int] = (400, 80)) -> Scripted:
+    """A successful chat completion whose message content is `content` (dicts become JSON)."""
+    text = content if isinstance(content, str) else json.dumps(content)
+    return Scripted(
+        body={
+            "id": "chatcmpl-test",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "test-model",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": text},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {
+                "prompt_tokens": tokens[0],
+                "completion_tokens": tokens[1],
+                "total_tokens": sum(tokens),
+            },
+        }
+    )
+
+
+def error(status: int, message: str, **headers: str) -> Scripted:
+    """An OpenAI-style error response."""
+    return Scripted(status, {"error": {"message": message, "type": "test"}}, headers)
+
+
+class FakeEndpoint:
+    """The server: scripted responses first, then the responder, else HTTP 500."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.script: deque[Scripted] = deque()
+        self.responder: Callable[[dict[str, Any]], Scripted] | None = None
+        self._lock = threading.Lock()
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                self._send(endpoint.answer(body))
+
+            def _send(self, scripted: Scripted) -> None:
+                time.sleep(scripted.delay)
+                payload = (
+                    scripted.body if isinstance(scripted.body, str) else json.dumps(scripted.body)
+                ).encode()
+                try:
+                    self.send_response(scripted.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    for key, value in scripted.headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout tests)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        """The base URL to give the openai client."""
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def answer(self, body: dict[str, Any]) -> Scripted:
+        """Record the request and choose its response."""
+        with self._lock:
+            self.requests.append(body)
+            if self.script:
+                return self.script.popleft()
+        if self.responder is not None:
+            return self.responder(body)
+        return error(500, "no scripted reply left")
+
+    def start(self) -> FakeEndpoint:
+        """Serve in a background thread."""
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Shut the server down."""
+        self.server.shutdown()
+        self.server.server_close()
