@@ -14,6 +14,8 @@ import click
 
 from djreview import __version__
 from djreview import baseline as baseline_file
+from djreview.ai.options import ai_options
+from djreview.cli_scale import apply_run_options, merge_sarif_command, run_options
 from djreview.config import FAIL_ON_CHOICES, Config, ConfigError, resolve_config
 from djreview.diffmode import DiffError, changed_lines
 from djreview.engine.registry import load_registry
@@ -64,7 +66,8 @@ def _load(
     targets = list(paths) or [Path(".")]
     try:
         config = resolve_config(config_file, targets[0]).with_cli(**cli)
-        return run(targets, config), config
+        config, shard = apply_run_options(config)
+        return run(targets, config, shard), config
     except (ConfigError, RuleLoadError) as exc:
         _fail(str(exc))
         raise  # unreachable: _fail exits
@@ -122,6 +125,8 @@ def main() -> None:
     metavar="REF",
     help="Report only findings on lines changed since the git revision REF.",
 )
+@ai_options
+@run_options
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -136,12 +141,14 @@ def check(
     baseline_path: Path | None,
     write_baseline: Path | None,
     diff_ref: str | None,
+    **ai: Any,
 ) -> None:
     """Analyse a Django project (or any part of it) and report findings."""
     result, config = _load(
         paths, config_file, select=_split(select), ignore=_split(ignore), fail_on=fail_on
     )
     findings, known = _narrow(result, diff_ref, baseline_path, write_baseline)
+    findings = _ai_step(result, config, ai, findings)
     reported = findings if known is None else [f for f in findings if f.fingerprint not in known]
     if verbose:
         click.echo(
@@ -176,6 +183,27 @@ def check(
     sys.exit(exit_code(reported, config.fail_on))
 
 
+def _ai_step(
+    result: RunResult, config: Config, options: dict[str, Any], findings: list[Finding]
+) -> list[Finding]:
+    """Review `findings` with a model when --ai (or [tool.djreview.ai] enabled) asks for it."""
+    from djreview.ai.options import ai_settings
+
+    try:
+        settings = ai_settings(config, options)
+    except ConfigError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+    if settings is None:
+        return findings
+    # Imported only when asked for: the openai package alone takes ~1 s to import.
+    from djreview.ai.run import review_run
+
+    outcome = review_run(result, settings, findings)
+    click.echo(outcome.closing, err=True)
+    return outcome.findings
+
+
 def _narrow(
     result: RunResult, diff_ref: str | None, baseline_path: Path | None, write: Path | None
 ) -> tuple[list[Finding], frozenset[str] | None]:
@@ -198,6 +226,9 @@ def _narrow(
         known = frozenset(f.fingerprint for f in result.findings if not f.suppressed)
         click.echo(f"djreview: wrote {len(known)} findings to the baseline {write}", err=True)
     return findings, known
+
+
+main.add_command(merge_sarif_command)
 
 
 @main.command("rules")
@@ -275,6 +306,7 @@ def show_rule(rule: str) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
+@ai_options
 def fix(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -282,17 +314,23 @@ def fix(
     config_file: Path | None,
     dry_run: bool,
     unsafe_fixes: bool,
+    **ai: Any,
 ) -> None:
-    """Apply djreview's fixes to the files (atomically), or show them with --dry-run."""
+    """Apply djreview's fixes to the files (atomically), or show them with --dry-run.
+
+    With --ai, AI patches that djreview verified are applied too.
+    """
     from djreview.fix.apply import FixError, plan_fixes, write_atomic
     from djreview.model import Applicability
 
-    result, _ = _load(paths, config_file, select=_split(select), ignore=_split(ignore))
+    result, config = _load(paths, config_file, select=_split(select), ignore=_split(ignore))
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe_fixes else {Applicability.SAFE}
     fixes = [
         f.fix
-        for f in result.findings
-        if f.fix is not None and not f.suppressed and f.fix.applicability in allowed
+        for f in _ai_step(result, config, ai, result.findings)
+        if f.fix is not None
+        and not f.suppressed
+        and (f.fix.applicability in allowed or ("ai.fix", "verified") in f.properties)
     ]
     texts = {file.rel: file.text for file in result.project.files}
     plan = plan_fixes(fixes, result.project.root, texts)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import click
 
+from djreview.ai.show import text_lines as ai_text_lines
 from djreview.model import Finding, Notification, Severity
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -72,6 +73,8 @@ def render(
             lines.append(
                 f"    fix ({finding.fix.applicability.value}): {safe(finding.fix.description)}"
             )
+        # Model-written text is as untrusted as project code: escaped too.
+        lines.extend(safe(line) for line in ai_text_lines(finding))
         lines.append("")
     for note in notifications:
         lines.append(f"{safe(note.path)}: notice: {safe(note.message)}")
