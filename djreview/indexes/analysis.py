@@ -71,7 +71,7 @@ def analyse(project: Project) -> IndexAnalysis:
     }
     collector = Collector(project, schema)
     sites = collector.collect()
-    ranker = Ranker(schema, Coverage(migrations), collector.listed)
+    ranker = Ranker(schema, Coverage(schema.index.migration_indexes), collector.listed)
     for site in sites:
         ranker.add(site)
     needs = ranker.result()

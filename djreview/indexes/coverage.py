@@ -10,32 +10,26 @@ queries under its condition, which the rules cannot prove, so it does not count.
 
 from __future__ import annotations
 
-from djreview.indexes.migrations import AppMigrations
 from djreview.indexes.schema import ModelDef
+from djreview.project.migrations import MigrationIndex
 
 
 class Coverage:
     """Answers 'is this column already the leading column of an index?'."""
 
-    def __init__(self, migrations: dict[str, AppMigrations]) -> None:
-        self.migrations = migrations
+    def __init__(self, migration_indexes: list[MigrationIndex]) -> None:
+        self.by_model: dict[str, list[MigrationIndex]] = {}
+        for index in migration_indexes:
+            if index.model is not None and not index.condition and index.kind == "btree":
+                self.by_model.setdefault(index.model, []).append(index)
 
     def _index_lists(self, model: ModelDef) -> list[tuple[tuple[str, ...], str]]:
         found = [(index.fields, index.origin) for index in model.indexes if not index.conditional]
-        app = self.migrations.get(model.app)
-        if app is not None:
-            lowered = model.name.lower()
-            found += [
-                (fields, "a migration's AddIndex")
-                for name, fields in app.model_indexes
-                if name == lowered
-            ]
-            columns = {f.column: f.name for f in model.fields.values()}
-            found += [
-                (tuple(columns.get(c, c) for c in cols), "a migration's RunSQL")
-                for table, cols in app.sql_indexes
-                if table == model.table
-            ]
+        # RunSQL indexes name columns (`author_id`), AddIndex names fields.
+        columns = {f.column: f.name for f in model.fields.values()}
+        for index in self.by_model.get(model.key, []):
+            fields = tuple(columns.get(c.strip('"` '), c.strip('"` ')) for c in index.fields)
+            found.append((fields, f"migration {index.location.path}:{index.location.start_line}"))
         return found
 
     def reason(self, model: ModelDef, name: str) -> str | None:

@@ -153,7 +153,7 @@ class Collector:
                 and dotted(node.func).endswith("site.register")
                 and len(node.args) >= 2
             ):
-                model = self._model_ref(node.args[0], file)
+                model = self.schema.of_expr(file, node.args[0])
                 admin = dotted(node.args[1]).split(".")[-1]
                 if model is not None and admin:
                     self.admin_models[admin] = model.key
@@ -164,15 +164,9 @@ class Collector:
                         and dotted(decorator.func).endswith("register")
                         and decorator.args
                     ):
-                        model = self._model_ref(decorator.args[0], file)
+                        model = self.schema.of_expr(file, decorator.args[0])
                         if model is not None:
                             self.admin_models[node.name] = model.key
-
-    def _model_ref(self, node: ast.AST, file: SourceFile) -> ModelDef | None:
-        name = dotted(node)
-        if not name:
-            return None
-        return self.schema.by_name(name.split(".")[-1], _app_hint(file.rel))
 
     def _file(self, file: SourceFile) -> None:
         assert file.tree is not None
@@ -221,7 +215,7 @@ class Collector:
             model = self.schema.models.get(self.admin_models[node.name])
             context, listing = ("admin", True) if default != "offline" else (default, False)
         elif "model" in attrs:
-            model = self._model_ref(attrs["model"], file)
+            model = self.schema.of_expr(file, attrs["model"])
         elif "queryset" in attrs:
             model = self._resolve_root(attrs["queryset"], file, None, {})
         if model is not None and listing:
@@ -270,7 +264,7 @@ class Collector:
     ) -> None:
         func_name = dotted(node.func).split(".")[-1]
         if func_name in ("get_object_or_404", "get_list_or_404") and node.args:
-            model = self._model_ref(node.args[0], file) or self._resolve_root(
+            model = self.schema.of_expr(file, node.args[0]) or self._resolve_root(
                 node.args[0], file, cls_model, names
             )
             if model is not None:
@@ -335,7 +329,7 @@ class Collector:
             if isinstance(owner, ast.Name):
                 if owner.id == "self" and node.attr in ("queryset", "get_queryset"):
                     return cls_model
-                model = self.schema.by_name(owner.id, _app_hint(file.rel))
+                model = self.schema.of_expr(file, owner)
                 if model is not None and node.attr[:1].islower() and model.field(node.attr) is None:
                     return model
             return None
@@ -429,11 +423,6 @@ def _function_context(node: ast.FunctionDef | ast.AsyncFunctionDef, context: str
     ):
         return "view"
     return context
-
-
-def _app_hint(rel: str) -> str:
-    parts = PurePosixPath(rel).parts
-    return parts[-2] if len(parts) >= 2 else ""
 
 
 def _order_args(call: ast.Call) -> list[str]:

@@ -1,9 +1,8 @@
-"""The index-relevant part of a project's models, read statically from `models.py`.
+"""The index-relevant view of the project's models, taken from the shared project index.
 
-This is the smallest reader the index rules need (fields, their indexes, the
-Meta options that create indexes or orderings); it stands in until the shared
-project model (`djreview.project.index`) is available, and deliberately reads
-nothing else.
+The index rules need per model: each field's column and whether it is
+indexed alone, the indexes Meta declares (as field tuples, conditional or
+not), the ordering, and where the model class and its file are (to edit it).
 """
 
 from __future__ import annotations
@@ -14,9 +13,10 @@ from pathlib import PurePosixPath
 
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
+from djreview.project.index import ProjectIndex
+from djreview.project.model_types import FieldInfo, ModelInfo
+from djreview.project.modules import dotted_name
 
-RELATION_FIELDS = frozenset({"ForeignKey", "OneToOneField", "ParentalKey"})
-MANY_FIELDS = frozenset({"ManyToManyField", "ParentalManyToManyField", "GenericRelation"})
 LOW_CARDINALITY_FIELDS = frozenset({"BooleanField", "NullBooleanField"})
 # A choices list this short cannot make a B-tree selective on its own.
 LOW_CARDINALITY_CHOICES = 5
@@ -24,14 +24,7 @@ LOW_CARDINALITY_CHOICES = 5
 
 def dotted(node: ast.AST) -> str:
     """`a.b.c` for a Name/Attribute chain, else ''."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return ""
+    return (dotted_name(node) or "") if isinstance(node, ast.expr) else ""
 
 
 def literal_strings(node: ast.AST | None) -> list[str]:
@@ -51,13 +44,6 @@ def keyword(call: ast.Call, name: str) -> ast.expr | None:
         if kw.arg == name:
             return kw.value
     return None
-
-
-def _flag(call: ast.Call, name: str) -> bool | None:
-    value = keyword(call, name)
-    if isinstance(value, ast.Constant) and isinstance(value.value, bool):
-        return value.value
-    return None if value is None else True
 
 
 @dataclass
@@ -111,7 +97,6 @@ class ModelDef:
     name: str
     file: SourceFile
     node: ast.ClassDef
-    bases: list[str]
     fields: dict[str, FieldDef] = field(default_factory=dict)
     indexes: list[IndexDef] = field(default_factory=list)
     ordering: list[tuple[str, ast.AST]] = field(default_factory=list)
@@ -142,204 +127,102 @@ class ModelDef:
         return found
 
 
-def app_of(rel: str) -> tuple[str, str] | None:
-    """(app label, app folder) for a models module path, else None."""
-    path = PurePosixPath(rel)
-    parts = path.parts
-    if path.name == "models.py" and len(parts) >= 2:
-        return parts[-2], str(path.parent)
+def app_folder(rel: str) -> str:
+    """The app folder of a models module path (`blog/models.py` or `blog/models/post.py`)."""
+    parts = PurePosixPath(rel).parts
     if "models" in parts[:-1]:
         at = len(parts) - 1 - parts[::-1].index("models")
-        if at >= 1:
-            return parts[at - 1], str(PurePosixPath(*parts[:at]))
-    return None
+        return str(PurePosixPath(*parts[:at])) if at else "."
+    return str(PurePosixPath(rel).parent)
 
 
-def _choices_count(value: ast.expr | None, classes: dict[str, ast.ClassDef]) -> int | None:
-    if isinstance(value, ast.List | ast.Tuple):
-        return len(value.elts)
-    name = dotted(value) if value is not None else ""
-    if name.endswith(".choices"):
-        enum = classes.get(name.split(".")[-2])
-        if enum is not None:
-            return sum(isinstance(s, ast.Assign) for s in enum.body)
-    return None
-
-
-def _field(name: str, call: ast.Call, classes: dict[str, ast.ClassDef]) -> FieldDef | None:
-    kind = dotted(call.func).split(".")[-1]
-    if not (kind.endswith("Field") or kind in RELATION_FIELDS or kind == "ForeignKey"):
-        return None
-    target = ""
-    if kind in RELATION_FIELDS and (call.args or keyword(call, "to") is not None):
-        arg = call.args[0] if call.args else keyword(call, "to")
-        assert arg is not None
-        target = (
-            arg.value
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
-            else dotted(arg)
-        )
+def _field(info: FieldInfo) -> FieldDef:
     return FieldDef(
-        name=name,
-        kind=kind,
-        call=call,
-        primary_key=bool(_flag(call, "primary_key")),
-        unique=bool(_flag(call, "unique")) or kind == "OneToOneField",
-        db_index=_flag(call, "db_index"),
-        relation=kind in RELATION_FIELDS,
-        target=target,
-        choices_count=_choices_count(keyword(call, "choices"), classes),
+        name=info.name,
+        kind=info.field_type,
+        call=info.node,
+        primary_key=info.primary_key,
+        unique=info.unique,
+        db_index=info.db_index,
+        relation=info.relation in ("fk", "o2o"),
+        target=info.target or "",
+        choices_count=info.choices_count if info.choices else None,
     )
 
 
-def _index_fields(call: ast.Call) -> tuple[str, ...]:
-    names = literal_strings(keyword(call, "fields"))
-    if not names:
-        # Functional indexes: F("x") / "x" expressions as positional arguments.
-        for arg in call.args:
-            if isinstance(arg, ast.Call) and dotted(arg.func).endswith("F"):
-                names += literal_strings(arg.args[0] if arg.args else None)
-            else:
-                break
-    return tuple(n.lstrip("-") for n in names)
-
-
-def _read_meta(model: ModelDef, meta: ast.ClassDef) -> None:
-    model.meta = meta
-    for stmt in meta.body:
-        if not isinstance(stmt, ast.Assign) or not isinstance(stmt.targets[0], ast.Name):
-            continue
-        name, value = stmt.targets[0].id, stmt.value
-        if name == "abstract" and isinstance(value, ast.Constant):
-            model.abstract = bool(value.value)
-        elif (
-            name == "db_table" and isinstance(value, ast.Constant) and isinstance(value.value, str)
+def _meta_list(node: ast.ClassDef | None, name: str) -> ast.AST | None:
+    """The value node of `Meta.<name>` in the class body (for a finding's location)."""
+    body = node.body if node is not None else []
+    meta = next((s for s in body if isinstance(s, ast.ClassDef) and s.name == "Meta"), None)
+    for statement in meta.body if meta else []:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in statement.targets
         ):
-            model.db_table = value.value
-        elif name == "ordering":
-            model.ordering = [(s, value) for s in literal_strings(value)]
-        elif name == "get_latest_by":
-            model.latest_by = [(s, value) for s in literal_strings(value)]
-        elif name in ("unique_together", "index_together") and isinstance(
-            value, ast.List | ast.Tuple
-        ):
-            groups = (
-                value.elts
-                if value.elts and isinstance(value.elts[0], ast.List | ast.Tuple)
-                else [value]
-            )
-            for group in groups:
-                model.indexes.append(IndexDef(tuple(literal_strings(group)), name))
-        elif name in ("indexes", "constraints") and isinstance(value, ast.List | ast.Tuple):
-            for item in value.elts:
-                if not isinstance(item, ast.Call):
-                    continue
-                kind = dotted(item.func).split(".")[-1]
-                if name == "constraints" and kind != "UniqueConstraint":
-                    continue
-                fields = _index_fields(item)
-                if fields:
-                    conditional = keyword(item, "condition") is not None
-                    model.indexes.append(IndexDef(fields, f"Meta.{name}", conditional))
+            return statement.value
+    return None
 
 
-def _read_model(app: str, file: SourceFile, node: ast.ClassDef) -> ModelDef:
-    classes = {c.name: c for c in node.body if isinstance(c, ast.ClassDef)}
-    model = ModelDef(app, node.name, file, node, [dotted(b).split(".")[-1] for b in node.bases])
-    for stmt in node.body:
-        if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
-            _read_meta(model, stmt)
-        target = value = None
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            target, value = stmt.targets[0], stmt.value
-        elif isinstance(stmt, ast.AnnAssign):
-            target, value = stmt.target, stmt.value
-        if isinstance(target, ast.Name) and isinstance(value, ast.Call):
-            found = _field(target.id, value, classes)
-            if found is not None:
-                model.fields[found.name] = found
+def _model(info: ModelInfo, file: SourceFile) -> ModelDef:
+    assert info.node is not None
+    meta = info.meta
+    model = ModelDef(
+        info.app_label,
+        info.name,
+        file,
+        info.node,
+        abstract=info.abstract,
+        db_table=meta.db_table or "",
+    )
+    model.fields = {name: _field(f) for name, f in info.fields.items() if f.relation != "m2m"}
+    model.indexes = [
+        IndexDef(i.fields, "Meta.indexes", i.condition)
+        for i in meta.indexes
+        if i.fields and not i.expressions and i.kind == "btree"
+    ]
+    model.indexes += [
+        IndexDef(c.fields, "UniqueConstraint", c.condition)
+        for c in meta.constraints
+        if c.fields and not c.expressions
+    ]
+    model.indexes += [IndexDef(t, "unique_together") for t in meta.unique_together if t]
+    model.indexes += [IndexDef(t, "index_together") for t in meta.index_together if t]
+    ordering = _meta_list(info.node, "ordering")
+    if ordering is not None:
+        model.ordering = [(name, ordering) for name in meta.ordering]
+    latest = _meta_list(info.node, "get_latest_by")
+    if latest is not None and meta.get_latest_by:
+        model.latest_by = [(meta.get_latest_by, latest)]
     return model
 
 
 @dataclass
 class Schema:
-    """Every model of the project, by `app.Model` key and by class name."""
+    """The project's own models (from the shared project index), by `app.Model` label."""
 
+    index: ProjectIndex
     models: dict[str, ModelDef] = field(default_factory=dict)
     app_dirs: dict[str, str] = field(default_factory=dict)
 
-    def by_name(self, name: str, app_hint: str = "") -> ModelDef | None:
-        """A model by class name, `app.Model` string, preferring `app_hint`'s app."""
-        if "." in name:
-            return self.models.get(name) or self.by_name(name.split(".")[-1])
-        matches = [m for m in self.models.values() if m.name == name]
-        preferred = [m for m in matches if m.app == app_hint]
-        if preferred:
-            return preferred[0]
-        return matches[0] if len(matches) == 1 else None
+    def of_expr(self, file: SourceFile, expr: ast.expr) -> ModelDef | None:
+        """The project model an expression naming a model class refers to in `file`."""
+        module = self.index.module_for(file)
+        info = self.index.model_of_expr(module.name, expr) if module is not None else None
+        return self.models.get(info.label) if info is not None else None
 
     def target(self, model: ModelDef, relation: FieldDef) -> ModelDef | None:
-        """The model a relation points to (string, class, 'self'; not swappable settings)."""
-        if relation.target == "self":
-            return model
-        return self.by_name(relation.target, model.app)
-
-
-def _inherit(schema: Schema) -> None:
-    """Copy abstract parents' fields and Meta indexes into their children (once, in order)."""
-    done: set[str] = set()
-
-    def resolve(model: ModelDef) -> None:
-        if model.key in done:
-            return
-        done.add(model.key)
-        for base_name in model.bases:
-            base = schema.by_name(base_name, model.app)
-            if base is None or base is model:
-                continue
-            resolve(base)
-            for name, inherited in base.fields.items():
-                model.fields.setdefault(name, inherited)
-            if base.abstract:
-                model.indexes.extend(base.indexes)
-                if not model.ordering:
-                    model.ordering = base.ordering
-                if not model.latest_by:
-                    model.latest_by = base.latest_by
-
-    for model in list(schema.models.values()):
-        resolve(model)
+        """The project model a relation points to (None for Django's own or unresolved)."""
+        return self.models.get(relation.target)
 
 
 def read_schema(project: Project) -> Schema:
-    """Read every model class of the project's models modules."""
-    schema = Schema()
-    candidates: list[tuple[str, SourceFile, ast.ClassDef]] = []
-    for file in project.python_files:
-        where = app_of(file.rel)
-        if where is None or file.tree is None or "/migrations/" in f"/{file.rel}":
+    """The index-relevant view of every project model of the shared project index."""
+    index = project.index
+    schema = Schema(index)
+    for info in index.models.values():
+        file = project.by_rel.get(info.file)
+        if info.builtin or info.proxy or info.node is None or file is None:
             continue
-        schema.app_dirs.setdefault(where[0], where[1])
-        for node in file.tree.body:
-            if isinstance(node, ast.ClassDef) and node.bases:
-                candidates.append((where[0], file, node))
-    # A class is a model when a base is models.Model or, transitively, another model.
-    known = {"Model"}
-    changed = True
-    while changed:
-        changed = False
-        for _, _, node in candidates:
-            if node.name not in known and any(
-                dotted(b).split(".")[-1] in known for b in node.bases
-            ):
-                known.add(node.name)
-                changed = True
-    for app, file, node in candidates:
-        if node.name in known:
-            model = _read_model(app, file, node)
-            schema.models.setdefault(model.key, model)
-    _inherit(schema)
-    for model in schema.models.values():
-        if not any(f.primary_key for f in model.fields.values()):
-            model.fields["id"] = FieldDef("id", "AutoField", primary_key=True)
+        schema.models[info.label] = _model(info, file)
+        if not info.abstract:
+            schema.app_dirs.setdefault(info.app_label, app_folder(info.file))
     return schema
