@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from djreview.engine.source import SourceFile
 from djreview.project.literals import keyword, literal_bool, literal_int, literal_str
@@ -35,6 +36,16 @@ def looks_like_field_class(class_name: str) -> bool:
     )
 
 
+class FieldClass(NamedTuple):
+    """A model field class: its name, relation kind, and the Django (or third-party)
+    class at the root of its project subclass chain (`SlugField` for `class
+    MySlug(SlugField)`)."""
+
+    name: str
+    relation: Relation | None
+    base_type: str
+
+
 @dataclass
 class Declaration:
     """A field assignment in a model body, kept so abstract children can re-read it."""
@@ -43,8 +54,7 @@ class Declaration:
     call: ast.Call
     module: str
     file: SourceFile
-    field_type: str
-    relation: Relation | None
+    kind: FieldClass
 
 
 def target_expr(call: ast.Call) -> ast.expr | None:
@@ -78,7 +88,7 @@ def field_info(
     count_members: Callable[[ast.expr], int | None],
 ) -> FieldInfo:
     """A FieldInfo for `declaration` belonging to `model_label` (target left unresolved)."""
-    call, name, relation = declaration.call, declaration.name, declaration.relation
+    call, name, relation = declaration.call, declaration.name, declaration.kind.relation
     db_column = literal_str(keyword(call, "db_column"))
     if relation in ("fk", "o2o"):
         column: str | None = db_column or f"{name}_id"
@@ -92,10 +102,12 @@ def field_info(
     symmetrical = literal_bool(keyword(call, "symmetrical"))
     return FieldInfo(
         name=name,
-        field_type=declaration.field_type,
+        field_type=declaration.kind.name,
+        base_type=declaration.kind.base_type,
         model=model_label,
         column=column,
-        null=literal_bool(keyword(call, "null")) is True,
+        # GenericRelation forces null=True (Django's own __init__ does).
+        null=literal_bool(keyword(call, "null")) is True or relation == "generic_relation",
         blank=literal_bool(keyword(call, "blank")) is True,
         unique=literal_bool(keyword(call, "unique")) is True or primary_key or relation == "o2o",
         db_index=literal_bool(keyword(call, "db_index")),

@@ -13,6 +13,8 @@ from typing import Literal
 
 from djreview.model import Location
 
+# Django field classes whose db_index defaults to True.
+INDEXED_BY_DEFAULT = frozenset({"SlugField", "ForeignKey", "OneToOneField"})
 Relation = Literal["fk", "o2o", "m2m", "generic_fk", "generic_relation"]
 # A function or method definition together with the project-relative file it lives in.
 FunctionRef = tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]
@@ -33,6 +35,8 @@ class FieldInfo:
     field_type: str
     model: str
     column: str | None = None
+    # The Django (or third-party) class a project field subclass derives from.
+    base_type: str = ""
     null: bool = False
     blank: bool = False
     unique: bool = False
@@ -63,7 +67,9 @@ class FieldInfo:
         """Whether the database has an index starting with this column from the field alone."""
         if self.primary_key or self.unique or self.db_index:
             return True
-        return self.relation in ("fk", "o2o") and self.db_index is not False
+        return self.db_index is None and (
+            self.relation in ("fk", "o2o") or self.base_type in INDEXED_BY_DEFAULT
+        )
 
 
 @dataclass
@@ -83,6 +89,8 @@ class ReverseRelation:
     multiple: bool
     via_m2m: bool = False
     generic: bool = False
+    # The reverse of a multi-table child's link to its parent (`place.restaurant`).
+    parent_link: bool = False
 
 
 @dataclass

@@ -20,6 +20,7 @@ from djreview.project.apps import AppRegistry
 from djreview.project.classes import ClassTable
 from djreview.project.fields import (
     Declaration,
+    FieldClass,
     field_assignment,
     field_info,
     looks_like_field_class,
@@ -28,7 +29,7 @@ from djreview.project.fields import (
 )
 from djreview.project.managers import DEFAULT_MANAGER, ManagerReader
 from djreview.project.meta import inherit_meta, meta_class, read_meta
-from djreview.project.model_types import FieldInfo, ManagerInfo, ModelInfo, Relation
+from djreview.project.model_types import FieldInfo, ManagerInfo, ModelInfo
 from djreview.project.modules import ModuleInfo, dotted_name
 
 MODEL_ROOTS = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
@@ -112,7 +113,7 @@ class ModelCollector:
         self.managers = ManagerReader(classes)
         self.built: dict[str, _Built] = {}
         self.pending: list[PendingTarget] = []
-        self._field_classes: dict[str, tuple[str, Relation | None] | None] = {}
+        self._field_classes: dict[str, FieldClass | None] = {}
 
     # -- discovery ---------------------------------------------------------
 
@@ -269,6 +270,7 @@ class ModelCollector:
             info.fields[name] = FieldInfo(
                 name=name,
                 field_type="OneToOneField",
+                base_type="OneToOneField",
                 model=info.label,
                 column=f"{name}_id",
                 unique=True,
@@ -287,6 +289,7 @@ class ModelCollector:
             "id": FieldInfo(
                 name="id",
                 field_type=auto.rsplit(".", 1)[-1],
+                base_type=auto.rsplit(".", 1)[-1],
                 model=info.label,
                 column="id",
                 unique=True,
@@ -307,25 +310,25 @@ class ModelCollector:
         kind = self.field_class(qualified)
         if kind is None:
             return None
-        return Declaration(name, value, module.name, module.file, kind[0], kind[1])
+        return Declaration(name, value, module.name, module.file, kind)
 
-    def field_class(self, qualified: str) -> tuple[str, Relation | None] | None:
-        """(class name, relation kind) when `qualified` names a model field class."""
+    def field_class(self, qualified: str) -> FieldClass | None:
+        """The field class `qualified` names (None when it is not a model field class)."""
         if qualified in self._field_classes:
             return self._field_classes[qualified]
         self._field_classes[qualified] = None
         class_name = qualified.rsplit(".", 1)[-1]
-        result: tuple[str, Relation | None] | None = None
+        result: FieldClass | None = None
         if self.classes.get(qualified) is not None:
             for base in self.classes.bases(qualified):
                 inherited = self.field_class(base)
                 if inherited is not None:
-                    result = (class_name, inherited[1])
+                    result = FieldClass(class_name, inherited.relation, inherited.base_type)
                     break
             if result is None and self.classes.is_subclass(qualified, FIELD_ROOTS):
-                result = (class_name, None)
+                result = FieldClass(class_name, None, "Field")
         elif looks_like_field_class(class_name):
-            result = (class_name, relation_of(class_name))
+            result = FieldClass(class_name, relation_of(class_name), class_name)
         self._field_classes[qualified] = result
         return result
 

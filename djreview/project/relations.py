@@ -132,6 +132,7 @@ def reverse_of(field: FieldInfo, model: ModelInfo) -> ReverseRelation | None:
         field=field.name,
         multiple=multiple,
         via_m2m=field.relation == "m2m",
+        parent_link=field.parent_link,
     )
 
 
@@ -169,8 +170,8 @@ def build_reverse(models: dict[str, ModelInfo], lookup: ModelLookup, swapped: se
             if parent is None:
                 continue
             for accessor, relation in gather(parent, depth + 1).items():
-                parent_link_here = relation.model == model.label and relation.field.endswith("_ptr")
-                if not parent_link_here:
+                # Django hides a parent's parent-link reverses from its children.
+                if not relation.parent_link:
                     found.setdefault(accessor, relation)
         return found
 

@@ -112,12 +112,14 @@ class SettingsInfo:
         self.modules: dict[str, SettingsModule] = {}
         self.entry_modules: list[str] = []
         self._done: set[str] = set()
-        for module in modules.values():
-            if module.rel.rsplit("/", 1)[-1] in _ENTRY_FILES:
-                for name in _settings_module_default(module):
-                    if name in modules and name not in self.entry_modules:
-                        self.entry_modules.append(name)
-                        self._add(name).entry_points.append(module.rel)
+        entry_files = [m for m in modules.values() if m.rel.rsplit("/", 1)[-1] in _ENTRY_FILES]
+        # manage.py first: it names the settings developers (and Django's checks) run with.
+        entry_files.sort(key=lambda m: (_ENTRY_FILES.index(m.rel.rsplit("/", 1)[-1]), m.rel))
+        for module in entry_files:
+            for name in _settings_module_default(module):
+                if name in modules and name not in self.entry_modules:
+                    self.entry_modules.append(name)
+                    self._add(name).entry_points.append(module.rel)
         for module in modules.values():
             last = module.name.rsplit(".", 1)[-1]
             if (

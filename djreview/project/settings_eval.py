@@ -60,8 +60,18 @@ class ProjectPath:
         return self.rel
 
 
-_PATH_CALLS = {"Path", "pathlib.Path", "PurePath", "str", "os.path.abspath", "os.path.realpath",
-               "os.path.normpath", "abspath", "realpath", "normpath"}
+_PATH_CALLS = {
+    "Path",
+    "pathlib.Path",
+    "PurePath",
+    "str",
+    "os.path.abspath",
+    "os.path.realpath",
+    "os.path.normpath",
+    "abspath",
+    "realpath",
+    "normpath",
+}
 _DIRNAME = {"os.path.dirname", "dirname"}
 _JOIN = {"os.path.join", "join"}
 
@@ -237,7 +247,11 @@ class Evaluator:
         left, right = self._eval(node.left), self._eval(node.right)
         if left is UNKNOWN or right is UNKNOWN or left is REQUIRED or right is REQUIRED:
             return UNKNOWN
-        if isinstance(left, ProjectPath) and isinstance(node.op, ast.Div) and isinstance(right, str):
+        if (
+            isinstance(left, ProjectPath)
+            and isinstance(node.op, ast.Div)
+            and isinstance(right, str)
+        ):
             return left.join(right)
         function = _BINOPS.get(type(node.op))
         return function(left, right) if function else UNKNOWN

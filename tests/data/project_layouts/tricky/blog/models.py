@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from core.models import Named, TimeStamped
@@ -21,6 +23,8 @@ class Post(Named, TimeStamped):
     related = models.ManyToManyField("self", blank=True)
     followers = models.ManyToManyField("accounts.Member", related_name="followed_%(class)ss", blank=True)
 
+    notes = GenericRelation("Note", related_query_name="post")
+
     objects = PostManager()
 
     class Meta(TimeStamped.Meta):
@@ -35,3 +39,19 @@ class Item(models.Model):
     """Same model name as shop.Item."""
 
     post = models.OneToOneField(Post, on_delete=models.CASCADE)
+
+
+class Note(models.Model):
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    text = models.TextField(db_column="body")
+
+
+class Place(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class Restaurant(Place):
+    place = models.OneToOneField(Place, parent_link=True, primary_key=True, on_delete=models.CASCADE)
+    slug = models.SlugField()
