@@ -9,7 +9,8 @@ still reported: the change is part of the chain that causes it.
 
 Lines come from `git diff -U0 REF` (REF against the working tree, staged and
 unstaged edits included; `origin/main...HEAD` diffs from the merge base).
-Untracked files count as wholly changed. A pure deletion marks the lines on
+Untracked files count as wholly changed; before the first commit, `HEAD`
+means the empty tree. A pure deletion marks the lines on
 both sides of it, since a finding spanning them may be what it changed.
 """
 
@@ -26,6 +27,8 @@ from djreview.model import Finding, Location
 _HUNK_RE = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 # Every line of an untracked file counts; no file has this many lines.
 _WHOLE_FILE = range(1, 1 << 31)
+# git's well-known id of the empty tree.
+_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
 class DiffError(Exception):
@@ -102,10 +105,22 @@ def _git(root: Path, *args: str) -> str:
     return out.stdout
 
 
+def _has_commits(root: Path) -> bool:
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except DiffError:
+        return False
+    return True
+
+
 def changed_lines(root: Path, ref: str) -> ChangedLines:
     """The lines added or changed in the git repository at `root` since `ref`."""
     if ref.startswith("-"):
         raise DiffError(f"--diff takes a git revision, not an option: {ref!r}")
+    if ref == "HEAD" and not _has_commits(root):
+        # Before the first commit (a pre-commit hook in a new repository)
+        # everything is new: diff against the empty tree.
+        ref = _EMPTY_TREE
     diff = _git(
         root,
         "-c",

@@ -177,3 +177,13 @@ def test_a_related_location_range_on_a_changed_line_keeps_the_finding() -> None:
     assert changed.keeps(finding(20, 4))  # related spans lines 4-6
     assert not changed.keeps(finding(20, 1))
     assert not ChangedLines({"other.py": (range(1, 100),)}).keeps(finding(6))
+
+
+def test_head_before_the_first_commit_means_everything_is_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path / "fresh")
+    monkeypatch.chdir(repo)
+    (repo / "views.py").write_text(SAFE.replace("return 1", "return mark_safe(request.GET['b'])"))
+    git(repo, "add", "views.py")
+    assert reported("--diff", "HEAD") == [("DJR301", "views.py", 5)]
