@@ -1,0 +1,94 @@
+"""`djreview check --ai` and `djreview fix --ai` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+from click.testing import CliRunner
+from conftest import GOOD_PATCH, RULES, patch
+from fake_endpoint import FakeEndpoint, completion
+
+from djreview.cli import main
+
+SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json"
+
+
+def _djreview(endpoint: FakeEndpoint | None, tmp_path: Path, *args: str):
+    env = {
+        "OPENAI_BASE_URL": endpoint.url if endpoint else None,
+        "OPENAI_API_KEY": "test-key" if endpoint else None,
+        "DJREVIEW_CACHE_DIR": str(tmp_path / "cache"),
+        "DJREVIEW_AI_MODEL": "test-model",
+    }
+    select = ["--select", ",".join(RULES)]
+    return CliRunner().invoke(main, [*args, *select, "--ai-timeout", "2"], env=env)
+
+
+def test_check_ai_prints_verdict_explanation_and_verified_fix(endpoint, shop, tmp_path):
+    endpoint.script.append(completion(GOOD_PATCH))
+    result = _djreview(endpoint, tmp_path, "check", str(shop), "--ai")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "ai: true positive (confidence 0.90): product.name is user-editable" in out
+    assert "`format_html` escapes `product.name`" in out
+    assert "fix (unsafe): Build the markup with format_html() (AI patch by test-model" in out
+    assert "AI review (test-model at http://127.0.0.1" in result.stderr
+    assert "1 requests, 0 cache hits, 400 tokens in / 80 out" in result.stderr
+
+
+def test_unverified_suggestion_is_labelled_and_never_a_fix(endpoint, shop, tmp_path):
+    bad = patch(("shop/views.py", "html = mark_safe(product.title)", "html = product.title"))
+    endpoint.script.extend([completion(bad), completion(bad)])
+    result = _djreview(endpoint, tmp_path, "check", str(shop), "--ai")
+    assert "unverified suggestion (NOT a fix; failed djreview's check:" in result.stdout
+    assert "fix (" not in result.stdout
+
+
+def test_fix_ai_applies_the_verified_patch(endpoint, shop, tmp_path):
+    endpoint.script.append(completion(GOOD_PATCH))
+    result = _djreview(endpoint, tmp_path, "fix", str(shop), "--ai")
+    assert result.exit_code == 0, result.output
+    text = (shop / "shop/views.py").read_text()
+    assert 'html = format_html("<b>{}</b>", product.name)' in text
+    assert "mark_safe(f" not in text
+
+
+def test_check_ai_without_an_endpoint_says_what_to_set(shop, tmp_path):
+    result = _djreview(None, tmp_path, "check", str(shop), "--ai")
+    assert result.exit_code == 1  # the run went on and reported its finding
+    assert "DJR301" in result.stdout
+    assert "AI review skipped: no model endpoint: set OPENAI_API_KEY" in result.stderr
+
+
+def test_hide_false_positives_drops_only_on_request(endpoint, shop, tmp_path):
+    endpoint.responder = lambda body: completion(
+        {**GOOD_PATCH, "verdict": "false_positive", "fix": None}
+    )
+    shown = _djreview(endpoint, tmp_path, "check", str(shop), "--ai")
+    assert "ai: false positive" in shown.stdout and shown.exit_code == 1
+    hidden = _djreview(endpoint, tmp_path, "check", str(shop), "--ai", "--ai-hide-false-positives")
+    assert "DJR301" not in hidden.stdout and hidden.exit_code == 0
+
+
+def test_sarif_carries_the_review_and_stays_valid(endpoint, shop, tmp_path):
+    endpoint.script.append(completion(GOOD_PATCH))
+    result = _djreview(endpoint, tmp_path, "check", str(shop), "--ai", "--format", "sarif")
+    log = json.loads(result.stdout)
+    jsonschema.validate(log, json.loads(SCHEMA.read_text()))
+    [sarif_result] = log["runs"][0]["results"]
+    props = sarif_result["properties"]
+    assert props["ai.verdict"] == "true_positive" and props["ai.model"] == "test-model"
+    assert props["ai.prompt_version"] and props["ai.confidence"] == "0.90"
+    [fix] = sarif_result["fixes"]
+    [change] = fix["artifactChanges"]
+    inserted = change["replacements"][0]["insertedContent"]["text"]
+    assert inserted == '    html = format_html("<b>{}</b>", product.name)'
+
+
+def test_unknown_ai_config_key_is_a_usage_error(shop, tmp_path):
+    (shop / "pyproject.toml").write_text("[tool.djreview.ai]\nmodle = 'x'\n")
+    result = _djreview(None, tmp_path, "check", str(shop), "--ai")
+    assert result.exit_code == 2
+    assert "unknown [tool.djreview.ai] keys: modle" in result.stderr
