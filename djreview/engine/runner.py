@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
+from djreview.cache.store import Store
 from djreview.config import Config, ConfigError
 from djreview.engine.fingerprint import assign_fingerprints
 from djreview.engine.project import Project
 from djreview.engine.registry import Registry, load_registry
 from djreview.engine.source import SourceFile, UnreadableFile
 from djreview.engine.suppress import is_suppressed
+from djreview.incremental import Incremental, RunCache
 from djreview.model import Finding, Notification, RuleMeta
+from djreview.parallel import RuleSet
 from djreview.project.discover import discover, project_root
+from djreview.shard import Shard
 
 log = logging.getLogger("djreview")
 CATEGORIES = ("performance", "models", "security")
@@ -97,47 +99,22 @@ def load_project(paths: list[Path], config: Config) -> Project:
     return Project(root=root, files=files, config=config, notifications=notifications)
 
 
-def _guarded(
-    project: Project, what: str, path: str, produce: Callable[[], Iterable[Finding]]
-) -> list[Finding]:
-    """Run one rule on one file; a crash becomes a notification, never a lost run."""
-    try:
-        return list(produce())
-    except RecursionError:
-        project.notifications.append(Notification(path, f"{what}: gave up on deeply nested code"))
-    except Exception as exc:  # a rule bug must not stop the other rules
-        log.debug("rule crash", exc_info=True)
-        project.notifications.append(
-            Notification(path, f"{what}: internal error {exc.__class__.__name__}: {exc}", "error")
-        )
-    return []
+def rule_set(registry: Registry, rules: list[RuleMeta]) -> RuleSet:
+    """The selected rules' implementations, in registry order."""
+    ids = {meta.id for meta in rules}
+    return RuleSet(
+        tuple(rule for rule in registry.yaml_rules if rule.meta.id in ids),
+        tuple(check for check in registry.checks if check.id in ids),
+    )
 
 
 def analyse(project: Project, registry: Registry, rules: list[RuleMeta]) -> list[Finding]:
-    """Run the selected rules over the project and post-process the findings."""
-    ids = {meta.id for meta in rules}
-    yaml_rules = [rule for rule in registry.yaml_rules if rule.meta.id in ids]
-    checks = [check for check in registry.checks if check.id in ids]
-    raw: list[Finding] = []
-    for file in project.files:
-        if file.kind == "python":
-            if file.tree is None and file.parse_error:
-                project.notifications.append(
-                    Notification(file.rel, f"{file.parse_error}; only pattern rules ran on it")
-                )
-            for rule in yaml_rules:
-                if rule.applies_to(file.rel):
-                    raw += _guarded(
-                        project, rule.meta.id, file.rel, partial(rule.run, file.sg_root, file.rel)
-                    )
-        for check in checks:
-            if file.kind in check.file_kinds:
-                raw += _guarded(
-                    project, check.id, file.rel, partial(check.check_file, file, project)
-                )
-    for check in checks:
-        raw += _guarded(project, check.id, ".", partial(check.check_project, project))
-    return finish(raw, project)
+    """Run the selected rules over the project, in-process, and post-process the findings."""
+    analysis = Incremental(
+        project, rule_set(registry, rules), budget=project.config.per_file_timeout
+    ).analyse()
+    project.notifications += analysis.notes
+    return finish(analysis.raw, project)
 
 
 def finish(raw: list[Finding], project: Project) -> list[Finding]:
@@ -164,16 +141,37 @@ def finish(raw: list[Finding], project: Project) -> list[Finding]:
     ]
 
 
-def run(paths: list[Path], config: Config) -> RunResult:
-    """Analyse `paths` with `config`: the whole pipeline, no output."""
+def run(paths: list[Path], config: Config, shard: Shard | None = None) -> RunResult:
+    """Analyse `paths` with `config`: the whole pipeline, no output.
+
+    With `config.cache_dir` set, unchanged parts of the last run are reused;
+    with `shard`, only that shard's files are analysed and reported.
+    """
     registry = load_registry()
     rules = select_rules(registry, config)
     project = load_project(paths, config)
-    findings = analyse(project, registry, rules)
-    project.notifications.sort()
+    selected = rule_set(registry, rules)
+    store = Store(Path(config.cache_dir)) if config.cache_dir else None
+    run_cache = RunCache(store, project, selected, shard) if store is not None else None
+    cached = run_cache.load() if run_cache is not None else None
+    if cached is not None:
+        findings, notifications = cached
+    else:
+        analysis = Incremental(
+            project, selected, store=store, shard=shard, jobs=config.jobs,
+            budget=config.per_file_timeout,
+        ).analyse()
+        if shard is not None:
+            project.notifications = [n for n in project.notifications if shard.owns(n.path)]
+        project.notifications += analysis.notes
+        findings = finish(analysis.raw, project)
+        notifications = sorted(dict.fromkeys(project.notifications))
+        if run_cache is not None and analysis.complete:
+            run_cache.save(findings, notifications)
+    project.notifications = notifications
     return RunResult(
         findings=findings,
-        notifications=list(dict.fromkeys(project.notifications)),
+        notifications=notifications,
         rules=rules,
         project=project,
         files_scanned=len(project.files),

@@ -1,0 +1,278 @@
+"""Running the rules on what changed: reuse cached parts, analyse the rest, store it.
+
+A part (one rule group on one file, or one whole-project check) is reused when
+its file is unchanged and the fingerprint of what else it read still matches:
+
+* `file`: it reads only its file; the file's digest (in the entry key) suffices;
+* `index`: it reads only the project index; the index's own `fingerprint` (a
+  digest of the facts it holds, when the index provides one), else the
+  project key;
+* `project`: it may read anything; the project key (every file's digest).
+
+Pattern rules depend on their file; a Python check declares `depends` (default
+`project`, always correct), and a whole-project check depends on the project.
+Dependencies are declared, not observed: checks memoise whole-project analyses
+per run, so watching which attributes a call touches would miss what the
+memo read. Checks must not keep state between calls that changes their
+findings (a call may run in another process, or not at all when reused).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from djreview.cache import keys
+from djreview.cache.codec import (
+    decode_finding,
+    decode_notification,
+    encode_finding,
+    encode_notification,
+)
+from djreview.cache.store import Store
+from djreview.engine.project import Project
+from djreview.engine.source import SourceFile
+from djreview.model import Finding, Notification
+from djreview.parallel import FileResult, Part, RuleSet, analyse_files, run_project_check
+from djreview.shard import Shard
+
+log = logging.getLogger("djreview")
+
+
+@dataclass
+class Analysis:
+    """Raw findings and notes of a run; incomplete when a budget ran out (not cached)."""
+
+    raw: list[Finding] = field(default_factory=list)
+    notes: list[Notification] = field(default_factory=list)
+    complete: bool = True
+    reused_files: int = 0
+
+
+class Dependencies:
+    """The current fingerprint of each kind of dependency of a part."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+
+    @cached_property
+    def project_key(self) -> str:
+        """Every file's path, kind and digest."""
+        return keys.project_key(self.project.files)
+
+    @cached_property
+    def index_key(self) -> str:
+        """The index's fingerprint when it offers one; else the project key."""
+        try:
+            from djreview.project.index import ProjectIndex
+        except ImportError:
+            return self.project_key
+        if not hasattr(ProjectIndex, "fingerprint"):
+            return self.project_key
+        try:
+            value = getattr(self.project.index, "fingerprint")  # noqa: B009 - optional
+            return "index:" + str(value() if callable(value) else value)
+        except Exception:  # a broken index is the project's problem, not the cache's
+            log.debug("index fingerprint failed", exc_info=True)
+            return self.project_key
+
+    def key(self, depends: str) -> str:
+        """The fingerprint a part of this dependency kind must carry to be reused."""
+        if depends == "file":
+            return ""
+        return self.index_key if depends == "index" else self.project_key
+
+
+def _encode_part(part: Part, fingerprint: str) -> dict[str, Any]:
+    return {
+        "source": part.source,
+        "depends": part.depends,
+        "fp": fingerprint,
+        "findings": [encode_finding(finding) for finding in part.findings],
+        "notes": [encode_notification(note) for note in part.notes],
+    }
+
+
+def _decode_parts(entry: Any, deps: Dependencies) -> dict[str, Part]:
+    """The still-valid parts of a cache entry; nothing for a malformed one."""
+    parts: dict[str, Part] = {}
+    try:
+        for data in entry["parts"]:
+            if deps.key(data["depends"]) != data["fp"]:
+                continue
+            parts[data["source"]] = Part(
+                str(data["source"]),
+                str(data["depends"]),
+                [decode_finding(item) for item in data["findings"]],
+                [decode_notification(item) for item in data["notes"]],
+            )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}
+    return parts
+
+
+def _prepare(project: Project, rules: RuleSet) -> None:
+    """Build the project index and each check's memos before files are analysed.
+
+    Outside any file's budget, and in the main process, so forked workers
+    inherit them instead of each building their own.
+    """
+    try:
+        project.index  # noqa: B018 - building the cached property is the point
+    except Exception:  # checks that need it report the failure themselves
+        log.debug("project index failed", exc_info=True)
+    for check in rules.checks:
+        try:
+            check.prepare(project)
+        except Exception:  # the check's own calls will report it
+            log.debug("prepare failed for %s", check.id, exc_info=True)
+
+
+class Incremental:
+    """One run's analysis with an optional cache, shard and pool."""
+
+    def __init__(
+        self,
+        project: Project,
+        rules: RuleSet,
+        *,
+        store: Store | None = None,
+        shard: Shard | None = None,
+        jobs: int = 1,
+        budget: float = 0.0,
+    ) -> None:
+        self.project = project
+        self.rules = rules
+        self.store = store
+        self.shard = shard
+        self.jobs = jobs
+        self.budget = budget
+        self.deps = Dependencies(project)
+        rule_ids = [rule.meta.id for rule in rules.yaml_rules] + [c.id for c in rules.checks]
+        self.config_fp = keys.config_fingerprint(project.config, rule_ids) if store else ""
+
+    def _cacheable(self, file: SourceFile) -> bool:
+        return self.store is not None and bool(file.digest)
+
+    def _reusable(self, file: SourceFile) -> dict[str, Part]:
+        if self.store is None or not self._cacheable(file):
+            return {}
+        entry = self.store.get(keys.file_key(self.config_fp, file))
+        return _decode_parts(entry, self.deps) if entry is not None else {}
+
+    def _save_file(self, file: SourceFile, parts: list[Part]) -> None:
+        if self.store is not None and self._cacheable(file):
+            entry = {"parts": [_encode_part(p, self.deps.key(p.depends)) for p in parts]}
+            self.store.put(keys.file_key(self.config_fp, file), entry)
+
+    def analyse(self) -> Analysis:
+        """Every owned file's parts and every whole-project check, reused or run."""
+        files = self.project.files
+        owned = [i for i, f in enumerate(files) if self.shard is None or self.shard.owns(f.rel)]
+        reused: dict[int, dict[str, Part]] = {}
+        work: list[tuple[int, frozenset[str]]] = []
+        for i in owned:
+            sources = self.rules.sources(files[i])
+            have = self._reusable(files[i])
+            reused[i] = {source: have[source] for source in sources if source in have}
+            missing = frozenset(source for source in sources if source not in reused[i])
+            if missing:
+                work.append((i, missing))
+        project_parts = self._cached_project_parts()
+        pending = [c for c in self.rules.checks if c.id not in project_parts]
+        if self.rules.checks and (work or pending):
+            _prepare(self.project, self.rules)
+        fresh = {
+            result.rel: result
+            for result in analyse_files(self.project, self.rules, work, self.jobs, self.budget)
+        }
+        analysis = Analysis(reused_files=len(owned) - len(work))
+        for i in owned:
+            self._collect(files[i], reused[i], fresh.get(files[i].rel), analysis)
+        for check in self.rules.checks:
+            part = project_parts.get(check.id)
+            if part is None:
+                part = self._run_project_check(check.id, analysis)
+            if part is not None:
+                analysis.raw += [f for f in part.findings if self._owns(f.location.path)]
+                analysis.notes += [n for n in part.notes if self._owns(n.path)]
+        return analysis
+
+    def _owns(self, path: str) -> bool:
+        return self.shard is None or self.shard.owns(path)
+
+    def _collect(
+        self, file: SourceFile, reused: dict[str, Part], result: FileResult | None, out: Analysis
+    ) -> None:
+        if result is not None and not result.complete:
+            out.complete = False
+            out.notes += result.notes
+            return
+        by_source = dict(reused)
+        if result is not None:
+            by_source.update((part.source, part) for part in result.parts)
+            ordered = [by_source[s] for s in self.rules.sources(file) if s in by_source]
+            self._save_file(file, ordered)
+        for source in self.rules.sources(file):
+            part = by_source.get(source)
+            if part is not None:
+                out.raw += part.findings
+                out.notes += part.notes
+
+    def _cached_project_parts(self) -> dict[str, Part]:
+        parts: dict[str, Part] = {}
+        if self.store is None:
+            return parts
+        for check in self.rules.checks:
+            entry = self.store.get(keys.project_check_key(self.config_fp, check.id))
+            if entry is not None:
+                parts.update(_decode_parts(entry, self.deps))
+        return parts
+
+    def _run_project_check(self, check_id: str, out: Analysis) -> Part | None:
+        check = next(c for c in self.rules.checks if c.id == check_id)
+        result = run_project_check(check, self.project, self.budget)
+        if not result.complete:
+            out.complete = False
+            out.notes += [n for n in result.notes if self._owns(n.path)]
+            return None
+        part = result.parts[0]
+        if self.store is not None:
+            entry = {"parts": [_encode_part(part, self.deps.key(part.depends))]}
+            self.store.put(keys.project_check_key(self.config_fp, check_id), entry)
+        return part
+
+
+class RunCache:
+    """The whole-run entry: an unchanged tree's findings without analysing anything."""
+
+    def __init__(self, store: Store, project: Project, rules: RuleSet, shard: Shard | None) -> None:
+        self.store = store
+        rule_ids = [rule.meta.id for rule in rules.yaml_rules] + [c.id for c in rules.checks]
+        config_fp = keys.config_fingerprint(project.config, rule_ids)
+        project_fp = keys.project_key(project.files)
+        self.key = keys.run_key(config_fp, project_fp, project.notifications, str(shard or ""))
+
+    def load(self) -> tuple[list[Finding], list[Notification]] | None:
+        """The stored findings and notifications, or None on a miss."""
+        entry = self.store.get(self.key)
+        if entry is None:
+            return None
+        try:
+            findings = [decode_finding(item) for item in entry["findings"]]
+            notes = [decode_notification(item) for item in entry["notes"]]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+        return findings, notes
+
+    def save(self, findings: list[Finding], notes: list[Notification]) -> None:
+        """Store a complete run's final findings and notifications."""
+        self.store.put(
+            self.key,
+            {
+                "findings": [encode_finding(finding) for finding in findings],
+                "notes": [encode_notification(note) for note in notes],
+            },
+        )

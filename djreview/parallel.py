@@ -1,0 +1,226 @@
+"""Analysing files: every rule on one file under a time budget, and a pool for many files.
+
+The unit of work is one file: the pattern (ast-grep) rules and each Python
+check's `check_file`, each group guarded so a crashing rule becomes a
+notification. Each group's findings come back as a `Part` that records what
+the group reads besides its file (the check's declared `depends`: nothing,
+the project index, or the whole project), which the cache uses to decide when
+the part is stale.
+
+`--jobs N` forks N workers after the main process has read the files and
+built the project index, so workers inherit both (copy-on-write) and send back
+only findings. Results are put back in file order, so the output is the same
+as a single-process run's. Small trees are analysed in-process: starting a
+pool costs more than it saves there.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
+
+from djreview.deadline import BudgetExceeded, time_budget
+from djreview.model import Finding, Notification
+
+if TYPE_CHECKING:
+    from djreview.engine.check import Check
+    from djreview.engine.project import Project
+    from djreview.engine.source import SourceFile
+    from djreview.engine.yaml_rules import YamlRule
+
+log = logging.getLogger("djreview")
+
+PATTERNS = "patterns"
+# Below this many files to analyse, a pool costs more than it saves.
+POOL_MIN_FILES = 100
+
+
+@dataclass
+class Part:
+    """What one rule group found on one file (or one whole-project check found)."""
+
+    source: str
+    depends: str
+    findings: list[Finding]
+    notes: list[Notification]
+
+
+@dataclass
+class FileResult:
+    """Every part of one file; incomplete when the budget ran out (never cached)."""
+
+    rel: str
+    parts: list[Part] = field(default_factory=list)
+    complete: bool = True
+    notes: list[Notification] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The selected rules of a run, in their fixed order."""
+
+    yaml_rules: tuple[YamlRule, ...]
+    checks: tuple[Check, ...]
+
+    def sources(self, file: SourceFile) -> list[str]:
+        """The rule groups that apply to `file`, in output order."""
+        names = [PATTERNS] if file.kind == "python" else []
+        names += [check.id for check in self.checks if file.kind in check.file_kinds]
+        return names
+
+
+def guarded(
+    what: str, path: str, produce: Callable[[], Iterable[Finding]], notes: list[Notification]
+) -> list[Finding]:
+    """Run one rule; a crash becomes a notification in `notes`, never a lost run."""
+    try:
+        return list(produce())
+    except RecursionError:
+        notes.append(Notification(path, f"{what}: gave up on deeply nested code"))
+    except Exception as exc:  # a rule bug must not stop the other rules
+        log.debug("rule crash", exc_info=True)
+        notes.append(
+            Notification(path, f"{what}: internal error {exc.__class__.__name__}: {exc}", "error")
+        )
+    return []
+
+
+def _patterns(file: SourceFile, rules: RuleSet) -> Part:
+    notes: list[Notification] = []
+    findings: list[Finding] = []
+    if file.tree is None and file.parse_error:
+        notes.append(Notification(file.rel, f"{file.parse_error}; only pattern rules ran on it"))
+    for rule in rules.yaml_rules:
+        if rule.applies_to(file.rel):
+            produce = partial(rule.run, file.sg_root, file.rel)
+            findings += guarded(rule.meta.id, file.rel, produce, notes)
+    return Part(PATTERNS, "file", findings, notes)
+
+
+def _check_file(check: Check, file: SourceFile, project: Project) -> Part:
+    notes: list[Notification] = []
+    findings = guarded(check.id, file.rel, partial(check.check_file, file, project), notes)
+    return Part(check.id, check.depends, findings, notes)
+
+
+def over_budget(path: str, what: str, budget: float) -> Notification:
+    """The notification for work stopped by the time budget."""
+    return Notification(path, f"skipped: {what} took longer than the {budget:g} s budget", "error")
+
+
+def analyse_file(
+    file: SourceFile, project: Project, rules: RuleSet, wanted: frozenset[str], budget: float
+) -> FileResult:
+    """Run the rule groups named in `wanted` on one file, within `budget` seconds."""
+    parts: list[Part] = []
+    try:
+        with time_budget(budget):
+            if PATTERNS in wanted and file.kind == "python":
+                parts.append(_patterns(file, rules))
+            for check in rules.checks:
+                if check.id in wanted and file.kind in check.file_kinds:
+                    parts.append(_check_file(check, file, project))
+    except BudgetExceeded:
+        note = over_budget(file.rel, "analysis", budget)
+        return FileResult(file.rel, complete=False, notes=[note])
+    return FileResult(file.rel, parts)
+
+
+def run_project_check(check: Check, project: Project, budget: float) -> FileResult:
+    """One whole-project check, within `budget` seconds."""
+    notes: list[Notification] = []
+    try:
+        with time_budget(budget):
+            produce = partial(check.check_project, project)
+            findings = guarded(check.id, ".", produce, notes)
+    except BudgetExceeded:
+        return FileResult(".", complete=False, notes=[over_budget(".", check.id, budget)])
+    # A whole-project check reads the whole project, whatever it declares for files.
+    return FileResult(".", [Part(check.id, "project", findings, notes)])
+
+
+# What forked workers inherit: set just before the pool starts.
+_SHARED: tuple[Project, RuleSet, float] | None = None
+
+
+def _work(batch: list[tuple[int, frozenset[str]]]) -> list[FileResult]:
+    assert _SHARED is not None
+    project, rules, budget = _SHARED
+    return [analyse_file(project.files[i], project, rules, wanted, budget) for i, wanted in batch]
+
+
+def worker_count(jobs: int) -> int:
+    """The number of processes `--jobs` asks for; 0 means every usable core."""
+    if jobs > 0:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def analyse_files(
+    project: Project,
+    rules: RuleSet,
+    work: list[tuple[int, frozenset[str]]],
+    jobs: int,
+    budget: float,
+) -> list[FileResult]:
+    """Analyse `work` (file index into project.files, rule groups), in file order."""
+    workers = min(worker_count(jobs), max(1, len(work) // 20))
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if workers <= 1 or len(work) < POOL_MIN_FILES or not can_fork:
+        return _work_here(project, rules, work, budget)
+    return _work_in_pool(project, rules, work, workers, budget)
+
+
+def _work_here(
+    project: Project, rules: RuleSet, work: list[tuple[int, frozenset[str]]], budget: float
+) -> list[FileResult]:
+    return [analyse_file(project.files[i], project, rules, wanted, budget) for i, wanted in work]
+
+
+def _work_in_pool(
+    project: Project,
+    rules: RuleSet,
+    work: list[tuple[int, frozenset[str]]],
+    workers: int,
+    budget: float,
+) -> list[FileResult]:
+    global _SHARED
+    size = max(4, len(work) // (workers * 8))
+    batches = [work[start : start + size] for start in range(0, len(work), size)]
+    # A worker stuck in native code never sees its alarm: give up on it after
+    # every file of its batch has had its budget, plus a margin.
+    patience = budget * size + 60 if budget > 0 else None
+    results: list[FileResult] = []
+    _SHARED = (project, rules, budget)
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        stream = pool.imap(_work, batches)
+        for _ in batches:
+            try:
+                results += stream.next(patience)
+            except multiprocessing.TimeoutError:
+                return results + _stuck(project, work[len(results) :])
+    except Exception:  # a worker died or a result would not pickle
+        log.debug("pool failed; finishing in-process", exc_info=True)
+        return results + _work_here(project, rules, work[len(results) :], budget)
+    finally:
+        _SHARED = None
+        pool.terminate()
+        pool.join()
+    return results
+
+
+def _stuck(project: Project, work: list[tuple[int, frozenset[str]]]) -> list[FileResult]:
+    message = "skipped: a worker stopped responding"
+    rels = [project.files[i].rel for i, _ in work]
+    return [
+        FileResult(rel, complete=False, notes=[Notification(rel, message, "error")]) for rel in rels
+    ]
