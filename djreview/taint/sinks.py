@@ -12,6 +12,7 @@ SHELL_FUNCTIONS = frozenset(
     {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput"}
 )
 SUBPROCESS = frozenset({"run", "call", "check_call", "check_output", "Popen"})
+
 DESERIALISERS = frozenset(
     {
         "pickle.loads",
@@ -66,6 +67,7 @@ PATH_METHODS = frozenset(
 STORAGE_METHODS = frozenset({"open", "save", "delete", "path", "listdir"})
 TEMPLATE_CLASSES = frozenset({"Template", "from_string"})
 CODE_FUNCTIONS = frozenset({"eval", "exec", "compile"})
+MARK_SAFE = frozenset({"mark_safe", "SafeString", "SafeText"})
 MAIL_FUNCTIONS = frozenset({"send_mail", "send_mass_mail", "mail_admins", "mail_managers"})
 
 
@@ -123,14 +125,21 @@ def _sql(call: ast.Call, name: str, full: str) -> list[Sink]:
 
 
 def _shell(call: ast.Call, name: str, full: str) -> list[Sink]:
+    """The command a shell runs; without a shell, only the program an argument list starts."""
     arg = _first(call, "args")
     if arg is None:
         return []
     if full in SHELL_FUNCTIONS:
         return [Sink("shell", call, arg, f"{full}()")]
-    if name in SUBPROCESS and (
-        full.startswith("subprocess.") or full in {"Popen", "check_output", "check_call"}
-    ):
+    if name not in SUBPROCESS or not (full.startswith("subprocess.") or full in SUBPROCESS):
+        return []
+    if any(kw.arg == "shell" and _is_true(kw.value) for kw in call.keywords):
+        return [Sink("shell", call, arg, f"{full}(shell=True)")]
+    # Without a shell, arguments after the program cannot start a second command.
+    if isinstance(arg, ast.List | ast.Tuple):
+        head = arg.elts[0] if arg.elts and not isinstance(arg.elts[0], ast.Starred) else None
+        return [Sink("shell", call, head, f"{full}()")] if head is not None else []
+    if isinstance(arg, ast.JoinedStr | ast.BinOp | ast.Constant):
         return [Sink("shell", call, arg, f"{full}()")]
     return []
 
@@ -146,7 +155,9 @@ def sinks_of(call: ast.Call) -> list[Sink]:
     if arg is None:
         return found
     receiver = _receiver(call)
-    if name in CODE_FUNCTIONS and isinstance(call.func, ast.Name):
+    if name in MARK_SAFE:
+        found.append(Sink("markup", call, arg, f"{name}()"))
+    elif name in CODE_FUNCTIONS and isinstance(call.func, ast.Name):
         found.append(Sink("code", call, arg, f"{name}()"))
     elif full == "import_module" or full.endswith("importlib.import_module"):
         found.append(Sink("dispatch", call, arg, "import_module()"))

@@ -27,6 +27,7 @@ REQUEST_NAMES = frozenset({"request", "req", "http_request"})
 VIEW_KWARGS = frozenset({"kwargs", "args"})
 
 _EVERYTHING = ALL_KINDS
+_HTML = frozenset({"html", "email_html", "markup"})
 # Calls whose result is safe for some (or all) sink kinds, by the callee's last name.
 SANITISERS: dict[str, frozenset[str]] = {
     "int": _EVERYTHING,
@@ -38,11 +39,11 @@ SANITISERS: dict[str, frozenset[str]] = {
     "Decimal": _EVERYTHING,
     "UUID": _EVERYTHING,
     "slugify": _EVERYTHING,
-    "escape": frozenset({"html", "email_html"}),
-    "conditional_escape": frozenset({"html", "email_html"}),
-    "format_html": frozenset({"html", "email_html"}),
-    "escapejs": frozenset({"html", "email_html"}),
-    "strip_tags": frozenset({"html", "email_html"}),
+    "escape": _HTML,
+    "conditional_escape": _HTML,
+    "format_html": _HTML,
+    "escapejs": _HTML,
+    "strip_tags": _HTML,
     "quote": frozenset({"shell"}),
     "basename": frozenset({"path"}),
     "get_valid_filename": frozenset({"path"}),

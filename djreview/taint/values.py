@@ -21,6 +21,7 @@ ALL_KINDS = frozenset(
         "path",
         "email_html",
         "csv",
+        "markup",
     }
 )
 

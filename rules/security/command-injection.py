@@ -8,6 +8,10 @@ def convert(request):
     # ruleid: DJR305
     os.system(f"convert {name} thumb.png")
     # ruleid: DJR305
+    subprocess.run([request.GET["tool"], name], check=True)
+    # ruleid: DJR305
+    subprocess.run(f"convert {name} thumb.png", shell=True, check=True)
+    # ok: DJR305
     subprocess.run(["convert", name, "thumb.png"], check=True)
     # ok: DJR305
     subprocess.run(["convert", "in.png", "thumb.png"], check=True)
@@ -16,6 +20,8 @@ def convert(request):
 
 
 def backup(database):
+    # ok: DJR305
+    subprocess.run("pg_dump " + shlex.quote(database), shell=True)
     # ruleid: DJR305
     subprocess.check_call("pg_dump " + database, shell=True)
     # ok: DJR305

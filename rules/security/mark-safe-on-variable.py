@@ -1,9 +1,12 @@
+from django.utils import safestring
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils import safestring
+from django.utils.translation import gettext as _
+
+ICON = "<i class='icon'></i>"
 
 
-def badge(user, request):
+def badge(user, request, items):
     # ruleid: DJR301
     a = mark_safe(f"<b>{user.first_name}</b>")
     # ruleid: DJR301
@@ -22,4 +25,23 @@ def badge(user, request):
     h = mark_safe(escape(user.bio))
     # ok: DJR301
     i = mark_safe("<hr>" "<br>")
-    return a, b, c, d, e, f, g, h, i
+    # ok: DJR301
+    j = mark_safe(f"{ICON} {escape(user.first_name)}")
+    # ok: DJR301
+    k = mark_safe(_("Read the <a href='/terms/'>terms</a>"))
+    return a, b, c, d, e, f, g, h, i, j, k
+
+
+def listing(items):
+    rows = []
+    for item in items:
+        rows.append(format_html("<li>{}</li>", item.name))
+    # ok: DJR301
+    html = mark_safe("".join(rows))
+    label = escape(items[0].name)
+    # ok: DJR301
+    title = mark_safe("<h2>" + label + "</h2>")
+    raw = items[0].description
+    # ruleid: DJR301
+    body = mark_safe(raw)
+    return html, title, body

@@ -22,18 +22,17 @@ class CommandInjection(TaintCheck):
     """Request data, or a string built from variables, runs as a shell command.
 
     ## What it does
-    Flags `os.system()`, `os.popen()`, `subprocess.getoutput()` and
-    `subprocess.*(..., shell=True)` whose command is a string built from
-    unquoted variables, and any
-    `subprocess` call whose arguments carry request data (followed through
-    variables and helpers). A command given as a list of constants plus
-    arguments that are not request data, without `shell=True`, is fine;
-    `shlex.quote()` makes a value safe for the shell.
+    Flags request data (followed through variables and helpers) in the
+    command of `os.system()`, `os.popen()`, `subprocess.getoutput()` or
+    `subprocess.*(..., shell=True)`, or as the program an argument list
+    starts; and shell commands built from unquoted variables even when no
+    request data is known to reach them. An argument list run without a shell
+    is fine whatever its later arguments hold; `shlex.quote()` makes a value
+    safe for the shell.
 
     ## Why is this bad?
     The shell interprets `;`, `|`, `$(...)` and backticks: a file name like
-    `x; rm -rf ~` runs a second command with the server's rights. Request data
-    in an argument list can still add options (`--output=/etc/...`).
+    `x; rm -rf ~` runs a second command with the server's rights.
 
     ## Example
     ```python

@@ -1,0 +1,99 @@
+"""DJR301: mark_safe() on data that is not provably literal or escaped."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+
+from djreview.checks.security._safe_html import SafeMarkup
+from djreview.checks.security._taint import source_label
+from djreview.engine.check import Check
+from djreview.engine.project import Project
+from djreview.engine.source import SourceFile
+from djreview.model import Finding, Severity
+from djreview.taint.index import taint_index
+from djreview.taint.sinks import MARK_SAFE
+from djreview.taint.sources import call_name
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+class MarkSafeOnVariable(Check):
+    """`mark_safe()` (or `SafeString()`) on data that is not provably literal or escaped.
+
+    ## What it does
+    Flags `mark_safe(x)` / `SafeString(x)` unless every part of `x` is a
+    literal, a translation string, or the output of an escaping function
+    (`escape`, `conditional_escape`, `format_html`, `format_html_join`,
+    `render_to_string`, `json_script`...), also when `x` is a local variable
+    or a list joined from such parts. When request data reaches the call,
+    the finding says where it came from and carries the path.
+
+    ## Why is this bad?
+    `mark_safe` tells Django's template engine not to escape the value. If any
+    part of it comes from a user (a comment, a profile field, a query
+    parameter), the user can inject `<script>` into every page that shows it
+    (cross-site scripting).
+
+    ## Example
+    ```python
+    def badge(user):
+        return mark_safe(f"<b>{user.first_name}</b>")
+    ```
+
+    ## Use instead
+    ```python
+    def badge(user):
+        return format_html("<b>{}</b>", user.first_name)
+    ```
+
+    ## References
+    - https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.safestring.mark_safe
+    - https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.html.format_html
+    """
+
+    id = "DJR301"
+    name = "mark-safe-on-variable"
+    message = (
+        "{call}() on non-literal data switches off HTML escaping for whatever it holds; "
+        "build the markup with format_html() instead"
+    )
+    severity = Severity.WARNING
+    category = "security"
+    cwe = (79,)
+    security_severity = 6.1
+    precision = "high"
+    tags = ("xss",)
+
+    def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
+        """One finding per mark_safe() whose argument is not provably safe."""
+        tree = file.tree
+        if tree is None:
+            return ()
+        return self._visit(file, project, tree, [tree])
+
+    def _visit(
+        self, file: SourceFile, project: Project, node: ast.AST, scopes: list[ast.AST]
+    ) -> Iterator[Finding]:
+        for child in ast.iter_child_nodes(node):
+            inner = [child, *scopes] if isinstance(child, _SCOPES) else scopes
+            if (
+                isinstance(child, ast.Call)
+                and call_name(child.func) in MARK_SAFE
+                and child.args
+                and not SafeMarkup(inner).is_safe(child.args[0])
+            ):
+                yield self._report(file, project, child)
+            yield from self._visit(file, project, child, inner)
+
+    def _report(self, file: SourceFile, project: Project, call: ast.Call) -> Finding:
+        name = call_name(call.func)
+        hit = taint_index(project).hit_at(file, call, "markup")
+        if hit is None:
+            return self.finding((file, call), call=name)
+        return self.finding(
+            (file, call),
+            f"{name}() marks request data from {source_label(hit)} as safe HTML; "
+            "escape it with format_html() instead",
+            flow=hit.steps,
+        )
