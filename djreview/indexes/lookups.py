@@ -10,6 +10,7 @@ lookups, not the queryset's full state.
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -81,8 +82,14 @@ class _Query:
     latest_default: bool = False
 
 
-def file_context(rel: str) -> str:
-    """Where a file sits: offline (tests, migrations, commands), admin, api, view or code."""
+def file_context(rel: str, base: str = "") -> str:
+    """Where a file sits: offline (tests, migrations, commands), admin, api, view or code.
+
+    `base` (the folder holding the apps) is left out, so a project that itself
+    lives under a `tests/` folder is not taken for test code.
+    """
+    if base and rel.startswith(f"{base}/"):
+        rel = rel[len(base) + 1 :]
     parts = PurePosixPath(rel).parts
     name = parts[-1]
     lowered = {p.lower() for p in parts[:-1]}
@@ -122,6 +129,9 @@ class Collector:
         self.sites: list[Site] = []
         self.listed: set[str] = set()
         self.admin_models: dict[str, str] = {}
+        parents = [PurePosixPath(folder).parent.as_posix() for folder in schema.app_dirs.values()]
+        self.base = os.path.commonpath(parents) if parents else ""
+        self.base = "" if self.base == "." else self.base
 
     def collect(self) -> list[Site]:
         """All sites of the project, in file order."""
@@ -170,7 +180,7 @@ class Collector:
 
     def _file(self, file: SourceFile) -> None:
         assert file.tree is not None
-        context = file_context(file.rel)
+        context = file_context(file.rel, self.base)
         self._scope(file, file.tree, context, None, False)
 
     def _scope(

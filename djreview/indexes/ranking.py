@@ -153,30 +153,30 @@ class Ranker:
                 self._need("order", model, order, site)
 
     def result(self) -> list[Need]:
-        """Needs after prefix merging, without those only offline code has; best first."""
-        merged: list[Need] = []
-        for need in sorted(
-            self.needs.values(), key=lambda n: (-len(n.fields), n.model.key, n.fields)
-        ):
-            host = next(
-                (
-                    m
-                    for m in merged
-                    if m.model is need.model
-                    and m.kind != "text"
-                    and need.kind != "text"
-                    and m.fields[: len(need.fields)] == need.fields
-                ),
-                None,
-            )
+        """Needs after prefix merging, without those only offline code has; best first.
+
+        Offline-only needs never become findings, but their sites join a
+        surviving need on the same columns as related locations.
+        """
+        ordered = sorted(self.needs.values(), key=lambda n: (-len(n.fields), n.model.key, n.fields))
+        live = [n for n in ordered if any(site.context != "offline" for site in n.sites)]
+        kept: list[Need] = []
+        for need in [*live, *(n for n in ordered if n not in live)]:
+            host = next((m for m in kept if _serves(m, need)), None)
             if host is not None:
                 host.sites.extend(need.sites)
-            else:
-                merged.append(need)
-        kept = [n for n in merged if any(site.context != "offline" for site in n.sites)]
+            elif need in live:
+                kept.append(need)
         for need in kept:
             need.sites.sort(key=lambda s: s.location)
         return sorted(kept, key=lambda n: (-n.score, n.model.key, n.fields))
+
+
+def _serves(host: Need, need: Need) -> bool:
+    """Whether the index `host` asks for also serves `need` (same model, its columns first)."""
+    if host.model is not need.model or (host.kind == "text") != (need.kind == "text"):
+        return False
+    return host.fields[: len(need.fields)] == need.fields and host.lookup == need.lookup
 
 
 def _temporal(model: ModelDef, name: str) -> bool:

@@ -129,11 +129,9 @@ class ModelDef:
 
 def app_folder(rel: str) -> str:
     """The app folder of a models module path (`blog/models.py` or `blog/models/post.py`)."""
-    parts = PurePosixPath(rel).parts
-    if "models" in parts[:-1]:
-        at = len(parts) - 1 - parts[::-1].index("models")
-        return str(PurePosixPath(*parts[:at])) if at else "."
-    return str(PurePosixPath(rel).parent)
+    path = PurePosixPath(rel)
+    folder = path.parent.parent if path.parent.name == "models" else path.parent
+    return folder.as_posix()
 
 
 def _field(info: FieldInfo) -> FieldDef:
