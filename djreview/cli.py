@@ -1,4 +1,4 @@
-"""The `djreview` command line: check, fix, rules, rule.
+"""The `djreview` command line: check, fix, rules, rule, models.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 2 usage or configuration error. User errors never print a traceback.
@@ -363,3 +363,31 @@ def gen_docs(directory: Path) -> None:
 
     written = write_docs(load_registry().sorted_metas(), directory)
     click.echo(f"wrote {len(written)} pages to {directory}")
+
+
+@main.command("models")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "mermaid"]), default="text",
+    show_default=True, help="Output format (mermaid: an ER diagram).",
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE.")
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path),
+    help="A pyproject.toml or djreview.toml.",
+)
+def show_models(
+    paths: tuple[Path, ...], output_format: str, output: Path | None, config_file: Path | None
+) -> None:
+    """Print the project's models and relations, found statically (nothing is imported)."""
+    from djreview.engine.runner import load_project
+    from djreview.project import render
+
+    targets = list(paths) or [Path(".")]
+    try:
+        project = load_project(targets, resolve_config(config_file, targets[0]))
+    except ConfigError as exc:
+        _fail(str(exc))
+        return
+    renderers = {"json": render.to_json, "mermaid": render.to_mermaid, "text": render.to_text}
+    _write(output, renderers[output_format](project.index))
