@@ -1,7 +1,9 @@
+from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators import csrf
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 
 # ruleid: DJR310
@@ -12,6 +14,7 @@ def update_email(request):
 
 # ruleid: DJR310
 @csrf.csrf_exempt
+@require_http_methods(["GET", "POST"])
 def webhook(request):
     pass
 
@@ -19,7 +22,8 @@ def webhook(request):
 # ruleid: DJR310
 @method_decorator(csrf_exempt, name="dispatch")
 class Upload(View):
-    pass
+    def post(self, request):
+        pass
 
 
 # ok: DJR310
@@ -32,3 +36,25 @@ def protected(request):
 @method_decorator(csrf_protect, name="dispatch")
 class Protected(View):
     pass
+
+
+# ok: DJR310
+@csrf_exempt
+@require_GET
+def feed(request):
+    pass
+
+
+# ok: DJR310
+@method_decorator(csrf_exempt, name="dispatch")
+class ReadOnly(View):
+    def get(self, request):
+        pass
+
+
+urlpatterns = [
+    # ruleid: DJR310
+    path("hook/", csrf_exempt(Upload.as_view())),
+    # ok: DJR310
+    path("feed/", feed),
+]

@@ -1,0 +1,86 @@
+"""DJR317: cookies set without Secure, HttpOnly or SameSite."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+
+from djreview.engine.check import Check, walk_python
+from djreview.engine.project import Project
+from djreview.engine.source import SourceFile
+from djreview.model import Finding
+
+_FLAGS = ("secure", "httponly", "samesite")
+
+
+class CookieWithoutFlags(Check):
+    """`set_cookie()` without `secure`, `httponly` or `samesite`.
+
+    ## What it does
+    Flags `response.set_cookie()` and `set_signed_cookie()` calls that leave
+    out any of `secure=`, `httponly=` and `samesite=`, and names the missing
+    ones. A flag passed explicitly (even `httponly=False` for a cookie
+    JavaScript must read) is a decision and is not flagged; calls that pass
+    `**kwargs` are skipped. Django's `SESSION_COOKIE_*` / `CSRF_COOKIE_*`
+    settings do not apply to cookies set by hand.
+
+    ## Why is this bad?
+    Without `secure` the cookie also travels over plain HTTP, where anyone on
+    the network reads it; without `httponly` any injected script can steal
+    it; without `samesite` browsers send it on cross-site requests.
+
+    ## Example
+    ```python
+    response.set_cookie("last_viewed", product.slug)
+    ```
+
+    ## Use instead
+    ```python
+    response.set_cookie("last_viewed", product.slug, secure=True, httponly=True, samesite="Lax")
+    ```
+
+    ## References
+    - https://docs.djangoproject.com/en/stable/ref/request-response/#django.http.HttpResponse.set_cookie
+    - https://owasp.org/www-community/controls/SecureCookieAttribute
+    """
+
+    id = "DJR317"
+    name = "cookie-without-flags"
+    message = "set_cookie() leaves out {missing}, so the cookie {effect}"
+    category = "security"
+    cwe = (614, 1004)
+    security_severity = 4.3
+    precision = "high"
+    tags = ("cookies",)
+
+    def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
+        """One finding per cookie set without all three flags."""
+        return self._findings(file)
+
+    def _findings(self, file: SourceFile) -> Iterator[Finding]:
+        for node in walk_python(file):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"set_cookie", "set_signed_cookie"}
+            ):
+                continue
+            given = {kw.arg for kw in node.keywords}
+            if None in given:
+                continue
+            missing = [flag for flag in _FLAGS if flag not in given]
+            if missing:
+                yield self.finding(
+                    (file, node),
+                    missing=", ".join(f"{flag}=" for flag in missing),
+                    effect=_effect(missing),
+                )
+
+
+def _effect(missing: list[str]) -> str:
+    effects = {
+        "secure": "also travels over plain HTTP",
+        "httponly": "is readable by scripts",
+        "samesite": "is sent on cross-site requests as the browser sees fit",
+    }
+    return " and ".join(effects[flag] for flag in missing)

@@ -1,0 +1,123 @@
+"""DJR310: views opted out of CSRF protection, with the methods they accept."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+
+from djreview.engine.check import Check
+from djreview.engine.project import Project
+from djreview.engine.source import SourceFile
+from djreview.model import Finding
+from djreview.taint.sources import call_name
+
+_UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+_METHOD_DECORATORS = {
+    "require_POST": ("POST",),
+    "require_GET": ("GET",),
+    "require_safe": ("GET", "HEAD"),
+}
+_HANDLERS = {"post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE", "get": "GET"}
+
+
+class CsrfExemptView(Check):
+    """A view that accepts unsafe methods is opted out of CSRF protection with `@csrf_exempt`.
+
+    ## What it does
+    Flags `@csrf_exempt` on function views, `@method_decorator(csrf_exempt,
+    ...)` on class-based views, and `csrf_exempt(view)` wrapped in a URLconf,
+    and says which methods the view accepts (from `@require_POST`,
+    `@require_http_methods`, `request.method` tests, or the handler methods
+    of a class). Views that only accept GET/HEAD are not flagged: CSRF
+    protects state changes, which safe methods must not make.
+
+    ## Why is this bad?
+    Without the CSRF token check, another site can submit a form to this view on
+    behalf of a logged-in user (change their e-mail, place an order). Webhooks
+    that authenticate by signature are the usual legitimate exception: verify
+    the signature and suppress the finding with `# djreview: ignore[DJR310]`.
+
+    ## Example
+    ```python
+    @csrf_exempt
+    @require_POST
+    def update_email(request):
+        request.user.email = request.POST["email"]
+    ```
+
+    ## Use instead
+    Remove the decorator and send the token (`{% csrf_token %}` or the
+    `X-CSRFToken` header); for webhooks, verify a signature.
+
+    ## References
+    - https://docs.djangoproject.com/en/stable/ref/csrf/#django.views.decorators.csrf.csrf_exempt
+    """
+
+    id = "DJR310"
+    name = "csrf-exempt-view"
+    message = (
+        "@csrf_exempt switches off CSRF protection for this view, which accepts {methods}; "
+        "any site can make a logged-in user's browser send them"
+    )
+    category = "security"
+    cwe = (352,)
+    security_severity = 6.5
+    precision = "medium"
+    tags = ("csrf",)
+
+    def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
+        """One finding per exempted view that accepts an unsafe method."""
+        return self._findings(file)
+
+    def _findings(self, file: SourceFile) -> Iterator[Finding]:
+        tree = file.tree
+        if tree is None:
+            return
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                marker = next((d for d in node.decorator_list if _exempts(d)), None)
+                if marker is not None:
+                    methods = _methods(node)
+                    if methods is None or set(methods) & set(_UNSAFE):
+                        yield self.finding((file, marker), methods=_describe(methods))
+            elif isinstance(node, ast.Call) and call_name(node.func) == "csrf_exempt" and node.args:
+                yield self.finding((file, node), methods="any method")
+
+
+def _exempts(decorator: ast.expr) -> bool:
+    if call_name(decorator) == "csrf_exempt":
+        return True
+    return (
+        isinstance(decorator, ast.Call)
+        and call_name(decorator.func) == "method_decorator"
+        and any(call_name(arg) == "csrf_exempt" for arg in decorator.args)
+    )
+
+
+def _methods(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> tuple[str, ...] | None:
+    """The HTTP methods the view accepts, when the code says; None for any."""
+    if isinstance(node, ast.ClassDef):
+        names = {
+            item.name
+            for item in node.body
+            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        found = tuple(method for name, method in _HANDLERS.items() if name in names)
+        return found if found and "dispatch" not in names else None
+    for decorator in node.decorator_list:
+        name = call_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
+        if name in _METHOD_DECORATORS:
+            return _METHOD_DECORATORS[name]
+        if name == "require_http_methods" and isinstance(decorator, ast.Call) and decorator.args:
+            listed = decorator.args[0]
+            if isinstance(listed, ast.List | ast.Tuple | ast.Set):
+                return tuple(
+                    str(e.value).upper() for e in listed.elts if isinstance(e, ast.Constant)
+                )
+    return None
+
+
+def _describe(methods: tuple[str, ...] | None) -> str:
+    if methods is None:
+        return "any method"
+    return ", ".join(method for method in methods if method in _UNSAFE)
