@@ -30,11 +30,13 @@ def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
-def _reindent(replacement: str, snippet: str, file_indent: str) -> str:
-    """Move the replacement from the snippet's indentation to the file's."""
-    first_line = next((line for line in snippet.split("\n") if line.strip()), "")
-    model_indent = _indent(first_line)
+def _reindent(replacement: str, file_indent: str) -> str:
+    """Move the replacement to the file's indentation, keeping its relative indentation.
+
+    The replacement's first line stands where the snippet's first line stood.
+    """
     lines = replacement.split("\n")
+    model_indent = _indent(next((line for line in lines if line.strip()), ""))
     out = [lines[0].lstrip(" \t")]
     for line in lines[1:]:
         if line.startswith(model_indent):
@@ -77,6 +79,6 @@ def locate(text: str, path: str, snippet: str, replacement: str) -> Edit:
             file_indent = _indent(text[line_start : match.start()])
             if candidate != snippet:
                 replacement = _strip_margin(replacement)
-            fitted = _reindent(replacement, candidate, file_indent)
+            fitted = _reindent(replacement, file_indent)
             return Edit(_span(text, match.start(), match.end(), path), fitted)
     raise NotLocated(f"{path}: the snippet does not occur in the file")

@@ -30,7 +30,7 @@ _PEM = re.compile(
     re.DOTALL,
 )
 # scheme://user:password@host -> scheme://<redacted>@host
-_URL_CREDENTIALS = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@'\"]+:[^/\s@'\"]+@")
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@'\"]*:[^/\s@'\"]+@")
 _TOKEN_FORMATS = re.compile(
     r"\b(?:sk-[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}"
     r"|xox[abprs]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{30,}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_.-]{10,})"
@@ -47,12 +47,15 @@ def entropy(text: str) -> float:
 
 
 def _looks_random(value: str) -> bool:
-    # Paths, dotted names, URLs and identifiers are long but not secrets.
+    # Paths, dotted names, URL names and identifiers are long but not secrets:
+    # a secret mixes letters and digits and is not made of words.
     if "/" in value or value.count(".") > 1 or "{" in value or "%" in value:
         return False
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value) and not re.search(r"\d.*\d.*\d", value):
+    if all(part.isalpha() or part.isdigit() for part in re.split(r"[_:.\-]+", value) if part):
         return False
-    return entropy(value) >= _MIN_ENTROPY
+    digits = sum(char.isdigit() for char in value)
+    letters = sum(char.isalpha() for char in value)
+    return digits >= 2 and letters >= 2 and entropy(value) >= _MIN_ENTROPY
 
 
 def _assigned(match: re.Match[str]) -> str:

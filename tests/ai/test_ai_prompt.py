@@ -42,7 +42,7 @@ SECRETS = {
         def signed(request):
             token = "tok_51HxQm2eZvKYlo2C9aBcDeFgH"
             url = "postgres://shop:hunter2pass@db.internal:5432/shop"
-            key = "-----BEGIN RSA PRIVATE KEY-----\\nMIIEowIBAAKCAQEA7x\\n-----END RSA PRIVATE KEY-----"
+            key = "-----BEGIN PRIVATE KEY-----\\nMIIEowIBAAKCAQEA7x\\n-----END PRIVATE KEY-----"
             blob = "Zx8Kq2Lm9Pw4Rt7Yv3Nb6Hj1Gf5Dc0Sa"
             stripe = "sk-live4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c"
             html = mark_safe(request.GET["next"] + token + url + key + blob + stripe)

@@ -1,0 +1,98 @@
+"""The AI step's pure parts: redaction, locating edits, reply parsing, settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from djreview.ai.locate import NotLocated, locate
+from djreview.ai.redact import redact
+from djreview.ai.schema import REPLY_SCHEMA, InvalidReply, parse_reply
+from djreview.ai.settings import from_config
+from djreview.config import ConfigError
+from djreview.fix.apply import apply_edits
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'MIDDLEWARE = ["django.contrib.auth.middleware.AuthenticationMiddleware"]',
+        'password = form.cleaned_data["password"]',
+        'AUTH_PASSWORD_VALIDATORS = [{"NAME": "x"}]',
+        'url = reverse("accounts:password_reset_confirm")',
+        'TEMPLATE = "blog/templates/post_detail_with_comments.html"',
+        'token = request.headers.get("X-Token", "")',
+        'PASSWORD = ""',
+    ],
+)
+def test_redaction_leaves_ordinary_code_alone(code):
+    assert redact(code) == code
+
+
+@pytest.mark.parametrize(
+    ("code", "secret"),
+    [
+        ('SECRET_KEY = "abc"', "abc"),
+        ("'PASSWORD': 'hunter2'", "hunter2"),
+        ('connect(password="pa55word")', "pa55word"),
+        ('AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"', "AKIAIOSFODNN7EXAMPLE"),
+        ('REDIS = "redis://:s3cr3t@cache:6379/0"', "s3cr3t"),
+        ('x = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"', "ghp_abcdefghij"),
+        ('salt = "8f14e45fceea167a5a36dedd4bea2543"', "8f14e45fceea167a"),
+    ],
+)
+def test_redaction_removes_secrets(code, secret):
+    assert secret not in redact(code)
+
+
+def test_locate_refuses_an_ambiguous_snippet():
+    with pytest.raises(NotLocated, match="occurs 2 times"):
+        locate("x = 1\nx = 1\n", "a.py", "x = 1", "x = 2")
+
+
+def test_locate_strips_a_copied_margin_and_reindents():
+    text = "def f():\n    if a:\n        b()\n    return 1\n"
+    edit = locate(text, "a.py", ">>     if a:\n>>         b()", "if a:\n    c()\n    b()")
+    expected = "def f():\n    if a:\n        c()\n        b()\n    return 1\n"
+    assert apply_edits(text, [edit]) == expected
+
+
+def test_reply_schema_is_what_parse_reply_accepts():
+    good = {
+        "verdict": "uncertain", "confidence": 0.5, "reason": "r", "explanation": "e",
+        "fix": {"description": "d", "edits": [{"path": "p", "snippet": "s", "replacement": ""}]},
+    }
+    jsonschema.validate(good, REPLY_SCHEMA)
+    assert parse_reply(json.dumps(good)).fix is not None
+    for bad in (
+        {**good, "verdict": "maybe"},
+        {**good, "confidence": 2},
+        {**good, "extra": 1},
+        {**good, "fix": {"description": "d", "edits": [{"path": "p", "snippet": "s"}]}},
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, {**REPLY_SCHEMA, "properties": {
+                **REPLY_SCHEMA["properties"],
+                "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+            }})
+        with pytest.raises(InvalidReply):
+            parse_reply(json.dumps(bad))
+
+
+def test_settings_from_the_table_and_environment(tmp_path: Path):
+    env = {"MY_KEY": "k", "OPENAI_BASE_URL": "http://localhost:11434/v1"}
+    settings = from_config(
+        {"model": "llama3.1", "api-key-env": "MY_KEY", "budget-usd": 0.5,
+         "prices": {"llama3.1": {"input": 0, "output": 0}}, "cache-dir": str(tmp_path)},
+        env,
+    )
+    assert settings.api_key == "k" and settings.base_url == "http://localhost:11434/v1"
+    assert settings.price() == (0.0, 0.0) and settings.budget_usd == 0.5
+    assert settings.cache_dir == tmp_path
+    assert settings.missing() is None
+    assert from_config({}, {}).missing() is not None
+    with pytest.raises(ConfigError, match="budget-tokens"):
+        from_config({"budget-tokens": -1}, {})
