@@ -17,7 +17,34 @@ from djreview.indexes.schema import FieldDef, ModelDef, dotted
 INDEX_NAME_LIMIT = 30
 # Callables whose single string argument a migration stores as the plain string.
 TRANSLATION_CALLS = frozenset({"_", "gettext", "gettext_lazy", "ugettext_lazy", "pgettext_lazy"})
-DJANGO_FIELD = re.compile(r"^[A-Z]\w*Field$")
+# django.db.models field classes a migration can name as `models.<Class>`.
+DJANGO_FIELDS = frozenset(
+    {
+        "BigIntegerField",
+        "BinaryField",
+        "BooleanField",
+        "CharField",
+        "DateField",
+        "DateTimeField",
+        "DecimalField",
+        "DurationField",
+        "EmailField",
+        "FilePathField",
+        "FloatField",
+        "GenericIPAddressField",
+        "IntegerField",
+        "JSONField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallIntegerField",
+        "TextField",
+        "TimeField",
+        "URLField",
+        "UUIDField",
+    }
+)
 
 
 def index_name(model: ModelDef, fields: tuple[str, ...]) -> str:
@@ -85,11 +112,7 @@ def alter_field_operation(model: ModelDef, field: FieldDef) -> tuple[str, str] |
     if call is None or field.relation:
         return None
     kind = dotted(call.func)
-    if (
-        not DJANGO_FIELD.match(kind.removeprefix("models."))
-        or kind.count(".") > 1
-        or ("." in kind and not kind.startswith("models."))
-    ):
+    if kind.removeprefix("models.") not in DJANGO_FIELDS:
         return None
     args = [_static(a) for a in call.args]
     keywords = [(kw.arg, _static(kw.value)) for kw in call.keywords if kw.arg != "db_index"]

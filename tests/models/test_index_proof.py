@@ -51,7 +51,6 @@ class Proof:
     findings: dict[tuple[str, int], str]
     left_after_fix: list[str]
     makemigrations: Any
-    fix_output: str
 
 
 def _index_findings(tree: Path) -> dict[tuple[str, int], str]:
@@ -78,8 +77,9 @@ def proofs(tmp_path_factory) -> dict[str, Proof]:
             after=harness.run(copy, measure=[], explain=None)["explain"],
             findings=findings,
             left_after_fix=[rule for rule in after_fix.values() if rule != "DJR202"],
-            makemigrations=harness.manage(copy, "makemigrations", "--check", "--dry-run", in_place=True),
-            fix_output=fixed.output,
+            makemigrations=harness.manage(
+                copy, "makemigrations", "--check", "--dry-run", in_place=True
+            ),
         )
     return out
 
