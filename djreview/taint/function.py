@@ -386,14 +386,19 @@ class FunctionAnalysis:
         result = summary.returns
         if result is None:
             return None
-        parts: list[Taint | None] = [result if result.from_request else None]
+        returned = self.step(node, f"returned by `{label}()`")
+        # The callee's own request data comes back; its parameter numbers mean nothing here.
+        own = (
+            Taint(result.steps, frozenset(), True, result.safe_for) if result.from_request else None
+        )
+        parts: list[Taint | None] = [own.step(returned) if own is not None else None]
         for index in result.params:
             arg = by_param.get(index)
             if arg is not None:
                 through = Taint(
                     arg.steps, arg.params, arg.from_request, arg.safe_for | result.safe_for
                 )
-                parts.append(through.step(self.step(node, f"returned by `{label}()`")))
+                parts.append(through.step(returned))
         return combine(*parts)
 
     def map_arguments(self, node: ast.Call, params: list[str]) -> dict[int, Taint]:

@@ -131,7 +131,9 @@ def test_helper_reading_the_request_itself_taints_its_result(tmp_path: Path) -> 
         """
     }
     (finding,) = _sql_findings(_write(tmp_path, files, {}))
-    assert any("returned by" in step.message or "request.POST" in step.message for step in finding.flow)
+    messages = [step.message for step in finding.flow]
+    assert messages[0].startswith("`request.POST`")
+    assert any("returned by `term_of()`" in message for message in messages)
 
 
 def test_reassignment_to_a_constant_ends_the_flow(tmp_path: Path) -> None:
