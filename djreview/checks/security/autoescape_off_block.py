@@ -1,0 +1,64 @@
+"""DJR502: `{% autoescape off %}` in an HTML template."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from djreview.checks.security._template import TemplateCheck, location, tokenize
+from djreview.engine.project import Project
+from djreview.engine.source import SourceFile
+from djreview.model import Finding, Severity
+
+# Plain-text templates (e-mails, robots.txt) are not parsed as HTML by anyone.
+_PLAIN_TEXT = (".txt", ".eml", ".text")
+
+
+class AutoescapeOffBlock(TemplateCheck):
+    """An `{% autoescape off %}` block renders every variable inside it unescaped.
+
+    ## What it does
+    Flags `{% autoescape off %}` in HTML templates. Plain-text templates
+    (`.txt`, e-mail bodies) are not flagged: nothing renders them as HTML.
+
+    ## Why is this bad?
+    Every variable in the block is trusted as markup, including ones added
+    later by someone who does not notice the block: one user-supplied value
+    inside it is a cross-site scripting hole.
+
+    ## Example
+    ```django
+    {% autoescape off %}
+      <aside>{{ post.title }} — {{ post.body|truncatewords:20 }}</aside>
+    {% endautoescape %}
+    ```
+
+    ## Use instead
+    Remove the block; mark the one value that really is trusted markup safe in
+    Python, where it is built (`format_html`).
+
+    ## References
+    - https://docs.djangoproject.com/en/stable/ref/templates/builtins/#autoescape
+    """
+
+    id = "DJR502"
+    name = "autoescape-off-block"
+    message = (
+        "{{% autoescape off %}} renders every variable up to {{% endautoescape %}} "
+        "without HTML escaping"
+    )
+    severity = Severity.WARNING
+    cwe = (79,)
+    security_severity = 6.1
+    precision = "high"
+    tags = ("xss", "templates")
+
+    def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
+        """One finding per autoescape-off block in an HTML template."""
+        if file.rel.endswith(_PLAIN_TEXT):
+            return ()
+        return self._findings(file)
+
+    def _findings(self, file: SourceFile) -> Iterator[Finding]:
+        for token in tokenize(file.text):
+            if token.kind == "block" and token.words[:2] == ["autoescape", "off"]:
+                yield self.finding(location(file, token.offset, token.end))

@@ -1,0 +1,63 @@
+"""DJR501: `|safe` / `|safeseq` on a template variable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from djreview.checks.security._template import TemplateCheck, location, tokenize
+from djreview.engine.project import Project
+from djreview.engine.source import SourceFile
+from djreview.model import Finding, Severity
+
+
+class SafeFilterInTemplate(TemplateCheck):
+    """A template variable is rendered with `|safe` or `|safeseq`, unescaped.
+
+    ## What it does
+    Flags `{{ value|safe }}` and `{{ values|safeseq }}` in Django templates
+    when the value is a variable (a string literal such as `{{ "<br>"|safe }}`
+    is the author's own markup). Comments are ignored.
+
+    ## Why is this bad?
+    `|safe` switches off autoescaping for that value: if it ever holds text a
+    user wrote (a post body, a profile field), the user's `<script>` runs for
+    every visitor of the page (stored cross-site scripting).
+
+    ## Example
+    ```django
+    <div class="body">{{ post.body|safe }}</div>
+    ```
+
+    ## Use instead
+    Render the text escaped (`{{ post.body|linebreaks }}`), or sanitise the HTML
+    when it is saved (an allow-list sanitiser such as nh3/bleach) and mark only
+    that result safe in Python.
+
+    ## References
+    - https://docs.djangoproject.com/en/stable/ref/templates/builtins/#safe
+    """
+
+    id = "DJR501"
+    name = "safe-filter-in-template"
+    message = "|{filter} renders `{expression}` without HTML escaping"
+    severity = Severity.WARNING
+    cwe = (79,)
+    security_severity = 6.1
+    precision = "medium"
+    tags = ("xss", "templates")
+
+    def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
+        """One finding per variable marked safe in the template."""
+        return self._findings(file)
+
+    def _findings(self, file: SourceFile) -> Iterator[Finding]:
+        for token in tokenize(file.text):
+            if token.kind != "var":
+                continue
+            marked = [name for name in token.filters if name in {"safe", "safeseq"}]
+            if marked and not token.expression.startswith(("'", '"')):
+                yield self.finding(
+                    location(file, token.offset, token.end),
+                    filter=marked[0],
+                    expression=token.expression,
+                )
