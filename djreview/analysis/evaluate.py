@@ -195,7 +195,7 @@ class Evaluator:
         file, function = method
         info = self.by_file.get(file.rel)
         scope = Scope(file, info.name if info else "", function, None, receiver)
-        return self._returns(function, scope, depth + 1)
+        return self.returns(function, scope, depth + 1)
 
     def _call(self, expr: ast.Call, scope: Scope, depth: int) -> Value:
         func = expr.func
@@ -271,14 +271,15 @@ class Evaluator:
             same_file = next((n for n in local if n.name == name), None)
             if same_file is None:
                 return None
-            return self._returns(same_file, Scope(scope.file, "", same_file), depth + MAX_DEPTH)
+            return self.returns(same_file, Scope(scope.file, "", same_file), depth + MAX_DEPTH)
         found = self._definition(scope, name)
         if found is None or not isinstance(found[1], ast.FunctionDef):
             return None
         info, node = found[0], found[1]
-        return self._returns(node, Scope(info.file, info.name, node), depth + MAX_DEPTH)
+        return self.returns(node, Scope(info.file, info.name, node), depth + MAX_DEPTH)
 
-    def _returns(self, function: Function, scope: Scope, depth: int) -> Value:
+    def returns(self, function: Function, scope: Scope, depth: int) -> Value:
+        """What a function returns: the value of its return statements when they agree."""
         results = [
             self.value(node.value, scope, depth + 1)
             for node in ast.walk(function)
@@ -305,7 +306,7 @@ class Evaluator:
                 attrs[item.targets[0].id] = item
             elif isinstance(item, ast.FunctionDef) and item.name == "get_queryset" and not skip_own:
                 inner = Scope(scope.file, scope.module, item, cls)
-                result = self._returns(item, inner, depth + 1)
+                result = self.returns(item, inner, depth + 1)
                 return result if isinstance(result, QuerySetState) else None
         if "queryset" in attrs:
             result = self.value(

@@ -18,6 +18,7 @@ from djreview.analysis.messages import loop_problem
 from djreview.analysis.querysets import Origin
 from djreview.analysis.rows import RowReader
 from djreview.analysis.schema import Schema
+from djreview.analysis.sources import admin_problems, drf_problems, template_problems
 from djreview.engine.source import SourceFile
 from djreview.fix.prefetch import admin_fix, build_fix
 from djreview.model import Finding, Fix, Location, RelatedLocation
@@ -91,6 +92,10 @@ def analyse(project: Project) -> Analysis:
         loops.extend(find_loop_accesses(evaluator, reader, file))
         loops.extend(find_queries_in_loops(evaluator, file))
     analysis.problems.extend(loop_problem(item) for item in loops)
+    rels = [file.rel for file in files if file.tree is not None]
+    analysis.problems.extend(template_problems(analysis, project, rels))
+    analysis.problems.extend(drf_problems(analysis, project, rels))
+    analysis.problems.extend(admin_problems(analysis, project, rels))
     _attach_fixes(analysis.problems)
     while len(_CACHE) >= _CACHE_SIZE:
         del _CACHE[next(iter(_CACHE))]
@@ -119,7 +124,7 @@ def _attach_fixes(problems: list[Problem]) -> None:
         if "list_select_related" in needs:
             fix = admin_fix(first.origin, needs["list_select_related"])
         else:
-            fix = build_fix(first.origin, needs, first.model, all(p.safe for p in members))
+            fix = build_fix(first.origin, needs, all(p.safe for p in members))
         for problem in members:
             problem.fix = fix
 

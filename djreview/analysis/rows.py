@@ -86,8 +86,10 @@ def chain(node: ast.expr) -> tuple[str, list[tuple[str, ast.expr]]] | None:
 class RowReader:
     """Finds per-row queries in code run once per row of a queryset."""
 
-    def __init__(self, schema: Schema) -> None:
+    def __init__(self, schema: Schema, *, implicit_calls: bool = False) -> None:
         self.schema = schema
+        # Templates call methods without parentheses: `{{ post.get_url }}`.
+        self.implicit_calls = implicit_calls
 
     def scan(
         self,
@@ -126,7 +128,7 @@ class RowReader:
             return
         if isinstance(node, ast.For | ast.AsyncFor):
             yield from self._visit(file, node.iter, rows, via, depth)
-            inner = self._iterated(node.iter, rows)
+            inner = self.iterated(node.iter, rows)
             local = dict(rows)
             if inner is not None and isinstance(node.target, ast.Name):
                 local[node.target.id] = inner
@@ -137,7 +139,7 @@ class RowReader:
             local = dict(rows)
             for generator in node.generators:
                 yield from self._visit(file, generator.iter, local, via, depth)
-                inner = self._iterated(generator.iter, local)
+                inner = self.iterated(generator.iter, local)
                 if inner is not None and isinstance(generator.target, ast.Name):
                     local[generator.target.id] = inner
                 for condition in generator.ifs:
@@ -162,7 +164,7 @@ class RowReader:
             and isinstance(node.value, ast.Name)
             and node.value.id in rows
         ):
-            yield from self._follow(
+            yield from self.follow(
                 file, node, rows[node.value.id], "__str__", node.value.id, via, depth
             )
         for child in ast.iter_child_nodes(node):
@@ -179,7 +181,7 @@ class RowReader:
         if isinstance(node.func, ast.Name) and node.func.id == "str" and len(node.args) == 1:
             arg = node.args[0]
             if isinstance(arg, ast.Name) and arg.id in rows:
-                yield from self._follow(file, node, rows[arg.id], "__str__", arg.id, via, depth)
+                yield from self.follow(file, node, rows[arg.id], "__str__", arg.id, via, depth)
 
     def _walk(self, row: Instance, steps: list[tuple[str, ast.expr]]) -> tuple[Instance, int]:
         """Follow forward relations; return the last instance and the index of the next step."""
@@ -201,7 +203,7 @@ class RowReader:
         row, index = self._walk(rows[found[0]], found[1])
         return row if index == len(found[1]) else None
 
-    def _iterated(self, iterable: ast.expr, rows: dict[str, Instance]) -> Instance | None:
+    def iterated(self, iterable: ast.expr, rows: dict[str, Instance]) -> Instance | None:
         """The row instance of a loop over a relation of a row (`post.comments.all()`)."""
         found = chain(iterable)
         if found is None or found[0] not in rows or not found[1]:
@@ -268,11 +270,11 @@ class RowReader:
                 break
             if kind == "field" and not row.prefix and self._deferred(row.state, name):
                 yield Access("deferred", file, step_node, f"{text}.{name}", name, row.state, via)
-            elif kind == "property" or (
-                kind == "method" and index + 1 < len(steps) and steps[index + 1][0] == "()"
-            ):
-                target = steps[index + 1][1] if kind == "method" else step_node
-                yield from self._follow(file, target, row, name, text, via, depth)
+            else:
+                called = index + 1 < len(steps) and steps[index + 1][0] == "()"
+                if kind == "property" or (kind == "method" and (called or self.implicit_calls)):
+                    target = steps[index + 1][1] if called else step_node
+                    yield from self.follow(file, target, row, name, text, via, depth)
             return
         if uncovered:
             yield Access(
@@ -308,15 +310,15 @@ class RowReader:
             return False
         return (state.only is not None and name not in state.only) or name in state.defer
 
-    def _follow(
+    def follow(
         self,
         file: SourceFile,
         node: ast.AST,
         row: Instance,
         name: str,
         text: str,
-        via: tuple[Via, ...],
-        depth: int,
+        via: tuple[Via, ...] = (),
+        depth: int = 0,
     ) -> Iterator[Access]:
         """Follow a property, method or __str__ of the row's model with self bound to the row."""
         found = self.schema.function(row.model, name) if depth < MAX_FOLLOW else None

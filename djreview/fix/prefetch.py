@@ -51,19 +51,21 @@ def _existing_call(node: ast.expr, method: str) -> ast.Call | None:
     return None
 
 
-def origin_edits(origin: Origin, needs: dict[str, list[str]], model: str) -> list[Edit]:
+def origin_edits(origin: Origin, needs: dict[str, list[str]]) -> list[Edit]:
     """The insertions that give the queryset at `origin` every path in `needs` (method -> paths)."""
     file = origin.file
     wanted = {method: sorted(set(paths)) for method, paths in needs.items() if paths}
     if origin.node is None:
         statement = origin.model_stmt
-        if statement is None:
+        if not isinstance(statement, ast.Assign):
             return []
         indent = " " * statement.col_offset
         chained = "".join(
             f".{method}({_quoted(wanted[method])})" for method in METHODS if method in wanted
         )
-        text = f"\n{indent}queryset = {model}.objects{chained}"
+        # `model = Post` gains `queryset = Post.objects...` (the view's default).
+        model = ast.get_source_segment(file.text, statement.value) or ast.unparse(statement.value)
+        text = f"\n{indent}queryset = {model}._default_manager{chained}"
         return [Edit(_end(file, statement), text)]
     edits = []
     appended = ""
@@ -83,9 +85,9 @@ def origin_edits(origin: Origin, needs: dict[str, list[str]], model: str) -> lis
     return edits
 
 
-def build_fix(origin: Origin, needs: dict[str, list[str]], model: str, safe: bool) -> Fix | None:
+def build_fix(origin: Origin, needs: dict[str, list[str]], safe: bool) -> Fix | None:
     """One fix for everything the queryset at `origin` lacks, or None if it cannot be made."""
-    edits = origin_edits(origin, needs, model)
+    edits = origin_edits(origin, needs)
     if not edits or not parses(origin.file.text, edits):
         return None
     parts = [f"{method}({_quoted(sorted(set(paths)))})" for method, paths in needs.items() if paths]

@@ -1,0 +1,276 @@
+"""Templates that read relations inside `{% for %}` over a view's queryset (DJR110).
+
+Views give templates their querysets: a ListView (`object_list` and
+`<model>_list`, or `context_object_name`; `template_name` or the default
+`<app>/<model>_list.html`) and function views calling `render()` with a dict
+literal. The template is read with a small tokenizer (`{% %}`, `{{ }}`,
+`{# #}`): `{% for %}` binds rows, `{% with %}` and `{% include ... with %}`
+rebind them (an include without `only` sees the loop variables), and every
+variable path starting at a row (`post.author.name`, `post.tags.all`,
+`post.comments.count`, `{{ post }}` through `__str__`) is read like Python
+code in a loop body, method calls implied.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from djreview.analysis.evaluate import Evaluator
+from djreview.analysis.querysets import Instance, QuerySetState
+from djreview.analysis.rows import READ, REQUERY, Access, RowReader
+from djreview.analysis.schema import Schema
+from djreview.engine.source import SourceFile
+from djreview.model import Location
+from djreview.project.modules import dotted_name
+
+TOKEN = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
+VARIABLE = re.compile(r"(?<![\w.'\"])([A-Za-z_]\w*(?:\.\w+)*)")
+STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
+LIST_VIEW_ROOTS = frozenset({"django.views.generic.ListView", "django.views.generic.list.ListView"})
+_KEYWORDS = frozenset(
+    {"in", "not", "and", "or", "is", "as", "with", "only", "None", "True", "False"}
+)
+MAX_INCLUDE = 3
+_PYTHON_KEYWORDS = frozenset(keyword.kwlist)
+
+
+@dataclass(frozen=True)
+class TemplateAccess:
+    """A per-row read in a template, with where it is and the loop around it."""
+
+    access: Access
+    location: Location
+    loop: Location
+    state: QuerySetState
+    view: tuple[SourceFile, ast.AST]
+
+
+def _location(file: SourceFile, offset: int, length: int) -> Location:
+    line = file.text.count("\n", 0, offset) + 1
+    column = offset - (file.text.rfind("\n", 0, offset) + 1)
+    return file.span_location(line, column, line, column + length)
+
+
+def _expression(path: str) -> ast.expr | None:
+    """`post.tags.all` -> the Python `post.tags.all()` (templates call without parentheses).
+
+    None for paths Python cannot spell (`row.0`, keywords).
+    """
+    parts = path.split(".")
+    if not all(part.isidentifier() and part not in _PYTHON_KEYWORDS for part in parts):
+        return None
+    text = parts[0] + "".join(
+        f".{p}()" if p in READ or p in REQUERY else f".{p}" for p in parts[1:]
+    )
+    return ast.parse(text, mode="eval").body
+
+
+class TemplateReader:
+    """Connects views to templates and finds per-row reads in their loops."""
+
+    def __init__(self, schema: Schema, evaluator: Evaluator, templates: list[SourceFile]) -> None:
+        self.schema = schema
+        self.evaluator = evaluator
+        self.templates = templates
+        self.rows = RowReader(schema, implicit_calls=True)
+
+    def find(self, name: str) -> SourceFile | None:
+        """The template file for a template name (`blog/post_list.html`)."""
+        for file in self.templates:
+            if file.rel == f"templates/{name}" or file.rel.endswith(f"/templates/{name}"):
+                return file
+        return None
+
+    def views(self, file: SourceFile) -> Iterator[tuple[str, dict[str, QuerySetState], ast.AST]]:
+        """(template name, context querysets, view node) for the views of a Python file."""
+        info = self.schema.index.module_for(file)
+        if info is None or file.tree is None:
+            return
+        classes = self.schema.index.classes
+        for node in file.tree.body:
+            if isinstance(node, ast.ClassDef) and classes.is_subclass(
+                f"{info.name}.{node.name}", LIST_VIEW_ROOTS, lambda q: q in LIST_VIEW_ROOTS
+            ):
+                found = self._list_view(file, node)
+                if found is not None:
+                    yield (*found, node)
+            elif isinstance(node, ast.FunctionDef):
+                yield from self._renders(file, node)
+
+    def _list_view(
+        self, file: SourceFile, cls: ast.ClassDef
+    ) -> tuple[str, dict[str, QuerySetState]] | None:
+        state = self.evaluator.class_queryset(self.evaluator.scope_for(file, None, cls), 0)
+        if state is None or state.values:
+            return None
+        model = self.schema.info(state.model)
+        if model is None:
+            return None
+        attrs = {
+            item.targets[0].id: item.value
+            for item in cls.body
+            if isinstance(item, ast.Assign) and isinstance(item.targets[0], ast.Name)
+        }
+        template = attrs.get("template_name")
+        name = (
+            template.value
+            if isinstance(template, ast.Constant) and isinstance(template.value, str)
+            else f"{model.app_label}/{model.model_name}_list.html"
+        )
+        context_name = attrs.get("context_object_name")
+        variable = (
+            context_name.value
+            if isinstance(context_name, ast.Constant) and isinstance(context_name.value, str)
+            else f"{model.model_name}_list"
+        )
+        return str(name), {"object_list": state, variable: state}
+
+    def _renders(
+        self, file: SourceFile, function: ast.FunctionDef
+    ) -> Iterator[tuple[str, dict[str, QuerySetState], ast.AST]]:
+        scope = self.evaluator.scope_for(file, function, None)
+        for node in ast.walk(function):
+            if not (
+                isinstance(node, ast.Call)
+                and (dotted_name(node.func) or "").endswith(("render", "TemplateResponse"))
+            ):
+                continue
+            args = list(node.args[1:3])
+            template = (
+                args[0]
+                if args
+                else next((k.value for k in node.keywords if k.arg == "template_name"), None)
+            )
+            context = (
+                args[1]
+                if len(args) > 1
+                else next((k.value for k in node.keywords if k.arg == "context"), None)
+            )
+            if not (isinstance(template, ast.Constant) and isinstance(template.value, str)):
+                continue
+            if not isinstance(context, ast.Dict):
+                continue
+            found = {}
+            for key, value in zip(context.keys, context.values, strict=False):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    state = self.evaluator.value(value, scope)
+                    if isinstance(state, QuerySetState) and not state.values:
+                        found[key.value] = state
+            if found:
+                yield template.value, found, node
+
+    def scan(
+        self,
+        template: SourceFile,
+        context: dict[str, QuerySetState],
+        rows: dict[str, tuple[Instance, Location]],
+        view: tuple[SourceFile, ast.AST],
+        depth: int = 0,
+    ) -> Iterator[TemplateAccess]:
+        """Per-row reads in `template`, with `context` querysets and `rows` bound loop variables."""
+        stack: list[dict[str, tuple[Instance, Location]]] = [dict(rows)]
+        for match in TOKEN.finditer(template.text):
+            token = match.group(0)
+            if token.startswith("{#"):
+                continue
+            inner = token[2:-2].strip()
+            words = inner.split()
+            tag = words[0] if token.startswith("{%") and words else ""
+            if tag in ("endfor", "endwith") and len(stack) > 1:
+                stack.pop()
+                continue
+            bound = stack[-1]
+            yield from self._variables(template, match.start(), token, bound, view, tag)
+            if tag == "for" and len(words) >= 4 and words[2] == "in" and "," not in words[1]:
+                frame = dict(bound)
+                row = self._row(words[3], context, bound)
+                if row is not None:
+                    frame[words[1]] = (row, _location(template, match.start(), len(token)))
+                stack.append(frame)
+            elif tag == "with":
+                frame = dict(bound)
+                for target, source in self._assignments(words[1:]):
+                    if source in bound:
+                        frame[target] = bound[source]
+                stack.append(frame)
+            elif tag == "include" and len(words) >= 2 and depth < MAX_INCLUDE:
+                yield from self._include(words, context, bound, view, depth)
+
+    @staticmethod
+    def _assignments(words: list[str]) -> list[tuple[str, str]]:
+        pairs = [tuple(w.split("=", 1)) for w in words if "=" in w]
+        if len(words) == 3 and words[1] == "as":
+            pairs.append((words[2], words[0]))
+        return [(str(p[0]), str(p[1])) for p in pairs if len(p) == 2]
+
+    def _include(
+        self,
+        words: list[str],
+        context: dict[str, QuerySetState],
+        bound: dict[str, tuple[Instance, Location]],
+        view: tuple[SourceFile, ast.AST],
+        depth: int,
+    ) -> Iterator[TemplateAccess]:
+        name = words[1].strip("'\"")
+        included = self.find(name) if words[1][0] in "'\"" else None
+        if included is None:
+            return
+        frame = {} if "only" in words else dict(bound)
+        if "with" in words:
+            for target, source in self._assignments(words[words.index("with") + 1 :]):
+                if source in bound:
+                    frame[target] = bound[source]
+        if frame:
+            yield from self.scan(included, context, frame, view, depth + 1)
+
+    def _row(
+        self,
+        source: str,
+        context: dict[str, QuerySetState],
+        bound: dict[str, tuple[Instance, Location]],
+    ) -> Instance | None:
+        if source in context:
+            return Instance(context[source].model, context[source])
+        root = source.split(".", 1)[0]
+        if root not in bound or "." not in source:
+            return None
+        expression = _expression(source)
+        return self.rows.iterated(expression, {root: bound[root][0]}) if expression else None
+
+    def _variables(
+        self,
+        template: SourceFile,
+        start: int,
+        token: str,
+        bound: dict[str, tuple[Instance, Location]],
+        view: tuple[SourceFile, ast.AST],
+        tag: str,
+    ) -> Iterator[TemplateAccess]:
+        if not bound or tag in ("include", "load", "block", "extends", "endblock"):
+            return
+        masked = STRING.sub(lambda m: " " * len(m.group(0)), token)
+        for match in VARIABLE.finditer(masked, 2):
+            path = match.group(1)
+            root = path.split(".", 1)[0]
+            if root in _KEYWORDS or root not in bound:
+                continue
+            row, loop = bound[root]
+            location = _location(template, start + match.start(), len(path))
+            if "." not in path:
+                if token.startswith("{{") and masked[match.end() :].lstrip().startswith(
+                    ("}}", "|")
+                ):
+                    accesses = self.rows.follow(template, ast.Name(root), row, "__str__", root)
+                else:
+                    continue
+            else:
+                expression = _expression(path)
+                if expression is None:
+                    continue
+                accesses = self.rows.scan(template, [expression], {root: row})
+            for access in accesses:
+                yield TemplateAccess(access, location, loop, row.state, view)

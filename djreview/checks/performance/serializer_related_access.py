@@ -1,0 +1,63 @@
+"""DJR120: a DRF list view whose serializer reads relations its queryset does not load."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from djreview.analysis.nplusone import findings
+from djreview.engine.check import Check
+from djreview.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from djreview.engine.project import Project
+
+
+class SerializerRelatedAccess(Check):
+    """Serializes a relation per object of a list endpoint without loading it up front.
+
+    ## What it does
+    For DRF list endpoints (`ListAPIView`, `ListCreateAPIView`, viewsets with
+    `list`), reads the serializer: nested serializers, `source="fk.attr"`,
+    `StringRelatedField`/`SlugRelatedField`, related fields with `many=True`,
+    many-to-many names in `Meta.fields`, and `SerializerMethodField` bodies;
+    reports each relation the view's `queryset`/`get_queryset()` does not
+    `select_related`/`prefetch_related`.
+
+    ## Why is this bad?
+    The serializer runs once per object: each uncovered relation is a query
+    per object, and a page of 100 objects with three relations runs 301.
+
+    ## Example
+    ```python
+    class PostSerializer(serializers.ModelSerializer):
+        author_name = serializers.CharField(source="author.username")
+
+    class PostList(generics.ListAPIView):
+        serializer_class = PostSerializer
+        queryset = Post.objects.all()
+    ```
+
+    ## Use instead
+    ```python
+    class PostList(generics.ListAPIView):
+        serializer_class = PostSerializer
+        queryset = Post.objects.select_related("author")
+    ```
+
+    ## References
+    - https://www.django-rest-framework.org/api-guide/relations/
+    - https://docs.djangoproject.com/en/5.2/ref/models/querysets/#prefetch-related
+    """
+
+    id = "DJR120"
+    name = "serializer-related-access"
+    message = "{relation} is loaded once per object listed by the view"
+    severity = Severity.WARNING
+    category = "performance"
+    fixable = True
+    references = ("https://www.django-rest-framework.org/api-guide/relations/",)
+
+    def check_project(self, project: Project) -> Iterable[Finding]:
+        """Findings for every serializer read a list view's queryset lacks."""
+        return findings(self, project, ("drf",))

@@ -1,0 +1,60 @@
+"""DJR110: a template's {% for %} over a view's queryset reads a relation per row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from djreview.analysis.nplusone import findings
+from djreview.engine.check import Check
+from djreview.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from djreview.engine.project import Project
+
+
+class TemplateRelatedAccessInLoop(Check):
+    """Reads a relation once per row inside a template loop.
+
+    ## What it does
+    Connects views to their templates (ListView's `object_list` /
+    `<model>_list` and default template name, `render()` context dicts) and
+    finds `{% for %}` loops over the view's queryset whose body reads a
+    relation the queryset does not load: `{{ post.author.name }}`,
+    `{% for tag in post.tags.all %}`, `{{ post.comments.count }}`, or
+    `{{ post }}` whose `__str__` reads one, also through `{% include %}`
+    (with or without `with`) and inside `{% extends %}` blocks.
+
+    ## Why is this bad?
+    Templates hide queries: every relation read in the loop is one query per
+    row, so a list page's query count grows with the page size.
+
+    ## Example
+    ```python
+    class PostListView(ListView):
+        model = Post
+    # blog/post_list.html: {% for post in post_list %}{{ post.author.username }}{% endfor %}
+    ```
+
+    ## Use instead
+    ```python
+    class PostListView(ListView):
+        queryset = Post.objects.select_related("author")
+    ```
+
+    ## References
+    - https://docs.djangoproject.com/en/5.2/topics/db/optimization/
+    - https://docs.djangoproject.com/en/5.2/ref/models/querysets/#select-related
+    """
+
+    id = "DJR110"
+    name = "template-related-access-in-loop"
+    message = "{relation} is loaded once per row of the template loop"
+    severity = Severity.WARNING
+    category = "performance"
+    fixable = True
+    references = ("https://docs.djangoproject.com/en/5.2/topics/db/optimization/",)
+
+    def check_project(self, project: Project) -> Iterable[Finding]:
+        """Findings for every uncovered relation read in a template loop."""
+        return findings(self, project, ("template",))
