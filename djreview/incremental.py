@@ -48,7 +48,8 @@ class Analysis:
     raw: list[Finding] = field(default_factory=list)
     notes: list[Notification] = field(default_factory=list)
     complete: bool = True
-    reused_files: int = 0
+    reused_parts: int = 0
+    fresh_parts: int = 0
 
 
 class Dependencies:
@@ -188,7 +189,10 @@ class Incremental:
             result.rel: result
             for result in analyse_files(self.project, self.rules, work, self.jobs, self.budget)
         }
-        analysis = Analysis(reused_files=len(owned) - len(work))
+        analysis = Analysis(
+            reused_parts=sum(len(parts) for parts in reused.values()) + len(project_parts),
+            fresh_parts=sum(len(wanted) for _, wanted in work) + len(pending),
+        )
         for i in owned:
             self._collect(files[i], reused[i], fresh.get(files[i].rel), analysis)
         for check in self.rules.checks:

@@ -172,7 +172,7 @@ def analyse_files(
     budget: float,
 ) -> list[FileResult]:
     """Analyse `work` (file index into project.files, rule groups), in file order."""
-    workers = min(worker_count(jobs), max(1, len(work) // 20))
+    workers = min(worker_count(jobs), len(work))
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers <= 1 or len(work) < POOL_MIN_FILES or not can_fork:
         return _work_here(project, rules, work, budget)

@@ -1,0 +1,102 @@
+"""The result cache: a cached re-run prints what a fresh run prints, and edits invalidate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from djreview.cache.store import Store
+from djreview.cli import main
+from djreview.config import Config
+from djreview.engine.check import Check
+from djreview.engine.registry import load_registry
+from djreview.engine.runner import load_project, rule_set, select_rules
+from djreview.incremental import Incremental
+from djreview.model import Location
+from djreview.parallel import RuleSet
+
+
+def check(tree: Path, *args: str) -> str:
+    result = CliRunner().invoke(
+        main, ["check", str(tree), "--format", "sarif", "-j", "1", *args], catch_exceptions=False
+    )
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+def test_cached_rerun_prints_what_a_fresh_run_prints(fixture_project: Path, tmp_path: Path) -> None:
+    fresh = check(fixture_project, "--no-cache")
+    cache = tmp_path / "cache"
+    assert check(fixture_project, "--cache-dir", str(cache)) == fresh
+    assert check(fixture_project, "--cache-dir", str(cache)) == fresh
+    assert any((cache / "v1").rglob("*"))
+
+
+class FileOnlyCheck(Check):
+    """A check that reads nothing but its file: its parts are cached with the file."""
+
+    id = "DJR999"
+    name = "test-file-only"
+    message = "module {name}"
+    category = "performance"
+    depends = "file"
+
+    def check_file(self, file, project):
+        yield self.finding(Location(file.rel, 1), name=file.rel)
+
+
+def incremental(tree: Path, cache: Path, *extra: Check) -> Incremental:
+    config = Config(cache_dir=str(cache))
+    registry = load_registry()
+    project = load_project([tree], config)
+    rules = rule_set(registry, select_rules(registry, config))
+    rules = RuleSet(rules.yaml_rules, rules.checks + extra)
+    return Incremental(project, rules, store=Store(cache))
+
+
+def test_every_part_is_reused_when_nothing_changed(library: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = incremental(library, cache).analyse()
+    second = incremental(library, cache).analyse()
+    assert second.fresh_parts == 0
+    assert second.reused_parts == first.fresh_parts
+    assert (second.raw, second.notes) == (first.raw, first.notes)
+
+
+def test_a_changed_file_reanalyses_itself_and_what_depends_on_the_project(
+    library: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    first = incremental(library, cache, FileOnlyCheck()).analyse()
+    views = library / "library" / "views.py"
+    views.write_text(views.read_text() + "\n\ndef extra(request):\n    return None\n")
+    again = incremental(library, cache, FileOnlyCheck()).analyse()
+    # Unchanged files keep their pattern and file-only parts (2 files x 2 parts);
+    # every part that reads the project runs again.
+    assert again.reused_parts == 2 * 2
+    assert again.fresh_parts == first.fresh_parts - 4
+    assert check(library, "--cache-dir", str(cache)) == check(library, "--no-cache")
+
+
+def test_editing_models_invalidates_the_view_findings_that_depend_on_them(
+    library: Path, tmp_path: Path
+) -> None:
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    before = check(library, *cache)
+    assert '"ruleId": "DJR201"' in before and "library/views.py" in before
+    models = library / "library" / "models.py"
+    models.write_text(models.read_text().replace("max_length=20)", "max_length=20, db_index=True)"))
+    after = check(library, *cache)
+    assert '"ruleId": "DJR201"' not in after
+    assert after == check(library, "--no-cache")
+
+
+def test_changing_the_rule_selection_does_not_reuse_other_rules_findings(
+    library: Path, tmp_path: Path
+) -> None:
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    check(library, *cache)
+    only_security = check(library, *cache, "--select", "security")
+    assert only_security == check(library, "--no-cache", "--select", "security")
+    assert '"ruleId": "DJR201"' not in only_security
