@@ -180,7 +180,7 @@ def main() -> None:
                 "Recorded by tests/ai/make_demo.py on fixtures/blog against djreview's local\n"
                 "TEST endpoint (tests/ai/fake_endpoint.py): its replies are SCRIPTED, not written\n"
                 "by a model. The prompts and the verification are real; token counts are\n"
-                "o200k_base counts of the real prompts; the cost is gpt-4o-mini's price for them.\n\n"
+                "o200k_base counts of the real prompts; the cost is gpt-4o-mini's price.\n\n"
                 f"$ {command}\n"
             )
             (ROOT / "docs" / "ai-demo.txt").write_text(header + output, encoding="utf-8")
