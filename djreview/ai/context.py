@@ -9,11 +9,14 @@ trees are the run's shared `ast` trees; nothing is re-parsed.
 from __future__ import annotations
 
 import ast
+import logging
 from dataclasses import dataclass
 
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding, Location
+
+log = logging.getLogger("djreview")
 
 MAX_SCOPE_LINES = 80
 MAX_MODELS = 3
@@ -77,17 +80,18 @@ def scope_block(file: SourceFile, location: Location) -> CodeBlock:
 
 
 def model_classes(project: Project) -> dict[str, tuple[SourceFile, ast.ClassDef]]:
-    """Django model classes by name, from the project's models modules."""
+    """The project's own model classes by class name, from the project index."""
+    try:
+        models = list(project.index.models.values())
+    except Exception:  # a broken index costs the prompt its model context, not the review
+        log.debug("project index unavailable for AI context", exc_info=True)
+        return {}
     found: dict[str, tuple[SourceFile, ast.ClassDef]] = {}
-    for file in project.python_files:
-        rel = file.rel
-        if not (rel.endswith("/models.py") or "/models/" in rel) or file.tree is None:
+    for info in sorted(models, key=lambda m: m.label):
+        file = project.by_rel.get(info.file)
+        if info.builtin or info.node is None or file is None:
             continue
-        for node in file.tree.body:
-            if isinstance(node, ast.ClassDef) and any(
-                "Model" in ast.unparse(base) for base in node.bases
-            ):
-                found.setdefault(node.name, (file, node))
+        found.setdefault(info.name, (file, info.node))
     return found
 
 
