@@ -1,0 +1,95 @@
+"""The shared shape of settings rules: which settings modules get deployed, and where to report.
+
+A settings module counts as deployed unless its name says development or
+tests (`dev`, `local`, `test`, `ci`...), and when it is the one `wsgi.py` /
+`asgi.py` names, is named for production (`prod`, `live`, `deploy`...), or no
+other settings module star-imports it (a leaf, such as a lone
+`settings.py`). A base module's values are checked through the leaves that
+inherit them, and reported at the line that set them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from djreview.engine.check import Check
+from djreview.engine.project import Project
+from djreview.model import Finding, Location
+from djreview.project.settings import SettingsInfo, SettingsModule
+from djreview.project.settings_eval import SettingValue
+
+# A module with none of these is an app's own defaults module, not project settings.
+_PROJECT_SETTINGS = ("INSTALLED_APPS", "MIDDLEWARE", "SECRET_KEY", "DATABASES", "ROOT_URLCONF")
+
+
+@dataclass(frozen=True, slots=True)
+class Deployed:
+    """A settings module that runs in production, and the settings info it belongs to."""
+
+    module: SettingsModule
+    info: SettingsInfo
+
+    @property
+    def name(self) -> str:
+        """The dotted module name."""
+        return self.module.name
+
+    def value(self, name: str) -> SettingValue | None:
+        """The setting's value at the end of the module (inherited ones too)."""
+        return self.module.values.get(name)
+
+    def where(self, value: SettingValue | None) -> Location:
+        """Where to report: the line that set the value, else the module's first line."""
+        if value is not None and value.location is not None:
+            return value.location
+        return Location(self.module.rel, 1)
+
+    def applies(self, value: SettingValue | None) -> str:
+        """`in blogsite.settings.prod`, plus where the value was inherited from."""
+        where = self.where(value)
+        if where.path != self.module.rel:
+            return f"in {self.name} (inherited from {where.path})"
+        return f"in {self.name}"
+
+
+def deployed_modules(project: Project, *, bases: bool = False) -> list[Deployed]:
+    """The settings modules that run in production, by the rules in the module docstring.
+
+    With `bases`, also the shared base modules they star-import (for values
+    that are a defect wherever they are written, such as a literal key).
+    """
+    info = project.index.settings
+    imported = {star for module in info.modules.values() for star in module.star_imports}
+    found = []
+    for name, module in sorted(info.modules.items()):
+        if info.is_development(name) or not any(key in module.values for key in _PROJECT_SETTINGS):
+            continue
+        served = any(entry.endswith(("wsgi.py", "asgi.py")) for entry in module.entry_points)
+        if bases or served or info.is_production(name) or name not in imported:
+            found.append(Deployed(module, info))
+    return found
+
+
+class SettingsCheck(Check):
+    """A rule over the deployed settings modules; one finding per place and message."""
+
+    category = "security"
+    depends = "project"
+    # Also check base modules that deployed settings star-import (even where overridden).
+    include_bases: ClassVar[bool] = False
+
+    def check_project(self, project: Project) -> Iterable[Finding]:
+        """Run `check_settings` on every deployed settings module, without repeats."""
+        seen: set[tuple[Location, str]] = set()
+        for deployed in deployed_modules(project, bases=self.include_bases):
+            for finding in self.check_settings(deployed):
+                key = (finding.location, finding.rule_id)
+                if key not in seen:
+                    seen.add(key)
+                    yield finding
+
+    def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
+        """Findings for one deployed settings module."""
+        raise NotImplementedError

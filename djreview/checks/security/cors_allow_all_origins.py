@@ -1,0 +1,60 @@
+"""DJR409: CORS allowed from every origin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from djreview.checks.security._settings import Deployed, SettingsCheck
+from djreview.model import Finding, Severity
+
+_ALLOW_ALL = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
+
+
+class CorsAllowAllOrigins(SettingsCheck):
+    """django-cors-headers lets every origin read responses (`CORS_ALLOW_ALL_ORIGINS = True`).
+
+    ## What it does
+    Flags `CORS_ALLOW_ALL_ORIGINS` (or the old `CORS_ORIGIN_ALLOW_ALL`) true,
+    also by environment default, in deployed settings, and says when
+    `CORS_ALLOW_CREDENTIALS` is on as well.
+
+    ## Why is this bad?
+    Any web page the user visits can call your API from their browser and
+    read the answers; with credentials allowed, it does so logged in as them.
+
+    ## Example
+    ```python
+    CORS_ALLOW_ALL_ORIGINS = True
+    ```
+
+    ## Use instead
+    ```python
+    CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    ```
+
+    ## References
+    - https://github.com/adamchainz/django-cors-headers#cors_allow_all_origins-bool
+    """
+
+    id = "DJR409"
+    name = "cors-allow-all-origins"
+    message = "{setting} is True {applies}{credentials}, so any web page can read your responses"
+    severity = Severity.WARNING
+    cwe = (942,)
+    security_severity = 6.5
+    precision = "high"
+    tags = ("settings",)
+
+    def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
+        """CORS open to every origin."""
+        for setting in _ALLOW_ALL:
+            value = deployed.value(setting)
+            if value is not None and value.value is True:
+                credentials = deployed.value("CORS_ALLOW_CREDENTIALS")
+                with_credentials = credentials is not None and credentials.value is True
+                yield self.finding(
+                    deployed.where(value),
+                    setting=setting,
+                    applies=deployed.applies(value),
+                    credentials=" with CORS_ALLOW_CREDENTIALS" if with_credentials else "",
+                )

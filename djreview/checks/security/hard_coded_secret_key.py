@@ -1,0 +1,93 @@
+"""DJR402: SECRET_KEY written in the source (directly or as an environment fallback)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from djreview.checks.security._settings import Deployed, SettingsCheck
+from djreview.model import Finding, Severity
+from djreview.project.settings_eval import SettingValue
+
+_MIN_LENGTH = 50
+_MIN_UNIQUE = 5
+
+
+class HardCodedSecretKey(SettingsCheck):
+    """`SECRET_KEY` is a literal in the source, or falls back to one when the environment lacks it.
+
+    ## What it does
+    Flags `SECRET_KEY = "..."` and `SECRET_KEY = os.environ.get("SECRET_KEY",
+    "...")` (and django-environ / decouple defaults) in settings that are
+    deployed or shared by deployed settings (a base module's fallback ships
+    even when production overrides it), and says when the key is also weak: a `django-insecure-` key
+    from `startproject`, shorter than 50 characters, or with fewer than 5
+    distinct characters. Keys read from the environment without a fallback
+    are fine, as are keys in development and test settings.
+
+    ## Why is this bad?
+    Whoever reads the repository can sign session cookies, password-reset
+    links and any `signing` payload as your site: log in as any user, and with
+    a pickle-based serializer run code.
+
+    ## Example
+    ```python
+    SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-q8v!2m#d0r7w$k1z")
+    ```
+
+    ## Use instead
+    ```python
+    SECRET_KEY = os.environ["SECRET_KEY"]
+    ```
+
+    ## References
+    - https://docs.djangoproject.com/en/stable/ref/settings/#secret-key
+    - https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#secret-key
+    """
+
+    id = "DJR402"
+    name = "hard-coded-secret-key"
+    message = (
+        "SECRET_KEY {how} {applies}; anyone with the source can forge sessions and signed data"
+    )
+    severity = Severity.ERROR
+    cwe = (798,)
+    security_severity = 8.1
+    precision = "high"
+    tags = ("settings", "secrets")
+    include_bases = True
+
+    def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
+        """A literal key, or a literal fallback for an environment variable."""
+        value = deployed.value("SECRET_KEY")
+        key = _literal_key(value)
+        if value is None or key is None:
+            return
+        how = (
+            "falls back to a key written in the source"
+            if value.from_env
+            else "is written in the source"
+        )
+        weakness = _weakness(key)
+        if weakness:
+            how = f"{how} ({weakness})"
+        yield self.finding(deployed.where(value), how=how, applies=deployed.applies(value))
+
+
+def _literal_key(value: SettingValue | None) -> str | None:
+    if value is None or not isinstance(value.value, str) or not value.value:
+        return None
+    if value.from_env:
+        # Only the fallback counts: the value is the default the code wrote.
+        defaults = [env.default for env in value.env if isinstance(env.default, str)]
+        return value.value if value.value in defaults else None
+    return value.value
+
+
+def _weakness(key: str) -> str:
+    if key.startswith("django-insecure-"):
+        return "the django-insecure- key from startproject"
+    if len(key) < _MIN_LENGTH:
+        return f"only {len(key)} characters"
+    if len(set(key)) < _MIN_UNIQUE:
+        return f"only {len(set(key))} distinct characters"
+    return ""

@@ -1,0 +1,82 @@
+"""DJR405: session and CSRF cookies not marked Secure / HttpOnly in production settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from djreview.checks.security._settings import Deployed, SettingsCheck
+from djreview.model import Finding, Severity
+
+# setting -> value it must have
+_EXPECTED = {
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+}
+_DEFAULTS = {
+    "SESSION_COOKIE_SECURE": False,
+    "CSRF_COOKIE_SECURE": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+}
+
+
+class InsecureCookieSettings(SettingsCheck):
+    """Session or CSRF cookies are not `Secure` (or the session cookie not `HttpOnly`).
+
+    ## What it does
+    In settings named for production (`prod`, `live`, `deploy`...) or served by
+    `wsgi.py`/`asgi.py`, flags `SESSION_COOKIE_SECURE` and `CSRF_COOKIE_SECURE`
+    left at their default `False` (or set false), and
+    `SESSION_COOKIE_HTTPONLY = False`. Values read from the environment count
+    by their default.
+
+    ## Why is this bad?
+    A cookie without `Secure` is also sent over plain HTTP: anyone on the
+    same network reads the session id and takes over the session. Without
+    `HttpOnly` an injected script can read it.
+
+    ## Example
+    ```python
+    # settings/prod.py
+    from .base import *
+    DEBUG = False
+    ```
+
+    ## Use instead
+    ```python
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    ```
+
+    ## References
+    - https://docs.djangoproject.com/en/stable/ref/settings/#session-cookie-secure
+    - https://docs.djangoproject.com/en/stable/howto/deployment/checklist/#session-cookie-secure
+    """
+
+    id = "DJR405"
+    name = "insecure-cookie-settings"
+    message = "{names} {applies}, so the session can travel over plain HTTP or be read by scripts"
+    severity = Severity.WARNING
+    cwe = (614, 1004)
+    security_severity = 5.3
+    precision = "medium"
+    tags = ("settings", "cookies")
+
+    def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
+        """The cookie flags a production module leaves off."""
+        served = any(e.endswith(("wsgi.py", "asgi.py")) for e in deployed.module.entry_points)
+        if not (served or deployed.info.is_production(deployed.name)):
+            return
+        wrong = []
+        for name, expected in _EXPECTED.items():
+            value = deployed.value(name)
+            actual = value.value if value is not None else _DEFAULTS[name]
+            if isinstance(actual, bool) and actual is not expected:
+                wrong.append(f"{name} is {actual}" + ("" if value is not None else " (default)"))
+        if wrong:
+            set_here = next(
+                (deployed.value(n) for n in _EXPECTED if deployed.value(n) is not None), None
+            )
+            yield self.finding(
+                deployed.where(set_here), names=", ".join(wrong), applies=f"in {deployed.name}"
+            )

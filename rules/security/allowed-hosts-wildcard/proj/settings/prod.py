@@ -1,0 +1,4 @@
+from .base import *
+
+# ruleid: DJR403
+ALLOWED_HOSTS = ["*"]

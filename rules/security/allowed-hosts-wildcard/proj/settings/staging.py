@@ -1,0 +1,4 @@
+from .base import *
+
+# ok: DJR403
+ALLOWED_HOSTS = []

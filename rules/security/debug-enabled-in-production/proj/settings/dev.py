@@ -1,0 +1,4 @@
+from .base import *
+
+# ok: DJR401
+DEBUG = True

@@ -1,0 +1,4 @@
+from .base import *
+
+# ok: DJR408
+INSTALLED_APPS = INSTALLED_APPS + ["debug_toolbar"]

@@ -1,0 +1,4 @@
+from .base import *
+
+# ok: DJR406
+SECURE_HSTS_SECONDS = 31536000

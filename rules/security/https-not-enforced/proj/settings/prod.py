@@ -1,0 +1,4 @@
+from .base import *
+
+# ruleid: DJR406
+SECURE_SSL_REDIRECT = False

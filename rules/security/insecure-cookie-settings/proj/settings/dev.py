@@ -1,0 +1,4 @@
+from .base import *
+
+# ok: DJR405
+SESSION_COOKIE_SECURE = False

@@ -1,0 +1,4 @@
+from .base import *
+
+# ok: DJR404
+MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware"]

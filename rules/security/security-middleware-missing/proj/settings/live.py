@@ -1,0 +1,4 @@
+from .base import *
+
+# ok: DJR404
+MIDDLEWARE = MIDDLEWARE + ["whitenoise.middleware.WhiteNoiseMiddleware"]

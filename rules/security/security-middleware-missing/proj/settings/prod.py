@@ -1,0 +1,7 @@
+from .base import *
+
+# ruleid: DJR404
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+]

@@ -1,0 +1,4 @@
+from .base import *
+
+# ok: DJR407
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
