@@ -9,7 +9,6 @@ import subprocess
 import sys
 import sysconfig
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -103,66 +102,62 @@ def run_step(
     )
 
 
-@pytest.fixture(scope="module")
-def runner_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def install_runner(tmp_path: Path) -> Path:
     """A fresh venv standing in for setup-python, with the install step run in it.
 
     The test venv's packages are visible through a .pth file, so pip installs
     only djreview itself (from this checkout, as `github.action_path`).
     """
-    venv = tmp_path_factory.mktemp("runner") / "venv"
+    venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    purelib = Path(
-        subprocess.run(
-            [
-                str(venv / "bin" / "python"),
-                "-c",
-                "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    )
-    (purelib / "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    workspace = make_repo(tmp_path_factory.mktemp("install"))
-    out = run_step(
-        "Install djreview from this action's checkout",
-        {},
-        workspace,
-        venv / "bin",
-        workspace.parent / "out",
-    )
+    python = venv / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (Path(purelib) / "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    workspace = make_repo(tmp_path / "install")
+    step = "Install djreview from this action's checkout"
+    out = run_step(step, {}, workspace, venv / "bin", tmp_path / "install-output")
     assert out.returncode == 0, out.stdout + out.stderr
     assert (venv / "bin" / "djreview").exists()
     return venv / "bin"
 
 
-def outputs(path: Path) -> dict[str, str]:
-    return dict(line.split("=", 1) for line in path.read_text().splitlines())
+def run_check(
+    bin_dir: Path, workspace: Path, inputs: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+    """The "Run djreview" step: its process and the outputs it wrote."""
+    github_output = workspace.parent / f"{workspace.name}-output"
+    out = run_step("Run djreview", inputs, workspace, bin_dir, github_output)
+    lines = github_output.read_text().splitlines() if github_output.exists() else []
+    return out, dict(line.split("=", 1) for line in lines)
 
 
-@pytest.mark.slow
-def test_composite_run_writes_sarif_annotations_and_counts(
-    runner_python: Path, tmp_path: Path
-) -> None:
-    workspace = make_repo(tmp_path / "ws")
+def project(tmp_path: Path, name: str) -> Path:
+    workspace = make_repo(tmp_path / name)
     (workspace / "views.py").write_text(VIEWS)
-    github_output = tmp_path / "github_output"
-    out = run_step(
-        "Run djreview",
-        {
-            "output": "reports/djreview.sarif",
-            "args": "--select DJR301",
-            "annotations": "true",
-            "fail-on": "warning",
-        },
-        workspace,
-        runner_python,
-        github_output,
-    )
+    return workspace
+
+
+# One test, three runs: the install (a wheel build) is the slow part; it runs once.
+@pytest.mark.slow
+def test_composite_steps_run_locally(tmp_path: Path) -> None:
+    bin_dir = install_runner(tmp_path)
+
+    # SARIF, annotations and counts; fail-on warning fails the step.
+    workspace = project(tmp_path, "plain")
+    inputs = {
+        "output": "reports/djreview.sarif",
+        "args": "--select DJR301",
+        "annotations": "true",
+        "fail-on": "warning",
+    }
+    out, outputs = run_check(bin_dir, workspace, inputs)
     assert out.returncode == 1, out.stdout + out.stderr
-    assert outputs(github_output) == {
+    assert outputs == {
         "sarif-file": "reports/djreview.sarif",
         "exit-code": "1",
         "findings": "1",
@@ -173,22 +168,14 @@ def test_composite_run_writes_sarif_annotations_and_counts(
     log = json.loads((workspace / "reports" / "djreview.sarif").read_text())
     assert schema_errors(log) == []
     assert len(log["runs"][0]["results"]) == 2  # the suppressed one stays, marked
-    annotations = [line for line in out.stdout.splitlines() if line.startswith("::warning")]
-    assert (
-        annotations == [line for line in annotations if "file=views.py,line=5," in line]
-        and len(annotations) == 1
-    )
+    annotations = [line for line in out.stdout.splitlines() if line.startswith("::")]
+    assert len(annotations) == 1 and annotations[0].startswith("::warning file=views.py,line=5,")
 
-
-@pytest.mark.slow
-def test_composite_run_with_baseline_counts_only_new_findings(
-    runner_python: Path, tmp_path: Path
-) -> None:
-    workspace = make_repo(tmp_path / "ws")
-    (workspace / "views.py").write_text(VIEWS)
+    # A baseline: known findings neither count nor fail.
+    workspace = project(tmp_path, "baselined")
     subprocess.run(
         [
-            str(runner_python / "djreview"),
+            str(bin_dir / "djreview"),
             "check",
             ".",
             "--select",
@@ -200,26 +187,12 @@ def test_composite_run_with_baseline_counts_only_new_findings(
         check=True,
         capture_output=True,
     )
-    github_output = tmp_path / "github_output"
-    out = run_step(
-        "Run djreview",
-        {"args": "--select DJR301", "baseline": "base.json", "fail-on": "warning"},
-        workspace,
-        runner_python,
-        github_output,
-    )
+    inputs = {"args": "--select DJR301", "baseline": "base.json", "fail-on": "warning"}
+    out, outputs = run_check(bin_dir, workspace, inputs)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert outputs(github_output)["findings"] == "0"
-    assert not [line for line in out.stdout.splitlines() if line.startswith("::")]
+    assert outputs["findings"] == "0" and outputs["exit-code"] == "0"
 
-
-@pytest.mark.slow
-def test_composite_run_reports_a_usage_error(runner_python: Path, tmp_path: Path) -> None:
-    workspace = make_repo(tmp_path / "ws")
-    github_output = tmp_path / "github_output"
-    out = run_step(
-        "Run djreview", {"args": "--select NOPE"}, workspace, runner_python, github_output
-    )
+    # A usage error fails the step with exit code 2 and no counts.
+    out, outputs = run_check(bin_dir, project(tmp_path, "bad"), {"args": "--select NOPE"})
     assert out.returncode == 2
-    result: dict[str, Any] = outputs(github_output)
-    assert result["exit-code"] == "2" and "findings" not in result
+    assert outputs["exit-code"] == "2" and "findings" not in outputs
