@@ -1,0 +1,86 @@
+"""DJR603: a DRF ModelSerializer exposing every model field."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+
+from djreview.checks.security._classes import base_names, class_attribute, is_string, meta_class
+from djreview.engine.check import Check, walk_python
+from djreview.engine.project import Project
+from djreview.engine.source import SourceFile
+from djreview.model import Finding, Severity
+
+_MODEL_SERIALIZERS = frozenset({"ModelSerializer", "HyperlinkedModelSerializer"})
+
+
+class SerializerFieldsAll(Check):
+    """A DRF `ModelSerializer` uses `fields = "__all__"` (or `exclude`).
+
+    ## What it does
+    Flags `Meta.fields = "__all__"` and `Meta.exclude = [...]` on
+    `ModelSerializer` / `HyperlinkedModelSerializer` subclasses. Explicit
+    field lists are fine, also when built from a parent's list.
+
+    ## Why is this bad?
+    Every model field, including ones added later (`is_staff`, `price`,
+    `owner`), becomes readable and writable through the API: clients can
+    change what they must not (mass assignment) and read internal data.
+
+    ## Example
+    ```python
+    class ProductSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Product
+            fields = "__all__"
+    ```
+
+    ## Use instead
+    ```python
+    class ProductSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Product
+            fields = ["id", "name", "slug", "price"]
+            read_only_fields = ["id", "slug"]
+    ```
+
+    ## References
+    - https://www.django-rest-framework.org/api-guide/serializers/#specifying-which-fields-to-include
+    """
+
+    id = "DJR603"
+    name = "serializer-fields-all"
+    message = "{cls} serializes {how}: every model field, even future ones, is exposed and writable"
+    severity = Severity.WARNING
+    category = "security"
+    cwe = (915, 200)
+    security_severity = 6.5
+    precision = "medium"
+    tags = ("drf", "mass-assignment")
+    depends = "file"
+
+    def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
+        """One finding per serializer Meta exposing all fields."""
+        return self._findings(file)
+
+    def _findings(self, file: SourceFile) -> Iterator[Finding]:
+        for node in walk_python(file):
+            if isinstance(node, ast.ClassDef) and set(base_names(node)) & _MODEL_SERIALIZERS:
+                found = all_fields(node)
+                if found is not None:
+                    statement, how = found
+                    yield self.finding((file, statement), cls=node.name, how=how)
+
+
+def all_fields(cls: ast.ClassDef) -> tuple[ast.stmt, str] | None:
+    """The `Meta` statement that exposes every field (`fields = "__all__"` or `exclude`)."""
+    meta = meta_class(cls)
+    if meta is None:
+        return None
+    fields = class_attribute(meta, "fields")
+    if fields is not None and is_string(fields.value, "__all__"):
+        return fields, 'fields = "__all__"'
+    exclude = class_attribute(meta, "exclude")
+    if exclude is not None and fields is None:
+        return exclude, "everything but `exclude`"
+    return None
