@@ -29,6 +29,8 @@ class ClassTable:
         self.resolver = resolver
         self._bases: dict[str, tuple[str, ...]] = {}
         self._subclass: dict[tuple[str, int], bool] = {}
+        self._linear: dict[str, list[str]] = {}
+        self._attributes: dict[str, dict[str, tuple[ModuleInfo, ast.expr]]] = {}
 
     def get(self, qualified: str) -> tuple[ModuleInfo, ast.ClassDef] | None:
         """The module and ClassDef of a project class."""
@@ -91,6 +93,12 @@ class ClassTable:
 
     def linearize(self, qualified: str) -> list[str]:
         """The class and its project ancestors, in an MRO-like order (depth first, deduplicated)."""
+        cached = self._linear.get(qualified)
+        if cached is None:
+            cached = self._linear[qualified] = self._linearize(qualified)
+        return cached
+
+    def _linearize(self, qualified: str) -> list[str]:
         order: list[str] = []
 
         def visit(name: str, depth: int) -> None:
@@ -102,6 +110,68 @@ class ClassTable:
 
         visit(qualified, 0)
         return order
+
+    def attribute(self, qualified: str, name: str) -> tuple[ModuleInfo, ast.expr] | None:
+        """The value of class attribute `name` on the class or its nearest project ancestor."""
+        for owner in self.linearize(qualified):
+            found = self._own_attributes(owner).get(name)
+            if found is not None:
+                return found
+        return None
+
+    def _own_attributes(self, qualified: str) -> dict[str, tuple[ModuleInfo, ast.expr]]:
+        cached = self._attributes.get(qualified)
+        if cached is not None:
+            return cached
+        attributes: dict[str, tuple[ModuleInfo, ast.expr]] = {}
+        found = self.get(qualified)
+        if found is not None:
+            info, node = found
+            for item in node.body:
+                if isinstance(item, ast.Assign):
+                    for target in item.targets:
+                        if isinstance(target, ast.Name):
+                            attributes[target.id] = (info, item.value)
+                elif (
+                    isinstance(item, ast.AnnAssign)
+                    and item.value is not None
+                    and isinstance(item.target, ast.Name)
+                ):
+                    attributes[item.target.id] = (info, item.value)
+        self._attributes[qualified] = attributes
+        return attributes
+
+    def inner_attribute(
+        self, qualified: str, inner: str, name: str
+    ) -> tuple[ModuleInfo, ast.expr] | None:
+        """`Meta.model` and the like: attribute `name` of nested class `inner`, nearest first."""
+        for owner in self.linearize(qualified):
+            found = self.get(owner)
+            if found is None:
+                continue
+            info, node = found
+            for item in node.body:
+                if isinstance(item, ast.ClassDef) and item.name == inner:
+                    for statement in item.body:
+                        if isinstance(statement, ast.Assign) and any(
+                            isinstance(t, ast.Name) and t.id == name for t in statement.targets
+                        ):
+                            return info, statement.value
+        return None
+
+    def method(
+        self, qualified: str, name: str
+    ) -> tuple[ModuleInfo, ast.FunctionDef | ast.AsyncFunctionDef] | None:
+        """The method `name` as the class resolves it (own or nearest project ancestor)."""
+        for owner in self.linearize(qualified):
+            found = self.get(owner)
+            if found is None:
+                continue
+            info, node = found
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name == name:
+                    return info, item
+        return None
 
     def functions(self, qualified: str) -> Iterator[tuple[str, FunctionRef, bool]]:
         """(name, (file, def), is_property) for every method, nearest class first."""

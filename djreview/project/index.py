@@ -17,6 +17,7 @@ from djreview.engine.source import SourceFile
 from djreview.project.apps import AppRegistry
 from djreview.project.builtin import BUILTIN_PREFIX, builtin_files
 from djreview.project.classes import ClassTable
+from djreview.project.dtl import Template
 from djreview.project.migrations import MigrationIndex, read_migration
 from djreview.project.model_types import ModelInfo
 from djreview.project.models_index import ModelCollector
@@ -29,6 +30,10 @@ from djreview.project.modules import (
 )
 from djreview.project.relations import ModelLookup, build_reverse, resolve_targets
 from djreview.project.settings import SettingsInfo
+from djreview.project.templates import TemplateFinder, TemplateInfo
+from djreview.project.types import Scope, TypeResolver
+from djreview.project.urls import URLCollector, URLPattern
+from djreview.project.views import ViewCollector, ViewInfo
 
 if TYPE_CHECKING:
     from djreview.engine.project import Project
@@ -65,6 +70,7 @@ class ProjectIndex:
         )
         by_class = collector.collect()
         self._by_class = by_class
+        self._class_models: dict[str, ModelInfo | None] = {}
         self.models: dict[str, ModelInfo] = {}
         # Project models first, so a project app reusing a contrib label wins.
         for info in sorted(by_class.values(), key=lambda m: m.builtin):
@@ -186,6 +192,86 @@ class ProjectIndex:
         if assigned is not None and assigned[1] is not expr:
             return self.model_of_expr(assigned[0].name, assigned[1])
         return None
+
+    # -- expression types ---------------------------------------------------------
+
+    @cached_property
+    def types(self) -> TypeResolver:
+        """Expression typing (see types.py): `index.types.type_of(expr, Scope(...))`."""
+        return TypeResolver(self)
+
+    def scope_for(
+        self,
+        module: str,
+        function: ast.FunctionDef | ast.AsyncFunctionDef | None = None,
+        class_name: str | None = None,
+    ) -> Scope:
+        """A Scope for `type_of`: module, enclosing function, qualified enclosing class."""
+        return Scope(module, function, class_name)
+
+    def class_model(self, qualified: str) -> ModelInfo | None:
+        """The model a view, viewset, form, serializer or ModelAdmin class works on.
+
+        From `model = X`, `queryset = X.objects...`, `Meta.model`, or what
+        `get_queryset` returns, on the class or its project ancestors.
+        """
+        if qualified in self._class_models:
+            return self._class_models[qualified]
+        self._class_models[qualified] = None  # cycle guard
+        found = self._class_model(qualified)
+        self._class_models[qualified] = found
+        return found
+
+    def _class_model(self, qualified: str) -> ModelInfo | None:
+        for attribute in ("model", "queryset"):
+            value = self.classes.attribute(qualified, attribute)
+            if value is not None:
+                typed = self.types.type_of(value[1], Scope(value[0].name))
+                if typed is not None and typed.kind in ("class", "manager", "queryset"):
+                    return typed.model
+        meta = self.classes.inner_attribute(qualified, "Meta", "model")
+        if meta is not None:
+            return self.model_of_expr(meta[0].name, meta[1])
+        method = self.classes.method(qualified, "get_queryset")
+        if method is not None:
+            module, function = method
+            scope = Scope(module.name, function)
+            models = {
+                typed.model.label
+                for node in ast.walk(function)
+                if isinstance(node, ast.Return)
+                and node.value is not None
+                and (typed := self.types.type_of(node.value, scope)) is not None
+                and typed.is_queryset
+            }
+            if len(models) == 1:
+                return self.model(models.pop())
+        return None
+
+    # -- views, URLs, templates ------------------------------------------------------
+
+    @cached_property
+    def views(self) -> dict[str, ViewInfo]:
+        """Function and class-based views by qualified name (built on first use)."""
+        return ViewCollector(self).collect()
+
+    @cached_property
+    def urls(self) -> list[URLPattern]:
+        """URL patterns reachable from ROOT_URLCONF (else from every `urls` module)."""
+        return URLCollector(self).collect()
+
+    @cached_property
+    def template_finder(self) -> TemplateFinder:
+        """Template lookup in Django's loader order (see templates.py)."""
+        return TemplateFinder(self)
+
+    def template(self, name: str) -> TemplateInfo | None:
+        """The project template Django would load for `name`, parsed; None if not found."""
+        return self.template_finder.find(name)
+
+    def parsed_template(self, file: SourceFile) -> Template:
+        """The DTL tree of a template file (parsed once per run)."""
+        return self.template_finder.parse(file)
 
     # -- migrations --------------------------------------------------------------
 
