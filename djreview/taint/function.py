@@ -102,7 +102,11 @@ class FunctionAnalysis:
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
             self.bind(stmt.target, self.ev(stmt.value), stmt.value)
         elif isinstance(stmt, ast.AugAssign):
-            value = combine(self.ev(stmt.target), self.ev(stmt.value))
+            before = self.ev(stmt.target)
+            value = combine(before, self.ev(stmt.value))
+            if value is not None and before is None and isinstance(stmt.op, ast.Add):
+                # Appending to a URL the code built keeps its scheme and host.
+                value = value.sanitised(frozenset({"redirect", "ssrf"}))
             self.bind(stmt.target, value, stmt.value)
         elif isinstance(stmt, ast.Expr):
             self.ev(stmt.value)
@@ -203,7 +207,9 @@ class FunctionAnalysis:
             kinds: frozenset[str] = frozenset()
             if isinstance(node, ast.Call):
                 callee = call_name(node.func)
-                kinds = GUARDS.get(callee, frozenset())
+                kinds = GUARDS.get(
+                    callee, ALL_KINDS if _named_as_validator(callee) else frozenset()
+                )
                 if callee in {"match", "fullmatch"} and len(node.args) >= 2:
                     name = _name_of(node.args[1])
                 elif (
@@ -440,6 +446,12 @@ def _fixed_target(prefix: str) -> bool:
         return prefix[1] not in "/\\"
     scheme, _, rest = prefix.partition("://")
     return scheme in {"http", "https"} and "/" in rest
+
+
+def _named_as_validator(name: str) -> bool:
+    """A project's own check, by its name: `_allow_redirect`, `is_valid_path`, `check_host`."""
+    lower = name.lower()
+    return any(word in lower for word in ("allow", "valid", "safe", "check", "verify", "permit"))
 
 
 def _named_as_sanitiser(name: str) -> bool:

@@ -1,3 +1,5 @@
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -9,19 +11,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 # ruleid: DJR310
 @csrf_exempt
 def update_email(request):
-    pass
+    request.user.email = request.POST["email"]
 
 
 # ruleid: DJR310
 @csrf.csrf_exempt
 @require_http_methods(["GET", "POST"])
+@login_required
 def webhook(request):
     pass
 
 
 # ruleid: DJR310
 @method_decorator(csrf_exempt, name="dispatch")
-class Upload(View):
+class Upload(LoginRequiredMixin, View):
     def post(self, request):
         pass
 
@@ -50,6 +53,13 @@ def feed(request):
 class ReadOnly(View):
     def get(self, request):
         pass
+
+
+# ok: DJR310
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    verify_signature(request.headers["Stripe-Signature"], request.body)
 
 
 urlpatterns = [

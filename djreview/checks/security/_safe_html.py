@@ -49,6 +49,10 @@ SAFE_CALLS = frozenset(
     }
 )
 _MAX_DEPTH = 6
+# str methods whose result is safe when the string and the arguments are.
+_STRING_METHODS = frozenset(
+    {"join", "format", "replace", "strip", "lstrip", "rstrip", "lower", "upper"}
+)
 
 
 class SafeMarkup:
@@ -90,7 +94,7 @@ class SafeMarkup:
         name = call_name(node.func)
         if name in SAFE_CALLS:
             return True
-        if isinstance(node.func, ast.Attribute) and name in {"join", "format"}:
+        if isinstance(node.func, ast.Attribute) and name in _STRING_METHODS:
             parts = [*node.args, *(kw.value for kw in node.keywords)]
             return self.is_safe(node.func.value, depth + 1) and all(
                 self.is_safe(p, depth + 1) for p in parts

@@ -79,6 +79,14 @@ def flatten(text: str) -> str:
     return "".join(pieces)
 
 
+_HTML_TAG = re.compile(r"<\s*[a-zA-Z!/]")
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a template writes any HTML tag (plain-text ones, such as SMS bodies, do not)."""
+    return _HTML_TAG.search(flatten(text)) is not None
+
+
 def in_tag(flat: str, offset: int) -> int:
     """The offset of the `<` of the HTML tag `offset` is inside, or -1."""
     opening = flat.rfind("<", 0, offset)

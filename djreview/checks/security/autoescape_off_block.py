@@ -43,7 +43,7 @@ class AutoescapeOffBlock(TemplateCheck):
     id = "DJR502"
     name = "autoescape-off-block"
     message = (
-        "{{% autoescape off %}} renders every variable up to {{% endautoescape %}} "
+        "{% autoescape off %} renders every variable up to {% endautoescape %} "
         "without HTML escaping"
     )
     severity = Severity.WARNING

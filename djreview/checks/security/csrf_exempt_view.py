@@ -9,7 +9,7 @@ from djreview.engine.check import Check
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding
-from djreview.taint.sources import call_name
+from djreview.taint.sources import call_name, is_request_object
 
 _UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 _METHOD_DECORATORS = {
@@ -17,6 +17,18 @@ _METHOD_DECORATORS = {
     "require_GET": ("GET",),
     "require_safe": ("GET", "HEAD"),
 }
+_SESSION_CALLS = frozenset({"login", "logout", "authenticate", "update_session_auth_hash"})
+_AUTH_GUARDS = frozenset(
+    {
+        "login_required",
+        "permission_required",
+        "staff_member_required",
+        "user_passes_test",
+        "LoginRequiredMixin",
+        "PermissionRequiredMixin",
+        "UserPassesTestMixin",
+    }
+)
 _HANDLERS = {"post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE", "get": "GET"}
 
 
@@ -28,8 +40,11 @@ class CsrfExemptView(Check):
     ...)` on class-based views, and `csrf_exempt(view)` wrapped in a URLconf,
     and says which methods the view accepts (from `@require_POST`,
     `@require_http_methods`, `request.method` tests, or the handler methods
-    of a class). Views that only accept GET/HEAD are not flagged: CSRF
-    protects state changes, which safe methods must not make.
+    of a class). Views that only accept GET/HEAD are not flagged (CSRF
+    protects state changes, which safe methods must not make), nor views that
+    never touch the session: no `request.user`, `request.session`, `login()`
+    or login-required guard, as in webhooks and token-authenticated APIs,
+    where no cookie makes a forged request count.
 
     ## Why is this bad?
     Without the CSRF token check, another site can submit a form to this view on
@@ -73,15 +88,45 @@ class CsrfExemptView(Check):
         tree = file.tree
         if tree is None:
             return
+        local = {
+            node.name: node
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 marker = next((d for d in node.decorator_list if _exempts(d)), None)
-                if marker is not None:
-                    methods = _methods(node)
-                    if methods is None or set(methods) & set(_UNSAFE):
-                        yield self.finding((file, marker), methods=_describe(methods))
+                if marker is not None and _forgeable(node):
+                    yield self.finding((file, marker), methods=_describe(_methods(node)))
             elif isinstance(node, ast.Call) and call_name(node.func) == "csrf_exempt" and node.args:
-                yield self.finding((file, node), methods="any method")
+                view = local.get(node.args[0].id) if isinstance(node.args[0], ast.Name) else None
+                if view is None or _forgeable(view):
+                    methods = _methods(view) if view is not None else None
+                    yield self.finding((file, node), methods=_describe(methods))
+
+
+def _forgeable(view: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
+    """An unsafe method is accepted and the view relies on the session (user, login)."""
+    methods = _methods(view)
+    if methods is not None and not set(methods) & set(_UNSAFE):
+        return False
+    return _uses_session(view)
+
+
+def _uses_session(view: ast.AST) -> bool:
+    """Whether the view reads `request.user` / `request.session`, logs in, or requires login."""
+    for node in ast.walk(view):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in {"user", "session"}
+            and is_request_object(node.value)
+        ):
+            return True
+        if isinstance(node, ast.Call) and call_name(node.func) in _SESSION_CALLS:
+            return True
+        if isinstance(node, ast.Name | ast.Attribute) and call_name(node) in _AUTH_GUARDS:
+            return True
+    return False
 
 
 def _exempts(decorator: ast.expr) -> bool:

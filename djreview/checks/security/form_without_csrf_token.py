@@ -54,8 +54,7 @@ class FormWithoutCsrfToken(TemplateCheck):
     id = "DJR503"
     name = "form-without-csrf-token"
     message = (
-        "This POST form has no {{% csrf_token %}}, "
-        "so CSRF protection rejects it or was switched off"
+        "This POST form has no {% csrf_token %}, so CSRF protection rejects it or was switched off"
     )
     severity = Severity.WARNING
     cwe = (352,)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from djreview.checks.security._template import TemplateCheck, location, tokenize
+from djreview.checks.security._template import (
+    TemplateCheck,
+    location,
+    looks_like_html,
+    tokenize,
+)
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
@@ -16,7 +21,8 @@ class SafeFilterInTemplate(TemplateCheck):
     ## What it does
     Flags `{{ value|safe }}` and `{{ values|safeseq }}` in Django templates
     when the value is a variable (a string literal such as `{{ "<br>"|safe }}`
-    is the author's own markup). Comments are ignored.
+    is the author's own markup). Comments are ignored, and so are templates
+    that write no HTML tag at all (SMS or chat messages named `.html`).
 
     ## Why is this bad?
     `|safe` switches off autoescaping for that value: if it ever holds text a
@@ -47,8 +53,8 @@ class SafeFilterInTemplate(TemplateCheck):
     tags = ("xss", "templates")
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
-        """One finding per variable marked safe in the template."""
-        return self._findings(file)
+        """One finding per variable marked safe in an HTML template."""
+        return self._findings(file) if looks_like_html(file.text) else ()
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
         for token in tokenize(file.text):

@@ -11,9 +11,10 @@ from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
-# Client-side template languages: their body is HTML, escaped as usual.
-_HTML_TYPES = re.compile(
-    r"""type\s*=\s*["']?text/(template|x-template|html|ng-template|x-tmpl)""", re.I
+_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
+# Script types browsers run; others (text/template, data, JSON blocks) are not JavaScript.
+_JS_TYPES = frozenset(
+    {"", "text/javascript", "application/javascript", "module", "text/ecmascript"}
 )
 # Filters whose output is safe in JavaScript (escapejs) or a number/boolean.
 _JS_SAFE_FILTERS = frozenset(
@@ -39,9 +40,9 @@ class VariableInScript(TemplateCheck):
 
     ## What it does
     Flags `{{ variable }}` inside `<script>...</script>` unless it goes through
-    `|escapejs` or yields a number (`|length`, `|floatformat`). Client-side
-    template blocks (`<script type="text/template">`) are not flagged; values
-    with `|safe` are DJR501's.
+    `|escapejs` or yields a number (`|length`, `|floatformat`). Script blocks
+    browsers do not run (`type="text/template"`, `type="data"`) are not
+    flagged; values with `|safe` are DJR501's.
 
     ## Why is this bad?
     HTML escaping is the wrong escaping for JavaScript: in
@@ -85,7 +86,7 @@ class VariableInScript(TemplateCheck):
         bodies = [
             (script.start(2), script.end(2))
             for script in _SCRIPT.finditer(flat)
-            if not _HTML_TYPES.search(file.text[script.start(1) : script.end(1)])
+            if _script_type(file.text[script.start(1) : script.end(1)]) in _JS_TYPES
         ]
         if not bodies:
             return
@@ -98,3 +99,9 @@ class VariableInScript(TemplateCheck):
                 yield self.finding(
                     location(file, token.offset, token.end), expression=token.expression
                 )
+
+
+def _script_type(attributes: str) -> str:
+    """The `type` of a script tag, lower-cased ('' when absent)."""
+    match = _TYPE.search(attributes)
+    return match.group(1).lower() if match else ""
