@@ -72,7 +72,7 @@ class FieldInfo:
         )
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReverseRelation:
     """The reverse side of a relation, as seen from the related model.
 
@@ -152,7 +152,7 @@ class ManagerInfo:
     implicit: bool = False
 
 
-@dataclass
+@dataclass(eq=False)
 class ModelInfo:
     """One Django model class, concrete, abstract or proxy (or one of Django's own).
 
@@ -162,6 +162,7 @@ class ModelInfo:
     concrete parents, with the implicit `id` when no primary key is declared;
     `reverse` the reverse accessors other models' relations add (own and
     inherited). `methods` and `properties` follow the project's base classes.
+    Compared and hashed by identity: the index holds one ModelInfo per model.
     """
 
     label: str

@@ -394,4 +394,3 @@ class ModelCollector:
             )
         if info.meta.default_manager is None and info.managers:
             info.meta.default_manager = next(iter(info.managers))
-

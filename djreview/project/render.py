@@ -25,12 +25,13 @@ _CARDINALITY = {
 def shown_models(index: ProjectIndex, include_abstract: bool = False) -> list[ModelInfo]:
     """Project models (sorted by label) plus the built-in models they point at."""
     project = [
-        m for m in index.models.values()
-        if not m.builtin and (include_abstract or not m.abstract)
+        m for m in index.models.values() if not m.builtin and (include_abstract or not m.abstract)
     ]
     labels = {m.label for m in project}
     targets = {
-        f.target for m in project for f in m.fields.values()
+        f.target
+        for m in project
+        for f in m.fields.values()
         if f.target is not None and f.target not in labels
     }
     extra = [index.models[t] for t in sorted(targets) if t in index.models]
@@ -39,10 +40,18 @@ def shown_models(index: ProjectIndex, include_abstract: bool = False) -> list[Mo
 
 def _field_json(field: FieldInfo) -> dict[str, Any]:
     return {
-        "name": field.name, "type": field.field_type, "column": field.column,
-        "relation": field.relation, "target": field.target, "target_raw": field.target_raw,
-        "related_name": field.related_name, "through": field.through, "null": field.null,
-        "unique": field.unique, "primary_key": field.primary_key, "indexed": field.indexed,
+        "name": field.name,
+        "type": field.field_type,
+        "column": field.column,
+        "relation": field.relation,
+        "target": field.target,
+        "target_raw": field.target_raw,
+        "related_name": field.related_name,
+        "through": field.through,
+        "null": field.null,
+        "unique": field.unique,
+        "primary_key": field.primary_key,
+        "indexed": field.indexed,
         "model": field.model,
         "line": field.location.start_line if field.location else None,
     }
@@ -53,31 +62,48 @@ def to_json(index: ProjectIndex) -> str:
     models = []
     for model in shown_models(index, include_abstract=True):
         meta = model.meta
-        models.append({
-            "label": model.label, "module": model.module, "file": model.file,
-            "builtin": model.builtin, "abstract": model.abstract, "proxy": model.proxy,
-            "bases": list(model.bases), "db_table": model.db_table,
-            "fields": [_field_json(f) for f in model.fields.values()],
-            "reverse": [
-                {"accessor": r.accessor, "query_name": r.query_name, "model": r.model,
-                 "field": r.field, "multiple": r.multiple}
-                for r in model.reverse.values()
-            ],
-            "ordering": list(meta.ordering),
-            "indexes": [
-                {"fields": list(i.fields), "name": i.name, "kind": i.kind, "condition": i.condition}
-                for i in meta.indexes
-            ],
-            "unique_together": [list(group) for group in meta.unique_together],
-            "constraints": [
-                {"fields": list(c.fields), "name": c.name, "condition": c.condition}
-                for c in meta.constraints
-            ],
-            "managers": {
-                name: {"class": m.manager_class, "queryset": m.queryset_class}
-                for name, m in model.managers.items()
-            },
-        })
+        models.append(
+            {
+                "label": model.label,
+                "module": model.module,
+                "file": model.file,
+                "builtin": model.builtin,
+                "abstract": model.abstract,
+                "proxy": model.proxy,
+                "bases": list(model.bases),
+                "db_table": model.db_table,
+                "fields": [_field_json(f) for f in model.fields.values()],
+                "reverse": [
+                    {
+                        "accessor": r.accessor,
+                        "query_name": r.query_name,
+                        "model": r.model,
+                        "field": r.field,
+                        "multiple": r.multiple,
+                    }
+                    for r in model.reverse.values()
+                ],
+                "ordering": list(meta.ordering),
+                "indexes": [
+                    {
+                        "fields": list(i.fields),
+                        "name": i.name,
+                        "kind": i.kind,
+                        "condition": i.condition,
+                    }
+                    for i in meta.indexes
+                ],
+                "unique_together": [list(group) for group in meta.unique_together],
+                "constraints": [
+                    {"fields": list(c.fields), "name": c.name, "condition": c.condition}
+                    for c in meta.constraints
+                ],
+                "managers": {
+                    name: {"class": m.manager_class, "queryset": m.queryset_class}
+                    for name, m in model.managers.items()
+                },
+            }
+        )
     return json.dumps({"user_model": index.user_model_label, "models": models}, indent=2) + "\n"
 
 
@@ -90,10 +116,14 @@ def to_text(index: ProjectIndex) -> str:
         lines.append(f"{model.label}{kind}  {model.file}")
         for field in model.fields.values():
             flags = [
-                flag for flag, on in (
-                    ("pk", field.primary_key), ("unique", field.unique and not field.primary_key),
-                    ("indexed", field.indexed and not field.unique), ("null", field.null),
-                ) if on
+                flag
+                for flag, on in (
+                    ("pk", field.primary_key),
+                    ("unique", field.unique and not field.primary_key),
+                    ("indexed", field.indexed and not field.unique),
+                    ("null", field.null),
+                )
+                if on
             ]
             target = ""
             if field.relation is not None and field.relation != "generic_fk":
@@ -106,7 +136,9 @@ def to_text(index: ProjectIndex) -> str:
             lines.append(f"  {accessor:<28} <- {relation.model}.{relation.field}")
         lines.append("")
     relations = sum(
-        1 for m in shown for f in m.fields.values()
+        1
+        for m in shown
+        for f in m.fields.values()
         if f.model == m.label and f.relation not in (None, "generic_fk")
     )
     lines.append(f"{len(shown)} models, {relations} relations.")
@@ -132,15 +164,21 @@ def to_mermaid(index: ProjectIndex) -> str:
         for field in model.fields.values():
             if field.relation in ("m2m", "generic_relation", "generic_fk"):
                 continue
-            keys = [k for k, on in (
-                ("PK", field.primary_key), ("FK", field.relation in ("fk", "o2o")),
-                ("UK", field.unique and not field.primary_key),
-            ) if on]
+            keys = [
+                k
+                for k, on in (
+                    ("PK", field.primary_key),
+                    ("FK", field.relation in ("fk", "o2o")),
+                    ("UK", field.unique and not field.primary_key),
+                )
+                if on
+            ]
             comment = ' "indexed"' if field.indexed and not field.unique else ""
             name = field.column or field.name
             lines.append(
                 f"        {_word(field.field_type)} {_word(name)}"
-                + (f" {', '.join(keys)}" if keys else "") + comment
+                + (f" {', '.join(keys)}" if keys else "")
+                + comment
             )
         lines.append("    }")
         for field in model.fields.values():

@@ -123,10 +123,14 @@ class SettingsInfo:
         for module in modules.values():
             last = module.name.rsplit(".", 1)[-1]
             if (
-                last.startswith("settings")
-                or ".settings." in f".{module.name}."
-                and not module.is_package
-            ) or module.is_package and last == "settings":
+                (
+                    last.startswith("settings")
+                    or ".settings." in f".{module.name}."
+                    and not module.is_package
+                )
+                or module.is_package
+                and last == "settings"
+            ):
                 self._add(module.name)
         for name in list(self.modules):
             self._evaluate(name, set())

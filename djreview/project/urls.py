@@ -132,6 +132,8 @@ class URLCollector:
                 self._module(included, full, inner_namespace or namespace, depth + 1)
             elif target.args:
                 patterns = target.args[0]
+                if isinstance(patterns, ast.Tuple) and patterns.elts:
+                    patterns = patterns.elts[0]  # include((patterns, app_name))
                 if isinstance(patterns, ast.Name) and module.file.tree is not None:
                     # include(_patterns): a list built earlier in the same module.
                     name = patterns.id

@@ -56,8 +56,13 @@ def test_json_lists_models_fields_and_reverse_accessors():
     post = next(m for m in data["models"] if m["label"] == "blog.Post")
     author = next(f for f in post["fields"] if f["name"] == "author")
     assert author["target"] == "auth.User" and author["column"] == "author_id"
-    assert {"accessor": "comments", "query_name": "comments", "model": "blog.Comment",
-            "field": "post", "multiple": True} in post["reverse"]
+    assert {
+        "accessor": "comments",
+        "query_name": "comments",
+        "model": "blog.Comment",
+        "field": "post",
+        "multiple": True,
+    } in post["reverse"]
 
 
 def test_text_output_shows_relations_and_a_summary():

@@ -1,6 +1,9 @@
 import os
+from pathlib import Path
 
 import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env(DJANGO_DEBUG=(bool, False))
 
@@ -21,3 +24,11 @@ AUTH_USER_MODEL = "accounts.Member"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}
 MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
+ROOT_URLCONF = "site_conf.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+    }
+]

@@ -1,0 +1,127 @@
+"""Views, URL patterns, template lookup and expression types on the tricky layout."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import make_repo
+
+from djreview.config import Config
+from djreview.engine.runner import load_project
+from djreview.project.index import ProjectIndex
+from djreview.project.types import Scope
+
+LAYOUTS = Path(__file__).resolve().parent.parent / "data" / "project_layouts"
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> ProjectIndex:
+    root = make_repo(tmp_path_factory.mktemp("views") / "tricky")
+    shutil.copytree(LAYOUTS / "tricky", root, dirs_exist_ok=True)
+    return load_project([root], Config()).index
+
+
+def test_class_based_views_get_model_default_template_and_context(index):
+    post_list = index.views["blog.views.PostList"]
+    assert post_list.model.label == "blog.Post"
+    assert post_list.templates == ("blog/post_list.html",)
+    assert post_list.implicit_context() == {"object_list": "object_list", "posts": "object_list"}
+    assert set(post_list.extra_context) == {"recent"}
+    featured = index.views["blog.views.FeaturedPost"]
+    # The model comes from `queryset = Post.objects.published()` (a custom QuerySet method).
+    assert featured.model.label == "blog.Post"
+    assert featured.templates == ("blog/featured.html",)
+
+
+def test_render_calls_record_template_and_context_keys(index):
+    detail = index.views["blog.views.post_detail"]
+    [call] = detail.renders
+    assert call.templates == ("blog/detail.html",)
+    assert set(call.context) == {"post", "notes", "author"}
+    [tag_call] = index.views["blog.views.tag"].renders
+    assert tag_call.templates == ("blog/tag.html",)  # through a local variable
+
+
+def test_url_patterns_follow_includes_with_prefix_namespace_and_params(index):
+    routes = {(u.route, u.view, u.name, u.namespace, u.params) for u in index.urls}
+    assert ("blog/<int:pk>/", "blog.views.post_detail", "detail", "blog", ("pk",)) in routes
+    assert ("blog/", "blog.views.PostList", "list", "blog", ()) in routes
+    assert (r"extra/^tag/(?P<slug>[-\w]+)/$", "blog.views.tag", "tag", "extra", ("slug",)) in routes
+    about = next(u for u in index.urls if u.route == "about/")
+    assert about.view == "blog.views.AboutView" and "template_name" in about.view_kwargs
+
+
+def test_templates_resolve_in_loader_order(index):
+    detail = index.template("blog/detail.html")
+    assert detail.rel == "templates/blog/detail.html"  # DIRS before app folders
+    assert detail.tree.extends == "base.html"
+    assert detail.tree.includes == ["blog/_author.html"]
+    assert index.template("blog/_author.html").rel == "blog/templates/blog/_author.html"
+    assert index.template("missing.html") is None
+    loops = [
+        (variable.lookup, [tag.name for tag in parents])
+        for variable, parents in detail.tree.variables()
+    ]
+    assert ("note.text", ["block", "for"]) in loops
+
+
+def _function(index: ProjectIndex, module: str, name: str) -> ast.FunctionDef:
+    node = index.modules[module].defs[name]
+    assert isinstance(node, ast.FunctionDef)
+    return node
+
+
+def _type(index: ProjectIndex, scope: Scope, source: str):
+    found = index.types.type_of(ast.parse(source, mode="eval").body, scope)
+    return (found.model.label, found.kind) if found is not None else None
+
+
+def test_types_in_a_function_view(index):
+    scope = Scope("blog.views", _function(index, "blog.views", "post_detail"))
+    assert _type(index, scope, "post") == ("blog.Post", "instance")
+    assert _type(index, scope, "notes") == ("blog.Note", "queryset")
+    assert _type(index, scope, "post.notes") == ("blog.Note", "related_manager")
+    assert _type(index, scope, "author") == ("accounts.Member", "instance")
+    assert _type(index, scope, "request.user") == ("accounts.Member", "instance")
+    # Reassigned through its own chain: still a Post queryset.
+    assert _type(index, scope, "posts") == ("blog.Post", "queryset")
+    assert _type(index, scope, "posts[0]") == ("blog.Post", "instance")
+    assert _type(index, scope, "Post.objects.get(pk=1).author.posts") == (
+        "blog.Post",
+        "related_manager",
+    )
+    assert _type(index, scope, "pk") is None
+    assert _type(index, scope, "context") is None
+
+
+def test_types_of_loop_targets_custom_methods_and_annotations(index):
+    tag = Scope("blog.views", _function(index, "blog.views", "tag"))
+    assert _type(index, tag, "post") == ("blog.Post", "instance")
+    assert _type(index, tag, "Post.objects.recent()") == ("blog.Post", "queryset")
+    summary = Scope("blog.views", _function(index, "blog.views", "summary"))
+    assert _type(index, summary, "post") == ("blog.Post", "instance")
+    assert _type(index, summary, "items") == ("store.Item", "queryset")
+    assert _type(index, summary, "first") == ("store.Item", "instance")
+    assert _type(index, summary, "names") == ("store.Item", "values")
+    assert _type(index, summary, "count") is None
+
+
+def test_types_of_self_in_class_based_views(index):
+    module = index.modules["blog.views"]
+    view = module.defs["FeaturedPost"]
+    method = next(item for item in view.body if isinstance(item, ast.FunctionDef))
+    scope = Scope("blog.views", method, "blog.views.FeaturedPost")
+    assert _type(index, scope, "self.get_queryset()") == ("blog.Post", "queryset")
+    assert _type(index, scope, "self.get_queryset().first()") == ("blog.Post", "instance")
+    assert _type(index, scope, "self.object") == ("blog.Post", "instance")
+    assert _type(index, scope, "self.model") == ("blog.Post", "class")
+
+
+def test_self_in_a_model_method_is_an_instance(index):
+    post = index.model("blog.Post")
+    scope = Scope("blog.models", post.properties["summary"][1], post.qualified_name)
+    assert _type(index, scope, "self.author") == ("accounts.Member", "instance")
+    assert _type(index, scope, "self.notes") == ("blog.Note", "related_manager")
