@@ -142,8 +142,16 @@ def rich_log(repo: Path) -> dict[str, Any]:
 @pytest.mark.parametrize("fixture", FIXTURES)
 def test_fixture_sarif_has_no_schema_or_multitool_problems(fixture: str) -> None:
     text = djreview_sarif(ROOT / "fixtures" / fixture, ROOT)
-    assert json.loads(text)["runs"][0]["results"], "a fixture project has planted findings"
+    log = json.loads(text)
+    assert log["runs"][0]["results"], "a fixture project has planted findings"
     assert sarif_problems(text) == []
+    assert_viewer_resolves(log)
+    for result in log["runs"][0]["results"]:
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert {"startLine", "startColumn", "endLine", "endColumn"} <= set(region)
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith(
+            f"fixtures/{fixture}/"
+        )
 
 
 def test_rich_log_passes_the_multitool_and_both_schemas(rich_repo: Path) -> None:
@@ -241,20 +249,25 @@ def test_unreadable_files_become_tool_execution_notifications(tmp_path: Path) ->
     assert log["runs"][0]["results"] == []
 
 
-def _artifact_locations(run: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every artifactLocation the viewer may open: results, related, flows, fixes, notes."""
+def _artifact_locations(run: dict[str, Any]) -> list[tuple[dict[str, Any], bool]]:
+    """Every artifactLocation the viewer may open, and whether the file must exist.
+
+    Results, related locations, flow steps and notifications name existing
+    files; a fix may create one (a new migration for a missing index).
+    """
     found = []
     for result in run["results"]:
         places = [*result["locations"], *result.get("relatedLocations", [])]
         for flow in result.get("codeFlows", []):
             places += [step["location"] for t in flow["threadFlows"] for step in t["locations"]]
-        found += [place["physicalLocation"]["artifactLocation"] for place in places]
+        found += [(place["physicalLocation"]["artifactLocation"], True) for place in places]
         for fix in result.get("fixes", []):
-            found += [change["artifactLocation"] for change in fix["artifactChanges"]]
+            found += [(change["artifactLocation"], False) for change in fix["artifactChanges"]]
     for invocation in run.get("invocations", []):
         for note in invocation.get("toolExecutionNotifications", []):
             found += [
-                at["physicalLocation"]["artifactLocation"] for at in note.get("locations", [])
+                (at["physicalLocation"]["artifactLocation"], True)
+                for at in note.get("locations", [])
             ]
     return found
 
@@ -271,20 +284,21 @@ def assert_viewer_resolves(log: dict[str, Any]) -> None:
     assert name.replace("-schema", "").removesuffix(".json") in VIEWER_SCHEMAS
     for run in log["runs"]:
         bases = run["originalUriBaseIds"]
-        for location in _artifact_locations(run):
+        for location, must_exist in _artifact_locations(run):
             base = bases[location["uriBaseId"]]
             assert "uriBaseId" not in base and base["uri"].startswith("file:///")
             assert base["uri"].endswith("/")
             assert not urlparse(location["uri"]).scheme
             target = Path(unquote(urlparse(base["uri"] + location["uri"]).path))
-            assert target.is_file() or location["uri"] == "bad.py", target
+            assert target.is_file() or not must_exist, target
+            assert target.resolve().is_relative_to(Path(unquote(urlparse(base["uri"]).path)))
 
 
 def test_viewer_resolves_every_location_of_a_rich_log(rich_repo: Path) -> None:
     log = rich_log(rich_repo)
     (rich_repo / "app dir" / "broken.py").write_text("")
     assert_viewer_resolves(log)
-    uris = {loc["uri"] for loc in _artifact_locations(log["runs"][0])}
+    uris = {loc["uri"] for loc, _ in _artifact_locations(log["runs"][0])}
     assert "app%20dir/v%C3%BCes.py" in uris
 
 
