@@ -46,39 +46,46 @@ class Scope:
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
     class_node: ast.ClassDef | None = None
     self_value: Value = None
+    # The class a method runs for (a subclass of class_node), for attribute lookups.
+    leaf: Scope | None = None
 
 
-def _assignments(function: ast.AST, name: str) -> list[tuple[int, ast.expr]]:
-    """(line, value) of the plain assignments to `name` in a function body."""
-    found = []
+def _assignment_table(function: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
+    """name -> (line, value) of the assignments in a function body, in line order.
+
+    A `for` or `with` target counts as an assignment to an unknown value.
+    """
+    table: dict[str, list[tuple[int, ast.expr]]] = {}
+    unknown = ast.Constant(None)
     stack = list(ast.iter_child_nodes(function))
     while stack:
         node = stack.pop()
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
             continue
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == name for t in node.targets
-        ):
-            found.append((node.lineno, node.value))
-        elif isinstance(node, ast.AnnAssign | ast.AugAssign | ast.NamedExpr) and isinstance(
-            node.target, ast.Name
-        ):
-            if node.target.id == name and node.value is not None:
-                found.append((node.lineno, node.value))
-        elif isinstance(node, ast.For | ast.AsyncFor | ast.With | ast.comprehension):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    table.setdefault(target.id, []).append((node.lineno, node.value))
+        elif isinstance(node, ast.AnnAssign | ast.NamedExpr) and isinstance(node.target, ast.Name):
+            if node.value is not None:
+                table.setdefault(node.target.id, []).append((node.lineno, node.value))
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            table.setdefault(node.target.id, []).append((node.lineno, unknown))
+        elif isinstance(node, ast.For | ast.AsyncFor | ast.With | ast.AsyncWith):
             targets = (
                 [node.target]
-                if not isinstance(node, ast.With)
-                else [i.optional_vars for i in node.items]
+                if isinstance(node, ast.For | ast.AsyncFor)
+                else [item.optional_vars for item in node.items if item.optional_vars]
             )
-            if any(isinstance(t, ast.AST) and _binds(t, name) for t in targets):
-                found.append((getattr(node, "lineno", 0), ast.Constant(None)))
-        stack.extend(ast.iter_child_nodes(node))
-    return sorted(found, key=lambda item: item[0])
-
-
-def _binds(target: ast.AST, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target))
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        table.setdefault(name.id, []).append((node.lineno, unknown))
+        if not isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            stack.extend(ast.iter_child_nodes(node))
+    for entries in table.values():
+        entries.sort(key=lambda item: item[0])
+    return table
 
 
 class Evaluator:
@@ -89,6 +96,13 @@ class Evaluator:
         self.modules = modules
         self.resolver = NameResolver(modules)
         self.by_file = {info.file.rel: info for info in modules.values()}
+        self._tables: dict[int, dict[str, list[tuple[int, ast.expr]]]] = {}
+
+    def _table(self, function: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
+        table = self._tables.get(id(function))
+        if table is None:
+            table = self._tables[id(function)] = _assignment_table(function)
+        return table
 
     def scope_for(
         self,
@@ -129,7 +143,7 @@ class Evaluator:
                 return None
             earlier = [
                 (line, value)
-                for line, value in _assignments(scope.function, expr.id)
+                for line, value in self._table(scope.function).get(expr.id, [])
                 if line < expr.lineno
             ]
             if earlier:
@@ -172,6 +186,9 @@ class Evaluator:
             and scope.class_node is not None
             and expr.attr in ("queryset", "object_list")
         ):
+            leaf = scope.leaf or scope
+            if expr.attr == "queryset":
+                return self._attribute_queryset(self._mro(leaf), leaf, depth + 1)
             return self.class_queryset(scope, depth + 1)
         return None
 
@@ -203,7 +220,9 @@ class Evaluator:
             if func.attr == "get_queryset" and _is_super(func.value):
                 if isinstance(scope.self_value, QuerySetState):
                     return scope.self_value
-                return self.class_queryset(scope, depth + 1, skip_own=True)
+                if scope.class_node is None:
+                    return None
+                return self.class_queryset(scope, depth + 1, after=scope.class_node)
             if (
                 func.attr == "get_queryset"
                 and isinstance(func.value, ast.Name)
@@ -289,51 +308,62 @@ class Evaluator:
             return results[0]
         return None
 
-    def class_queryset(
-        self, scope: Scope, depth: int, skip_own: bool = False
-    ) -> QuerySetState | None:
-        """The queryset a class-based view, viewset or admin works on."""
+    def _mro(self, scope: Scope) -> list[Scope]:
+        """The class and its project ancestors, nearest first, as class scopes."""
         cls = scope.class_node
-        if cls is None or depth > MAX_DEPTH * 3:
-            return None
-        attrs = {}
-        for item in cls.body:
-            if (
-                isinstance(item, ast.Assign)
-                and len(item.targets) == 1
-                and isinstance(item.targets[0], ast.Name)
-            ):
-                attrs[item.targets[0].id] = item
-            elif isinstance(item, ast.FunctionDef) and item.name == "get_queryset" and not skip_own:
-                inner = Scope(scope.file, scope.module, item, cls)
-                result = self.returns(item, inner, depth + 1)
-                return result if isinstance(result, QuerySetState) else None
-        if "queryset" in attrs:
-            result = self.value(
-                attrs["queryset"].value, Scope(scope.file, scope.module, None, cls), depth + 1
-            )
-            return result if isinstance(result, QuerySetState) else None
-        if "model" in attrs:
-            model = self.value(attrs["model"].value, Scope(scope.file, scope.module), depth + 1)
-            if isinstance(model, ModelRef):
-                return QuerySetState(model.model, Origin(scope.file, None, "", cls, attrs["model"]))
-        for base in cls.bases:
-            parent = self._project_class(scope, base)
-            if parent is not None:
-                return self.class_queryset(parent, depth + 1)
-        return None
+        assert cls is not None
+        classes = self.schema.index.classes
+        order = classes.linearize(f"{scope.module}.{cls.name}") if scope.module else []
+        found = [classes.get(name) for name in order]
+        scopes = [Scope(info.file, info.name, None, node) for info, node in filter(None, found)]
+        return scopes or [Scope(scope.file, scope.module, None, cls)]
 
-    def _project_class(self, scope: Scope, base: ast.expr) -> Scope | None:
-        dotted = dotted_name(base)
-        resolved = self.resolver.resolve(scope.module, dotted) if dotted else None
-        if resolved is None:
+    def class_queryset(
+        self, scope: Scope, depth: int, after: ast.ClassDef | None = None
+    ) -> QuerySetState | None:
+        """The queryset a class-based view, viewset or admin works on.
+
+        The nearest `get_queryset()` override wins (`super().get_queryset()` in
+        it continues up the classes), else the nearest `queryset` or `model`
+        attribute.
+        """
+        leaf = scope.leaf or scope
+        if leaf.class_node is None or depth > MAX_DEPTH * 3:
             return None
-        module, _, name = resolved.rpartition(".")
-        info = self.modules.get(module)
-        node = info.defs.get(name) if info else None
-        if info is None or not isinstance(node, ast.ClassDef):
-            return None
-        return Scope(info.file, info.name, None, node)
+        mro = self._mro(leaf)
+        start = next((i + 1 for i, s in enumerate(mro) if s.class_node is after), 0)
+        for owner in mro[start:]:
+            assert owner.class_node is not None
+            for item in owner.class_node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == "get_queryset":
+                    inner = Scope(owner.file, owner.module, item, owner.class_node, leaf=leaf)
+                    result = self.returns(item, inner, depth + 1)
+                    return result if isinstance(result, QuerySetState) else None
+        return self._attribute_queryset(mro, leaf, depth)
+
+    def _attribute_queryset(
+        self, mro: list[Scope], leaf: Scope, depth: int
+    ) -> QuerySetState | None:
+        for owner in mro:
+            assert owner.class_node is not None
+            for item in owner.class_node.body:
+                if not (
+                    isinstance(item, ast.Assign)
+                    and len(item.targets) == 1
+                    and isinstance(item.targets[0], ast.Name)
+                    and item.targets[0].id in ("queryset", "model")
+                ):
+                    continue
+                inner = Scope(owner.file, owner.module, None, owner.class_node, leaf=leaf)
+                value = self.value(item.value, inner, depth + 1)
+                if item.targets[0].id == "queryset":
+                    return value if isinstance(value, QuerySetState) else None
+                if isinstance(value, ModelRef):
+                    return QuerySetState(
+                        value.model, Origin(owner.file, None, "", owner.class_node, item)
+                    )
+                return None
+        return None
 
 
 def _is_super(node: ast.expr) -> bool:

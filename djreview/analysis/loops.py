@@ -20,6 +20,7 @@ from djreview.analysis.rows import Access, RowReader
 from djreview.engine.source import SourceFile
 
 Loop = ast.For | ast.AsyncFor | ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _WRITES = frozenset({"save"})
 _CREATES = frozenset({"create", "get_or_create", "update_or_create"})
 
@@ -34,24 +35,57 @@ class LoopAccess:
     function: str = ""
 
 
-def functions(
-    tree: ast.Module,
-) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.ClassDef | None]]:
-    """Every function of a module with its enclosing class (module level and nested)."""
+Function = ast.FunctionDef | ast.AsyncFunctionDef
 
-    def visit(
-        node: ast.AST, cls: ast.ClassDef | None
-    ) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.ClassDef | None]]:
+
+@dataclass
+class FunctionLoops:
+    """One function, the class it is a method of, and its loops (nested functions excluded)."""
+
+    function: Function
+    cls: ast.ClassDef | None
+    loops: list[Loop]
+
+
+def function_loops(file: SourceFile) -> list[FunctionLoops]:
+    """Every function of a module with its loops.
+
+    Walks statements only; expressions are searched for comprehensions when
+    their source lines contain the word `for` (most expressions do not, and
+    walking every expression node dominated the run time on large projects).
+    """
+    found: list[FunctionLoops] = []
+    tree = file.tree
+    if tree is None:
+        return found
+    lines = file.lines
+    stack: list[tuple[ast.stmt, FunctionLoops | None, ast.ClassDef | None]] = [
+        (node, None, None) for node in tree.body
+    ]
+    while stack:
+        node, current, cls = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            entry = FunctionLoops(node, cls, [])
+            found.append(entry)
+            stack.extend((child, entry, None) for child in node.body)
+            continue
+        if isinstance(node, ast.ClassDef):
+            stack.extend((child, current, node) for child in node.body)
+            continue
+        if current is not None and isinstance(node, ast.For | ast.AsyncFor):
+            current.loops.append(node)
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-                yield child, cls
-                yield from visit(child, None)
-            elif isinstance(child, ast.ClassDef):
-                yield from visit(child, child)
-            else:
-                yield from visit(child, cls)
-
-    yield from visit(tree, None)
+            if isinstance(child, ast.stmt):
+                stack.append((child, current, cls))
+            elif isinstance(child, ast.ExceptHandler | ast.match_case):
+                stack.extend((grand, current, cls) for grand in child.body)
+            elif current is not None and isinstance(child, ast.expr):
+                span = lines[child.lineno - 1 : child.end_lineno or child.lineno]
+                if any("for" in line for line in span):
+                    current.loops.extend(
+                        n for n in ast.walk(child) if isinstance(n, _COMPREHENSIONS)
+                    )
+    return found
 
 
 def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
@@ -109,16 +143,13 @@ def _enumerated(iterable: ast.expr, target: ast.expr) -> tuple[ast.expr, ast.exp
 
 
 def find_loop_accesses(
-    evaluator: Evaluator, reader: RowReader, file: SourceFile
+    evaluator: Evaluator, reader: RowReader, file: SourceFile, functions: list[FunctionLoops]
 ) -> Iterator[LoopAccess]:
     """Per-row accesses of every loop over a queryset in `file`."""
-    if file.tree is None:
-        return
-    for function, cls in functions(file.tree):
-        scope = evaluator.scope_for(file, function, cls)
-        for node in _own_nodes(function):
-            if not isinstance(node, Loop):
-                continue
+    for entry in functions:
+        function = entry.function
+        scope = evaluator.scope_for(file, function, entry.cls)
+        for node in entry.loops:
             for iterable, target, body in _iterables(node):
                 iterable, target = _enumerated(iterable, target)
                 name = _row_target(target)
@@ -135,14 +166,15 @@ def find_loop_accesses(
                         yield LoopAccess(access, node, file, function.name)
 
 
-def find_queries_in_loops(evaluator: Evaluator, file: SourceFile) -> Iterator[LoopAccess]:
+def find_queries_in_loops(
+    evaluator: Evaluator, file: SourceFile, functions: list[FunctionLoops]
+) -> Iterator[LoopAccess]:
     """Queries and single-row writes run once per iteration of a loop (innermost loop named)."""
-    if file.tree is None:
-        return
     reported: set[int] = set()
-    for function, cls in functions(file.tree):
-        scope = evaluator.scope_for(file, function, cls)
-        loops = [n for n in _own_nodes(function) if isinstance(n, Loop)]
+    for entry in functions:
+        function = entry.function
+        scope = evaluator.scope_for(file, function, entry.cls)
+        loops = list(entry.loops)
         # Innermost first, so a query is reported against the loop that repeats it most.
         loops.sort(key=lambda n: (n.lineno, n.col_offset), reverse=True)
         for loop in loops:

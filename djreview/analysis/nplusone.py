@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from djreview.analysis.evaluate import Evaluator
-from djreview.analysis.loops import LoopAccess, find_loop_accesses, find_queries_in_loops
+from djreview.analysis.loops import (
+    LoopAccess,
+    find_loop_accesses,
+    find_queries_in_loops,
+    function_loops,
+)
 from djreview.analysis.messages import loop_problem
 from djreview.analysis.querysets import Origin
 from djreview.analysis.rows import RowReader
@@ -89,8 +94,9 @@ def analyse(project: Project) -> Analysis:
     for file in files:
         if file.tree is None:
             continue
-        loops.extend(find_loop_accesses(evaluator, reader, file))
-        loops.extend(find_queries_in_loops(evaluator, file))
+        functions = function_loops(file)
+        loops.extend(find_loop_accesses(evaluator, reader, file, functions))
+        loops.extend(find_queries_in_loops(evaluator, file, functions))
     analysis.problems.extend(loop_problem(item) for item in loops)
     rels = [file.rel for file in files if file.tree is not None]
     analysis.problems.extend(template_problems(analysis, project, rels))

@@ -1,18 +1,14 @@
 """N+1 fixes: add or extend select_related/prefetch_related/only at the queryset origin.
 
 Edits are insertions computed from the `ast` positions of the origin
-expression, so the user's formatting is kept byte for byte; libcst then
-parses the edited file to prove the fix leaves valid Python (it also reads
-syntax newer than the running interpreter), and a fix that would not parse
-is dropped.
+expression, so the user's formatting is kept byte for byte; the edited file
+is parsed again and a fix that would not parse is dropped.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
-
-import libcst
 
 from djreview.analysis.querysets import Origin
 from djreview.engine.source import SourceFile
@@ -99,10 +95,15 @@ def build_fix(origin: Origin, needs: dict[str, list[str]], safe: bool) -> Fix | 
 
 
 def parses(text: str, edits: list[Edit]) -> bool:
-    """Whether the file still parses after `edits` (libcst, any Python 3 syntax)."""
+    """Whether the file still parses after `edits`.
+
+    The file parsed with `ast` before (origins come from its tree), so `ast`
+    can judge the result: libcst took 1 s per large file here (20 of 75 s
+    on netbox for 18 fixes) and is not needed for text insertions.
+    """
     try:
-        libcst.parse_module(apply_edits(text, edits))
-    except (FixError, libcst.ParserSyntaxError):
+        ast.parse(apply_edits(text, edits))
+    except (FixError, SyntaxError, ValueError):
         return False
     return True
 
