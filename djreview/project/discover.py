@@ -97,6 +97,11 @@ def relative_posix(path: Path, root: Path) -> str:
         return Path(os.path.relpath(path, root)).as_posix()
 
 
+def printable_path(rel: str) -> str:
+    """`rel` with undecodable name bytes (surrogate escapes) shown as \\xNN."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _kind(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix == ".py":
@@ -130,7 +135,8 @@ class _Walker:
         self.seen_files: set[str] = set()
 
     def note(self, path: Path, message: str) -> None:
-        self.result.notifications.append(Notification(relative_posix(path, self.root), message))
+        rel = printable_path(relative_posix(path, self.root))
+        self.result.notifications.append(Notification(rel, message))
 
     def excluded(self, path: Path, is_dir: bool) -> bool:
         rel = relative_posix(path, self.root) + ("/" if is_dir else "")
@@ -150,6 +156,11 @@ class _Walker:
                 self.note(path, "skipped: symbolic link points outside the scanned tree")
                 return
         rel = relative_posix(path, self.root)
+        if rel != printable_path(rel):
+            # Bytes that are not UTF-8 in a name cannot be written to a UTF-8
+            # report (SARIF, JSON, the terminal); say so instead of crashing.
+            self.note(path, "skipped: the file name is not valid UTF-8")
+            return
         if rel not in self.seen_files:
             self.seen_files.add(rel)
             self.result.files.append(FoundFile(path, rel, kind))

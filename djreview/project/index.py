@@ -14,9 +14,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from djreview.engine.source import SourceFile
+from djreview.project.admin_index import AdminCollector, AdminInfo
 from djreview.project.apps import AppRegistry
 from djreview.project.builtin import BUILTIN_PREFIX, builtin_files
 from djreview.project.classes import ClassTable
+from djreview.project.drf import APIViewInfo, DRFCollector, SerializerInfo
 from djreview.project.dtl import Template
 from djreview.project.migrations import MigrationIndex, read_migration
 from djreview.project.model_types import ModelInfo
@@ -272,6 +274,23 @@ class ProjectIndex:
     def parsed_template(self, file: SourceFile) -> Template:
         """The DTL tree of a template file (parsed once per run)."""
         return self.template_finder.parse(file)
+
+    # -- DRF and admin ------------------------------------------------------------------
+
+    @cached_property
+    def serializers(self) -> dict[str, SerializerInfo]:
+        """DRF serializers by qualified name (built on first use)."""
+        return DRFCollector(self).serializers()
+
+    @cached_property
+    def api_views(self) -> dict[str, APIViewInfo]:
+        """DRF views and viewsets by qualified name (built on first use)."""
+        return DRFCollector(self).views()
+
+    @cached_property
+    def admin(self) -> list[AdminInfo]:
+        """Admin registrations with their ModelAdmin options (built on first use)."""
+        return AdminCollector(self).collect()
 
     # -- migrations --------------------------------------------------------------
 

@@ -152,7 +152,7 @@ class ManagerInfo:
     implicit: bool = False
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ModelInfo:
     """One Django model class, concrete, abstract or proxy (or one of Django's own).
 
@@ -190,6 +190,9 @@ class ModelInfo:
     properties: dict[str, FunctionRef] = field(default_factory=dict)
     # The concrete model this proxy stands for (its own label when not a proxy).
     concrete_label: str = ""
+
+    def __repr__(self) -> str:
+        return f"ModelInfo({self.label})"
 
     @property
     def model_name(self) -> str:

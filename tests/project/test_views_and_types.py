@@ -125,3 +125,49 @@ def test_self_in_a_model_method_is_an_instance(index):
     scope = Scope("blog.models", post.properties["summary"][1], post.qualified_name)
     assert _type(index, scope, "self.author") == ("accounts.Member", "instance")
     assert _type(index, scope, "self.notes") == ("blog.Note", "related_manager")
+
+
+def test_serializers_nested_method_related_and_source_fields(index):
+    serializer = index.serializers["blog.api.PostSerializer"]
+    assert serializer.model.label == "blog.Post"
+    assert serializer.fields == ("id", "title", "notes", "owner_name", "followers", "score")
+    declared = serializer.declared
+    assert (declared["notes"].kind, declared["notes"].serializer, declared["notes"].many) == (
+        "serializer",
+        "blog.api.NoteSerializer",
+        True,
+    )
+    assert declared["owner_name"].source == "owner.username"
+    assert declared["followers"].kind == "related"
+    assert declared["score"].kind == "method" and declared["score"].method[1].name == "get_score"
+    assert index.serializers["blog.api.NoteSerializer"].fields == "__all__"
+
+
+def test_api_viewsets_get_model_serializer_and_options(index):
+    view = index.api_views["blog.api.PostViewSet"]
+    assert view.model.label == "blog.Post"  # from get_queryset
+    assert view.serializer_class == "blog.api.PostSerializer"
+    assert view.options["permission_classes"] == ("rest_framework.permissions.IsAuthenticated",)
+    assert view.options["search_fields"] == ("title",)
+    assert view.get_queryset is not None
+
+
+def test_admin_registrations_and_list_display(index):
+    by_model = {entry.model.label: entry for entry in index.admin}
+    assert set(by_model) == {"blog.Post", "blog.Item", "blog.Note"}
+    post = by_model["blog.Post"]
+    assert post.admin_class == "blog.admin.PostAdmin"
+    kinds = {item.name: item.kind for item in post.list_display}
+    assert kinds == {
+        "title": "field",
+        "owner__username": "path",
+        "author_email": "admin_method",
+        "summary": "model_method",
+        "__str__": "field",
+    }
+    assert post.list_select_related == ("author",)
+    assert post.get_queryset is not None
+    assert [(name, model.label) for name, model in post.inlines] == [
+        ("blog.admin.NoteInline", "blog.Note")
+    ]
+    assert by_model["blog.Item"].admin_class is None
