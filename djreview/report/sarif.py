@@ -72,11 +72,14 @@ def _artifact(path: str) -> om.ArtifactLocation:
 
 
 def _region(location: Location) -> om.Region:
+    """A full region; a project-wide finding (line 0) points at the file's start."""
+    start_line, start_column = max(location.start_line, 1), max(location.start_column, 1)
+    end_line = max(location.end_line, start_line)
+    end_column = max(location.end_column, 1)
+    if end_line == start_line:
+        end_column = max(end_column, start_column)
     return om.Region(
-        start_line=location.start_line,
-        start_column=location.start_column,
-        end_line=location.end_line,
-        end_column=max(location.end_column, 1),
+        start_line=start_line, start_column=start_column, end_line=end_line, end_column=end_column
     )
 
 

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from helpers import make_repo
-from integrations.sarif_validate import multitool_problems, sarif_problems
+from integrations.sarif_validate import multitool_problems, sarif_problems, schema_errors
 
 from djreview.model import (
     Applicability,
@@ -326,3 +326,13 @@ def test_clean_project_renders_results_array(tmp_path: Path) -> None:
     log = json.loads(render([], [PERFORMANCE], [], tmp_path))
     assert log["runs"][0]["results"] == []
     assert len(log["runs"]) == 1
+
+
+def test_regions_are_valid_even_for_line_zero(tmp_path: Path) -> None:
+    project_wide = Finding(
+        "DJR902", "related-access-in-loop", "settings-wide", Severity.NOTE, Location("s.py", 0, 0)
+    )
+    log = build_log([project_wide], [PERFORMANCE], [], tmp_path)
+    region = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1}
+    assert schema_errors(log) == []
