@@ -110,6 +110,8 @@ class FunctionAnalysis:
             self.bind(stmt.target, value, stmt.value)
         elif isinstance(stmt, ast.Expr):
             self.ev(stmt.value)
+            # A validator called for its exception (validate_password(p)) checks `p` from here on.
+            self.apply_guards(stmt.value)
         elif isinstance(stmt, ast.Return) and stmt.value is not None:
             self.summary.returns = combine(self.summary.returns, self.ev(stmt.value))
         elif isinstance(stmt, ast.If):

@@ -67,6 +67,18 @@ PATH_METHODS = frozenset(
 STORAGE_METHODS = frozenset({"open", "save", "delete", "path", "listdir"})
 TEMPLATE_CLASSES = frozenset({"Template", "from_string"})
 CODE_FUNCTIONS = frozenset({"eval", "exec", "compile"})
+ORM_WRITES = frozenset(
+    {
+        "create",
+        "update",
+        "get_or_create",
+        "update_or_create",
+        "filter",
+        "exclude",
+        "get",
+        "bulk_update",
+    }
+)
 MARK_SAFE = frozenset({"mark_safe", "SafeString", "SafeText"})
 MAIL_FUNCTIONS = frozenset({"send_mail", "send_mass_mail", "mail_admins", "mail_managers"})
 
@@ -144,18 +156,45 @@ def _shell(call: ast.Call, name: str, full: str) -> list[Sink]:
     return []
 
 
+def _mass(call: ast.Call, name: str) -> list[Sink]:
+    """`create(**data)`, `Model(**data)`, `setattr(obj, key, ...)`: the client picks the fields."""
+    if name == "setattr" and isinstance(call.func, ast.Name) and len(call.args) >= 2:
+        return [Sink("mass", call, call.args[1], "setattr()")]
+    if name in ORM_WRITES or (name[:1].isupper() and not name.isupper()):
+        return [
+            Sink("mass", call, kw.value, f"{name}(**...)")
+            for kw in call.keywords
+            if kw.arg is None and not _fixed_keys(kw.value)
+        ]
+    return []
+
+
+def _fixed_keys(node: ast.expr) -> bool:
+    """`{"slug": x}` or `dict(slug=x)`: the code, not the data, names the fields."""
+    if isinstance(node, ast.Dict):
+        return all(isinstance(key, ast.Constant) for key in node.keys)
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "dict"
+        and not node.args
+    )
+
+
 def sinks_of(call: ast.Call) -> list[Sink]:
     """Every sink argument of `call` (usually none, sometimes several)."""
     name = call_name(call.func)
     if not name:
         return []
     full = dotted(call.func)
-    found = _sql(call, name, full) + _shell(call, name, full)
+    found = _sql(call, name, full) + _shell(call, name, full) + _mass(call, name)
     arg = _first(call)
     if arg is None:
         return found
     receiver = _receiver(call)
-    if name in MARK_SAFE:
+    if name == "set_password" and isinstance(call.func, ast.Attribute):
+        found.append(Sink("password", call, arg, "set_password()"))
+    elif name in MARK_SAFE:
         found.append(Sink("markup", call, arg, f"{name}()"))
     elif name in CODE_FUNCTIONS and isinstance(call.func, ast.Name):
         found.append(Sink("code", call, arg, f"{name}()"))

@@ -52,6 +52,7 @@ SANITISERS: dict[str, frozenset[str]] = {
 }
 # Validators: a name tested by one of these in an `if`/`assert` is safe afterwards.
 GUARDS: dict[str, frozenset[str]] = {
+    "validate_password": frozenset({"password"}),
     "url_has_allowed_host_and_scheme": frozenset({"redirect", "ssrf"}),
     "is_safe_url": frozenset({"redirect", "ssrf"}),
     "isdigit": _EVERYTHING,

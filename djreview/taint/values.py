@@ -22,6 +22,8 @@ ALL_KINDS = frozenset(
         "email_html",
         "csv",
         "markup",
+        "mass",
+        "password",
     }
 )
 

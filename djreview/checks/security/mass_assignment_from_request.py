@@ -1,0 +1,50 @@
+"""DJR605: request data unpacked into model fields or setattr() names."""
+
+from __future__ import annotations
+
+from djreview.checks.security._taint import TaintCheck
+from djreview.model import Severity
+
+
+class MassAssignmentFromRequest(TaintCheck):
+    """Request data decides which model fields are written or queried (`create(**request.POST)`).
+
+    ## What it does
+    Follows request data to `**` keyword unpacking in ORM calls (`create`,
+    `update`, `get_or_create`, `filter`...) and model constructors, and to the
+    attribute name of `setattr()`. Validated data (`form.cleaned_data`,
+    `serializer.validated_data`) is fine.
+
+    ## Why is this bad?
+    The client chooses the field names: it sets `is_staff=True` or
+    `owner_id=...` on the object it creates (mass assignment), or filters on
+    `password__startswith` to read secrets one character at a time.
+
+    ## Example
+    ```python
+    def create_post(request):
+        Post.objects.create(**request.POST.dict())
+    ```
+
+    ## Use instead
+    ```python
+    def create_post(request):
+        form = PostForm(request.POST)
+        if form.is_valid():
+            form.save()
+    ```
+
+    ## References
+    - https://cheatsheetseries.owasp.org/cheatsheets/Mass_Assignment_Cheat_Sheet.html
+    """
+
+    id = "DJR605"
+    name = "mass-assignment-from-request"
+    message = (
+        "Request data from {source} chooses the field names of {sink}; list the allowed fields"
+    )
+    severity = Severity.ERROR
+    cwe = (915,)
+    security_severity = 8.1
+    tags = ("mass-assignment",)
+    kinds = frozenset({"mass"})

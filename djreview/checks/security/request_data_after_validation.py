@@ -1,0 +1,112 @@
+"""DJR607: reading raw request fields after form validation instead of cleaned_data."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+
+from djreview.engine.check import Check
+from djreview.engine.project import Project
+from djreview.engine.source import SourceFile
+from djreview.model import Finding, Severity
+from djreview.taint.sources import call_name, dotted, is_request_object
+
+_RAW = frozenset({"POST", "GET", "data", "FILES"})
+_READS = frozenset({"get", "getlist", "__getitem__"})
+
+
+class RequestDataAfterValidation(Check):
+    """After `form.is_valid()`, the code reads `request.POST[...]` instead of `form.cleaned_data`.
+
+    ## What it does
+    Inside the branch guarded by `form.is_valid()` (or
+    `serializer.is_valid()`), flags reads of single fields from
+    `request.POST` / `request.GET` / `request.data` / `request.FILES`
+    (`request.POST["x"]`, `.get("x")`, `.getlist("x")`). Passing the whole
+    `request.POST` on (to another form) is fine.
+
+    ## Why is this bad?
+    The form validated and cleaned the value (types, length, allowed
+    choices); the raw field skips all of that, so the view acts on input the
+    form would have refused.
+
+    ## Example
+    ```python
+    if form.is_valid():
+        order.quantity = request.POST["quantity"]
+    ```
+
+    ## Use instead
+    ```python
+    if form.is_valid():
+        order.quantity = form.cleaned_data["quantity"]
+    ```
+
+    ## References
+    - https://docs.djangoproject.com/en/stable/ref/forms/api/#accessing-clean-data
+    """
+
+    id = "DJR607"
+    name = "request-data-after-validation"
+    message = (
+        "`{raw}` is read after {form}.is_valid(); use {form}.cleaned_data, which was validated"
+    )
+    severity = Severity.WARNING
+    category = "security"
+    cwe = (20,)
+    security_severity = 4.3
+    precision = "high"
+    tags = ("forms",)
+    depends = "file"
+
+    def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
+        """One finding per raw field read inside an is_valid() branch."""
+        return self._findings(file)
+
+    def _findings(self, file: SourceFile) -> Iterator[Finding]:
+        tree = file.tree
+        if tree is None:
+            return
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.If):
+                continue
+            form = _validated_form(node.test)
+            if form is None:
+                continue
+            for statement in node.body:
+                for read in ast.walk(statement):
+                    raw = _raw_field_read(read)
+                    if raw is not None:
+                        yield self.finding((file, read), raw=raw, form=form)
+
+
+def _validated_form(test: ast.expr) -> str | None:
+    """`form` when the condition calls `form.is_valid()` (not negated)."""
+    if isinstance(test, ast.UnaryOp):
+        return None
+    for node in ast.walk(test):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "is_valid"
+        ):
+            return dotted(node.func.value) or "form"
+    return None
+
+
+def _raw_field_read(node: ast.AST) -> str | None:
+    """`request.POST["x"]` or `request.POST.get("x")`: the text, else None."""
+    target: ast.expr | None
+    if isinstance(node, ast.Subscript):
+        target = node.value
+    elif isinstance(node, ast.Call) and call_name(node.func) in _READS and node.args:
+        target = node.func.value if isinstance(node.func, ast.Attribute) else None
+    else:
+        return None
+    if (
+        isinstance(target, ast.Attribute)
+        and target.attr in _RAW
+        and is_request_object(target.value)
+    ):
+        return ast.unparse(node)
+    return None

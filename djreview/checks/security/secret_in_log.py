@@ -1,0 +1,117 @@
+"""DJR608: passwords, tokens and keys written to logs."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Iterator
+
+from djreview.engine.check import Check, walk_python
+from djreview.engine.project import Project
+from djreview.engine.source import SourceFile
+from djreview.model import Finding, Severity
+from djreview.taint.sources import call_name
+
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+)
+_LOGGERS = re.compile(r"(^|_)(log|logger|logging|log_\w+|\w+_log(ger)?)$", re.IGNORECASE)
+_SECRET = re.compile(
+    r"^(password|passwd|pwd|new_password\d?|old_password|secret|secret_key|client_secret|"
+    r"token|access_token|refresh_token|auth_token|api_key|apikey|private_key|card_number|cvv|otp)$",
+    re.IGNORECASE,
+)
+
+
+class SecretInLog(Check):
+    """A password, token or key is passed to a logger (or `print`).
+
+    ## What it does
+    Flags logging calls (`logger.info(...)`, `logging.warning(...)`,
+    `print(...)`) whose arguments, f-string parts or `%`-formatted values
+    include a variable, attribute or request field named like a secret:
+    `password`, `token`, `api_key`, `secret`, `access_token`... Names that
+    merely mention one (`password_reset_url`, `token_count`) and words in
+    the message text are fine.
+
+    ## Why is this bad?
+    Logs are copied to log services, shared in tickets and kept for years,
+    with far weaker access control than the database: a password or token in
+    them is a credential leak.
+
+    ## Example
+    ```python
+    logger.info("login attempt %s / %s", username, password)
+    ```
+
+    ## Use instead
+    ```python
+    logger.info("login attempt for %s", username)
+    ```
+
+    ## References
+    - https://cwe.mitre.org/data/definitions/532.html
+    """
+
+    id = "DJR608"
+    name = "secret-in-log"
+    message = "`{secret}` is written to the log; logs must not hold credentials"
+    severity = Severity.WARNING
+    category = "security"
+    cwe = (532,)
+    security_severity = 5.5
+    precision = "high"
+    tags = ("data-exposure",)
+    depends = "file"
+
+    def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
+        """One finding per logging call with a secret among its values."""
+        return self._findings(file)
+
+    def _findings(self, file: SourceFile) -> Iterator[Finding]:
+        for node in walk_python(file):
+            if isinstance(node, ast.Call) and _is_log_call(node):
+                secret = next((found for arg in _values(node) if (found := _secret_in(arg))), None)
+                if secret is not None:
+                    yield self.finding((file, node), secret=secret)
+
+
+def _is_log_call(call: ast.Call) -> bool:
+    if isinstance(call.func, ast.Name):
+        return call.func.id == "print"
+    if not isinstance(call.func, ast.Attribute) or call.func.attr not in _LOG_METHODS:
+        return False
+    receiver = call.func.value
+    name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
+    return bool(_LOGGERS.search(name))
+
+
+def _values(call: ast.Call) -> Iterator[ast.expr]:
+    yield from call.args
+    yield from (kw.value for kw in call.keywords if kw.arg not in {"exc_info", "stack_info"})
+
+
+def _secret_in(node: ast.expr) -> str | None:
+    """The secret-named value inside an argument, if any (literal text does not count)."""
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and _SECRET.match(child.id):
+            return child.id
+        if isinstance(child, ast.Attribute) and _SECRET.match(child.attr):
+            return ast.unparse(child)
+        if (
+            isinstance(child, ast.Subscript)
+            and isinstance(child.slice, ast.Constant)
+            and isinstance(child.slice.value, str)
+            and _SECRET.match(child.slice.value)
+        ):
+            return ast.unparse(child)
+        if (
+            isinstance(child, ast.Call)
+            and call_name(child.func) == "get"
+            and child.args
+            and isinstance(child.args[0], ast.Constant)
+            and isinstance(child.args[0].value, str)
+            and _SECRET.match(child.args[0].value)
+        ):
+            return ast.unparse(child)
+    return None

@@ -1,0 +1,24 @@
+from .forms import PostForm
+from .models import Post
+
+
+def create_post(request):
+    # ruleid: DJR605
+    post = Post.objects.create(**request.POST.dict())
+    data = request.GET.dict()
+    # ruleid: DJR605
+    matches = Post.objects.filter(**data)
+    for key, value in request.POST.items():
+        # ruleid: DJR605
+        setattr(post, key, value)
+    form = PostForm(request.POST)
+    if form.is_valid():
+        # ok: DJR605
+        Post.objects.create(**form.cleaned_data)
+    # ok: DJR605
+    Post.objects.create(title=request.POST["title"])
+    # ok: DJR605
+    setattr(post, "title", request.POST["title"])
+    # ok: DJR605
+    Post.objects.filter(**{"slug": request.GET["slug"]})
+    return post, matches

@@ -1,0 +1,20 @@
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def login(request, username, password, user):
+    # ruleid: DJR608
+    logger.info("login attempt %s / %s", username, password)
+    # ruleid: DJR608
+    logging.warning(f"token refresh for {user.pk}: {user.auth_token}")
+    # ruleid: DJR608
+    print("posted", request.POST.get("password"))
+    # ok: DJR608
+    logger.info("login attempt for %s", username)
+    # ok: DJR608
+    logger.info("password reset link sent to %s", user.email)
+    # ok: DJR608
+    logger.debug("token count %s", len(user.tokens))
+    # ok: DJR608
+    logger.info("reset url %s", user.password_reset_url)
