@@ -150,6 +150,9 @@ def check(
     findings, known = _narrow(result, diff_ref, baseline_path, write_baseline)
     findings = _ai_step(result, config, ai, findings)
     reported = findings if known is None else [f for f in findings if f.fingerprint not in known]
+    hidden = len(findings) - len(reported)
+    if hidden and not quiet:
+        click.echo(f"djreview: {hidden} known findings not reported (baseline)", err=True)
     if verbose:
         click.echo(
             f"djreview {__version__}: {len(result.rules)} rules on {result.files_scanned} files "
