@@ -1,0 +1,69 @@
+"""DRF view facts read from the source: which methods a view accepts, what it sets."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from djreview.checks.security._classes import base_names, class_attribute
+from djreview.taint.sources import call_name
+
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+# Generic views and viewsets by the unsafe methods their name implies.
+_WRITING_BASES = {
+    "ModelViewSet": UNSAFE,
+    "CreateAPIView": ("POST",),
+    "ListCreateAPIView": ("POST",),
+    "UpdateAPIView": ("PUT", "PATCH"),
+    "RetrieveUpdateAPIView": ("PUT", "PATCH"),
+    "DestroyAPIView": ("DELETE",),
+    "RetrieveDestroyAPIView": ("DELETE",),
+    "RetrieveUpdateDestroyAPIView": ("PUT", "PATCH", "DELETE"),
+    "CreateModelMixin": ("POST",),
+    "UpdateModelMixin": ("PUT", "PATCH"),
+    "DestroyModelMixin": ("DELETE",),
+}
+_HANDLERS = {"post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE", "create": "POST"}
+# Endpoints meant for anonymous clients: sign-in, sign-up, password reset, webhooks.
+PUBLIC_NAMES = re.compile(
+    r"login|logout|signin|signup|sign_in|sign_up|register|token|password|auth|verify|"
+    r"reset|webhook|callback|hook|contact|subscribe|health|ping",
+    re.IGNORECASE,
+)
+
+
+def unsafe_methods_of_class(cls: ast.ClassDef) -> tuple[str, ...]:
+    """The unsafe HTTP methods a class-based view accepts."""
+    methods: list[str] = []
+    for base in base_names(cls):
+        methods += _WRITING_BASES.get(base, ())
+    for item in cls.body:
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name in _HANDLERS:
+            methods.append(_HANDLERS[item.name])
+    allowed = class_attribute(cls, "http_method_names")
+    if allowed is not None and isinstance(allowed.value, ast.List | ast.Tuple):
+        names = {str(e.value).upper() for e in allowed.value.elts if isinstance(e, ast.Constant)}
+        methods = [method for method in methods if method in names]
+    return tuple(dict.fromkeys(methods))
+
+
+def api_view_methods(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...] | None:
+    """The methods `@api_view([...])` lists (None: not a DRF function view)."""
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Call) and call_name(decorator.func) == "api_view":
+            if not decorator.args:
+                return ("GET",)
+            listed = decorator.args[0]
+            if isinstance(listed, ast.List | ast.Tuple):
+                return tuple(
+                    str(e.value).upper() for e in listed.elts if isinstance(e, ast.Constant)
+                )
+    return None
+
+
+def names_allow_any(node: ast.expr | None) -> bool:
+    """Whether a permission list is (or contains) `AllowAny`."""
+    if node is None:
+        return False
+    elements = node.elts if isinstance(node, ast.List | ast.Tuple) else [node]
+    return any(call_name(element) == "AllowAny" for element in elements)

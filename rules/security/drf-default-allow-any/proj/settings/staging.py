@@ -1,0 +1,4 @@
+from .base import *
+
+# ok: DJR601
+REST_FRAMEWORK["PAGE_SIZE"] = 50
