@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from djreview.ai.cache import CachedReply, ReplyCache, cache_key
 from djreview.ai.client import ModelClient, RequestFailed, estimate_tokens
@@ -23,9 +23,9 @@ from djreview.ai.prompts import (
     reask_rejected,
     user_message,
 )
-from djreview.ai.schema import InvalidReply, Reply, parse_reply
+from djreview.ai.schema import InvalidReply, ProposedFix, Reply, parse_reply
 from djreview.ai.usage import BudgetExhausted, Usage
-from djreview.ai.verify import Rejected, Verifier
+from djreview.ai.verify import Rejected, Verified, Verifier
 from djreview.engine.source import SourceFile
 from djreview.model import Applicability, Edit, Finding, Fix
 
@@ -63,6 +63,13 @@ class Reviewer:
     usage: Usage
     verifier: Verifier
     semaphore: asyncio.Semaphore
+    # One verification at a time: each re-analyses the whole project.
+    verifying: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def _verify(self, finding: Finding, fix: ProposedFix) -> Verified:
+        """Verify off the event loop, so replies in flight are read meanwhile."""
+        async with self.verifying:
+            return await asyncio.to_thread(self.verifier.verify, finding, fix)
 
     async def _ask(self, messages: Messages) -> CachedReply:
         key = cache_key(self.client.model, PROMPT_VERSION, messages)
@@ -122,7 +129,7 @@ class Reviewer:
         finding = review.finding
         assert reply.fix is not None
         try:
-            verified = self.verifier.verify(finding, reply.fix)
+            verified = await self._verify(finding, reply.fix)
         except Rejected as exc:
             first_problem = str(exc)
         else:
@@ -136,7 +143,7 @@ class Reviewer:
                 review, suggestion=self.verifier.preview(finding, reply.fix), rejected=first_problem
             )
         try:
-            verified = self.verifier.verify(finding, retry.fix)
+            verified = await self._verify(finding, retry.fix)
         except Rejected as exc:
             return replace(
                 review, suggestion=self.verifier.preview(finding, retry.fix), rejected=str(exc)

@@ -127,8 +127,8 @@ def settings(endpoint: FakeEndpoint, tmp_path: Path) -> AISettings:
     )
 
 
-# The pattern rules: stable, and enough to see a patch fix one finding and add another.
-RULES = ("DJR301", "DJR310")
+# mark_safe on data, and format_html on a pre-formatted string (a wrong fix for the first).
+RULES = ("DJR301", "DJR312")
 
 
 def analyse_and_review(path: Path, settings: AISettings) -> tuple[RunResult, AIOutcome]:

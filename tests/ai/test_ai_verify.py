@@ -74,18 +74,12 @@ def test_snippet_not_in_the_file_is_rejected(endpoint, shop, settings):
 
 
 def test_patch_that_adds_a_new_finding_is_rejected(endpoint, shop, settings):
+    # The classic wrong fix: format_html() around an already formatted string.
     review = _rejected(
         endpoint, shop, settings,
-        patch(
-            ("shop/views.py", BADGE, SAFE_BADGE),
-            ("shop/views.py", "def product_badge(request, pk):",
-             "@csrf_exempt\ndef product_badge(request, pk):"),
-            ("shop/views.py", "from django.utils.html import format_html",
-             "from django.utils.html import format_html\n"
-             "from django.views.decorators.csrf import csrf_exempt"),
-        ),
+        patch(("shop/views.py", BADGE, '    html = format_html(f"<b>{product.name}</b>")')),
     )
-    assert "new DJR310 finding" in review.rejected
+    assert "new DJR312 finding" in review.rejected
 
 
 def test_patch_that_still_has_the_finding_is_rejected(endpoint, shop, settings):
