@@ -9,13 +9,15 @@ still reported: the change is part of the chain that causes it.
 
 Lines come from `git diff -U0 REF` (REF against the working tree, staged and
 unstaged edits included; `origin/main...HEAD` diffs from the merge base).
-Untracked files count as wholly changed; before the first commit, `HEAD`
-means the empty tree. A pure deletion marks the lines on
+Untracked files count as wholly changed, except inside a pre-commit hook
+(pre-commit sets PRE_COMMIT=1), where they are not part of the commit being
+checked; before the first commit, `HEAD` means the empty tree. A pure deletion marks the lines on
 both sides of it, since a finding spanning them may be what it changed.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Iterable
@@ -134,7 +136,8 @@ def changed_lines(root: Path, ref: str) -> ChangedLines:
         "--",
     )
     changed = parse_diff(diff)
-    untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard")
-    for path in filter(None, untracked.split("\0")):
-        changed[path] = [_WHOLE_FILE]
+    if os.environ.get("PRE_COMMIT") != "1":
+        untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard")
+        for path in filter(None, untracked.split("\0")):
+            changed[path] = [_WHOLE_FILE]
     return ChangedLines({path: tuple(ranges) for path, ranges in changed.items()})

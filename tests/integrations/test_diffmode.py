@@ -124,11 +124,15 @@ def test_change_outside_the_chain_reports_nothing(repo: Path) -> None:
     assert reported("--diff", "HEAD") == []
 
 
-def test_untracked_files_count_as_changed(repo: Path) -> None:
+def test_untracked_files_count_as_changed(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
     (repo / "blog" / "extra.py").write_text(
         SAFE.replace("return 1", "return mark_safe(request.GET['x'])")
     )
     assert reported("--diff", "HEAD") == [("DJR301", "blog/extra.py", 5)]
+    # In a pre-commit hook an untracked file is not part of the commit.
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    assert reported("--diff", "HEAD") == []
 
 
 def test_diff_against_an_earlier_commit_includes_committed_changes(repo: Path) -> None:

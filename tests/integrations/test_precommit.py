@@ -81,10 +81,15 @@ def test_try_repo_installs_and_runs_both_hooks(tmp_path: Path) -> None:
     git(project, "commit", "-q", "-m", "old code")
     (project / "views.py").write_text(OLD + NEW)
     git(project, "add", "views.py")
+    (project / "scratch.py").write_text(OLD)  # untracked: not part of the commit
 
     out = pre_commit("try-repo", str(clone), "--verbose", cwd=project, home=tmp_path / "home")
     assert out.returncode == 1, out.stdout + out.stderr
     hooks = hook_outputs(out.stdout)
     changed, whole = hooks["djreview (changed lines)"], hooks["djreview (whole project)"]
-    assert re.findall(r"^views\.py:(\d+):", changed, re.M) == ["9"]
-    assert re.findall(r"^views\.py:(\d+):", whole, re.M) == ["5", "9"]
+    assert re.findall(r"^(\w+\.py:\d+):", changed, re.M) == ["views.py:9"]
+    assert re.findall(r"^(\w+\.py:\d+):", whole, re.M) == [
+        "scratch.py:5",
+        "views.py:5",
+        "views.py:9",
+    ]
