@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from djreview.model import Finding, Notification, Severity
+from djreview.report.text import safe
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
 
 def _data(text: str) -> str:
-    """Escape a command's message as the runner decodes it."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message as the runner decodes it; control characters shown escaped."""
+    return safe(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:
