@@ -125,10 +125,11 @@ def model_blocks(
     return blocks
 
 
-def related_blocks(project: Project, finding: Finding) -> list[CodeBlock]:
-    """The code at each related location and flow step, a few lines either side."""
+def related_blocks(project: Project, finding: Finding, scope: CodeBlock) -> list[CodeBlock]:
+    """The code at each related location and flow step outside `scope`, a few lines either side."""
     blocks = []
-    seen: set[tuple[str, int]] = set()
+    scope_end = scope.first_line + scope.text.count("\n")
+    seen = {(scope.path, line) for line in range(scope.first_line, scope_end + 1)}
     places = [(r.location, r.message) for r in finding.related]
     places += [(s.location, f"flow step: {s.message}") for s in finding.flow]
     for location, message in places:
@@ -155,4 +156,4 @@ def finding_blocks(
     if file is None:
         return []
     scope = scope_block(file, finding.location)
-    return [scope, *related_blocks(project, finding), *model_blocks(models, scope)]
+    return [scope, *related_blocks(project, finding, scope), *model_blocks(models, scope)]

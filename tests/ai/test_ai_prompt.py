@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
+from pathlib import Path
 
 from conftest import GOOD_PATCH, VIEWS, analyse_and_review, reply, write_tree
 from fake_endpoint import FakeEndpoint, completion
+from helpers import run_tree
 
 from djreview.ai.annotate import annotate
+from djreview.ai.run import review_run
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _prompt(endpoint: FakeEndpoint) -> str:
@@ -126,3 +132,21 @@ def test_a_changed_prompt_misses_the_cache(endpoint, shop, settings):
     views.write_text(views.read_text().replace("product = ", "item = product = "))
     analyse_and_review(shop, settings)
     assert len(endpoint.requests) == 2
+
+
+def test_finding_with_its_own_fix_asks_only_for_a_verdict(endpoint, tmp_path, settings):
+    tree = write_tree(tmp_path / "blog", {})
+    shutil.copytree(ROOT / "fixtures" / "blog", tree, dirs_exist_ok=True)
+    result = run_tree(tree, select=("DJR101",))
+    finding = next(f for f in result.findings if f.location.path == "blog/reports.py")
+    assert finding.fix is not None
+    endpoint.responder = lambda body: completion(reply(fix=None))
+    outcome = review_run(result, settings, [finding])
+    user = endpoint.requests[0]["messages"][1]["content"]
+    assert "djreview's own deterministic fix" in user and 'select_related("author")' in user
+    assert 'give "fix": null' in user
+    assert "class Post(" in user  # the model the loop reads, found through the project index
+    # The loop and queryset lie in the flagged function: sent once, not repeated.
+    assert user.count("for post in posts:") == 1
+    [annotated] = outcome.findings
+    assert annotated.fix == finding.fix  # djreview's own fix stays

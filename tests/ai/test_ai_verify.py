@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import GOOD_PATCH, VIEWS, analyse_and_review, patch, reply, write_tree
+import pytest
+from conftest import GOOD_PATCH, RULES, VIEWS, analyse_and_review, patch, reply, write_tree
 from fake_endpoint import FakeEndpoint, completion
+from helpers import run_tree
 
+from djreview.ai.schema import ProposedEdit, ProposedFix
+from djreview.ai.verify import Rejected, Verifier
 from djreview.fix.apply import apply_edits
-from djreview.model import Applicability
+from djreview.model import Applicability, Finding, Location, Severity
 
 BADGE = '    html = mark_safe(f"<b>{product.name}</b>")'
 SAFE_BADGE = '    html = format_html("<b>{}</b>", product.name)'
@@ -193,3 +197,23 @@ def test_nothing_is_written_to_the_project(endpoint, shop: Path, settings):
     endpoint.script.append(completion(GOOD_PATCH))
     analyse_and_review(shop, settings)
     assert (shop / "shop/views.py").read_text() == before
+
+
+def test_models_rules_may_edit_model_files_and_add_a_migration(shop):
+    result = run_tree(shop, select=RULES)
+    verifier = Verifier(result.project, result.registry, result.rules, [])
+    finding = Finding(
+        "DJR202", "unindexable-text-search", "m", Severity.NOTE, Location("shop/views.py", 13)
+    )
+    meta_patch = ProposedFix("index", (
+        ProposedEdit("shop/models.py", "    description = models.TextField()\n",
+                     "    description = models.TextField(db_index=True)\n"),
+        ProposedEdit("shop/migrations/0002_index.py", "", "from django.db import migrations\n"),
+    ))
+    with pytest.raises(Rejected) as caught:
+        verifier.verify(finding, meta_patch)
+    # Past the path checks: only the re-run (which has no DJR202 here) refuses it.
+    assert "still reports DJR202" in str(caught.value)
+    escape = ProposedFix("x", (ProposedEdit("shop/../../x/migrations/0001.py", "", "x = 1\n"),))
+    with pytest.raises(Rejected, match="outside the project"):
+        verifier.verify(finding, escape)
