@@ -58,6 +58,7 @@ def test_known_finding_does_not_count(repo: Path) -> None:
     out = djreview(repo, "--baseline", "baseline.json")
     assert out.exit_code == 0, out.stdout
     assert "Found 0 findings" in out.stdout
+    assert "1 known findings not reported (baseline)" in out.stderr
 
 
 def test_known_finding_survives_a_line_shift(repo: Path) -> None:
