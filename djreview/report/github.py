@@ -19,7 +19,9 @@ _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE
 
 def _data(text: str) -> str:
     """Escape a command's message as the runner decodes it; control characters shown escaped."""
-    return safe(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    lines = text.split("\n")
+    text = "\n".join("\r".join(safe(part) for part in line.split("\r")) for line in lines)
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:
