@@ -89,17 +89,18 @@ def field_info(
 ) -> FieldInfo:
     """A FieldInfo for `declaration` belonging to `model_label` (target left unresolved)."""
     call, name, relation = declaration.call, declaration.name, declaration.kind.relation
-    db_column = literal_str(keyword(call, "db_column"))
+    options = {kw.arg: kw.value for kw in call.keywords if kw.arg}
+    db_column = literal_str(options.get("db_column"))
     if relation in ("fk", "o2o"):
         column: str | None = db_column or f"{name}_id"
     elif relation is None:
         column = db_column or name
     else:
         column = None
-    choices = keyword(call, "choices")
-    primary_key = literal_bool(keyword(call, "primary_key")) is True
-    through = keyword(call, "through")
-    symmetrical = literal_bool(keyword(call, "symmetrical"))
+    choices = options.get("choices")
+    primary_key = literal_bool(options.get("primary_key")) is True
+    through = options.get("through")
+    symmetrical = literal_bool(options.get("symmetrical"))
     return FieldInfo(
         name=name,
         field_type=declaration.kind.name,
@@ -107,23 +108,23 @@ def field_info(
         model=model_label,
         column=column,
         # GenericRelation forces null=True (Django's own __init__ does).
-        null=literal_bool(keyword(call, "null")) is True or relation == "generic_relation",
-        blank=literal_bool(keyword(call, "blank")) is True,
-        unique=literal_bool(keyword(call, "unique")) is True or primary_key or relation == "o2o",
-        db_index=literal_bool(keyword(call, "db_index")),
+        null=literal_bool(options.get("null")) is True or relation == "generic_relation",
+        blank=literal_bool(options.get("blank")) is True,
+        unique=literal_bool(options.get("unique")) is True or primary_key or relation == "o2o",
+        db_index=literal_bool(options.get("db_index")),
         primary_key=primary_key,
         choices=choices is not None,
         choices_count=_choices_count(choices, count_members),
-        max_length=literal_int(keyword(call, "max_length")),
+        max_length=literal_int(options.get("max_length")),
         relation=relation,
         target_raw=reference_text(target_expr(call))
         if relation not in (None, "generic_fk")
         else None,
-        related_name=literal_str(keyword(call, "related_name")),
-        related_query_name=literal_str(keyword(call, "related_query_name")),
+        related_name=literal_str(options.get("related_name")),
+        related_query_name=literal_str(options.get("related_query_name")),
         through=reference_text(through),
         symmetrical=symmetrical,
-        parent_link=literal_bool(keyword(call, "parent_link")) is True,
+        parent_link=literal_bool(options.get("parent_link")) is True,
         node=call,
         location=declaration.file.node_location(call),
     )

@@ -122,9 +122,10 @@ def read_module(name: str, file: SourceFile, is_package: bool) -> ModuleInfo:
         return info
     for node in module_statements(tree.body):
         if isinstance(node, ast.Import | ast.ImportFrom):
-            stars = record_import(node, info.package, info.imports)
-            info.star_imports.extend(stars)
-            for local in list(info.imports):
+            bound: dict[str, str] = {}
+            info.star_imports.extend(record_import(node, info.package, bound))
+            info.imports.update(bound)
+            for local in bound:
                 info.defs.pop(local, None)
         elif isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             info.defs[node.name] = node
@@ -147,13 +148,15 @@ class _PackageDirs:
 
     def __init__(self, known_rels: set[str]) -> None:
         self.known = known_rels
-        self.cache: dict[Path, bool] = {}
+        self.cache: dict[str, bool] = {}
 
     def is_package(self, directory: Path, rel_dir: str) -> bool:
-        if directory not in self.cache:
+        found = self.cache.get(rel_dir)
+        if found is None:
             init_rel = f"{rel_dir}/__init__.py"
-            self.cache[directory] = init_rel in self.known or (directory / "__init__.py").is_file()
-        return self.cache[directory]
+            found = init_rel in self.known or (directory / "__init__.py").is_file()
+            self.cache[rel_dir] = found
+        return found
 
 
 def module_name_for(file: SourceFile, packages: _PackageDirs) -> tuple[str, bool] | None:
