@@ -114,7 +114,10 @@ def _kind(path: Path) -> str | None:
 
 
 def _is_virtualenv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").is_file() or (directory / "conda-meta").is_dir()
+    try:
+        return (directory / "pyvenv.cfg").is_file() or (directory / "conda-meta").is_dir()
+    except OSError:  # an unreadable folder: the walk reports it when it tries to list it
+        return False
 
 
 def _read_gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
