@@ -46,7 +46,8 @@ def decode_source(data: bytes, kind: FileKind) -> str:
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         except SyntaxError as exc:
-            raise UnreadableFile(f"unknown source encoding: {exc}") from None
+            # Not UTF-8 and no (known) PEP 263 cookie, e.g. latin-1 bytes without one.
+            raise UnreadableFile(f"cannot decode: {exc}") from None
     else:
         encoding = "utf-8-sig"
     try:
