@@ -98,7 +98,8 @@ class Evaluator:
         self.by_file = {info.file.rel: info for info in modules.values()}
         self._tables: dict[int, dict[str, list[tuple[int, ast.expr]]]] = {}
 
-    def _table(self, function: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
+    def assignments(self, function: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
+        """name -> (line, value) of the assignments in `function` (cached)."""
         table = self._tables.get(id(function))
         if table is None:
             table = self._tables[id(function)] = _assignment_table(function)
@@ -143,7 +144,7 @@ class Evaluator:
                 return None
             earlier = [
                 (line, value)
-                for line, value in self._table(scope.function).get(expr.id, [])
+                for line, value in self.assignments(scope.function).get(expr.id, [])
                 if line < expr.lineno
             ]
             if earlier:
@@ -246,7 +247,7 @@ class Evaluator:
             return Instance(target.model, target) if isinstance(target, QuerySetState) else None
         if name in ("list", "sorted", "tuple") and len(expr.args) == 1:
             inner = self.value(expr.args[0], scope, depth + 1)
-            return inner if isinstance(inner, QuerySetState) else None
+            return replace(inner, evaluated=True) if isinstance(inner, QuerySetState) else None
         if isinstance(func, ast.Name) and depth < MAX_DEPTH * 3:
             return self._helper(func.id, scope, depth)
         return None

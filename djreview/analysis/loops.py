@@ -142,6 +142,28 @@ def _enumerated(iterable: ast.expr, target: ast.expr) -> tuple[ast.expr, ast.exp
     return iterable, target
 
 
+def deepest(accesses: list[Access]) -> list[Access]:
+    """One access per path, and none whose path a deeper one at the same place covers.
+
+    `post.author.profile` read in a method needs `author__profile`, which
+    also joins `author`: one finding, not two.
+    """
+    kept: list[Access] = []
+    seen: set[tuple[str, str]] = set()
+    for access in accesses:
+        key = (access.kind, access.path)
+        deeper = any(
+            other.kind == access.kind
+            and other.node is access.node
+            and other.path.startswith(access.path + "__")
+            for other in accesses
+        )
+        if key not in seen and not deeper:
+            seen.add(key)
+            kept.append(access)
+    return kept
+
+
 def find_loop_accesses(
     evaluator: Evaluator, reader: RowReader, file: SourceFile, functions: list[FunctionLoops]
 ) -> Iterator[LoopAccess]:
@@ -158,12 +180,9 @@ def find_loop_accesses(
                 state = evaluator.value(iterable, scope)
                 if not isinstance(state, QuerySetState) or state.values:
                     continue
-                seen: set[tuple[str, str]] = set()
-                for access in reader.scan(file, body, {name: Instance(state.model, state)}):
-                    key = (access.kind, access.path)
-                    if key not in seen:
-                        seen.add(key)
-                        yield LoopAccess(access, node, file, function.name)
+                accesses = list(reader.scan(file, body, {name: Instance(state.model, state)}))
+                for access in deepest(accesses):
+                    yield LoopAccess(access, node, file, function.name)
 
 
 def find_queries_in_loops(
@@ -179,7 +198,7 @@ def find_queries_in_loops(
         loops.sort(key=lambda n: (n.lineno, n.col_offset), reverse=True)
         for loop in loops:
             for iterable, target, body in _iterables(loop):
-                if _literal(iterable):
+                if _literal(iterable) or _batched(iterable, target):
                     continue
                 iterable, target = _enumerated(iterable, target)
                 row = _row_target(target)
@@ -188,20 +207,57 @@ def find_queries_in_loops(
                     if row and isinstance(evaluator.value(iterable, scope), QuerySetState)
                     else set()
                 )
-                for access in _queries(evaluator, scope, file, body, rows):
+                span = (loop.lineno, loop.end_lineno or loop.lineno)
+                for access in _queries(evaluator, scope, file, body, rows, span):
                     if id(access.node) not in reported:
                         reported.add(id(access.node))
                         yield LoopAccess(access, loop, file, function.name)
 
 
+def _batched(iterable: ast.expr, target: ast.expr) -> bool:
+    """A loop over batches or chunks: one query per batch is the cure, not the smell."""
+    text = f"{ast.unparse(iterable)} {ast.unparse(target)}".lower()
+    return "batch" in text or "chunk" in text
+
+
+def _built_in_loop(
+    evaluator: Evaluator, scope: Scope, expr: ast.expr, span: tuple[int, int]
+) -> bool:
+    """Whether the queryset `expr` is made inside the loop (a new query each time).
+
+    A queryset variable made before the loop caches its rows once iterated,
+    so iterating it again per item costs nothing.
+    """
+    root = expr
+    while isinstance(root, ast.Call | ast.Attribute | ast.Subscript):
+        root = root.func if isinstance(root, ast.Call) else root.value
+    if not isinstance(root, ast.Name):
+        return False
+    if isinstance(evaluator.value(root, scope), ModelRef):
+        return True
+    if scope.function is None:
+        return False
+    assigned = evaluator.assignments(scope.function).get(root.id, [])
+    return any(span[0] <= line <= span[1] for line, _ in assigned)
+
+
 def _queries(
-    evaluator: Evaluator, scope: Scope, file: SourceFile, body: list[ast.AST], rows: set[str]
+    evaluator: Evaluator,
+    scope: Scope,
+    file: SourceFile,
+    body: list[ast.AST],
+    rows: set[str],
+    span: tuple[int, int],
 ) -> Iterator[Access]:
     for top in body:
         for node in (top, *_own_nodes(top)):
             if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
                 value = evaluator.value(node.iter, scope)
-                if isinstance(value, QuerySetState) and not _literal(node.iter):
+                if (
+                    isinstance(value, QuerySetState)
+                    and not value.evaluated
+                    and _built_in_loop(evaluator, scope, node.iter, span)
+                ):
                     yield Access(
                         "query", file, node.iter, f"iterating {_clip(node.iter)}", "", value
                     )
@@ -214,7 +270,11 @@ def _queries(
                 continue
             if func.attr in EVALUATING:
                 receiver = evaluator.value(func.value, scope)
-                if isinstance(receiver, QuerySetState):
+                if (
+                    isinstance(receiver, QuerySetState)
+                    and not receiver.evaluated
+                    and _built_in_loop(evaluator, scope, func.value, span)
+                ):
                     yield Access("query", file, node, _clip(node), "", receiver)
             elif func.attr in _CREATES:
                 receiver = evaluator.value(func.value, scope)

@@ -86,6 +86,15 @@ def loop_problem(item: LoopAccess) -> Problem:
             f'{text}{trigger} is loaded once per row; add {method}("{access.path}"){_at(state)}'
         )
         cure: tuple[str, str] | None = (method, access.path)
+        if state is not None and (state.only is not None or state.defer):
+            # Django refuses select_related on a relation only()/defer() left out.
+            cure = None
+    elif access.kind == "prefetch" and access.filtered:
+        message = (
+            f"{text}{trigger} queries once per row; load the rows with "
+            f'Prefetch("{access.path}", queryset=..., to_attr=...){_at(state)}'
+        )
+        cure = None
     elif access.kind == "prefetch":
         extra = (
             f' (or annotate(Count("{access.path}")) for a count)'

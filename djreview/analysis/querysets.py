@@ -86,6 +86,8 @@ class QuerySetState:
     annotations: frozenset[str] = frozenset()
     # Paths covered by the querysets of Prefetch(...) objects: "comments__author".
     nested: frozenset[str] = frozenset()
+    # Already run (`list(qs)`): iterating it again costs no query.
+    evaluated: bool = False
 
     def covered(self, path: str, *, forward: bool, null: bool) -> bool:
         """Whether reading relation `path` per row costs no query."""

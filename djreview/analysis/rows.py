@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from djreview.analysis.querysets import Instance, QuerySetState
 from djreview.analysis.schema import FORWARD, MANY, Schema
 from djreview.engine.source import SourceFile
 
 MAX_FOLLOW = 3
+# Not followed: writes (reported by save-in-loop) and validation, whose reads
+# are conditional and belong to the write path.
+_NOT_FOLLOWED = frozenset(
+    {"save", "delete", "clean", "full_clean", "clean_fields", "validate_unique", "refresh_from_db"}
+)
 # Calls on a related manager that run a query every time (even when prefetched).
 REQUERY = frozenset(
     {
@@ -40,6 +45,7 @@ REQUERY = frozenset(
 )
 # Calls on a related manager that read the rows: served by a prefetch, a query otherwise.
 READ = frozenset({"all", "count", "exists", "first", "last", "iterator"})
+_WRITES = frozenset({"delete", "update", "create", "add", "remove", "set", "clear", "bulk_create"})
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,9 @@ class Access:
     trigger: tuple[SourceFile, ast.AST] | None = None
     # The path crosses a to-many relation: only prefetch_related can cover it.
     many: bool = False
+    # A manager call that builds a new query (filter, order_by...): a plain
+    # prefetch_related would not serve it; Prefetch(queryset=...) would.
+    filtered: bool = False
 
 
 def chain(node: ast.expr) -> tuple[str, list[tuple[str, ast.expr]]] | None:
@@ -147,6 +156,10 @@ class RowReader:
             parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
             for part in parts:
                 yield from self._visit(file, part, local, via, depth)
+            return
+        if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
+            # `row.author = x` writes; only the object it is set on is read.
+            yield from self._visit(file, node.value, rows, via, depth)
             return
         if isinstance(node, ast.Attribute | ast.Call):
             found = chain(node)
@@ -295,6 +308,9 @@ class RowReader:
         if len(rest) < 2 or rest[1][0] != "()":
             return
         method, call = rest[0][0], rest[1][1]
+        if any(step in _WRITES for step, _ in rest):
+            # `row.items.filter(...).delete()`: a write per row, not a read to prefetch.
+            return
         covered = not row.fresh and row.state.covered(path, forward=False, null=True)
         if method in REQUERY:
             kind = "bypass" if covered else "prefetch"
@@ -302,7 +318,16 @@ class RowReader:
             kind = "prefetch"
         else:
             return
-        yield Access(kind, file, call, f"{text}.{method}()", path, row.state, via)
+        yield Access(
+            kind,
+            file,
+            call,
+            f"{text}.{method}()",
+            path,
+            row.state,
+            via,
+            filtered=method in REQUERY,
+        )
 
     @staticmethod
     def _deferred(state: QuerySetState, name: str) -> bool:
@@ -321,7 +346,9 @@ class RowReader:
         depth: int = 0,
     ) -> Iterator[Access]:
         """Follow a property, method or __str__ of the row's model with self bound to the row."""
-        found = self.schema.function(row.model, name) if depth < MAX_FOLLOW else None
+        if name in _NOT_FOLLOWED or depth >= MAX_FOLLOW:
+            return
+        found = self.schema.function(row.model, name)
         if found is None or any(v.node is found[1] for v in via):
             return
         body_file, function = found
@@ -333,14 +360,13 @@ class RowReader:
                 yield access
             else:
                 # Report at the loop's expression; the line inside the method is the trigger.
-                yield Access(
-                    access.kind,
-                    file,
-                    node,
-                    f"{text}.{name}",
-                    access.path,
-                    access.state,
-                    access.via,
-                    (access.file, access.node),
-                    access.many,
+                if access.kind == "deferred":
+                    # Methods often guard deferred fields (`hasattr(self, "x_length")`).
+                    continue
+                yield replace(
+                    access,
+                    file=file,
+                    node=node,
+                    text=f"{text}.{name}",
+                    trigger=(access.file, access.node),
                 )

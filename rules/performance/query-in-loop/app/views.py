@@ -48,3 +48,16 @@ def built_not_run(ids):
         # ok: DJR104
         filters.append(Post.objects.filter(pk=pk))
     return filters
+
+
+def cached_rows(ids):
+    posts = Post.objects.filter(title__startswith="A")
+    for pk in ids:
+        # ok: DJR104
+        print([post.title for post in posts if post.pk == pk])
+
+
+def in_batches(batches):
+    for batch_pks in batches:
+        # ok: DJR104
+        print(list(Post.objects.filter(pk__in=batch_pks)))

@@ -92,3 +92,9 @@ def prefetch_covers_a_forward_fk_too():
     for book in Book.objects.prefetch_related("author"):
         # ok: DJR101
         print(book.author.name)
+
+
+def assigning_a_relation(author):
+    for book in Book.objects.all():
+        # ok: DJR101
+        book.author = author

@@ -64,3 +64,9 @@ def one_object(pk):
     post = Post.objects.get(pk=pk)
     # ok: DJR102
     return post.comments.count()
+
+
+def deleting_per_row_is_a_write():
+    for post in Post.objects.all():
+        # ok: DJR102
+        post.comments.filter(body="").delete()
