@@ -69,7 +69,7 @@ def test_text_run_reports_each_fault_and_finds_the_real_defects(hostile) -> None
         assert fragment in notices[shown], notices[shown]
     for rule, rel, line in expected.defects:
         where = f"{printable_path(rel)}:{line}:".replace("\x1b", "\\x1b").replace("\x07", "\\x07")
-        assert any(l.startswith(where) and rule in l for l in out.stdout.splitlines()), where
+        assert any(x.startswith(where) and rule in x for x in out.stdout.splitlines()), where
     assert "analysis partial" in out.stdout.splitlines()[-1]
     assert snapshot(root) == before
 
