@@ -269,9 +269,11 @@ class _ModuleEvaluator:
         container = _deep_copy(old.value)
         cursor = container
         key_values = [evaluator.evaluate(key) for key in keys]
+        if not all(isinstance(key, str | int | bool | None) for key in key_values):
+            cursor = None  # a key we cannot know (or hash): the whole value becomes unknown
         for key in key_values[:-1]:
             cursor = cursor.get(key) if isinstance(cursor, dict) else None
-        if isinstance(cursor, dict) and key_values[-1] is not UNKNOWN:
+        if isinstance(cursor, dict):
             cursor[key_values[-1]] = evaluator.evaluate(value)
         else:
             container = UNKNOWN
