@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from helpers import make_repo
+from integrations.gitrepo import git
 
 from djreview.cli import main
 from djreview.diffmode import ChangedLines, parse_diff
@@ -43,15 +43,6 @@ def unrelated():
     return 1
 """
 SAFE = "from django.utils.safestring import mark_safe\n\n\ndef banner(request):\n    return 1\n"
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
 
 
 def djreview(*args: str) -> Result:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers import make_repo
+from integrations.gitrepo import git
 
 ROOT = Path(__file__).resolve().parents[2]
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
@@ -32,15 +33,6 @@ def pre_commit(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess
         text=True,
         check=False,
         timeout=900,
-    )
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
     )
 
 
