@@ -23,6 +23,7 @@ from djreview.taint.sources import (
     VALIDATED_ATTRS,
     call_name,
     dotted,
+    is_request_object,
     request_source,
 )
 from djreview.taint.values import ALL_KINDS, Taint, combine
@@ -204,6 +205,8 @@ class FunctionAnalysis:
 
     def apply_guards(self, test: ast.expr) -> None:
         """Names checked by a validator in a condition are safe afterwards."""
+        if not self.env:
+            return
         for node in ast.walk(test):
             name: str | None = None
             kinds: frozenset[str] = frozenset()
@@ -370,9 +373,11 @@ class FunctionAnalysis:
             return mixed.sanitised(SANITISERS[name]) if mixed is not None else None
         if _named_as_sanitiser(name):
             return None
-        resolved = self.resolver.summarise_call(node, self)
+        resolved = (
+            self.resolver.summarise_call(node, self) if _worth_resolving(node, args) else None
+        )
         if resolved is not None:
-            return self.through(node, *resolved)
+            return self.through(node, values, *resolved)
         if isinstance(node.func, ast.Attribute) and receiver is not None:
             if name in NON_PROPAGATING_METHODS:
                 return None
@@ -381,9 +386,15 @@ class FunctionAnalysis:
             return combine(*args)
         return None
 
-    def through(self, node: ast.Call, summary: Summary, params: list[str]) -> Taint | None:
+    def through(
+        self,
+        node: ast.Call,
+        values: dict[int, Taint | None],
+        summary: Summary,
+        params: list[str],
+    ) -> Taint | None:
         """Apply a callee's summary: its sinks see our arguments, its result carries them."""
-        by_param = self.map_arguments(node, params)
+        by_param = map_arguments(node, values, params)
         label = dotted(node.func) or call_name(node.func)
         for index, hit in summary.param_sinks:
             arg = by_param.get(index)
@@ -409,22 +420,6 @@ class FunctionAnalysis:
                 parts.append(through.step(returned))
         return combine(*parts)
 
-    def map_arguments(self, node: ast.Call, params: list[str]) -> dict[int, Taint]:
-        """Which parameter index receives which tainted argument."""
-        mapped: dict[int, Taint] = {}
-        for position, arg in enumerate(node.args):
-            if isinstance(arg, ast.Starred):
-                break
-            value = self.ev(arg)
-            if value is not None and position < len(params):
-                mapped[position] = value
-        for kw in node.keywords:
-            if kw.arg in params:
-                value = self.ev(kw.value)
-                if value is not None:
-                    mapped[params.index(kw.arg)] = value
-        return mapped
-
     def reach(self, sink: Sink, value: Taint | None) -> None:
         """A value arrives at a sink: a hit for request data, a summary entry for a parameter."""
         if value is None or not value.reaches(sink.kind):
@@ -440,6 +435,39 @@ class FunctionAnalysis:
             self.hits.append(hit)
         for index in value.params:
             self.summary.param_sinks.append((index, hit))
+
+
+def map_arguments(
+    node: ast.Call, values: dict[int, Taint | None], params: list[str]
+) -> dict[int, Taint]:
+    """Which parameter index receives which tainted argument (values: the arguments' taints)."""
+    mapped: dict[int, Taint] = {}
+    for position, arg in enumerate(node.args):
+        if isinstance(arg, ast.Starred):
+            break
+        value = values.get(id(arg))
+        if value is not None and position < len(params):
+            mapped[position] = value
+    for kw in node.keywords:
+        value = values.get(id(kw.value))
+        if kw.arg in params and value is not None:
+            mapped[params.index(kw.arg)] = value
+    return mapped
+
+
+def _worth_resolving(node: ast.Call, args: list[Taint | None]) -> bool:
+    """Only calls that pass request data, or the request itself, can return or sink it."""
+    if any(arg is not None for arg in args):
+        return True
+    passed = [*node.args, *(kw.value for kw in node.keywords)]
+    if any(is_request_object(arg) for arg in passed):
+        return True
+    func = node.func
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "self"
+    )
 
 
 def _fixed_target(prefix: str) -> bool:

@@ -57,6 +57,7 @@ class TaintIndex:
     def __init__(self, project: Project) -> None:
         self.project = project
         self._tables: dict[str, FunctionTable] = {}
+        self._names: dict[tuple[str, str], tuple[SourceFile, FunctionNode] | None] = {}
         self._summaries: dict[tuple[str, int], tuple[Summary, list[str]] | None] = {}
         self._stack: list[tuple[str, int]] = []
         self._hits: dict[str, dict[tuple[str, int, int, str], Hit]] | None = None
@@ -96,8 +97,9 @@ class TaintIndex:
         for function in info.functions.values():
             analysis = FunctionAnalysis(file, function, self)
             self._seed_view_params(analysis, function, _is_function_view(file, function))
-            analysis.run()
-            yield from analysis.hits
+            if analysis.env or _may_read_request(file, function, False):
+                analysis.run()
+                yield from analysis.hits
         for cls in info.classes.values():
             yield from self._analyse_class(file, info, cls)
 
@@ -108,11 +110,15 @@ class TaintIndex:
         view = is_class_view(cls, methods)
         attrs: dict[str, Taint] = {}
         for round_ in range(2 if view else 1):
+            if round_ == 1 and not attrs:
+                break
             for name, method in methods.items():
                 analysis = FunctionAnalysis(
                     file, method, self, in_class_view=view, class_attrs=dict(attrs)
                 )
                 self._seed_view_params(analysis, method, view and name in _VIEW_METHODS)
+                if not (analysis.env or attrs or _may_read_request(file, method, view)):
+                    continue
                 analysis.run()
                 if round_ == 0:
                     for attr, value in analysis.assigned_attrs.items():
@@ -196,7 +202,10 @@ class TaintIndex:
         name = dotted_name(func)
         if name is None or not info.module:
             return None
-        return self._function_named(self.project.index.resolve_name(info.module, name))
+        key = (info.module, name)
+        if key not in self._names:
+            self._names[key] = self._function_named(self.project.index.resolve_name(*key))
+        return self._names[key]
 
     def _function_named(self, qualified: str | None) -> tuple[SourceFile, FunctionNode] | None:
         """The project function a qualified name (`blog.helpers.build_query`) refers to."""
@@ -208,6 +217,14 @@ class TaintIndex:
             return None
         function = self.info(module.file).functions.get(function_name)
         return (module.file, function) if function is not None else None
+
+
+def _may_read_request(file: SourceFile, function: FunctionNode, in_class_view: bool) -> bool:
+    """A cheap text test: functions that never name the request cannot read it as an entry point."""
+    text = "\n".join(file.lines[function.lineno - 1 : function.end_lineno])
+    if "request" in text or "req." in text:
+        return True
+    return in_class_view and ("self.kwargs" in text or "self.args" in text)
 
 
 def _is_function_view(file: SourceFile, function: FunctionNode) -> bool:
