@@ -8,6 +8,8 @@ files a fix touches are parsed with libcst (see shared/PARSERS.md).
 
 from __future__ import annotations
 
+import functools
+
 import libcst as cst
 
 from djreview.model import Edit, Location
@@ -134,11 +136,19 @@ class _FieldIndexer(cst.CSTTransformer):
         return call.with_changes(args=_args_with(list(call.args), new, call.whitespace_before_args))
 
 
+@functools.lru_cache(maxsize=16)
+def _parse(text: str) -> cst.Module | None:
+    """One libcst parse per model file text, however many fixes edit it (modules are immutable)."""
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return None
+
+
 def add_db_index(text: str, model: str, field: str) -> str | None:
     """`text` with `db_index=True` on `model.field`, or None if the field is not a call there."""
-    try:
-        module = cst.parse_module(text)
-    except cst.ParserSyntaxError:
+    module = _parse(text)
+    if module is None:
         return None
     indexer = _FieldIndexer(model, field)
     new = module.visit(indexer)
@@ -151,9 +161,8 @@ def add_meta_indexes(text: str, model: str, entries: list[str]) -> str | None:
     Creates `indexes` in an existing Meta, or a Meta class after the last
     field, when missing.
     """
-    try:
-        module = cst.parse_module(text)
-    except cst.ParserSyntaxError:
+    module = _parse(text)
+    if module is None:
         return None
     target = _class(module, model)
     if target is None or not isinstance(target.body, cst.IndentedBlock):

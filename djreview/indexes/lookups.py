@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -54,6 +55,10 @@ PASSTHROUGH = CHAIN_METHODS | {
     "using",
     "none",
 }
+QUERY_HINT = re.compile(
+    r"\.(?:filter|exclude|get|get_or_create|update_or_create|order_by|distinct|latest|earliest)\("
+    r"|_or_404\(|_fields\b|slug_field|lookup_field|list_filter|ordering"
+)
 # search_fields prefixes (admin and DRF): ^ startswith, = iexact, @ full-text, $ regex.
 SEARCH_PREFIX = {"^": "istartswith", "=": "iexact", "@": "search", "$": "iregex"}
 
@@ -129,15 +134,18 @@ class Collector:
         self.sites: list[Site] = []
         self.listed: set[str] = set()
         self.admin_models: dict[str, str] = {}
+        self.hint_lines: frozenset[int] = frozenset()
         parents = [PurePosixPath(folder).parent.as_posix() for folder in schema.app_dirs.values()]
         self.base = os.path.commonpath(parents) if parents else ""
         self.base = "" if self.base == "." else self.base
 
     def collect(self) -> list[Site]:
         """All sites of the project, in file order."""
-        files = [f for f in self.project.python_files if f.tree is not None]
+        # A cheap text test first: most modules never query or register a model.
+        files = [f for f in self.project.python_files if QUERY_HINT.search(f.text) and f.tree]
         for file in files:
-            self._admin_registrations(file)
+            if "register" in file.text:
+                self._admin_registrations(file)
         for file in files:
             self._file(file)
         for model in self.schema.models.values():
@@ -181,6 +189,7 @@ class Collector:
     def _file(self, file: SourceFile) -> None:
         assert file.tree is not None
         context = file_context(file.rel, self.base)
+        self.hint_lines = _hint_lines(file.text)
         self._scope(file, file.tree, context, None, False)
 
     def _scope(
@@ -194,7 +203,7 @@ class Collector:
         """Visit a module, class or function body; nested classes and functions recurse."""
         names: dict[str, ast.expr] = {}
         seen: set[int] = set()
-        for node in _walk_shallow(scope):
+        for node in _walk_shallow(scope, self.hint_lines):
             if isinstance(node, ast.ClassDef):
                 self._class(file, node, context)
                 continue
@@ -412,14 +421,76 @@ class Collector:
         return None
 
 
-def _walk_shallow(scope: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of a scope, not descending into nested classes or functions (yielded, not entered)."""
-    stack = list(reversed(list(ast.iter_child_nodes(scope))))
+_LEAVES = (
+    ast.Name,
+    ast.Constant,
+    ast.expr_context,
+    ast.operator,
+    ast.cmpop,
+    ast.unaryop,
+    ast.boolop,
+)
+_SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+_COMPOUND = (
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.TryStar,
+    ast.Match,
+)
+
+
+def _hint_lines(text: str) -> frozenset[int]:
+    """Line numbers where a lookup may start (the QUERY_HINT text test, per line)."""
+    lines: set[int] = set()
+    line, position = 1, 0
+    for match in QUERY_HINT.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        lines.add(line)
+    return frozenset(lines)
+
+
+def _touches(node: ast.stmt, lines: frozenset[int]) -> bool:
+    end = node.end_lineno or node.lineno
+    return any(line in lines for line in range(node.lineno, end + 1))
+
+
+def _walk_shallow(scope: ast.AST, lines: frozenset[int]) -> Iterator[ast.AST]:
+    """Nodes of a scope, parents first; nested classes and functions are yielded, not entered.
+
+    A simple statement is yielded but not entered when none of its lines has
+    a lookup hint: that skips most expressions of a large module cheaply.
+    """
+    stack: list[ast.AST] = list(ast.iter_child_nodes(scope))
+    stack.reverse()
     while stack:
         node = stack.pop()
         yield node
-        if not isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        if isinstance(node, _LEAVES + _SCOPES) or (
+            isinstance(node, ast.stmt)
+            and not isinstance(node, _COMPOUND)
+            and not _touches(node, lines)
+        ):
+            continue
+        # Children are pushed last-first so siblings come out in source order:
+        # an assignment is seen before the statements that use its name.
+        for name in reversed(node._fields):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(
+                    item
+                    for item in reversed(value)
+                    if isinstance(item, ast.AST) and not isinstance(item, _LEAVES)
+                )
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                stack.append(value)
 
 
 def _function_context(node: ast.FunctionDef | ast.AsyncFunctionDef, context: str) -> str:
