@@ -116,10 +116,12 @@ class ProjectIndex:
     def _auth_user_model(self) -> str | None:
         found = self.settings.get("AUTH_USER_MODEL")
         if found is None:
-            values = {v.value for v in self.settings.values_of("AUTH_USER_MODEL").values()}
+            values = {
+                v.value if isinstance(v.value, str) else None
+                for v in self.settings.values_of("AUTH_USER_MODEL").values()
+            }
             if len(values) == 1:
-                value = values.pop()
-                return value if isinstance(value, str) else None
+                return values.pop()
             return DEFAULT_USER_MODEL if not values else None
         return found.value if isinstance(found.value, str) else None
 

@@ -150,7 +150,11 @@ class SettingsInfo:
         tree = settings.module.file.tree
         if tree is None:
             return settings.values
-        _ModuleEvaluator(self, settings, stack | {name}).run(tree.body, conditional=False)
+        try:
+            _ModuleEvaluator(self, settings, stack | {name}).run(tree.body, conditional=False)
+        except RecursionError:
+            # Pathologically nested expressions: keep what was evaluated so far.
+            settings.dynamic.append("evaluation stopped: expressions nested too deeply")
         return settings.values
 
     def value(self, module: str, name: str) -> SettingValue | None:
@@ -234,7 +238,7 @@ class _ModuleEvaluator:
             name,
             value,
             self.settings.module.file.node_location(node),
-            tuple(dict.fromkeys(env)),
+            _unique(env),
             conditional,
             node,
         )
@@ -334,6 +338,15 @@ class _ModuleEvaluator:
         for name, value in self.info._evaluate(source, self.stack).items():
             if not name.startswith("_"):
                 self.values[name] = value
+
+
+def _unique(env: list[EnvDefault]) -> tuple[EnvDefault, ...]:
+    # Defaults may be lists or dicts: deduplicate by equality, not by hash.
+    found: list[EnvDefault] = []
+    for item in env:
+        if item not in found:
+            found.append(item)
+    return tuple(found)
 
 
 def _deep_copy(value: Any) -> Any:

@@ -99,3 +99,11 @@ def test_env_comparisons_evaluate_with_the_default():
 def test_unknown_calls_stay_unknown():
     assert _evaluate("compute()")[0] is UNKNOWN
     assert _evaluate('"x" + compute()')[0] is UNKNOWN
+
+
+def test_list_and_dict_env_defaults(settings):
+    admins = settings.value("site_conf.settings.prod", "ADMINS")
+    assert admins.value == ["ops@example.com"]
+    assert admins.env == (EnvDefault("ADMINS", ["ops@example.com"], "list"),)
+    caches = settings.value("site_conf.settings.prod", "CACHES")
+    assert caches.value == {"default": {"BACKEND": "locmem"}} and caches.env[0].cast == "dict"

@@ -32,3 +32,6 @@ TEMPLATES = [
         "APP_DIRS": True,
     }
 ]
+# Unhashable env defaults (a list, a dict) must not trouble the evaluator.
+ADMINS = env.list("ADMINS", default=["ops@example.com"])
+CACHES = env.dict("CACHES", default={"default": {"BACKEND": "locmem"}})
