@@ -108,16 +108,24 @@ def _names(block: CodeBlock) -> set[str]:
     return words
 
 
+def _lines(block: CodeBlock) -> set[tuple[str, int]]:
+    last = block.first_line + block.text.count("\n")
+    return {(block.path, line) for line in range(block.first_line, last + 1)}
+
+
 def model_blocks(
-    models: dict[str, tuple[SourceFile, ast.ClassDef]], scope: CodeBlock
+    models: dict[str, tuple[SourceFile, ast.ClassDef]],
+    scope: CodeBlock,
+    covered: set[tuple[str, int]],
 ) -> list[CodeBlock]:
-    """The model classes the scope names (at most MAX_MODELS, each cut to MAX_MODEL_LINES)."""
+    """The model classes the scope names and no block shows yet (at most MAX_MODELS)."""
     blocks = []
     for name in sorted(_names(scope) & set(models)):
         file, node = models[name]
-        if file.rel == scope.path and node.lineno <= scope.first_line <= (node.end_lineno or 0):
-            continue
         start, end = node_span(node)
+        inside = file.rel == scope.path and start <= scope.first_line <= end
+        if inside or (file.rel, node.lineno) in covered:
+            continue
         end = min(end, start + MAX_MODEL_LINES - 1)
         blocks.append(_window(file, start, end, set(), f"model {name}"))
         if len(blocks) == MAX_MODELS:
@@ -125,23 +133,27 @@ def model_blocks(
     return blocks
 
 
-def related_blocks(project: Project, finding: Finding, scope: CodeBlock) -> list[CodeBlock]:
-    """The code at each related location and flow step outside `scope`, a few lines either side."""
-    blocks = []
-    scope_end = scope.first_line + scope.text.count("\n")
-    seen = {(scope.path, line) for line in range(scope.first_line, scope_end + 1)}
+def related_blocks(
+    project: Project, finding: Finding, covered: set[tuple[str, int]]
+) -> list[CodeBlock]:
+    """The code at each related location and flow step not shown yet, a few lines either side.
+
+    A related location may span a whole class or loop; only its first lines are sent.
+    """
+    blocks: list[CodeBlock] = []
     places = [(r.location, r.message) for r in finding.related]
     places += [(s.location, f"flow step: {s.message}") for s in finding.flow]
     for location, message in places:
         file = project.by_rel.get(location.path)
-        key = (location.path, location.start_line)
-        if file is None or key in seen:
+        if file is None or (location.path, location.start_line) in covered:
             continue
-        seen.add(key)
         start = max(location.start_line - RELATED_RADIUS, 1)
-        end = min(location.end_line + RELATED_RADIUS, len(file.lines))
-        flagged = set(range(location.start_line, location.end_line + 1))
-        blocks.append(_window(file, start, end, flagged, message))
+        last = min(location.end_line, location.start_line + RELATED_RADIUS)
+        end = min(last + RELATED_RADIUS, len(file.lines))
+        flagged = set(range(location.start_line, last + 1))
+        block = _window(file, start, end, flagged, message)
+        covered |= _lines(block)
+        blocks.append(block)
     return blocks
 
 
@@ -156,4 +168,6 @@ def finding_blocks(
     if file is None:
         return []
     scope = scope_block(file, finding.location)
-    return [scope, *related_blocks(project, finding, scope), *model_blocks(models, scope)]
+    covered = _lines(scope)
+    related = related_blocks(project, finding, covered)
+    return [scope, *related, *model_blocks(models, scope, covered)]
