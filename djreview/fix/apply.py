@@ -8,16 +8,22 @@ that lies outside the project root, is refused.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
+import io
 import os
+import re
 import stat
 import tempfile
+import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from djreview.model import Edit, Fix
+
+_BARE_LF = re.compile(r"(?<!\r)\n")
 
 
 class FixError(Exception):
@@ -134,34 +140,61 @@ def plan_fixes(fixes: Iterable[Fix], root: Path, read: dict[str, str]) -> Plan:
             plan.skipped.append(f"{rel}: outside the project root, not written")
             continue
         old = read.get(rel, "")
-        new = apply_edits(old, edits)
+        new = apply_edits(old, [_in_file_newlines(edit, old) for edit in edits])
         plan.changes.append(FileChange(path, rel, old, new, created=rel not in read))
     return plan
 
 
+def _in_file_newlines(edit: Edit, old: str) -> Edit:
+    """The edit with its new lines ended as the file ends its lines (CRLF or LF).
+
+    Only the inserted text is converted: lines the fix does not touch keep
+    their endings, even in a file that mixes both.
+    """
+    if "\r\n" not in old or "\n" not in edit.replacement:
+        return edit
+    return Edit(edit.location, _BARE_LF.sub("\r\n", edit.replacement))
+
+
+def _encoding(data: bytes, rel: str) -> str:
+    """The codec that reads `data` as the analysis did, and writes it back the same way."""
+    if not rel.endswith(".py"):
+        return "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise FixError(f"{rel}: cannot tell its encoding ({exc})") from None
+    return encoding
+
+
 def write_atomic(change: FileChange) -> None:
-    """Write one change: refuse a file changed since analysis; keep mode and line endings."""
+    """Write one change: refuse a file changed since analysis; keep mode, encoding, BOM and
+    line endings; never write through a symbolic link."""
     path = change.path
     if path.is_symlink():
         raise FixError(f"{change.rel}: is a symbolic link; not written through")
     if path.exists():
         current = path.read_bytes()
-        crlf = b"\r\n" in current
-        on_disk = current.decode("utf-8", errors="surrogateescape").replace("\r\n", "\n")
-        if content_hash(on_disk) != content_hash(change.old.replace("\r\n", "\n")):
+        encoding = _encoding(current, change.rel)
+        try:
+            on_disk = current.decode(encoding).removeprefix("\ufeff")
+        except (UnicodeDecodeError, LookupError):
+            on_disk = None
+        if on_disk is None or content_hash(on_disk) != content_hash(change.old):
             raise FixError(f"{change.rel}: changed since it was analysed; run djreview again")
         mode = stat.S_IMODE(path.stat().st_mode)
     else:
-        crlf = False
+        encoding = "utf-8"
         mode = 0o644
         path.parent.mkdir(parents=True, exist_ok=True)
-    text = change.new.replace("\r\n", "\n")
-    if crlf:
-        text = text.replace("\n", "\r\n")
+    try:
+        data = change.new.encode(encoding)
+    except UnicodeEncodeError:
+        raise FixError(f"{change.rel}: the fix cannot be written in {encoding}") from None
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".djreview")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, mode)
