@@ -310,6 +310,7 @@ def show_rule(rule: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Print the unified diff; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
 @ai_options
+@run_options
 def fix(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
