@@ -12,6 +12,14 @@ from djreview.indexes.ranking import Need
 from djreview.model import Finding
 
 
+class IndexCheck(Check):
+    """Base of the index rules: the shared analysis is built in `prepare`, outside any budget."""
+
+    def prepare(self, project: Project) -> None:
+        """Build the missing-index analysis once for DJR201-DJR203."""
+        analyse(project)
+
+
 def index_findings(
     check: Check, project: Project, kind: str, advice: Callable[[Need], str]
 ) -> list[Finding]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from djreview.engine.check import Check
 from djreview.engine.project import Project
-from djreview.indexes.findings import index_findings
+from djreview.indexes.findings import IndexCheck, index_findings
 from djreview.indexes.ranking import Need
 from djreview.model import Finding, Severity
 
@@ -22,7 +21,7 @@ def _advice(need: Need) -> str:
     )
 
 
-class MissingIndexOnLookup(Check):
+class MissingIndexOnLookup(IndexCheck):
     """## What it does
     Finds model columns that querysets, views, DRF endpoints or admin pages
     filter on (`filter`, `get`, `get_object_or_404`, `Q`, `slug_field`,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from djreview.engine.check import Check
 from djreview.engine.project import Project
-from djreview.indexes.findings import index_findings
+from djreview.indexes.findings import IndexCheck, index_findings
 from djreview.indexes.ranking import Need
 from djreview.model import Finding, Severity
 
@@ -27,7 +26,7 @@ def _advice(need: Need) -> str:
     )
 
 
-class UnindexableTextSearch(Check):
+class UnindexableTextSearch(IndexCheck):
     """## What it does
     Finds `contains`, `icontains`, `iexact`, `startswith`, `endswith` and
     `regex` lookups, and `search_fields` of the admin and DRF, on model

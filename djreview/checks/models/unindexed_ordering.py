@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from djreview.engine.check import Check
 from djreview.engine.project import Project
-from djreview.indexes.findings import index_findings
+from djreview.indexes.findings import IndexCheck, index_findings
 from djreview.indexes.ranking import Need
 from djreview.model import Finding, Severity
 
@@ -17,7 +16,7 @@ def _advice(need: Need) -> str:
     return f"add models.Index(fields={list(need.fields)}) so the rows are read in index order"
 
 
-class UnindexedOrdering(Check):
+class UnindexedOrdering(IndexCheck):
     """## What it does
     Finds `order_by(...)` in views, API endpoints and the admin, and
     `Meta.ordering` or admin `ordering` of models that a list view, an API
