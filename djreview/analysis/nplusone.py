@@ -72,6 +72,7 @@ def skipped(rel: str) -> bool:
         "migrations" in parts
         or "tests" in parts
         or "test" in parts
+        or "testing" in parts
         or name.startswith("test_")
         or name.endswith("_tests.py")
         or name == "tests.py"

@@ -76,6 +76,16 @@ class Access:
     filtered: bool = False
 
 
+def _writes(function: ast.AST) -> bool:
+    """Whether a method body saves, deletes, updates or creates rows."""
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _WRITES | {"save", "bulk_update"}
+        for node in ast.walk(function)
+    )
+
+
 def chain(node: ast.expr) -> tuple[str, list[tuple[str, ast.expr]]] | None:
     """`post.author.name` -> ("post", [("author", node), ("name", node)]); calls are "()" steps."""
     steps: list[tuple[str, ast.expr]] = []
@@ -352,6 +362,9 @@ class RowReader:
         if found is None or any(v.node is found[1] for v in via):
             return
         body_file, function = found
+        if name != "__str__" and not self.schema.is_property(row.model, name) and _writes(function):
+            # An action (`cancel()`, `sync()`): its per-row cost is the writes.
+            return
         step = Via(body_file, function, f"{row.model.rsplit('.', 1)[-1]}.{name}")
         for access in self.scan(
             body_file, list(function.body), {"self": row}, (*via, step), depth + 1

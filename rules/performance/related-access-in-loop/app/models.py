@@ -22,3 +22,7 @@ class Book(models.Model):
 
     def __str__(self):
         return self.title
+
+    def archive(self):
+        self.title = f"[{self.author.name}] {self.title}"
+        self.save()

@@ -98,3 +98,9 @@ def assigning_a_relation(author):
     for book in Book.objects.all():
         # ok: DJR101
         book.author = author
+
+
+def an_action_method_is_a_write_path():
+    for book in Book.objects.all():
+        # ok: DJR101
+        book.archive()
