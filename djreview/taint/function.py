@@ -78,6 +78,8 @@ class FunctionAnalysis:
     hits: list[Hit] = field(default_factory=list)
     summary: Summary = field(default_factory=Summary)
     assigned_attrs: dict[str, Taint] = field(default_factory=dict)
+    # URL parameters of a class-based view whose converter admits no markup (`<int:pk>`).
+    safe_kwargs: frozenset[str] = frozenset()
 
     def step(self, node: ast.AST, message: str) -> FlowStep:
         """A flow step at `node` with a message."""
@@ -316,6 +318,8 @@ class FunctionAnalysis:
 
     def subscript(self, node: ast.Subscript) -> Taint | None:
         """`d[k]` carries `d`'s taint; `globals()[user]` is a dispatch sink."""
+        if self._safe_kwarg(node.value, node.slice):
+            return None
         key = self.ev(node.slice)
         if isinstance(node.value, ast.Call) and call_name(node.value.func) in {
             "globals",
@@ -328,6 +332,17 @@ class FunctionAnalysis:
             self.reach(sink, key)
             return None
         return self.ev(node.value)
+
+    def _safe_kwarg(self, container: ast.expr, key: ast.expr) -> bool:
+        """`self.kwargs["pk"]` where the URLconf captures `pk` with a safe converter."""
+        return (
+            isinstance(container, ast.Attribute)
+            and container.attr == "kwargs"
+            and isinstance(container.value, ast.Name)
+            and container.value.id == "self"
+            and isinstance(key, ast.Constant)
+            and key.value in self.safe_kwargs
+        )
 
     def comprehension(
         self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
@@ -364,6 +379,13 @@ class FunctionAnalysis:
             values[id(kw.value)] for kw in node.keywords
         ]
         name = call_name(node.func)
+        if (
+            name == "get"
+            and node.args
+            and isinstance(node.func, ast.Attribute)
+            and self._safe_kwarg(node.func.value, node.args[0])
+        ):
+            return None
         if (
             name in SANITISERS
             and name != "quote"

@@ -18,6 +18,7 @@ from djreview.engine.source import SourceFile
 from djreview.project.modules import dotted_name
 from djreview.taint.function import FunctionAnalysis, Hit, Summary
 from djreview.taint.modules import FunctionNode, FunctionTable
+from djreview.taint.routes import view_params
 from djreview.taint.values import Taint
 
 MAX_DEPTH = 4
@@ -58,6 +59,7 @@ class TaintIndex:
         self.project = project
         self._tables: dict[str, FunctionTable] = {}
         self._names: dict[tuple[str, str], tuple[SourceFile, FunctionNode] | None] = {}
+        self.routes = view_params(project.index)
         self._summaries: dict[tuple[str, int], tuple[Summary, list[str]] | None] = {}
         self._stack: list[tuple[str, int]] = []
         self._hits: dict[str, dict[tuple[str, int, int, str], Hit]] | None = None
@@ -96,7 +98,10 @@ class TaintIndex:
         info = self.info(file)
         for function in info.functions.values():
             analysis = FunctionAnalysis(file, function, self)
-            self._seed_view_params(analysis, function, _is_function_view(file, function))
+            routed = self.routes.get(f"{info.module}.{function.name}")
+            self._seed_view_params(
+                analysis, function, routed is not None or _is_function_view(file, function), routed
+            )
             if analysis.env or _may_read_request(file, function, False):
                 analysis.run()
                 yield from analysis.hits
@@ -107,16 +112,23 @@ class TaintIndex:
         self, file: SourceFile, info: FunctionTable, cls: ast.ClassDef
     ) -> Iterator[Hit]:
         methods = info.methods(cls)
-        view = is_class_view(cls, methods)
+        routed = self.routes.get(f"{info.module}.{cls.name}")
+        view = routed is not None or is_class_view(cls, methods)
+        safe_kwargs = frozenset(name for name, safe in (routed or {}).items() if safe)
         attrs: dict[str, Taint] = {}
         for round_ in range(2 if view else 1):
             if round_ == 1 and not attrs:
                 break
             for name, method in methods.items():
                 analysis = FunctionAnalysis(
-                    file, method, self, in_class_view=view, class_attrs=dict(attrs)
+                    file,
+                    method,
+                    self,
+                    in_class_view=view,
+                    class_attrs=dict(attrs),
+                    safe_kwargs=safe_kwargs,
                 )
-                self._seed_view_params(analysis, method, view and name in _VIEW_METHODS)
+                self._seed_view_params(analysis, method, view and name in _VIEW_METHODS, routed)
                 if not (analysis.env or attrs or _may_read_request(file, method, view)):
                     continue
                 analysis.run()
@@ -126,21 +138,38 @@ class TaintIndex:
                 yield from analysis.hits
 
     def _seed_view_params(
-        self, analysis: FunctionAnalysis, function: FunctionNode, is_view: bool
+        self,
+        analysis: FunctionAnalysis,
+        function: FunctionNode,
+        is_view: bool,
+        routed: dict[str, bool] | None = None,
     ) -> None:
-        """A view's parameters after `request` are URL captures: tainted unless typed int/UUID."""
+        """A view's parameters after `request` are URL captures: request data unless safe.
+
+        A routed view's parameters are tainted when their converter lets any
+        text through (`<str:...>`, `<path:...>`); parameters no route captures
+        are defaults, not request data. Unrouted views fall back to the
+        annotation (`pk: int` is safe).
+        """
         if not is_view:
             return
         args = function.args
         names = [arg for arg in args.posonlyargs + args.args if arg.arg not in {"self", "cls"}]
         if not names or names[0].arg not in {"request", "req"}:
             return
-        captured = names[1:] + args.kwonlyargs + ([args.kwarg] if args.kwarg else [])
+        captured = names[1:] + args.kwonlyargs
+        open_params = [name for name, safe in (routed or {}).items() if not safe]
         for arg in captured:
-            if arg.annotation is not None and ast.unparse(arg.annotation) in _SAFE_ANNOTATIONS:
+            if routed is not None:
+                if routed.get(arg.arg, True):
+                    continue
+            elif arg.annotation is not None and ast.unparse(arg.annotation) in _SAFE_ANNOTATIONS:
                 continue
             message = f"URL parameter `{arg.arg}`: data from the HTTP request"
             analysis.env[arg.arg] = Taint((analysis.step(arg, message),))
+        if args.kwarg is not None and (routed is None or open_params):
+            message = f"URL parameters `**{args.kwarg.arg}`: data from the HTTP request"
+            analysis.env[args.kwarg.arg] = Taint((analysis.step(args.kwarg, message),))
 
     # Resolver -------------------------------------------------------------
 

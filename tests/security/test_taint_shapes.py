@@ -162,3 +162,42 @@ def test_recursive_helpers_terminate(tmp_path: Path) -> None:
         """
     }
     assert _sql_findings(_write(tmp_path, files, {})) == []
+
+
+ROUTED_VIEWS = """
+    def by_name(request, name, page="1"):
+        connection.cursor().execute("SELECT * FROM t WHERE name = '%s'" % name)
+        connection.cursor().execute("SELECT * FROM t LIMIT %s" % page)
+
+    def by_pk(request, pk):
+        connection.cursor().execute("SELECT * FROM t WHERE id = %s" % pk)
+
+    class Detail(View):
+        def get(self, request, *args, **kwargs):
+            connection.cursor().execute("SELECT * FROM t WHERE id = %s" % self.kwargs["pk"])
+            connection.cursor().execute("SELECT * FROM t WHERE tag = '%s'" % self.kwargs["tag"])
+"""
+URLS = """
+from django.urls import path, re_path
+
+from . import views
+
+urlpatterns = [
+    path("n/<str:name>/", views.by_name),
+    path("p/<int:pk>/", views.by_pk),
+    re_path(r"^d/(?P<pk>\\d+)/(?P<tag>[^/]+)/$", views.Detail.as_view()),
+]
+"""
+
+
+def test_url_converters_decide_which_parameters_are_request_data(tmp_path: Path) -> None:
+    root = _write(tmp_path, {"views.py": ROUTED_VIEWS}, {})
+    (root / "app" / "urls.py").write_text(URLS)
+    lines = {
+        (root / f.location.path).read_text().splitlines()[f.location.start_line - 1].strip()
+        for f in _sql_findings(root)
+    }
+    assert lines == {
+        """connection.cursor().execute("SELECT * FROM t WHERE name = '%s'" % name)""",
+        """connection.cursor().execute("SELECT * FROM t WHERE tag = '%s'" % self.kwargs["tag"])""",
+    }
