@@ -52,7 +52,8 @@ def test_write_keeps_mode_encoding_bom_and_line_endings(tmp_path: Path) -> None:
 def test_a_file_changed_since_analysis_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "views.py"
     target.write_text("a = 1\nb = 2\n")
-    plan = plan_fixes([insert_at_line_2("views.py", "c = 3\n")], tmp_path, {"views.py": "a = 1\nb = 2\n"})
+    analysed = {"views.py": "a = 1\nb = 2\n"}
+    plan = plan_fixes([insert_at_line_2("views.py", "c = 3\n")], tmp_path, analysed)
     target.write_text("a = 1\nb = 22\n")
     with pytest.raises(FixError, match="changed since it was analysed"):
         write_atomic(plan.changes[0])
