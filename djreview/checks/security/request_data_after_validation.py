@@ -21,9 +21,10 @@ class RequestDataAfterValidation(Check):
     ## What it does
     Inside the branch guarded by `form.is_valid()` (or
     `serializer.is_valid()`), flags reads of single fields from
-    `request.POST` / `request.GET` / `request.data` / `request.FILES`
-    (`request.POST["x"]`, `.get("x")`, `.getlist("x")`). Passing the whole
-    `request.POST` on (to another form) is fine.
+    the data the form was bound to (`form = F(request.POST)`, then
+    `request.POST["x"]`, `.get("x")`, `.getlist("x")`). Other request data
+    (`?next=` when the form reads POST) and passing the whole `request.POST`
+    on (to another form) are fine.
 
     ## Why is this bad?
     The form validated and cleaned the value (types, length, allowed
@@ -67,17 +68,19 @@ class RequestDataAfterValidation(Check):
         tree = file.tree
         if tree is None:
             return
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.If):
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
-            form = _validated_form(node.test)
-            if form is None:
-                continue
-            for statement in node.body:
-                for read in ast.walk(statement):
-                    raw = _raw_field_read(read)
-                    if raw is not None:
-                        yield self.finding((file, read), raw=raw, form=form)
+            bound = _bound_forms(function)
+            for node in ast.walk(function):
+                form = _validated_form(node.test) if isinstance(node, ast.If) else None
+                if form is None or form not in bound or not isinstance(node, ast.If):
+                    continue
+                for statement in node.body:
+                    for read in ast.walk(statement):
+                        raw = _raw_field_read(read, bound[form])
+                        if raw is not None:
+                            yield self.finding((file, read), raw=raw, form=form)
 
 
 def _validated_form(test: ast.expr) -> str | None:
@@ -94,8 +97,30 @@ def _validated_form(test: ast.expr) -> str | None:
     return None
 
 
-def _raw_field_read(node: ast.AST) -> str | None:
-    """`request.POST["x"]` or `request.POST.get("x")`: the text, else None."""
+def _bound_forms(function: ast.AST) -> dict[str, str]:
+    """Forms bound in the function, by name, to the request attribute they read (`POST`)."""
+    bound: dict[str, str] = {}
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
+            continue
+        call = node.value
+        data = [*call.args[:1], *(kw.value for kw in call.keywords if kw.arg == "data")]
+        for value in data:
+            for part in ast.walk(value):
+                if (
+                    isinstance(part, ast.Attribute)
+                    and part.attr in _RAW
+                    and is_request_object(part.value)
+                ):
+                    for target in node.targets:
+                        name = dotted(target)
+                        if name:
+                            bound[name] = part.attr
+    return bound
+
+
+def _raw_field_read(node: ast.AST, bound_to: str) -> str | None:
+    """`request.POST["x"]` or `request.POST.get("x")` on the form's data: the text, else None."""
     target: ast.expr | None
     if isinstance(node, ast.Subscript):
         target = node.value
@@ -105,7 +130,7 @@ def _raw_field_read(node: ast.AST) -> str | None:
         return None
     if (
         isinstance(target, ast.Attribute)
-        and target.attr in _RAW
+        and target.attr == bound_to
         and is_request_object(target.value)
     ):
         return ast.unparse(node)
