@@ -29,6 +29,7 @@ from djreview.taint.sources import (
 from djreview.taint.values import ALL_KINDS, Taint, combine
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_MASS = frozenset({"mass"})
 _FORM_SUFFIXES = ("Form", "FormSet", "Serializer")
 _BOUND_DATA = frozenset({"data", "initial_data", "files"})
 
@@ -191,13 +192,15 @@ class FunctionAnalysis:
                 self.assigned_attrs[target.attr] = value.step(
                     self.step(target, f"stored in `self.{target.attr}`")
                 )
-        elif (
-            isinstance(target, ast.Subscript)
-            and isinstance(target.value, ast.Name)
-            and value is not None
-        ):
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            # d["field"] = data: the code names the field; d[data] = x: the data does.
+            key = self.ev(target.slice)
+            if value is not None and isinstance(target.slice, ast.Constant):
+                value = value.sanitised(_MASS)
             name = target.value.id
-            self.env[name] = combine(self.env.get(name), value) or value
+            merged = combine(self.env.get(name), value, key)
+            if merged is not None:
+                self.env[name] = merged
 
     def form_data(self, call: ast.Call) -> Taint | None:
         """The request data a form or serializer is bound to (its `data` before validation)."""
@@ -264,10 +267,7 @@ class FunctionAnalysis:
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             return combine(*(self.ev(element) for element in node.elts))
         if isinstance(node, ast.Dict):
-            return combine(
-                *(self.ev(k) for k in node.keys if k is not None),
-                *(self.ev(v) for v in node.values),
-            )
+            return self.dictionary(node)
         if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
             return self.comprehension(node)
         if isinstance(node, ast.Starred | ast.Await):
@@ -281,6 +281,14 @@ class FunctionAnalysis:
                 if isinstance(child, ast.expr):
                     self.ev(child)
         return None
+
+    def dictionary(self, node: ast.Dict) -> Taint | None:
+        """A dict literal: its values taint it, but cannot pick field names when keys are fixed."""
+        keys = [self.ev(key) for key in node.keys if key is not None]
+        values = [self.ev(value) for value in node.values]
+        if all(isinstance(key, ast.Constant) for key in node.keys):
+            values = [v.sanitised(_MASS) if v is not None else None for v in values]
+        return combine(*keys, *values)
 
     def prefixed(self, node: ast.expr, value: Taint | None) -> Taint | None:
         """A URL that starts with a fixed path or host cannot redirect off-site."""
@@ -509,7 +517,7 @@ def _named_as_validator(name: str) -> bool:
 def _named_as_sanitiser(name: str) -> bool:
     """A project's own cleaner, by its name: `sanitize_cell`, `escape_like`, `bleach.clean`."""
     lower = name.lower()
-    return any(word in lower for word in ("escape", "sanitiz", "sanitis", "clean"))
+    return any(word in lower for word in ("escape", "sanitiz", "sanitis", "clean", "validat"))
 
 
 def _name_of(node: ast.expr) -> str | None:

@@ -100,7 +100,7 @@ class TaintIndex:
             analysis = FunctionAnalysis(file, function, self)
             routed = self.routes.get(f"{info.module}.{function.name}")
             self._seed_view_params(
-                analysis, function, routed is not None or _is_function_view(file, function), routed
+                analysis, function, self._is_view(file, function, routed), routed
             )
             if analysis.env or _may_read_request(file, function, False):
                 analysis.run()
@@ -108,12 +108,20 @@ class TaintIndex:
         for cls in info.classes.values():
             yield from self._analyse_class(file, info, cls)
 
+    def _is_view(self, file: SourceFile, function: FunctionNode, routed: object) -> bool:
+        """Routed; or, when no URLconf could be read, view-like by place and decorators."""
+        if routed is not None:
+            return True
+        return not self.routes and _is_function_view(file, function)
+
     def _analyse_class(
         self, file: SourceFile, info: FunctionTable, cls: ast.ClassDef
     ) -> Iterator[Hit]:
         methods = info.methods(cls)
         routed = self.routes.get(f"{info.module}.{cls.name}")
         view = routed is not None or is_class_view(cls, methods)
+        # Methods receive URL parameters only when routed (or when no URLconf was found).
+        seeded = routed is not None or (view and not self.routes)
         safe_kwargs = frozenset(name for name, safe in (routed or {}).items() if safe)
         attrs: dict[str, Taint] = {}
         for round_ in range(2 if view else 1):
@@ -128,7 +136,7 @@ class TaintIndex:
                     class_attrs=dict(attrs),
                     safe_kwargs=safe_kwargs,
                 )
-                self._seed_view_params(analysis, method, view and name in _VIEW_METHODS, routed)
+                self._seed_view_params(analysis, method, seeded and name in _VIEW_METHODS, routed)
                 if not (analysis.env or attrs or _may_read_request(file, method, view)):
                     continue
                 analysis.run()

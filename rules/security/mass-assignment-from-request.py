@@ -21,4 +21,9 @@ def create_post(request):
     setattr(post, "title", request.POST["title"])
     # ok: DJR605
     Post.objects.filter(**{"slug": request.GET["slug"]})
-    return post, matches
+    filters = {}
+    if status := request.GET.get("status"):
+        filters["status"] = status
+    # ok: DJR605
+    recent = Post.objects.filter(**filters)
+    return post, matches, recent
