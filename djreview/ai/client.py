@@ -88,6 +88,11 @@ class ModelClient:
                 raise RequestFailed(
                     f"HTTP {exc.status_code} from the endpoint after retries: {_brief(exc)}"
                 ) from None
+            except (openai.APIError, ValueError, AttributeError, TypeError, IndexError) as exc:
+                # A 200 whose body is not a chat completion (some proxies, HTML error pages).
+                raise RequestFailed(
+                    f"the endpoint's answer is not a chat completion ({exc.__class__.__name__})"
+                ) from None
 
     async def _request(
         self, messages: list[dict[str, str]], response_format: dict[str, Any] | None

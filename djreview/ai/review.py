@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -30,6 +31,7 @@ from djreview.engine.source import SourceFile
 from djreview.model import Applicability, Edit, Finding, Fix
 
 Messages = list[dict[str, str]]
+log = logging.getLogger("djreview")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,15 @@ class Reviewer:
     async def _verify(self, finding: Finding, fix: ProposedFix) -> Verified:
         """Verify off the event loop, so replies in flight are read meanwhile."""
         async with self.verifying:
-            return await asyncio.to_thread(self.verifier.verify, finding, fix)
+            try:
+                return await asyncio.to_thread(self.verifier.verify, finding, fix)
+            except Rejected:
+                raise
+            except Exception as exc:  # a crash while checking a patch must not end the run
+                log.debug("verification crashed", exc_info=True)
+                raise Rejected(
+                    f"djreview could not check the patch ({exc.__class__.__name__})"
+                ) from None
 
     async def _ask(self, messages: Messages) -> CachedReply:
         key = cache_key(self.client.model, PROMPT_VERSION, messages)

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 
 from conftest import GOOD_PATCH, analyse_and_review, reply
-from fake_endpoint import FakeEndpoint, completion, error
+from fake_endpoint import FakeEndpoint, Scripted, completion, error
 
 
 def _only(outcome):
@@ -128,3 +128,11 @@ def test_budget_stops_new_requests_and_says_so(endpoint, tmp_path, settings):
     assert reviewed.verdict == "true_positive"
     assert "budget" in stopped.error
     assert "budget reached: 1 findings not reviewed, no further requests made" in outcome.closing
+
+
+def test_a_200_that_is_not_a_chat_completion_fails_the_review_only(endpoint, shop, settings):
+    endpoint.script.append(Scripted(200, "<html>proxy login</html>"))
+    _, outcome = analyse_and_review(shop, replace(settings, max_retries=0))
+    review = _only(outcome)
+    assert review.error == "the endpoint's answer is not a chat completion (JSONDecodeError)"
+    assert [f.rule_id for f in outcome.findings] == ["DJR301"]
