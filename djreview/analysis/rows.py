@@ -76,6 +76,17 @@ class Access:
     filtered: bool = False
 
 
+def _callee_name(call: ast.Call) -> str:
+    func = call.func
+    return (
+        func.id
+        if isinstance(func, ast.Name)
+        else func.attr
+        if isinstance(func, ast.Attribute)
+        else ""
+    )
+
+
 def _writes(function: ast.AST) -> bool:
     """Whether a method body saves, deletes, updates or creates rows."""
     return any(
@@ -166,6 +177,9 @@ class RowReader:
             parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
             for part in parts:
                 yield from self._visit(file, part, local, via, depth)
+            return
+        if isinstance(node, ast.Call) and _callee_name(node) in ("Subquery", "Exists"):
+            # A queryset inside Subquery()/Exists() becomes SQL of the outer query.
             return
         if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
             # `row.author = x` writes; only the object it is set on is read.
@@ -336,7 +350,7 @@ class RowReader:
             path,
             row.state,
             via,
-            filtered=method in REQUERY,
+            filtered=any(step in REQUERY for step, _ in rest),
         )
 
     @staticmethod

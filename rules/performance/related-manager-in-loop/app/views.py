@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Subquery
 
 from .models import Tag, Post, Comment
 
@@ -70,3 +70,9 @@ def deleting_per_row_is_a_write():
     for post in Post.objects.all():
         # ok: DJR102
         post.comments.filter(body="").delete()
+
+
+def inside_a_subquery():
+    for post in Post.objects.all():
+        # ok: DJR102
+        print(Post.objects.filter(tags__in=Subquery(post.tags.values("pk"))).exists())
