@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import posixpath
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -89,22 +90,24 @@ class Verifier:
         edits: list[Edit] = []
         by_path: dict[str, list[Edit]] = {}
         for proposed in fix.edits:
-            self._check_path(finding, proposed.path)
-            file = self.project.by_rel.get(proposed.path)
+            # "./shop/views.py" and "shop/../shop/views.py" name the same file.
+            rel = posixpath.normpath(proposed.path)
+            self._check_path(finding, rel)
+            file = self.project.by_rel.get(rel)
             if file is None:
-                if proposed.snippet.strip() or "/migrations/" not in proposed.path:
-                    raise Rejected(f"{proposed.path}: no such file in the project")
-                edit = Edit(Location(proposed.path, 1, 1), proposed.replacement)
+                if proposed.snippet.strip() or "/migrations/" not in rel:
+                    raise Rejected(f"{rel}: no such file in the project")
+                edit = Edit(Location(rel, 1, 1), proposed.replacement)
             else:
                 for marker in _SUPPRESSIONS:
                     if marker in proposed.replacement and marker not in proposed.snippet:
                         raise Rejected(f"the patch adds a `{marker}` comment instead of a fix")
                 try:
-                    edit = locate(file.text, proposed.path, proposed.snippet, proposed.replacement)
+                    edit = locate(file.text, rel, proposed.snippet, proposed.replacement)
                 except NotLocated as exc:
                     raise Rejected(str(exc)) from None
             edits.append(edit)
-            by_path.setdefault(proposed.path, []).append(edit)
+            by_path.setdefault(rel, []).append(edit)
         texts = {}
         for rel, file_edits in by_path.items():
             old = self.project.by_rel[rel].text if rel in self.project.by_rel else ""

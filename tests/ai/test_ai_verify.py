@@ -217,3 +217,11 @@ def test_models_rules_may_edit_model_files_and_add_a_migration(shop):
     escape = ProposedFix("x", (ProposedEdit("shop/../../x/migrations/0001.py", "", "x = 1\n"),))
     with pytest.raises(Rejected, match="outside the project"):
         verifier.verify(finding, escape)
+
+
+def test_a_dot_slash_path_names_the_same_file(endpoint, shop, settings):
+    endpoint.script.append(completion(patch(("./shop/views.py", BADGE, SAFE_BADGE))))
+    _, outcome = analyse_and_review(shop, settings)
+    review = _only(outcome)
+    assert review.fix is not None
+    assert {edit.location.path for edit in review.fix.edits} == {"shop/views.py"}
