@@ -313,7 +313,10 @@ class FunctionAnalysis:
         """`request.GET`, `self.kwargs`, `form.data`, `self.<tainted attribute>`, `x.attr`."""
         described = request_source(node, self.in_class_view)
         if described is not None:
-            return Taint((self.step(node, f"`{described}`: data from the HTTP request"),))
+            step = self.step(node, f"`{described}`: data from the HTTP request")
+            # self.kwargs: the URLconf names the keys, so they cannot pick model fields.
+            url_kwargs = described.startswith("self.")
+            return Taint((step,), safe_for=frozenset({"mass"}) if url_kwargs else frozenset())
         if isinstance(node.value, ast.Name):
             if node.value.id == "self" and node.attr in self.class_attrs:
                 return self.class_attrs[node.attr]

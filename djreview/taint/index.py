@@ -177,7 +177,9 @@ class TaintIndex:
             analysis.env[arg.arg] = Taint((analysis.step(arg, message),))
         if args.kwarg is not None and (routed is None or open_params):
             message = f"URL parameters `**{args.kwarg.arg}`: data from the HTTP request"
-            analysis.env[args.kwarg.arg] = Taint((analysis.step(args.kwarg, message),))
+            # The URLconf names the keys; only the values come from the client.
+            step = analysis.step(args.kwarg, message)
+            analysis.env[args.kwarg.arg] = Taint((step,), safe_for=frozenset({"mass"}))
 
     # Resolver -------------------------------------------------------------
 

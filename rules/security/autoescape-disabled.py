@@ -26,3 +26,10 @@ def render(template, data):
     # ok: DJR320
     engine = Engine(autoescape=True)
     return template.render(context), env, safe, jinja, engine
+
+
+def test_params(template):
+    # ok: DJR320
+    assert template.get_environment_params() == {"autoescape": False}
+    # ok: DJR320
+    return render_config(template, autoescape=False)

@@ -26,3 +26,9 @@ def checked(request, post):
         raise ValueError(field)
     # ok: DJR307
     return getattr(post, field)
+
+
+def copy_fields(request, source, target):
+    for field in request.POST.getlist("fields"):
+        # ok: DJR307
+        setattr(target, field, getattr(source, field))

@@ -45,3 +45,18 @@ def listing(items):
     # ruleid: DJR301
     body = mark_safe(raw)
     return html, title, body
+
+
+def render_message(value, instance):
+    value = escape(value)
+    # ok: DJR301
+    message = mark_safe(f"<pre>{value}</pre>")
+    url = instance.get_absolute_url()
+    # ok: DJR301
+    link = mark_safe(f'<a href="{url}">{escape(instance)}</a>')
+    return message, link
+
+
+def render_raw(value):
+    # ruleid: DJR301
+    return mark_safe(f"<pre>{value}</pre>")

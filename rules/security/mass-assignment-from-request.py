@@ -1,5 +1,13 @@
+from django.views import View
+
 from .forms import PostForm
 from .models import Post
+
+
+class PostDetail(View):
+    def get(self, request, **kwargs):
+        # ok: DJR605
+        return Post.objects.get(**kwargs)
 
 
 def create_post(request):

@@ -46,6 +46,8 @@ SAFE_CALLS = frozenset(
         "quote",
         "escape_uri_path",
         "iri_to_uri",
+        "get_absolute_url",
+        "build_absolute_uri",
     }
 )
 _MAX_DEPTH = 6
@@ -58,9 +60,11 @@ _STRING_METHODS = frozenset(
 class SafeMarkup:
     """Decides whether an expression in a function holds only safe markup."""
 
-    def __init__(self, scopes: list[ast.AST]) -> None:
+    def __init__(self, scopes: list[ast.AST], before_line: int) -> None:
         # Innermost scope first: the enclosing function(s), then the module.
         self.scopes = scopes
+        # The line of the mark_safe() call: reassignments of a parameter above it count.
+        self.before_line = before_line
 
     def is_safe(self, node: ast.expr, depth: int = 0) -> bool:  # noqa: C901 - one branch per form
         """True when every part of `node` is a literal or escaped."""
@@ -105,11 +109,14 @@ class SafeMarkup:
 
     def _name(self, name: str, depth: int) -> bool:
         for scope in self.scopes:
+            values = list(_values_of(scope, name))
             if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef) and name in _parameters(
                 scope
             ):
-                return False
-            values = list(_values_of(scope, name))
+                # A parameter reassigned before use (`value = escape(value)`) is that value.
+                values = [v for v in values if v is None or v.lineno < self.before_line]
+                if not values:
+                    return False
             if values:
                 return all(value is not None and self.is_safe(value, depth + 1) for value in values)
         return False

@@ -33,8 +33,9 @@ class TaintCheck(Check):
         return self._findings(file, project)
 
     def _findings(self, file: SourceFile, project: Project) -> Iterator[Finding]:
-        for hit in taint_index(project).hits_in(file):
-            if hit.sink.kind in self.kinds and self.accepts(hit):
+        hits = taint_index(project).hits_in(file)
+        for hit in hits:
+            if hit.sink.kind in self.kinds and self.accepts(hit, hits):
                 yield self.finding(
                     (file, hit.sink.call),
                     flow=hit.steps,
@@ -42,8 +43,8 @@ class TaintCheck(Check):
                     source=source_label(hit),
                 )
 
-    def accepts(self, hit: Hit) -> bool:
-        """Whether this rule reports the hit (rules refine by sink here)."""
+    def accepts(self, hit: Hit, hits: list[Hit]) -> bool:
+        """Whether this rule reports the hit; `hits` are all flows into this file's sinks."""
         return True
 
 

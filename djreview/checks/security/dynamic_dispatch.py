@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from djreview.checks.security._taint import TaintCheck
+from djreview.taint.function import Hit
 
 
 class DynamicDispatch(TaintCheck):
@@ -12,7 +13,8 @@ class DynamicDispatch(TaintCheck):
     Flags request data used as the key of `globals()` / `locals()` /
     `vars()`, as the attribute name of `getattr()`, or as the module name of
     `importlib.import_module()`. A name checked against an allow-list first
-    (`if action in ALLOWED:`) is fine.
+    (`if action in ALLOWED:`) is fine; `setattr(obj, name, getattr(src, name))`
+    is reported once, as DJR605 (mass assignment).
 
     ## Why is this bad?
     The client can reach any function or attribute in scope, including ones
@@ -49,3 +51,10 @@ class DynamicDispatch(TaintCheck):
     precision = "medium"
     tags = ("injection",)
     kinds = frozenset({"dispatch"})
+
+    def accepts(self, hit: Hit, hits: list[Hit]) -> bool:
+        """Not where the same line writes the attribute (setattr): that is DJR605's finding."""
+        line = hit.sink.call.lineno
+        return not any(
+            other.sink.kind == "mass" and other.sink.call.lineno == line for other in hits
+        )

@@ -81,7 +81,7 @@ class MarkSafeOnVariable(Check):
                 isinstance(child, ast.Call)
                 and call_name(child.func) in MARK_SAFE
                 and child.args
-                and not SafeMarkup(inner).is_safe(child.args[0])
+                and not SafeMarkup(inner, child.lineno).is_safe(child.args[0])
             ):
                 yield self._report(file, project, child)
             yield from self._visit(file, project, child, inner)
