@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -71,6 +72,9 @@ def ai_options(func: F) -> F:
 def ai_settings(config: Config, options: dict[str, Any]) -> AISettings | None:
     """The AI settings from the config and the --ai options, or None when AI is off."""
     settings = from_config(config.ai)
+    if config.cache_dir and "cache-dir" not in config.ai and "DJREVIEW_CACHE_DIR" not in os.environ:
+        # [tool.djreview] cache-dir holds every cache djreview keeps, replies included.
+        settings = settings.with_cli(cache_dir=config.cache_dir)
     enabled = options.pop("ai")
     if not (settings.enabled if enabled is None else enabled):
         return None
