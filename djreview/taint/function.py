@@ -301,13 +301,13 @@ class FunctionAnalysis:
             head = head.left
         if isinstance(head, ast.JoinedStr) and head.values:
             head = head.values[0]
-        if (
-            isinstance(head, ast.Constant)
-            and isinstance(head.value, str)
-            and _fixed_target(head.value)
-        ):
-            return value.sanitised(frozenset({"redirect", "ssrf"}))
-        return value
+        if isinstance(head, ast.Constant):
+            fixed = isinstance(head.value, str) and _fixed_target(head.value)
+        else:
+            # The code's own value comes first (`f"{obj.local_path}?{query}"`): it picks the host.
+            start = head.value if isinstance(head, ast.FormattedValue) else head
+            fixed = start is not node and self.ev(start) is None
+        return value.sanitised(frozenset({"redirect", "ssrf"})) if fixed else value
 
     def attribute(self, node: ast.Attribute) -> Taint | None:
         """`request.GET`, `self.kwargs`, `form.data`, `self.<tainted attribute>`, `x.attr`."""

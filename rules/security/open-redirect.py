@@ -31,3 +31,13 @@ def to_post(request):
 def to_named(request):
     # ok: DJR314
     return redirect("blog:index")
+
+
+def keep_query(request, post):
+    # ok: DJR314
+    return redirect(f"{post.get_absolute_url()}?{request.GET.urlencode()}")
+
+
+def bounce(request):
+    # ruleid: DJR314
+    return redirect(f"{request.GET['host']}/done/")
