@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._template import (
@@ -14,6 +15,12 @@ from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
 
+# Filters that escape or sanitise their input before |safe (`|to_markdown|safe` in
+# projects whose markdown filter runs an HTML sanitiser, `|bleach|safe`, `|escape|safe`).
+_SANITISING = re.compile(
+    r"escape|sanitiz|sanitis|bleach|clean|markdown|linebreaks|urlize", re.IGNORECASE
+)
+
 
 class SafeFilterInTemplate(TemplateCheck):
     """A template variable is rendered with `|safe` or `|safeseq`, unescaped.
@@ -22,7 +29,9 @@ class SafeFilterInTemplate(TemplateCheck):
     Flags `{{ value|safe }}` and `{{ values|safeseq }}` in Django templates
     when the value is a variable (a string literal such as `{{ "<br>"|safe }}`
     is the author's own markup). Comments are ignored, and so are templates
-    that write no HTML tag at all (SMS or chat messages named `.html`).
+    that write no HTML tag at all (SMS or chat messages named `.html`), and
+    values that pass an escaping or sanitising filter first (`|escape`,
+    `|bleach`, `|sanitize`, a `markdown` filter: check that yours cleans).
 
     ## Why is this bad?
     `|safe` switches off autoescaping for that value: if it ever holds text a
@@ -60,8 +69,12 @@ class SafeFilterInTemplate(TemplateCheck):
         for token in tokenize(file.text):
             if token.kind != "var":
                 continue
-            marked = [name for name in token.filters if name in {"safe", "safeseq"}]
-            if marked and not token.expression.startswith(("'", '"')):
+            filters = token.filters
+            marked = [name for name in filters if name in {"safe", "safeseq"}]
+            if not marked or token.expression.startswith(("'", '"')):
+                continue
+            before = filters[: filters.index(marked[0])]
+            if not any(_SANITISING.search(name) for name in before):
                 yield self.finding(
                     location(file, token.offset, token.end),
                     filter=marked[0],
