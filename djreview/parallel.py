@@ -99,6 +99,9 @@ def _patterns(file: SourceFile, rules: RuleSet) -> Part:
         if rule.applies_to(file.rel):
             produce = partial(rule.run, file.sg_root, file.rel)
             findings += guarded(rule.meta.id, file.rel, produce, notes)
+    # Only the pattern rules read ast-grep trees: free each once its rules ran,
+    # so a large project never holds every tree at once.
+    vars(file).pop("sg_root", None)
     return Part(PATTERNS, "file", findings, notes)
 
 
