@@ -4,8 +4,8 @@ A B-tree serves a lookup on its leading column, so a column counts as
 covered when it is the primary key, unique, `db_index`, a ForeignKey or
 OneToOne (unless `db_index=False`), or the first field of an unconditional
 `Meta.indexes` entry, `unique_together`, `UniqueConstraint`, `index_together`
-or an index a migration creates. A conditional (partial) index only serves
-queries under its condition, which the rules cannot prove, so it does not count.
+or an index a migration creates. A conditional (partial) index counts only
+for a query that filters on every field of its simple `condition=Q(...)`.
 """
 
 from __future__ import annotations
@@ -23,8 +23,15 @@ class Coverage:
             if index.model is not None and not index.condition and index.kind == "btree":
                 self.by_model.setdefault(index.model, []).append(index)
 
-    def _index_lists(self, model: ModelDef) -> list[tuple[tuple[str, ...], str]]:
-        found = [(index.fields, index.origin) for index in model.indexes if not index.conditional]
+    def _index_lists(
+        self, model: ModelDef, filtered: frozenset[str] = frozenset()
+    ) -> list[tuple[tuple[str, ...], str]]:
+        found = [
+            (index.fields, index.origin)
+            for index in model.indexes
+            if not index.conditional
+            or (index.condition_fields and set(index.condition_fields) <= filtered)
+        ]
         # RunSQL indexes name columns (`author_id`), AddIndex names fields.
         columns = {f.column: f.name for f in model.fields.values()}
         for index in self.by_model.get(model.key, []):
@@ -32,8 +39,14 @@ class Coverage:
             found.append((fields, f"migration {index.location.path}:{index.location.start_line}"))
         return found
 
-    def reason(self, model: ModelDef, name: str) -> str | None:
-        """Why `name` is already indexed as a leading column, or None."""
+    def reason(
+        self, model: ModelDef, name: str, filtered: frozenset[str] = frozenset()
+    ) -> str | None:
+        """Why `name` is already indexed as a leading column, or None.
+
+        `filtered`: every field the query filters on, so that a partial index
+        whose `condition=Q(...)` names only those fields counts.
+        """
         found = model.field(name)
         if found is not None:
             if found.primary_key:
@@ -44,7 +57,7 @@ class Coverage:
                 return "db_index=True"
             if found.relation and found.db_index is not False:
                 return "ForeignKey index"
-        for fields, origin in self._index_lists(model):
+        for fields, origin in self._index_lists(model, filtered):
             if fields and fields[0] == name:
                 return origin
         return None

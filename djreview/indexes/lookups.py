@@ -345,9 +345,10 @@ class Collector:
             owner = node.value
             if dotted(owner) in ("self.model", "cls", "self.queryset.model"):
                 return cls_model
-            if isinstance(owner, ast.Name):
-                if owner.id == "self" and node.attr in ("queryset", "get_queryset"):
-                    return cls_model
+            if isinstance(owner, ast.Name) and owner.id == "self":
+                return cls_model if node.attr in ("queryset", "get_queryset") else None
+            if isinstance(owner, ast.Name | ast.Attribute):
+                # `Post.objects`, `models.Post.objects`, `m.Post.published`.
                 model = self.schema.of_expr(file, owner)
                 if model is not None and node.attr[:1].islower() and model.field(node.attr) is None:
                     return model
@@ -374,7 +375,9 @@ class Collector:
             resolved = self._resolve_path(model, path)
             if resolved is None:
                 continue
-            target, name, lookup = resolved
+            target, name, lookup, via = resolved
+            if via and not ored:
+                main.equal.append(via)
             site = main
             if target is not model or ored:
                 site = Site(target.key, location, context, source, detail=detail)
@@ -397,10 +400,15 @@ class Collector:
         if main.equal or main.ranges or main.text or main.order:
             self.sites.append(main)
 
-    def _resolve_path(self, model: ModelDef, path: str) -> tuple[ModelDef, str, str] | None:
-        """(model, field, lookup) for `a__b__lookup`, following forward relations."""
+    def _resolve_path(self, model: ModelDef, path: str) -> tuple[ModelDef, str, str, str] | None:
+        """(model, field, lookup, first relation) for `a__b__lookup`, following forward relations.
+
+        The first relation is the queried model's ForeignKey the join goes
+        through ('' when the lookup stays on the model).
+        """
         parts = path.split("__")
         current = model
+        via = ""
         for index, part in enumerate(parts):
             found = current.field(part)
             if found is None:
@@ -411,13 +419,14 @@ class Collector:
                 if target is None:
                     return None
                 current = target
+                via = via or found.name
                 continue
             if part.endswith("_id") or (rest and rest[0] in ("id", "pk")):
                 rest = rest[1:] if rest and rest[0] in ("id", "pk") else rest
             lookup = rest[0] if rest else "exact"
             if len(rest) > 1 or lookup not in EQUALITY | RANGE | TEXT:
                 return None
-            return current, found.name, lookup
+            return current, found.name, lookup, via
         return None
 
 

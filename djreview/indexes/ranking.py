@@ -8,9 +8,14 @@ Decisions (documented in docs/triage/missing-indexes.md):
   with a range/order column they lead a composite (`status, created_at`);
 - a range alone makes a need only on date and time columns (`created__gte`):
   `stock__gt=0` style ranges on numbers usually match most rows;
-- sites in tests, migrations, management commands and factories count as
-  related locations but never create a need on their own: they run rarely
-  and on small data, off the request path;
+- sites in tests, migrations, management commands and factories, and admin
+  `list_filter` entries, count as related locations but never create a need
+  on their own: they run rarely, on small data or on staff pages;
+- a lookup through a forward relation (`project__ping_key`) joins on the
+  ForeignKey, whose index serves the queried model; the need is on the
+  related model's column;
+- a partial index counts for a query that filters on every field of its
+  simple `condition=Q(...)`;
 - `order_by` needs come only from request-path code (views, APIs, admin) or
   from `Meta.ordering` of a model that some list view, API list or admin
   changelist shows;
@@ -38,6 +43,9 @@ TEMPORAL_FIELDS = frozenset(
         "AutoLastModifiedField",
     }
 )
+# Admin changelist filters are mostly low-selectivity (choices, dates, flags) and
+# run on staff pages: they support a need others create, never create one.
+WEAK_SOURCES = frozenset({"list_filter"})
 REQUEST_CONTEXTS = frozenset({"view", "api", "admin"})
 CONTEXT_WEIGHT = {"view": 3, "api": 3, "admin": 2, "model": 2, "code": 1, "offline": 0}
 CONTEXT_LABEL = {
@@ -130,7 +138,8 @@ class Ranker:
             if found is not None and not found.primary_key and not found.low_cardinality:
                 self._need("text", model, (name,), site, lookup)
         equal = _dedupe(site.equal)
-        if any(self.coverage.reason(model, name) for name in equal):
+        filtered = frozenset(equal + site.ranges)
+        if any(self.coverage.reason(model, name, filtered) for name in equal):
             return
         selective = [n for n in equal if not _low(model, n)]
         low = [n for n in equal if _low(model, n)]
@@ -159,7 +168,7 @@ class Ranker:
         surviving need on the same columns as related locations.
         """
         ordered = sorted(self.needs.values(), key=lambda n: (-len(n.fields), n.model.key, n.fields))
-        live = [n for n in ordered if any(site.context != "offline" for site in n.sites)]
+        live = [n for n in ordered if any(_strong(site) for site in n.sites)]
         kept: list[Need] = []
         for need in [*live, *(n for n in ordered if n not in live)]:
             host = next((m for m in kept if _serves(m, need)), None)
@@ -170,6 +179,11 @@ class Ranker:
         for need in kept:
             need.sites.sort(key=lambda s: s.location)
         return sorted(kept, key=lambda n: (-n.score, n.model.key, n.fields))
+
+
+def _strong(site: Site) -> bool:
+    """Whether a site can create a need by itself (not offline code, not an admin list_filter)."""
+    return site.context != "offline" and site.source not in WEAK_SOURCES
 
 
 def _serves(host: Need, need: Need) -> bool:

@@ -87,6 +87,9 @@ class IndexDef:
     fields: tuple[str, ...]
     origin: str
     conditional: bool = False
+    # For a partial index `condition=Q(a=..., b__isnull=True)`: the fields a query
+    # must filter on for the index to apply (empty when the condition is not that simple).
+    condition_fields: tuple[str, ...] = ()
 
 
 @dataclass
@@ -160,6 +163,26 @@ def _meta_list(node: ast.ClassDef | None, name: str) -> ast.AST | None:
     return None
 
 
+def _conditions(node: ast.ClassDef | None) -> dict[str, tuple[str, ...]]:
+    """Index/constraint name -> fields of a plain `condition=Q(field=..., ...)` in Meta."""
+    found: dict[str, tuple[str, ...]] = {}
+    for option in ("indexes", "constraints"):
+        listed = _meta_list(node, option)
+        for call in listed.elts if isinstance(listed, ast.List | ast.Tuple) else []:
+            if not isinstance(call, ast.Call):
+                continue
+            condition, name = keyword(call, "condition"), keyword(call, "name")
+            if (
+                isinstance(condition, ast.Call)
+                and dotted(condition.func).split(".")[-1] == "Q"
+                and not condition.args
+                and isinstance(name, ast.Constant)
+            ):
+                fields = (kw.arg.split("__")[0] for kw in condition.keywords if kw.arg)
+                found[str(name.value)] = tuple(fields)
+    return found
+
+
 def _model(info: ModelInfo, file: SourceFile) -> ModelDef:
     assert info.node is not None
     meta = info.meta
@@ -172,13 +195,14 @@ def _model(info: ModelInfo, file: SourceFile) -> ModelDef:
         db_table=meta.db_table or "",
     )
     model.fields = {name: _field(f) for name, f in info.fields.items() if f.relation != "m2m"}
+    conditions = _conditions(info.node)
     model.indexes = [
-        IndexDef(i.fields, "Meta.indexes", i.condition)
+        IndexDef(i.fields, "Meta.indexes", i.condition, conditions.get(i.name or "", ()))
         for i in meta.indexes
         if i.fields and not i.expressions and i.kind == "btree"
     ]
     model.indexes += [
-        IndexDef(c.fields, "UniqueConstraint", c.condition)
+        IndexDef(c.fields, "UniqueConstraint", c.condition, conditions.get(c.name or "", ()))
         for c in meta.constraints
         if c.fields and not c.expressions
     ]
