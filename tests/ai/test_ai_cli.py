@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -35,6 +39,7 @@ def test_check_ai_prints_verdict_explanation_and_verified_fix(endpoint, shop, tm
     assert "`format_html` escapes `product.name`" in out
     assert "fix (unsafe): Build the markup with format_html() (AI patch by test-model" in out
     assert "AI review (test-model at http://127.0.0.1" in result.stderr
+    assert "AI review [" not in result.stderr  # no progress bar off a terminal
     assert "1 requests, 0 cache hits, 400 tokens in / 80 out" in result.stderr
 
 
@@ -92,3 +97,34 @@ def test_unknown_ai_config_key_is_a_usage_error(shop, tmp_path):
     result = _djreview(None, tmp_path, "check", str(shop), "--ai")
     assert result.exit_code == 2
     assert "unknown [tool.djreview.ai] keys: modle" in result.stderr
+
+
+def _stderr_on_a_terminal(command: list[str], env: dict[str, str]) -> str:
+    """Run `command` with its stderr on a pseudo-terminal; return what it wrote there."""
+    leader, follower = pty.openpty()
+    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed: everything was read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert done.returncode == 1
+    return b"".join(chunks).decode()
+
+
+def test_progress_bar_on_a_terminal(endpoint, shop, tmp_path):
+    endpoint.responder = lambda body: completion(GOOD_PATCH)
+    command = [sys.executable, "-m", "djreview", "check", str(shop), "--ai", "--select", "DJR301"]
+    env = {
+        **os.environ, "OPENAI_BASE_URL": endpoint.url, "OPENAI_API_KEY": "k",
+        "DJREVIEW_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    on_tty = _stderr_on_a_terminal(command, env)
+    assert "AI review [##############################] 1/1" in on_tty
+    assert "AI review (" in on_tty
