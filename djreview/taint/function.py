@@ -358,10 +358,15 @@ class FunctionAnalysis:
     def comprehension(
         self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
     ) -> Taint | None:
-        """A comprehension: its targets take the iterables' taint, in a scope of their own."""
+        """A comprehension: its targets take the iterables' taint, in a scope of their own.
+
+        Its `if` clauses filter like guards: `[f for f in data if f in ALLOWED]` is clean.
+        """
         saved = dict(self.env)
         for generator in node.generators:
             self.bind(generator.target, self.ev(generator.iter), generator.iter)
+            for condition in generator.ifs:
+                self.apply_guards(condition)
         if isinstance(node, ast.DictComp):
             value = combine(self.ev(node.key), self.ev(node.value))
         else:

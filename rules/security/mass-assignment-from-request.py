@@ -35,3 +35,13 @@ def create_post(request):
     # ok: DJR605
     recent = Post.objects.filter(**filters)
     return post, matches, recent
+
+
+EDITABLE = {"title", "body"}
+
+
+def rename(request, post):
+    names = [f for f in request.POST.getlist("fields") if f in EDITABLE]
+    for name in names:
+        # ok: DJR605
+        setattr(post, name, request.POST[name])
