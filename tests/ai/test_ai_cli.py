@@ -128,3 +128,14 @@ def test_progress_bar_on_a_terminal(endpoint, shop, tmp_path):
     on_tty = _stderr_on_a_terminal(command, env)
     assert "AI review [##############################] 1/1" in on_tty
     assert "AI review (" in on_tty
+
+
+def test_json_report_carries_the_review_and_the_verified_fix(endpoint, shop, tmp_path):
+    endpoint.script.append(completion(GOOD_PATCH))
+    result = _djreview(endpoint, tmp_path, "check", str(shop), "--ai", "--format", "json")
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["properties"]["ai.verdict"] == "true_positive"
+    assert finding["properties"]["ai.fix"] == "verified"
+    assert finding["fix"]["applicability"] == "unsafe"
+    [edit] = finding["fix"]["edits"]
+    assert edit["replacement"] == '    html = format_html("<b>{}</b>", product.name)'
