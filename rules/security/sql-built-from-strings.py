@@ -22,3 +22,13 @@ def purge(user, sku, table):
 def search(request):
     # ok: DJR303
     return Post.objects.raw(f"SELECT * FROM blog_post WHERE title = '{request.GET['q']}'")
+
+
+def set_mode(allow_write, queryset):
+    mode = "READ WRITE" if allow_write else "READ ONLY"
+    with connection.cursor() as cursor:
+        # ok: DJR303
+        cursor.execute(f"SET SESSION CHARACTERISTICS AS TRANSACTION {mode};")
+    sql, params = queryset.query.sql_with_params()
+    # ok: DJR303
+    return Post.objects.raw(f"SELECT * FROM ({sql}) t WHERE row_number = 1", params)

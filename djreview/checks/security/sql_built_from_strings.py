@@ -6,12 +6,13 @@ import ast
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._strings import unsafe_parts
-from djreview.engine.check import Check, walk_python
+from djreview.engine.check import Check
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
 from djreview.taint.index import taint_index
 from djreview.taint.sinks import sinks_of
+from djreview.taint.sources import call_name
 
 _SAFE = frozenset({"quote_name", "sql_identifier", "Identifier"})
 
@@ -64,20 +65,69 @@ class SqlBuiltFromStrings(Check):
 
     def _findings(self, file: SourceFile, project: Project) -> Iterator[Finding]:
         index = taint_index(project)
-        for node in walk_python(file):
-            if not isinstance(node, ast.Call):
-                continue
-            for sink in sinks_of(node):
-                if sink.kind != "sql" or not _formatted(sink.arg):
+        tree = file.tree
+        if tree is None:
+            return
+        for function in [tree, *(n for n in ast.walk(tree) if isinstance(n, _FUNCTIONS))]:
+            fixed = _fixed_names(function)
+            for node in _own_nodes(function):
+                if not isinstance(node, ast.Call):
                     continue
-                if index.hit_at(file, node, "sql") is None:
-                    yield self.finding((file, node), sink=sink.what)
-                break
+                for sink in sinks_of(node):
+                    if sink.kind != "sql" or not _formatted(sink.arg, fixed):
+                        continue
+                    if index.hit_at(file, node, "sql") is None:
+                        yield self.finding((file, node), sink=sink.what)
+                    break
 
 
-def _formatted(arg: ast.expr) -> bool:
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Calls whose result is SQL the ORM compiled, with its parameters kept apart.
+_ORM_SQL = frozenset({"sql_with_params", "as_sql", "compile", "get_compiler"})
+
+
+def _own_nodes(scope: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a function (or module) body, not of the functions nested in it."""
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, _FUNCTIONS):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _fixed_names(scope: ast.AST) -> set[str]:
+    """Names every assignment in the scope gives a literal (or ORM-compiled SQL)."""
+    values: dict[str, list[ast.expr | None]] = {}
+    for node in _own_nodes(scope):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                for name in (n for n in ast.walk(target) if isinstance(n, ast.Name)):
+                    single = isinstance(target, ast.Name) or _compiled(node.value)
+                    values.setdefault(name.id, []).append(node.value if single else None)
+        elif isinstance(node, ast.AugAssign | ast.For) and isinstance(node.target, ast.Name):
+            values.setdefault(node.target.id, []).append(None)
+    return {name for name, found in values.items() if all(_literal(v) for v in found)}
+
+
+def _compiled(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Call) and call_name(node.func) in _ORM_SQL
+
+
+def _literal(node: ast.expr | None) -> bool:
+    if node is None:
+        return False
+    if isinstance(node, ast.Constant) or _compiled(node):
+        return True
+    if isinstance(node, ast.IfExp):
+        return _literal(node.body) and _literal(node.orelse)
+    return isinstance(node, ast.BoolOp) and all(_literal(v) for v in node.values)
+
+
+def _formatted(arg: ast.expr, fixed: set[str]) -> bool:
     if isinstance(arg, ast.List | ast.Tuple):
-        return any(_formatted(element) for element in arg.elts)
+        return any(_formatted(element, fixed) for element in arg.elts)
     if isinstance(arg, ast.Dict):
-        return any(_formatted(value) for value in arg.values)
-    return bool(unsafe_parts(arg, _SAFE))
+        return any(_formatted(value, fixed) for value in arg.values)
+    parts = unsafe_parts(arg, _SAFE)
+    return any(not (isinstance(part, ast.Name) and part.id in fixed) for part in parts)
