@@ -1,3 +1,5 @@
+from django.db.models.functions import Length
+
 from .models import Post
 
 
@@ -27,3 +29,9 @@ def deferred_but_unused():
     for post in Post.objects.defer("summary"):
         # ok: DJR106
         print(post.title, post.body)
+
+
+def guarded_in_a_method():
+    posts = Post.objects.defer("body").annotate(body_length=Length("body"))
+    # ok: DJR106
+    return [post.to_dict() for post in posts]

@@ -51,3 +51,15 @@ class BylineViewSet(viewsets.ReadOnlyModelViewSet):
 class PostDetail(generics.RetrieveAPIView):
     serializer_class = BylineSerializer
     queryset = Post.objects.all()
+
+
+class DynamicPrefetchViewSet(viewsets.ReadOnlyModelViewSet):
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.prefetch_related(*self.prefetches_for(self.serializer_class))
+
+
+class PostFeed(DynamicPrefetchViewSet):
+    # ok: DJR120
+    serializer_class = PostSerializer
+    queryset = Post.objects.all()
