@@ -102,6 +102,6 @@ def test_no_fix_when_select_related_would_conflict_with_only(tmp_path):
         '    return [book.author.name for book in Book.objects.only("title")]\n'
     )
     subprocess.run(["git", "init", "-q", str(project)], check=True)
-    findings = [f for f in run_tree(project, select=("DJR101",)).findings]
+    findings = list(run_tree(project, select=("DJR101",)).findings)
     assert len(findings) == 1
     assert findings[0].fix is None
