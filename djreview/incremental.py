@@ -28,13 +28,15 @@ from djreview.cache import keys
 from djreview.cache.codec import (
     decode_finding,
     decode_notification,
+    decode_rule,
     encode_finding,
     encode_notification,
+    encode_rule,
 )
 from djreview.cache.store import Store
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
-from djreview.model import Finding, Notification
+from djreview.model import Finding, Notification, RuleMeta
 from djreview.parallel import FileResult, Part, RuleSet, analyse_files, run_project_check
 from djreview.shard import Shard
 
@@ -250,33 +252,36 @@ class Incremental:
 
 
 class RunCache:
-    """The whole-run entry: an unchanged tree's findings without analysing anything."""
+    """The whole-run entry: an unchanged tree's report without loading a single rule."""
 
-    def __init__(self, store: Store, project: Project, rules: RuleSet, shard: Shard | None) -> None:
+    def __init__(self, store: Store, project: Project, shard: Shard | None) -> None:
         self.store = store
-        rule_ids = [rule.meta.id for rule in rules.yaml_rules] + [c.id for c in rules.checks]
-        config_fp = keys.config_fingerprint(project.config, rule_ids)
+        config_fp = keys.run_config_fingerprint(project.config)
         project_fp = keys.project_key(project.files)
         self.key = keys.run_key(config_fp, project_fp, project.notifications, str(shard or ""))
 
-    def load(self) -> tuple[list[Finding], list[Notification]] | None:
-        """The stored findings and notifications, or None on a miss."""
+    def load(self) -> tuple[list[Finding], list[Notification], list[RuleMeta]] | None:
+        """The stored findings, notifications and rule metadata, or None on a miss."""
         entry = self.store.get(self.key)
         if entry is None:
             return None
         try:
             findings = [decode_finding(item) for item in entry["findings"]]
             notes = [decode_notification(item) for item in entry["notes"]]
+            rules = [decode_rule(item) for item in entry["rules"]]
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
-        return findings, notes
+        return findings, notes, rules
 
-    def save(self, findings: list[Finding], notes: list[Notification]) -> None:
-        """Store a complete run's final findings and notifications."""
+    def save(
+        self, findings: list[Finding], notes: list[Notification], rules: list[RuleMeta]
+    ) -> None:
+        """Store a complete run's final findings, notifications and rules."""
         self.store.put(
             self.key,
             {
                 "findings": [encode_finding(finding) for finding in findings],
                 "notes": [encode_notification(note) for note in notes],
+                "rules": [encode_rule(meta) for meta in rules],
             },
         )

@@ -73,6 +73,15 @@ def config_fingerprint(config: Config, rule_ids: Iterable[str]) -> str:
     return digest(engine_fingerprint(), json.dumps(fields, sort_keys=True, default=str))
 
 
+def run_config_fingerprint(config: Config) -> str:
+    """What in the config changes a whole run's output, rules named as the user named them.
+
+    The selection tokens stand for the rule ids they resolve to: the registry
+    that resolves them is part of the engine fingerprint.
+    """
+    return config_fingerprint(config, ["select", *config.select, "ignore", *config.ignore])
+
+
 def project_key(files: Iterable[SourceFile]) -> str:
     """The digest of every file's path, kind and content: the whole project's state."""
     return digest(*(f"{file.rel}\x01{file.kind}\x01{file.digest}" for file in files))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from djreview.cache.store import Store
@@ -38,7 +38,15 @@ class RunResult:
     rules: list[RuleMeta]
     project: Project
     files_scanned: int = 0
-    registry: Registry = field(default_factory=Registry)
+    # Loaded on first use: a run answered from the cache never imports a rule.
+    loaded_registry: Registry | None = None
+
+    @property
+    def registry(self) -> Registry:
+        """Every known rule (loaded now if the run did not need it)."""
+        if self.loaded_registry is None:
+            self.loaded_registry = load_registry()
+        return self.loaded_registry
 
     @property
     def active(self) -> list[Finding]:
@@ -144,36 +152,30 @@ def finish(raw: list[Finding], project: Project) -> list[Finding]:
 def run(paths: list[Path], config: Config, shard: Shard | None = None) -> RunResult:
     """Analyse `paths` with `config`: the whole pipeline, no output.
 
-    With `config.cache_dir` set, unchanged parts of the last run are reused;
-    with `shard`, only that shard's files are analysed and reported.
+    With `config.cache_dir` set, an unchanged tree's report comes from the
+    cache without loading the rules, and unchanged parts of a changed tree
+    are reused; with `shard`, only that shard's files are analysed and reported.
     """
-    registry = load_registry()
-    rules = select_rules(registry, config)
     project = load_project(paths, config)
-    selected = rule_set(registry, rules)
     store = Store(Path(config.cache_dir)) if config.cache_dir else None
-    run_cache = RunCache(store, project, selected, shard) if store is not None else None
+    run_cache = RunCache(store, project, shard) if store is not None else None
     cached = run_cache.load() if run_cache is not None else None
     if cached is not None:
-        findings, notifications = cached
-    else:
-        analysis = Incremental(
-            project, selected, store=store, shard=shard, jobs=config.jobs,
-            budget=config.per_file_timeout,
-        ).analyse()
-        if shard is not None:
-            project.notifications = [n for n in project.notifications if shard.owns(n.path)]
-        project.notifications += analysis.notes
-        findings = finish(analysis.raw, project)
-        notifications = sorted(dict.fromkeys(project.notifications))
-        if run_cache is not None and analysis.complete:
-            run_cache.save(findings, notifications)
+        findings, notifications, rules = cached
+        project.notifications = notifications
+        return RunResult(findings, notifications, rules, project, len(project.files))
+    registry = load_registry()
+    rules = select_rules(registry, config)
+    analysis = Incremental(
+        project, rule_set(registry, rules), store=store, shard=shard, jobs=config.jobs,
+        budget=config.per_file_timeout,
+    ).analyse()
+    if shard is not None:
+        project.notifications = [n for n in project.notifications if shard.owns(n.path)]
+    project.notifications += analysis.notes
+    findings = finish(analysis.raw, project)
+    notifications = sorted(dict.fromkeys(project.notifications))
+    if run_cache is not None and analysis.complete:
+        run_cache.save(findings, notifications, rules)
     project.notifications = notifications
-    return RunResult(
-        findings=findings,
-        notifications=notifications,
-        rules=rules,
-        project=project,
-        files_scanned=len(project.files),
-        registry=registry,
-    )
+    return RunResult(findings, notifications, rules, project, len(project.files), registry)
