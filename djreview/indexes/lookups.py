@@ -82,9 +82,11 @@ class Site:
 class _Query:
     """Raw lookups gathered from one expression before resolution to columns."""
 
-    terms: list[tuple[str, bool]] = field(default_factory=list)  # (lookup path, or-ed)
+    # (lookup path, group): group 0 is the query itself, each OR-ed Q() its own group.
+    terms: list[tuple[str, int]] = field(default_factory=list)
     order: list[str] = field(default_factory=list)
     latest_default: bool = False
+    groups: int = 0
 
 
 def file_context(rel: str, base: str = "") -> str:
@@ -98,7 +100,7 @@ def file_context(rel: str, base: str = "") -> str:
     parts = PurePosixPath(rel).parts
     name = parts[-1]
     lowered = {p.lower() for p in parts[:-1]}
-    if lowered & {"tests", "test", "migrations", "commands", "factories"} or (
+    if lowered & {"tests", "test", "testing", "migrations", "commands", "factories"} or (
         name.startswith(("test_", "tests", "conftest", "factories"))
     ):
         return "offline"
@@ -304,19 +306,25 @@ class Collector:
         query = _Query()
         current: ast.AST = node
         detail = False
-        while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
-            seen.add(id(current))
-            method = current.func.attr
-            if method in FILTER_METHODS:
-                _filter_args(current, names, query)
-                detail = detail or method == "get"
-            elif method in ORDER_METHODS:
-                query.order = _order_args(current) + query.order
-            elif method in LATEST_METHODS:
-                fields = [s for a in current.args for s in literal_strings(a)]
-                query.order = fields or query.order
-                query.latest_default = not fields
-            current = current.func.value
+        hops = 0
+        while True:
+            while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
+                seen.add(id(current))
+                method = current.func.attr
+                if method in FILTER_METHODS:
+                    _filter_args(current, names, query)
+                    detail = detail or method == "get"
+                elif method in ORDER_METHODS:
+                    query.order = query.order or _order_args(current)
+                elif method in LATEST_METHODS:
+                    fields = [s for a in current.args for s in literal_strings(a)]
+                    query.order = query.order or fields
+                    query.latest_default = not fields
+                current = current.func.value
+            # `qs = Post.objects.filter(...)` then `qs.order_by(...)`: one query.
+            if not (isinstance(current, ast.Name) and current.id in names and hops < 3):
+                break
+            current, hops = names[current.id], hops + 1
         model = self._resolve_root(current, file, cls_model, names)
         if model is None:
             return
@@ -371,17 +379,19 @@ class Collector:
     ) -> None:
         location = file.node_location(node)
         main = Site(model.key, location, context, source, detail=detail)
-        for path, ored in query.terms:
+        others: dict[tuple[int, str], Site] = {}
+        for path, group in query.terms:
             resolved = self._resolve_path(model, path)
             if resolved is None:
                 continue
             target, name, lookup, via = resolved
-            if via and not ored:
+            if via and not group:
                 main.equal.append(via)
             site = main
-            if target is not model or ored:
-                site = Site(target.key, location, context, source, detail=detail)
-                self.sites.append(site)
+            if target is not model or group:
+                site = others.setdefault(
+                    (group, target.key), Site(target.key, location, context, source, detail=detail)
+                )
             if lookup in EQUALITY:
                 site.equal.append(name)
             elif lookup in RANGE:
@@ -397,6 +407,7 @@ class Collector:
                 main.order.append(found.name)
             else:
                 break
+        self.sites.extend(others.values())
         if main.equal or main.ranges or main.text or main.order:
             self.sites.append(main)
 
@@ -541,7 +552,7 @@ def _order_args(call: ast.Call) -> list[str]:
 def _filter_args(call: ast.Call, names: dict[str, ast.expr], query: _Query) -> None:
     for kw in call.keywords:
         if kw.arg is not None and kw.arg not in ("defaults", "create_defaults"):
-            query.terms.append((kw.arg, False))
+            query.terms.append((kw.arg, 0))
     for arg in call.args:
         _q_terms(arg, names, query, False, 0)
 
@@ -559,8 +570,12 @@ def _q_terms(
         _q_terms(node.left, names, query, split, depth + 1)
         _q_terms(node.right, names, query, split, depth + 1)
     elif isinstance(node, ast.Call) and dotted(node.func).split(".")[-1] == "Q":
+        # The keywords of one Q are AND-ed: an OR-ed Q is one query of its own.
+        if ored:
+            query.groups += 1
+        group = query.groups if ored else 0
         for kw in node.keywords:
             if kw.arg is not None:
-                query.terms.append((kw.arg, ored))
+                query.terms.append((kw.arg, group))
         for arg in node.args:
             _q_terms(arg, names, query, ored, depth + 1)

@@ -25,6 +25,7 @@ Decisions (documented in docs/triage/missing-indexes.md):
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from djreview.indexes.coverage import Coverage
@@ -120,6 +121,8 @@ class Ranker:
     def _need(
         self, kind: str, model: ModelDef, fields: tuple[str, ...], site: Site, lookup: str = ""
     ) -> None:
+        if kind != "text" and self.coverage.serves_prefix(model, fields):
+            return
         key = (kind, model.key, fields)
         need = self.needs.get(key)
         if need is None:
@@ -133,13 +136,17 @@ class Ranker:
         model = self.schema.models.get(site.model)
         if model is None or model.abstract:
             return
+        site = _btree_only(model, site)
         for name, lookup in site.text:
             found = model.field(name)
             if found is not None and not found.primary_key and not found.low_cardinality:
                 self._need("text", model, (name,), site, lookup)
         equal = _dedupe(site.equal)
         filtered = frozenset(equal + site.ranges)
-        if any(self.coverage.reason(model, name, filtered) for name in equal):
+        # An indexed equality column serves the query unless it is a flag or status.
+        if any(
+            self.coverage.reason(model, name, filtered) and not _low(model, name) for name in equal
+        ):
             return
         selective = [n for n in equal if not _low(model, n)]
         low = [n for n in equal if _low(model, n)]
@@ -179,6 +186,22 @@ class Ranker:
         for need in kept:
             need.sites.sort(key=lambda s: s.location)
         return sorted(kept, key=lambda n: (-n.score, n.model.key, n.fields))
+
+
+def _btree_only(model: ModelDef, site: Site) -> Site:
+    """The site without columns a B-tree does not serve (arrays, JSON, search vectors)."""
+
+    def keep(name: str) -> bool:
+        found = model.field(name)
+        return found is None or found.btree
+
+    return dataclasses.replace(
+        site,
+        equal=[n for n in site.equal if keep(n)],
+        ranges=[n for n in site.ranges if keep(n)],
+        text=[(n, lookup) for n, lookup in site.text if keep(n)],
+        order=[n for n in site.order if keep(n)],
+    )
 
 
 def _strong(site: Site) -> bool:

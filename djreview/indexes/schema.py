@@ -17,6 +17,26 @@ from djreview.project.index import ProjectIndex
 from djreview.project.model_types import FieldInfo, ModelInfo
 from djreview.project.modules import dotted_name
 
+# Containment, full-text and geometry columns: GIN/GiST territory, not B-tree.
+NON_BTREE_FIELDS = frozenset(
+    {
+        "ArrayField",
+        "JSONField",
+        "HStoreField",
+        "SearchVectorField",
+        "PointField",
+        "PolygonField",
+        "MultiPolygonField",
+        "GeometryField",
+        "LineStringField",
+        "RangeField",
+        "IntegerRangeField",
+        "BigIntegerRangeField",
+        "DateRangeField",
+        "DateTimeRangeField",
+        "DecimalRangeField",
+    }
+)
 LOW_CARDINALITY_FIELDS = frozenset({"BooleanField", "NullBooleanField"})
 # A choices list this short cannot make a B-tree selective on its own.
 LOW_CARDINALITY_CHOICES = 5
@@ -59,6 +79,7 @@ class FieldDef:
     relation: bool = False
     target: str = ""
     choices_count: int | None = None
+    has_choices: bool = False
 
     @property
     def column(self) -> str:
@@ -77,7 +98,16 @@ class FieldDef:
         """Booleans and short choice lists: an index on them alone rarely pays off."""
         if self.kind in LOW_CARDINALITY_FIELDS:
             return True
-        return self.choices_count is not None and self.choices_count <= LOW_CARDINALITY_CHOICES
+        # Choices the index cannot count (a ChoiceSet class, a function) are
+        # still an enumeration: status-like, so treated as coarse.
+        return self.has_choices and (
+            self.choices_count is None or self.choices_count <= LOW_CARDINALITY_CHOICES
+        )
+
+    @property
+    def btree(self) -> bool:
+        """Whether a plain B-tree index is the right tool for the column's type."""
+        return self.kind not in NON_BTREE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -148,6 +178,7 @@ def _field(info: FieldInfo) -> FieldDef:
         relation=info.relation in ("fk", "o2o"),
         target=info.target or "",
         choices_count=info.choices_count if info.choices else None,
+        has_choices=info.choices,
     )
 
 
