@@ -19,8 +19,25 @@ from djreview.analysis.querysets import EVALUATING, Instance, QuerySetState
 from djreview.analysis.rows import Access, RowReader
 from djreview.engine.source import SourceFile
 
-Loop = ast.For | ast.AsyncFor | ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+# `map(lambda row: ..., rows)` is a loop too (an ast.Call).
+Loop = (
+    ast.For | ast.AsyncFor | ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp | ast.Call
+)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+def _is_map(node: ast.AST) -> bool:
+    """`map(lambda row: ..., iterable)`."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "map"
+        and len(node.args) == 2
+        and isinstance(node.args[0], ast.Lambda)
+        and len(node.args[0].args.args) == 1
+    )
+
+
 _WRITES = frozenset({"save"})
 _CREATES = frozenset({"create", "get_or_create", "update_or_create"})
 
@@ -81,9 +98,12 @@ def function_loops(file: SourceFile) -> list[FunctionLoops]:
                 stack.extend((grand, current, cls) for grand in child.body)
             elif current is not None and isinstance(child, ast.expr):
                 span = lines[child.lineno - 1 : child.end_lineno or child.lineno]
-                if any("for" in line for line in span):
+                if any("for" in line or "map(" in line for line in span):
                     current.loops.extend(
-                        n for n in ast.walk(child) if isinstance(n, _COMPREHENSIONS)
+                        n
+                        for n in ast.walk(child)
+                        if isinstance(n, _COMPREHENSIONS)
+                        or (isinstance(n, ast.Call) and _is_map(n))
                     )
     return found
 
@@ -103,6 +123,11 @@ def _iterables(loop: Loop) -> list[tuple[ast.expr, ast.expr, list[ast.AST]]]:
     """(iterable, target, body run per item) of a loop; comprehensions give one per generator."""
     if isinstance(loop, ast.For | ast.AsyncFor):
         return [(loop.iter, loop.target, list(loop.body))]
+    if isinstance(loop, ast.Call):
+        function = loop.args[0]
+        assert isinstance(function, ast.Lambda)
+        target = ast.Name(function.args.args[0].arg, ast.Store())
+        return [(loop.args[1], target, [function.body])]
     parts: list[ast.AST] = [loop.key, loop.value] if isinstance(loop, ast.DictComp) else [loop.elt]
     out = []
     for index, generator in enumerate(loop.generators):

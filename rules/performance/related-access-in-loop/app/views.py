@@ -104,3 +104,8 @@ def an_action_method_is_a_write_path():
     for book in Book.objects.all():
         # ok: DJR101
         book.archive()
+
+
+def mapped():
+    # ruleid: DJR101
+    return list(map(lambda book: book.author.name, Book.objects.all()))
