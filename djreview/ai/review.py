@@ -31,6 +31,7 @@ from djreview.engine.source import SourceFile
 from djreview.model import Applicability, Edit, Finding, Fix
 
 Messages = list[dict[str, str]]
+BUDGET_SPENT = "not reviewed: the AI budget is spent"
 log = logging.getLogger("djreview")
 
 
@@ -120,7 +121,7 @@ class Reviewer:
         try:
             reply, messages = await self._valid(messages)
         except BudgetExhausted:
-            return replace(base, error="not reviewed: the AI budget is spent")
+            return replace(base, error=BUDGET_SPENT)
         except (RequestFailed, _Failed) as exc:
             return replace(base, error=str(exc))
         review = replace(

@@ -7,10 +7,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from djreview.ai.annotate import annotate
+from djreview.ai.annotate import annotate, hidden
 from djreview.ai.cache import ReplyCache
 from djreview.ai.client import ModelClient
-from djreview.ai.review import Review, Reviewer, review_all
+from djreview.ai.review import BUDGET_SPENT, Review, Reviewer, review_all
 from djreview.ai.settings import AISettings
 from djreview.ai.usage import Usage
 from djreview.ai.verify import Verifier
@@ -51,20 +51,25 @@ def _progress(total: int) -> Callable[[int], None]:
 def _closing(settings: AISettings, reviews: list[Review], usage: Usage, left_out: int) -> str:
     fixes = sum(1 for review in reviews if review.fix is not None)
     unverified = sum(1 for review in reviews if review.suggestion)
-    failed = sum(1 for review in reviews if review.error and not usage.stopped)
+    not_reviewed = sum(1 for review in reviews if review.error == BUDGET_SPENT)
+    failed = sum(1 for review in reviews if review.error and review.error != BUDGET_SPENT)
     where = settings.base_url or "api.openai.com"
     parts = [
         f"AI review ({settings.model} at {where}): {len(reviews)} findings sent",
         usage.summary(),
         f"{fixes} verified fix{'es' if fixes != 1 else ''}, {unverified} unverified suggestions",
     ]
+    if settings.hide_false_positives:
+        hidden_count = sum(1 for review in reviews if hidden(review))
+        parts.append(f"{hidden_count} hidden as false positives")
     if failed:
         parts.append(f"{failed} failed")
     if left_out:
         parts.append(f"{left_out} not sent (max-findings {settings.max_findings})")
     if usage.stopped:
-        budget = sum(1 for review in reviews if "budget" in review.error)
-        parts.append(f"budget reached: {budget} findings not reviewed, no further requests made")
+        parts.append(
+            f"budget reached: {not_reviewed} findings not reviewed, no further requests made"
+        )
     return "; ".join(parts) + "."
 
 

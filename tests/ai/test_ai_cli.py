@@ -75,6 +75,7 @@ def test_hide_false_positives_drops_only_on_request(endpoint, shop, tmp_path):
     assert "ai: false positive" in shown.stdout and shown.exit_code == 1
     hidden = _djreview(endpoint, tmp_path, "check", str(shop), "--ai", "--ai-hide-false-positives")
     assert "DJR301" not in hidden.stdout and hidden.exit_code == 0
+    assert "1 hidden as false positives" in hidden.stderr
 
 
 def test_sarif_carries_the_review_and_stays_valid(endpoint, shop, tmp_path):
