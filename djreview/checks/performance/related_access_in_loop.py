@@ -17,8 +17,8 @@ class RelatedAccessInLoop(Check):
     """Reads a related object once per row of a queryset.
 
     ## What it does
-    Finds loops (for statements, comprehensions, generator expressions) over a
-    queryset that read a ForeignKey or OneToOneField (`post.author`, nested
+    Finds loops (for statements, comprehensions, generator expressions,
+    `map(lambda row: ...)`) over a queryset that read a ForeignKey or OneToOneField (`post.author`, nested
     `post.author.profile`, or inside a model method or `@property` called in the
     loop) that the queryset does not `select_related`. The queryset is followed
     to where it is built: the same function, a class attribute, `get_queryset()`,
