@@ -26,11 +26,6 @@ def origin_location(origin: Origin) -> Location:
     return origin.file.node_location(node) if node is not None else Location(origin.file.rel, 1)
 
 
-def cure_for(path: str, *, many: bool) -> str:
-    """`select_related("author")` or, when a hop is a to-many relation, `prefetch_related(...)`."""
-    return f'prefetch_related("{path}")' if many else f'select_related("{path}")'
-
-
 def _trigger(access: Access) -> str:
     if access.trigger is None:
         return ""
