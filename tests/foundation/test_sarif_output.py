@@ -17,6 +17,7 @@ SOURCE = (
     "@csrf_exempt\n"
     "def v(request):\n"
     "    a = mark_safe(request.GET['x'])  # djreview: ignore[DJR301]\n"
+    "    request.user.email = request.POST['email']\n"
     "    return mark_safe(request.GET['y'])\n"
 )
 
