@@ -17,6 +17,7 @@ from djreview.model import FlowStep
 from djreview.taint.sinks import Sink, path_method_sink, sinks_of
 from djreview.taint.sources import (
     GUARDS,
+    METHOD_PROPAGATORS,
     NON_PROPAGATING_METHODS,
     PROPAGATORS,
     SANITISERS,
@@ -286,7 +287,8 @@ class FunctionAnalysis:
         """A dict literal: its values taint it, but cannot pick field names when keys are fixed."""
         keys = [self.ev(key) for key in node.keys if key is not None]
         values = [self.ev(value) for value in node.values]
-        if all(isinstance(key, ast.Constant) for key in node.keys):
+        if None not in node.keys and all(key is None for key in keys):
+            # Keys the code computed (`{lookup: pk}`) cannot be chosen by the client.
             values = [v.sanitised(_MASS) if v is not None else None for v in values]
         return combine(*keys, *values)
 
@@ -420,7 +422,7 @@ class FunctionAnalysis:
             if name in NON_PROPAGATING_METHODS:
                 return None
             return combine(receiver, *args)
-        if name in PROPAGATORS:
+        if name in PROPAGATORS and (isinstance(node.func, ast.Name) or name in METHOD_PROPAGATORS):
             return combine(*args)
         return None
 

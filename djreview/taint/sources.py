@@ -110,6 +110,33 @@ PROPAGATORS = frozenset(
         "deepcopy",
     }
 )
+# Of those, the ones that also propagate as a method of a clean object (`os.path.join`,
+# `"".join`); `qs.filter(...)` or `qs.get(...)` return rows, not the arguments.
+METHOD_PROPAGATORS = frozenset(
+    {
+        "join",
+        "abspath",
+        "normpath",
+        "realpath",
+        "expanduser",
+        "urljoin",
+        "unquote",
+        "unquote_plus",
+        "urlparse",
+        "urlsplit",
+        "b64decode",
+        "urlsafe_b64decode",
+        "b64encode",
+        "loads",
+        "dedent",
+        "format",
+        "force_str",
+        "smart_str",
+        "force_bytes",
+        "deepcopy",
+        "Path",
+    }
+)
 # Methods on a tainted value whose result is not data from the client (a test, a count).
 NON_PROPAGATING_METHODS = frozenset(
     {

@@ -45,3 +45,9 @@ def rename(request, post):
     for name in names:
         # ok: DJR605
         setattr(post, name, request.POST[name])
+
+
+def thumbnail(request, object_type, pk):
+    lookup = object_type + "_id"
+    # ok: DJR605
+    return Post.objects.filter(**{lookup: pk}).first()

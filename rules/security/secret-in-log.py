@@ -18,3 +18,8 @@ def login(request, username, password, user):
     logger.debug("token count %s", len(user.tokens))
     # ok: DJR608
     logger.info("reset url %s", user.password_reset_url)
+
+
+def checkout_log(checkout):
+    # ok: DJR608
+    logger.info("Checkout %s completed", checkout.token)

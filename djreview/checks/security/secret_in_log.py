@@ -31,8 +31,9 @@ class SecretInLog(Check):
     `print(...)`) whose arguments, f-string parts or `%`-formatted values
     include a variable, attribute or request field named like a secret:
     `password`, `token`, `api_key`, `secret`, `access_token`... Names that
-    merely mention one (`password_reset_url`, `token_count`) and words in
-    the message text are fine.
+    merely mention one (`password_reset_url`, `token_count`), words in the
+    message text, and a model's `token` attribute (usually a public
+    identifier such as `checkout.token`) are fine.
 
     ## Why is this bad?
     Logs are copied to log services, shared in tickets and kept for years,
@@ -96,7 +97,7 @@ def _secret_in(node: ast.expr) -> str | None:
     for child in ast.walk(node):
         if isinstance(child, ast.Name) and _SECRET.match(child.id):
             return child.id
-        if isinstance(child, ast.Attribute) and _SECRET.match(child.attr):
+        if isinstance(child, ast.Attribute) and _SECRET.match(child.attr) and child.attr != "token":
             return ast.unparse(child)
         if (
             isinstance(child, ast.Subscript)
