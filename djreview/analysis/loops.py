@@ -1,11 +1,9 @@
-"""Loops of the project: over querysets (rows read per iteration) and queries run per iteration.
+"""Loops over querysets: the rows each iteration reads (DJR101-DJR103, DJR106).
 
-`find_loop_accesses` walks every function of a Python file, evaluates each
-loop's iterable (for statements and comprehensions) and hands the body to the
-`RowReader` when it is a queryset of model rows. Separately, any loop that is
-not over a literal runs its body's queries once per iteration: hand-written
-queries (`Model.objects.get(...)`, `.count()`, `get_object_or_404`) and
-single-row writes (`save()`, `objects.create()`).
+`function_loops` finds every function's loops (for statements,
+comprehensions, `map(lambda ...)`); `find_loop_accesses` evaluates each
+loop's iterable and hands the body to the `RowReader` when it is a queryset
+of model rows. Queries written by hand in loops are in `queries.py`.
 """
 
 from __future__ import annotations
@@ -14,8 +12,8 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from djreview.analysis.evaluate import Evaluator, ModelRef, Scope
-from djreview.analysis.querysets import EVALUATING, Instance, QuerySetState
+from djreview.analysis.evaluate import Evaluator
+from djreview.analysis.querysets import Instance, QuerySetState
 from djreview.analysis.rows import Access, RowReader
 from djreview.engine.source import SourceFile
 
@@ -36,10 +34,6 @@ def _is_map(node: ast.AST) -> bool:
         and isinstance(node.args[0], ast.Lambda)
         and len(node.args[0].args.args) == 1
     )
-
-
-_WRITES = frozenset({"save"})
-_CREATES = frozenset({"create", "get_or_create", "update_or_create"})
 
 
 @dataclass(frozen=True)
@@ -108,7 +102,7 @@ def function_loops(file: SourceFile) -> list[FunctionLoops]:
     return found
 
 
-def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
+def own_nodes(function: ast.AST) -> Iterator[ast.AST]:
     """The nodes of a function body, without nested functions and classes."""
     stack = list(ast.iter_child_nodes(function))
     while stack:
@@ -119,7 +113,7 @@ def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
         stack.extend(ast.iter_child_nodes(node))
 
 
-def _iterables(loop: Loop) -> list[tuple[ast.expr, ast.expr, list[ast.AST]]]:
+def iterables(loop: Loop) -> list[tuple[ast.expr, ast.expr, list[ast.AST]]]:
     """(iterable, target, body run per item) of a loop; comprehensions give one per generator."""
     if isinstance(loop, ast.For | ast.AsyncFor):
         return [(loop.iter, loop.target, list(loop.body))]
@@ -138,7 +132,7 @@ def _iterables(loop: Loop) -> list[tuple[ast.expr, ast.expr, list[ast.AST]]]:
     return out
 
 
-def _literal(node: ast.expr) -> bool:
+def literal(node: ast.expr) -> bool:
     """A loop over a literal or `range(<number>)`: a bounded, small iteration."""
     if isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict | ast.Constant):
         return True
@@ -147,13 +141,13 @@ def _literal(node: ast.expr) -> bool:
     return False
 
 
-def _row_target(target: ast.expr) -> str | None:
+def row_target(target: ast.expr) -> str | None:
     if isinstance(target, ast.Name):
         return target.id
     return None
 
 
-def _enumerated(iterable: ast.expr, target: ast.expr) -> tuple[ast.expr, ast.expr]:
+def enumerated(iterable: ast.expr, target: ast.expr) -> tuple[ast.expr, ast.expr]:
     """`for i, row in enumerate(qs)` reads like `for row in qs`."""
     if (
         isinstance(iterable, ast.Call)
@@ -197,9 +191,9 @@ def find_loop_accesses(
         function = entry.function
         scope = evaluator.scope_for(file, function, entry.cls)
         for node in entry.loops:
-            for iterable, target, body in _iterables(node):
-                iterable, target = _enumerated(iterable, target)
-                name = _row_target(target)
+            for iterable, target, body in iterables(node):
+                iterable, target = enumerated(iterable, target)
+                name = row_target(target)
                 if name is None:
                     continue
                 state = evaluator.value(iterable, scope)
@@ -208,136 +202,3 @@ def find_loop_accesses(
                 accesses = list(reader.scan(file, body, {name: Instance(state.model, state)}))
                 for access in deepest(accesses):
                     yield LoopAccess(access, node, file, function.name)
-
-
-def find_queries_in_loops(
-    evaluator: Evaluator, file: SourceFile, functions: list[FunctionLoops]
-) -> Iterator[LoopAccess]:
-    """Queries and single-row writes run once per iteration of a loop (innermost loop named)."""
-    reported: set[int] = set()
-    for entry in functions:
-        function = entry.function
-        scope = evaluator.scope_for(file, function, entry.cls)
-        loops = list(entry.loops)
-        # Innermost first, so a query is reported against the loop that repeats it most.
-        loops.sort(key=lambda n: (n.lineno, n.col_offset), reverse=True)
-        for loop in loops:
-            for iterable, target, body in _iterables(loop):
-                if _literal(iterable) or _batched(iterable, target):
-                    continue
-                iterable, target = _enumerated(iterable, target)
-                row = _row_target(target)
-                rows = (
-                    {row}
-                    if row and isinstance(evaluator.value(iterable, scope), QuerySetState)
-                    else set()
-                )
-                span = (loop.lineno, loop.end_lineno or loop.lineno)
-                for access in _queries(evaluator, scope, file, body, rows, span):
-                    if id(access.node) not in reported:
-                        reported.add(id(access.node))
-                        yield LoopAccess(access, loop, file, function.name)
-
-
-def _batched(iterable: ast.expr, target: ast.expr) -> bool:
-    """A loop over batches or chunks: one query per batch is the cure, not the smell."""
-    text = f"{ast.unparse(iterable)} {ast.unparse(target)}".lower()
-    return "batch" in text or "chunk" in text
-
-
-def _built_in_loop(
-    evaluator: Evaluator, scope: Scope, expr: ast.expr, span: tuple[int, int]
-) -> bool:
-    """Whether the queryset `expr` is made inside the loop (a new query each time).
-
-    A queryset variable made before the loop caches its rows once iterated,
-    so iterating it again per item costs nothing.
-    """
-    root = expr
-    while isinstance(root, ast.Call | ast.Attribute | ast.Subscript):
-        root = root.func if isinstance(root, ast.Call) else root.value
-    if not isinstance(root, ast.Name):
-        return False
-    if isinstance(evaluator.value(root, scope), ModelRef):
-        return True
-    if scope.function is None:
-        return False
-    assigned = evaluator.assignments(scope.function).get(root.id, [])
-    return any(span[0] <= line <= span[1] for line, _ in assigned)
-
-
-def _queries(
-    evaluator: Evaluator,
-    scope: Scope,
-    file: SourceFile,
-    body: list[ast.AST],
-    rows: set[str],
-    span: tuple[int, int],
-) -> Iterator[Access]:
-    for top in body:
-        for node in (top, *_own_nodes(top)):
-            if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
-                value = evaluator.value(node.iter, scope)
-                if (
-                    isinstance(value, QuerySetState)
-                    and not value.evaluated
-                    and _built_in_loop(evaluator, scope, node.iter, span)
-                ):
-                    yield Access(
-                        "query", file, node.iter, f"iterating {_clip(node.iter)}", "", value
-                    )
-            if not isinstance(node, ast.Call):
-                continue
-            func = node.func
-            if isinstance(func, ast.Name) and func.id in ("get_object_or_404", "get_list_or_404"):
-                yield Access("query", file, node, _clip(node), "", None)
-            if not isinstance(func, ast.Attribute):
-                continue
-            if func.attr in EVALUATING:
-                receiver = evaluator.value(func.value, scope)
-                if (
-                    isinstance(receiver, QuerySetState)
-                    and not receiver.evaluated
-                    and _built_in_loop(evaluator, scope, func.value, span)
-                ):
-                    yield Access("query", file, node, _clip(node), "", receiver)
-            elif func.attr in _CREATES:
-                receiver = evaluator.value(func.value, scope)
-                if isinstance(receiver, QuerySetState):
-                    yield Access(
-                        "save", file, node, f"{receiver.model}.objects.{func.attr}()", "", receiver
-                    )
-            elif func.attr in _WRITES:
-                target = evaluator.value(func.value, scope)
-                is_row = isinstance(func.value, ast.Name) and func.value.id in rows
-                if (
-                    is_row
-                    or isinstance(target, Instance)
-                    or _constructed(evaluator, scope, func.value, body)
-                ):
-                    yield Access("save", file, node, f"{ast.unparse(func.value)}.save()", "", None)
-
-
-def _constructed(
-    evaluator: Evaluator, scope: Scope, node: ast.expr, body: list[ast.AST]
-) -> str | None:
-    """The model of `obj` in `obj.save()` when the loop body built it as `obj = Model(...)`."""
-    if not isinstance(node, ast.Name):
-        return None
-    for top in body:
-        for item in (top, *_own_nodes(top)):
-            if (
-                isinstance(item, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == node.id for t in item.targets)
-                and isinstance(item.value, ast.Call)
-            ):
-                model = evaluator.value(item.value.func, scope)
-                if isinstance(model, ModelRef):
-                    return model.model
-    return None
-
-
-def _clip(node: ast.AST, limit: int = 60) -> str:
-    """Source of an expression for a message, shortened."""
-    text = ast.unparse(node)
-    return text if len(text) <= limit else text[: limit - 3] + "..."

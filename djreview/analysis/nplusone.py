@@ -13,13 +13,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from djreview.analysis.evaluate import Evaluator
-from djreview.analysis.loops import (
-    LoopAccess,
-    find_loop_accesses,
-    find_queries_in_loops,
-    function_loops,
-)
+from djreview.analysis.loops import LoopAccess, find_loop_accesses, function_loops
 from djreview.analysis.messages import loop_problem
+from djreview.analysis.queries import find_queries_in_loops
 from djreview.analysis.querysets import Origin
 from djreview.analysis.rows import RowReader
 from djreview.analysis.schema import Schema
