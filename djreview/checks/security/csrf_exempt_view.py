@@ -9,8 +9,10 @@ from djreview.engine.check import Check
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding
+from djreview.project.modules import dotted_name
 from djreview.taint.sources import call_name, is_request_object
 
+ViewNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 _UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 _METHOD_DECORATORS = {
     "require_POST": ("POST",),
@@ -82,9 +84,9 @@ class CsrfExemptView(Check):
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per exempted view that accepts an unsafe method."""
-        return self._findings(file)
+        return self._findings(file, project)
 
-    def _findings(self, file: SourceFile) -> Iterator[Finding]:
+    def _findings(self, file: SourceFile, project: Project) -> Iterator[Finding]:
         tree = file.tree
         if tree is None:
             return
@@ -99,10 +101,31 @@ class CsrfExemptView(Check):
                 if marker is not None and _forgeable(node):
                     yield self.finding((file, marker), methods=_describe(_methods(node)))
             elif isinstance(node, ast.Call) and call_name(node.func) == "csrf_exempt" and node.args:
-                view = local.get(node.args[0].id) if isinstance(node.args[0], ast.Name) else None
+                view = _wrapped_view(node.args[0], local, file, project)
                 if view is None or _forgeable(view):
                     methods = _methods(view) if view is not None else None
                     yield self.finding((file, node), methods=_describe(methods))
+
+
+def _wrapped_view(
+    target: ast.expr, local: dict[str, ViewNode], file: SourceFile, project: Project
+) -> ViewNode | None:
+    """The view `csrf_exempt(...)` wraps: a local def, or a project class via `X.as_view()`."""
+    if isinstance(target, ast.Call) and call_name(target.func) == "as_view":
+        target = target.func.value if isinstance(target.func, ast.Attribute) else target
+    name = dotted_name(target)
+    if name is None:
+        return None
+    if name in local:
+        return local[name]
+    module = project.index.module_for(file)
+    qualified = project.index.resolve_name(module.name, name) if module else None
+    if qualified is None:
+        return None
+    owner, _, attribute = qualified.rpartition(".")
+    found = project.index.modules.get(owner)
+    node = found.defs.get(attribute) if found is not None else None
+    return node if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) else None
 
 
 def _forgeable(view: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
