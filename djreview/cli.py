@@ -167,6 +167,8 @@ def check(
             result.project.root,
             complete=not result.notifications,
             known=known,
+            # AI-annotated logs are their own code-scanning category.
+            **({"automation_id": "djreview/ai/"} if _ai_reviewed(findings) else {}),
         )
     elif output_format == "github":
         report = github_report.render(reported, result.notifications)
@@ -184,6 +186,10 @@ def check(
             report = report.rstrip("\n").rsplit("\n", 1)[-1] + "\n"
     _write(output, report)
     sys.exit(exit_code(reported, config.fail_on))
+
+
+def _ai_reviewed(findings: list[Finding]) -> bool:
+    return any(key.startswith("ai.") for f in findings for key, _ in f.properties)
 
 
 def _ai_step(

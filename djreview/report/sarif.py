@@ -25,6 +25,7 @@ import attr
 import sarif_om as om
 
 from djreview import __version__
+from djreview.ai.show import markdown as ai_markdown
 from djreview.model import Applicability, Finding, Location, Notification, RuleMeta
 
 # The OASIS 2.1.0 schema: the SARIF Viewer accepts it (its last path segment
@@ -144,6 +145,9 @@ def _message(finding: Finding) -> om.Message:
         )
         text += f" (see: {text_links})"
         markdown += f" (see: {markdown_links})"
+    review = ai_markdown(finding)
+    if review:
+        markdown += f"\n\n{review}"
     return om.Message(text=text, markdown=markdown)
 
 

@@ -123,7 +123,9 @@ def test_progress_bar_on_a_terminal(endpoint, shop, tmp_path):
     endpoint.responder = lambda body: completion(GOOD_PATCH)
     command = [sys.executable, "-m", "djreview", "check", str(shop), "--ai", "--select", "DJR301"]
     env = {
-        **os.environ, "OPENAI_BASE_URL": endpoint.url, "OPENAI_API_KEY": "k",
+        **os.environ,
+        "OPENAI_BASE_URL": endpoint.url,
+        "OPENAI_API_KEY": "k",
         "DJREVIEW_CACHE_DIR": str(tmp_path / "cache"),
     }
     on_tty = _stderr_on_a_terminal(command, env)
@@ -140,3 +142,38 @@ def test_json_report_carries_the_review_and_the_verified_fix(endpoint, shop, tmp
     assert finding["fix"]["applicability"] == "unsafe"
     [edit] = finding["fix"]["edits"]
     assert edit["replacement"] == '    html = format_html("<b>{}</b>", product.name)'
+
+
+def test_ai_sarif_of_every_fixture_passes_the_multitool(endpoint, tmp_path):
+    from integrations.sarif_validate import sarif_problems
+
+    endpoint.responder = lambda body: completion({**GOOD_PATCH, "fix": None})
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    for project in ("blog", "shop"):
+        env = {
+            "OPENAI_BASE_URL": endpoint.url,
+            "OPENAI_API_KEY": "test-key",
+            "DJREVIEW_CACHE_DIR": str(tmp_path / "cache"),
+            "DJREVIEW_AI_MODEL": "test-model",
+        }
+        result = CliRunner().invoke(
+            main,
+            [
+                "check",
+                str(fixtures / project),
+                "--ai",
+                "--ai-max-findings",
+                "5",
+                "--ai-timeout",
+                "2",
+                "--format",
+                "sarif",
+            ],
+            env=env,
+        )
+        log = json.loads(result.stdout)
+        assert log["runs"][0]["automationDetails"]["id"] == "djreview/ai/"
+        reviewed = [r for r in log["runs"][0]["results"] if "ai.verdict" in r.get("properties", {})]
+        assert reviewed, project
+        assert all("product.name is user-editable" in r["message"]["markdown"] for r in reviewed)
+        assert sarif_problems(result.stdout) == [], project
