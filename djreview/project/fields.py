@@ -19,6 +19,8 @@ def relation_of(class_name: str) -> Relation | None:
         return "generic_fk"
     if class_name == "GenericRelation":
         return "generic_relation"
+    if class_name == "TaggableManager":
+        return "m2m"  # django-taggit: a many-to-many to the tag model through `through`
     if "ManyToMany" in class_name:
         return "m2m"
     if "OneToOne" in class_name:
@@ -33,6 +35,7 @@ def looks_like_field_class(class_name: str) -> bool:
     return class_name.endswith(("Field", "ForeignKey")) or class_name in (
         "GenericForeignKey",
         "GenericRelation",
+        "TaggableManager",
     )
 
 
@@ -57,9 +60,12 @@ class Declaration:
     kind: FieldClass
 
 
-def target_expr(call: ast.Call) -> ast.expr | None:
-    """The related-model argument of a relation field: first positional or `to=`."""
-    if call.args:
+def target_expr(call: ast.Call, base_type: str = "") -> ast.expr | None:
+    """The related-model argument of a relation field: first positional or `to=`.
+
+    django-taggit's TaggableManager takes its verbose name first: only `to=` counts.
+    """
+    if call.args and base_type != "TaggableManager":
         return call.args[0]
     return keyword(call, "to")
 
@@ -117,7 +123,7 @@ def field_info(
         choices_count=_choices_count(choices, count_members),
         max_length=literal_int(options.get("max_length")),
         relation=relation,
-        target_raw=reference_text(target_expr(call))
+        target_raw=reference_text(target_expr(call, declaration.kind.base_type))
         if relation not in (None, "generic_fk")
         else None,
         related_name=literal_str(options.get("related_name")),

@@ -245,7 +245,7 @@ class ModelCollector:
                 self.pending.append(
                     PendingTarget(
                         field_,
-                        target_expr(declaration.call),
+                        target_expr(declaration.call, declaration.kind.base_type),
                         through,
                         declaration.module,
                         info,

@@ -88,6 +88,17 @@ def resolve_targets(
                 item.through, item.module, item.model, lookup, resolver, user_model
             )
             item.field.through = through or item.field.through
+    # Second pass: a through model's own `tag` foreign key is resolved by now.
+    for item in pending:
+        if item.field.target is None and item.field.base_type == "TaggableManager":
+            item.field.target = _tag_model(item.field.through, lookup)
+
+
+def _tag_model(through: str | None, lookup: ModelLookup) -> str | None:
+    """A TaggableManager's tag model: what its through model's `tag` foreign key points at."""
+    model = lookup.label(through) if through else None
+    tag = model.fields.get("tag") if model is not None else None
+    return tag.target if tag is not None else None
 
 
 def _expand(template: str | None, model: ModelInfo) -> str | None:
@@ -117,6 +128,8 @@ def reverse_of(field: FieldInfo, model: ModelInfo) -> ReverseRelation | None:
             multiple=True,
             generic=True,
         )
+    if field.base_type == "TaggableManager" and field.related_name is None:
+        return None  # taggit's default reverse accessor is its own business: left unknown
     related_name = _expand(field.related_name or model.meta.default_related_name, model)
     if related_name is not None and related_name.endswith("+"):
         return None

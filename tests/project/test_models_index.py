@@ -159,3 +159,18 @@ def test_migrations_are_read_as_index_evidence(tricky):
     assert ("AddIndex", "blog.Post", ("title",)) in found
     assert ("RunSQL", "blog.Post", ("status", "created_at")) in found
     assert ("AlterField", "blog.Item", ("post",)) in found
+
+
+def test_taggable_manager_is_a_many_to_many_to_the_through_models_tag(tmp_path):
+    index = index_of(tmp_path, "tagged")
+    labels = index.model("notes.Note").fields["labels"]
+    assert (labels.relation, labels.target, labels.through) == (
+        "m2m",
+        "notes.Label",
+        "notes.LabelledItem",
+    )
+    assert labels.target_raw is None  # "Labels" is the verbose name
+    # Third-party bases: known to be models, their own fields unknown.
+    label = index.model("notes.Label")
+    assert label.external_bases == ("taggit.models.TagBase",) and not label.fields_complete
+    assert not any(r.field == "labels" for r in label.reverse.values())
