@@ -87,6 +87,8 @@ class _Query:
     order: list[str] = field(default_factory=list)
     latest_default: bool = False
     groups: int = 0
+    # `filter(**lookups)`: columns unknown, so the query's needs cannot be judged.
+    opaque: bool = False
 
 
 def file_context(rel: str, base: str = "") -> str:
@@ -377,6 +379,8 @@ class Collector:
         query: _Query,
         detail: bool = False,
     ) -> None:
+        if query.opaque:
+            return
         location = file.node_location(node)
         main = Site(model.key, location, context, source, detail=detail)
         others: dict[tuple[int, str], Site] = {}
@@ -551,7 +555,9 @@ def _order_args(call: ast.Call) -> list[str]:
 
 def _filter_args(call: ast.Call, names: dict[str, ast.expr], query: _Query) -> None:
     for kw in call.keywords:
-        if kw.arg is not None and kw.arg not in ("defaults", "create_defaults"):
+        if kw.arg is None:
+            query.opaque = True
+        elif kw.arg not in ("defaults", "create_defaults"):
             query.terms.append((kw.arg, 0))
     for arg in call.args:
         _q_terms(arg, names, query, False, 0)

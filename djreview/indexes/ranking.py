@@ -150,7 +150,8 @@ class Ranker:
             return
         selective = [n for n in equal if not _low(model, n)]
         low = [n for n in equal if _low(model, n)]
-        tail = site.ranges[:1] or site.order[:1]
+        # Ordering or ranging by the primary key after an equality adds nothing worth indexing.
+        tail = [n for n in (site.ranges[:1] or site.order[:1]) if not _primary(model, n)]
         if selective:
             self._need("lookup", model, tuple(_dedupe(selective + tail)), site)
         elif low and tail:
@@ -214,6 +215,11 @@ def _serves(host: Need, need: Need) -> bool:
     if host.model is not need.model or (host.kind == "text") != (need.kind == "text"):
         return False
     return host.fields[: len(need.fields)] == need.fields and host.lookup == need.lookup
+
+
+def _primary(model: ModelDef, name: str) -> bool:
+    found = model.field(name)
+    return found is not None and found.primary_key
 
 
 def _temporal(model: ModelDef, name: str) -> bool:
