@@ -63,55 +63,8 @@ GUARDS: dict[str, frozenset[str]] = {
     "fullmatch": _EVERYTHING,
     "match": _EVERYTHING,
 }
-# Functions that return (a transformation of) their arguments.
-PROPAGATORS = frozenset(
-    {
-        "str",
-        "repr",
-        "format",
-        "list",
-        "tuple",
-        "set",
-        "frozenset",
-        "dict",
-        "sorted",
-        "reversed",
-        "bytes",
-        "bytearray",
-        "join",
-        "abspath",
-        "normpath",
-        "realpath",
-        "expanduser",
-        "Path",
-        "PurePath",
-        "urljoin",
-        "unquote",
-        "unquote_plus",
-        "urlparse",
-        "urlsplit",
-        "b64decode",
-        "urlsafe_b64decode",
-        "b64encode",
-        "loads",
-        "force_str",
-        "smart_str",
-        "force_bytes",
-        "dedent",
-        "next",
-        "iter",
-        "enumerate",
-        "zip",
-        "filter",
-        "map",
-        "min",
-        "max",
-        "copy",
-        "deepcopy",
-    }
-)
-# Of those, the ones that also propagate as a method of a clean object (`os.path.join`,
-# `"".join`); `qs.filter(...)` or `qs.get(...)` return rows, not the arguments.
+# Functions that pass (a transformation of) their arguments on, also as methods of a
+# clean object (`os.path.join`, `"".join`, `base64.b64decode`).
 METHOD_PROPAGATORS = frozenset(
     {
         "join",
@@ -135,6 +88,33 @@ METHOD_PROPAGATORS = frozenset(
         "force_bytes",
         "deepcopy",
         "Path",
+        "PurePath",
+    }
+)
+# Builtins that do the same only when called by name: as methods (`qs.filter(...)`,
+# `qs.get(...)`) they return rows, not their arguments.
+PROPAGATORS = METHOD_PROPAGATORS | frozenset(
+    {
+        "str",
+        "repr",
+        "list",
+        "tuple",
+        "set",
+        "frozenset",
+        "dict",
+        "sorted",
+        "reversed",
+        "bytes",
+        "bytearray",
+        "next",
+        "iter",
+        "enumerate",
+        "zip",
+        "filter",
+        "map",
+        "min",
+        "max",
+        "copy",
     }
 )
 # Methods on a tainted value whose result is not data from the client (a test, a count).
