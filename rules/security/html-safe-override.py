@@ -1,0 +1,29 @@
+from django.utils.html import format_html, html_safe
+
+
+# ruleid: DJR313
+@html_safe
+class Badge:
+    def __str__(self):
+        return f"<b>{self.name}</b>"
+
+
+class Link:
+    # ruleid: DJR313
+    def __html__(self):
+        return format_html("<a href='{}'>{}</a>", self.url, self.text)
+
+    # ok: DJR313
+    def __str__(self):
+        return self.text
+
+
+# ok: DJR313
+class Plain:
+    def html(self):
+        return "<p></p>"
+
+
+# ok: DJR313
+def __html__():
+    return ""
