@@ -60,7 +60,10 @@ class ProjectIndex:
 
     def __init__(self, files: list[SourceFile]) -> None:
         self.files = files
-        self.modules: dict[str, ModuleInfo] = build_modules(files)
+        # Module name -> paths of files hidden behind an earlier file with the same
+        # module name (several projects in one tree); names in them are not followed.
+        self.shadowed_modules: dict[str, list[str]] = {}
+        self.modules: dict[str, ModuleInfo] = build_modules(files, self.shadowed_modules)
         self._by_rel = {module.rel: module for module in self.modules.values()}
         for name, file in builtin_files():
             self.modules.setdefault(name, read_module(name, file, False))
@@ -203,15 +206,6 @@ class ProjectIndex:
     def types(self) -> TypeResolver:
         """Expression typing (see types.py): `index.types.type_of(expr, Scope(...))`."""
         return TypeResolver(self)
-
-    def scope_for(
-        self,
-        module: str,
-        function: ast.FunctionDef | ast.AsyncFunctionDef | None = None,
-        class_name: str | None = None,
-    ) -> Scope:
-        """A Scope for `type_of`: module, enclosing function, qualified enclosing class."""
-        return Scope(module, function, class_name)
 
     def class_model(self, qualified: str) -> ModelInfo | None:
         """The model a view, viewset, form, serializer or ModelAdmin class works on.

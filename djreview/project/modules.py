@@ -180,14 +180,24 @@ def module_name_for(file: SourceFile, packages: _PackageDirs) -> tuple[str, bool
     return ".".join(parts), is_package
 
 
-def build_modules(files: Iterable[SourceFile]) -> dict[str, ModuleInfo]:
-    """Every parsed Python file as a ModuleInfo, by dotted name (first path wins)."""
+def build_modules(
+    files: Iterable[SourceFile], shadowed: dict[str, list[str]] | None = None
+) -> dict[str, ModuleInfo]:
+    """Every parsed Python file as a ModuleInfo, by dotted name (first path wins).
+
+    Files whose module name an earlier path already took are listed in
+    `shadowed` (module name -> their paths): several projects in one tree.
+    """
     python = [file for file in files if file.kind == "python"]
     packages = _PackageDirs({file.rel for file in python})
     modules: dict[str, ModuleInfo] = {}
     for file in python:
         named = module_name_for(file, packages)
-        if named is None or named[0] in modules:
+        if named is None:
+            continue
+        if named[0] in modules:
+            if shadowed is not None:
+                shadowed.setdefault(named[0], []).append(file.rel)
             continue
         modules[named[0]] = read_module(named[0], file, named[1])
     return modules

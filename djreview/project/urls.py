@@ -61,10 +61,6 @@ def route_params(route: str, kind: str) -> tuple[str, ...]:
     return tuple(match["name"] for match in pattern.finditer(route))
 
 
-def _join(prefix: str, route: str) -> str:
-    return prefix + route
-
-
 class URLCollector:
     """Reads the URL configuration of the project."""
 
@@ -124,7 +120,7 @@ class URLCollector:
         if kind is None or not call.args:
             return
         route = literal_str(call.args[0]) or ""
-        full = _join(prefix, route)
+        full = prefix + route
         target = call.args[1] if len(call.args) > 1 else keyword(call, "view")
         if isinstance(target, ast.Call) and self._is_include(module, target):
             included, inner_namespace = self._include_target(module, target)
@@ -207,7 +203,7 @@ class URLCollector:
         view, _ = self._view(module, call.args[1])
         self.patterns.append(
             URLPattern(
-                route=_join(prefix, route),
+                route=prefix + route,
                 kind="router",
                 view=view,
                 name=literal_str(keyword(call, "basename")),

@@ -174,3 +174,12 @@ def test_taggable_manager_is_a_many_to_many_to_the_through_models_tag(tmp_path):
     label = index.model("notes.Label")
     assert label.external_bases == ("taggit.models.TagBase",) and not label.fields_complete
     assert not any(r.field == "labels" for r in label.reverse.values())
+
+
+def test_two_projects_in_one_tree_report_shadowed_modules(tmp_path):
+    root = make_repo(tmp_path / "two")
+    for name in ("first", "second"):
+        shutil.copytree(LAYOUTS / "tagged", root / name)
+    index = load_project([root], Config()).index
+    assert index.shadowed_modules["notes.models"] == ["second/notes/models.py"]
+    assert index.model("notes.Note").file == "first/notes/models.py"
