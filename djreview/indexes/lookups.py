@@ -384,9 +384,13 @@ class Collector:
         location = file.node_location(node)
         main = Site(model.key, location, context, source, detail=detail)
         others: dict[tuple[int, str], Site] = {}
+        unknown = False
         for path, group in query.terms:
             resolved = self._resolve_path(model, path)
             if resolved is None:
+                # A reverse join or an annotation may narrow the rows as well as
+                # any index: the query's own needs cannot be judged.
+                unknown = unknown or not group
                 continue
             target, name, lookup, via = resolved
             if via and not group:
@@ -404,15 +408,17 @@ class Collector:
                 site.text.append((name, lookup))
         for entry in query.order:
             name = entry.lstrip("-+")
+            if name.endswith(("__id", "__pk")):
+                name = name.rsplit("__", 1)[0]
             if "__" in name or name in ("?", ""):
-                continue
+                break
             found = model.field(name)
             if found is not None:
                 main.order.append(found.name)
             else:
                 break
         self.sites.extend(others.values())
-        if main.equal or main.ranges or main.text or main.order:
+        if not unknown and (main.equal or main.ranges or main.text or main.order):
             self.sites.append(main)
 
     def _resolve_path(self, model: ModelDef, path: str) -> tuple[ModelDef, str, str, str] | None:
