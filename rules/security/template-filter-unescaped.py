@@ -1,0 +1,36 @@
+from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter(needs_autoescape=True)
+# ruleid: DJR322
+def initial_letter(text, autoescape=True):
+    return mark_safe(f"<strong>{text[0]}</strong>{text[1:]}")
+
+
+@register.filter(needs_autoescape=True)
+# ok: DJR322
+def initial_letter_escaped(text, autoescape=True):
+    esc = conditional_escape if autoescape else (lambda x: x)
+    return mark_safe(f"<strong>{esc(text[0])}</strong>{esc(text[1:])}")
+
+
+@register.filter(is_safe=True)
+def wrap(value):
+    # ruleid: DJR322
+    return mark_safe(f"<span>{value}</span>")
+
+
+@register.filter(is_safe=True)
+def wrap_escaped(value):
+    # ok: DJR322
+    return mark_safe(format_html("<span>{}</span>", value))
+
+
+@register.filter(is_safe=True)
+# ok: DJR322
+def add_suffix(value):
+    return f"{value}!"
