@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -141,21 +142,25 @@ class DRFCollector:
 
     def serializers(self) -> dict[str, SerializerInfo]:
         """Every serializer class by qualified name."""
-        found = {}
-        for module, node in self._candidates():
-            qualified = f"{module.name}.{node.name}"
-            if self.classes.is_subclass(qualified, SERIALIZER_ROOTS, _external_serializer):
-                found[qualified] = self._serializer(module, node, qualified)
-        return found
+        return {
+            qualified: self._serializer(module, node, qualified)
+            for module, node, qualified in self._subclasses(SERIALIZER_ROOTS, _external_serializer)
+        }
 
     def views(self) -> dict[str, APIViewInfo]:
         """Every DRF APIView/GenericAPIView/ViewSet subclass by qualified name."""
-        found = {}
+        return {
+            qualified: self._view(module, node, qualified)
+            for module, node, qualified in self._subclasses(API_VIEW_ROOTS, _external_api_view)
+        }
+
+    def _subclasses(
+        self, roots: frozenset[str], external: Callable[[str], bool]
+    ) -> Iterator[tuple[ModuleInfo, ast.ClassDef, str]]:
         for module, node in self._candidates():
             qualified = f"{module.name}.{node.name}"
-            if self.classes.is_subclass(qualified, API_VIEW_ROOTS, _external_api_view):
-                found[qualified] = self._view(module, node, qualified)
-        return found
+            if self.classes.is_subclass(qualified, roots, external):
+                yield module, node, qualified
 
     def _serializer(self, module: ModuleInfo, node: ast.ClassDef, qualified: str) -> SerializerInfo:
         info = SerializerInfo(
