@@ -2,7 +2,7 @@
 
 For each fixture project: copy it, run the N+1 rules, count the queries of
 every runtime case at two data sizes (Django's test client on SQLite, in a
-subprocess), run `djreview fix` on the copy and count again. Every planted
+subprocess), run `djreview fix --unsafe-fixes` on the copy and count again. Every planted
 case grows and is found; every twin is constant and silent; every case whose
 findings all carry a fix is constant after the fix.
 """
@@ -45,6 +45,8 @@ def proof(request, tmp_path_factory):
     copy = harness.copy_fixture(original, make_repo(tmp_path_factory.mktemp(name)))
     findings = [f for f in run_tree(copy, select=N_PLUS_ONE_RULES).findings if not f.suppressed]
     before = _measure(copy)
+    # Unsafe fixes too: a fix in a helper other callers share is marked unsafe
+    # (they may defer or values() the rows), but it must still cure the N+1.
     fixed = subprocess.run(
         [
             sys.executable,
@@ -52,6 +54,7 @@ def proof(request, tmp_path_factory):
             "djreview",
             "fix",
             str(copy),
+            "--unsafe-fixes",
             "--select",
             ",".join(N_PLUS_ONE_RULES),
         ],
@@ -153,3 +156,14 @@ def test_djreview_fix_makes_every_fixable_case_constant(proof):
             # the finding explains the cure and the count still grows.
             assert proof["after"][case].grows, case
     assert fixed >= 6
+
+
+def test_a_fix_in_a_shared_helper_is_marked_unsafe(proof):
+    if proof["name"] != "shop":
+        pytest.skip("the helper-module case lives in the shop fixture")
+    (finding,) = [
+        f for f in proof["findings"] if f.location.path.endswith("catalog/reports_nplus1.py")
+    ]
+    assert finding.fix is not None
+    assert finding.fix.applicability == "unsafe"
+    assert finding.fix.edits[0].location.path.endswith("catalog/selectors.py")
