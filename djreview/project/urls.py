@@ -68,6 +68,7 @@ class URLCollector:
         self.index = index
         self.patterns: list[URLPattern] = []
         self._visited: set[str] = set()
+        self._mounted: set[int] = set()
 
     def collect(self) -> list[URLPattern]:
         """Every URL pattern reachable from ROOT_URLCONF (or from every `urls` module)."""
@@ -97,8 +98,10 @@ class URLCollector:
         app_name = literal_str(_assigned(tree, "app_name"))
         for value in _urlpattern_lists(tree):
             self._list(module, value, prefix, namespace or app_name, depth)
+        # Routers never mounted with include(router.urls) keep the module's prefix.
         for call in _router_registrations(tree):
-            self._router(module, call, prefix, namespace or app_name)
+            if id(call) not in self._mounted:
+                self._router(module, call, prefix, namespace or app_name)
 
     def _list(
         self, module: ModuleInfo, value: ast.expr, prefix: str, namespace: str | None, depth: int
@@ -123,6 +126,8 @@ class URLCollector:
         full = prefix + route
         target = call.args[1] if len(call.args) > 1 else keyword(call, "view")
         if isinstance(target, ast.Call) and self._is_include(module, target):
+            if self._mount_router(module, target, full, namespace):
+                return
             included, inner_namespace = self._include_target(module, target)
             if included is not None:
                 self._module(included, full, inner_namespace or namespace, depth + 1)
@@ -152,6 +157,29 @@ class URLCollector:
                 view_kwargs=view_kwargs,
             )
         )
+
+    def _mount_router(
+        self, module: ModuleInfo, include: ast.Call, prefix: str, namespace: str | None
+    ) -> bool:
+        """`include(router.urls)`: the router's registrations, under this route."""
+        argument = include.args[0] if include.args else None
+        if not (
+            isinstance(argument, ast.Attribute)
+            and argument.attr == "urls"
+            and isinstance(argument.value, ast.Name)
+            and module.file.tree is not None
+        ):
+            return False
+        router = argument.value.id
+        calls = [
+            call
+            for call in _router_registrations(module.file.tree)
+            if isinstance(call.func, ast.Attribute) and dotted_name(call.func.value) == router
+        ]
+        for call in calls:
+            self._mounted.add(id(call))
+            self._router(module, call, prefix, namespace)
+        return bool(calls)
 
     def _is_include(self, module: ModuleInfo, call: ast.Call) -> bool:
         callee = dotted_name(call.func)

@@ -50,6 +50,7 @@ def test_url_patterns_follow_includes_with_prefix_namespace_and_params(index):
     assert ("blog/<int:pk>/", "blog.views.post_detail", "detail", "blog", ("pk",)) in routes
     assert ("blog/", "blog.views.PostList", "list", "blog", ()) in routes
     assert (r"extra/^tag/(?P<slug>[-\w]+)/$", "blog.views.tag", "tag", "extra", ("slug",)) in routes
+    assert ("api/posts", "blog.api.PostViewSet", "post", None, ()) in routes  # router, mounted
     about = next(u for u in index.urls if u.route == "about/")
     assert about.view == "blog.views.AboutView" and "template_name" in about.view_kwargs
 
