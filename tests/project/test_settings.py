@@ -107,3 +107,12 @@ def test_list_and_dict_env_defaults(settings):
     assert admins.env == (EnvDefault("ADMINS", ["ops@example.com"], "list"),)
     caches = settings.value("site_conf.settings.prod", "CACHES")
     assert caches.value == {"default": {"BACKEND": "locmem"}} and caches.env[0].cast == "dict"
+
+
+def test_branches_on_env_are_both_kept_and_marked_conditional(settings):
+    storage = settings.value("site_conf.settings.prod", "STORAGE")
+    assert storage.value == "local" and storage.conditional
+    # DEBUG depends on DJANGO_DEBUG: the branch may run, so its assignment is kept, marked.
+    internal = settings.value("site_conf.settings.prod", "INTERNAL_IPS")
+    assert internal.value == ["127.0.0.1"] and internal.conditional
+    assert settings.value("site_conf.settings.dev", "INTERNAL_IPS") is None
