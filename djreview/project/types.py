@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from djreview.project.model_types import ModelInfo, ReverseRelation
-from djreview.project.modules import dotted_name
+from djreview.project.modules import dotted_name, record_import
 
 if TYPE_CHECKING:
     from djreview.project.index import ProjectIndex
@@ -112,12 +112,14 @@ class Scope:
     # Local name -> the expressions assigned to it in the function (filled lazily).
     assignments: dict[str, list[ast.expr]] | None = field(default=None, repr=False)
     loop_targets: dict[str, ast.expr] | None = field(default=None, repr=False)
+    # Names imported inside the function (`from .models import Post`, against import cycles).
+    imports: dict[str, str] = field(default_factory=dict, repr=False)
     # Local names already typed in this scope (None: unknown), and those being typed now.
     known: dict[str, ExprType | None] = field(default_factory=dict, repr=False)
     resolving: set[str] = field(default_factory=set, repr=False)
 
 
-def _function_bindings(scope: Scope) -> None:
+def _function_bindings(scope: Scope, package: str) -> None:
     assignments: dict[str, list[ast.expr]] = {}
     loops: dict[str, ast.expr] = {}
     if scope.function is not None:
@@ -136,6 +138,8 @@ def _function_bindings(scope: Scope) -> None:
                     loops[node.target.id] = node.iter
             elif isinstance(node, ast.NamedExpr):
                 assignments.setdefault(node.target.id, []).append(node.value)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                record_import(node, package, scope.imports)
     scope.assignments, scope.loop_targets = assignments, loops
 
 
@@ -192,7 +196,8 @@ class TypeResolver:
 
     def _local(self, name: str, scope: Scope, depth: int) -> ExprType | None:
         if scope.assignments is None:
-            _function_bindings(scope)
+            module = self.index.modules.get(scope.module)
+            _function_bindings(scope, module.package if module is not None else "")
         assert scope.assignments is not None and scope.loop_targets is not None
         values = scope.assignments.get(name)
         if values:
@@ -212,6 +217,9 @@ class TypeResolver:
         parameter = self._parameter(name, scope)
         if parameter is not None:
             return parameter
+        if name in scope.imports:
+            model = self.index.model_for_class(scope.imports[name])
+            return ExprType(model, "class") if model is not None else None
         model = self.index.model_of_expr(scope.module, ast.Name(id=name))
         return ExprType(model, "class") if model is not None else None
 

@@ -110,6 +110,11 @@ def test_types_of_loop_targets_custom_methods_and_annotations(index):
     assert _type(index, summary, "count") is None
 
 
+def test_types_through_a_function_local_import(index):
+    scope = Scope("blog.views", _function(index, "blog.views", "late_import"))
+    assert _type(index, scope, "Order.objects.filter(active=True)") == ("store.Order", "queryset")
+
+
 def test_types_of_self_in_class_based_views(index):
     module = index.modules["blog.views"]
     view = module.defs["FeaturedPost"]

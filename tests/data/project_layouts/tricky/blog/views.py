@@ -52,3 +52,9 @@ def summary(request, post: Post, items: "QuerySet[ShopItem]", count: int):
     first = items.first()
     names = items.values_list("name", flat=True)
     return render_to_string("blog/summary.txt", {"post": post, "first": first, "names": names})
+
+
+def late_import(request):
+    from shop.models import Order
+
+    return render(request, "blog/tag.html", {"orders": Order.objects.filter(active=True)})
