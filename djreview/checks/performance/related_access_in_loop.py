@@ -18,11 +18,12 @@ class RelatedAccessInLoop(Check):
 
     ## What it does
     Finds loops (for statements, comprehensions, generator expressions,
-    `map(lambda row: ...)`) over a queryset that read a ForeignKey or OneToOneField (`post.author`, nested
-    `post.author.profile`, or inside a model method or `@property` called in the
-    loop) that the queryset does not `select_related`. The queryset is followed
-    to where it is built: the same function, a class attribute, `get_queryset()`,
-    a custom manager method or a helper in another module.
+    `map(lambda row: ...)`) over a queryset that read a ForeignKey or
+    OneToOneField (`post.author`, nested `post.author.profile`, or inside a
+    model method or `@property` called in the loop) that the queryset does
+    not `select_related`. The queryset is followed to where it is built: the
+    same function, a class attribute, `get_queryset()`, a custom manager
+    method or a helper in another module.
 
     ## Why is this bad?
     Django loads a related object lazily, with one query per row: a page of 100
