@@ -259,6 +259,11 @@ class ProjectIndex:
         return URLCollector(self).collect()
 
     @cached_property
+    def routed_views(self) -> frozenset[str]:
+        """Qualified names of the views (and viewsets) some URL pattern routes to."""
+        return frozenset(pattern.view for pattern in self.urls if pattern.view)
+
+    @cached_property
     def template_finder(self) -> TemplateFinder:
         """Template lookup in Django's loader order (see templates.py)."""
         return TemplateFinder(self)

@@ -51,6 +51,8 @@ def test_url_patterns_follow_includes_with_prefix_namespace_and_params(index):
     assert ("blog/", "blog.views.PostList", "list", "blog", ()) in routes
     assert (r"extra/^tag/(?P<slug>[-\w]+)/$", "blog.views.tag", "tag", "extra", ("slug",)) in routes
     assert ("api/posts", "blog.api.PostViewSet", "post", None, ()) in routes  # router, mounted
+    assert "blog.views.post_detail" in index.routed_views
+    assert "blog.views.summary" not in index.routed_views  # a view function no URL routes to
     about = next(u for u in index.urls if u.route == "about/")
     assert about.view == "blog.views.AboutView" and "template_name" in about.view_kwargs
 
