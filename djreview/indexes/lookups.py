@@ -59,6 +59,26 @@ QUERY_HINT = re.compile(
     r"\.(?:filter|exclude|get|get_or_create|update_or_create|order_by|distinct|latest|earliest)\("
     r"|_or_404\(|_fields\b|slug_field|lookup_field|list_filter|ordering"
 )
+# Inner calls whose result is not a queryset any more (rows, dicts, numbers).
+NOT_A_QUERYSET = frozenset(
+    {
+        "in_bulk",
+        "get",
+        "first",
+        "last",
+        "count",
+        "exists",
+        "aggregate",
+        "iterator",
+        "latest",
+        "earliest",
+        "get_or_create",
+        "update_or_create",
+        "create",
+        "update",
+        "delete",
+    }
+)
 # search_fields prefixes (admin and DRF): ^ startswith, = iexact, @ full-text, $ regex.
 SEARCH_PREFIX = {"^": "istartswith", "=": "iexact", "@": "search", "$": "iregex"}
 
@@ -313,6 +333,8 @@ class Collector:
             while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
                 seen.add(id(current))
                 method = current.func.attr
+                if current is not node and method in NOT_A_QUERYSET:
+                    return  # `qs.in_bulk(...).get(key)` is a dict's get, not a lookup
                 if method in FILTER_METHODS:
                     _filter_args(current, names, query)
                     detail = detail or method == "get"
