@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._safe_html import SafeMarkup
 from djreview.checks.security._taint import source_label
+from djreview.checks.security.template_filter_unescaped import filter_flags
 from djreview.engine.check import Check
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
@@ -16,6 +17,7 @@ from djreview.taint.sinks import MARK_SAFE
 from djreview.taint.sources import call_name
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+_FILTER_FLAGS = frozenset({"is_safe", "needs_autoescape"})
 
 
 class MarkSafeOnVariable(Check):
@@ -26,7 +28,9 @@ class MarkSafeOnVariable(Check):
     literal, a translation string, or the output of an escaping function
     (`escape`, `conditional_escape`, `format_html`, `format_html_join`,
     `render_to_string`, `json_script`...), also when `x` is a local variable
-    or a list joined from such parts. When request data reaches the call,
+    or a list joined from such parts. Inside template filters registered with
+    `is_safe` or `needs_autoescape` the call is DJR322's. When request data
+    reaches the call,
     the finding says where it came from and carries the path.
 
     ## Why is this bad?
@@ -77,6 +81,8 @@ class MarkSafeOnVariable(Check):
     ) -> Iterator[Finding]:
         for child in ast.iter_child_nodes(node):
             inner = [child, *scopes] if isinstance(child, _SCOPES) else scopes
+            if isinstance(child, ast.FunctionDef) and filter_flags(child) & _FILTER_FLAGS:
+                continue  # an escaping-aware template filter: DJR322's business
             if (
                 isinstance(child, ast.Call)
                 and call_name(child.func) in MARK_SAFE

@@ -69,7 +69,7 @@ class TemplateFilterUnescaped(Check):
         for node in walk_python(file):
             if not isinstance(node, ast.FunctionDef):
                 continue
-            flags = _filter_flags(node)
+            flags = filter_flags(node)
             if "needs_autoescape" in flags and not _escapes(node):
                 yield self.finding(
                     (file, node),
@@ -88,7 +88,7 @@ class TemplateFilterUnescaped(Check):
                     )
 
 
-def _filter_flags(function: ast.FunctionDef) -> set[str]:
+def filter_flags(function: ast.FunctionDef) -> set[str]:
     """`needs_autoescape` / `is_safe` set true on a `register.filter(...)` decorator."""
     flags: set[str] = set()
     for decorator in function.decorator_list:
