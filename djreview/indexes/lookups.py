@@ -96,6 +96,9 @@ class Site:
     text: list[tuple[str, str]] = field(default_factory=list)
     order: list[str] = field(default_factory=list)
     detail: bool = False
+    # A relation span's site (`shelf__identifier`) points at the query it joins from.
+    parent: Site | None = None
+    via: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -417,10 +420,19 @@ class Collector:
             target, name, lookup, via = resolved
             if via and not group:
                 main.equal.append(via)
+                main.via.append(via)
             site = main
             if target is not model or group:
                 site = others.setdefault(
-                    (group, target.key), Site(target.key, location, context, source, detail=detail)
+                    (group, target.key),
+                    Site(
+                        target.key,
+                        location,
+                        context,
+                        source,
+                        detail=detail,
+                        parent=None if group else main,
+                    ),
                 )
             if lookup in EQUALITY:
                 site.equal.append(name)

@@ -137,16 +137,16 @@ class Ranker:
         if model is None or model.abstract:
             return
         site = _btree_only(model, site)
+        if site.parent is not None and self._served(site.parent):
+            return  # the joined-from table is searched by its own index first
         for name, lookup in site.text:
             found = model.field(name)
             if found is not None and not found.primary_key and not found.low_cardinality:
                 self._need("text", model, (name,), site, lookup)
         equal = _dedupe(site.equal)
-        filtered = frozenset(equal + site.ranges)
-        # An indexed equality column serves the query unless it is a flag or status.
-        if any(
-            self.coverage.reason(model, name, filtered) and not _low(model, name) for name in equal
-        ):
+        # An indexed equality column serves the query unless it is a flag or status;
+        # a join's ForeignKey counts here (the related table may be searched first).
+        if self._served(site, through_joins=True):
             return
         selective = [n for n in equal if not _low(model, n)]
         low = [n for n in equal if _low(model, n)]
@@ -168,6 +168,18 @@ class Ranker:
                 site.context in REQUEST_CONTEXTS or (from_meta and model.key in self.listed)
             ) and not (self.coverage.serves_prefix(model, order[:1])):
                 self._need("order", model, order, site)
+
+    def _served(self, site: Site, through_joins: bool = False) -> bool:
+        """Whether an indexed, selective equality column serves `site` (joins' keys if asked)."""
+        model = self.schema.models.get(site.model)
+        if model is None:
+            return False
+        filtered = frozenset(site.equal + site.ranges)
+        return any(
+            self.coverage.reason(model, name, filtered) and not _low(model, name)
+            for name in site.equal
+            if through_joins or name not in site.via
+        )
 
     def result(self) -> list[Need]:
         """Needs after prefix merging, without those only offline code has; best first.
