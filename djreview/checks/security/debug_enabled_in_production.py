@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from djreview.checks.security._settings import Deployed, SettingsCheck
 from djreview.model import Finding, Severity
+from djreview.taint.sources import call_name
+
+_TRUE = frozenset({"true", "1", "yes", "on"})
 
 
 class DebugEnabledInProduction(SettingsCheck):
@@ -51,11 +55,36 @@ class DebugEnabledInProduction(SettingsCheck):
     def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
         """DEBUG true, or true by environment default."""
         value = deployed.value("DEBUG")
-        if value is None or value.value is not True:
+        if value is None:
             return
-        if value.from_env:
+        helper = _env_helper_default(value.node)
+        if helper is not None:
+            how = f"True when {helper} is unset"
+        elif value.value is not True:
+            return
+        elif value.from_env:
             names = ", ".join(env.name for env in value.env)
             how = f"True when {names} is unset"
         else:
             how = "True"
         yield self.finding(deployed.where(value), how=how, applies=deployed.applies(value))
+
+
+def _env_helper_default(statement: ast.AST | None) -> str | None:
+    """`DEBUG = get_bool_from_env("DEBUG", True)`: a project's own env reader with a true default.
+
+    The settings evaluator knows os.environ, django-environ and decouple; projects
+    often wrap them. Such a call is read by its shape: a name with "env" in it, the
+    variable name and a default that turns DEBUG on.
+    """
+    value = getattr(statement, "value", None)
+    if not isinstance(value, ast.Call) or len(value.args) < 2:
+        return None
+    if "env" not in call_name(value.func).lower():
+        return None
+    name, default = value.args[0], value.args[1]
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+        return None
+    if isinstance(default, ast.Constant) and str(default.value).lower() in _TRUE:
+        return f"{name.value} (default of {call_name(value.func)}())"
+    return None
