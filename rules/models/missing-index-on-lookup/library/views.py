@@ -74,3 +74,29 @@ def in_print(request):
 def row_only(request, row):
     # ok: DJR201
     return Book.objects.filter(row=row, code="x")
+
+
+def by_code_and_author_name(request, code, name):
+    # ok: DJR201
+    return Book.objects.filter(code=code, author__name=name)
+
+
+def by_dynamic_lookup(request, field, value):
+    # ok: DJR201
+    return Book.objects.filter(**{field: value})
+
+
+def titles_in_bulk(request, ids):
+    books = Book.objects.in_bulk(ids)
+    # ok: DJR201
+    return books.get(ids[0])
+
+
+def printed_legacy(request, ref):
+    # ok: DJR201
+    return Book.objects.filter(legacy_ref=ref, in_print=True)
+
+
+def row_or_shelf(request, value):
+    # ruleid: DJR201
+    return Book.objects.filter(Q(row=value) | Q(shelf=value))
