@@ -142,6 +142,12 @@ class SourceFile:
         return None
 
     @cached_property
+    def nodes(self) -> list[ast.AST]:
+        """Every node of the stdlib AST in `ast.walk` order, listed once ([] if unparsed)."""
+        tree = self.tree
+        return list(ast.walk(tree)) if tree is not None else []
+
+    @cached_property
     def sg_root(self) -> SgNode:
         """The ast-grep (tree-sitter) tree, which also reads newer syntax."""
         from djreview.engine.yaml_rules import parse_python
