@@ -70,7 +70,7 @@ class RuleSet:
     def sources(self, file: SourceFile) -> list[str]:
         """The rule groups that apply to `file`, in output order."""
         names = [PATTERNS] if file.kind == "python" else []
-        names += [check.id for check in self.checks if file.kind in check.file_kinds]
+        names += [check.id for check in self.checks if check.applies_to(file)]
         return names
 
 
@@ -126,7 +126,7 @@ def analyse_file(
             if PATTERNS in wanted and file.kind == "python":
                 parts.append(_patterns(file, rules))
             for check in rules.checks:
-                if check.id in wanted and file.kind in check.file_kinds:
+                if check.id in wanted and check.applies_to(file):
                     parts.append(_check_file(check, file, project))
     except BudgetExceeded:
         note = over_budget(file.rel, "analysis", budget)
