@@ -1,0 +1,40 @@
+"""Check.hints: a rule whose words are absent from a file is not run on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from djreview.engine.check import Check
+from djreview.engine.source import SourceFile
+
+
+class _Hinted(Check):
+    id = "DJR999"
+    name = "hinted-test-rule"
+    message = "test"
+    category = "security"
+    hints: ClassVar[tuple[str, ...]] = ("execute(", "raw(")
+
+
+def _file(text: str, kind: str = "python") -> SourceFile:
+    return SourceFile(path=Path("m.py"), rel="m.py", kind=kind, text=text)  # type: ignore[arg-type]
+
+
+def test_a_file_without_any_hint_is_skipped() -> None:
+    assert not _Hinted().applies_to(_file("x = 1\n"))
+
+
+def test_any_one_hint_is_enough() -> None:
+    assert _Hinted().applies_to(_file("Post.objects.raw(sql)\n"))
+
+
+def test_kind_still_decides_first() -> None:
+    assert not _Hinted().applies_to(_file("cursor.execute(q)", kind="template"))
+
+
+def test_no_hints_means_every_file_of_its_kind() -> None:
+    class Plain(_Hinted):
+        hints: ClassVar[tuple[str, ...]] = ()
+
+    assert Plain().applies_to(_file("x = 1\n"))
