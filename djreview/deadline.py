@@ -1,5 +1,8 @@
-"""A per-file time budget: SIGALRM interrupts Python code that runs too long.
+"""A per-file time budget: SIGVTALRM interrupts Python code that runs too long.
 
+The budget counts the process's CPU time (ITIMER_VIRTUAL), not the wall
+clock: on a loaded CI runner a normal file must not be cut off because other
+jobs took the CPU, while a pathological file burns CPU and is stopped.
 `signal.setitimer` works in the main thread of a process, which is where both
 the single-process run and each pool worker analyse files. Native code (a
 parser in C or Rust) is interrupted when it returns to the interpreter; the
@@ -39,11 +42,11 @@ def time_budget(seconds: float) -> Iterator[None]:
         if armed:
             raise BudgetExceeded
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGVTALRM, expire)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         yield
     finally:
         armed = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
