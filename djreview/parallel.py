@@ -199,8 +199,9 @@ def _work_in_pool(
     size = max(4, len(work) // (workers * 8))
     batches = [work[start : start + size] for start in range(0, len(work), size)]
     # A worker stuck in native code never sees its alarm: give up on it after
-    # every file of its batch has had its budget, plus a margin.
-    patience = budget * size + 60 if budget > 0 else None
+    # every file of its batch has had its budget (CPU time), with a wide
+    # margin for the wall clock of a loaded machine.
+    patience = (budget * size + 60) * 10 if budget > 0 else None
     results: list[FileResult] = []
     _SHARED = (project, rules, budget)
     pool = multiprocessing.get_context("fork").Pool(workers)
