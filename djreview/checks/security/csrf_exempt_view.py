@@ -77,6 +77,7 @@ class CsrfExemptView(Check):
         "any site can make a logged-in user's browser send them"
     )
     category = "security"
+    hints = ("csrf_exempt",)
     cwe = (352,)
     security_severity = 6.5
     precision = "medium"

@@ -54,6 +54,7 @@ class RequestDataAfterValidation(Check):
     )
     severity = Severity.WARNING
     category = "security"
+    hints = ("is_valid",)
     cwe = (20,)
     security_severity = 4.3
     precision = "high"

@@ -54,6 +54,7 @@ class SqlBuiltFromStrings(Check):
     )
     severity = Severity.WARNING
     category = "security"
+    hints = ("raw", "execute", "RawSQL", "extra")
     cwe = (89,)
     security_severity = 5.9
     precision = "medium"

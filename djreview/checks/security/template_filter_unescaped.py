@@ -55,6 +55,7 @@ class TemplateFilterUnescaped(Check):
     message = "Filter {name}() is registered with {flag} but {problem}"
     severity = Severity.WARNING
     category = "security"
+    hints = ("is_safe", "needs_autoescape")
     cwe = (79, 116)
     security_severity = 6.1
     precision = "high"

@@ -62,6 +62,7 @@ class TracebackInResponse(Check):
     message = "{response}() sends a traceback to the client; log it and return a generic error"
     severity = Severity.WARNING
     category = "security"
+    hints = ("format_exc", "format_exception", "format_tb", "format_stack", "extract_tb")
     cwe = (209,)
     security_severity = 5.3
     precision = "high"
