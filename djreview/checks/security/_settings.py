@@ -1,11 +1,12 @@
 """The shared shape of settings rules: which settings modules get deployed, and where to report.
 
 A settings module counts as deployed unless its name says development or
-tests (`dev`, `local`, `test`, `ci`...), and when it is the one `wsgi.py` /
-`asgi.py` names, is named for production (`prod`, `live`, `deploy`...), or no
-other settings module star-imports it (a leaf, such as a lone
-`settings.py`). A base module's values are checked through the leaves that
-inherit them, and reported at the line that set them.
+tests (`dev`, `local`, `test`, `ci`...), and when an entry point (`manage.py`,
+`wsgi.py`, `asgi.py`, `celery.py`) names it as `DJANGO_SETTINGS_MODULE`, it is
+named for production (`prod`, `live`, `deploy`...), or no other settings
+module star-imports it (a leaf, such as a lone `settings.py`). A base
+module's values are checked through the leaves that inherit them, and
+reported at the line that set them.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ class Deployed:
     def name(self) -> str:
         """The dotted module name."""
         return self.module.name
+
+    @property
+    def named_for_production(self) -> bool:
+        """Named by an entry point (manage.py, wsgi, asgi) or for production by its name."""
+        return bool(self.module.entry_points) or self.info.is_production(self.name)
 
     def value(self, name: str) -> SettingValue | None:
         """The setting's value at the end of the module (inherited ones too)."""
@@ -66,8 +72,9 @@ def deployed_modules(project: Project, *, bases: bool = False) -> list[Deployed]
     for name, module in sorted(info.modules.items()):
         if info.is_development(name) or not any(key in module.values for key in _PROJECT_SETTINGS):
             continue
-        served = any(entry.endswith(("wsgi.py", "asgi.py")) for entry in module.entry_points)
-        if bases or served or info.is_production(name) or name not in imported:
+        # Named as DJANGO_SETTINGS_MODULE by manage.py, wsgi, asgi or celery: what runs.
+        named = bool(module.entry_points)
+        if bases or named or info.is_production(name) or name not in imported:
             found.append(Deployed(module, info))
     return found
 

@@ -12,7 +12,8 @@ class HttpsNotEnforced(SettingsCheck):
     """Production settings neither redirect to HTTPS nor send HSTS.
 
     ## What it does
-    In settings named for production or served by `wsgi.py`/`asgi.py`, flags
+    In settings named for production or named by an entry point (`wsgi.py`,
+    `asgi.py`, `manage.py`), flags
     `SECURE_SSL_REDIRECT` false *and* `SECURE_HSTS_SECONDS` 0 (both Django's
     defaults). Either one set is enough to stay silent: many deployments
     redirect at the proxy and only send HSTS from Django, or the reverse. A
@@ -52,8 +53,7 @@ class HttpsNotEnforced(SettingsCheck):
 
     def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
         """Both HTTPS protections at their off defaults."""
-        served = any(e.endswith(("wsgi.py", "asgi.py")) for e in deployed.module.entry_points)
-        if not (served or deployed.info.is_production(deployed.name)):
+        if not deployed.named_for_production:
             return
         redirect = deployed.value("SECURE_SSL_REDIRECT")
         hsts = deployed.value("SECURE_HSTS_SECONDS")

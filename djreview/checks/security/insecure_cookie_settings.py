@@ -24,8 +24,8 @@ class InsecureCookieSettings(SettingsCheck):
     """Session or CSRF cookies are not `Secure` (or the session cookie not `HttpOnly`).
 
     ## What it does
-    In settings named for production (`prod`, `live`, `deploy`...) or served by
-    `wsgi.py`/`asgi.py`, flags `SESSION_COOKIE_SECURE` and `CSRF_COOKIE_SECURE`
+    In settings named for production (`prod`, `live`, `deploy`...) or named by an entry point
+    (`wsgi.py`, `asgi.py`, `manage.py`), flags `SESSION_COOKIE_SECURE` and `CSRF_COOKIE_SECURE`
     left at their default `False` (or set false), and
     `SESSION_COOKIE_HTTPONLY = False`. Values read from the environment count
     by their default.
@@ -64,8 +64,7 @@ class InsecureCookieSettings(SettingsCheck):
 
     def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
         """The cookie flags a production module leaves off."""
-        served = any(e.endswith(("wsgi.py", "asgi.py")) for e in deployed.module.entry_points)
-        if not (served or deployed.info.is_production(deployed.name)):
+        if not deployed.named_for_production:
             return
         wrong = []
         for name, expected in _EXPECTED.items():
