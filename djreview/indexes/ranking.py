@@ -73,7 +73,10 @@ class Need:
     @property
     def score(self) -> int:
         """Ranking weight: request-path sites, detail lookups and listed models count most."""
-        total = sum(CONTEXT_WEIGHT[site.context] + (1 if site.detail else 0) for site in self.sites)
+        total = sum(
+            CONTEXT_WEIGHT[site.context] + (1 if site.detail and site.context != "offline" else 0)
+            for site in self.sites
+        )
         return total + (2 if self.listed else 0)
 
     @property
@@ -101,8 +104,18 @@ class Need:
         )
 
     def primary(self) -> Site:
-        """The site the finding is reported at: the heaviest, then the first in the file order."""
-        return min(self.sites, key=lambda s: (-CONTEXT_WEIGHT[s.context] - s.detail, s.location))
+        """The site the finding is reported at: the heaviest, then the first in the file order.
+
+        Never an offline site (tests, commands) while another site exists.
+        """
+        return min(
+            self.sites,
+            key=lambda s: (
+                s.context == "offline",
+                -CONTEXT_WEIGHT[s.context] - s.detail,
+                s.location,
+            ),
+        )
 
 
 def _dedupe(items: list[str]) -> list[str]:
