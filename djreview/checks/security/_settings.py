@@ -11,6 +11,7 @@ reported at the line that set them.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
@@ -20,6 +21,7 @@ from djreview.engine.project import Project
 from djreview.model import Finding, Location
 from djreview.project.settings import SettingsInfo, SettingsModule
 from djreview.project.settings_eval import SettingValue
+from djreview.taint.sources import call_name
 
 # A module with none of these is an app's own defaults module, not project settings.
 _PROJECT_SETTINGS = ("INSTALLED_APPS", "MIDDLEWARE", "SECRET_KEY", "DATABASES", "ROOT_URLCONF")
@@ -77,6 +79,25 @@ def deployed_modules(project: Project, *, bases: bool = False) -> list[Deployed]
         if bases or named or info.is_production(name) or name not in imported:
             found.append(Deployed(module, info))
     return found
+
+
+def env_helper_default(statement: ast.AST | None) -> tuple[str, object, str] | None:
+    """`X = get_bool_from_env("X", True)`: variable, literal default and helper of an env read.
+
+    The settings evaluator knows os.environ, django-environ and decouple; projects
+    often wrap them in their own helpers. Such a call is read by its shape: a callee
+    with "env" in its name, the variable name and a literal default.
+    """
+    value = getattr(statement, "value", None)
+    if not isinstance(value, ast.Call) or len(value.args) < 2:
+        return None
+    helper = call_name(value.func)
+    name, default = value.args[0], value.args[1]
+    if "env" not in helper.lower() or not isinstance(default, ast.Constant):
+        return None
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+        return None
+    return name.value, default.value, helper
 
 
 class SettingsCheck(Check):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 
-from djreview.checks.security._settings import Deployed, SettingsCheck
+from djreview.checks.security._settings import Deployed, SettingsCheck, env_helper_default
 from djreview.model import Finding, Severity
-from djreview.taint.sources import call_name
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
 
@@ -57,9 +55,9 @@ class DebugEnabledInProduction(SettingsCheck):
         value = deployed.value("DEBUG")
         if value is None:
             return
-        helper = _env_helper_default(value.node)
-        if helper is not None:
-            how = f"True when {helper} is unset"
+        helper = env_helper_default(value.node)
+        if helper is not None and str(helper[1]).lower() in _TRUE:
+            how = f"True when {helper[0]} is unset (default of {helper[2]}())"
         elif value.value is not True:
             return
         elif value.from_env:
@@ -68,23 +66,3 @@ class DebugEnabledInProduction(SettingsCheck):
         else:
             how = "True"
         yield self.finding(deployed.where(value), how=how, applies=deployed.applies(value))
-
-
-def _env_helper_default(statement: ast.AST | None) -> str | None:
-    """`DEBUG = get_bool_from_env("DEBUG", True)`: a project's own env reader with a true default.
-
-    The settings evaluator knows os.environ, django-environ and decouple; projects
-    often wrap them. Such a call is read by its shape: a name with "env" in it, the
-    variable name and a default that turns DEBUG on.
-    """
-    value = getattr(statement, "value", None)
-    if not isinstance(value, ast.Call) or len(value.args) < 2:
-        return None
-    if "env" not in call_name(value.func).lower():
-        return None
-    name, default = value.args[0], value.args[1]
-    if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
-        return None
-    if isinstance(default, ast.Constant) and str(default.value).lower() in _TRUE:
-        return f"{name.value} (default of {call_name(value.func)}())"
-    return None

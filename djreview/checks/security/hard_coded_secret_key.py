@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from djreview.checks.security._settings import Deployed, SettingsCheck
+from djreview.checks.security._settings import Deployed, SettingsCheck, env_helper_default
 from djreview.model import Finding, Severity
 from djreview.project.settings_eval import SettingValue
 
@@ -59,14 +59,19 @@ class HardCodedSecretKey(SettingsCheck):
     def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
         """A literal key, or a literal fallback for an environment variable."""
         value = deployed.value("SECRET_KEY")
-        key = _literal_key(value)
-        if value is None or key is None:
+        if value is None:
             return
-        how = (
-            "falls back to a key written in the source"
-            if value.from_env
-            else "is written in the source"
-        )
+        key = _literal_key(value)
+        helper = env_helper_default(value.node)
+        if key is None and helper is not None and isinstance(helper[1], str) and helper[1]:
+            key = helper[1]
+            how = f"falls back to a key written in the source ({helper[2]}())"
+        elif key is None:
+            return
+        elif value.from_env:
+            how = "falls back to a key written in the source"
+        else:
+            how = "is written in the source"
         weakness = _weakness(key)
         if weakness:
             how = f"{how} ({weakness})"
