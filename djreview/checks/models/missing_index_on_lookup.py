@@ -25,17 +25,19 @@ class MissingIndexOnLookup(IndexCheck):
     """## What it does
     Finds model columns that querysets, views, DRF endpoints or admin pages
     filter on (`filter`, `get`, `get_object_or_404`, `Q`, `slug_field`,
-    `lookup_field`, `filterset_fields`, `list_filter`, relation spans such as
+    `lookup_field`, `filterset_fields`, relation spans such as
     `author__email`) when no index has them as its leading column: not the
     primary key, `unique`, `db_index`, a ForeignKey, a `Meta.indexes` entry,
-    `unique_together`, an unconditional `UniqueConstraint`, `index_together`
-    or an index a migration creates. One finding per model and column set,
+    `unique_together`, a `UniqueConstraint`, `index_together` or an index a
+    migration creates (a partial index counts for queries that filter on the
+    fields of its `condition`). One finding per model and column set,
     every lookup site attached, ranked by how many sites there are and whether
     they serve list and detail pages, API endpoints or the admin. Several
     equality columns queried together get one composite index suggestion
     (equality columns first, then the range or order-by column).
-    Boolean and short-choice columns alone are never flagged; lookups that
-    occur only in tests, migrations and management commands are not flagged.
+    Boolean and choice columns alone are never flagged; lookups that occur
+    only in tests, migrations, management commands or an admin `list_filter`
+    are not flagged (they are listed with a finding that other code causes).
 
     ## Why is this bad?
     Without an index the database reads the whole table for every such
