@@ -175,7 +175,10 @@ class Ranker:
             ):
                 self._need("lookup", model, (site.ranges[0],), site)
         elif site.order and not low:
-            order = tuple(_dedupe(site.order))
+            # A trailing primary key only breaks ties; the index needs the columns before it.
+            order = tuple(
+                _dedupe(site.order[:1] + [n for n in site.order[1:] if not _primary(model, n)])
+            )
             from_meta = site.source == "Meta.ordering"
             if (
                 site.context in REQUEST_CONTEXTS or (from_meta and model.key in self.listed)
