@@ -201,3 +201,36 @@ def test_url_converters_decide_which_parameters_are_request_data(tmp_path: Path)
         """connection.cursor().execute("SELECT * FROM t WHERE name = '%s'" % name)""",
         """connection.cursor().execute("SELECT * FROM t WHERE tag = '%s'" % self.kwargs["tag"])""",
     }
+
+
+def test_form_data_before_validation_is_request_data(tmp_path: Path) -> None:
+    files = {
+        "views.py": """
+            from .forms import SearchForm
+
+            def search(request):
+                form = SearchForm(request.POST)
+                connection.cursor().execute("SELECT '%s'" % form.data["q"])
+                if form.is_valid():
+                    connection.cursor().execute("SELECT '%s'" % form.cleaned_data["q"])
+        """
+    }
+    root = _write(tmp_path, files, {})
+    (finding,) = _sql_findings(root)
+    line = (root / finding.location.path).read_text().splitlines()[finding.location.start_line - 1]
+    assert "form.data" in line
+
+
+def test_allow_list_check_ends_the_flow(tmp_path: Path) -> None:
+    files = {
+        "views.py": """
+            COLUMNS = {{"title", "created"}}
+
+            def listing(request):
+                order = request.GET["order"]
+                if order not in COLUMNS:
+                    order = "title"
+                connection.cursor().execute("SELECT * FROM t ORDER BY " + order)
+        """
+    }
+    assert _sql_findings(_write(tmp_path, files, {})) == []
