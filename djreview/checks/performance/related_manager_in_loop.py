@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from djreview.analysis.nplusone import findings
+from djreview.analysis.nplusone import SharesAnalysis, findings
 from djreview.engine.check import Check
 from djreview.model import Finding, Severity
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from djreview.engine.project import Project
 
 
-class RelatedManagerInLoop(Check):
+class RelatedManagerInLoop(SharesAnalysis, Check):
     """Queries a reverse or many-to-many relation once per row of a queryset.
 
     ## What it does

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from djreview.analysis.nplusone import findings
+from djreview.analysis.nplusone import SharesAnalysis, findings
 from djreview.engine.check import Check
 from djreview.model import Finding, Severity
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from djreview.engine.project import Project
 
 
-class TemplateRelatedAccessInLoop(Check):
+class TemplateRelatedAccessInLoop(SharesAnalysis, Check):
     """Reads a relation once per row inside a template loop.
 
     ## What it does
