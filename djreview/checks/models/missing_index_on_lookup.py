@@ -71,6 +71,7 @@ class MissingIndexOnLookup(IndexCheck):
     message = "{model}.{fields} is looked up with no index that serves it ({places}); {advice}"
     severity = Severity.WARNING
     category = "models"
+    tags = ("missing-index",)
     fixable = True
     precision = "medium"
     references = ("https://docs.djangoproject.com/en/stable/ref/models/indexes/",)

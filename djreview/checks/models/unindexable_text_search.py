@@ -69,6 +69,7 @@ class UnindexableTextSearch(IndexCheck):
     )
     severity = Severity.NOTE
     category = "models"
+    tags = ("missing-index",)
     precision = "medium"
     references = ("https://www.postgresql.org/docs/current/pgtrgm.html",)
 

@@ -52,6 +52,7 @@ class UnindexedOrdering(IndexCheck):
     )
     severity = Severity.WARNING
     category = "models"
+    tags = ("missing-index",)
     fixable = True
     precision = "medium"
     references = ("https://use-the-index-luke.com/sql/sorting-grouping/indexed-order-by",)

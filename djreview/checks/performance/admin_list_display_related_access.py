@@ -57,6 +57,7 @@ class AdminListDisplayRelatedAccess(SharesAnalysis, Check):
     message = "{relation} is loaded once per changelist row"
     severity = Severity.WARNING
     category = "performance"
+    tags = ("n-plus-one",)
     fixable = True
     references = (
         "https://docs.djangoproject.com/en/5.2/ref/contrib/admin/#django.contrib.admin.ModelAdmin.list_select_related",

@@ -46,6 +46,7 @@ class DeferredFieldInLoop(SharesAnalysis, Check):
     message = "{field} was deferred and is loaded once per row"
     severity = Severity.WARNING
     category = "performance"
+    tags = ("n-plus-one",)
     fixable = True
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#only",)
 

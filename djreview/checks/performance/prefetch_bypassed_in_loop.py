@@ -54,6 +54,7 @@ class PrefetchBypassedInLoop(SharesAnalysis, Check):
     message = "{relation} runs a new query per row although it is prefetched"
     severity = Severity.WARNING
     category = "performance"
+    tags = ("n-plus-one",)
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#prefetch-objects",)
 
     def check_project(self, project: Project) -> Iterable[Finding]:

@@ -48,6 +48,7 @@ class QueryInLoop(SharesAnalysis, Check):
     message = "a query runs on every iteration of the loop"
     severity = Severity.WARNING
     category = "performance"
+    tags = ("n-plus-one",)
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#in-bulk",)
 
     def check_project(self, project: Project) -> Iterable[Finding]:

@@ -54,6 +54,7 @@ class RelatedAccessInLoop(SharesAnalysis, Check):
     message = "{relation} is loaded once per row; add select_related to the queryset"
     severity = Severity.WARNING
     category = "performance"
+    tags = ("n-plus-one",)
     fixable = True
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#select-related",)
 

@@ -51,6 +51,7 @@ class RelatedManagerInLoop(SharesAnalysis, Check):
     message = "{relation} queries once per row; add prefetch_related to the queryset"
     severity = Severity.WARNING
     category = "performance"
+    tags = ("n-plus-one",)
     fixable = True
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#prefetch-related",)
 

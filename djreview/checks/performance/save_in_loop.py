@@ -51,6 +51,7 @@ class SaveInLoop(SharesAnalysis, Check):
     message = "one row is written per iteration; use bulk_create() or bulk_update()"
     severity = Severity.NOTE
     category = "performance"
+    tags = ("n-plus-one",)
     precision = "medium"
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#bulk-update",)
 

@@ -55,6 +55,7 @@ class SerializerRelatedAccess(SharesAnalysis, Check):
     message = "{relation} is loaded once per object listed by the view"
     severity = Severity.WARNING
     category = "performance"
+    tags = ("n-plus-one",)
     fixable = True
     references = ("https://www.django-rest-framework.org/api-guide/relations/",)
 

@@ -52,6 +52,7 @@ class TemplateRelatedAccessInLoop(SharesAnalysis, Check):
     message = "{relation} is loaded once per row of the template loop"
     severity = Severity.WARNING
     category = "performance"
+    tags = ("n-plus-one",)
     fixable = True
     references = ("https://docs.djangoproject.com/en/5.2/topics/db/optimization/",)
 
