@@ -35,7 +35,8 @@ class Coverage:
         # RunSQL indexes name columns (`author_id`), AddIndex names fields.
         columns = {f.column: f.name for f in model.fields.values()}
         for index in self.by_model.get(model.key, []):
-            fields = tuple(columns.get(c.strip('"` '), c.strip('"` ')) for c in index.fields)
+            names = (c.strip('"` ').lstrip("-") for c in index.fields)
+            fields = tuple(columns.get(name, name) for name in names)
             found.append((fields, f"migration {index.location.path}:{index.location.start_line}"))
         return found
 

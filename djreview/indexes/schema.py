@@ -194,6 +194,11 @@ def _meta_list(node: ast.ClassDef | None, name: str) -> ast.AST | None:
     return None
 
 
+def _names(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """Field names without the `-` of a descending index column (it serves both directions)."""
+    return tuple(name.lstrip("-") for name in fields)
+
+
 def _conditions(node: ast.ClassDef | None) -> dict[str, tuple[str, ...]]:
     """Index/constraint name -> fields of a plain `condition=Q(field=..., ...)` in Meta."""
     found: dict[str, tuple[str, ...]] = {}
@@ -228,7 +233,7 @@ def _model(info: ModelInfo, file: SourceFile) -> ModelDef:
     model.fields = {name: _field(f) for name, f in info.fields.items() if f.relation != "m2m"}
     conditions = _conditions(info.node)
     model.indexes = [
-        IndexDef(i.fields, "Meta.indexes", i.condition, conditions.get(i.name or "", ()))
+        IndexDef(_names(i.fields), "Meta.indexes", i.condition, conditions.get(i.name or "", ()))
         for i in meta.indexes
         if i.fields and not i.expressions and i.kind == "btree"
     ]
