@@ -14,7 +14,7 @@ from djreview.engine.registry import load_registry
 from djreview.engine.runner import load_project, rule_set, select_rules
 from djreview.incremental import Incremental
 from djreview.model import Location
-from djreview.parallel import RuleSet
+from djreview.parallel import PATTERNS, RuleSet
 
 
 def check(tree: Path, *args: str) -> str:
@@ -71,11 +71,21 @@ def test_a_changed_file_reanalyses_itself_and_what_depends_on_the_project(
     first = incremental(library, cache, FileOnlyCheck()).analyse()
     views = library / "library" / "views.py"
     views.write_text(views.read_text() + "\n\ndef extra(request):\n    return None\n")
-    again = incremental(library, cache, FileOnlyCheck()).analyse()
-    # Unchanged files keep their pattern and file-only parts (2 files x 2 parts);
-    # every part that reads the project runs again.
-    assert again.reused_parts == 2 * 2
-    assert again.fresh_parts == first.fresh_parts - 4
+    runner = incremental(library, cache, FileOnlyCheck())
+    again = runner.analyse()
+    # Unchanged files keep their pattern parts and the parts of checks that read
+    # only their file; every part that reads the project (or the changed file) runs again.
+    unchanged = [f for f in runner.project.files if f.rel != "library/views.py"]
+    kept = sum(
+        1 for file in unchanged for source in runner.rules.sources(file)
+        if source == PATTERNS or next(c for c in runner.rules.checks if c.id == source).depends
+        == "file"
+    )
+    assert kept >= 2 * 2
+    assert again.reused_parts == kept
+    every = sum(len(runner.rules.sources(f)) for f in runner.project.files)
+    assert again.fresh_parts == every + len(runner.rules.checks) - kept
+    assert first.reused_parts == 0
     assert check(library, "--cache-dir", str(cache)) == check(library, "--no-cache")
 
 
