@@ -107,6 +107,9 @@ def build(root: Path, outside: Path, max_bytes: int) -> Expected:
     expected.notes["locked"] = "cannot list folder"
     # Names that would drive a terminal or cannot be encoded in UTF-8.
     good("app/evil\x1b[2J\x07name.py", DEFECT.encode())
+    # Terminal escapes inside the flagged line itself (a comment): the code frame shows them.
+    hostile_comment = '["name"])  # \x1b]0;pwned\x07\x1b[2J'
+    good("app/escapes.py", DEFECT.replace('["name"])', hostile_comment).encode())
     bad(os.fsdecode(b"app/not_utf8_\xff.py"), b"x = 1\n", "not valid UTF-8")
     return expected
 
