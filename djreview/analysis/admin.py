@@ -22,7 +22,7 @@ from djreview.analysis.rows import Access, RowReader
 from djreview.analysis.schema import FORWARD, Schema
 from djreview.engine.source import SourceFile
 from djreview.model import RelatedLocation
-from djreview.project.modules import dotted_name
+from djreview.project.admin_index import AdminInfo
 
 ADMIN_ROOTS = frozenset(
     {"django.contrib.admin.ModelAdmin", "django.contrib.admin.options.ModelAdmin"}
@@ -41,29 +41,6 @@ def _assigned(cls: ast.ClassDef, name: str) -> ast.Assign | None:
     return None
 
 
-def _registered_models(schema: Schema, module: str, tree: ast.Module) -> dict[str, str]:
-    """Admin class name -> model label, from @admin.register(M) and site.register(M, A)."""
-    found: dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef):
-            for decorator in node.decorator_list:
-                if (
-                    isinstance(decorator, ast.Call)
-                    and (dotted_name(decorator.func) or "").endswith("register")
-                    and len(decorator.args) == 1
-                ):
-                    label = schema.model_of(module, decorator.args[0])
-                    if label:
-                        found[node.name] = label
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            call = node.value
-            if (dotted_name(call.func) or "").endswith("site.register") and len(call.args) == 2:
-                label = schema.model_of(module, call.args[0])
-                if label and isinstance(call.args[1], ast.Name):
-                    found[call.args[1].id] = label
-    return found
-
-
 class AdminReader:
     """Finds list_display columns that query per row."""
 
@@ -79,54 +56,57 @@ class AdminReader:
         info = self.schema.index.module_for(file)
         if info is None or file.tree is None:
             return
-        models = _registered_models(self.schema, info.name, file.tree)
+        registered: dict[str, list[AdminInfo]] = {}
+        for admin in self.schema.index.admin:
+            registered.setdefault(admin.admin_class or "", []).append(admin)
         for cls in (n for n in file.tree.body if isinstance(n, ast.ClassDef)):
-            label = models.get(cls.name)
             qualified = f"{info.name}.{cls.name}"
-            if label is None or not self.schema.index.classes.is_subclass(
+            if qualified not in registered or not self.schema.index.classes.is_subclass(
                 qualified, ADMIN_ROOTS, lambda q: q in ADMIN_ROOTS
             ):
                 continue
             display = _assigned(cls, "list_display")
             if display is None or not isinstance(display.value, ast.List | ast.Tuple):
                 continue
-            state, fixable = self._changelist_state(file, info.name, cls, label, display.value)
-            if state is None:
-                continue
-            origin = Origin(file, None, "", cls, display) if fixable else None
-            for entry in display.value.elts:
-                if isinstance(entry, ast.Constant) and isinstance(entry.value, str):
-                    seen: set[tuple[str, str]] = set()
-                    for access in self._column(file, cls, entry.value, entry, state):
-                        if (access.kind, access.path) not in seen:
-                            seen.add((access.kind, access.path))
-                            yield access, cls, entry, origin
+            for admin in registered[qualified]:
+                state, fixable = self._changelist_state(file, info.name, cls, admin, display.value)
+                if state is None:
+                    continue
+                origin = Origin(file, None, "", cls, display) if fixable else None
+                for entry in display.value.elts:
+                    if isinstance(entry, ast.Constant) and isinstance(entry.value, str):
+                        seen: set[tuple[str, str]] = set()
+                        for access in self._column(file, cls, entry.value, entry, state):
+                            if (access.kind, access.path) not in seen:
+                                seen.add((access.kind, access.path))
+                                yield access, cls, entry, origin
 
     def _changelist_state(
         self,
         file: SourceFile,
         module: str,
         cls: ast.ClassDef,
-        label: str,
+        admin: AdminInfo,
         display: ast.List | ast.Tuple,
     ) -> tuple[QuerySetState | None, bool]:
+        label = admin.model.label
         state = QuerySetState(label, None)
-        chosen = _assigned(cls, "list_select_related")
+        chosen = admin.list_select_related
         fixable = True
-        if chosen is None or (
-            isinstance(chosen.value, ast.Constant) and chosen.value.value is False
-        ):
+        qualified = admin.admin_class or ""
+        if chosen is None and self.schema.index.classes.attribute(qualified, "list_select_related"):
+            return None, False  # set to something we cannot read
+        if chosen is None or chosen is False:
             names = [str(e.value) for e in display.elts if isinstance(e, ast.Constant)]
             if any(self._is_fk_column(label, name) for name in names):
                 state = replace(state, select_all=True)
                 fixable = False
-        elif isinstance(chosen.value, ast.Constant) and chosen.value.value is True:
+        elif chosen is True:
             state, fixable = replace(state, select_all=True), False
-        elif isinstance(chosen.value, ast.List | ast.Tuple):
-            paths = [e.value for e in chosen.value.elts if isinstance(e, ast.Constant)]
-            state = replace(state, select=frozenset(str(p) for p in paths))
         else:
-            return None, False
+            state = replace(state, select=frozenset(chosen))
+            # Inherited: a list_select_related written on this class would hide the base's.
+            fixable = _assigned(cls, "list_select_related") is not None
         override = next(
             (i for i in cls.body if isinstance(i, ast.FunctionDef) and i.name == "get_queryset"),
             None,

@@ -4,9 +4,11 @@ A serializer's per-object reads: nested serializers (their own reads under the
 field's path), `source="fk.attr"`, related fields (`StringRelatedField`,
 `SlugRelatedField`, `PrimaryKeyRelatedField(many=True)`...), many-to-many
 names in `Meta.fields`, model properties in `Meta.fields`, and the bodies of
-`SerializerMethodField` methods (read like a loop body). A list view
-(ListAPIView, a viewset with list) serializes every row of its queryset, so
-each read must be covered by select_related/prefetch_related.
+`SerializerMethodField` methods (read like a loop body). Serializers, their
+declared fields (inherited ones too) and a view's `serializer_class` come from
+the project index. A list view (ListAPIView, a viewset with list) serializes
+every row of its queryset, so each read must be covered by
+select_related/prefetch_related.
 """
 
 from __future__ import annotations
@@ -20,16 +22,9 @@ from djreview.analysis.querysets import Instance, QuerySetState
 from djreview.analysis.rows import RowReader
 from djreview.analysis.schema import FORWARD, MANY, Schema
 from djreview.engine.source import SourceFile
-from djreview.project.modules import ModuleInfo, dotted_name
+from djreview.project.drf import SerializerField, SerializerInfo
+from djreview.project.model_types import FunctionRef
 
-SERIALIZER_ROOTS = frozenset(
-    {
-        "rest_framework.serializers.Serializer",
-        "rest_framework.serializers.ModelSerializer",
-        "rest_framework.serializers.HyperlinkedModelSerializer",
-        "rest_framework.serializers.BaseSerializer",
-    }
-)
 LIST_VIEW_ROOTS = frozenset(
     {
         "rest_framework.generics.ListAPIView",
@@ -41,7 +36,6 @@ LIST_VIEW_ROOTS = frozenset(
 )
 # Related fields that read the related object (not just its key) per row.
 _READS_OBJECT = frozenset({"StringRelatedField", "SlugRelatedField", "HyperlinkedRelatedField"})
-_RELATED = _READS_OBJECT | {"PrimaryKeyRelatedField", "HyperlinkedIdentityField", "RelatedField"}
 MAX_NESTING = 3
 
 
@@ -57,10 +51,6 @@ class Read:
     trigger: tuple[SourceFile, ast.AST] | None = None
 
 
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
-
-
 class SerializerReader:
     """Reads serializers and list views; yields what each list view lacks."""
 
@@ -70,75 +60,47 @@ class SerializerReader:
         self.index = schema.index
         self.rows = RowReader(schema)
 
-    def _class(self, module: str, expr: ast.expr) -> tuple[ModuleInfo, ast.ClassDef] | None:
-        qualified = self.index.classes.resolve_expr(module, expr)
-        return self.index.classes.get(qualified) if qualified else None
-
-    def _is(self, info: ModuleInfo, cls: ast.ClassDef, roots: frozenset[str]) -> bool:
-        return self.index.classes.is_subclass(
-            f"{info.name}.{cls.name}", roots, lambda q: q in roots
-        )
-
-    def _model(self, info: ModuleInfo, cls: ast.ClassDef) -> str | None:
-        for item in cls.body:
-            if isinstance(item, ast.ClassDef) and item.name == "Meta":
-                for statement in item.body:
-                    if (
-                        isinstance(statement, ast.Assign)
-                        and isinstance(statement.targets[0], ast.Name)
-                        and statement.targets[0].id == "model"
-                    ):
-                        return self.schema.model_of(info.name, statement.value)
-        return None
-
-    def reads(self, info: ModuleInfo, cls: ast.ClassDef, depth: int = 0) -> Iterator[Read]:
-        """Every relation path serializer `cls` reads per object (paths from its model)."""
-        label = self._model(info, cls)
-        if label is None or depth > MAX_NESTING:
+    def reads(self, serializer: SerializerInfo, depth: int = 0) -> Iterator[Read]:
+        """Every relation path `serializer` reads per object (paths from its model)."""
+        if serializer.model is None or depth > MAX_NESTING:
             return
-        declared: set[str] = set()
-        for item in cls.body:
-            if (
-                isinstance(item, ast.Assign)
-                and isinstance(item.targets[0], ast.Name)
-                and isinstance(item.value, ast.Call)
-            ):
-                declared.add(item.targets[0].id)
-                yield from self._declared(info, cls, label, item.targets[0].id, item.value, depth)
-        yield from self._meta_fields(info, cls, label, declared)
+        label = serializer.model.label
+        for declared in serializer.declared.values():
+            yield from self._declared(serializer, label, declared, depth)
+        yield from self._meta_fields(serializer, label)
 
     def _declared(
-        self, info: ModuleInfo, cls: ast.ClassDef, label: str, name: str, call: ast.Call, depth: int
+        self, serializer: SerializerInfo, label: str, field: SerializerField, depth: int
     ) -> Iterator[Read]:
-        file = info.file
-        kind = (dotted_name(call.func) or "").rsplit(".", 1)[-1]
-        source_node = _keyword(call, "source")
-        source = source_node.value if isinstance(source_node, ast.Constant) else name
-        if not isinstance(source, str) or source == "*":
+        if field.node is None or field.location is None:
             return
-        if kind == "SerializerMethodField":
-            method_name = (
-                source_node.value if isinstance(source_node, ast.Constant) else f"get_{name}"
-            )
-            yield from self._method(info, cls, label, str(method_name))
+        file = self.schema.files[field.location.path]
+        name, call = field.name, field.node
+        source = field.source if field.source is not None else name
+        text = f"{serializer.node.name}.{name}"
+        if source == "*":
             return
-        nested = self._class(info.name, call.func)
-        if nested is not None and self._is(*nested, SERIALIZER_ROOTS):
+        if field.kind == "method":
+            yield from self._method(field.method, label)
+            return
+        nested = self.index.serializers.get(field.serializer or "")
+        if field.kind == "serializer" and nested is not None:
             relation = self.schema.relation(label, source)
             if relation is None:
                 return
             many = relation.kind == MANY
-            yield Read(file, call, source, many, f"{cls.name}.{name}")
-            for inner in self.reads(nested[0], nested[1], depth + 1):
+            yield Read(file, call, source, many, text)
+            for inner in self.reads(nested, depth + 1):
                 yield replace(inner, path=f"{source}__{inner.path}", many=inner.many or many)
             return
-        if kind in _RELATED:
+        if field.kind == "related":
             relation = self.schema.relation(label, source)
+            kind = field.field_class
             if relation is None or (relation.kind == FORWARD and kind not in _READS_OBJECT):
                 return
-            yield Read(file, call, source, relation.kind == MANY, f"{cls.name}.{name}")
+            yield Read(file, call, source, relation.kind == MANY, text)
             return
-        yield from self._source_path(file, call, label, source, f"{cls.name}.{name}")
+        yield from self._source_path(file, call, label, source, text)
 
     def _source_path(
         self, file: SourceFile, node: ast.AST, label: str, source: str, text: str
@@ -157,16 +119,16 @@ class SerializerReader:
         if path:
             yield Read(file, node, "__".join(path), many, text)
 
-    def _method(self, info: ModuleInfo, cls: ast.ClassDef, label: str, name: str) -> Iterator[Read]:
-        method = next(
-            (i for i in cls.body if isinstance(i, ast.FunctionDef) and i.name == name), None
-        )
-        if method is None or len(method.args.args) < 2:
+    def _method(self, method: FunctionRef | None, label: str) -> Iterator[Read]:
+        """A SerializerMethodField's method body, read like a loop body over `obj`."""
+        if method is None or len(method[1].args.args) < 2:
             return
+        file = self.schema.files[method[0]]
         row = Instance(label, QuerySetState(label, None))
-        for access in self.rows.scan(info.file, list(method.body), {method.args.args[1].arg: row}):
+        body: list[ast.AST] = list(method[1].body)
+        for access in self.rows.scan(file, body, {method[1].args.args[1].arg: row}):
             yield Read(
-                info.file,
+                file,
                 access.node,
                 access.path,
                 access.kind == "prefetch" or access.many,
@@ -174,39 +136,30 @@ class SerializerReader:
                 access.trigger,
             )
 
-    def _meta_fields(
-        self, info: ModuleInfo, cls: ast.ClassDef, label: str, declared: set[str]
-    ) -> Iterator[Read]:
+    def _meta_fields(self, serializer: SerializerInfo, label: str) -> Iterator[Read]:
         """Many-to-many names and model properties listed in Meta.fields."""
-        for item in cls.body:
-            if not (isinstance(item, ast.ClassDef) and item.name == "Meta"):
+        fields = self.index.classes.inner_attribute(serializer.qualified_name, "Meta", "fields")
+        if fields is None or not isinstance(fields[1], ast.List | ast.Tuple):
+            return
+        file = fields[0].file
+        for entry in fields[1].elts:
+            if not isinstance(entry, ast.Constant) or entry.value in serializer.declared:
                 continue
-            for statement in item.body:
-                if not (
-                    isinstance(statement, ast.Assign)
-                    and isinstance(statement.targets[0], ast.Name)
-                    and statement.targets[0].id == "fields"
-                    and isinstance(statement.value, ast.List | ast.Tuple)
-                ):
-                    continue
-                for entry in statement.value.elts:
-                    if not isinstance(entry, ast.Constant) or entry.value in declared:
-                        continue
-                    name = str(entry.value)
-                    relation = self.schema.relation(label, name)
-                    if relation is not None and relation.kind == MANY:
-                        yield Read(info.file, entry, name, True, f"{cls.name}.{name}")
-                    elif self.schema.is_property(label, name):
-                        row = Instance(label, QuerySetState(label, None))
-                        for access in self.rows.follow(info.file, entry, row, name, "obj"):
-                            yield Read(
-                                info.file,
-                                entry,
-                                access.path,
-                                access.kind == "prefetch" or access.many,
-                                access.text,
-                                access.trigger,
-                            )
+            name = str(entry.value)
+            relation = self.schema.relation(label, name)
+            if relation is not None and relation.kind == MANY:
+                yield Read(file, entry, name, True, f"{serializer.node.name}.{name}")
+            elif self.schema.is_property(label, name):
+                row = Instance(label, QuerySetState(label, None))
+                for access in self.rows.follow(file, entry, row, name, "obj"):
+                    yield Read(
+                        file,
+                        entry,
+                        access.path,
+                        access.kind == "prefetch" or access.many,
+                        access.text,
+                        access.trigger,
+                    )
 
     def list_views(self, file: SourceFile) -> Iterator[tuple[ast.ClassDef, QuerySetState, Read]]:
         """(view, its queryset, a serializer read it does not cover) for list views in `file`."""
@@ -214,24 +167,20 @@ class SerializerReader:
         if info is None or file.tree is None:
             return
         for cls in (n for n in file.tree.body if isinstance(n, ast.ClassDef)):
-            if not self._is(info, cls, LIST_VIEW_ROOTS):
+            qualified = f"{info.name}.{cls.name}"
+            if not self.index.classes.is_subclass(
+                qualified, LIST_VIEW_ROOTS, lambda q: q in LIST_VIEW_ROOTS
+            ):
                 continue
-            serializer = next(
-                (
-                    i.value
-                    for i in cls.body
-                    if isinstance(i, ast.Assign)
-                    and isinstance(i.targets[0], ast.Name)
-                    and i.targets[0].id == "serializer_class"
-                ),
-                None,
+            view = self.index.api_views.get(qualified)
+            serializer = self.index.serializers.get(
+                view.serializer_class or "" if view is not None else ""
             )
-            found = self._class(info.name, serializer) if serializer is not None else None
-            if found is None or not self._is(*found, SERIALIZER_ROOTS):
+            if serializer is None or serializer.model is None:
                 continue
             state = self.evaluator.class_queryset(self.evaluator.scope_for(file, None, cls), 0)
-            if state is None or state.values or state.model != self._model(*found):
+            if state is None or state.values or state.model != serializer.model.label:
                 continue
-            for read in self.reads(*found):
+            for read in self.reads(serializer):
                 if not state.covered(read.path, forward=not read.many, null=False):
                     yield cls, state, read

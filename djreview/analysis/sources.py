@@ -102,7 +102,7 @@ def template_problems(analysis: Analysis, project: Project, files: list[str]) ->
     """DJR110: relations read inside a template's loop over a view's queryset."""
     from djreview.analysis.nplusone import Problem
 
-    reader = TemplateReader(analysis.schema, analysis.evaluator, project.templates)
+    reader = TemplateReader(analysis.schema, analysis.evaluator)
     for rel in files:
         file = project.by_rel[rel]
         for name, context, view in reader.views(file):

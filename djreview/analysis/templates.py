@@ -3,12 +3,13 @@
 Views give templates their querysets: a ListView (`object_list` and
 `<model>_list`, or `context_object_name`; `template_name` or the default
 `<app>/<model>_list.html`) and function views calling `render()` with a dict
-literal. The template is read with a small tokenizer (`{% %}`, `{{ }}`,
-`{# #}`): `{% for %}` binds rows, `{% with %}` and `{% include ... with %}`
-rebind them (an include without `only` sees the loop variables), and every
-variable path starting at a row (`post.author.name`, `post.tags.all`,
-`post.comments.count`, `{{ post }}` through `__str__`) is read like Python
-code in a loop body, method calls implied.
+literal. Templates are found and parsed by the project index (Django's loader
+order, one DTL tree per file): `{% for %}` binds rows (not in its `{% empty %}`),
+`{% with %}` and `{% include ... with %}` rebind them (an include without
+`only` sees the loop variables), and every variable path starting at a row
+(`post.author.name`, `post.tags.all`, `post.comments.count`, `{{ post }}`
+through `__str__`) in a variable or tag is read like Python code in a loop
+body, method calls implied. `{% comment %}` and `{% verbatim %}` are not read.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from djreview.analysis.rows import READ, REQUERY, Access, RowReader
 from djreview.analysis.schema import Schema
 from djreview.engine.source import SourceFile
 from djreview.model import Location
+from djreview.project.dtl import Node, Tag, Text, include_name
 from djreview.project.modules import dotted_name
 
-TOKEN = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
 VARIABLE = re.compile(r"(?<![\w.'\"])([A-Za-z_]\w*(?:\.\w+)*)")
 STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
 LIST_VIEW_ROOTS = frozenset({"django.views.generic.ListView", "django.views.generic.list.ListView"})
@@ -55,6 +56,20 @@ def _location(file: SourceFile, offset: int, length: int) -> Location:
     return file.span_location(line, column, line, column + length)
 
 
+def _token(text: str, lines: list[int], line: int, column: int) -> tuple[int, str]:
+    """The offset and source text of the `{{ }}` / `{% %}` token a DTL node starts at.
+
+    `lines` holds the offset of each line start; DTL columns are 1-based.
+    """
+    start = lines[line - 1] + column - 1
+    end = text.index("}}" if text.startswith("{{", start) else "%}", start + 2) + 2
+    return start, text[start:end]
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(match.end() for match in re.finditer("\n", text))]
+
+
 def _expression(path: str) -> ast.expr | None:
     """`post.tags.all` -> the Python `post.tags.all()` (templates call without parentheses).
 
@@ -72,18 +87,17 @@ def _expression(path: str) -> ast.expr | None:
 class TemplateReader:
     """Connects views to templates and finds per-row reads in their loops."""
 
-    def __init__(self, schema: Schema, evaluator: Evaluator, templates: list[SourceFile]) -> None:
+    def __init__(self, schema: Schema, evaluator: Evaluator) -> None:
         self.schema = schema
         self.evaluator = evaluator
-        self.templates = templates
+        self.index = schema.index
+        self._lines: dict[str, list[int]] = {}
         self.rows = RowReader(schema, implicit_calls=True)
 
     def find(self, name: str) -> SourceFile | None:
-        """The template file for a template name (`blog/post_list.html`)."""
-        for file in self.templates:
-            if file.rel == f"templates/{name}" or file.rel.endswith(f"/templates/{name}"):
-                return file
-        return None
+        """The template file Django would load for `name` (`blog/post_list.html`)."""
+        found = self.index.template(name)
+        return found.file if found is not None else None
 
     def views(self, file: SourceFile) -> Iterator[tuple[str, dict[str, QuerySetState], ast.AST]]:
         """(template name, context querysets, view node) for the views of a Python file."""
@@ -172,33 +186,63 @@ class TemplateReader:
         depth: int = 0,
     ) -> Iterator[TemplateAccess]:
         """Per-row reads in `template`, with `context` querysets and `rows` bound loop variables."""
-        stack: list[dict[str, tuple[Instance, Location]]] = [dict(rows)]
-        for match in TOKEN.finditer(template.text):
-            token = match.group(0)
-            if token.startswith("{#"):
+        tree = self.index.parsed_template(template)
+        lines = self._lines.get(template.rel)
+        if lines is None:
+            lines = self._lines[template.rel] = _line_starts(template.text)
+        yield from self._nodes(template, lines, tree.nodes, context, dict(rows), view, depth)
+
+    def _nodes(
+        self,
+        template: SourceFile,
+        lines: list[int],
+        nodes: list[Node],
+        context: dict[str, QuerySetState],
+        bound: dict[str, tuple[Instance, Location]],
+        view: tuple[SourceFile, ast.AST],
+        depth: int,
+    ) -> Iterator[TemplateAccess]:
+        for node in nodes:
+            if isinstance(node, Text):
                 continue
-            inner = token[2:-2].strip()
-            words = inner.split()
-            tag = words[0] if token.startswith("{%") and words else ""
-            if tag in ("endfor", "endwith") and len(stack) > 1:
-                stack.pop()
+            start, token = _token(template.text, lines, node.line, node.column)
+            name = node.name if isinstance(node, Tag) else ""
+            yield from self._variables(template, start, token, bound, view, name)
+            if not isinstance(node, Tag):
                 continue
-            bound = stack[-1]
-            yield from self._variables(template, match.start(), token, bound, view, tag)
-            if tag == "for" and len(words) >= 4 and words[2] == "in" and "," not in words[1]:
-                frame = dict(bound)
-                row = self._row(words[3], context, bound)
-                if row is not None:
-                    frame[words[1]] = (row, _location(template, match.start(), len(token)))
-                stack.append(frame)
-            elif tag == "with":
-                frame = dict(bound)
-                for target, source in self._assignments(words[1:]):
+            inner = bound
+            if name == "for":
+                inner = self._loop(template, node, start, token, context, bound)
+            elif name == "with":
+                inner = dict(bound)
+                for target, source in self._assignments(node.args):
                     if source in bound:
-                        frame[target] = bound[source]
-                stack.append(frame)
-            elif tag == "include" and len(words) >= 2 and depth < MAX_INCLUDE:
-                yield from self._include(words, context, bound, view, depth)
+                        inner[target] = bound[source]
+            elif name == "include" and depth < MAX_INCLUDE:
+                yield from self._include(node, context, bound, view, depth)
+            yield from self._nodes(template, lines, node.children, context, inner, view, depth)
+            for branch in node.branches.values():
+                # `{% empty %}` runs when there is no row: the loop variable is not bound there.
+                outer = bound if name == "for" else inner
+                yield from self._nodes(template, lines, branch, context, outer, view, depth)
+
+    def _loop(
+        self,
+        template: SourceFile,
+        tag: Tag,
+        start: int,
+        token: str,
+        context: dict[str, QuerySetState],
+        bound: dict[str, tuple[Instance, Location]],
+    ) -> dict[str, tuple[Instance, Location]]:
+        """The variables bound inside `{% for row in rows %}` (one row; unpacking binds none)."""
+        args = tag.args
+        frame = dict(bound)
+        if len(args) >= 3 and args[1] == "in" and "," not in args[0]:
+            row = self._row(args[2], context, bound)
+            if row is not None:
+                frame[args[0]] = (row, _location(template, start, len(token)))
+        return frame
 
     @staticmethod
     def _assignments(words: list[str]) -> list[tuple[str, str]]:
@@ -209,23 +253,25 @@ class TemplateReader:
 
     def _include(
         self,
-        words: list[str],
+        tag: Tag,
         context: dict[str, QuerySetState],
         bound: dict[str, tuple[Instance, Location]],
         view: tuple[SourceFile, ast.AST],
         depth: int,
     ) -> Iterator[TemplateAccess]:
-        name = words[1].strip("'\"")
-        included = self.find(name) if words[1][0] in "'\"" else None
+        """`{% include "x.html" %}` sees the loop variables; `with` rebinds, `only` hides them."""
+        name = include_name(tag)
+        included = self.index.template(name) if name is not None else None
         if included is None:
             return
-        frame = {} if "only" in words else dict(bound)
-        if "with" in words:
-            for target, source in self._assignments(words[words.index("with") + 1 :]):
+        args = tag.args
+        frame = {} if "only" in args else dict(bound)
+        if "with" in args:
+            for target, source in self._assignments(args[args.index("with") + 1 :]):
                 if source in bound:
                     frame[target] = bound[source]
         if frame:
-            yield from self.scan(included, context, frame, view, depth + 1)
+            yield from self.scan(included.file, context, frame, view, depth + 1)
 
     def _row(
         self,
