@@ -65,3 +65,18 @@ def render_raw(value):
 def mangle_link(text):
     # ok: DJR301
     return mark_safe(escape(text).replace(".", "<span>.</span>"))
+
+
+def render_markdown(value, markdown, clean_html):
+    html = markdown(value)
+    if html:
+        html = f'<div class="rendered-markdown">{html}</div>'
+    html = clean_html(html)
+    # ok: DJR301
+    return mark_safe(html)
+
+
+def render_unclean(value, markdown):
+    html = markdown(value)
+    # ruleid: DJR301
+    return mark_safe(html)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from djreview.taint.sources import call_name
@@ -51,6 +52,8 @@ SAFE_CALLS = frozenset(
     }
 )
 _MAX_DEPTH = 6
+# A project's own HTML cleaner, by its name: clean_html(), sanitize(), bleach.clean().
+_SANITISER_NAME = re.compile(r"clean|sanitiz|sanitis|bleach", re.IGNORECASE)
 # str methods whose result is safe when the string and the arguments are.
 _STRING_METHODS = frozenset(
     {"join", "format", "replace", "strip", "lstrip", "rstrip", "lower", "upper"}
@@ -96,7 +99,7 @@ class SafeMarkup:
 
     def _call(self, node: ast.Call, depth: int) -> bool:
         name = call_name(node.func)
-        if name in SAFE_CALLS:
+        if name in SAFE_CALLS or _SANITISER_NAME.search(name):
             return True
         if isinstance(node.func, ast.Attribute) and name in _STRING_METHODS:
             parts = [*node.args, *(kw.value for kw in node.keywords)]
@@ -109,6 +112,10 @@ class SafeMarkup:
 
     def _name(self, name: str, depth: int) -> bool:
         for scope in self.scopes:
+            last = _last_plain_assignment(scope, name, self.before_line)
+            if last is not None and self.is_safe(last, depth + 1):
+                # `html = clean_html(html)` right before the call: whatever came earlier is gone.
+                return True
             values = list(_values_of(scope, name))
             if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef) and name in _parameters(
                 scope
@@ -120,6 +127,34 @@ class SafeMarkup:
             if values:
                 return all(value is not None and self.is_safe(value, depth + 1) for value in values)
         return False
+
+
+def _last_plain_assignment(scope: ast.AST, name: str, before_line: int) -> ast.expr | None:
+    """The last `name = ...` in the scope's own body (not in a branch) before a line."""
+    if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    last: ast.expr | None = None
+    for statement in scope.body:
+        if statement.lineno >= before_line:
+            break
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and statement.targets[0].id == name
+        ):
+            last = statement.value
+        elif any(_binds_here(node, name) for node in ast.walk(statement)):
+            last = None  # rebound in a branch or loop: no single last value
+    return last
+
+
+def _binds_here(node: ast.AST, name: str) -> bool:
+    if isinstance(node, ast.Assign):
+        return any(_binds(target, name) for target in node.targets)
+    if isinstance(node, ast.AugAssign | ast.AnnAssign | ast.For):
+        return _binds(node.target, name)
+    return False
 
 
 def _values_of(scope: ast.AST, name: str) -> Iterator[ast.expr | None]:
