@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import jsonschema
+from ai_support import GOOD_PATCH, RULES, patch
 from click.testing import CliRunner
-from conftest import GOOD_PATCH, RULES, patch
 from fake_endpoint import FakeEndpoint, completion
 
 from djreview.cli import main

@@ -6,7 +6,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from conftest import GOOD_PATCH, VIEWS, analyse_and_review, reply, write_tree
+from ai_support import GOOD_PATCH, VIEWS, analyse_and_review, reply, write_tree
 from fake_endpoint import FakeEndpoint, completion
 from helpers import run_tree
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from conftest import GOOD_PATCH, analyse_and_review, reply
+from ai_support import GOOD_PATCH, analyse_and_review, reply
 from fake_endpoint import FakeEndpoint, Scripted, completion, error
 
 
@@ -116,7 +116,7 @@ def test_no_endpoint_says_what_to_set_and_changes_nothing(shop, settings, endpoi
 
 
 def test_budget_stops_new_requests_and_says_so(endpoint, tmp_path, settings):
-    from conftest import VIEWS, write_tree
+    from ai_support import VIEWS, write_tree
 
     extra = "\n\ndef other(request, text):\n    return mark_safe(text)\n"
     tree = write_tree(tmp_path / "two", {"shop/__init__.py": "", "shop/views.py": VIEWS + extra})

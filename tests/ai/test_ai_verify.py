@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import GOOD_PATCH, RULES, VIEWS, analyse_and_review, patch, reply, write_tree
+from ai_support import GOOD_PATCH, RULES, VIEWS, analyse_and_review, patch, reply, write_tree
 from fake_endpoint import FakeEndpoint, completion
 from helpers import run_tree
 
