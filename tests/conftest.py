@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Keep the suite hermetic: CLI runs without --no-cache must not read or fill
+# the developer's own ~/.cache/djreview (subprocesses inherit this).
+os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="djreview-test-cache-"))
 
 
 @pytest.fixture
