@@ -54,9 +54,7 @@ class Row:
 def timed(command: list[str], cwd: Path) -> Sample:
     """Run `command`, output discarded; measure it with wait4's rusage."""
     start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -82,18 +80,42 @@ def rows_for(tree: Path, wanted: list[str], cache: Path) -> list[Row]:
         "cached": [*djreview, "--cache-dir", str(cache)],
         "bandit": (
             [b, "-r", str(tree), "-q", "-f", "json", "-o", os.devnull]
-            if (b := tool("bandit")) else None
+            if (b := tool("bandit"))
+            else None
         ),
         "semgrep": (
-            [s, "scan", "--config", str(SEMGREP_RULES / "django"),
-             "--config", str(SEMGREP_RULES / "lang" / "security"), "--metrics=off",
-             "--disable-version-check", "-q", "--json", "-o", os.devnull, str(tree)]
-            if (s := tool("semgrep")) and SEMGREP_RULES.is_dir() else None
+            [
+                s,
+                "scan",
+                "--config",
+                str(SEMGREP_RULES / "django"),
+                "--config",
+                str(SEMGREP_RULES / "lang" / "security"),
+                "--metrics=off",
+                "--disable-version-check",
+                "-q",
+                "--json",
+                "-o",
+                os.devnull,
+                str(tree),
+            ]
+            if (s := tool("semgrep")) and SEMGREP_RULES.is_dir()
+            else None
         ),
         "ruff": (
-            [r, "check", "--select", "ALL", "--no-cache", "--exit-zero", "-q", "--isolated",
-             str(tree)]
-            if (r := tool("ruff")) else None
+            [
+                r,
+                "check",
+                "--select",
+                "ALL",
+                "--no-cache",
+                "--exit-zero",
+                "-q",
+                "--isolated",
+                str(tree),
+            ]
+            if (r := tool("ruff"))
+            else None
         ),
         "floor": [python, str(HERE / "floor.py"), str(tree)],
     }
@@ -110,9 +132,23 @@ def rows_for(tree: Path, wanted: list[str], cache: Path) -> list[Row]:
 def file_count(tree: Path) -> int:
     """How many files djreview analyses in the tree (from its JSON report)."""
     out = subprocess.run(
-        [sys.executable, "-m", "djreview", "check", str(tree), "--format", "json",
-         "--fail-on", "never", "--no-cache", "-j", "1"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "djreview",
+            "check",
+            str(tree),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--no-cache",
+            "-j",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     try:
         return int(json.loads(out.stdout)["summary"]["files_scanned"])
@@ -142,9 +178,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", type=Path)
     parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument(
-        "--tools", default="djreview,djreview-j1,cached,bandit,semgrep,ruff,floor"
-    )
+    parser.add_argument("--tools", default="djreview,djreview-j1,cached,bandit,semgrep,ruff,floor")
     args = parser.parse_args()
     tree = args.tree.resolve()
     with tempfile.TemporaryDirectory(prefix="djreview-bench-") as scratch:
@@ -159,8 +193,10 @@ def main() -> None:
                 print(f"  rep {rep + 1} {row.name}: {row.samples[-1].wall:.2f} s", file=sys.stderr)
     cores = len(os.sched_getaffinity(0))
     load = os.getloadavg()[0]
-    print(f"\n{tree.name}: {files} files analysed by djreview, {cores} cores, "
-          f"load average {load:.1f}, medians of {args.reps}\n")
+    print(
+        f"\n{tree.name}: {files} files analysed by djreview, {cores} cores, "
+        f"load average {load:.1f}, medians of {args.reps}\n"
+    )
     print(table(rows, files))
 
 

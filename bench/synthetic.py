@@ -102,7 +102,7 @@ def _views(app: int, models: list[tuple[str, list[str]]], rng: random.Random) ->
             out += [
                 f"def {lower}_raw(request):",
                 "    with connection.cursor() as cursor:",
-                f'        sql = f"SELECT * FROM app{app}_{lower} WHERE id = {{request.GET[\'id\']}}"',  # noqa: E501
+                f"        sql = f\"SELECT * FROM app{app}_{lower} WHERE id = {{request.GET['id']}}\"",  # noqa: E501
                 "        cursor.execute(sql)",
                 "        return HttpResponse(str(cursor.fetchall()))",
                 "",

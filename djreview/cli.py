@@ -378,12 +378,18 @@ def gen_docs(directory: Path) -> None:
 @main.command("models")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json", "mermaid"]), default="text",
-    show_default=True, help="Output format (mermaid: an ER diagram).",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "mermaid"]),
+    default="text",
+    show_default=True,
+    help="Output format (mermaid: an ER diagram).",
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE.")
 @click.option(
-    "--config", "config_file", type=click.Path(path_type=Path),
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
     help="A pyproject.toml or djreview.toml.",
 )
 def show_models(

@@ -67,20 +67,25 @@ def run_options(command: F) -> F:
 
     decorators = [
         click.option(
-            "--jobs", "-j", type=click.IntRange(min=0),
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=0),
             help="Processes to use (default: all cores; 1: no pool).",
         ),
         click.option(
-            "--shard", metavar="K/N",
+            "--shard",
+            metavar="K/N",
             help="Analyse only the K-th of N deterministic parts of the files (CI matrices).",
         ),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache."),
         click.option(
-            "--cache-dir", type=click.Path(path_type=Path),
+            "--cache-dir",
+            type=click.Path(path_type=Path),
             help="Where the result cache lives (default: ~/.cache/djreview).",
         ),
         click.option(
-            "--max-file-size", metavar="SIZE",
+            "--max-file-size",
+            metavar="SIZE",
             help="Skip (and report) files larger than SIZE, e.g. 500k or 2M (default: 2M).",
         ),
     ]

@@ -102,8 +102,12 @@ def merge_sarif(logs: Iterable[dict[str, Any]]) -> dict[str, Any]:
                 merged["ruleIndex"] = index[merged["ruleId"]]
             results.append(merged)
     results.sort(key=_result_key)
-    notes = [note for run in runs for inv in run.get("invocations", []) for note in
-             inv.get("toolExecutionNotifications", [])]
+    notes = [
+        note
+        for run in runs
+        for inv in run.get("invocations", [])
+        for note in inv.get("toolExecutionNotifications", [])
+    ]
     notes.sort(key=_note_key)
     first = dict(runs[0])
     first["tool"] = {**first["tool"], "driver": {**first["tool"]["driver"], "rules": ordered}}

@@ -95,12 +95,21 @@ def decode_notification(data: list[Any]) -> Notification:
 def encode_rule(meta: RuleMeta) -> dict[str, Any]:
     """A rule's metadata as plain JSON values."""
     return {
-        "id": meta.id, "name": meta.name, "message": meta.message,
-        "severity": meta.severity.value, "category": meta.category, "docs": meta.docs,
-        "tags": list(meta.tags), "cwe": list(meta.cwe), "precision": meta.precision,
-        "security_severity": meta.security_severity, "fixable": meta.fixable,
-        "enabled_by_default": meta.enabled_by_default, "source": meta.source,
-        "sample": meta.sample, "references": list(meta.references),
+        "id": meta.id,
+        "name": meta.name,
+        "message": meta.message,
+        "severity": meta.severity.value,
+        "category": meta.category,
+        "docs": meta.docs,
+        "tags": list(meta.tags),
+        "cwe": list(meta.cwe),
+        "precision": meta.precision,
+        "security_severity": meta.security_severity,
+        "fixable": meta.fixable,
+        "enabled_by_default": meta.enabled_by_default,
+        "source": meta.source,
+        "sample": meta.sample,
+        "references": list(meta.references),
     }
 
 
@@ -108,12 +117,19 @@ def decode_rule(data: dict[str, Any]) -> RuleMeta:
     """The inverse of `encode_rule`."""
     security = data["security_severity"]
     return RuleMeta(
-        id=str(data["id"]), name=str(data["name"]), message=str(data["message"]),
-        severity=Severity(data["severity"]), category=str(data["category"]),
-        docs=str(data["docs"]), tags=tuple(map(str, data["tags"])),
-        cwe=tuple(int(cwe) for cwe in data["cwe"]), precision=str(data["precision"]),
+        id=str(data["id"]),
+        name=str(data["name"]),
+        message=str(data["message"]),
+        severity=Severity(data["severity"]),
+        category=str(data["category"]),
+        docs=str(data["docs"]),
+        tags=tuple(map(str, data["tags"])),
+        cwe=tuple(int(cwe) for cwe in data["cwe"]),
+        precision=str(data["precision"]),
         security_severity=None if security is None else float(security),
-        fixable=bool(data["fixable"]), enabled_by_default=bool(data["enabled_by_default"]),
-        source=str(data["source"]), sample=str(data["sample"]),
+        fixable=bool(data["fixable"]),
+        enabled_by_default=bool(data["enabled_by_default"]),
+        source=str(data["source"]),
+        sample=str(data["sample"]),
         references=tuple(map(str, data["references"])),
     )

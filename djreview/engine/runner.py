@@ -167,7 +167,11 @@ def run(paths: list[Path], config: Config, shard: Shard | None = None) -> RunRes
     registry = load_registry()
     rules = select_rules(registry, config)
     analysis = Incremental(
-        project, rule_set(registry, rules), store=store, shard=shard, jobs=config.jobs,
+        project,
+        rule_set(registry, rules),
+        store=store,
+        shard=shard,
+        jobs=config.jobs,
         budget=config.per_file_timeout,
     ).analyse()
     if shard is not None:

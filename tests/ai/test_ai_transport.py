@@ -60,7 +60,9 @@ def test_endpoint_without_json_schema_support_falls_back(endpoint, shop, setting
     schema = endpoint.requests[0]["response_format"]["json_schema"]
     assert schema["strict"] is True
     assert schema["schema"]["properties"]["verdict"]["enum"] == [
-        "true_positive", "false_positive", "uncertain"
+        "true_positive",
+        "false_positive",
+        "uncertain",
     ]
 
 

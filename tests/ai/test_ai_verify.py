@@ -43,8 +43,15 @@ def test_good_patch_verifies_and_becomes_an_unsafe_fix(endpoint: FakeEndpoint, s
 
 def test_whitespace_only_differences_still_locate(endpoint: FakeEndpoint, shop, settings):
     endpoint.script.append(
-        completion(patch(("shop/views.py", 'html   =  mark_safe(f"<b>{product.name}</b>")',
-                          'html = format_html("<b>{}</b>", product.name)')))
+        completion(
+            patch(
+                (
+                    "shop/views.py",
+                    'html   =  mark_safe(f"<b>{product.name}</b>")',
+                    'html = format_html("<b>{}</b>", product.name)',
+                )
+            )
+        )
     )
     result, outcome = analyse_and_review(shop, settings)
     review = _only(outcome)
@@ -70,7 +77,9 @@ def _rejected(endpoint, shop, settings, bad_reply, retry_reply=None):
 
 def test_snippet_not_in_the_file_is_rejected(endpoint, shop, settings):
     review = _rejected(
-        endpoint, shop, settings,
+        endpoint,
+        shop,
+        settings,
         patch(("shop/views.py", "html = mark_safe(product.title)", "html = escape(product.title)")),
     )
     assert "does not occur in the file" in review.rejected
@@ -80,7 +89,9 @@ def test_snippet_not_in_the_file_is_rejected(endpoint, shop, settings):
 def test_patch_that_adds_a_new_finding_is_rejected(endpoint, shop, settings):
     # The classic wrong fix: format_html() around an already formatted string.
     review = _rejected(
-        endpoint, shop, settings,
+        endpoint,
+        shop,
+        settings,
         patch(("shop/views.py", BADGE, '    html = format_html(f"<b>{product.name}</b>")')),
     )
     assert "new DJR312 finding" in review.rejected
@@ -88,26 +99,29 @@ def test_patch_that_adds_a_new_finding_is_rejected(endpoint, shop, settings):
 
 def test_patch_that_still_has_the_finding_is_rejected(endpoint, shop, settings):
     review = _rejected(
-        endpoint, shop, settings,
+        endpoint,
+        shop,
+        settings,
         patch(("shop/views.py", BADGE, '    html = mark_safe("<b>" + product.name + "</b>")')),
     )
     assert "still reports DJR301" in review.rejected
 
 
-LOOP_VIEWS = VIEWS + '''
+LOOP_VIEWS = (
+    VIEWS
+    + """
 
 def product_list(request):
     parts = []
     for product in Product.objects.all():
         parts.append(mark_safe(f"<li>{product.name}</li>"))
     return HttpResponse("".join(parts))
-'''
+"""
+)
 
 
 def test_deleting_the_flagged_loop_is_rejected(endpoint, tmp_path, settings):
-    tree = write_tree(
-        tmp_path / "loop", {"shop/__init__.py": "", "shop/views.py": LOOP_VIEWS}
-    )
+    tree = write_tree(tmp_path / "loop", {"shop/__init__.py": "", "shop/views.py": LOOP_VIEWS})
     loop = (
         "    for product in Product.objects.all():\n"
         '        parts.append(mark_safe(f"<li>{product.name}</li>"))\n'
@@ -124,7 +138,9 @@ def test_deleting_the_flagged_loop_is_rejected(endpoint, tmp_path, settings):
 
 def test_suppression_comment_is_not_a_fix(endpoint, shop, settings):
     review = _rejected(
-        endpoint, shop, settings,
+        endpoint,
+        shop,
+        settings,
         patch(("shop/views.py", BADGE, BADGE + "  # djreview: ignore[DJR301]")),
     )
     assert "djreview: ignore" in review.rejected
@@ -132,9 +148,16 @@ def test_suppression_comment_is_not_a_fix(endpoint, shop, settings):
 
 def test_patch_touching_another_file_is_rejected(endpoint, shop, settings):
     review = _rejected(
-        endpoint, shop, settings,
-        patch(("shop/models.py", "name = models.CharField(max_length=100)\n    api",
-               "name = models.CharField(max_length=50)\n    api")),
+        endpoint,
+        shop,
+        settings,
+        patch(
+            (
+                "shop/models.py",
+                "name = models.CharField(max_length=100)\n    api",
+                "name = models.CharField(max_length=50)\n    api",
+            )
+        ),
     )
     assert "edits another file" in review.rejected
 
@@ -151,11 +174,16 @@ def test_patch_outside_the_project_is_rejected(endpoint, shop, settings):
 
 def test_patch_importing_an_unknown_module_is_rejected(endpoint, shop, settings):
     review = _rejected(
-        endpoint, shop, settings,
+        endpoint,
+        shop,
+        settings,
         patch(
             ("shop/views.py", BADGE, "    html = bleach.clean(product.name)"),
-            ("shop/views.py", "from django.http import HttpResponse",
-             "import bleach\nfrom django.http import HttpResponse"),
+            (
+                "shop/views.py",
+                "from django.http import HttpResponse",
+                "import bleach\nfrom django.http import HttpResponse",
+            ),
         ),
     )
     assert "imports `bleach`" in review.rejected
@@ -163,7 +191,9 @@ def test_patch_importing_an_unknown_module_is_rejected(endpoint, shop, settings)
 
 def test_patch_that_does_not_parse_is_rejected(endpoint, shop, settings):
     review = _rejected(
-        endpoint, shop, settings,
+        endpoint,
+        shop,
+        settings,
         patch(("shop/views.py", BADGE, '    html = format_html("<b>{}</b>", product.name')),
     )
     assert "does not parse" in review.rejected
@@ -182,11 +212,16 @@ def test_retry_with_a_good_patch_is_accepted(endpoint, shop, settings):
 
 def test_changing_an_unrelated_function_is_rejected(endpoint, shop, settings):
     review = _rejected(
-        endpoint, shop, settings,
+        endpoint,
+        shop,
+        settings,
         patch(
             ("shop/views.py", BADGE, SAFE_BADGE),
-            ("shop/views.py", "        lines.append(customer.name)",
-             "        lines.append(customer.name.upper())"),
+            (
+                "shop/views.py",
+                "        lines.append(customer.name)",
+                "        lines.append(customer.name.upper())",
+            ),
         ),
     )
     assert "unrelated function `customer_report`" in review.rejected
@@ -205,11 +240,17 @@ def test_models_rules_may_edit_model_files_and_add_a_migration(shop):
     finding = Finding(
         "DJR202", "unindexable-text-search", "m", Severity.NOTE, Location("shop/views.py", 13)
     )
-    meta_patch = ProposedFix("index", (
-        ProposedEdit("shop/models.py", "    description = models.TextField()\n",
-                     "    description = models.TextField(db_index=True)\n"),
-        ProposedEdit("shop/migrations/0002_index.py", "", "from django.db import migrations\n"),
-    ))
+    meta_patch = ProposedFix(
+        "index",
+        (
+            ProposedEdit(
+                "shop/models.py",
+                "    description = models.TextField()\n",
+                "    description = models.TextField(db_index=True)\n",
+            ),
+            ProposedEdit("shop/migrations/0002_index.py", "", "from django.db import migrations\n"),
+        ),
+    )
     with pytest.raises(Rejected) as caught:
         verifier.verify(finding, meta_patch)
     # Past the path checks: only the re-run (which has no DJR202 here) refuses it.

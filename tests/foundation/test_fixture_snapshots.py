@@ -49,7 +49,10 @@ def test_fixture_findings_match_expected(project: Path) -> None:
 def test_cli_from_another_directory_exits_1_on_a_fixture(project: Path, tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "djreview", "check", str(project)],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode == 1, out.stdout + out.stderr
     assert "Traceback" not in out.stderr

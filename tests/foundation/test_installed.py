@@ -21,8 +21,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Build from a copy so no stale build artefacts of the checkout leak in.
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "node_modules"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(source),
+        ],
         check=True,
     )
     return target
@@ -32,7 +42,11 @@ def test_installed_package_lists_the_same_rules(installed: Path, tmp_path: Path)
     env = {**os.environ, "PYTHONPATH": str(installed)}
     out = subprocess.run(
         [sys.executable, "-m", "djreview", "rules", "--format", "json"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     installed_ids = {rule["id"] for rule in json.loads(out.stdout)}
     from djreview.engine.registry import load_registry

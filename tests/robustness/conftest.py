@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import make_repo
 
-MODELS = '''from django.db import models
+MODELS = """from django.db import models
 
 
 class Author(models.Model):
@@ -17,9 +17,9 @@ class Author(models.Model):
 class Book(models.Model):
     isbn = models.CharField(max_length=20)
     author = models.ForeignKey(Author, on_delete=models.CASCADE)
-'''
+"""
 
-VIEWS = '''from django.shortcuts import get_object_or_404, render
+VIEWS = """from django.shortcuts import get_object_or_404, render
 
 from .models import Book
 
@@ -32,7 +32,7 @@ def detail(request, isbn):
 def listing(request):
     names = [book.author.name for book in Book.objects.all()]
     return render(request, "library/list.html", {"names": names})
-'''
+"""
 
 
 @pytest.fixture

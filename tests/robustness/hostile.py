@@ -64,20 +64,30 @@ def build(root: Path, outside: Path, max_bytes: int) -> Expected:
     bad("app/nul_bytes.py", b"x = 1\x00\ny = 2\n", "binary content")
     bad("app/binary.py", bytes(range(256)) * 8, "binary content")
     bad("app/huge.py", b"x = 1\n" * (max_bytes // 6 + 100), "larger than")
-    bad("app/deep_parens.py", b"x = " + b"(" * 5_000 + b"1" + b")" * 5_000 + b"\n",
-        "nested parentheses")
+    bad(
+        "app/deep_parens.py",
+        b"x = " + b"(" * 5_000 + b"1" + b")" * 5_000 + b"\n",
+        "nested parentheses",
+    )
     bad("app/templates/app/binary.html", b"<p>\x00\x01\x02</p>", "binary content")
     _write(root, "app/deep_binop.py", b"x = " + b"1 + " * 15_000 + b"1\n")
     expected.tolerated.append("app/deep_binop.py")
-    _write(root, "app/templates/app/broken.html",
-           b"{% for item in %}{{ item.owner.name }{% endif %}{% block %}\n{{ unclosed\n")
+    _write(
+        root,
+        "app/templates/app/broken.html",
+        b"{% for item in %}{{ item.owner.name }{% endif %}{% block %}\n{{ unclosed\n",
+    )
     expected.tolerated.append("app/templates/app/broken.html")
-    _write(root, "config/settings.py", (
-        b'exec(open("local.py").read())\n'
-        b'globals().update({"DEBUG": True})\n'
-        b"INSTALLED_APPS = [name for name in ('app',)]\n"
-        b"vars()['SECRET_KEY'] = 'x' * 10\n"
-    ))
+    _write(
+        root,
+        "config/settings.py",
+        (
+            b'exec(open("local.py").read())\n'
+            b'globals().update({"DEBUG": True})\n'
+            b"INSTALLED_APPS = [name for name in ('app',)]\n"
+            b"vars()['SECRET_KEY'] = 'x' * 10\n"
+        ),
+    )
     expected.tolerated.append("config/settings.py")
 
     (root / "loop").symlink_to(".", target_is_directory=True)

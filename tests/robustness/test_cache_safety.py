@@ -16,7 +16,10 @@ from djreview.cache.store import Store
 def check(tree: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "djreview", "check", ".", "--format", "sarif", "-j", "1", *args],
-        cwd=tree, capture_output=True, text=True, check=False,
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -85,10 +88,25 @@ def test_an_unusable_cache_folder_only_costs_speed(library: Path, tmp_path: Path
 def test_concurrent_runs_sharing_a_cache_do_not_corrupt_it(library: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     fresh = results(check(library, "--no-cache").stdout)
-    command = [sys.executable, "-m", "djreview", "check", ".", "--format", "sarif", "-j", "1",
-               "--cache-dir", str(cache)]
-    runs = [subprocess.Popen(command, cwd=library, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True) for _ in range(6)]
+    command = [
+        sys.executable,
+        "-m",
+        "djreview",
+        "check",
+        ".",
+        "--format",
+        "sarif",
+        "-j",
+        "1",
+        "--cache-dir",
+        str(cache),
+    ]
+    runs = [
+        subprocess.Popen(
+            command, cwd=library, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(6)
+    ]
     outputs = [run.communicate(timeout=600) for run in runs]
     assert all(results(stdout) == fresh for stdout, _ in outputs), [e[-500:] for _, e in outputs]
     store = Store(cache)

@@ -78,8 +78,11 @@ def test_nothing_is_written_outside_the_root_or_through_an_outward_link(tmp_path
     (outside / "target.py").write_text("a = 1\nb = 2\n")
     (root / "linked_dir").symlink_to(outside, target_is_directory=True)
     (root / "linked.py").symlink_to(outside / "target.py")
-    text = {"linked_dir/target.py": "a = 1\nb = 2\n", "linked.py": "a = 1\nb = 2\n",
-            "../outside/target.py": "a = 1\nb = 2\n"}
+    text = {
+        "linked_dir/target.py": "a = 1\nb = 2\n",
+        "linked.py": "a = 1\nb = 2\n",
+        "../outside/target.py": "a = 1\nb = 2\n",
+    }
     fixes = [insert_at_line_2(rel, "evil = 1\n") for rel in text]
     plan = plan_fixes(fixes, root, text)
     for change in plan.changes:
@@ -89,7 +92,7 @@ def test_nothing_is_written_outside_the_root_or_through_an_outward_link(tmp_path
     assert (outside / "target.py").read_text() == "a = 1\nb = 2\n"
 
 
-CRASH = textwrap.dedent('''
+CRASH = textwrap.dedent("""
     import os, sys
     from pathlib import Path
     from djreview.fix.apply import plan_fixes, write_atomic
@@ -112,7 +115,7 @@ CRASH = textwrap.dedent('''
     setattr(os, hook, crashing)
     for change in plan_fixes(fixes, root, texts).changes:
         write_atomic(change)
-''')
+""")
 
 
 @pytest.mark.parametrize(("hook", "crash_at"), [("replace", 2), ("fsync", 2), ("replace", 1)])
@@ -124,7 +127,9 @@ def test_a_crash_between_writes_leaves_each_file_old_or_new(
         (tmp_path / name).write_text(text)
     out = subprocess.run(
         [sys.executable, "-c", CRASH, str(tmp_path), str(crash_at), hook],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode == 9, out.stderr
     states = []
@@ -142,14 +147,20 @@ def test_dry_run_writes_nothing_and_fix_changes_only_what_it_reports(
     before = snapshot(library)
     dry = subprocess.run(
         [sys.executable, "-m", "djreview", "fix", ".", "--dry-run", "--no-cache"],
-        cwd=library, capture_output=True, text=True, check=False,
+        cwd=library,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert dry.returncode == 0, dry.stderr
     assert "+++ b/library/" in dry.stdout
     assert snapshot(library) == before
     done = subprocess.run(
         [sys.executable, "-m", "djreview", "fix", ".", "--no-cache"],
-        cwd=library, capture_output=True, text=True, check=False,
+        cwd=library,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     after = snapshot(library)

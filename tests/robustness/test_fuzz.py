@@ -27,8 +27,11 @@ EXAMPLES = int(os.environ.get("DJREVIEW_FUZZ_EXAMPLES", "30"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
 )
 
 
@@ -36,7 +39,9 @@ FUZZ = settings(
 def corpus() -> tuple[tuple[str, bytes], ...]:
     """Fixture files and rule samples: realistic Django code to mutilate."""
     files = sorted(
-        p for folder in ("fixtures", "rules") for p in (ROOT / folder).rglob("*")
+        p
+        for folder in ("fixtures", "rules")
+        for p in (ROOT / folder).rglob("*")
         if p.suffix in (".py", ".html") and p.is_file()
     )
     return tuple((p.relative_to(ROOT).as_posix(), p.read_bytes()) for p in files)
@@ -79,7 +84,7 @@ def mutilated(draw: st.DrawFn) -> tuple[str, bytes]:
             data = data[: draw(st.integers(0, len(data)))]
         elif kind == "flip" and data:
             at = draw(st.integers(0, len(data) - 1))
-            data = data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1:]
+            data = data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1 :]
         elif kind == "delete" and lines:
             del lines[draw(st.integers(0, len(lines) - 1))]
             data = b"".join(lines)
@@ -88,8 +93,15 @@ def mutilated(draw: st.DrawFn) -> tuple[str, bytes]:
             data = b"".join(lines[:at] + [lines[at]] + lines[at:])
         else:
             at = draw(st.integers(0, len(data)))
-            data = data[:at] + draw(st.sampled_from([b"(", b"{%", b"\t", b"\x00", b"\xff",
-                                                      b"    ", b":", b"'''", b"\r"])) + data[at:]
+            data = (
+                data[:at]
+                + draw(
+                    st.sampled_from(
+                        [b"(", b"{%", b"\t", b"\x00", b"\xff", b"    ", b":", b"'''", b"\r"]
+                    )
+                )
+                + data[at:]
+            )
     return rel, data
 
 

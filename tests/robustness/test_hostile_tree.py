@@ -45,11 +45,24 @@ def hostile() -> Iterator[tuple[Path, Expected, dict]]:
 
 def djreview(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     command = [
-        sys.executable, str(HERE / "as_reader.py"), "check", ".", "--no-cache", "-j", "1",
-        "--max-file-size", "64k", *args,
+        sys.executable,
+        str(HERE / "as_reader.py"),
+        "check",
+        ".",
+        "--no-cache",
+        "-j",
+        "1",
+        "--max-file-size",
+        "64k",
+        *args,
     ]
     return subprocess.run(
-        command, cwd=root, capture_output=True, text=True, timeout=600, check=False,
+        command,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
         errors="surrogateescape",
     )
 
@@ -89,8 +102,11 @@ def test_sarif_run_lists_each_fault_as_a_tool_execution_notification(hostile) ->
     }
     assert {printable_path(rel) for rel in expected.notes} <= uris
     found = {
-        (r["ruleId"], unquote(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]),
-         r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        (
+            r["ruleId"],
+            unquote(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]),
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
         for r in log["runs"][0]["results"]
     }
     assert set(expected.defects) <= found
@@ -102,15 +118,20 @@ def test_json_run_escapes_hostile_names(hostile) -> None:
     out = djreview(root, "--format", "json")
     assert out.returncode in (0, 1), out.stderr
     assert not RAW_CONTROL.search(out.stdout)
-    paths = {f["path"] if "path" in f else f["location"]["path"] for f in
-             json.loads(out.stdout)["findings"]}
+    paths = {
+        f["path"] if "path" in f else f["location"]["path"]
+        for f in json.loads(out.stdout)["findings"]
+    }
     assert "app/evil\x1b[2J\x07name.py" in paths
 
 
 def test_empty_tree_is_clean(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "djreview", "check", ".", "--no-cache"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode == 0, out.stderr
     assert "Found 0 findings" in out.stdout and "in 0 files" in out.stdout
@@ -125,7 +146,10 @@ def test_non_django_project_is_analysed_without_notifications(tmp_path: Path) ->
     (tmp_path / "setup.py").write_text("from setuptools import setup\n\nsetup(name='pkg')\n")
     out = subprocess.run(
         [sys.executable, "-m", "djreview", "check", ".", "--no-cache"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode in (0, 1), out.stderr
     assert "notice" not in out.stdout and "Traceback" not in out.stderr

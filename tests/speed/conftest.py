@@ -10,7 +10,7 @@ from helpers import make_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 
-MODELS = '''from django.db import models
+MODELS = """from django.db import models
 
 
 class Author(models.Model):
@@ -20,9 +20,9 @@ class Author(models.Model):
 class Book(models.Model):
     isbn = models.CharField(max_length=20)
     author = models.ForeignKey(Author, on_delete=models.CASCADE)
-'''
+"""
 
-VIEWS = '''from django.shortcuts import get_object_or_404, render
+VIEWS = """from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
 from .models import Book
@@ -36,7 +36,7 @@ def detail(request, isbn):
 def listing(request):
     names = [book.author.name for book in Book.objects.all()]
     return render(request, "library/list.html", {"names": mark_safe(request.GET["n"])})
-'''
+"""
 
 
 @pytest.fixture

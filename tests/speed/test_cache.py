@@ -77,9 +77,11 @@ def test_a_changed_file_reanalyses_itself_and_what_depends_on_the_project(
     # only their file; every part that reads the project (or the changed file) runs again.
     unchanged = [f for f in runner.project.files if f.rel != "library/views.py"]
     kept = sum(
-        1 for file in unchanged for source in runner.rules.sources(file)
-        if source == PATTERNS or next(c for c in runner.rules.checks if c.id == source).depends
-        == "file"
+        1
+        for file in unchanged
+        for source in runner.rules.sources(file)
+        if source == PATTERNS
+        or next(c for c in runner.rules.checks if c.id == source).depends == "file"
     )
     assert kept >= 2 * 2
     assert again.reused_parts == kept

@@ -83,7 +83,13 @@ class Endless(Check):
 
 def test_a_file_over_its_time_budget_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     files = [
-        SourceFile(tmp_path / name, name, "python", "x = 1\n", ) for name in ("fast.py", "slow.py")
+        SourceFile(
+            tmp_path / name,
+            name,
+            "python",
+            "x = 1\n",
+        )
+        for name in ("fast.py", "slow.py")
     ]
     project = Project(tmp_path, files)
     rules = RuleSet((), (Endless(),))

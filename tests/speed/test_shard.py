@@ -32,9 +32,7 @@ def test_union_of_shards_equals_the_unsharded_run(
     fixture_project: Path, tmp_path: Path, count: int
 ) -> None:
     whole = sarif(fixture_project, tmp_path / "whole.sarif")["runs"][0]
-    parts = [
-        tmp_path / f"shard{index}.sarif" for index in range(1, count + 1)
-    ]
+    parts = [tmp_path / f"shard{index}.sarif" for index in range(1, count + 1)]
     for index, path in enumerate(parts, start=1):
         sarif(fixture_project, path, "--shard", f"{index}/{count}")
     merged_path = tmp_path / "merged.sarif"
@@ -49,9 +47,10 @@ def test_union_of_shards_equals_the_unsharded_run(
     notes = [inv.get("toolExecutionNotifications", []) for inv in run["invocations"]]
     whole_notes = [inv.get("toolExecutionNotifications", []) for inv in whole["invocations"]]
     assert canonical(notes[0]) == canonical(whole_notes[0])
-    assert run["invocations"][0]["executionSuccessful"] == whole["invocations"][0][
-        "executionSuccessful"
-    ]
+    assert (
+        run["invocations"][0]["executionSuccessful"]
+        == whole["invocations"][0]["executionSuccessful"]
+    )
 
 
 def test_every_path_belongs_to_exactly_one_shard() -> None:
