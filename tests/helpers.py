@@ -10,6 +10,19 @@ from pathlib import Path
 from djreview.config import Config
 from djreview.engine.runner import RunResult, run
 
+# The models of the small "library" app the speed and robustness tests build.
+LIBRARY_MODELS = """from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+
+class Book(models.Model):
+    isbn = models.CharField(max_length=20)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+"""
+
 MARKER_RE = re.compile(r"(?:#|\{#)\s*(ruleid|ok|todoruleid|todook):\s*([A-Z]+\d+)")
 
 

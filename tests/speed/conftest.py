@@ -6,21 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import LIBRARY_MODELS as MODELS
 from helpers import make_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 
-MODELS = """from django.db import models
-
-
-class Author(models.Model):
-    name = models.CharField(max_length=100)
-
-
-class Book(models.Model):
-    isbn = models.CharField(max_length=20)
-    author = models.ForeignKey(Author, on_delete=models.CASCADE)
-"""
 
 VIEWS = """from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
