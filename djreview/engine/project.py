@@ -34,11 +34,6 @@ class Project:
         """The Python modules, in path order."""
         return [file for file in self.files if file.kind == "python"]
 
-    @property
-    def templates(self) -> list[SourceFile]:
-        """The Django templates, in path order."""
-        return [file for file in self.files if file.kind == "template"]
-
     @cached_property
     def index(self) -> ProjectIndex:
         """The static model of the Django project (models, views, templates...)."""
