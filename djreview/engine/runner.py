@@ -15,6 +15,7 @@ from pathlib import Path
 from djreview.cache.store import Store
 from djreview.config import Config, ConfigError
 from djreview.engine.fingerprint import assign_fingerprints
+from djreview.engine.gcpause import collector_paused
 from djreview.engine.project import Project
 from djreview.engine.registry import Registry, load_registry
 from djreview.engine.source import SourceFile, UnreadableFile
@@ -156,6 +157,11 @@ def run(paths: list[Path], config: Config, shard: Shard | None = None) -> RunRes
     cache without loading the rules, and unchanged parts of a changed tree
     are reused; with `shard`, only that shard's files are analysed and reported.
     """
+    with collector_paused():
+        return _run(paths, config, shard)
+
+
+def _run(paths: list[Path], config: Config, shard: Shard | None) -> RunResult:
     project = load_project(paths, config)
     store = Store(Path(config.cache_dir)) if config.cache_dir else None
     run_cache = RunCache(store, project, shard) if store is not None else None
