@@ -1,5 +1,5 @@
 """`python -m djreview` runs the command line."""
 
-from djreview.cli import main
+from djreview.cli import entry_point
 
-main()
+entry_point()

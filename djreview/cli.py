@@ -6,6 +6,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -238,6 +241,34 @@ def _narrow(
 
 
 main.add_command(merge_sarif_command)
+
+
+def entry_point() -> None:
+    """The installed `djreview` command (and `python -m djreview`): the CLI, then a quick exit.
+
+    The interpreter's own teardown frees a large project's syntax trees one
+    object at a time: on saleor that took 10 s after a 15 s analysis. Once
+    the report is written and the streams are flushed nothing is pending
+    (reports and fixes are written and closed, worker pools joined), so the
+    process ends without it. In-process callers (tests, CliRunner) call
+    `main`, which keeps the normal exit.
+    """
+    try:
+        main()
+    except SystemExit as exc:
+        status = exc.code
+    else:
+        status = EXIT_CLEAN
+    if status is None:
+        status = EXIT_CLEAN
+    elif not isinstance(status, int):
+        click.echo(status, err=True)
+        status = EXIT_FINDINGS
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`djreview check | head`)
+            stream.flush()
+    os._exit(status)
 
 
 @main.command("rules")
