@@ -153,6 +153,7 @@ class Incremental:
         self.jobs = jobs
         self.budget = budget
         self.deps = Dependencies(project)
+        self.sources: dict[int, list[str]] = {}
         rule_ids = [rule.meta.id for rule in rules.yaml_rules] + [c.id for c in rules.checks]
         self.config_fp = keys.config_fingerprint(project.config, rule_ids) if store else ""
 
@@ -176,8 +177,10 @@ class Incremental:
         owned = [i for i, f in enumerate(files) if self.shard is None or self.shard.owns(f.rel)]
         reused: dict[int, dict[str, Part]] = {}
         work: list[tuple[int, frozenset[str]]] = []
+        # Which rule groups apply to each file, decided once (hints scan the text).
+        self.sources = {i: self.rules.sources(files[i]) for i in owned}
         for i in owned:
-            sources = self.rules.sources(files[i])
+            sources = self.sources[i]
             have = self._reusable(files[i])
             reused[i] = {source: have[source] for source in sources if source in have}
             missing = frozenset(source for source in sources if source not in reused[i])
@@ -196,7 +199,7 @@ class Incremental:
             fresh_parts=sum(len(wanted) for _, wanted in work) + len(pending),
         )
         for i in owned:
-            self._collect(files[i], reused[i], fresh.get(files[i].rel), analysis)
+            self._collect(files[i], self.sources[i], reused[i], fresh.get(files[i].rel), analysis)
         for check in self.rules.checks:
             part = project_parts.get(check.id)
             if part is None:
@@ -210,7 +213,12 @@ class Incremental:
         return self.shard is None or self.shard.owns(path)
 
     def _collect(
-        self, file: SourceFile, reused: dict[str, Part], result: FileResult | None, out: Analysis
+        self,
+        file: SourceFile,
+        sources: list[str],
+        reused: dict[str, Part],
+        result: FileResult | None,
+        out: Analysis,
     ) -> None:
         if result is not None and not result.complete:
             out.complete = False
@@ -219,9 +227,9 @@ class Incremental:
         by_source = dict(reused)
         if result is not None:
             by_source.update((part.source, part) for part in result.parts)
-            ordered = [by_source[s] for s in self.rules.sources(file) if s in by_source]
+            ordered = [by_source[s] for s in sources if s in by_source]
             self._save_file(file, ordered)
-        for source in self.rules.sources(file):
+        for source in sources:
             part = by_source.get(source)
             if part is not None:
                 out.raw += part.findings

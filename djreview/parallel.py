@@ -95,8 +95,10 @@ def _patterns(file: SourceFile, rules: RuleSet) -> Part:
     findings: list[Finding] = []
     if file.tree is None and file.parse_error:
         notes.append(Notification(file.rel, f"{file.parse_error}; only pattern rules ran on it"))
+    # A file none of the rules' hints occur in is never parsed by tree-sitter:
+    # that parse was a tenth of a whole run on a large project.
     for rule in rules.yaml_rules:
-        if rule.applies_to(file.rel):
+        if rule.applies_to(file.rel, file.text):
             produce = partial(rule.run, file.sg_root, file.rel)
             findings += guarded(rule.meta.id, file.rel, produce, notes)
     # Only the pattern rules read ast-grep trees: free each once its rules ran,
@@ -126,7 +128,7 @@ def analyse_file(
             if PATTERNS in wanted and file.kind == "python":
                 parts.append(_patterns(file, rules))
             for check in rules.checks:
-                if check.id in wanted and check.applies_to(file):
+                if check.id in wanted:  # `wanted` only names checks that apply to the file
                     parts.append(_check_file(check, file, project))
     except BudgetExceeded:
         note = over_budget(file.rel, "analysis", budget)

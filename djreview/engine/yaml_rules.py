@@ -48,9 +48,14 @@ class YamlRule:
     config: dict[str, Any]
     fix_template: str | None
     files: tuple[str, ...]
+    # Words without which the rule cannot match (our `hints:` key): a file
+    # holding none of them is not even parsed by tree-sitter for this rule.
+    hints: tuple[str, ...] = ()
 
-    def applies_to(self, rel_path: str) -> bool:
-        """Whether the rule's `files` globs (if any) admit this path."""
+    def applies_to(self, rel_path: str, text: str | None = None) -> bool:
+        """Whether the rule's `files` globs (if any) admit this path, and `text` holds a hint."""
+        if self.hints and text is not None and not any(hint in text for hint in self.hints):
+            return False
         if not self.files:
             return True
         return any(fnmatch.fnmatch(rel_path, pattern) for pattern in self.files)
@@ -146,4 +151,13 @@ def load_yaml_rule(path: Path, category: str, sample: str) -> YamlRule:
     except Exception as exc:  # ast-grep raises plain RuntimeError/ValueError
         raise RuleLoadError(f"{path}: ast-grep rejects the rule: {exc}") from None
     files = data.get("files") or ()
-    return YamlRule(meta=meta, config=config, fix_template=data.get("fix"), files=tuple(files))
+    hints = data.get("hints") or ()
+    if not isinstance(hints, list) or not all(isinstance(h, str) and h for h in hints):
+        raise RuleLoadError(f"{path}: hints must be a list of non-empty strings")
+    return YamlRule(
+        meta=meta,
+        config=config,
+        fix_template=data.get("fix"),
+        files=tuple(files),
+        hints=tuple(hints),
+    )
