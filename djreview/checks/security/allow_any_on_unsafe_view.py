@@ -60,6 +60,8 @@ class AllowAnyOnUnsafeView(Check):
     precision = "medium"
     tags = ("drf", "auth")
     depends = "file"
+    # Both shapes name the permission class itself.
+    hints = ("AllowAny",)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per writing view opened to anyone."""

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 from djreview.checks.security._strings import unsafe_parts
 from djreview.checks.security._taint import TaintCheck
-from djreview.engine.check import walk_python
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding
@@ -60,14 +59,14 @@ class CommandInjection(TaintCheck):
     precision = "high"
     tags = ("injection",)
     kinds = frozenset({"shell"})
+    # Every shell sink names one of these (os.system, os.popen, subprocess.*).
+    hints = ("system", "popen", "subprocess")
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """Tainted commands, then shell strings built from variables (one finding per call)."""
         yield from self._findings(file, project)
         index = taint_index(project)
-        for node in walk_python(file):
-            if not isinstance(node, ast.Call):
-                continue
+        for node in file.nodes_of(ast.Call):
             for sink in sinks_of(node):
                 if (
                     sink.kind != "shell"

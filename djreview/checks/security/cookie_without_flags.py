@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
-from djreview.engine.check import Check, walk_python
+from djreview.engine.check import Check
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding
@@ -52,16 +52,16 @@ class CookieWithoutFlags(Check):
     security_severity = 4.3
     precision = "high"
     tags = ("cookies",)
+    hints = ("set_cookie", "set_signed_cookie")
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per cookie set without all three flags."""
         return self._findings(file)
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
-        for node in walk_python(file):
+        for node in file.nodes_of(ast.Call):
             if not (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
+                isinstance(node.func, ast.Attribute)
                 and node.func.attr in {"set_cookie", "set_signed_cookie"}
             ):
                 continue

@@ -9,7 +9,7 @@ from typing import Any
 
 from djreview.checks.security._classes import base_names, class_attribute
 from djreview.checks.security._drf import unsafe_methods_of_class
-from djreview.engine.check import Check, walk_python
+from djreview.engine.check import Check
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
@@ -71,6 +71,8 @@ class LoginWithoutThrottle(Check):
     precision = "medium"
     tags = ("auth", "drf")
     depends = "project"
+    # Every base the rule knows ends in "View" or "ViewSet", or is ObtainAuthToken.
+    hints = ("View", "ObtainAuthToken")
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per credential endpoint without throttling."""
@@ -84,8 +86,8 @@ class LoginWithoutThrottle(Check):
         return self._findings(file, drf_throttled, limited)
 
     def _findings(self, file: SourceFile, drf_throttled: bool, limited: bool) -> Iterator[Finding]:
-        for node in walk_python(file):
-            if not isinstance(node, ast.ClassDef) or class_attribute(node, "throttle_classes"):
+        for node in file.nodes_of(ast.ClassDef):
+            if class_attribute(node, "throttle_classes"):
                 continue
             if any(call_name(_decorated(d)) in _LIMITER_DECORATORS for d in node.decorator_list):
                 continue

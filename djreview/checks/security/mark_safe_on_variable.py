@@ -68,6 +68,7 @@ class MarkSafeOnVariable(Check):
     security_severity = 6.1
     precision = "high"
     tags = ("xss",)
+    hints = tuple(sorted(MARK_SAFE))
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per mark_safe() whose argument is not provably safe."""

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._classes import base_names
 from djreview.checks.security.serializer_fields_all import all_fields
-from djreview.engine.check import Check, walk_python
+from djreview.engine.check import Check
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
@@ -57,6 +57,7 @@ class ModelformFieldsAll(Check):
     precision = "medium"
     tags = ("forms", "mass-assignment")
     depends = "file"
+    hints = ("ModelForm",)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per ModelForm Meta exposing all fields."""
@@ -65,11 +66,9 @@ class ModelformFieldsAll(Check):
         return self._findings(file)
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
-        for node in walk_python(file):
-            if (
-                isinstance(node, ast.ClassDef)
-                and "Admin" not in node.name
-                and any(name.endswith("ModelForm") for name in base_names(node))
+        for node in file.nodes_of(ast.ClassDef):
+            if "Admin" not in node.name and any(
+                name.endswith("ModelForm") for name in base_names(node)
             ):
                 found = all_fields(node)
                 if found is not None:

@@ -6,7 +6,6 @@ import ast
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._taint import TaintCheck
-from djreview.engine.check import walk_python
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
@@ -55,6 +54,7 @@ class PasswordSetUnvalidated(TaintCheck):
     precision = "high"
     tags = ("auth",)
     kinds = frozenset({"password"})
+    hints = ("set_password", "create_user", "create_superuser")
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """Unvalidated passwords from the request, then empty-string passwords."""
@@ -62,9 +62,7 @@ class PasswordSetUnvalidated(TaintCheck):
         yield from self._empty(file)
 
     def _empty(self, file: SourceFile) -> Iterator[Finding]:
-        for node in walk_python(file):
-            if not isinstance(node, ast.Call):
-                continue
+        for node in file.nodes_of(ast.Call):
             name = call_name(node.func)
             value: ast.expr | None = None
             if name == "set_password" and node.args:

@@ -6,7 +6,7 @@ import ast
 import re
 from collections.abc import Iterable, Iterator
 
-from djreview.engine.check import Check, walk_python
+from djreview.engine.check import Check
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
@@ -20,6 +20,21 @@ _SECRET = re.compile(
     r"^(password|passwd|pwd|new_password\d?|old_password|secret|secret_key|client_secret|"
     r"token|access_token|refresh_token|auth_token|api_key|apikey|private_key|card_number|cvv|otp)$",
     re.IGNORECASE,
+)
+# Words one of which every `_SECRET` name holds (compared lower-cased): a file without
+# any cannot log a secret, and is not walked at all. (A case-blind regex over the text
+# cost more than the walk it saved.)
+_SECRET_WORDS = (
+    "passw",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "private_key",
+    "card_number",
+    "cvv",
+    "otp",
 )
 
 
@@ -70,8 +85,11 @@ class SecretInLog(Check):
         return self._findings(file)
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
-        for node in walk_python(file):
-            if isinstance(node, ast.Call) and _is_log_call(node):
+        lowered = file.text.lower()
+        if not any(word in lowered for word in _SECRET_WORDS):
+            return
+        for node in file.nodes_of(ast.Call):
+            if _is_log_call(node):
                 secret = next((found for arg in _values(node) if (found := _secret_in(arg))), None)
                 if secret is not None:
                     yield self.finding((file, node), secret=secret)

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._classes import base_names, class_attribute, is_string, meta_class
-from djreview.engine.check import Check, walk_python
+from djreview.engine.check import Check
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
@@ -58,14 +58,15 @@ class SerializerFieldsAll(Check):
     precision = "medium"
     tags = ("drf", "mass-assignment")
     depends = "file"
+    hints = ("Serializer",)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per serializer Meta exposing all fields."""
         return self._findings(file)
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
-        for node in walk_python(file):
-            if isinstance(node, ast.ClassDef) and set(base_names(node)) & _MODEL_SERIALIZERS:
+        for node in file.nodes_of(ast.ClassDef):
+            if set(base_names(node)) & _MODEL_SERIALIZERS:
                 found = all_fields(node)
                 if found is not None:
                     statement, how = found

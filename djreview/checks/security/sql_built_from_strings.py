@@ -67,22 +67,29 @@ class SqlBuiltFromStrings(Check):
     def _findings(self, file: SourceFile, project: Project) -> Iterator[Finding]:
         index = taint_index(project)
         tree = file.tree
-        if tree is None:
+        if tree is None or not any(
+            call_name(call.func) in _SQL_CALLS for call in file.nodes_of(ast.Call)
+        ):
             return
-        for function in [tree, *(n for n in ast.walk(tree) if isinstance(n, _FUNCTIONS))]:
+        functions = [*file.nodes_of(ast.FunctionDef), *file.nodes_of(ast.AsyncFunctionDef)]
+        for function in [tree, *functions]:
+            calls = [node for node in _own_nodes(function) if isinstance(node, ast.Call)]
+            sql = [(call, sink) for call in calls for sink in sinks_of(call) if sink.kind == "sql"]
+            if not sql:
+                continue  # the assignments of a scope without SQL need no reading
             fixed = _fixed_names(function)
-            for node in _own_nodes(function):
-                if not isinstance(node, ast.Call):
+            reported: set[int] = set()
+            for node, sink in sql:
+                if id(node) in reported or not _formatted(sink.arg, fixed):
                     continue
-                for sink in sinks_of(node):
-                    if sink.kind != "sql" or not _formatted(sink.arg, fixed):
-                        continue
-                    if index.hit_at(file, node, "sql") is None:
-                        yield self.finding((file, node), sink=sink.what)
-                    break
+                reported.add(id(node))
+                if index.hit_at(file, node, "sql") is None:
+                    yield self.finding((file, node), sink=sink.what)
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# The names of every SQL sink (see taint.sinks): a file calling none has nothing to report.
+_SQL_CALLS = frozenset({"raw", "execute", "executemany", "RawSQL", "extra"})
 # Calls whose result is SQL the ORM compiled, with its parameters kept apart.
 _ORM_SQL = frozenset({"sql_with_params", "as_sql", "compile", "get_compiler"})
 

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._safe_html import SafeMarkup
-from djreview.engine.check import Check, walk_python
+from djreview.engine.check import Check
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
@@ -67,9 +67,7 @@ class TemplateFilterUnescaped(Check):
         return self._findings(file)
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
-        for node in walk_python(file):
-            if not isinstance(node, ast.FunctionDef):
-                continue
+        for node in file.nodes_of(ast.FunctionDef):
             flags = filter_flags(node)
             if "needs_autoescape" in flags and not _escapes(node):
                 yield self.finding(
