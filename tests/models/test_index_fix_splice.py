@@ -1,0 +1,88 @@
+"""An index fix regenerates only its class's code: the result equals a whole-module rewrite."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from djreview.fix.index_fix import _FieldIndexer, _parse, add_db_index, add_meta_indexes
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL_FILES = sorted(
+    [*ROOT.glob("fixtures/*/*/models.py"), *ROOT.glob("rules/models/*/*/models.py")]
+)
+
+LAYOUT = '''\
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+"""A module docstring."""
+
+from django.db import models
+
+
+@decorated
+class First(models.Model):
+    name = models.CharField(max_length=10)  # trailing comment
+
+    class Meta:
+        ordering = ["name"]
+# a comment between classes
+
+
+class Second(models.Model):
+    code = models.CharField(
+        max_length=5,
+    )
+    other = models.IntegerField()
+'''
+
+
+def _fields(text: str) -> list[tuple[str, str]]:
+    pairs = []
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+                    for target in statement.targets:
+                        if isinstance(target, ast.Name):
+                            pairs.append((node.name, target.id))
+    return pairs
+
+
+def _whole_module(text: str, model: str, field: str) -> str | None:
+    module = _parse(text)
+    assert module is not None
+    indexer = _FieldIndexer(model, field)
+    new = module.visit(indexer)
+    return new.code if indexer.done else None
+
+
+@pytest.mark.parametrize("path", MODEL_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_db_index_splice_equals_whole_module_rewrite(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    pairs = _fields(text)
+    assert pairs, f"no model fields found in {path}"
+    for model, field in pairs:
+        assert add_db_index(text, model, field) == _whole_module(text, model, field)
+
+
+def test_splice_keeps_headers_decorators_and_comments_between_classes() -> None:
+    for model, field in _fields(LAYOUT):
+        spliced = add_db_index(LAYOUT, model, field)
+        assert spliced is not None and spliced == _whole_module(LAYOUT, model, field)
+        ast.parse(spliced)
+    second = add_db_index(LAYOUT, "Second", "code")
+    assert second is not None
+    assert "        max_length=5,\n        db_index=True,\n    )" in second
+    assert second.count("# a comment between classes") == 1
+
+
+def test_meta_indexes_splice_only_changes_the_model_class() -> None:
+    new = add_meta_indexes(LAYOUT, "Second", ['models.Index(fields=["code", "other"])'])
+    assert new is not None
+    before, after = LAYOUT.split("class Second")[0], new.split("class Second")[0]
+    assert before == after
+    assert 'indexes = [\n            models.Index(fields=["code", "other"]),' in new
+    ast.parse(new)
