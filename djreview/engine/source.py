@@ -154,14 +154,23 @@ class SourceFile:
         tree = self.tree
         return _group_nodes(tree) if tree is not None else {}
 
+    @cached_property
+    def statements_by_type(self) -> dict[type[ast.AST], list[ast.AST]]:
+        """The statements grouped by their exact class; expressions are not entered."""
+        tree = self.tree
+        return _group_statements(tree) if tree is not None else {}
+
     def nodes_of(self, kind: type[NodeT]) -> list[NodeT]:
         """Every node of exactly this class (`ast.Call`, `ast.ClassDef`...), parents first.
 
         A check looking for calls visits the tenth of the nodes that are calls
         instead of testing every node of the file; the grouping is built once
-        per file and shared by every check.
+        per file and shared by every check. Statements (classes, functions)
+        come from a walk that skips expressions: no statement lives inside
+        one, and expressions are most of a tree.
         """
-        return cast("list[NodeT]", self.nodes_by_type.get(kind, []))
+        grouped = self.statements_by_type if issubclass(kind, ast.stmt) else self.nodes_by_type
+        return cast("list[NodeT]", grouped.get(kind, []))
 
     @cached_property
     def sg_root(self) -> SgNode:
@@ -226,4 +235,29 @@ def _group_nodes(tree: ast.AST) -> dict[type[ast.AST], list[ast.AST]]:
                         push(item)
             elif isinstance(value, node_class):
                 push(value)
+    return grouped
+
+
+# The fields of statements that hold statements (bodies, branches, handlers, cases).
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _group_statements(tree: ast.AST) -> dict[type[ast.AST], list[ast.AST]]:
+    """Every statement under `tree` by class, parents first, without entering expressions."""
+    grouped: dict[type[ast.AST], list[ast.AST]] = {}
+    stack: list[ast.AST] = [tree]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        if isinstance(node, ast.stmt):
+            group = grouped.get(type(node))
+            if group is None:
+                grouped[type(node)] = [node]
+            else:
+                group.append(node)
+        for name in _BODIES:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in reversed(value):
+                    push(item)  # statements, except handlers and match cases (which hold them)
     return grouped

@@ -191,27 +191,22 @@ class Collector:
     # -- discovery --------------------------------------------------------
 
     def _admin_registrations(self, file: SourceFile) -> None:
-        assert file.tree is not None
-        for node in ast.walk(file.tree):
-            if (
-                isinstance(node, ast.Call)
-                and dotted(node.func).endswith("site.register")
-                and len(node.args) >= 2
-            ):
-                model = self.schema.of_expr(file, node.args[0])
-                admin = dotted(node.args[1]).split(".")[-1]
+        for call in file.nodes_of(ast.Call):
+            if dotted(call.func).endswith("site.register") and len(call.args) >= 2:
+                model = self.schema.of_expr(file, call.args[0])
+                admin = dotted(call.args[1]).split(".")[-1]
                 if model is not None and admin:
                     self.admin_models[admin] = model.key
-            if isinstance(node, ast.ClassDef):
-                for decorator in node.decorator_list:
-                    if (
-                        isinstance(decorator, ast.Call)
-                        and dotted(decorator.func).endswith("register")
-                        and decorator.args
-                    ):
-                        model = self.schema.of_expr(file, decorator.args[0])
-                        if model is not None:
-                            self.admin_models[node.name] = model.key
+        for node in file.nodes_of(ast.ClassDef):
+            for decorator in node.decorator_list:
+                if (
+                    isinstance(decorator, ast.Call)
+                    and dotted(decorator.func).endswith("register")
+                    and decorator.args
+                ):
+                    model = self.schema.of_expr(file, decorator.args[0])
+                    if model is not None:
+                        self.admin_models[node.name] = model.key
 
     def _file(self, file: SourceFile) -> None:
         assert file.tree is not None

@@ -66,11 +66,12 @@ class RequestDataAfterValidation(Check):
         return self._findings(file)
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
-        tree = file.tree
-        if tree is None:
-            return
-        for function in ast.walk(tree):
-            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        # Only functions spanning an `is_valid` line can hold a validated branch.
+        lines = [n for n, text in enumerate(file.lines, start=1) if "is_valid" in text]
+        functions = [*file.nodes_of(ast.FunctionDef), *file.nodes_of(ast.AsyncFunctionDef)]
+        for function in functions:
+            end = function.end_lineno or function.lineno
+            if not any(function.lineno <= line <= end for line in lines):
                 continue
             bound = _bound_forms(function)
             for node in ast.walk(function):
