@@ -12,6 +12,7 @@ import functools
 
 import libcst as cst
 
+from djreview.fix.keyword_text import add_db_index_text
 from djreview.model import Edit, Location
 
 
@@ -178,6 +179,9 @@ def _replaced(text: str, module: cst.Module, old: cst.BaseStatement, new: cst.Ba
 
 def add_db_index(text: str, model: str, field: str) -> str | None:
     """`text` with `db_index=True` on `model.field`, or None if the field is not a call there."""
+    edited = add_db_index_text(text, model, field)
+    if edited is not None:
+        return edited
     module = _parse(text)
     if module is None:
         return None

@@ -33,9 +33,10 @@ class AppMigrations:
 
 
 def _dependencies(tree: ast.Module, app: str) -> set[str]:
-    """Same-app migrations this one depends on."""
+    """Same-app migrations this one depends on (`dependencies` in a top-level class body)."""
     depends: set[str] = set()
-    for node in ast.walk(tree):
+    statements = [s for c in tree.body if isinstance(c, ast.ClassDef) for s in c.body]
+    for node in statements:
         if (
             isinstance(node, ast.Assign)
             and any(isinstance(t, ast.Name) and t.id == "dependencies" for t in node.targets)

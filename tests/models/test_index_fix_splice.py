@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from djreview.fix.index_fix import _FieldIndexer, _parse, add_db_index, add_meta_indexes
+from djreview.fix.keyword_text import add_db_index_text
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_FILES = sorted(
@@ -86,3 +87,63 @@ def test_meta_indexes_splice_only_changes_the_model_class() -> None:
     assert before == after
     assert 'indexes = [\n            models.Index(fields=["code", "other"]),' in new
     ast.parse(new)
+
+
+TRICKY_FIELDS = """\
+from django.db import models
+
+
+class Tricky(models.Model):
+    empty = models.UUIDField()
+    spaced = models.CharField( max_length=5 )
+    switched = models.CharField(max_length=5, db_index=False)
+    wrapped = models.CharField(
+        "Name",
+        max_length=5,
+    )
+    hanging = models.CharField("Name",
+                               max_length=5)
+    commented = models.CharField(
+        max_length=5,  # why five
+    )
+    parenthesised = models.CharField(max_length=(5))
+    switched_paren = models.CharField(db_index=(False))
+    starred = models.CharField(*ARGS, **KWARGS)
+    unicode = models.CharField(verbose_name="naïve — ünïcode", max_length=5)
+    twice = models.IntegerField()
+    twice = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["empty"]
+"""
+
+
+def _libcst_only(text: str, model: str, field: str) -> str | None:
+    module = _parse(text)
+    assert module is not None
+    indexer = _FieldIndexer(model, field)
+    new = module.visit(indexer)
+    return new.code if indexer.done else None
+
+
+@pytest.mark.parametrize("path", [*MODEL_FILES, None], ids=lambda p: str(p) if p else "tricky")
+def test_text_edit_equals_the_libcst_edit_or_defers_to_it(path: Path | None) -> None:
+    text = path.read_text(encoding="utf-8") if path else TRICKY_FIELDS
+    used = 0
+    for model, field in _fields(text):
+        fast = add_db_index_text(text, model, field)
+        if fast is not None:
+            used += 1
+            assert fast == _libcst_only(text, model, field), (model, field)
+    assert used > 0  # the text path serves the usual layouts
+
+
+def test_unusual_layouts_defer_to_libcst() -> None:
+    for field in ("commented", "switched_paren", "twice"):
+        assert add_db_index_text(TRICKY_FIELDS, "Tricky", field) is None, field
+    handled = ("empty", "spaced", "switched", "wrapped", "hanging", "parenthesised", "starred")
+    for field in (*handled, "unicode"):
+        assert add_db_index_text(TRICKY_FIELDS, "Tricky", field) is not None, field
+    crlf = TRICKY_FIELDS.replace("\n", "\r\n")
+    assert add_db_index_text(crlf, "Tricky", "empty") is None
+    assert add_db_index(crlf, "Tricky", "empty") is not None  # libcst still does it
