@@ -108,8 +108,8 @@ def _decode_parts(entry: Any, deps: Dependencies) -> dict[str, Part]:
             parts[data["source"]] = Part(
                 str(data["source"]),
                 str(data["depends"]),
-                [decode_finding(item) for item in data["findings"]],
-                [decode_notification(item) for item in data["notes"]],
+                tuple(decode_finding(item) for item in data["findings"]),
+                tuple(decode_notification(item) for item in data["notes"]),
             )
     except (KeyError, TypeError, ValueError, AttributeError):
         return {}

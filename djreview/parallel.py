@@ -40,14 +40,18 @@ PATTERNS = "patterns"
 POOL_MIN_FILES = 100
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Part:
-    """What one rule group found on one file (or one whole-project check found)."""
+    """What one rule group found on one file (or one whole-project check found).
+
+    Slotted, with tuples (the empty one is shared): a large run holds one per
+    rule per file, 150,000 on saleor, mostly empty.
+    """
 
     source: str
     depends: str
-    findings: list[Finding]
-    notes: list[Notification]
+    findings: tuple[Finding, ...]
+    notes: tuple[Notification, ...]
 
 
 @dataclass
@@ -104,13 +108,13 @@ def _patterns(file: SourceFile, rules: RuleSet) -> Part:
     # Only the pattern rules read ast-grep trees: free each once its rules ran,
     # so a large project never holds every tree at once.
     vars(file).pop("sg_root", None)
-    return Part(PATTERNS, "file", findings, notes)
+    return Part(PATTERNS, "file", tuple(findings), tuple(notes))
 
 
 def _check_file(check: Check, file: SourceFile, project: Project) -> Part:
     notes: list[Notification] = []
     findings = guarded(check.id, file.rel, partial(check.check_file, file, project), notes)
-    return Part(check.id, check.depends, findings, notes)
+    return Part(check.id, check.depends, tuple(findings), tuple(notes))
 
 
 def over_budget(path: str, what: str, budget: float) -> Notification:
@@ -133,6 +137,8 @@ def analyse_file(
     except BudgetExceeded:
         note = over_budget(file.rel, "analysis", budget)
         return FileResult(file.rel, complete=False, notes=[note])
+    finally:
+        file.release_groupings()
     return FileResult(file.rel, parts)
 
 
@@ -146,7 +152,7 @@ def run_project_check(check: Check, project: Project, budget: float) -> FileResu
     except BudgetExceeded:
         return FileResult(".", complete=False, notes=[over_budget(".", check.id, budget)])
     # A whole-project check reads the whole project, whatever it declares for files.
-    return FileResult(".", [Part(check.id, "project", findings, notes)])
+    return FileResult(".", [Part(check.id, "project", tuple(findings), tuple(notes))])
 
 
 # What forked workers inherit: set just before the pool starts.

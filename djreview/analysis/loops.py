@@ -69,7 +69,6 @@ def function_loops(file: SourceFile) -> list[FunctionLoops]:
     tree = file.tree
     if tree is None:
         return found
-    lines = file.lines
     stack: list[tuple[ast.stmt, FunctionLoops | None, ast.ClassDef | None]] = [
         (node, None, None) for node in tree.body
     ]
@@ -91,8 +90,8 @@ def function_loops(file: SourceFile) -> list[FunctionLoops]:
             elif isinstance(child, ast.ExceptHandler | ast.match_case):
                 stack.extend((grand, current, cls) for grand in child.body)
             elif current is not None and isinstance(child, ast.expr):
-                span = lines[child.lineno - 1 : child.end_lineno or child.lineno]
-                if any("for" in line or "map(" in line for line in span):
+                span = file.text_of_lines(child.lineno, child.end_lineno or child.lineno)
+                if "for" in span or "map(" in span:
                     current.loops.extend(
                         n
                         for n in ast.walk(child)

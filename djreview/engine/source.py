@@ -11,11 +11,15 @@ import ast
 import hashlib
 import io
 import os
+import re
 import stat
 import sys
 import tokenize
+from array import array
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar, cast
 
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
 
 FileKind = Literal["python", "template"]
 NodeT = TypeVar("NodeT", bound=ast.AST)
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 # Nested expressions deeper than this make CPython's parser or our recursive
 # visitors blow the stack; such files are generated code, not hand-written.
@@ -122,8 +127,15 @@ class SourceFile:
 
     @cached_property
     def lines(self) -> list[str]:
-        """Source lines without their line endings (CRLF-safe)."""
-        return self.text.splitlines()
+        """Source lines without their endings, numbered as Python numbers them.
+
+        Only \\n, \\r\\n and \\r end a line: `str.splitlines` also breaks at form
+        feeds and other separators, which shifted every later line of such a file.
+        """
+        parts = self.text.split("\n") if "\r" not in self.text else _NEWLINE.split(self.text)
+        if parts and parts[-1] == "":
+            parts.pop()
+        return parts
 
     @cached_property
     def tree(self) -> ast.Module | None:
@@ -160,6 +172,14 @@ class SourceFile:
         tree = self.tree
         return _group_statements(tree) if tree is not None else {}
 
+    def release_groupings(self) -> None:
+        """Forget the node lists (rebuilt on demand): a file's checks are done with them.
+
+        They are a twentieth of a large run's peak memory when kept for every file.
+        """
+        for name in ("nodes", "nodes_by_type", "statements_by_type"):
+            vars(self).pop(name, None)
+
     def nodes_of(self, kind: type[NodeT]) -> list[NodeT]:
         """Every node of exactly this class (`ast.Call`, `ast.ClassDef`...), parents first.
 
@@ -179,12 +199,47 @@ class SourceFile:
 
         return parse_python(self.text)
 
+    @cached_property
+    def _line_starts(self) -> array[int]:
+        """The offset in `text` where each line starts (4 bytes a line, not a string each)."""
+        starts = array("i", [0])
+        if "\r" in self.text:
+            starts.extend(match.end() for match in _NEWLINE.finditer(self.text))
+        else:
+            starts.extend(accumulate(len(line) + 1 for line in self.text.split("\n")[:-1]))
+        return starts
+
+    def text_of_lines(self, first: int, last: int) -> str:
+        """The text from the start of 1-based line `first` to the end of line `last` (inclusive).
+
+        For cheap word tests on a function or statement: slicing the text keeps
+        a large run from holding every line of every file as its own string.
+        """
+        starts = self._line_starts
+        if first < 1 or first > len(starts):
+            return ""
+        end = starts[last] if last < len(starts) else len(self.text)
+        return self.text[starts[first - 1] : end]
+
+    def lines_containing(self, word: str) -> list[int]:
+        """The 1-based numbers of the lines holding `word`, in order, without splitting the text."""
+        found: list[int] = []
+        position = self.text.find(word)
+        while position != -1:
+            line = bisect_right(self._line_starts, position)
+            if not found or found[-1] != line:
+                found.append(line)
+            position = self.text.find(word, position + len(word))
+        return found
+
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, or '' past the end."""
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
     def _column(self, line: int, byte_offset: int) -> int:
         """Convert an ast UTF-8 byte column on a 1-based line to a 1-based code point."""
+        if self.text.isascii():  # O(1) in CPython; no need to split the file into lines
+            return byte_offset + 1
         text = self.line_text(line)
         return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore")) + 1
 

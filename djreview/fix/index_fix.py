@@ -177,6 +177,12 @@ def _replaced(text: str, module: cst.Module, old: cst.BaseStatement, new: cst.Ba
     return text[:start] + module.code_for_node(new) + text[end:]
 
 
+def release_caches() -> None:
+    """Drop the cached libcst modules (tens of MiB for large models files) once fixes are built."""
+    _parse.cache_clear()
+    _spans.cache_clear()
+
+
 def add_db_index(text: str, model: str, field: str) -> str | None:
     """`text` with `db_index=True` on `model.field`, or None if the field is not a call there."""
     edited = add_db_index_text(text, model, field)

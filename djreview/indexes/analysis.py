@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from djreview.engine.project import Project
+from djreview.fix.index_fix import release_caches
 from djreview.indexes.changes import plan_changes
 from djreview.indexes.coverage import Coverage
 from djreview.indexes.lookups import Collector
@@ -76,5 +77,6 @@ def analyse(project: Project) -> IndexAnalysis:
         ranker.add(site)
     needs = ranker.result()
     result = IndexAnalysis(schema, needs, plan_changes(project, needs, migrations))
+    release_caches()
     _CACHE[:] = [(project.files, result)]
     return result

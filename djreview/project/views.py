@@ -245,7 +245,7 @@ class ViewCollector:
         class_name: str | None = None,
     ) -> Iterator[RenderCall]:
         """The template renderings inside one function (a method of `class_name`, if given)."""
-        source = "\n".join(module.file.lines[function.lineno - 1 : function.end_lineno])
+        source = module.file.text_of_lines(function.lineno, function.end_lineno or function.lineno)
         if "render" not in source and "emplate" not in source:
             return
         local_dicts: dict[str, ast.Dict] = {}

@@ -260,7 +260,7 @@ class TaintIndex:
 
 def _may_read_request(file: SourceFile, function: FunctionNode, in_class_view: bool) -> bool:
     """A cheap text test: functions that never name the request cannot read it as an entry point."""
-    text = "\n".join(file.lines[function.lineno - 1 : function.end_lineno])
+    text = file.text_of_lines(function.lineno, function.end_lineno or function.lineno)
     if "request" in text or "req." in text:
         return True
     return in_class_view and ("self.kwargs" in text or "self.args" in text)

@@ -67,7 +67,7 @@ class RequestDataAfterValidation(Check):
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
         # Only functions spanning an `is_valid` line can hold a validated branch.
-        lines = [n for n, text in enumerate(file.lines, start=1) if "is_valid" in text]
+        lines = file.lines_containing("is_valid")
         functions = [*file.nodes_of(ast.FunctionDef), *file.nodes_of(ast.AsyncFunctionDef)]
         for function in functions:
             end = function.end_lineno or function.lineno
