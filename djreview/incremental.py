@@ -20,10 +20,12 @@ findings (a call may run in another process, or not at all when reused).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from djreview import parallel
 from djreview.cache import keys
 from djreview.cache.codec import (
     decode_finding,
@@ -37,8 +39,22 @@ from djreview.cache.store import Store
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding, Notification, RuleMeta
-from djreview.parallel import FileResult, Part, RuleSet, analyse_files, run_project_check
+from djreview.parallel import (
+    Aside,
+    FileResult,
+    Part,
+    RuleSet,
+    analyse_files,
+    can_fork,
+    prepare_quietly,
+    project_only,
+    run_project_check,
+    worker_count,
+)
 from djreview.shard import Shard
+
+if TYPE_CHECKING:
+    from djreview.engine.check import Check
 
 log = logging.getLogger("djreview")
 
@@ -116,21 +132,21 @@ def _decode_parts(entry: Any, deps: Dependencies) -> dict[str, Part]:
     return parts
 
 
-def _prepare(project: Project, rules: RuleSet) -> None:
-    """Build the project index and each check's memos before files are analysed.
-
-    Outside any file's budget, and in the main process, so forked workers
-    inherit them instead of each building their own.
-    """
+def _build_index(project: Project) -> None:
     try:
         project.index  # noqa: B018 - building the cached property is the point
     except Exception:  # checks that need it report the failure themselves
         log.debug("project index failed", exc_info=True)
-    for check in rules.checks:
-        try:
-            check.prepare(project)
-        except Exception:  # the check's own calls will report it
-            log.debug("prepare failed for %s", check.id, exc_info=True)
+
+
+def _prepare(project: Project, checks: Iterable[Check]) -> None:
+    """Build each check's memos before files are analysed (after the project index).
+
+    Outside any file's budget, and in the main process, so forked workers
+    inherit them instead of each building their own.
+    """
+    for check in checks:
+        prepare_quietly(check, project)
 
 
 class Incremental:
@@ -188,12 +204,28 @@ class Incremental:
                 work.append((i, missing))
         project_parts = self._cached_project_parts()
         pending = [c for c in self.rules.checks if c.id not in project_parts]
+        aside: Aside | None = None
+        jobs = self.jobs
         if self.rules.checks and (work or pending):
-            _prepare(self.project, self.rules)
+            _build_index(self.project)
+            aside = self._start_aside(pending)
+            if aside is not None:
+                jobs = worker_count(jobs) - 1  # one core is busy with the project checks
+            _prepare(
+                self.project,
+                (c for c in self.rules.checks if aside is None or c not in aside.checks),
+            )
         fresh = {
             result.rel: result
-            for result in analyse_files(self.project, self.rules, work, self.jobs, self.budget)
+            for result in analyse_files(self.project, self.rules, work, jobs, self.budget)
         }
+        aside_results: dict[str, FileResult] = {}
+        if aside is not None:
+            results = aside.results()
+            if results is not None:
+                aside_results = {c.id: r for c, r in zip(aside.checks, results, strict=True)}
+            else:  # the side process failed: its checks run here, nothing is lost
+                _prepare(self.project, aside.checks)
         analysis = Analysis(
             reused_parts=sum(len(parts) for parts in reused.values()) + len(project_parts),
             fresh_parts=sum(len(wanted) for _, wanted in work) + len(pending),
@@ -203,7 +235,7 @@ class Incremental:
         for check in self.rules.checks:
             part = project_parts.get(check.id)
             if part is None:
-                part = self._run_project_check(check.id, analysis)
+                part = self._run_project_check(check.id, analysis, aside_results.get(check.id))
             if part is not None:
                 analysis.raw += [f for f in part.findings if self._owns(f.location.path)]
                 analysis.notes += [n for n in part.notes if self._owns(n.path)]
@@ -245,9 +277,23 @@ class Incremental:
                 parts.update(_decode_parts(entry, self.deps))
         return parts
 
-    def _run_project_check(self, check_id: str, out: Analysis) -> Part | None:
+    def _start_aside(self, pending: list[Check]) -> Aside | None:
+        """Fork the whole-project checks off when there are cores and files enough to gain."""
+        checks = tuple(c for c in pending if project_only(c))
+        if (
+            not checks
+            or worker_count(self.jobs) < 2
+            or len(self.project.files) < parallel.POOL_MIN_FILES
+            or not can_fork()
+        ):
+            return None
+        return Aside(self.project, checks, self.budget)
+
+    def _run_project_check(
+        self, check_id: str, out: Analysis, done: FileResult | None = None
+    ) -> Part | None:
         check = next(c for c in self.rules.checks if c.id == check_id)
-        result = run_project_check(check, self.project, self.budget)
+        result = done if done is not None else run_project_check(check, self.project, self.budget)
         if not result.complete:
             out.complete = False
             out.notes += [n for n in result.notes if self._owns(n.path)]

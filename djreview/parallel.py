@@ -230,6 +230,75 @@ def _work_in_pool(
     return results
 
 
+def project_only(check: Check) -> bool:
+    """Whether a check finds things only in `check_project` (its own `check_file` is the base's)."""
+    from djreview.engine.check import Check as Base
+
+    kind = type(check)
+    return kind.check_project is not Base.check_project and kind.check_file is Base.check_file
+
+
+def prepare_quietly(check: Check, project: Project) -> None:
+    """`check.prepare`, with a failure left for the check's own calls to report."""
+    try:
+        check.prepare(project)
+    except Exception:
+        log.debug("prepare failed for %s", check.id, exc_info=True)
+
+
+# What the side process inherits: set just before it is forked.
+_ASIDE: tuple[Project, tuple[Check, ...], float] | None = None
+
+
+def _aside_work() -> list[FileResult]:
+    assert _ASIDE is not None
+    project, checks, budget = _ASIDE
+    for check in checks:
+        prepare_quietly(check, project)
+    return [run_project_check(check, project, budget) for check in checks]
+
+
+class Aside:
+    """Whole-project checks (N+1, indexes, settings) run in a forked process meanwhile.
+
+    Their shared analyses are most of a large run once the trees are parsed,
+    and they need nothing the per-file checks compute, so with two or more
+    cores they run beside the per-file work instead of after it. Only
+    findings come back. `results()` is None when the process failed; the
+    caller then runs the checks itself, so nothing is lost.
+    """
+
+    def __init__(self, project: Project, checks: tuple[Check, ...], budget: float) -> None:
+        global _ASIDE
+        self.checks = checks
+        # A stuck native call never sees its alarm: each check gets its budget,
+        # with a wide margin for the wall clock of a loaded machine.
+        self.patience = (budget * len(checks) + 120) * 10 if budget > 0 else None
+        _ASIDE = (project, checks, budget)
+        try:
+            self.pool = multiprocessing.get_context("fork").Pool(1)  # forks here
+            self.pending = self.pool.apply_async(_aside_work)
+        finally:
+            _ASIDE = None
+
+    def results(self) -> list[FileResult] | None:
+        """Each check's result, in the order given; None if the side process failed."""
+        try:
+            results: list[FileResult] = self.pending.get(self.patience)
+            return results
+        except Exception:  # died, timed out, or a result would not pickle
+            log.debug("side process failed; running project checks in-process", exc_info=True)
+            return None
+        finally:
+            self.pool.terminate()
+            self.pool.join()
+
+
+def can_fork() -> bool:
+    """Whether this platform can fork workers that inherit the parsed project."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _stuck(project: Project, work: list[tuple[int, frozenset[str]]]) -> list[FileResult]:
     message = "skipped: a worker stopped responding"
     rels = [project.files[i].rel for i, _ in work]

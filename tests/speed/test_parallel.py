@@ -55,7 +55,8 @@ def test_files_are_spread_over_workers(fixture_project: Path, monkeypatch) -> No
     project = load_project([fixture_project], Config())
     base = rule_set(registry, select_rules(registry, Config()))
     rules = RuleSet(base.yaml_rules, (*base.checks, WhichProcess()))
-    raw = Incremental(project, rules, jobs=2).analyse().raw
+    # Three processes: one runs the whole-project checks, two share the files.
+    raw = Incremental(project, rules, jobs=3).analyse().raw
     pids = {f.message for f in raw if f.rule_id == "DJR998"}
     assert len(pids) == 2 and f"analysed by {os.getpid()}" not in pids
 
@@ -100,3 +101,43 @@ def test_a_file_over_its_time_budget_is_reported_and_the_run_goes_on(tmp_path: P
     assert [f.location.path for f in analysis.raw] == ["fast.py"]
     assert not analysis.complete
     assert [n.path for n in analysis.notes] == ["slow.py"]
+
+
+class ProjectPid(Check):
+    """Reports the process that ran the whole-project checks."""
+
+    id = "DJR997"
+    name = "test-project-pid"
+    message = "project checks in {pid}"
+    category = "performance"
+
+    def check_project(self, project):
+        yield self.finding(Location(project.files[0].rel, 1), pid=os.getpid())
+
+
+def _with_project_pid(tree: Path, jobs: int) -> list[str]:
+    registry = load_registry()
+    project = load_project([tree], Config())
+    base = rule_set(registry, select_rules(registry, Config()))
+    rules = RuleSet(base.yaml_rules, (*base.checks, ProjectPid()))
+    raw = Incremental(project, rules, jobs=jobs).analyse().raw
+    return sorted(f.message for f in raw if f.rule_id == "DJR997")
+
+
+def test_project_checks_run_beside_the_file_work(fixture_project: Path, monkeypatch) -> None:
+    monkeypatch.setattr(parallel, "POOL_MIN_FILES", 1)
+    assert _with_project_pid(fixture_project, 1) == [f"project checks in {os.getpid()}"]
+    (aside,) = _with_project_pid(fixture_project, 2)
+    assert aside != f"project checks in {os.getpid()}"
+
+
+def test_a_failed_side_process_loses_nothing(fixture_project: Path, monkeypatch) -> None:
+    monkeypatch.setattr(parallel, "POOL_MIN_FILES", 1)
+    single = check(fixture_project, "-j", "1", "--format", "json")
+
+    def broken() -> None:
+        raise RuntimeError("side process crashed")
+
+    monkeypatch.setattr(parallel, "_aside_work", broken)
+    assert check(fixture_project, "-j", "2", "--format", "json") == single
+    assert _with_project_pid(fixture_project, 2) == [f"project checks in {os.getpid()}"]
