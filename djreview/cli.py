@@ -10,6 +10,7 @@ import contextlib
 import logging
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from djreview import baseline as baseline_file
 from djreview.ai.options import ai_options
 from djreview.cli_scale import apply_run_options, merge_sarif_command, run_options
 from djreview.config import FAIL_ON_CHOICES, Config, ConfigError, resolve_config
-from djreview.diffmode import DiffError, changed_lines
+from djreview.diffmode import ChangedLines, DiffError, changed_lines
 from djreview.engine.registry import load_registry
 from djreview.engine.runner import RunResult, run
 from djreview.engine.yaml_rules import RuleLoadError
@@ -64,15 +65,24 @@ def _write(output: Path | None, text: str) -> None:
 
 
 def _load(
-    paths: tuple[Path, ...], config_file: Path | None, **cli: Any
+    paths: tuple[Path, ...], config_file: Path | None, diff_ref: str | None = None, **cli: Any
 ) -> tuple[RunResult, Config]:
     targets = list(paths) or [Path(".")]
+    changed = partial(_changed_since, diff_ref) if diff_ref is not None else None
     try:
         config = resolve_config(config_file, targets[0]).with_cli(**cli)
         config, shard = apply_run_options(config)
-        return run(targets, config, shard), config
+        return run(targets, config, shard, changed), config
     except (ConfigError, RuleLoadError) as exc:
         _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+
+def _changed_since(ref: str, root: Path) -> ChangedLines:
+    try:
+        return changed_lines(root, ref)
+    except DiffError as exc:
+        _fail(f"--diff {ref}: {exc}")
         raise  # unreachable: _fail exits
 
 
@@ -148,7 +158,13 @@ def check(
 ) -> None:
     """Analyse a Django project (or any part of it) and report findings."""
     result, config = _load(
-        paths, config_file, select=_split(select), ignore=_split(ignore), fail_on=fail_on
+        paths,
+        config_file,
+        # A baseline must hold the whole project: --write-baseline analyses everything.
+        diff_ref if write_baseline is None else None,
+        select=_split(select),
+        ignore=_split(ignore),
+        fail_on=fail_on,
     )
     findings, known = _narrow(result, diff_ref, baseline_path, write_baseline)
     findings = _ai_step(result, config, ai, findings)
@@ -222,10 +238,8 @@ def _narrow(
     """Apply --diff, then --baseline/--write-baseline: (findings, known fingerprints)."""
     findings = result.findings
     if diff_ref is not None:
-        try:
-            findings = changed_lines(result.project.root, diff_ref).filter(findings)
-        except DiffError as exc:
-            _fail(f"--diff {diff_ref}: {exc}")
+        changed = result.changed or _changed_since(diff_ref, result.project.root)
+        findings = changed.filter(findings)
     known: frozenset[str] | None = None
     if baseline_path is not None:
         try:

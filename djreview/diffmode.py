@@ -1,7 +1,9 @@
 """Changed-lines mode (`--diff REF`): report only what a change touched.
 
 The whole project is still discovered, parsed and indexed (an N+1 needs the
-model in another file); only the report is filtered. A finding is kept when
+model in another file), and the whole-project rules see all of it; the
+per-file rules run only where a kept finding can come from (see
+djreview.diff_focus), then the report is filtered. A finding is kept when
 any line of its primary location, of a related location or of a flow step was
 added or changed since REF. So when a pull request edits the queryset of an
 N+1 but not the loop that iterates it, the finding (anchored on the loop) is

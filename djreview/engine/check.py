@@ -45,6 +45,10 @@ class Check:
     # `project.index`: re-run when the index changes) or "project" (anything,
     # the safe default: re-run when any file of the project changes).
     depends: ClassVar[str] = "project"
+    # Whether `check_file` findings may carry flow steps or related places in
+    # other files (request data followed through helpers): `--diff` then also
+    # runs it on files a changed file's data flows into.
+    reports_flows: ClassVar[bool] = False
 
     @classmethod
     def meta(cls, sample: str = "") -> RuleMeta:

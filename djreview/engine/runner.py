@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from djreview.cache.store import Store
 from djreview.config import Config, ConfigError
+from djreview.diff_focus import diff_focus
+from djreview.diffmode import ChangedLines
 from djreview.engine.fingerprint import assign_fingerprints
 from djreview.engine.gcpause import collector_paused
 from djreview.engine.project import Project
@@ -41,6 +44,8 @@ class RunResult:
     files_scanned: int = 0
     # Loaded on first use: a run answered from the cache never imports a rule.
     loaded_registry: Registry | None = None
+    # --diff: the lines changed since the reference (None: the whole tree counts).
+    changed: ChangedLines | None = None
 
     @property
     def registry(self) -> Registry:
@@ -150,42 +155,65 @@ def finish(raw: list[Finding], project: Project) -> list[Finding]:
     ]
 
 
-def run(paths: list[Path], config: Config, shard: Shard | None = None) -> RunResult:
+def run(
+    paths: list[Path],
+    config: Config,
+    shard: Shard | None = None,
+    changed: Callable[[Path], ChangedLines] | None = None,
+) -> RunResult:
     """Analyse `paths` with `config`: the whole pipeline, no output.
 
     With `config.cache_dir` set, an unchanged tree's report comes from the
     cache without loading the rules, and unchanged parts of a changed tree
     are reused; with `shard`, only that shard's files are analysed and reported.
+    With `changed` (--diff: the changed lines, given the project root), the
+    per-file rules run only on the changed files and the files importing them
+    (see djreview.dependents); the result carries the changed lines, and only
+    findings touching them mean anything.
     """
     with collector_paused():
-        return _run(paths, config, shard)
+        return _run(paths, config, shard, changed)
 
 
-def _run(paths: list[Path], config: Config, shard: Shard | None) -> RunResult:
+def _run(
+    paths: list[Path],
+    config: Config,
+    shard: Shard | None,
+    diff: Callable[[Path], ChangedLines] | None,
+) -> RunResult:
     project = load_project(paths, config)
+    changed = diff(project.root) if diff is not None else None
     store = Store(Path(config.cache_dir)) if config.cache_dir else None
     run_cache = RunCache(store, project, shard) if store is not None else None
     cached = run_cache.load() if run_cache is not None else None
     if cached is not None:
         findings, notifications, rules = cached
         project.notifications = notifications
-        return RunResult(findings, notifications, rules, project, len(project.files))
+        return RunResult(
+            findings, notifications, rules, project, len(project.files), changed=changed
+        )
     registry = load_registry()
     rules = select_rules(registry, config)
+    selected = rule_set(registry, rules)
+    focus = diff_focus(project, selected.checks, changed.lines) if changed is not None else None
     analysis = Incremental(
         project,
-        rule_set(registry, rules),
+        selected,
         store=store,
         shard=shard,
         jobs=config.jobs,
         budget=config.per_file_timeout,
+        focus=focus,
     ).analyse()
     if shard is not None:
         project.notifications = [n for n in project.notifications if shard.owns(n.path)]
     project.notifications += analysis.notes
     findings = finish(analysis.raw, project)
     notifications = sorted(dict.fromkeys(project.notifications))
-    if run_cache is not None and analysis.complete:
+    # A --diff run skipped most files' per-file rules: not a report of the whole tree.
+    if run_cache is not None and analysis.complete and changed is None:
         run_cache.save(findings, notifications, rules)
     project.notifications = notifications
-    return RunResult(findings, notifications, rules, project, len(project.files), registry)
+    return RunResult(
+        findings, notifications, rules, project, len(project.files), registry, changed=changed
+    )

@@ -23,6 +23,7 @@ class TaintCheck(Check):
     category = "security"
     severity = Severity.ERROR
     kinds: ClassVar[frozenset[str]]
+    reports_flows = True
 
     def prepare(self, project: Project) -> None:
         """Track request data through the whole project once, before any file is checked."""

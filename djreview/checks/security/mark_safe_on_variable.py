@@ -69,6 +69,7 @@ class MarkSafeOnVariable(Check):
     precision = "high"
     tags = ("xss",)
     hints = tuple(sorted(MARK_SAFE))
+    reports_flows = True  # when request data reaches the call, the finding carries its path
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per mark_safe() whose argument is not provably safe."""
