@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, ClassVar
 
@@ -40,6 +41,9 @@ class Check:
     # Words without which the rule cannot match a file (e.g. "execute", "raw"):
     # a substring test on the text skips most files before any tree walk.
     hints: ClassVar[tuple[str, ...]] = ()
+    # A regex the text must match as well, when words are too common ("raw"
+    # is in "drawing"): e.g. a call of one of the names.
+    hint_pattern: ClassVar[re.Pattern[str] | None] = None
     # What `check_file` reads besides its own file, for the result cache:
     # "file" (nothing else: cached with the file), "index" (only
     # `project.index`: re-run when the index changes) or "project" (anything,
@@ -82,7 +86,9 @@ class Check:
         """Whether `check_file` can find anything in `file`: its kind, then its hints."""
         if file.kind not in self.file_kinds:
             return False
-        return not self.hints or any(hint in file.text for hint in self.hints)
+        if self.hints and not any(hint in file.text for hint in self.hints):
+            return False
+        return self.hint_pattern is None or self.hint_pattern.search(file.text) is not None
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """Findings in one file; the default finds nothing."""

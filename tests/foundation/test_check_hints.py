@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -38,3 +39,12 @@ def test_no_hints_means_every_file_of_its_kind() -> None:
         hints: ClassVar[tuple[str, ...]] = ()
 
     assert Plain().applies_to(_file("x = 1\n"))
+
+
+def test_a_hint_pattern_must_match_too() -> None:
+    class Patterned(_Hinted):
+        hints: ClassVar[tuple[str, ...]] = ("raw",)
+        hint_pattern: ClassVar[re.Pattern[str] | None] = re.compile(r"\braw\s*\(")
+
+    assert not Patterned().applies_to(_file("drawing = withdraw_all\n"))
+    assert Patterned().applies_to(_file("Post.objects.raw (sql)\n"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._strings import unsafe_parts
@@ -55,6 +56,8 @@ class SqlBuiltFromStrings(Check):
     severity = Severity.WARNING
     category = "security"
     hints = ("raw", "execute", "RawSQL", "extra")
+    # A call of one of them (the words alone are in "drawing", "extra_context"...).
+    hint_pattern = re.compile(r"\b(?:raw|execute|executemany|RawSQL|extra)\s*\(")
     cwe = (89,)
     security_severity = 5.9
     precision = "medium"
