@@ -11,6 +11,7 @@ back to libcst, which a large models file costs a tenth of a second per edit.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 _BLANK = re.compile(r"[ \t\n]*")
@@ -18,7 +19,7 @@ _SEPARATOR = re.compile(r",[ \t\n]*")
 _KEYWORD = "db_index"
 
 
-class _Lines:
+class Lines:
     """Character offsets of `ast` positions (1-based line, UTF-8 byte column)."""
 
     def __init__(self, text: str) -> None:
@@ -69,7 +70,7 @@ def _arguments(call: ast.Call) -> list[ast.expr | ast.keyword]:
     return sorted(arguments, key=lambda n: (n.lineno, n.col_offset))
 
 
-def _edit(text: str, lines: _Lines, call: ast.Call) -> str | None:
+def _edit(text: str, lines: Lines, call: ast.Call) -> str | None:
     """The text with the keyword added to (or switched on in) `call`, or None if unusual."""
     for keyword in call.keywords:
         if keyword.arg == _KEYWORD:
@@ -111,36 +112,68 @@ def _edit(text: str, lines: _Lines, call: ast.Call) -> str | None:
     return text[:comma] + between + f"{_KEYWORD}=True," + text[comma:]
 
 
-def _with_keyword(tree: ast.Module, model: str, field: str) -> str:
-    """The dump of `tree` with the keyword set on the field call (what the edit must give)."""
-    (call,) = _field_calls(tree, model, field)
-    existing = [k for k in call.keywords if k.arg == _KEYWORD]
-    if existing:
-        existing[0].value = ast.Constant(True)
-    else:
-        call.keywords.append(ast.keyword(arg=_KEYWORD, value=ast.Constant(True)))
-    return ast.dump(tree)
+@functools.lru_cache(maxsize=16)
+def parsed(text: str) -> ast.Module | None:
+    """The module's tree, parsed once per text however many fixes edit it (never mutated)."""
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def top_class(tree: ast.Module, name: str) -> ast.ClassDef | None:
+    """The one top-level class of this name (None when absent or defined twice)."""
+    found = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name]
+    return found[0] if len(found) == 1 else None
+
+
+def fresh_class(text: str, cls: ast.ClassDef) -> ast.ClassDef:
+    """A new tree of just this top-level class, parsed from its own lines (free to mutate)."""
+    first = min([cls.lineno, *(d.lineno for d in cls.decorator_list)])
+    rows = text.split("\n")[first - 1 : cls.end_lineno]
+    node = ast.parse("\n".join(rows)).body[0]
+    assert isinstance(node, ast.ClassDef)
+    return node
+
+
+def verified(tree: ast.Module, new: str, intended: ast.ClassDef) -> str | None:
+    """`new` if it parses to the old module with only the class replaced by `intended`.
+
+    The edit lies inside the class's text: the same number of top-level
+    statements and an equal class mean nothing else moved.
+    """
+    try:
+        after = ast.parse(new)
+    except (SyntaxError, ValueError):
+        return None
+    edited = top_class(after, intended.name)
+    if len(after.body) != len(tree.body) or edited is None:
+        return None
+    return new if ast.dump(edited) == ast.dump(intended) else None
 
 
 def add_db_index_text(text: str, model: str, field: str) -> str | None:
     """`text` with `db_index=True` on `model.field`, or None when only libcst should try."""
     if "\r" in text or "\\\n" in text:
         return None
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    tree = parsed(text)
+    cls = top_class(tree, model) if tree is not None else None
+    if tree is None or cls is None:
         return None
     calls = _field_calls(tree, model, field)
     if len(calls) != 1:
         return None
     try:
-        new = _edit(text, _Lines(text), calls[0])
-    except (UnicodeDecodeError, IndexError):
+        new = _edit(text, Lines(text), calls[0])
+        if new is None:
+            return None
+        intended = fresh_class(text, cls)
+    except (UnicodeDecodeError, IndexError, SyntaxError, ValueError):
         return None
-    if new is None:
-        return None
-    try:
-        produced = ast.dump(ast.parse(new))
-    except (SyntaxError, ValueError):
-        return None
-    return new if produced == _with_keyword(tree, model, field) else None
+    (call,) = _field_calls(ast.Module(body=[intended], type_ignores=[]), model, field)
+    existing = [k for k in call.keywords if k.arg == _KEYWORD]
+    if existing:
+        existing[0].value = ast.Constant(True)
+    else:
+        call.keywords.append(ast.keyword(arg=_KEYWORD, value=ast.Constant(True)))
+    return verified(tree, new, intended)

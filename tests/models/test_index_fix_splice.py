@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from djreview.fix.index_fix import _FieldIndexer, _parse, add_db_index, add_meta_indexes
+from djreview.fix.index_fix import add_db_index, add_meta_indexes
+from djreview.fix.index_libcst import _FieldIndexer, _parse
 from djreview.fix.keyword_text import add_db_index_text
+from djreview.fix.meta_text import add_meta_indexes_text
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_FILES = sorted(
@@ -147,3 +149,112 @@ def test_unusual_layouts_defer_to_libcst() -> None:
     crlf = TRICKY_FIELDS.replace("\n", "\r\n")
     assert add_db_index_text(crlf, "Tricky", "empty") is None
     assert add_db_index(crlf, "Tricky", "empty") is not None  # libcst still does it
+
+
+META_LAYOUTS = """\
+from django.db import models
+
+
+class NoMeta(models.Model):
+    name = models.CharField(max_length=10)
+
+    def __str__(self):
+        return self.name
+
+
+class PlainMeta(models.Model):
+    name = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["name"]
+        # a comment closing the block
+
+    objects = models.Manager()
+
+
+class ListedMeta(models.Model):
+    name = models.CharField(max_length=10)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name"], name="listed_name"),
+        ]
+
+
+class InlineMeta(models.Model):
+    name = models.CharField(max_length=10)
+
+    class Meta:
+        indexes = [models.Index(fields=["name"], name="inline_name")]
+
+
+class EmptyMeta(models.Model):
+    name = models.CharField(max_length=10)
+
+    class Meta:
+        verbose_name = "empty"
+        indexes = []
+
+
+class OneLineMeta(models.Model):
+    name = models.CharField(max_length=10)
+
+    class Meta: ordering = ["name"]
+
+
+class TupleMeta(models.Model):
+    name = models.CharField(max_length=10)
+
+    class Meta:
+        indexes = (models.Index(fields=["name"], name="tuple_name"),)
+"""
+ENTRIES = [
+    ['models.Index(fields=["a"], name="x_a_idx")'],
+    ['models.Index(fields=["a", "b"], name="x_ab_idx")', 'models.Index(fields=["c"], name="x_c")'],
+]
+
+
+def _classes(text: str) -> list[str]:
+    return [n.name for n in ast.parse(text).body if isinstance(n, ast.ClassDef)]
+
+
+@pytest.mark.parametrize("path", [*MODEL_FILES, None], ids=lambda p: str(p) if p else "layouts")
+def test_meta_text_edit_equals_the_libcst_edit_or_defers_to_it(path: Path | None) -> None:
+    from djreview.fix import index_libcst
+
+    text = path.read_text(encoding="utf-8") if path else META_LAYOUTS
+    used = 0
+    for model in _classes(text):
+        for entries in ENTRIES:
+            fast = add_meta_indexes_text(text, model, entries)
+            if fast is not None:
+                used += 1
+                assert fast == index_libcst.add_meta_indexes(text, model, entries), model
+    assert used > 0
+
+
+def test_meta_layouts_the_text_edit_serves_and_those_it_leaves() -> None:
+    served = ("NoMeta", "PlainMeta", "ListedMeta", "InlineMeta", "EmptyMeta")
+    for model in served:
+        assert add_meta_indexes_text(META_LAYOUTS, model, ENTRIES[1]) is not None, model
+    for model in ("OneLineMeta", "TupleMeta"):
+        assert add_meta_indexes_text(META_LAYOUTS, model, ENTRIES[0]) is None, model
+    two_spaces = META_LAYOUTS.replace("    ", "  ")
+    assert add_meta_indexes_text(two_spaces, "NoMeta", ENTRIES[0]) is None
+    assert add_meta_indexes(two_spaces, "NoMeta", ENTRIES[0]) is not None  # libcst does it
+
+
+def test_no_libcst_import_for_the_usual_layouts() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from djreview.fix.index_fix import add_db_index, add_meta_indexes\n"
+        f"text = {META_LAYOUTS!r}\n"
+        "assert add_db_index(text, 'PlainMeta', 'name')\n"
+        "assert add_meta_indexes(text, 'NoMeta', ['models.Index(fields=[\"name\"], name=\"n\")'])\n"
+        "print('libcst' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
