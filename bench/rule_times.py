@@ -1,0 +1,75 @@
+"""CPU seconds per part of one djreview run: parse, index, each check's prepare and per-file work.
+
+    python bench/rule_times.py TREE [more `djreview check` options]
+
+Runs `djreview check TREE -j 1 --no-cache` in this process with timers
+around the project index, every `Check.prepare`, every per-file rule group
+and every whole-project check, and prints the costliest parts. Parsing is
+counted where it happens (mostly inside the project index) and also on its
+own line, so the lines overlap; TOTAL is the whole run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from djreview import incremental, parallel
+from djreview.cli import main
+from djreview.engine import source
+from djreview.parallel import run_project_check
+
+SPENT: defaultdict[str, float] = defaultdict(float)
+
+
+def timed(label: Callable[..., str], function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function`, adding its CPU time to SPENT under `label(*args)`."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            SPENT[label(*args)] += time.process_time() - start
+
+    return wrapper
+
+
+def install() -> None:
+    """Wrap the engine's entry points with timers."""
+    parallel._check_file = timed(lambda check, *_: check.id, parallel._check_file)
+    parallel._patterns = timed(lambda *_: "pattern rules", parallel._patterns)
+    project_check = timed(lambda check, *_: f"{check.id} check_project", run_project_check)
+    setattr(incremental, "run_project_check", project_check)  # noqa: B010
+    incremental._build_index = timed(lambda *_: "project index", incremental._build_index)
+    prepare = timed(lambda check, *_: f"{check.id} prepare", parallel.prepare_quietly)
+    parallel.prepare_quietly = prepare
+    setattr(incremental, "prepare_quietly", prepare)  # noqa: B010
+    unparsed = vars(source.SourceFile)["tree"].func
+    tree = timed(lambda *_: "ast.parse (also inside the lines above)", unparsed)
+    parse = functools.cached_property(tree)
+    parse.__set_name__(source.SourceFile, "tree")
+    setattr(source.SourceFile, "tree", parse)  # noqa: B010 - replacing a cached property
+
+
+def run() -> None:
+    """Time one run of the tree named on the command line and print the top parts."""
+    gc.disable()  # as the runner does; here before the first tree is built
+    install()
+    start = time.process_time()
+    with contextlib.suppress(SystemExit):
+        main(["check", *sys.argv[1:], "-j", "1", "--no-cache", "-q", "--fail-on", "never"])
+    print(f"TOTAL {time.process_time() - start:8.2f} s CPU")
+    for label, seconds in sorted(SPENT.items(), key=lambda item: -item[1])[:25]:
+        print(f"{seconds:8.2f}  {label}")
+
+
+if __name__ == "__main__":
+    run()
