@@ -202,8 +202,17 @@ class Incremental:
         return _decode_parts(entry, self.deps) if entry is not None else {}
 
     def _save_file(self, file: SourceFile, parts: list[Part]) -> None:
+        """Store the parts a later run of a *changed* tree can reuse.
+
+        A part that depends on the whole project is valid only while no file
+        changes, and an unchanged tree is answered by the whole-run entry: it
+        is not stored. So after an edit, the entries of the other files (their
+        pattern and file-only parts, reused) stay as they are, instead of
+        4,000 entries being rewritten on a large project.
+        """
         if self.store is not None and self._cacheable(file):
-            entry = {"parts": [_encode_part(p, self.deps.key(p.depends)) for p in parts]}
+            kept = [p for p in parts if p.depends != "project"]
+            entry = {"parts": [_encode_part(p, self.deps.key(p.depends)) for p in kept]}
             self.store.put(keys.file_key(self.config_fp, file), entry)
 
     def analyse(self) -> Analysis:
@@ -283,8 +292,9 @@ class Incremental:
         by_source = dict(reused)
         if result is not None:
             by_source.update((part.source, part) for part in result.parts)
-            ordered = [by_source[s] for s in sources if s in by_source]
-            self._save_file(file, ordered)
+            # Only new storable parts change the file's entry (see _save_file).
+            if any(part.depends != "project" for part in result.parts):
+                self._save_file(file, [by_source[s] for s in sources if s in by_source])
         for source in sources:
             part = by_source.get(source)
             if part is not None:

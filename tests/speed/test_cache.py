@@ -55,13 +55,40 @@ def incremental(tree: Path, cache: Path, *extra: Check) -> Incremental:
     return Incremental(project, rules, store=Store(cache))
 
 
-def test_every_part_is_reused_when_nothing_changed(library: Path, tmp_path: Path) -> None:
+def test_file_parts_are_stored_and_project_parts_are_not(library: Path, tmp_path: Path) -> None:
+    # An unchanged tree is answered by the whole-run entry (tested through the
+    # CLI above); below it, per-file parts that read the whole project are not
+    # stored: they could only be reused while no file changed.
     cache = tmp_path / "cache"
     first = incremental(library, cache).analyse()
-    second = incremental(library, cache).analyse()
-    assert second.fresh_parts == 0
-    assert second.reused_parts == first.fresh_parts
+    runner = incremental(library, cache)
+    second = runner.analyse()
+    per_project = sum(
+        1
+        for file in runner.project.files
+        for source in runner.rules.sources(file)
+        if source != PATTERNS
+        and next(c for c in runner.rules.checks if c.id == source).depends == "project"
+    )
+    assert per_project > 0
+    assert second.fresh_parts == per_project
+    assert second.reused_parts == first.fresh_parts - per_project
     assert (second.raw, second.notes) == (first.raw, first.notes)
+
+
+def test_an_edit_rewrites_only_the_changed_files_entry(library: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    incremental(library, cache).analyse()
+    entries = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+    views = library / "library" / "views.py"
+    views.write_text(views.read_text() + "\n\ndef extra(request):\n    return None\n")
+    runner = incremental(library, cache)
+    runner.analyse()
+    rewritten = [p for p, mtime in entries.items() if p.exists() and p.stat().st_mtime_ns != mtime]
+    # Each whole-project check's entry, and no unchanged file's (the edited
+    # file has a new digest, so a new entry).
+    assert len(rewritten) == len(runner.rules.checks)
+    assert len(entries) > len(runner.rules.checks) + 2
 
 
 def test_a_changed_file_reanalyses_itself_and_what_depends_on_the_project(
