@@ -248,10 +248,15 @@ class Incremental:
                 self.project,
                 (c for c in self.rules.checks if aside is None or c not in aside.checks),
             )
-        fresh = {
-            result.rel: result
-            for result in analyse_files(self.project, self.rules, work, jobs, self.budget)
-        }
+        try:
+            fresh = {
+                result.rel: result
+                for result in analyse_files(self.project, self.rules, work, jobs, self.budget)
+            }
+        except BaseException:  # Ctrl-C or a bug: do not leave the side process running
+            if aside is not None:
+                aside.stop()
+            raise
         aside_results: dict[str, FileResult] = {}
         if aside is not None:
             results = aside.results()

@@ -281,6 +281,11 @@ class Aside:
         finally:
             _ASIDE = None
 
+    def stop(self) -> None:
+        """End the side process without waiting for its results."""
+        self.pool.terminate()
+        self.pool.join()
+
     def results(self) -> list[FileResult] | None:
         """Each check's result, in the order given; None if the side process failed."""
         try:
@@ -290,8 +295,7 @@ class Aside:
             log.debug("side process failed; running project checks in-process", exc_info=True)
             return None
         finally:
-            self.pool.terminate()
-            self.pool.join()
+            self.stop()
 
 
 def can_fork() -> bool:

@@ -141,3 +141,20 @@ def test_a_failed_side_process_loses_nothing(fixture_project: Path, monkeypatch)
     monkeypatch.setattr(parallel, "_aside_work", broken)
     assert check(fixture_project, "-j", "2", "--format", "json") == single
     assert _with_project_pid(fixture_project, 2) == [f"project checks in {os.getpid()}"]
+
+
+def test_an_interrupted_run_leaves_no_side_process(fixture_project: Path, monkeypatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(parallel, "POOL_MIN_FILES", 1)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("djreview.incremental.analyse_files", interrupted)
+    registry = load_registry()
+    project = load_project([fixture_project], Config())
+    rules = rule_set(registry, select_rules(registry, Config()))
+    with pytest.raises(KeyboardInterrupt):
+        Incremental(project, rules, jobs=2).analyse()
+    assert multiprocessing.active_children() == []
