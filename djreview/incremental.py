@@ -188,7 +188,6 @@ class Incremental:
         self.jobs = jobs
         self.budget = budget
         self.deps = Dependencies(project)
-        self.sources: dict[int, list[str]] = {}
         rule_ids = [rule.meta.id for rule in rules.yaml_rules] + [c.id for c in rules.checks]
         self.config_fp = keys.config_fingerprint(project.config, rule_ids) if store else ""
 
@@ -227,12 +226,11 @@ class Incremental:
         reused: dict[int, dict[str, Part]] = {}
         work: list[tuple[int, frozenset[str]]] = []
         # Which rule groups apply to each file, decided once (hints scan the text).
-        self.sources = {i: self.rules.sources(files[i]) for i in owned}
+        sources = {i: self.rules.sources(files[i]) for i in owned}
         for i in owned:
-            sources = self.sources[i]
             have = self._reusable(files[i])
-            reused[i] = {source: have[source] for source in sources if source in have}
-            missing = frozenset(source for source in sources if source not in reused[i])
+            reused[i] = {source: have[source] for source in sources[i] if source in have}
+            missing = frozenset(source for source in sources[i] if source not in reused[i])
             if missing:
                 work.append((i, missing))
         project_parts = self._cached_project_parts()
@@ -269,7 +267,7 @@ class Incremental:
             fresh_parts=sum(len(wanted) for _, wanted in work) + len(pending),
         )
         for i in owned:
-            self._collect(files[i], self.sources[i], reused[i], fresh.get(files[i].rel), analysis)
+            self._collect(files[i], sources[i], reused[i], fresh.get(files[i].rel), analysis)
         for check in self.rules.checks:
             part = project_parts.get(check.id)
             if part is None:

@@ -184,8 +184,7 @@ def analyse_files(
 ) -> list[FileResult]:
     """Analyse `work` (file index into project.files, rule groups), in file order."""
     workers = min(worker_count(jobs), len(work))
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if workers <= 1 or len(work) < POOL_MIN_FILES or not can_fork:
+    if workers <= 1 or len(work) < POOL_MIN_FILES or not can_fork():
         return _work_here(project, rules, work, budget)
     return _work_in_pool(project, rules, work, workers, budget)
 

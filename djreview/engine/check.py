@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from djreview.model import Finding, Fix, FlowStep, Location, RelatedLocation, RuleMeta, Severity
@@ -129,12 +129,3 @@ class Check:
             fix=fix,
             properties=tuple(sorted((properties or {}).items())),
         )
-
-
-def walk_python(file: SourceFile) -> Iterator[ast.AST]:
-    """Every node of a parsed Python file, in `ast.walk` order (nothing when it did not parse).
-
-    The nodes are listed once per file and shared: every check walking the
-    same tree again was a fifth of a whole run's time in the profile.
-    """
-    yield from file.nodes

@@ -167,8 +167,8 @@ def run(
     cache without loading the rules, and unchanged parts of a changed tree
     are reused; with `shard`, only that shard's files are analysed and reported.
     With `changed` (--diff: the changed lines, given the project root), the
-    per-file rules run only on the changed files and the files importing them
-    (see djreview.dependents); the result carries the changed lines, and only
+    per-file rules run only where a finding touching them can come from (see
+    djreview.diff_focus); the result carries the changed lines, and only
     findings touching them mean anything.
     """
     with collector_paused():

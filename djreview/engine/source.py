@@ -155,12 +155,6 @@ class SourceFile:
         return None
 
     @cached_property
-    def nodes(self) -> list[ast.AST]:
-        """Every node of the stdlib AST in `ast.walk` order, listed once ([] if unparsed)."""
-        tree = self.tree
-        return list(ast.walk(tree)) if tree is not None else []
-
-    @cached_property
     def nodes_by_type(self) -> dict[type[ast.AST], list[ast.AST]]:
         """The nodes grouped by their exact class (expression contexts left out)."""
         tree = self.tree
@@ -177,7 +171,7 @@ class SourceFile:
 
         They are a twentieth of a large run's peak memory when kept for every file.
         """
-        for name in ("nodes", "nodes_by_type", "statements_by_type"):
+        for name in ("nodes_by_type", "statements_by_type"):
             vars(self).pop(name, None)
 
     def nodes_of(self, kind: type[NodeT]) -> list[NodeT]:
@@ -191,6 +185,10 @@ class SourceFile:
         """
         grouped = self.statements_by_type if issubclass(kind, ast.stmt) else self.nodes_by_type
         return cast("list[NodeT]", grouped.get(kind, []))
+
+    def functions(self) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+        """Every function and method of the file, async ones included (parents first)."""
+        return [*self.nodes_of(ast.FunctionDef), *self.nodes_of(ast.AsyncFunctionDef)]
 
     @cached_property
     def sg_root(self) -> SgNode:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+from collections.abc import Sequence
 
 _BLANK = re.compile(r"[ \t\n]*")
 _SEPARATOR = re.compile(r",[ \t\n]*")
@@ -85,31 +86,44 @@ def _edit(text: str, lines: Lines, call: ast.Call) -> str | None:
     closing = lines.end_of(call) - 1
     if text[opening : opening + 1] != "(" or text[closing : closing + 1] != ")":
         return None
-    arguments = _arguments(call)
-    if not arguments:
+    return appended(text, lines, opening, closing, _arguments(call), [f"{_KEYWORD}=True"])
+
+
+def appended(
+    text: str,
+    lines: Lines,
+    opening: int,
+    closing: int,
+    items: Sequence[ast.expr | ast.keyword],
+    new: list[str],
+) -> str | None:
+    """`new` items appended inside the brackets at `opening`/`closing`, in libcst's layout.
+
+    Inline items get `, new`; one item per line with a trailing comma gets
+    each new item on its own line, indented like the last, the trailing comma
+    kept. None when comments or odd separators sit between the items.
+    """
+    if not items:
         if _BLANK.fullmatch(text, opening + 1, closing) is None:
             return None
-        return text[: opening + 1] + f"{_KEYWORD}=True" + text[opening + 1 :]
-    last = arguments[-1]
-    last_end = lines.end_of(last)
+        return text[: opening + 1] + ", ".join(new) + text[opening + 1 :]
+    last_end = lines.end_of(items[-1])
     tail = text[last_end:closing]
     if _BLANK.fullmatch(tail):
-        return text[:last_end] + f", {_KEYWORD}=True" + text[last_end:]
+        return text[:last_end] + "".join(f", {item}" for item in new) + text[last_end:]
     if _SEPARATOR.fullmatch(tail) is None:
         return None
-    # One argument per line with a trailing comma: the new one goes on its own
-    # line, indented like the last, and takes over the trailing comma.
-    if len(arguments) >= 2:
-        before = text[lines.end_of(arguments[-2]) : lines.start_of(last)]
+    if len(items) >= 2:
+        before = text[lines.end_of(items[-2]) : lines.start_of(items[-1])]
         if _SEPARATOR.fullmatch(before) is None:
             return None
         between = before[1:]
     else:
-        between = text[opening + 1 : lines.start_of(last)]
+        between = text[opening + 1 : lines.start_of(items[-1])]
         if _BLANK.fullmatch(between) is None:
             return None
     comma = last_end + 1
-    return text[:comma] + between + f"{_KEYWORD}=True," + text[comma:]
+    return text[:comma] + "".join(f"{between}{item}," for item in new) + text[comma:]
 
 
 @functools.lru_cache(maxsize=16)

@@ -10,13 +10,10 @@ the intended tree. Anything else returns None and the caller uses libcst.
 from __future__ import annotations
 
 import ast
-import re
 
-from djreview.fix.keyword_text import Lines, fresh_class, parsed, top_class, verified
+from djreview.fix.keyword_text import Lines, appended, fresh_class, parsed, top_class, verified
 
 _INDENT = "    "
-_BLANK = re.compile(r"[ \t\n]*")
-_SEPARATOR = re.compile(r",[ \t\n]*")
 
 
 def _assigned_name(statement: ast.stmt) -> str:
@@ -73,27 +70,7 @@ def _extended(text: str, lines: Lines, listed: ast.List, entries: list[str]) -> 
     closing = lines.end_of(listed) - 1
     if text[opening] != "[" or text[closing] != "]":
         return None
-    if not listed.elts:
-        if _BLANK.fullmatch(text, opening + 1, closing) is None:
-            return None
-        return text[: opening + 1] + ", ".join(entries) + text[opening + 1 :]
-    last_end = lines.end_of(listed.elts[-1])
-    tail = text[last_end:closing]
-    if _BLANK.fullmatch(tail):
-        return text[:last_end] + "".join(f", {e}" for e in entries) + text[last_end:]
-    if _SEPARATOR.fullmatch(tail) is None:
-        return None
-    if len(listed.elts) >= 2:
-        before = text[lines.end_of(listed.elts[-2]) : lines.start_of(listed.elts[-1])]
-        if _SEPARATOR.fullmatch(before) is None:
-            return None
-        between = before[1:]
-    else:
-        between = text[opening + 1 : lines.start_of(listed.elts[-1])]
-        if _BLANK.fullmatch(between) is None:
-            return None
-    comma = last_end + 1
-    return text[:comma] + "".join(f"{between}{entry}," for entry in entries) + text[comma:]
+    return appended(text, lines, opening, closing, listed.elts, entries)
 
 
 def _edit(text: str, cls: ast.ClassDef, entries: list[str]) -> str | None:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from djreview.taint.sources import call_name, dotted
 
 SQL_METHODS = frozenset({"raw", "execute", "executemany"})
+# Every call name `_sql` treats as a sink: the methods, `RawSQL(...)` and `.extra(...)`.
+SQL_CALLS = SQL_METHODS | frozenset({"RawSQL", "extra"})
 SHELL_FUNCTIONS = frozenset(
     {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput"}
 )

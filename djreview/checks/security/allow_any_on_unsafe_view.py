@@ -13,7 +13,7 @@ from djreview.checks.security._drf import (
     names_allow_any,
     unsafe_methods_of_class,
 )
-from djreview.engine.check import Check, walk_python
+from djreview.engine.check import Check
 from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
@@ -68,17 +68,16 @@ class AllowAnyOnUnsafeView(Check):
         return self._findings(file)
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
-        for node in walk_python(file):
-            if isinstance(node, ast.ClassDef) and not PUBLIC_NAMES.search(node.name):
-                assignment = class_attribute(node, "permission_classes")
-                methods = unsafe_methods_of_class(node)
+        for cls in file.nodes_of(ast.ClassDef):
+            if not PUBLIC_NAMES.search(cls.name):
+                assignment = class_attribute(cls, "permission_classes")
+                methods = unsafe_methods_of_class(cls)
                 if assignment is not None and names_allow_any(assignment.value) and methods:
                     yield self.finding(
-                        (file, assignment), view=node.name, methods=", ".join(methods)
+                        (file, assignment), view=cls.name, methods=", ".join(methods)
                     )
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                if PUBLIC_NAMES.search(node.name):
-                    continue
+        for node in file.functions():
+            if not PUBLIC_NAMES.search(node.name):
                 accepted = [m for m in api_view_methods(node) or () if m in UNSAFE]
                 decorator = next(
                     (

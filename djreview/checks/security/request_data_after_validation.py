@@ -68,8 +68,7 @@ class RequestDataAfterValidation(Check):
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
         # Only functions spanning an `is_valid` line can hold a validated branch.
         lines = file.lines_containing("is_valid")
-        functions = [*file.nodes_of(ast.FunctionDef), *file.nodes_of(ast.AsyncFunctionDef)]
-        for function in functions:
+        for function in file.functions():
             end = function.end_lineno or function.lineno
             if not any(function.lineno <= line <= end for line in lines):
                 continue

@@ -12,7 +12,7 @@ from djreview.engine.project import Project
 from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
 from djreview.taint.index import taint_index
-from djreview.taint.sinks import sinks_of
+from djreview.taint.sinks import SQL_CALLS, sinks_of
 from djreview.taint.sources import call_name
 
 _SAFE = frozenset({"quote_name", "sql_identifier", "Identifier"})
@@ -55,9 +55,9 @@ class SqlBuiltFromStrings(Check):
     )
     severity = Severity.WARNING
     category = "security"
-    hints = ("raw", "execute", "RawSQL", "extra")
+    hints = tuple(sorted(SQL_CALLS))
     # A call of one of them (the words alone are in "drawing", "extra_context"...).
-    hint_pattern = re.compile(r"\b(?:raw|execute|executemany|RawSQL|extra)\s*\(")
+    hint_pattern = re.compile(r"\b(?:" + "|".join(sorted(SQL_CALLS)) + r")\s*\(")
     cwe = (89,)
     security_severity = 5.9
     precision = "medium"
@@ -70,12 +70,9 @@ class SqlBuiltFromStrings(Check):
     def _findings(self, file: SourceFile, project: Project) -> Iterator[Finding]:
         index = taint_index(project)
         tree = file.tree
-        if tree is None or not any(
-            call_name(call.func) in _SQL_CALLS for call in file.nodes_of(ast.Call)
-        ):
+        if tree is None:
             return
-        functions = [*file.nodes_of(ast.FunctionDef), *file.nodes_of(ast.AsyncFunctionDef)]
-        for function in [tree, *functions]:
+        for function in [tree, *file.functions()]:
             calls = [node for node in _own_nodes(function) if isinstance(node, ast.Call)]
             sql = [(call, sink) for call in calls for sink in sinks_of(call) if sink.kind == "sql"]
             if not sql:
@@ -91,8 +88,6 @@ class SqlBuiltFromStrings(Check):
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-# The names of every SQL sink (see taint.sinks): a file calling none has nothing to report.
-_SQL_CALLS = frozenset({"raw", "execute", "executemany", "RawSQL", "extra"})
 # Calls whose result is SQL the ORM compiled, with its parameters kept apart.
 _ORM_SQL = frozenset({"sql_with_params", "as_sql", "compile", "get_compiler"})
 
