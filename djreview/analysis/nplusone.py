@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from djreview.analysis.evaluate import Evaluator
+from djreview.analysis.graphql_problems import graphql_problems
 from djreview.analysis.loops import LoopAccess, find_loop_accesses, function_loops
 from djreview.analysis.messages import loop_problem
 from djreview.analysis.queries import find_queries_in_loops
@@ -111,6 +112,7 @@ def analyse(project: Project) -> Analysis:
     analysis.problems.extend(template_problems(analysis, project, rels))
     analysis.problems.extend(drf_problems(analysis, project, rels))
     analysis.problems.extend(admin_problems(analysis, project, rels))
+    analysis.problems.extend(graphql_problems(analysis, project, rels))
     _attach_fixes(analysis.problems)
     while len(_CACHE) >= _CACHE_SIZE:
         del _CACHE[next(iter(_CACHE))]

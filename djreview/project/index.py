@@ -20,6 +20,7 @@ from djreview.project.builtin import BUILTIN_PREFIX, builtin_files
 from djreview.project.classes import ClassTable
 from djreview.project.drf import APIViewInfo, DRFCollector, SerializerInfo
 from djreview.project.dtl import Template
+from djreview.project.graphql import GraphQLCollector, GraphQLSchema
 from djreview.project.migrations import MigrationIndex, read_migration
 from djreview.project.model_types import ModelInfo
 from djreview.project.models_index import ModelCollector
@@ -292,6 +293,11 @@ class ProjectIndex:
     def admin(self) -> list[AdminInfo]:
         """Admin registrations with their ModelAdmin options (built on first use)."""
         return AdminCollector(self).collect()
+
+    @cached_property
+    def graphql(self) -> GraphQLSchema:
+        """graphene/strawberry types and fields (empty when no module imports them)."""
+        return GraphQLCollector(self).collect()
 
     # -- migrations --------------------------------------------------------------
 

@@ -29,6 +29,7 @@ N_PLUS_ONE_RULES = (
     "DJR110",
     "DJR120",
     "DJR130",
+    "DJR150",
 )
 
 
@@ -159,11 +160,11 @@ def test_djreview_fix_makes_every_fixable_case_constant(proof):
 
 
 def test_a_fix_in_a_shared_helper_is_marked_unsafe(proof):
-    # The helper-module case lives in the shop fixture; blog has none.
+    # The helper-module case lives in the shop fixture; the others have none.
     helper_findings = [
         f for f in proof["findings"] if f.location.path.endswith("catalog/reports_nplus1.py")
     ]
-    if proof["name"] == "blog":
+    if proof["name"] != "shop":
         assert helper_findings == []
         return
     (finding,) = helper_findings

@@ -31,7 +31,7 @@ from typing import Any
 RUNNER = Path(__file__).with_name("runner.py")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES_DIR = REPO_ROOT / "fixtures"
-FIXTURE_NAMES = ("blog", "shop")
+FIXTURE_NAMES = ("blog", "shop", "graphql")
 
 _INDEX_SEARCH = re.compile(r"\bSEARCH \S+ USING (?:COVERING )?(?:INDEX|INTEGER PRIMARY KEY)\b")
 _FULL_SCAN = re.compile(r"\bSCAN \S+(?! USING)(?:\s|$)")

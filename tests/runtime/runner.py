@@ -56,13 +56,23 @@ def _measure_once(case: dict[str, Any], build: Any, size: int) -> tuple[int, int
             client.force_login(admin)
         url = case["url"].format(**values)
         send = getattr(client, case.get("method", "get"))
+        # A GraphQL case posts its query as JSON (POST /graphql/).
+        body = (
+            {"data": {"query": case["query"]}, "content_type": "application/json"}
+            if "query" in case
+            else {}
+        )
         # The first request fills per-process caches (content types, sessions),
         # so only the second one is counted.
-        send(url)
+        send(url, **body)
         with CaptureQueriesContext(connection) as captured:
-            response = send(url)
+            response = send(url, **body)
         transaction.set_rollback(True)
-    return len(captured.captured_queries), response.status_code
+    status = response.status_code
+    if "query" in case and status == 200 and response.json().get("errors"):
+        # GraphQL answers resolver errors with HTTP 200; a case that errs must not pass.
+        status = 500
+    return len(captured.captured_queries), status
 
 
 def measure_cases(cases: Any, names: list[str]) -> dict[str, Any]:

@@ -1,0 +1,106 @@
+"""DJR150 problems: per-object GraphQL resolver queries, named with the list field and the cure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from djreview.analysis.graphql import GraphQLReader, Listing, Read
+from djreview.analysis.messages import origin_location
+from djreview.model import RelatedLocation
+
+if TYPE_CHECKING:
+    from djreview.analysis.nplusone import Analysis, Problem
+    from djreview.engine.project import Project
+
+
+def _related(listing: Listing, read: Read) -> tuple[RelatedLocation, ...]:
+    owner, field = listing.owner, listing.field
+    related = []
+    resolver = read.field.resolver
+    if resolver is not None:
+        related.append(
+            RelatedLocation(
+                read.file.node_location(resolver.function), f"the resolver of {read.text}"
+            )
+        )
+    related.append(
+        RelatedLocation(field.location, f"the list field {owner.node.name}.{field.name}")
+    )
+    if listing.state is not None and listing.state.origin is not None:
+        related.append(RelatedLocation(origin_location(listing.state.origin), "the list queryset"))
+    return tuple(related)
+
+
+def _where(listing: Listing) -> str:
+    origin = listing.state.origin if listing.state is not None else None
+    if origin is not None:
+        return f"the queryset at {origin.where()}"
+    return f"{listing.element.node.name}.get_queryset()"
+
+
+def _text(read: Read) -> str:
+    if read.default:
+        return f"{read.text} (the default resolver reads {read.path})"
+    return read.text
+
+
+def _message(listing: Listing, read: Read) -> str:
+    element = listing.element.node.name
+    lister = f"{listing.owner.node.name}.{listing.field.name}"
+    if read.kind == "query":
+        root = read.field.resolver.root if read.field.resolver else "root"
+        return (
+            f"{_text(read)} queries once per {element} listed by {lister}; "
+            f"batch it with a DataLoader keyed by {root}.pk (info.context.loaders...)"
+        )
+    method = "prefetch_related" if read.kind == "prefetch" else "select_related"
+    optimizer = (
+        ", or install DjangoOptimizerExtension in the schema"
+        if read.default and listing.element.library == "strawberry"
+        else ""
+    )
+    return (
+        f"{_text(read)} is loaded once per {element} listed by {lister}; "
+        f'add {method}("{read.path}") to {_where(listing)}, or load it with a DataLoader'
+        f"{optimizer}"
+    )
+
+
+def graphql_problems(analysis: Analysis, project: Project, files: list[str]) -> Iterator[Problem]:
+    """DJR150: per-object resolver reads that a list field's queryset does not cover."""
+    from djreview.analysis.nplusone import Problem
+
+    graphql = project.index.graphql
+    if not graphql.types:
+        return
+    analysed = set(files)
+    reader = GraphQLReader(analysis.schema, analysis.evaluator, graphql)
+    queried: set[int] = set()
+    for listing in reader.listings():
+        for read in reader.reads(listing):
+            if read.file.rel not in analysed:
+                continue
+            if read.kind == "query":
+                # A query keyed by the root runs per object whatever the list: report it once.
+                if id(read.node) in queried:
+                    continue
+                queried.add(id(read.node))
+            state = listing.state
+            origin = state.origin if state is not None else None
+            resolver = listing.field.resolver
+            curable = read.kind != "query" and origin is not None
+            method = "prefetch_related" if read.kind == "prefetch" else "select_related"
+            yield Problem(
+                kind="graphql",
+                location=read.file.node_location(read.node),
+                message=_message(listing, read),
+                related=_related(listing, read),
+                origin=origin if curable else None,
+                model=state.model if state is not None else "",
+                cure=(method, read.path) if curable else None,
+                safe=origin is not None
+                and resolver is not None
+                and origin.file.rel == resolver.rel
+                and origin.function == resolver.function.name,
+            )

@@ -1,0 +1,105 @@
+"""DJR150: a GraphQL resolver that queries once per object of a list or connection field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from djreview.analysis.nplusone import SharesAnalysis, findings
+from djreview.engine.check import Check
+from djreview.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from djreview.engine.project import Project
+
+
+class GraphqlResolverRelatedAccess(SharesAnalysis, Check):
+    """Resolves a relation per object of a GraphQL list without loading it up front.
+
+    ## What it does
+    For graphene-django and strawberry-django schemas, finds the list and
+    connection fields (`graphene.List`, `DjangoListField`,
+    `DjangoConnectionField`, relay connections, strawberry `list[T]` fields)
+    and reads the resolvers of the type they list: `resolve_<field>` methods,
+    `resolver=` functions, `@strawberry_django.field` methods, and the default
+    resolvers of relations exposed through `Meta.fields` or annotations. It
+    reports each relation the list resolver's queryset does not
+    `select_related`/`prefetch_related`, and each query keyed by the parent
+    object (`Model.objects.filter(x=root)`). A type is only checked where a
+    list field lists it; the message names that field. Resolvers that go
+    through a DataLoader (`info.context.loaders.x.load(root.pk)`), optimizer
+    hints, `graphene_django_optimizer.query()` and strawberry's
+    `DjangoOptimizerExtension` (for plain relation fields) are not reported.
+
+    ## Why is this bad?
+    GraphQL runs a field's resolver once per object: a list of 100 books
+    asking for `author { name }` runs 101 queries.
+
+    ## Example
+    ```python
+    # graphene-django
+    class BookType(DjangoObjectType):
+        class Meta:
+            model = Book
+            fields = ("id", "title", "author")
+
+        review_count = graphene.Int()
+
+        def resolve_review_count(root, info):
+            return root.reviews.count()
+
+    class Query(graphene.ObjectType):
+        books = graphene.List(BookType)
+
+        def resolve_books(root, info):
+            return Book.objects.all()
+
+    # strawberry-django
+    @strawberry_django.type(Book)
+    class BookNode:
+        title: auto
+        author: AuthorNode
+
+    @strawberry.type
+    class Query:
+        @strawberry_django.field
+        def books(self) -> list[BookNode]:
+            return Book.objects.all()
+    ```
+
+    ## Use instead
+    ```python
+    # graphene-django: load the relations with the list
+    def resolve_books(root, info):
+        return Book.objects.select_related("author").prefetch_related("reviews")
+
+    # or batch per-object queries with a DataLoader kept on the request
+    def resolve_review_count(root, info):
+        return info.context.loaders.review_counts.load(root.pk)
+
+    # strawberry-django: the same, or let the optimizer do it
+    schema = strawberry.Schema(query=Query, extensions=[DjangoOptimizerExtension])
+    ```
+
+    ## References
+    - https://docs.graphene-python.org/en/latest/execution/dataloader/
+    - https://docs.graphene-python.org/projects/django/en/latest/queries/
+    - https://strawberry.rocks/docs/django/guide/optimizer
+    - https://docs.djangoproject.com/en/5.2/ref/models/querysets/#prefetch-related
+    """
+
+    id = "DJR150"
+    name = "graphql-resolver-related-access"
+    message = "{relation} is resolved once per object listed by the field"
+    severity = Severity.WARNING
+    category = "performance"
+    tags = ("n-plus-one", "graphql")
+    fixable = True
+    references = (
+        "https://docs.graphene-python.org/en/latest/execution/dataloader/",
+        "https://strawberry.rocks/docs/django/guide/optimizer",
+    )
+
+    def check_project(self, project: Project) -> Iterable[Finding]:
+        """Findings for every per-object resolver query a list field leaves uncovered."""
+        return findings(self, project, ("graphql",))
