@@ -76,16 +76,19 @@ def graphql_problems(analysis: Analysis, project: Project, files: list[str]) -> 
         return
     analysed = set(files)
     reader = GraphQLReader(analysis.schema, analysis.evaluator, graphql)
-    queried: set[int] = set()
+    seen: set[tuple[object, ...]] = set()
     for listing in reader.listings():
         for read in reader.reads(listing):
-            if read.file.rel not in analysed:
+            # A query keyed by the root runs per object whatever the list: report it once;
+            # a relation once per resolver and list (the first line that reads it).
+            key = (
+                (id(read.node),)
+                if read.kind == "query"
+                else (id(listing.field), id(read.field), read.path)
+            )
+            if read.file.rel not in analysed or key in seen:
                 continue
-            if read.kind == "query":
-                # A query keyed by the root runs per object whatever the list: report it once.
-                if id(read.node) in queried:
-                    continue
-                queried.add(id(read.node))
+            seen.add(key)
             state = listing.state
             origin = state.origin if state is not None else None
             resolver = listing.field.resolver

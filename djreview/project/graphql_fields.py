@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from djreview.project.index import ProjectIndex
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
+LISTING_FIELDS = LIST_FIELDS | CONNECTION_FIELDS
+_GRAPHENE = ("graphene.", "graphene_django.")
+_NO_ROOTS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -110,10 +113,10 @@ class FieldReader:
             hints = _hint_paths(call)
             call = call.args[0]
             callee = self._qualified(module, call.func) or ""
-        if not callee.startswith(("graphene.", "graphene_django.")):
+        if not self._graphene_field_class(callee):
             return None
         target, many = (None, False)
-        if callee in LIST_FIELDS | CONNECTION_FIELDS:
+        if self.classes.is_subclass(callee, LISTING_FIELDS, LISTING_FIELDS.__contains__):
             target, _ = self._graphene_type(module, call.args[0]) if call.args else (None, False)
             many = True
         elif call.args:
@@ -126,10 +129,17 @@ class FieldReader:
             statement,
             target,
             many,
-            callee in CONNECTION_FIELDS,
+            self.classes.is_subclass(callee, CONNECTION_FIELDS, CONNECTION_FIELDS.__contains__),
             resolver,
             hints=hints,
             default_list=resolver is None and callee in DEFAULT_LIST_FIELDS,
+        )
+
+    def _graphene_field_class(self, callee: str) -> bool:
+        """graphene's field classes, and project subclasses of them (`NonNullList`)."""
+        return callee.startswith(_GRAPHENE) or (
+            self.classes.get(callee) is not None
+            and self.classes.is_subclass(callee, _NO_ROOTS, lambda q: q.startswith(_GRAPHENE))
         )
 
     def _graphene_type(self, module: ModuleInfo, expr: ast.expr) -> tuple[str | None, bool]:
@@ -140,14 +150,16 @@ class FieldReader:
             callee = self._qualified(module, expr.func) or ""
             if callee in NON_NULL:
                 return self._graphene_type(module, expr.args[0])
-            if callee in LIST_FIELDS:
+            if self.classes.is_subclass(callee, LIST_FIELDS, LIST_FIELDS.__contains__):
                 return self._graphene_type(module, expr.args[0])[0], True
             return None, False
         text = literal_str(expr)
         qualified = (
             self.index.resolve_name(module.name, text) if text else self._qualified(module, expr)
         )
-        if qualified and self.classes.is_subclass(qualified, RELAY_CONNECTIONS, lambda q: False):
+        if qualified and self.classes.is_subclass(
+            qualified, RELAY_CONNECTIONS, RELAY_CONNECTIONS.__contains__
+        ):
             node = self.classes.inner_attribute(qualified, "Meta", "node")
             return (self._qualified(node[0], node[1]) if node else None), True
         return qualified, False

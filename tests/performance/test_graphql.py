@@ -1,0 +1,221 @@
+"""DJR150 (GraphQL resolvers): qualified names, optimizers, hooks, the fixture's twins, the gate."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from helpers import copy_sample, run_tree
+from runtime import harness
+from runtime.planted import markers
+
+from djreview.engine.registry import rules_dir
+from djreview.project import graphql
+
+SAMPLE = rules_dir() / "performance" / "graphql-resolver-related-access"
+MODELS = (SAMPLE / "app" / "models.py").read_text()
+
+
+def _tree(tmp_path: Path, **files: str) -> Path:
+    tree = copy_sample(SAMPLE, tmp_path / "project")
+    for name in ("schema.py", "strawberry_schema.py"):
+        (tree / "app" / name).unlink()
+    for name, text in files.items():
+        (tree / "app" / f"{name}.py").write_text(text)
+    return tree
+
+
+def _findings(tree: Path):
+    return [f for f in run_tree(tree, select=("DJR150",)).findings if f.rule_id == "DJR150"]
+
+
+GRAPHENE = """
+import graphene as gql
+from graphene_django import DjangoObjectType as Base
+
+from .models import Author, Book
+
+
+class AuthorType(Base):
+    class Meta:
+        model = Author
+        fields = ("id", "name")
+
+
+class BookType(Base):
+    class Meta:
+        model = Book
+        fields = ("id", "title")
+
+    author_name = gql.String()
+
+    def resolve_author_name(root, info):
+        return root.author.name
+{extra}
+
+class Query(gql.ObjectType):
+    books = {field}
+
+    def resolve_books(root, info):
+        return {queryset}
+"""
+
+
+def _graphene(field="gql.List(BookType)", queryset="Book.objects.all()", extra=""):
+    return GRAPHENE.format(field=field, queryset=queryset, extra=extra)
+
+
+def test_related_locations_are_the_resolver_the_list_field_and_the_queryset(tmp_path):
+    findings = _findings(copy_sample(SAMPLE, tmp_path / "project"))
+    finding = next(f for f in findings if f.message.startswith("root.author is loaded"))
+    assert "listed by Query.books" in finding.message
+    related = {r.message: r.location.start_line for r in finding.related}
+    assert related == {
+        "the resolver of root.author": 42,
+        "the list field Query.books": 71,
+        "the list queryset": 79,
+    }
+    assert finding.fix is not None and finding.fix.applicability == "safe"
+    (edit,) = finding.fix.edits
+    assert edit.location.start_line == 79
+    assert 'select_related("author")' in edit.replacement
+
+
+def test_aliased_imports_are_followed(tmp_path):
+    (finding,) = _findings(_tree(tmp_path, schema=_graphene()))
+    assert finding.message.startswith("root.author is loaded once per BookType listed by")
+
+
+def test_a_look_alike_list_is_not_a_graphql_list(tmp_path):
+    text = _graphene(field="List(BookType)").replace(
+        "import graphene as gql", "import graphene as gql\nfrom mylib import List"
+    )
+    assert _findings(_tree(tmp_path, schema=text)) == []
+
+
+def test_a_type_no_list_field_lists_is_not_reported(tmp_path):
+    assert _findings(_tree(tmp_path, schema=_graphene(field="gql.Field(BookType)"))) == []
+
+
+def test_the_list_queryset_covering_the_relation_is_silent(tmp_path):
+    text = _graphene(queryset='Book.objects.select_related("author")')
+    assert _findings(_tree(tmp_path, schema=text)) == []
+
+
+def test_the_types_get_queryset_hook_covers_its_relations(tmp_path):
+    hook = """
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        return queryset.select_related("author")
+"""
+    text = _graphene(extra=hook).replace(
+        "        return root.author.name\n", "        return root.author.name\n" + hook, 1
+    )
+    assert _findings(_tree(tmp_path, schema=text)) == []
+
+
+def test_graphene_django_optimizer_query_covers_default_relations(tmp_path):
+    text = (
+        _graphene(queryset="gql_optimizer.query(Book.objects.all(), info)")
+        .replace(
+            "import graphene as gql",
+            "import graphene as gql\nimport graphene_django_optimizer as gql_optimizer",
+        )
+        .replace('fields = ("id", "title")', 'fields = ("id", "title", "author")')
+    )
+    text = text.replace("    author_name = gql.String()\n", "").replace(
+        "    def resolve_author_name(root, info):\n        return root.author.name\n", ""
+    )
+    assert _findings(_tree(tmp_path, schema=text)) == []
+    plain = text.replace("gql_optimizer.query(Book.objects.all(), info)", "Book.objects.all()")
+    (finding,) = _findings(_tree(tmp_path / "plain", schema=plain))
+    assert "BookType.author (the default resolver reads author)" in finding.message
+
+
+STRAWBERRY = """
+import strawberry
+import strawberry_django
+from strawberry import auto
+from strawberry_django.optimizer import DjangoOptimizerExtension
+
+from .models import Author, Book
+
+
+@strawberry_django.type(Author)
+class AuthorNode:
+    name: auto
+
+
+@strawberry_django.type(Book)
+class BookNode:
+    title: auto
+    author: AuthorNode
+
+    @strawberry_django.field
+    def other_titles(self) -> list[str]:
+        return [b.title for b in Book.objects.filter(author=self.author_id)]
+
+
+@strawberry.type
+class Query:
+    books: list[BookNode] = strawberry_django.field()
+
+
+schema = strawberry.Schema(query=Query{extensions})
+"""
+
+
+def test_strawberry_optimizer_covers_relations_not_resolvers_that_query(tmp_path):
+    plain = _findings(_tree(tmp_path, schema=STRAWBERRY.format(extensions="")))
+    assert sorted(f.message.split(" ", 1)[0] for f in plain) == [
+        "Book.objects.filter(author=self.author_id)",
+        "BookNode.author",
+    ]
+    optimized = _findings(
+        _tree(
+            tmp_path / "optimized",
+            schema=STRAWBERRY.format(extensions=", extensions=[DjangoOptimizerExtension()]"),
+        )
+    )
+    assert [f.message.split(" ", 1)[0] for f in optimized] == [
+        "Book.objects.filter(author=self.author_id)"
+    ]
+    assert "DataLoader keyed by self.pk" in optimized[0].message
+
+
+def test_a_project_without_graphql_does_not_run_the_collector(tmp_path, monkeypatch):
+    calls = []
+    original = graphql.GraphQLCollector._type
+
+    def counting(self, module, node):
+        calls.append(node.name)
+        return original(self, module, node)
+
+    monkeypatch.setattr(graphql.GraphQLCollector, "_type", counting)
+    tree = copy_sample(rules_dir() / "performance" / "related-access-in-loop", tmp_path / "plain")
+    assert run_tree(tree, select=("DJR150",)).findings == []
+    assert calls == []
+    assert _findings(copy_sample(SAMPLE, tmp_path / "graphql"))
+    assert calls
+
+
+def test_fixture_twins_are_listed_by_no_finding_and_every_planted_field_is(tmp_path):
+    fixture = harness.FIXTURES_DIR / "graphql"
+    tree = tmp_path / "graphql"
+    shutil.copytree(fixture, tree)
+    findings = _findings(tree)
+    listed = {
+        (r.location.path.split("graphql/")[-1], r.location.start_line)
+        for f in findings
+        for r in f.related
+        if r.message.startswith("the list field")
+    }
+    found = [m for m in markers(fixture) if m.kind == "n+1-graphql"]
+    # A decorated strawberry field starts at its `def`, the line after the marked decorator.
+    planted = [m for m in found if m.role == "planted"]
+    twins = [m for m in found if m.role == "twin"]
+    assert len(planted) >= 8 and len(twins) >= 8
+    for marker in planted:
+        assert {(marker.path, marker.line), (marker.path, marker.line + 1)} & listed, marker
+    for marker in twins:
+        assert not {(marker.path, marker.line), (marker.path, marker.line + 1)} & listed, marker
