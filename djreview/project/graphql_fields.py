@@ -32,6 +32,7 @@ Function = ast.FunctionDef | ast.AsyncFunctionDef
 LISTING_FIELDS = LIST_FIELDS | CONNECTION_FIELDS
 _GRAPHENE = ("graphene.", "graphene_django.")
 _NO_ROOTS: frozenset[str] = frozenset()
+STRAWBERRY_DJANGO = ("strawberry_django.", "strawberry.django.")
 
 
 @dataclass(frozen=True)
@@ -262,9 +263,9 @@ class FieldReader:
         resolver = None
         hints = _hint_paths(call) if call is not None else None
         relation = name
+        given = keyword(call, "resolver") if call is not None else None
         if call is not None:
             relation = literal_str(keyword(call, "field_name")) or name
-            given = keyword(call, "resolver")
             if given is not None:
                 resolver = self._graphene_resolver(owner, module, cls, name, given)
         auto = self._qualified(module, statement.annotation) in STRAWBERRY_AUTO
@@ -279,7 +280,11 @@ class FieldReader:
             resolver,
             relation=relation if owner.model is not None and not auto else None,
             hints=hints or None,
-            default_list=resolver is None and owner.model is None and target is not None,
+            # `strawberry_django.field()` without a resolver lists the type's model.
+            default_list=given is None
+            and (callee or "").startswith(STRAWBERRY_DJANGO)
+            and owner.model is None
+            and many,
         )
 
     def _annotation(self, module: ModuleInfo, node: ast.expr | None) -> tuple[str | None, bool]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from helpers import copy_sample, run_tree
@@ -183,6 +186,18 @@ def test_strawberry_optimizer_covers_relations_not_resolvers_that_query(tmp_path
     assert "DataLoader keyed by self.pk" in optimized[0].message
 
 
+def test_a_plain_strawberry_attribute_or_an_unread_resolver_has_unknown_rows(tmp_path):
+    for index, value in enumerate(("", " = strawberry.field(resolver=lambda: Book.objects.all())")):
+        text = STRAWBERRY.format(extensions="").replace(
+            "books: list[BookNode] = strawberry_django.field()", f"books: list[BookNode]{value}"
+        )
+        found = _findings(_tree(tmp_path / str(index), schema=text))
+        # The type is still listed, so its query keyed by the root stays; the rows are unknown.
+        assert [f.message.split(" ", 1)[0] for f in found] == [
+            "Book.objects.filter(author=self.author_id)"
+        ]
+
+
 def test_a_project_without_graphql_does_not_run_the_collector(tmp_path, monkeypatch):
     calls = []
     original = graphql.GraphQLCollector._type
@@ -219,3 +234,29 @@ def test_fixture_twins_are_listed_by_no_finding_and_every_planted_field_is(tmp_p
         assert {(marker.path, marker.line), (marker.path, marker.line + 1)} & listed, marker
     for marker in twins:
         assert not {(marker.path, marker.line), (marker.path, marker.line + 1)} & listed, marker
+
+
+def test_sarif_relates_the_resolver_the_list_field_and_the_queryset(tmp_path):
+    tree = copy_sample(SAMPLE, tmp_path / "project")
+    completed = subprocess.run(
+        [sys.executable, "-m", "djreview", "check", str(tree), "--format", "sarif"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    results = json.loads(completed.stdout)["runs"][0]["results"]
+    result = next(
+        r
+        for r in results
+        if r["ruleId"] == "DJR150" and r["message"]["text"].startswith("root.author is loaded")
+    )
+    related = {
+        loc["message"]["text"]: loc["physicalLocation"]["region"]["startLine"]
+        for loc in result["relatedLocations"]
+    }
+    assert related == {
+        "the resolver of root.author": 42,
+        "the list field Query.books": 71,
+        "the list queryset": 79,
+    }
+    assert result["fixes"]
