@@ -191,7 +191,11 @@ class GraphQLReader:
         assert listing.element.model is not None
         file = self.schema.files[resolver.rel]
         body: list[ast.AST] = list(resolver.function.body)
-        if listing.state is not None and not listing.optimized:
+        if (
+            listing.state is not None
+            and not listing.optimized
+            and self._root_model(resolver) in (None, listing.element.model.label)
+        ):
             row = Instance(listing.element.model.label, listing.state)
             for access in self.rows.scan(file, body, {resolver.root: row}):
                 if access.kind not in ("select", "prefetch", "bypass"):
@@ -202,6 +206,17 @@ class GraphQLReader:
         scope = self.evaluator.scope_for(file, resolver.function, resolver.class_node)
         for node, outer in _root_queries(self.evaluator, scope, resolver):
             yield Read("query", file, node, _clip(outer), "", field)
+
+    def _root_model(self, resolver: Resolver) -> str | None:
+        """The model `root: models.Order` names; a wrapper (`Context[Order]`) is not the row."""
+        params = [*resolver.function.args.posonlyargs, *resolver.function.args.args]
+        annotation = next((p.annotation for p in params if p.arg == resolver.root), None)
+        if annotation is None:
+            return None
+        if isinstance(annotation, ast.Subscript):
+            return "wrapper"
+        found = self.schema.model_of(resolver.module, annotation)
+        return found if found is not None else None
 
     def _returned_managers(
         self, listing: Listing, field: GraphQLField, resolver: Resolver, file: SourceFile

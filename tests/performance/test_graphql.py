@@ -260,3 +260,17 @@ def test_sarif_relates_the_resolver_the_list_field_and_the_queryset(tmp_path):
         "the list queryset": 79,
     }
     assert result["fixes"]
+
+
+def test_the_roots_annotation_must_name_the_listed_model(tmp_path):
+    def annotated(annotation: str) -> str:
+        return _graphene().replace(
+            "def resolve_author_name(root, info):",
+            f"def resolve_author_name(root: {annotation}, info):",
+        )
+
+    (finding,) = _findings(_tree(tmp_path / "book", schema=annotated("Book")))
+    assert finding.message.startswith("root.author is loaded")
+    # Another model, or a wrapper whose model sits at root.node: not the listed row.
+    assert _findings(_tree(tmp_path / "author", schema=annotated("Author"))) == []
+    assert _findings(_tree(tmp_path / "wrapped", schema=annotated("Context[Book]"))) == []
