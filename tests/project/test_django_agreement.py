@@ -124,7 +124,7 @@ def _compare(index: ProjectIndex, real: dict[str, Any]) -> None:
     assert _differences(static, real, "") == []
 
 
-@pytest.mark.parametrize("fixture", ["blog", "shop"])
+@pytest.mark.parametrize("fixture", ["blog", "shop", "graphql"])
 def test_fixture_models_match_django(fixture: str):
     project = ROOT / "fixtures" / fixture
     index = load_project([project], Config()).index
