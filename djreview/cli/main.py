@@ -26,6 +26,7 @@ from djreview.engine.registry import load_registry
 from djreview.engine.runner import RunResult, run
 from djreview.engine.yaml_rules import RuleLoadError
 from djreview.model import Finding, Severity
+from djreview.project.project_model import ProjectModel
 from djreview.report import github as github_report
 from djreview.report import json as json_report
 from djreview.report import sarif as sarif_report
@@ -451,4 +452,4 @@ def show_models(
         _fail(str(exc))
         return
     renderers = {"json": render.to_json, "mermaid": render.to_mermaid, "text": render.to_text}
-    _write(output, renderers[output_format](project.model))
+    _write(output, renderers[output_format](project.analysis(ProjectModel)))

@@ -9,11 +9,12 @@ from djreview.model import RelatedLocation
 from djreview.nplusone.admin_columns import AdminReader, admin_related
 from djreview.nplusone.drf_lists import SerializerReader
 from djreview.nplusone.messages import origin_location, short
+from djreview.nplusone.problem import Problem
 from djreview.nplusone.querysets import QuerySetState
 from djreview.nplusone.template_loops import TemplateReader
 
 if TYPE_CHECKING:
-    from djreview.nplusone.analysis import Analysis, Problem
+    from djreview.nplusone.analysis import NPlusOne
     from djreview.source.project import Project
 
 
@@ -32,9 +33,8 @@ def _at(state: QuerySetState) -> str:
     return f" to the queryset at {state.origin.where()}" if state.origin is not None else ""
 
 
-def admin_problems(analysis: Analysis, project: Project, files: list[str]) -> Iterator[Problem]:
+def admin_problems(analysis: NPlusOne, project: Project, files: list[str]) -> Iterator[Problem]:
     """DJR130: list_display columns that query per changelist row."""
-    from djreview.nplusone.analysis import Problem
 
     reader = AdminReader(analysis.schema, analysis.evaluator)
     for rel in files:
@@ -65,9 +65,8 @@ def admin_problems(analysis: Analysis, project: Project, files: list[str]) -> It
             )
 
 
-def drf_problems(analysis: Analysis, project: Project, files: list[str]) -> Iterator[Problem]:
+def drf_problems(analysis: NPlusOne, project: Project, files: list[str]) -> Iterator[Problem]:
     """DJR120: serializer reads that a list view's queryset does not cover."""
-    from djreview.nplusone.analysis import Problem
 
     reader = SerializerReader(analysis.schema, analysis.evaluator)
     for rel in files:
@@ -98,9 +97,8 @@ def drf_problems(analysis: Analysis, project: Project, files: list[str]) -> Iter
             )
 
 
-def template_problems(analysis: Analysis, project: Project, files: list[str]) -> Iterator[Problem]:
+def template_problems(analysis: NPlusOne, project: Project, files: list[str]) -> Iterator[Problem]:
     """DJR110: relations read inside a template's loop over a view's queryset."""
-    from djreview.nplusone.analysis import Problem
 
     reader = TemplateReader(analysis.schema, analysis.evaluator)
     for rel in files:

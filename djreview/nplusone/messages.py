@@ -6,12 +6,12 @@ import ast
 from typing import TYPE_CHECKING
 
 from djreview.model import Location, RelatedLocation
+from djreview.nplusone.problem import Problem
 from djreview.nplusone.querysets import Origin, QuerySetState
 from djreview.nplusone.rows import Access
 from djreview.source.file import SourceFile
 
 if TYPE_CHECKING:
-    from djreview.nplusone.analysis import Problem
     from djreview.nplusone.loops import LoopAccess
 
 
@@ -60,7 +60,6 @@ def _related(item: LoopAccess, state: QuerySetState | None) -> tuple[RelatedLoca
 
 def loop_problem(item: LoopAccess) -> Problem:
     """The problem of one per-row access in a Python loop."""
-    from djreview.nplusone.analysis import Problem
 
     access = item.access
     state = access.state

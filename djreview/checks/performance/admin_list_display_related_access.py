@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from djreview.checks.base import Check
+from djreview.checks.performance._nplusone import findings
 from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
+from djreview.nplusone.analysis import NPlusOne
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
 
 
-class AdminListDisplayRelatedAccess(SharesAnalysis, Check):
+class AdminListDisplayRelatedAccess(Check):
     """Reads a relation once per row of an admin changelist.
 
     ## What it does
@@ -62,6 +63,8 @@ class AdminListDisplayRelatedAccess(SharesAnalysis, Check):
     references = (
         "https://docs.djangoproject.com/en/5.2/ref/contrib/admin/#django.contrib.admin.ModelAdmin.list_select_related",
     )
+
+    uses = (NPlusOne,)
 
     def check_project(self, project: Project) -> Iterable[Finding]:
         """Findings for every changelist column that queries per row."""

@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from djreview.checks.base import Check
+from djreview.checks.performance._nplusone import findings
 from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
+from djreview.nplusone.analysis import NPlusOne
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
 
 
-class DeferredFieldInLoop(SharesAnalysis, Check):
+class DeferredFieldInLoop(Check):
     """Reads a deferred field once per row of a queryset.
 
     ## What it does
@@ -49,6 +50,8 @@ class DeferredFieldInLoop(SharesAnalysis, Check):
     tags = ("n-plus-one",)
     fixable = True
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#only",)
+
+    uses = (NPlusOne,)
 
     def check_project(self, project: Project) -> Iterable[Finding]:
         """Findings for every deferred field read per row."""

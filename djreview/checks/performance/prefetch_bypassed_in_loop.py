@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from djreview.checks.base import Check
+from djreview.checks.performance._nplusone import findings
 from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
+from djreview.nplusone.analysis import NPlusOne
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
 
 
-class PrefetchBypassedInLoop(SharesAnalysis, Check):
+class PrefetchBypassedInLoop(Check):
     """Filters or re-orders a prefetched relation per row, which queries again.
 
     ## What it does
@@ -56,6 +57,8 @@ class PrefetchBypassedInLoop(SharesAnalysis, Check):
     category = "performance"
     tags = ("n-plus-one",)
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#prefetch-objects",)
+
+    uses = (NPlusOne,)
 
     def check_project(self, project: Project) -> Iterable[Finding]:
         """Findings for every prefetched manager re-queried per row."""

@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from djreview.checks.base import Check
+from djreview.checks.performance._nplusone import findings
 from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
+from djreview.nplusone.analysis import NPlusOne
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
 
 
-class QueryInLoop(SharesAnalysis, Check):
+class QueryInLoop(Check):
     """Runs a database query on every iteration of a loop.
 
     ## What it does
@@ -50,6 +51,8 @@ class QueryInLoop(SharesAnalysis, Check):
     category = "performance"
     tags = ("n-plus-one",)
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#in-bulk",)
+
+    uses = (NPlusOne,)
 
     def check_project(self, project: Project) -> Iterable[Finding]:
         """Findings for every query evaluated inside a loop."""

@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from djreview.checks.base import Check
+from djreview.checks.performance._nplusone import findings
 from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
+from djreview.nplusone.analysis import NPlusOne
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
 
 
-class RelatedAccessInLoop(SharesAnalysis, Check):
+class RelatedAccessInLoop(Check):
     """Reads a related object once per row of a queryset.
 
     ## What it does
@@ -57,6 +58,8 @@ class RelatedAccessInLoop(SharesAnalysis, Check):
     tags = ("n-plus-one",)
     fixable = True
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#select-related",)
+
+    uses = (NPlusOne,)
 
     def check_project(self, project: Project) -> Iterable[Finding]:
         """Findings for every uncovered forward relation read per row."""

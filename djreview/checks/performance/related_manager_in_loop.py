@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from djreview.checks.base import Check
+from djreview.checks.performance._nplusone import findings
 from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
+from djreview.nplusone.analysis import NPlusOne
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
 
 
-class RelatedManagerInLoop(SharesAnalysis, Check):
+class RelatedManagerInLoop(Check):
     """Queries a reverse or many-to-many relation once per row of a queryset.
 
     ## What it does
@@ -54,6 +55,8 @@ class RelatedManagerInLoop(SharesAnalysis, Check):
     tags = ("n-plus-one",)
     fixable = True
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#prefetch-related",)
+
+    uses = (NPlusOne,)
 
     def check_project(self, project: Project) -> Iterable[Finding]:
         """Findings for every unprefetched related manager used per row."""

@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from djreview.checks.base import Check
+from djreview.checks.performance._nplusone import findings
 from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
+from djreview.nplusone.analysis import NPlusOne
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
 
 
-class SaveInLoop(SharesAnalysis, Check):
+class SaveInLoop(Check):
     """Writes one row per loop iteration with save() or objects.create().
 
     ## What it does
@@ -54,6 +55,8 @@ class SaveInLoop(SharesAnalysis, Check):
     tags = ("n-plus-one",)
     precision = "medium"
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#bulk-update",)
+
+    uses = (NPlusOne,)
 
     def check_project(self, project: Project) -> Iterable[Finding]:
         """Findings for every single-row write inside a loop."""

@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from djreview.checks.base import Check
+from djreview.checks.performance._nplusone import findings
 from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
+from djreview.nplusone.analysis import NPlusOne
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
 
 
-class SerializerRelatedAccess(SharesAnalysis, Check):
+class SerializerRelatedAccess(Check):
     """Serializes a relation per object of a list endpoint without loading it up front.
 
     ## What it does
@@ -58,6 +59,8 @@ class SerializerRelatedAccess(SharesAnalysis, Check):
     tags = ("n-plus-one",)
     fixable = True
     references = ("https://www.django-rest-framework.org/api-guide/relations/",)
+
+    uses = (NPlusOne,)
 
     def check_project(self, project: Project) -> Iterable[Finding]:
         """Findings for every serializer read a list view's queryset lacks."""

@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from djreview.checks.base import Check
+from djreview.checks.performance._nplusone import findings
 from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
+from djreview.nplusone.analysis import NPlusOne
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
 
 
-class TemplateRelatedAccessInLoop(SharesAnalysis, Check):
+class TemplateRelatedAccessInLoop(Check):
     """Reads a relation once per row inside a template loop.
 
     ## What it does
@@ -55,6 +56,8 @@ class TemplateRelatedAccessInLoop(SharesAnalysis, Check):
     tags = ("n-plus-one",)
     fixable = True
     references = ("https://docs.djangoproject.com/en/5.2/topics/db/optimization/",)
+
+    uses = (NPlusOne,)
 
     def check_project(self, project: Project) -> Iterable[Finding]:
         """Findings for every uncovered relation read in a template loop."""
