@@ -343,7 +343,9 @@ def show_rule(rule: str) -> None:
             if meta.security_severity is not None:
                 extra.append(f"security-severity: {meta.security_severity}")
             extra.append(f"fixable: {'yes' if meta.fixable else 'no'}")
-            click.echo(f"{header}\n{'=' * len(header)}\n\n{meta.message}\n\n" + "; ".join(extra))
+            click.echo(
+                f"{header}\n{'=' * len(header)}\n\n{meta.description}\n\n" + "; ".join(extra)
+            )
             click.echo(f"\n{meta.docs}")
             return
     _fail(f"no rule {rule!r}; `djreview rules` lists them")

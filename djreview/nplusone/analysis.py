@@ -1,10 +1,10 @@
 """The N+1 analysis of a whole project, run once and shared by the DJR1xx rules.
 
 Every source of per-row queries (Python loops, templates, DRF serializers,
-admin changelists) becomes a `Problem`: a kind (the rule), the place that
-queries, a message naming the relation and the cure, related locations (the
-loop, the queryset origin) and what the queryset origin lacks. Fixes are
-grouped per origin, so two findings on one queryset produce one edit.
+admin changelists) becomes a `Problem`: typed facts (kind, relation, path,
+cure, origin, trigger), related locations (the loop, the queryset origin) and
+what the queryset origin lacks. The rule for each kind words the message.
+Fixes are grouped per origin, so two findings on one queryset produce one edit.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from djreview.nplusone.django_loops import admin_problems, drf_problems, template_problems
 from djreview.nplusone.evaluate import Evaluator
+from djreview.nplusone.loop_problems import loop_problem
 from djreview.nplusone.loops import LoopAccess, find_loop_accesses, function_loops
-from djreview.nplusone.messages import loop_problem
 from djreview.nplusone.prefetch_fix import admin_fix, build_fix
 from djreview.nplusone.problem import Problem
 from djreview.nplusone.queries import find_queries_in_loops
@@ -91,18 +91,18 @@ def _attach_fixes(problems: list[Problem]) -> None:
     """One fix per queryset origin, covering every path its problems need."""
     groups: dict[tuple[str, int, int], list[Problem]] = {}
     for problem in problems:
-        if problem.origin is not None and problem.cure is not None:
-            groups.setdefault(_origin_key(problem.origin), []).append(problem)
+        if problem.queryset is not None and problem.needs is not None:
+            groups.setdefault(_origin_key(problem.queryset), []).append(problem)
     for members in groups.values():
         needs: dict[str, list[str]] = {}
         for problem in members:
-            assert problem.cure is not None
-            needs.setdefault(problem.cure[0], []).append(problem.cure[1])
+            assert problem.needs is not None
+            needs.setdefault(problem.needs[0], []).append(problem.needs[1])
         first = members[0]
-        assert first.origin is not None
+        assert first.queryset is not None
         if "list_select_related" in needs:
-            fix = admin_fix(first.origin, needs["list_select_related"])
+            fix = admin_fix(first.queryset, needs["list_select_related"])
         else:
-            fix = build_fix(first.origin, needs, all(p.safe for p in members))
+            fix = build_fix(first.queryset, needs, all(p.safe for p in members))
         for problem in members:
             problem.fix = fix

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-from djreview.checks.base import Check
-from djreview.checks.performance._nplusone import findings
-from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import NPlusOne
-
-if TYPE_CHECKING:
-    from djreview.source.project import Project
+from djreview.checks.performance._nplusone import NPlusOneCheck
+from djreview.model import Severity
 
 
-class QueryInLoop(Check):
+class QueryInLoop(NPlusOneCheck):
     """Runs a database query on every iteration of a loop.
 
     ## What it does
@@ -46,14 +38,11 @@ class QueryInLoop(Check):
 
     id = "DJR104"
     name = "query-in-loop"
-    message = "a query runs on every iteration of the loop"
+    message = (
+        "{relation} runs a query on every iteration of the loop at line {loop_line}; "
+        "fetch the rows once before the loop ({cure})"
+    )
     severity = Severity.WARNING
-    category = "performance"
-    tags = ("n-plus-one",)
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#in-bulk",)
 
-    uses = (NPlusOne,)
-
-    def check_project(self, project: Project) -> Iterable[Finding]:
-        """Findings for every query evaluated inside a loop."""
-        return findings(self, project, ("query",))
+    kind = "query"
