@@ -260,7 +260,9 @@ def _infer_family(paths: Sequence[Path]) -> str | None:
     return None
 
 
-def _text(matches: Sequence[Match], lost: Sequence[Verdict], family: str) -> str:
+def _text(
+    matches: Sequence[Match], lost: Sequence[Verdict], family: str, *, lists: bool = True
+) -> str:
     total = Score.of(matches)
     out = [f"family {family}", total.line("all"), ""]
     for rule in sorted({m.finding.rule_id for m in matches}):
@@ -282,43 +284,72 @@ def _text(matches: Sequence[Match], lost: Sequence[Verdict], family: str) -> str
         out.append(f"fixes offered but judged 'none' (judge them): {len(unjudged_fix)}")
         out += [f"  {m.finding.rule_id} {m.finding.path}:{m.finding.line}" for m in unjudged_fix]
     out.append(f"UNJUDGED findings: {len(unjudged)}")
-    out += [
-        f"  {m.finding.rule_id} {m.finding.path}:{m.finding.line}  {m.finding.message}"
-        for m in unjudged
-    ]
+    if lists:
+        out += [
+            f"  {m.finding.rule_id} {m.finding.path}:{m.finding.line}  {m.finding.message}"
+            for m in unjudged
+        ]
     kinds = Counter(v.verdict for v in lost)
     out.append(
         f"verdicts no finding matches any more: {len(lost)} "
         f"(true {kinds['true']}, false {kinds['false']}, debatable {kinds['debatable']})"
     )
-    out += [f"  {v.verdict:<9} {v.rule_id} {v.path}:{v.line}  {v.reason}" for v in lost]
+    if lists:
+        out += [f"  {v.verdict:<9} {v.rule_id} {v.path}:{v.line}  {v.reason}" for v in lost]
     return "\n".join(out)
+
+
+def _score_pairs(
+    pairs: Sequence[tuple[Path, Sequence[Path]]], prefixes: tuple[str, ...], repo: str
+) -> tuple[list[Match], list[Verdict]]:
+    """Matches and gone verdicts of each (report, verdict files) pair, concatenated."""
+    matches: list[Match] = []
+    lost: list[Verdict] = []
+    for report, verdict_paths in pairs:
+        verdicts = load_verdicts(verdict_paths)
+        if repo:
+            verdicts = [v for v in verdicts if v.repo == repo]
+        found = match(load_report(report, prefixes), verdicts)
+        matches += found
+        lost += gone(found, verdicts)
+    return matches, lost
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("report", type=Path, help="djreview check --format json output")
+    parser.add_argument("report", type=Path, nargs="?", help="djreview check --format json output")
     parser.add_argument("verdicts", type=Path, nargs="*", help="verdict .jsonl files")
+    parser.add_argument(
+        "--pair",
+        nargs=2,
+        action="append",
+        type=Path,
+        default=[],
+        metavar=("REPORT", "VERDICTS"),
+        help="score several projects together (repeatable)",
+    )
     parser.add_argument("--family", choices=sorted(FAMILIES), help="default: from the folder")
     parser.add_argument("--repo", default="", help="owner/name for --stub lines")
     parser.add_argument("--commit", default="", help="commit for --stub lines")
     parser.add_argument("--stub", action="store_true", help="print unjudged findings as lines")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument("--summary", action="store_true", help="counts only, no finding lists")
     args = parser.parse_args(argv)
-    family = args.family or _infer_family(args.verdicts)
+    pairs: list[tuple[Path, Sequence[Path]]] = [(r, [v]) for r, v in args.pair]
+    if args.report is not None:
+        pairs.append((args.report, args.verdicts))
+    if not pairs:
+        parser.error("give a REPORT (and verdict files) or --pair REPORT VERDICTS")
+    family = args.family or _infer_family([v for _, paths in pairs for v in paths])
     if family is None:
         parser.error("give --family (verdict files are not in one family folder)")
-    verdicts = load_verdicts(args.verdicts)
-    if args.repo:
-        verdicts = [v for v in verdicts if v.repo == args.repo]
-    matches = match(load_report(args.report, FAMILIES[family]), verdicts)
+    matches, lost = _score_pairs(pairs, FAMILIES[family], args.repo)
     if args.stub:
         for m in matches:
             if m.verdict is None:
                 print(stub(m.finding, args.repo, args.commit))
         return 0
-    lost = gone(matches, verdicts)
     if args.json:
         rules = sorted({m.finding.rule_id for m in matches})
         payload = {
@@ -332,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0
-    print(_text(matches, lost, family))
+    print(_text(matches, lost, family, lists=not args.summary))
     return 0
 
 
