@@ -65,8 +65,13 @@ def _history(repo: Path) -> tuple[str, str]:
     (app / "__init__.py").write_text("")
     (app / "models.py").write_text(MODELS)
     (repo / "README").write_text("outside root\n")
+    (repo / "src" / "clip.mp4").write_bytes(b"media the mirror does not hold")
     _git(repo, "init", "-q")
-    return _commit(repo, "all()"), _commit(repo, 'select_related("author")')
+    commits = _commit(repo, "all()"), _commit(repo, 'select_related("author")')
+    # Like the fetched mirrors: the largest blobs are absent, so `git archive` fails.
+    blob = _git(repo, "rev-parse", "HEAD:src/clip.mp4")
+    (repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    return commits
 
 
 def _case(case_id: str, repo: str, parent: str, fix: str) -> str:
@@ -127,3 +132,7 @@ def test_hit_on_parent_clean_on_fix_and_skips_reported(tmp_path: Path) -> None:
     # Only `root` is exported, once per commit.
     assert sorted(p.name for p in work.iterdir()) == sorted([f"{parent}-src", f"{fix}-src"])
     assert not (work / f"{parent}-src" / "README").exists()
+    # The missing blob made the export fall back to the files djreview reads.
+    assert "exporting source files only" in run.stderr
+    assert (work / f"{parent}-src" / "src" / "app" / "views.py").is_file()
+    assert not (work / f"{parent}-src" / "src" / "clip.mp4").exists()
