@@ -32,6 +32,7 @@ SELECT = {"nplusone": "DJR1", "index": "DJR2"}  # family -> djreview --select
 # the queryset line counts for them.
 QUERYSET_RULE_PREFIXES = ("DJR11", "DJR12", "DJR13")
 LINE_SLACK = 3
+MAX_NEARBY = 10
 DEFAULT_TIMEOUT = 1800.0
 # What djreview reads, for mirrors whose large blobs are absent.
 SOURCE_PATTERNS = (
@@ -99,6 +100,8 @@ class Result:
     reported_on_fix: bool = False
     parent_rules: list[str] = field(default_factory=list)
     fix_rules: list[str] = field(default_factory=list)
+    # On a miss, what djreview did report in the files of the parent sites ("DJR101 path:line").
+    parent_nearby: list[str] = field(default_factory=list)
 
 
 class Skip(Exception):
@@ -226,7 +229,10 @@ class Trees:
         if error:
             shutil.rmtree(partial, ignore_errors=True)
             raise Skip(f"cannot export {sha[:12]}:{root or '.'} ({error})")
-        partial.rename(dest)
+        try:
+            partial.rename(dest)
+        except OSError:  # another run exported the same tree meanwhile
+            shutil.rmtree(partial, ignore_errors=True)
         return dest
 
     def findings(self, git_dir: Path, sha: str, root: str, family: str) -> list[Found]:
@@ -321,11 +327,8 @@ def evaluate(case: Case, git_dir: Path | None, trees: Trees) -> Result:
         result.status, result.reason = "skipped", f"no git dir for {case.repo}"
         return result
     try:
-        parent = [
-            f
-            for f in trees.findings(git_dir, case.parent, case.root, case.family)
-            if matches(case, case.parent_sites, f)
-        ]
+        found = trees.findings(git_dir, case.parent, case.root, case.family)
+        parent = [f for f in found if matches(case, case.parent_sites, f)]
         fixed = [
             f
             for f in trees.findings(git_dir, case.fix, case.root, case.family)
@@ -336,6 +339,14 @@ def evaluate(case: Case, git_dir: Path | None, trees: Trees) -> Result:
         return result
     result.hit_parent, result.parent_rules = bool(parent), sorted({f.rule for f in parent})
     result.reported_on_fix, result.fix_rules = bool(fixed), sorted({f.rule for f in fixed})
+    if not parent:
+        files = {site.path for site in case.parent_sites}
+        nearby = {
+            f"{f.rule} {f.locations[0].path}:{f.locations[0].line}"
+            for f in found
+            if f.locations and any(loc.path in files for loc in f.locations)
+        }
+        result.parent_nearby = sorted(nearby)[:MAX_NEARBY]
     return result
 
 
