@@ -28,6 +28,8 @@ _KNOWN_KEYS = {
     "jobs",
     "cache-dir",
     "per-file-timeout",
+    # Read by the pytest plugin (djreview.confirm), not by the static run.
+    "confirm",
 }
 
 

@@ -131,9 +131,10 @@ class ConfirmPlugin:
         """The djreview section of pytest's closing summary."""
         write_line = terminalreporter.write_line
         terminalreporter.section("djreview: N+1 findings checked against the tests")
-        for problem in self.problems:
-            write_line(f"djreview plugin problem: {problem}")
         report = self.report
+        problems = report.errors if report is not None else (*self.recorder.errors, *self.problems)
+        for problem in problems:
+            write_line(f"djreview plugin problem: {problem}")
         if report is None:
             write_line("no confirmation report")
             return

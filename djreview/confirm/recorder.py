@@ -46,17 +46,22 @@ class _TestState:
 
 
 class Recorder:
-    """Collects `TestRun`s; `errors` holds what went wrong inside the recording."""
+    """Collects `TestRun`s; `errors` says what went wrong inside the recording."""
 
     def __init__(self, reader: StackReader) -> None:
         self.reader = reader
         self.runs: list[TestRun] = []
-        self.errors: list[str] = []
+        self._errors: Counter[str] = Counter()
         self._state: _TestState | None = None
 
+    @property
+    def errors(self) -> list[str]:
+        """What went wrong inside the recording, each kind once with its count."""
+        return [text if n == 1 else f"{text} ({n} times)" for text, n in self._errors.items()]
+
     def _error(self, text: str) -> None:
-        if len(self.errors) < _MAX_ERRORS:
-            self.errors.append(text)
+        if text in self._errors or len(self._errors) < _MAX_ERRORS:
+            self._errors[text] += 1
 
     @contextlib.contextmanager
     def recording(self, test: str) -> Iterator[None]:
