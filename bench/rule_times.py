@@ -3,9 +3,9 @@
     python bench/rule_times.py TREE [more `djreview check` options]
 
 Runs `djreview check TREE -j 1 --no-cache` in this process with timers
-around the project index, every `Check.prepare`, every per-file rule group
+around the project model, every `Check.prepare`, every per-file rule group
 and every whole-project check, and prints the costliest parts. Parsing is
-counted where it happens (mostly inside the project index) and also on its
+counted where it happens (mostly inside the project model) and also on its
 own line, so the lines overlap; TOTAL is the whole run.
 """
 
@@ -21,9 +21,9 @@ from collections.abc import Callable
 from typing import Any
 
 from djreview import incremental, parallel
-from djreview.cli import main
+from djreview.cli.main import main
 from djreview.engine import source
-from djreview.parallel import run_project_check
+from djreview.engine.parallel import run_project_check
 
 SPENT: defaultdict[str, float] = defaultdict(float)
 
@@ -48,7 +48,7 @@ def install() -> None:
     parallel._patterns = timed(lambda *_: "pattern rules", parallel._patterns)
     project_check = timed(lambda check, *_: f"{check.id} check_project", run_project_check)
     setattr(incremental, "run_project_check", project_check)  # noqa: B010
-    incremental._build_index = timed(lambda *_: "project index", incremental._build_index)
+    incremental._build_index = timed(lambda *_: "project model", incremental._build_index)
     prepare = timed(lambda check, *_: f"{check.id} prepare", parallel.prepare_quietly)
     parallel.prepare_quietly = prepare
     setattr(incremental, "prepare_quietly", prepare)  # noqa: B010

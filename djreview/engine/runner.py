@@ -13,21 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from djreview.cache.store import Store
 from djreview.config import Config, ConfigError
-from djreview.diff_focus import diff_focus
-from djreview.diffmode import ChangedLines
+from djreview.engine.cache.store import Store
+from djreview.engine.changed_lines import ChangedLines, diff_focus
 from djreview.engine.fingerprint import assign_fingerprints
 from djreview.engine.gcpause import collector_paused
-from djreview.engine.project import Project
+from djreview.engine.incremental import Incremental, RunCache
+from djreview.engine.parallel import RuleSet
 from djreview.engine.registry import Registry, load_registry
-from djreview.engine.source import SourceFile, UnreadableFile
+from djreview.engine.shard import Shard
 from djreview.engine.suppress import is_suppressed
-from djreview.incremental import Incremental, RunCache
 from djreview.model import Finding, Notification, RuleMeta
-from djreview.parallel import RuleSet
-from djreview.project.discover import discover, project_root
-from djreview.shard import Shard
+from djreview.source.discover import discover, project_root
+from djreview.source.file import SourceFile, UnreadableFile
+from djreview.source.project import Project
 
 log = logging.getLogger("djreview")
 CATEGORIES = ("performance", "models", "security")
@@ -168,7 +167,7 @@ def run(
     are reused; with `shard`, only that shard's files are analysed and reported.
     With `changed` (--diff: the changed lines, given the project root), the
     per-file rules run only where a finding touching them can come from (see
-    djreview.diff_focus); the result carries the changed lines, and only
+    djreview.engine.changed_lines); the result carries the changed lines, and only
     findings touching them mean anything.
     """
     with collector_paused():

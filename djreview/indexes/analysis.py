@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from djreview.engine.project import Project
-from djreview.fix.index_fix import release_caches
 from djreview.indexes.changes import plan_changes
 from djreview.indexes.coverage import Coverage
 from djreview.indexes.lookups import Collector
-from djreview.indexes.migrations import AppMigrations, read_migrations
+from djreview.indexes.migration_leaf import AppMigrations, read_migrations
+from djreview.indexes.model_defs import Schema, read_schema
+from djreview.indexes.model_edit import release_caches
 from djreview.indexes.ranking import Need, Ranker
-from djreview.indexes.schema import Schema, read_schema
 from djreview.model import Fix, RelatedLocation
+from djreview.source.project import Project
 
 SOURCE_LABEL = {
     "queryset": "queryset lookup",

@@ -18,8 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from djreview.engine.project import Project
-from djreview.fix.index_fix import add_db_index, add_meta_indexes, edit_between
+from djreview.indexes.migration_leaf import AppMigrations
 from djreview.indexes.migration_writer import (
     add_index_operation,
     alter_field_operation,
@@ -27,10 +26,11 @@ from djreview.indexes.migration_writer import (
     migration_name,
     migration_text,
 )
-from djreview.indexes.migrations import AppMigrations
+from djreview.indexes.model_defs import ModelDef
+from djreview.indexes.model_edit import add_db_index, add_meta_indexes, edit_between
 from djreview.indexes.ranking import Need
-from djreview.indexes.schema import ModelDef
 from djreview.model import Applicability, Edit, Fix, Location
+from djreview.source.project import Project
 
 MODELS_IMPORTED = re.compile(r"^\s*from\s+django\.db\s+import\s+[^\n]*\bmodels\b", re.MULTILINE)
 

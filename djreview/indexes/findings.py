@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from djreview.engine.check import Check
-from djreview.engine.project import Project
+from djreview.checks.base import Check
 from djreview.indexes.analysis import analyse
 from djreview.indexes.ranking import Need
 from djreview.model import Finding
+from djreview.source.project import Project
 
 
 class IndexCheck(Check):

@@ -12,7 +12,7 @@ import ast
 import hashlib
 import re
 
-from djreview.indexes.schema import FieldDef, ModelDef, dotted
+from djreview.indexes.model_defs import FieldDef, ModelDef, dotted
 
 INDEX_NAME_LIMIT = 30
 # Callables whose single string argument a migration stores as the plain string.

@@ -24,7 +24,7 @@ from djreview.project.model_types import ModelInfo, ReverseRelation
 from djreview.project.modules import dotted_name, record_import
 
 if TYPE_CHECKING:
-    from djreview.project.index import ProjectIndex
+    from djreview.project.project_model import ProjectModel
 
 Kind = Literal["class", "manager", "queryset", "related_manager", "instance", "instances", "values"]
 
@@ -154,9 +154,9 @@ def _walk_function(function: ast.AST) -> Iterator[ast.AST]:
 
 
 class TypeResolver:
-    """Answers `type_of(expr, scope)` against the project index."""
+    """Answers `type_of(expr, scope)` against the project model."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectModel) -> None:
         self.index = index
 
     def type_of(self, expr: ast.expr, scope: Scope, _depth: int = 0) -> ExprType | None:

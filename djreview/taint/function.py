@@ -12,8 +12,8 @@ import ast
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from djreview.engine.source import SourceFile
 from djreview.model import FlowStep
+from djreview.source.file import SourceFile
 from djreview.taint.sinks import Sink, path_method_sink, sinks_of
 from djreview.taint.sources import (
     GUARDS,

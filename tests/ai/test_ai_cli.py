@@ -14,7 +14,7 @@ from ai_support import GOOD_PATCH, RULES, patch
 from click.testing import CliRunner
 from fake_endpoint import FakeEndpoint, completion
 
-from djreview.cli import main
+from djreview.cli.main import main
 
 SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json"
 

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from helpers import run_tree
 from runtime import harness, planted
 
-from djreview.cli import main
+from djreview.cli.main import main
 
 INDEX_RULES = {"DJR201", "DJR202", "DJR203"}
 PROJECTS = {

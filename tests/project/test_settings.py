@@ -20,7 +20,7 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "data" / "project_layouts"
 def settings(tmp_path_factory: pytest.TempPathFactory):
     root = make_repo(tmp_path_factory.mktemp("settings") / "tricky")
     shutil.copytree(LAYOUTS / "tricky", root, dirs_exist_ok=True)
-    return load_project([root], Config()).index.settings
+    return load_project([root], Config()).model.settings
 
 
 def test_entry_modules_come_from_manage_and_wsgi(settings):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from djreview.cache.store import Store
+from djreview.engine.cache.store import Store
 
 
 def check(tree: Path, *args: str) -> subprocess.CompletedProcess[str]:

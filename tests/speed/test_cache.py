@@ -6,15 +6,15 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from djreview.cache.store import Store
-from djreview.cli import main
+from djreview.checks.base import Check
+from djreview.cli.main import main
 from djreview.config import Config
-from djreview.engine.check import Check
+from djreview.engine.cache.store import Store
+from djreview.engine.incremental import Incremental
+from djreview.engine.parallel import PATTERNS, RuleSet
 from djreview.engine.registry import load_registry
 from djreview.engine.runner import load_project, rule_set, select_rules
-from djreview.incremental import Incremental
 from djreview.model import Location
-from djreview.parallel import PATTERNS, RuleSet
 
 
 def check(tree: Path, *args: str) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from djreview.analysis.nplusone import SharesAnalysis, findings
-from djreview.engine.check import Check
+from djreview.checks.base import Check
 from djreview.model import Finding, Severity
+from djreview.nplusone.analysis import SharesAnalysis, findings
 
 if TYPE_CHECKING:
-    from djreview.engine.project import Project
+    from djreview.source.project import Project
 
 
 class QueryInLoop(SharesAnalysis, Check):

@@ -16,11 +16,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from djreview.engine.check import Check
-from djreview.engine.project import Project
+from djreview.checks.base import Check
 from djreview.model import Finding, Location
 from djreview.project.settings import SettingsInfo, SettingsModule
 from djreview.project.settings_eval import SettingValue
+from djreview.source.project import Project
 from djreview.taint.sources import call_name
 
 # A module with none of these is an app's own defaults module, not project settings.
@@ -68,7 +68,7 @@ def deployed_modules(project: Project, *, bases: bool = False) -> list[Deployed]
     With `bases`, also the shared base modules they star-import (for values
     that are a defect wherever they are written, such as a literal key).
     """
-    info = project.index.settings
+    info = project.model.settings
     imported = {star for module in info.modules.values() for star in module.star_imports}
     found = []
     for name, module in sorted(info.modules.items()):

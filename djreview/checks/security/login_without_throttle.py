@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from djreview.checks.base import Check
 from djreview.checks.security._classes import base_names, class_attribute
 from djreview.checks.security._drf import unsafe_methods_of_class
-from djreview.engine.check import Check
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 from djreview.taint.sources import call_name
 
 _CREDENTIAL_NAMES = re.compile(r"login|signin|sign_in|token|password|passwd", re.IGNORECASE)
@@ -76,7 +76,7 @@ class LoginWithoutThrottle(Check):
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per credential endpoint without throttling."""
-        settings = project.index.settings
+        settings = project.model.settings
         drf = settings.literal("REST_FRAMEWORK", {})
         drf_throttled = isinstance(drf, dict) and bool(drf.get("DEFAULT_THROTTLE_CLASSES"))
         apps: Any = settings.literal("INSTALLED_APPS", [])

@@ -6,10 +6,10 @@ import ast
 import re
 from collections.abc import Iterable, Iterator
 
-from djreview.engine.check import Check
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
+from djreview.checks.base import Check
 from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 from djreview.taint.sources import call_name
 
 _LOG_METHODS = frozenset(

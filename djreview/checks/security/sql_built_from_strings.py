@@ -6,12 +6,12 @@ import ast
 import re
 from collections.abc import Iterable, Iterator
 
+from djreview.checks.base import Check
 from djreview.checks.security._strings import unsafe_parts
-from djreview.engine.check import Check
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
-from djreview.taint.index import taint_index
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
+from djreview.taint.analysis import taint_analysis
 from djreview.taint.sinks import SQL_CALLS, sinks_of
 from djreview.taint.sources import call_name
 
@@ -68,7 +68,7 @@ class SqlBuiltFromStrings(Check):
         return self._findings(file, project)
 
     def _findings(self, file: SourceFile, project: Project) -> Iterator[Finding]:
-        index = taint_index(project)
+        index = taint_analysis(project)
         tree = file.tree
         if tree is None:
             return
