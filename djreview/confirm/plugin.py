@@ -25,7 +25,7 @@ from djreview.confirm.recorder import Recorder
 from djreview.confirm.report import DEFAULT_NAME, Report, from_join, write
 from djreview.confirm.sites import StackReader
 from djreview.confirm.static import StaticRun
-from djreview.project.discover import project_root
+from djreview.source.discover import project_root
 
 _PLUGIN_NAME = "djreview-confirm"
 
