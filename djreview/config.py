@@ -30,6 +30,7 @@ _KNOWN_KEYS = {
     "per-file-timeout",
     # Read by the pytest plugin (djreview.confirm), not by the static run.
     "confirm",
+    "confirmations",
 }
 
 
@@ -51,6 +52,8 @@ class Config:
     jobs: int = 0
     cache_dir: str | None = None
     ai: dict[str, Any] = field(default_factory=dict)
+    # The pytest plugin's confirmation report (absolute path) to annotate N+1 findings with.
+    confirmations: str | None = None
     source: Path | None = None
 
     def with_cli(self, **overrides: Any) -> Config:
@@ -134,8 +137,19 @@ def parse_table(table: dict[str, Any], source: Path | None) -> Config:
         jobs=int(table.get("jobs", 0)),
         cache_dir=table.get("cache-dir"),
         ai=ai,
+        confirmations=_report_path(table.get("confirmations"), source),
         source=source,
     )
+
+
+def _report_path(value: Any, source: Path | None) -> str | None:
+    """`confirmations` as an absolute path, relative to the config file's folder."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ConfigError("[tool.djreview] confirmations must be a file path")
+    base = source.parent if source is not None else Path.cwd()
+    return str((base / value).resolve())
 
 
 def resolve_config(config_file: Path | None, first_path: Path) -> Config:

@@ -20,6 +20,7 @@ from djreview import __version__
 from djreview.ai.options import ai_options
 from djreview.cli.run_options import apply_run_options, merge_sarif_command, run_options
 from djreview.config import FAIL_ON_CHOICES, Config, ConfigError, resolve_config
+from djreview.confirm.annotate import is_confirmed
 from djreview.engine import baseline as baseline_file
 from djreview.engine.changed_lines import ChangedLines, DiffError, changed_lines
 from djreview.engine.registry import load_registry
@@ -138,6 +139,16 @@ def main() -> None:
     metavar="REF",
     help="Report only findings on lines changed since the git revision REF.",
 )
+@click.option(
+    "--confirmations",
+    type=click.Path(path_type=Path),
+    help="Mark N+1 findings with what `pytest --djreview` saw (its djreview-confirm.json).",
+)
+@click.option(
+    "--confirmed-only",
+    is_flag=True,
+    help="Report only findings the tests confirmed, and dynamic-only repeats.",
+)
 @ai_options
 @run_options
 def check(
@@ -154,6 +165,8 @@ def check(
     baseline_path: Path | None,
     write_baseline: Path | None,
     diff_ref: str | None,
+    confirmations: Path | None,
+    confirmed_only: bool,
     **ai: Any,
 ) -> None:
     """Analyse a Django project (or any part of it) and report findings."""
@@ -165,8 +178,13 @@ def check(
         select=_split(select),
         ignore=_split(ignore),
         fail_on=fail_on,
+        confirmations=str(confirmations.resolve()) if confirmations is not None else None,
     )
+    if confirmed_only and not result.project.config.confirmations:
+        _fail("--confirmed-only needs a confirmation report (--confirmations FILE)")
     findings, known = _narrow(result, diff_ref, baseline_path, write_baseline)
+    if confirmed_only:
+        findings = [f for f in findings if is_confirmed(f)]
     findings = _ai_step(result, config, ai, findings)
     reported = findings if known is None else [f for f in findings if f.fingerprint not in known]
     hidden = len(findings) - len(reported)

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from djreview.config import Config, ConfigError
+from djreview.confirm.annotate import with_states
+from djreview.confirm.report import DEFAULT_NAME as REPORT_NAME
+from djreview.confirm.report import ReportError
+from djreview.confirm.report import read as read_report
 from djreview.engine.cache.store import Store
 from djreview.engine.changed_lines import ChangedLines, diff_focus
 from djreview.engine.fingerprint import assign_fingerprints
@@ -109,7 +113,19 @@ def load_project(paths: list[Path], config: Config) -> Project:
             )
         except UnreadableFile as exc:
             notifications.append(Notification(item.rel, f"skipped: {exc}"))
+    config = _with_default_report(config, paths[0], root)
     return Project(root=root, files=files, config=config, notifications=notifications)
+
+
+def _with_default_report(config: Config, target: Path, root: Path) -> Config:
+    """The config, naming the pytest plugin's report when one lies in the target or the root."""
+    if config.confirmations:
+        return config
+    for folder in (target if target.is_dir() else target.parent, root):
+        candidate = folder / REPORT_NAME
+        if candidate.is_file():
+            return dataclasses.replace(config, confirmations=str(candidate.resolve()))
+    return config
 
 
 def rule_set(registry: Registry, rules: list[RuleMeta]) -> RuleSet:
@@ -148,10 +164,24 @@ def finish(raw: list[Finding], project: Project) -> list[Finding]:
             dataclasses.replace(finding, snippet=snippet, severity=severity, suppressed=suppressed)
         )
     prepared.sort(key=Finding.sort_key)
-    return [
+    fingerprinted = [
         dataclasses.replace(finding, fingerprint=digest)
         for finding, digest in assign_fingerprints(prepared)
     ]
+    return _confirmed(fingerprinted, project)
+
+
+def _confirmed(findings: list[Finding], project: Project) -> list[Finding]:
+    """The findings annotated with the confirmation report's states, when one is configured."""
+    path = project.config.confirmations
+    if not path:
+        return findings
+    try:
+        report = read_report(Path(path))
+    except ReportError as error:
+        project.notifications.append(Notification(path, str(error)))
+        return findings
+    return with_states(findings, report)
 
 
 def run(
