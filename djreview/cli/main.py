@@ -27,6 +27,7 @@ from djreview.engine.registry import load_registry
 from djreview.engine.runner import RunResult, run
 from djreview.engine.yaml_rules import RuleLoadError
 from djreview.model import Finding, Severity
+from djreview.project.project_model import ProjectModel
 from djreview.report import github as github_report
 from djreview.report import json as json_report
 from djreview.report import sarif as sarif_report
@@ -360,7 +361,9 @@ def show_rule(rule: str) -> None:
             if meta.security_severity is not None:
                 extra.append(f"security-severity: {meta.security_severity}")
             extra.append(f"fixable: {'yes' if meta.fixable else 'no'}")
-            click.echo(f"{header}\n{'=' * len(header)}\n\n{meta.message}\n\n" + "; ".join(extra))
+            click.echo(
+                f"{header}\n{'=' * len(header)}\n\n{meta.description}\n\n" + "; ".join(extra)
+            )
             click.echo(f"\n{meta.docs}")
             return
     _fail(f"no rule {rule!r}; `djreview rules` lists them")
@@ -469,4 +472,4 @@ def show_models(
         _fail(str(exc))
         return
     renderers = {"json": render.to_json, "mermaid": render.to_mermaid, "text": render.to_text}
-    _write(output, renderers[output_format](project.model))
+    _write(output, renderers[output_format](project.analysis(ProjectModel)))

@@ -274,7 +274,7 @@ class Schema:
 
 def read_schema(project: Project) -> Schema:
     """The index-relevant view of every project model of the shared project model."""
-    index = project.model
+    index = project.analysis(ProjectModel)
     schema = Schema(index)
     for info in index.models.values():
         file = project.by_rel.get(info.file)
