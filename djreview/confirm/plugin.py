@@ -13,6 +13,7 @@ fails or changes the user's tests.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Generator
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 
 from djreview.confirm.join import State, join
+from djreview.confirm.observations import decode_run, encode_run
 from djreview.confirm.recorder import Recorder
 from djreview.confirm.report import DEFAULT_NAME, Report, from_join, write
 from djreview.confirm.sites import StackReader
@@ -28,6 +30,8 @@ from djreview.confirm.static import StaticRun
 from djreview.source.discover import project_root
 
 _PLUGIN_NAME = "djreview-confirm"
+# Where a pytest-xdist worker hands its recording to the controller.
+_WORKER_KEY = "djreview_confirm"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -83,8 +87,15 @@ class ConfirmPlugin:
         self.report: Report | None = None
         self.problems: list[str] = []
 
+    @property
+    def is_worker(self) -> bool:
+        """True inside a pytest-xdist worker: it records, the controller joins."""
+        return hasattr(self.config, "workerinput")
+
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         """Start the static run now, so it overlaps the tests."""
+        if self.is_worker:
+            return
         try:
             self.static = StaticRun(self.target, self.root)
         except OSError as error:
@@ -108,8 +119,23 @@ class ConfirmPlugin:
             except Exception as error:  # never break the user's test
                 self.problems.append(f"{item.nodeid}: recording not closed: {error!r}")
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """On the xdist controller: take over what a finished worker recorded."""
+        try:
+            output = json.loads(node.workeroutput.get(_WORKER_KEY, "{}"))
+            self.recorder.runs.extend(decode_run(run) for run in output.get("runs", ()))
+            self.problems.extend(str(problem) for problem in output.get("errors", ()))
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            self.problems.append(f"a worker's recording was lost: {error!r}")
+
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Join the recorded repeats with the static findings and write the report."""
+        if self.is_worker:
+            runs = [encode_run(run) for run in self.recorder.runs]
+            errors = [*self.recorder.errors, *self.problems]
+            self.config.workeroutput[_WORKER_KEY] = json.dumps({"runs": runs, "errors": errors})  # type: ignore[attr-defined]
+            return
         if self.static is None:
             return
         try:
@@ -129,6 +155,8 @@ class ConfirmPlugin:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """The djreview section of pytest's closing summary."""
+        if self.is_worker:
+            return
         write_line = terminalreporter.write_line
         terminalreporter.section("djreview: N+1 findings checked against the tests")
         report = self.report

@@ -17,6 +17,7 @@ from djreview.confirm.join import StaticFinding
 
 # The N+1 rules: the category every one of them belongs to.
 N_PLUS_ONE_SELECTION = "performance"
+DYNAMIC_ONLY_RULE = "DJR140"
 
 
 class StaticRun:
@@ -36,6 +37,9 @@ class StaticRun:
             "never",
             "--select",
             N_PLUS_ONE_SELECTION,
+            # The dynamic-only rule reads the previous report: not static evidence.
+            "--ignore",
+            DYNAMIC_ONLY_RULE,
         ]
         self._process = subprocess.Popen(
             command,

@@ -91,3 +91,17 @@ def test_query_results_are_the_same_with_the_plugin(blog):
         outputs.append(out.read_text())
     assert outputs[0] == outputs[1]
     assert '"/reports/authors/"' in outputs[0]
+
+
+def test_xdist_workers_hand_their_recording_to_the_controller(blog):
+    serial = run_plugin(blog, "--djreview")
+    assert serial.returncode == 0, serial.output
+    parallel = run_plugin(blog, "--djreview", "-n", "2")
+    assert parallel.returncode == 0, parallel.output
+    assert parallel.report["tests"] == serial.report["tests"] == 33
+
+    def states(run):
+        return sorted((f["path"], f["line"], f["state"]) for f in run.report["findings"])
+
+    assert states(parallel) == states(serial)
+    assert len(parallel.report["dynamic"]) == len(serial.report["dynamic"])
