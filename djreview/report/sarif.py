@@ -48,6 +48,7 @@ _ALWAYS_KEEP = frozenset({"level", "kind", "version"})
 # SARIF result rank (0-100) by what the pytest plugin saw; unset otherwise.
 _CONFIRMATION_RANKS = {"confirmed": 90.0, DYNAMIC_ONLY: 80.0, "refuted": 10.0}
 
+
 def to_dict(obj: Any) -> Any:
     """Serialise a sarif_om object tree, keeping explicitly meaningful defaults."""
     if isinstance(obj, list | tuple):
