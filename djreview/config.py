@@ -36,6 +36,8 @@ class Config:
     jobs: int = 0
     cache_dir: str | None = None
     ai: dict[str, Any] = field(default_factory=dict)
+    # The pytest plugin's confirmation report (absolute path) to annotate N+1 findings with.
+    confirmations: str | None = None
     source: Path | None = None
 
     def with_cli(self, **overrides: Any) -> Config:
@@ -88,6 +90,10 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
 def _fail_on(value: Any) -> str | None:
     return value if value in FAIL_ON_CHOICES else None
 
@@ -118,6 +124,9 @@ KEY_TYPES: dict[str, tuple[Callable[[Any], Any], str]] = {
     "jobs": (_count, "a whole number of processes (0: every core)"),
     "cache-dir": (_text, "a folder path (a string)"),
     "ai": (_table, "a table ([tool.djreview.ai])"),
+    # Read by the pytest plugin (djreview.confirm) to switch itself on.
+    "confirm": (_flag, "true or false"),
+    "confirmations": (_text, "a file path (a string)"),
 }
 
 
@@ -161,8 +170,17 @@ def parse_table(table: dict[str, Any], source: Path | None) -> Config:
         jobs=values.get("jobs", 0),
         cache_dir=values.get("cache-dir"),
         ai=values.get("ai", {}),
+        confirmations=_report_path(values.get("confirmations"), source),
         source=source,
     )
+
+
+def _report_path(value: str | None, source: Path | None) -> str | None:
+    """`confirmations` as an absolute path, relative to the config file's folder."""
+    if value is None:
+        return None
+    base = source.parent if source is not None else Path.cwd()
+    return str((base / value).resolve())
 
 
 def resolve_config(config_file: Path | None, first_path: Path) -> Config:

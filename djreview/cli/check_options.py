@@ -37,6 +37,9 @@ class CheckOptions:
     show_suppressed: bool = False
     quiet: bool = False
     verbose: bool = False
+    # The pytest plugin's report (default: djreview-confirm.json beside the project).
+    confirmations: Path | None = None
+    confirmed_only: bool = False
     ai: AIOptions = field(default_factory=AIOptions)
     scale: ScaleOptions = field(default_factory=ScaleOptions)
 
@@ -50,8 +53,12 @@ class CheckOptions:
 
         Raises ConfigError on a bad config file or option.
         """
+        report = str(self.confirmations.resolve()) if self.confirmations is not None else None
         config = resolve_config(self.config_file, self.targets[0]).with_cli(
-            select=split(self.select), ignore=split(self.ignore), fail_on=self.fail_on
+            select=split(self.select),
+            ignore=split(self.ignore),
+            fail_on=self.fail_on,
+            confirmations=report,
         )
         config, shard = apply_run_options(config, self.scale)
         return config, RunOptions(
@@ -60,4 +67,5 @@ class CheckOptions:
             baseline=self.baseline,
             # A baseline must hold the whole project: --write-baseline analyses everything.
             whole_tree=self.write_baseline is not None,
+            confirmed_only=self.confirmed_only,
         )

@@ -125,6 +125,16 @@ def main() -> None:
     metavar="REF",
     help="Report only findings on lines changed since the git revision REF.",
 )
+@click.option(
+    "--confirmations",
+    type=click.Path(path_type=Path),
+    help="Mark N+1 findings with what `pytest --djreview` saw (its djreview-confirm.json).",
+)
+@click.option(
+    "--confirmed-only",
+    is_flag=True,
+    help="Report only findings the tests confirmed, and dynamic-only repeats.",
+)
 @ai_options
 @run_options
 def check(
@@ -141,6 +151,8 @@ def check(
     baseline_path: Path | None,
     write_baseline: Path | None,
     diff_ref: str | None,
+    confirmations: Path | None,
+    confirmed_only: bool,
     ai: AIOptions,
     scale: ScaleOptions,
 ) -> None:
@@ -160,6 +172,8 @@ def check(
             show_suppressed=show_suppressed,
             quiet=quiet,
             verbose=verbose,
+            confirmations=confirmations,
+            confirmed_only=confirmed_only,
             ai=ai,
             scale=scale,
         )

@@ -17,6 +17,10 @@ from functools import partial
 from pathlib import Path
 
 from djreview.config import Config, ConfigError
+from djreview.confirm.annotate import is_confirmed, with_states
+from djreview.confirm.report import DEFAULT_NAME as REPORT_NAME
+from djreview.confirm.report import ReportError
+from djreview.confirm.report import read as read_report
 from djreview.engine import baseline
 from djreview.engine.cache.store import Store
 from djreview.engine.changed_lines import ChangedLines, changed_lines, diff_focus
@@ -47,6 +51,8 @@ class RunOptions:
     baseline: Path | None = None
     # Analyse every file even with diff_ref (a baseline being written needs them all).
     whole_tree: bool = False
+    # Keep only what the project's tests saw (needs a confirmation report).
+    confirmed_only: bool = False
 
 
 @dataclass
@@ -136,7 +142,19 @@ def load_project(paths: list[Path], config: Config) -> Project:
             )
         except UnreadableFile as exc:
             notifications.append(Notification(item.rel, f"skipped: {exc}"))
+    config = _with_default_report(config, paths[0], root)
     return Project(root=root, files=files, config=config, notifications=notifications)
+
+
+def _with_default_report(config: Config, target: Path, root: Path) -> Config:
+    """The config, naming the pytest plugin's report when one lies in the target or the root."""
+    if config.confirmations:
+        return config
+    for folder in (target if target.is_dir() else target.parent, root):
+        candidate = folder / REPORT_NAME
+        if candidate.is_file():
+            return dataclasses.replace(config, confirmations=str(candidate.resolve()))
+    return config
 
 
 def rule_set(registry: Registry, rules: list[RuleMeta]) -> RuleSet:
@@ -175,10 +193,24 @@ def finish(raw: list[Finding], project: Project) -> list[Finding]:
             dataclasses.replace(finding, snippet=snippet, severity=severity, suppressed=suppressed)
         )
     prepared.sort(key=Finding.sort_key)
-    return [
+    fingerprinted = [
         dataclasses.replace(finding, fingerprint=digest)
         for finding, digest in assign_fingerprints(prepared)
     ]
+    return _confirmed(fingerprinted, project)
+
+
+def _confirmed(findings: list[Finding], project: Project) -> list[Finding]:
+    """The findings annotated with the confirmation report's states, when one is configured."""
+    path = project.config.confirmations
+    if not path:
+        return findings
+    try:
+        report = read_report(Path(path))
+    except ReportError as error:
+        project.notifications.append(Notification(path, str(error)))
+        return findings
+    return with_states(findings, report)
 
 
 def run(paths: list[Path], config: Config, options: RunOptions | None = None) -> RunResult:
@@ -203,6 +235,10 @@ def run(paths: list[Path], config: Config, options: RunOptions | None = None) ->
     if ref is not None:
         changed = result.changed or changed_lines(result.project.root, ref)
         findings = changed.filter(findings)
+    if options.confirmed_only:
+        if not result.project.config.confirmations:
+            raise ConfigError("--confirmed-only needs a confirmation report (--confirmations FILE)")
+        findings = [finding for finding in findings if is_confirmed(finding)]
     return dataclasses.replace(result, findings=findings, all_findings=result.findings, known=known)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import click
 
 from djreview.ai.show import text_lines as ai_text_lines
+from djreview.confirm.annotate import describe, tally
 from djreview.model import Finding, Notification, Severity
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -51,7 +52,8 @@ def render(
     lines: list[str] = []
     counts: Counter[Severity] = Counter()
     suppressed = 0
-    for finding in findings:
+    findings_seen = list(findings)
+    for finding in findings_seen:
         if finding.suppressed:
             suppressed += 1
             if not show_suppressed:
@@ -69,6 +71,9 @@ def render(
             lines.append(frame)
         for related in finding.related:
             lines.append(f"    note: {safe(related.message)} at {safe(str(related.location))}")
+        tested = describe(finding)
+        if tested is not None:
+            lines.append(f"    tests: {safe(tested)}")
         if finding.fix is not None:
             lines.append(
                 f"    fix ({finding.fix.applicability.value}): {safe(finding.fix.description)}"
@@ -91,4 +96,7 @@ def render(
     if notifications:
         closing += f"; {len(list(notifications))} files or steps skipped (analysis partial)"
     lines.append(closing + ".")
+    confirmations = tally(findings_seen)
+    if confirmations is not None:
+        lines.append(confirmations)
     return "\n".join(lines) + "\n"

@@ -69,8 +69,19 @@ def config_fingerprint(config: Config, rule_ids: Iterable[str]) -> str:
         "max_file_bytes": config.max_file_bytes,
         "exclude": list(config.exclude),
         "ai": config.ai,
+        # The confirmation report lies outside the analysed files: its content counts.
+        "confirmations": _file_digest(config.confirmations),
     }
     return digest(engine_fingerprint(), json.dumps(fields, sort_keys=True, default=str))
+
+
+def _file_digest(path: str | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
 
 
 def run_config_fingerprint(config: Config) -> str:
