@@ -17,10 +17,10 @@ from functools import partial
 from pathlib import Path
 
 from djreview.config import Config, ConfigError
-from djreview.confirm.annotate import is_confirmed, with_states
 from djreview.confirm.report import DEFAULT_NAME as REPORT_NAME
 from djreview.confirm.report import ReportError
 from djreview.confirm.report import read as read_report
+from djreview.confirm.states import is_confirmed, with_states
 from djreview.engine import baseline
 from djreview.engine.cache.store import Store
 from djreview.engine.changed_lines import ChangedLines, changed_lines, diff_focus

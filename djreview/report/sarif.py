@@ -26,7 +26,7 @@ import sarif_om as om
 
 from djreview import __version__
 from djreview.ai.show import markdown as ai_markdown
-from djreview.confirm.annotate import DYNAMIC_ONLY, state
+from djreview.confirm.states import DYNAMIC_ONLY, state
 from djreview.model import Applicability, Finding, Location, Notification, RuleMeta
 
 # The OASIS 2.1.0 schema: the SARIF Viewer accepts it (its last path segment

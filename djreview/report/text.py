@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import click
 
 from djreview.ai.show import text_lines as ai_text_lines
-from djreview.confirm.annotate import describe, tally
+from djreview.confirm.states import describe, tally
 from djreview.model import Finding, Notification, Severity
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from djreview.checks.base import Check
-from djreview.confirm.annotate import DYNAMIC_ONLY, STATE
 from djreview.confirm.report import ReportError, read
+from djreview.confirm.states import DYNAMIC_ONLY, STATE
 from djreview.model import Finding, Location, Notification, RelatedLocation, Severity
 
 if TYPE_CHECKING:
