@@ -1,6 +1,5 @@
 #!/usr/bin/env python
 """Django's command-line utility for the index-proof library project."""
-
 import os
 import sys
 

@@ -30,8 +30,6 @@ class Book(models.Model):
         unique_together = [("language", "edition")]
         constraints = [
             models.UniqueConstraint(
-                fields=["legacy_ref"],
-                condition=models.Q(in_print=True),
-                name="library_book_legacy_uniq",
+                fields=["legacy_ref"], condition=models.Q(in_print=True), name="library_book_legacy_uniq"
             ),
         ]

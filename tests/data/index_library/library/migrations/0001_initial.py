@@ -5,69 +5,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Author",
+            name='Author',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100)),
-                ("email", models.EmailField(max_length=254)),
-                ("handle", models.CharField(max_length=30, unique=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100)),
+                ('email', models.EmailField(max_length=254)),
+                ('handle', models.CharField(max_length=30, unique=True)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Book",
+            name='Book',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200)),
-                ("isbn", models.CharField(max_length=13)),
-                ("shelf", models.CharField(max_length=10)),
-                ("row", models.IntegerField(default=0)),
-                ("language", models.CharField(max_length=8)),
-                ("edition", models.IntegerField(default=1)),
-                ("barcode", models.CharField(max_length=32)),
-                ("legacy_ref", models.CharField(max_length=32)),
-                ("internal_ref", models.CharField(max_length=32)),
-                ("in_print", models.BooleanField(default=True)),
-                ("published", models.DateField(null=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="books",
-                        to="library.author",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('isbn', models.CharField(max_length=13)),
+                ('shelf', models.CharField(max_length=10)),
+                ('row', models.IntegerField(default=0)),
+                ('language', models.CharField(max_length=8)),
+                ('edition', models.IntegerField(default=1)),
+                ('barcode', models.CharField(max_length=32)),
+                ('legacy_ref', models.CharField(max_length=32)),
+                ('internal_ref', models.CharField(max_length=32)),
+                ('in_print', models.BooleanField(default=True)),
+                ('published', models.DateField(null=True)),
+                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='books', to='library.author')),
             ],
             options={
-                "indexes": [
-                    models.Index(fields=["shelf", "row"], name="library_book_shelf_row_idx")
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("in_print", True)),
-                        fields=("legacy_ref",),
-                        name="library_book_legacy_uniq",
-                    )
-                ],
-                "unique_together": {("language", "edition")},
+                'indexes': [models.Index(fields=['shelf', 'row'], name='library_book_shelf_row_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('in_print', True)), fields=('legacy_ref',), name='library_book_legacy_uniq')],
+                'unique_together': {('language', 'edition')},
             },
         ),
     ]
