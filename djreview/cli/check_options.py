@@ -13,6 +13,7 @@ from djreview.ai.options import AIOptions
 from djreview.cli.run_options import ScaleOptions, apply_run_options
 from djreview.config import Config, resolve_config
 from djreview.engine.runner import RunOptions
+from djreview.source.discover import project_root
 
 
 def split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -37,6 +38,7 @@ class CheckOptions:
     show_suppressed: bool = False
     quiet: bool = False
     verbose: bool = False
+    statistics: bool = False
     ai: AIOptions = field(default_factory=AIOptions)
     scale: ScaleOptions = field(default_factory=ScaleOptions)
 
@@ -53,7 +55,7 @@ class CheckOptions:
         config = resolve_config(self.config_file, self.targets[0]).with_cli(
             select=split(self.select), ignore=split(self.ignore), fail_on=self.fail_on
         )
-        config, shard = apply_run_options(config, self.scale)
+        config, shard = apply_run_options(config, self.scale, project_root(self.targets[0]))
         return config, RunOptions(
             shard=shard,
             diff_ref=self.diff_ref,
