@@ -16,6 +16,7 @@ from djreview.model import Severity
 
 FAIL_ON_CHOICES = ("error", "warning", "note", "never")
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
+DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024
 
 
 class ConfigError(Exception):
@@ -35,6 +36,8 @@ class Config:
     per_file_timeout: float = 30.0
     jobs: int = 0
     cache_dir: str | None = None
+    # The result cache's bound in bytes (least recently used entries go first).
+    cache_max_bytes: int = DEFAULT_CACHE_MAX_BYTES
     ai: dict[str, Any] = field(default_factory=dict)
     # The pytest plugin's confirmation report (absolute path) to annotate N+1 findings with.
     confirmations: str | None = None
@@ -123,6 +126,7 @@ KEY_TYPES: dict[str, tuple[Callable[[Any], Any], str]] = {
     "per-file-timeout": (_seconds, "a positive number of seconds"),
     "jobs": (_count, "a whole number of processes (0: every core)"),
     "cache-dir": (_text, "a folder path (a string)"),
+    "cache-max-size": (_positive_int, "a positive number of bytes"),
     "ai": (_table, "a table ([tool.djreview.ai])"),
     # Read by the pytest plugin (djreview.confirm) to switch itself on.
     "confirm": (_flag, "true or false"),
@@ -169,6 +173,7 @@ def parse_table(table: dict[str, Any], source: Path | None) -> Config:
         per_file_timeout=values.get("per-file-timeout", 30.0),
         jobs=values.get("jobs", 0),
         cache_dir=values.get("cache-dir"),
+        cache_max_bytes=values.get("cache-max-size", DEFAULT_CACHE_MAX_BYTES),
         ai=values.get("ai", {}),
         confirmations=_report_path(values.get("confirmations"), source),
         source=source,

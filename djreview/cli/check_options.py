@@ -13,6 +13,7 @@ from djreview.ai.options import AIOptions
 from djreview.cli.run_options import ScaleOptions, apply_run_options
 from djreview.config import Config, resolve_config
 from djreview.engine.runner import RunOptions
+from djreview.source.discover import project_root
 
 
 def split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -40,6 +41,7 @@ class CheckOptions:
     # The pytest plugin's report (default: djreview-confirm.json beside the project).
     confirmations: Path | None = None
     confirmed_only: bool = False
+    statistics: bool = False
     ai: AIOptions = field(default_factory=AIOptions)
     scale: ScaleOptions = field(default_factory=ScaleOptions)
 
@@ -60,7 +62,7 @@ class CheckOptions:
             fail_on=self.fail_on,
             confirmations=report,
         )
-        config, shard = apply_run_options(config, self.scale)
+        config, shard = apply_run_options(config, self.scale, project_root(self.targets[0]))
         return config, RunOptions(
             shard=shard,
             diff_ref=self.diff_ref,

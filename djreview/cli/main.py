@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from djreview.cli.run_options import ScaleOptions, merge_sarif_command, run_opti
 from djreview.config import FAIL_ON_CHOICES, Config, ConfigError, resolve_config
 from djreview.engine import baseline as baseline_file
 from djreview.engine.baseline import BaselineError
+from djreview.engine.cache.keys import default_cache_dir
+from djreview.engine.cache.store import Store, is_cache_folder
 from djreview.engine.changed_lines import DiffError
 from djreview.engine.registry import load_registry
 from djreview.engine.runner import RunResult, run
@@ -32,6 +35,7 @@ from djreview.report import github as github_report
 from djreview.report import json as json_report
 from djreview.report import sarif as sarif_report
 from djreview.report import text as text_report
+from djreview.source.discover import project_root
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -63,6 +67,9 @@ def _write(output: Path | None, text: str) -> None:
 
 def _load(options: CheckOptions) -> tuple[RunResult, Config]:
     """Run what the options ask for; a bad config, rule, --diff or baseline exits 2."""
+    missing = [str(path) for path in options.targets if not path.exists()]
+    if missing:
+        _fail(f"no such file or folder: {', '.join(missing)}")
     try:
         config, run_options = options.config()
         return run(options.targets, config, run_options), config
@@ -108,6 +115,7 @@ def main() -> None:
     "--quiet", "-q", is_flag=True, help="Print only the summary (text) or nothing but the report."
 )
 @click.option("--verbose", "-v", is_flag=True, help="Say which rules ran and what was skipped.")
+@click.option("--statistics", is_flag=True, help="Print only the per-rule summary (text output).")
 @click.option(
     "--baseline",
     "baseline_path",
@@ -148,6 +156,7 @@ def check(
     show_suppressed: bool,
     quiet: bool,
     verbose: bool,
+    statistics: bool,
     baseline_path: Path | None,
     write_baseline: Path | None,
     diff_ref: str | None,
@@ -174,6 +183,7 @@ def check(
             verbose=verbose,
             confirmations=confirmations,
             confirmed_only=confirmed_only,
+            statistics=statistics,
             ai=ai,
             scale=scale,
         )
@@ -193,6 +203,9 @@ def run_check(options: CheckOptions) -> None:
             f"djreview: wrote {len(known)} findings to the baseline {options.write_baseline}",
             err=True,
         )
+    if result.files_scanned == 0 and not options.quiet:
+        where = ", ".join(str(path) for path in options.targets)
+        click.echo(f"djreview: no Python or template files found under {where}", err=True)
     findings = _ai_step(result, config, options.ai, result.findings)
     reported = result.reported(findings)
     hidden = len(findings) - len(reported)
@@ -235,6 +248,8 @@ def _render(
     )
     if options.quiet:
         report = report.rstrip("\n").rsplit("\n", 1)[-1] + "\n"
+    elif options.statistics and "\nFindings per rule:\n" in report:
+        report = report[report.index("\nFindings per rule:\n") + 1 :]
     return report
 
 
@@ -294,6 +309,35 @@ def entry_point() -> None:
     os._exit(status)
 
 
+@main.command("clean")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--cache-dir", type=click.Path(path_type=Path), help="The cache folder, if not the default."
+)
+def clean(paths: tuple[Path, ...], cache_dir: Path | None) -> None:
+    """Remove the result cache of a project (its .djreview_cache by default)."""
+    target = (list(paths) or [Path(".")])[0]
+    if not target.exists():
+        _fail(f"no such file or folder: {target}")
+    try:
+        config = resolve_config(None, target)
+    except ConfigError as exc:
+        _fail(str(exc))
+        return
+    folder = cache_dir or (
+        Path(config.cache_dir) if config.cache_dir else default_cache_dir(project_root(target))
+    )
+    if not folder.exists():
+        click.echo(f"djreview: no cache at {folder}")
+        return
+    if not is_cache_folder(folder):
+        _fail(f"{folder} does not look like a djreview cache (no CACHEDIR.TAG); not removed")
+    store = Store(folder)
+    entries, size = len(store.entries()), store.size()
+    shutil.rmtree(folder, ignore_errors=True)
+    click.echo(f"djreview: removed {folder} ({entries} entries, {size / 1_048_576:.1f} MiB)")
+
+
 @main.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 def list_rules(output_format: str) -> None:
@@ -316,6 +360,7 @@ def list_rules(output_format: str) -> None:
                         "severity": m.severity.value,
                         "fixable": m.fixable,
                         "enabled": m.enabled_by_default,
+                        "tags": list(m.all_tags),
                         "cwe": list(m.cwe),
                     }
                     for m in metas
@@ -324,13 +369,18 @@ def list_rules(output_format: str) -> None:
             )
         )
         return
-    click.echo(f"{'ID':<8} {'NAME':<40} {'CATEGORY':<12} {'SEVERITY':<8} FIX  DEFAULT")
+    click.echo(f"{'ID':<8} {'NAME':<40} {'CATEGORY':<12} {'SEVERITY':<8} FIX  DEFAULT  TAGS")
     for meta in metas:
+        tags = ", ".join(tag for tag in meta.all_tags if not tag.startswith("external/"))
         click.echo(
             f"{meta.id:<8} {meta.name:<40} {meta.category:<12} {meta.severity.value:<8} "
-            f"{'yes' if meta.fixable else 'no ':<4} {'on' if meta.enabled_by_default else 'off'}"
+            f"{'yes' if meta.fixable else 'no ':<4} {'on ' if meta.enabled_by_default else 'off'}"
+            f"      {tags}"
         )
-    click.echo(f"\n{len(metas)} rules.")
+    click.echo(
+        f"\n{len(metas)} rules. Select by id, id prefix, name, category or tag "
+        "(e.g. --select n-plus-one); `all` and `audit` also switch on rules that are off."
+    )
 
 
 @main.command("rule")

@@ -79,7 +79,7 @@ def run_options(command: F) -> F:
         click.option(
             "--cache-dir",
             type=click.Path(path_type=Path),
-            help="Where the result cache lives (default: ~/.cache/djreview).",
+            help="Where the result cache lives (default: .djreview_cache in the project root).",
         ),
         click.option(
             "--max-file-size",
@@ -92,8 +92,13 @@ def run_options(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def apply_run_options(config: Config, options: ScaleOptions) -> tuple[Config, Shard | None]:
-    """The config with the command line's run options applied, and the shard, if any."""
+def apply_run_options(
+    config: Config, options: ScaleOptions, root: Path
+) -> tuple[Config, Shard | None]:
+    """The config with the command line's run options applied, and the shard, if any.
+
+    `root` is the analysed project's root, where the result cache lives by default.
+    """
     if options.jobs is not None:
         config = replace(config, jobs=options.jobs)
     if options.max_file_size is not None:
@@ -103,7 +108,7 @@ def apply_run_options(config: Config, options: ScaleOptions) -> tuple[Config, Sh
     elif options.cache_dir is not None:
         config = replace(config, cache_dir=str(options.cache_dir))
     elif config.cache_dir is None:
-        config = replace(config, cache_dir=str(default_cache_dir()))
+        config = replace(config, cache_dir=str(default_cache_dir(root)))
     try:
         shard = Shard.parse(options.shard) if options.shard else None
     except ShardError as exc:

@@ -22,7 +22,7 @@ from djreview.confirm.report import ReportError
 from djreview.confirm.report import read as read_report
 from djreview.confirm.states import is_confirmed, with_states
 from djreview.engine import baseline
-from djreview.engine.cache.store import Store
+from djreview.engine.cache.store import Store, committed
 from djreview.engine.changed_lines import ChangedLines, changed_lines, diff_focus
 from djreview.engine.fingerprint import assign_fingerprints
 from djreview.engine.gcpause import collector_paused
@@ -92,20 +92,28 @@ class RunResult:
         return [finding for finding in chosen if finding.fingerprint not in known]
 
 
+# Tags that switch on the rules off by default which carry them (as ruff's ALL).
+SWITCH_ON_TAGS = ("all", "audit")
+
+
 def _matches(meta: RuleMeta, token: str) -> bool:
+    """Whether a --select/--ignore token names the rule: id, id prefix, name, category or tag."""
     token_lower = token.lower()
     return (
         token_lower == "all"
         or meta.id.lower() == token_lower
         or meta.name == token_lower
         or meta.category == token_lower
+        or token_lower in meta.all_tags
         or (len(token) >= 4 and meta.id.lower().startswith(token_lower))
     )
 
 
 def _explicit(meta: RuleMeta, token: str) -> bool:
-    """Selected by id, id prefix or name: switches on rules that are off by default."""
+    """Selected by id, id prefix, name, `all` or `audit`: switches on rules off by default."""
     lower = token.lower()
+    if lower in SWITCH_ON_TAGS:
+        return lower == "all" or lower in meta.tags
     return meta.id.lower().startswith(lower) and len(token) >= 4 or meta.name == lower
 
 
@@ -114,7 +122,9 @@ def select_rules(registry: Registry, config: Config) -> list[RuleMeta]:
     metas = registry.sorted_metas()
     for token in (*config.select, *config.ignore):
         if token.lower() not in CATEGORIES and not any(_matches(meta, token) for meta in metas):
-            raise ConfigError(f"unknown rule, name or category: {token!r} (see `djreview rules`)")
+            raise ConfigError(
+                f"unknown rule, name, category or tag: {token!r} (see `djreview rules`)"
+            )
     chosen = []
     for meta in metas:
         if config.select:
@@ -242,6 +252,22 @@ def run(paths: list[Path], config: Config, options: RunOptions | None = None) ->
     return dataclasses.replace(result, findings=findings, all_findings=result.findings, known=known)
 
 
+def _open_store(project: Project) -> Store | None:
+    """The result cache of the run, unless none is configured or git tracks its files."""
+    if not project.config.cache_dir:
+        return None
+    directory = Path(project.config.cache_dir)
+    if committed(directory):
+        project.notifications.append(
+            Notification(
+                str(directory),
+                "cache not used: git tracks files in it (run `djreview clean` and untrack them)",
+            )
+        )
+        return None
+    return Store(directory)
+
+
 def _run(
     paths: list[Path],
     config: Config,
@@ -250,7 +276,7 @@ def _run(
 ) -> RunResult:
     project = load_project(paths, config)
     changed = diff(project.root) if diff is not None else None
-    store = Store(Path(config.cache_dir)) if config.cache_dir else None
+    store = _open_store(project)
     run_cache = RunCache(store, project, shard) if store is not None else None
     cached = run_cache.load() if run_cache is not None else None
     if cached is not None:
@@ -280,6 +306,8 @@ def _run(
     # A --diff run skipped most files' per-file rules: not a report of the whole tree.
     if run_cache is not None and analysis.complete and changed is None:
         run_cache.save(findings, notifications, rules)
+    if store is not None:
+        store.evict(config.cache_max_bytes)
     project.notifications = notifications
     return RunResult(
         findings, notifications, rules, project, len(project.files), registry, changed=changed

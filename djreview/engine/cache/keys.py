@@ -21,6 +21,8 @@ from djreview.engine.registry import rules_dir
 from djreview.model import Notification
 from djreview.source.file import SourceFile
 
+CACHE_FOLDER_NAME = ".djreview_cache"
+
 
 def digest(*parts: str) -> str:
     """A hex digest of the parts, unambiguously joined."""
@@ -31,14 +33,15 @@ def digest(*parts: str) -> str:
     return hasher.hexdigest()
 
 
-def default_cache_dir() -> Path:
-    """$XDG_CACHE_HOME/djreview, else ~/.cache/djreview.
-
-    Outside the analysed tree on purpose: a folder committed to the repository
-    under review must not be able to feed findings to the run.
+def default_cache_dir(root: Path) -> Path:
+    """DJREVIEW_CACHE_DIR when set (a cache shared by several trees), else `.djreview_cache`
+    in the project root, as ruff keeps `.ruff_cache`: easy to find, `djreview clean`
+    empties it, and its own `.gitignore` keeps it out of commits.
     """
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "djreview"
+    explicit = os.environ.get("DJREVIEW_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser() / "results"
+    return root / CACHE_FOLDER_NAME
 
 
 def _version(package: str) -> str:
