@@ -1,5 +1,5 @@
 """`python -m djreview` runs the command line."""
 
-from djreview.cli import entry_point
+from djreview.cli.main import entry_point
 
 entry_point()

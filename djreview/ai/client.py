@@ -14,7 +14,7 @@ from typing import Any
 import openai
 
 from djreview.ai.cache import CachedReply
-from djreview.ai.schema import REPLY_SCHEMA
+from djreview.ai.reply_schema import REPLY_SCHEMA
 from djreview.ai.settings import AISettings
 
 # Local servers without a key still need a non-empty one for the client.

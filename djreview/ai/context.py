@@ -12,9 +12,10 @@ import ast
 import logging
 from dataclasses import dataclass
 
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
 from djreview.model import Finding, Location
+from djreview.project.project_model import ProjectModel
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 
 log = logging.getLogger("djreview")
 
@@ -80,11 +81,11 @@ def scope_block(file: SourceFile, location: Location) -> CodeBlock:
 
 
 def model_classes(project: Project) -> dict[str, tuple[SourceFile, ast.ClassDef]]:
-    """The project's own model classes by class name, from the project index."""
+    """The project's own model classes by class name, from the project model."""
     try:
-        models = list(project.index.models.values())
+        models = list(project.analysis(ProjectModel).models.values())
     except Exception:  # a broken index costs the prompt its model context, not the review
-        log.debug("project index unavailable for AI context", exc_info=True)
+        log.debug("project model unavailable for AI context", exc_info=True)
         return {}
     found: dict[str, tuple[SourceFile, ast.ClassDef]] = {}
     for info in sorted(models, key=lambda m: m.label):

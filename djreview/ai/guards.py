@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 
 from djreview.ai.context import enclosing_scope, node_span
-from djreview.engine.project import Project
+from djreview.source.project import Project
 
 # Share of the flagged statement's names that must survive in its scope.
 _SURVIVAL = 2 / 3

@@ -14,7 +14,7 @@ import re
 
 from djreview.ai.context import FLAG, CodeBlock
 from djreview.ai.redact import redact
-from djreview.ai.schema import REPLY_SCHEMA
+from djreview.ai.reply_schema import REPLY_SCHEMA
 from djreview.model import Finding, RuleMeta
 
 PROMPT_VERSION = "djreview-ai-1"

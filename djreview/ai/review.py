@@ -24,11 +24,11 @@ from djreview.ai.prompts import (
     reask_rejected,
     user_message,
 )
-from djreview.ai.schema import InvalidReply, ProposedFix, Reply, parse_reply
+from djreview.ai.reply_schema import InvalidReply, ProposedFix, Reply, parse_reply
 from djreview.ai.usage import BudgetExhausted, Usage
 from djreview.ai.verify import Rejected, Verified, Verifier
-from djreview.engine.source import SourceFile
 from djreview.model import Applicability, Edit, Finding, Fix
+from djreview.source.file import SourceFile
 
 Messages = list[dict[str, str]]
 BUDGET_SPENT = "not reviewed: the AI budget is spent"

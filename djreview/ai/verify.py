@@ -27,13 +27,13 @@ from djreview.ai.guards import (
     unknown_imports,
 )
 from djreview.ai.locate import NotLocated, locate
-from djreview.ai.schema import ProposedFix
-from djreview.engine.project import Project
+from djreview.ai.reply_schema import ProposedFix
 from djreview.engine.registry import Registry
 from djreview.engine.runner import analyse
-from djreview.engine.source import SourceFile
 from djreview.fix.apply import FixError, apply_edits
 from djreview.model import Edit, Finding, Location, RuleMeta
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 
 _SUPPRESSIONS = ("djreview: ignore", "noqa", "nosec", "pragma: no cover")
 

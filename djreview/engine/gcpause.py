@@ -1,6 +1,6 @@
 """Pausing the cyclic garbage collector while a run builds its trees.
 
-A run keeps every file's syntax tree alive until it ends (the project index
+A run keeps every file's syntax tree alive until it ends (the project model
 and the whole-project checks read them all), so each automatic collection
 re-traverses a heap that only grows: on a 4,000-file project that was a fifth
 of the run's CPU time, and freed nothing (peak memory was the same with the

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from djreview.engine.check import Check
+from djreview.checks.base import Check
 from djreview.engine.yaml_rules import RuleLoadError, YamlRule, load_yaml_rule
 from djreview.model import RuleMeta
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from djreview.engine.source import SourceFile
 from djreview.model import Finding
+from djreview.source.file import SourceFile
 
 _IGNORE_RE = re.compile(r"djreview:\s*ignore(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECASE)
 

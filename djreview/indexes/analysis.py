@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from djreview.engine.project import Project
-from djreview.fix.index_fix import release_caches
 from djreview.indexes.changes import plan_changes
 from djreview.indexes.coverage import Coverage
 from djreview.indexes.lookups import Collector
-from djreview.indexes.migrations import AppMigrations, read_migrations
+from djreview.indexes.migration_leaf import AppMigrations, read_migrations
+from djreview.indexes.model_defs import Schema, read_schema
+from djreview.indexes.model_edit import release_caches
 from djreview.indexes.ranking import Need, Ranker
-from djreview.indexes.schema import Schema, read_schema
 from djreview.model import Fix, RelatedLocation
+from djreview.source.project import Project
 
 SOURCE_LABEL = {
     "queryset": "queryset lookup",
@@ -38,6 +38,11 @@ class IndexAnalysis:
     needs: list[Need]
     fixes: dict[int, Fix] = field(default_factory=dict)
 
+    @classmethod
+    def build(cls, project: Project) -> IndexAnalysis:
+        """The missing-index analysis of `project` (once per run, by `Project.analysis`)."""
+        return _analyse(project)
+
     def fix_for(self, need: Need) -> Fix | None:
         """The fix of a need, when djreview can write one."""
         return self.fixes.get(id(need))
@@ -57,15 +62,8 @@ class IndexAnalysis:
         return list(dict.fromkeys(out))
 
 
-# One slot: the file list of the last project analysed (each rule may get its
-# own read-only view of the same project, so the list identifies the run).
-_CACHE: list[tuple[object, IndexAnalysis]] = []
-
-
-def analyse(project: Project) -> IndexAnalysis:
-    """The analysis of `project`, computed on first use by any index rule."""
-    if _CACHE and _CACHE[0][0] is project.files:
-        return _CACHE[0][1]
+def _analyse(project: Project) -> IndexAnalysis:
+    """Lookup sites, ranked needs and their fixes."""
     schema = read_schema(project)
     migrations: dict[str, AppMigrations] = {
         app: read_migrations(project, app, folder) for app, folder in schema.app_dirs.items()
@@ -78,5 +76,4 @@ def analyse(project: Project) -> IndexAnalysis:
     needs = ranker.result()
     result = IndexAnalysis(schema, needs, plan_changes(project, needs, migrations))
     release_caches()
-    _CACHE[:] = [(project.files, result)]
     return result

@@ -18,8 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from djreview.engine.project import Project
-from djreview.fix.index_fix import add_db_index, add_meta_indexes, edit_between
+from djreview.indexes.migration_leaf import AppMigrations
 from djreview.indexes.migration_writer import (
     add_index_operation,
     alter_field_operation,
@@ -27,10 +26,11 @@ from djreview.indexes.migration_writer import (
     migration_name,
     migration_text,
 )
-from djreview.indexes.migrations import AppMigrations
+from djreview.indexes.model_defs import ModelDef
+from djreview.indexes.model_edit import add_db_index, add_meta_indexes, edit_between
 from djreview.indexes.ranking import Need
-from djreview.indexes.schema import ModelDef
 from djreview.model import Applicability, Edit, Fix, Location
+from djreview.source.project import Project
 
 MODELS_IMPORTED = re.compile(r"^\s*from\s+django\.db\s+import\s+[^\n]*\bmodels\b", re.MULTILINE)
 
@@ -55,7 +55,7 @@ class _MetaGroup:
     needs: list[Need] = field(default_factory=list)
 
 
-def _db_index_change(project: Project, need: Need) -> Change | None:
+def _db_index_change(need: Need) -> Change | None:
     model = need.model
     found = model.field(need.fields[0])
     if found is None:
@@ -105,7 +105,7 @@ def plan_changes(
         if model.app not in migrations or not migrations[model.app].leaf:
             continue
         ordered = per_app.setdefault(model.app, [])
-        change = _db_index_change(project, need) if len(need.fields) == 1 else None
+        change = _db_index_change(need) if len(need.fields) == 1 else None
         if change is not None:
             ordered.append(change)
         elif model.key in groups:

@@ -10,7 +10,7 @@ for a query that filters on every field of its simple `condition=Q(...)`.
 
 from __future__ import annotations
 
-from djreview.indexes.schema import ModelDef
+from djreview.indexes.model_defs import ModelDef
 from djreview.project.migrations import MigrationIndex
 
 

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
-from djreview.indexes.schema import ModelDef, Schema, dotted, literal_strings
+from djreview.indexes.model_defs import ModelDef, Schema, dotted, literal_strings
 from djreview.model import Location
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 
 FILTER_METHODS = frozenset({"filter", "get", "get_or_create", "update_or_create", "first_or_404"})
 ORDER_METHODS = frozenset({"order_by", "distinct"})
@@ -465,7 +465,7 @@ class Collector:
                 return None
             rest = parts[index + 1 :]
             if found.relation and rest and rest[0] not in EQUALITY | RANGE | TEXT | {"id", "pk"}:
-                target = self.schema.target(current, found)
+                target = self.schema.target(found)
                 if target is None:
                     return None
                 current = target

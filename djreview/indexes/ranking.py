@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from djreview.indexes.coverage import Coverage
 from djreview.indexes.lookups import Site
-from djreview.indexes.schema import ModelDef, Schema
+from djreview.indexes.model_defs import ModelDef, Schema
 from djreview.model import Severity
 
 TEMPORAL_FIELDS = frozenset(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from djreview.engine.source import SourceFile
+from djreview.source.file import SourceFile
 
 BUILTIN_PREFIX = "<django>/"
 

@@ -19,7 +19,7 @@ from djreview.project.model_types import FunctionRef, ModelInfo
 from djreview.project.modules import ModuleInfo, dotted_name
 
 if TYPE_CHECKING:
-    from djreview.project.index import ProjectIndex
+    from djreview.project.project_model import ProjectModel
 
 SERIALIZER_ROOTS = frozenset(
     {
@@ -127,7 +127,7 @@ class APIViewInfo:
 class DRFCollector:
     """Finds serializers and API views (only in modules that mention rest_framework)."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectModel) -> None:
         self.index = index
         self.classes = index.classes
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from djreview.engine.source import SourceFile
 from djreview.project.literals import keyword, literal_bool, literal_int, literal_str
 from djreview.project.model_types import FieldInfo, Relation
 from djreview.project.modules import dotted_name
+from djreview.source.file import SourceFile
 
 
 def relation_of(class_name: str) -> Relation | None:

@@ -31,7 +31,7 @@ from djreview.project.model_types import ModelInfo
 from djreview.project.modules import ModuleInfo, dotted_name, module_statements
 
 if TYPE_CHECKING:
-    from djreview.project.index import ProjectIndex
+    from djreview.project.project_model import ProjectModel
 
 GRAPHQL_PACKAGES = ("graphene", "graphene_django", "strawberry", "strawberry_django")
 
@@ -79,7 +79,7 @@ def uses_graphql(modules: dict[str, ModuleInfo]) -> bool:
 class GraphQLCollector:
     """Builds the `GraphQLSchema` of a project from its modules."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectModel) -> None:
         self.index = index
         self.classes = index.classes
         self.fields = FieldReader(index)

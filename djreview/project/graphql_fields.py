@@ -26,7 +26,7 @@ from djreview.project.modules import ModuleInfo, dotted_name
 
 if TYPE_CHECKING:
     from djreview.project.graphql import GraphQLSchema, GraphQLType
-    from djreview.project.index import ProjectIndex
+    from djreview.project.project_model import ProjectModel
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 LISTING_FIELDS = LIST_FIELDS | CONNECTION_FIELDS
@@ -69,7 +69,7 @@ class GraphQLField:
 class FieldReader:
     """Reads the declared fields of graphene and strawberry types."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectModel) -> None:
         self.index = index
         self.classes = index.classes
 

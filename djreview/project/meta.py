@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from djreview.engine.source import SourceFile
 from djreview.project.literals import (
     call_name,
     keyword,
@@ -15,6 +14,7 @@ from djreview.project.literals import (
     string_sequence,
 )
 from djreview.project.model_types import IndexInfo, ModelMeta, UniqueInfo
+from djreview.source.file import SourceFile
 
 # Index class name -> access method; anything else ending in "Index" is reported lower-cased.
 _INDEX_KINDS = {

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from djreview.engine.source import SourceFile
+from djreview.source.file import SourceFile
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 from collections import defaultdict
 
+from djreview.project.django_models import PendingTarget
 from djreview.project.literals import literal_str
 from djreview.project.model_types import FieldInfo, ModelInfo, ReverseRelation
-from djreview.project.models_index import PendingTarget
 from djreview.project.modules import NameResolver, dotted_name
 
 USER_MODEL_REF = "AUTH_USER_MODEL"

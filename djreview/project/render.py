@@ -6,8 +6,8 @@ import json
 import re
 from typing import Any
 
-from djreview.project.index import ProjectIndex
 from djreview.project.model_types import FieldInfo, ModelInfo
+from djreview.project.project_model import ProjectModel
 
 # Mermaid cardinality markers, read as "<this side>--<other side>" from the declaring model.
 _CARDINALITY = {
@@ -22,7 +22,7 @@ _CARDINALITY = {
 }
 
 
-def shown_models(index: ProjectIndex, include_abstract: bool = False) -> list[ModelInfo]:
+def shown_models(index: ProjectModel, include_abstract: bool = False) -> list[ModelInfo]:
     """Project models (sorted by label) plus the built-in models they point at."""
     project = [
         m for m in index.models.values() if not m.builtin and (include_abstract or not m.abstract)
@@ -57,7 +57,7 @@ def _field_json(field: FieldInfo) -> dict[str, Any]:
     }
 
 
-def to_json(index: ProjectIndex) -> str:
+def to_json(index: ProjectModel) -> str:
     """Every shown model with fields, reverse accessors, Meta and managers."""
     models = []
     for model in shown_models(index, include_abstract=True):
@@ -107,7 +107,7 @@ def to_json(index: ProjectIndex) -> str:
     return json.dumps({"user_model": index.user_model_label, "models": models}, indent=2) + "\n"
 
 
-def to_text(index: ProjectIndex) -> str:
+def to_text(index: ProjectModel) -> str:
     """A readable listing: one block per model, one line per field."""
     lines: list[str] = []
     shown = shown_models(index)
@@ -153,7 +153,7 @@ def _word(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", text) or "field"
 
 
-def to_mermaid(index: ProjectIndex) -> str:
+def to_mermaid(index: ProjectModel) -> str:
     """A Mermaid `erDiagram`: entities with keys and indexed fields, relation lines."""
     shown = shown_models(index)
     labels = {m.label for m in shown}

@@ -12,12 +12,12 @@ import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from djreview.engine.source import SourceFile
 from djreview.project.dtl import Template, parse
 from djreview.project.settings_eval import ProjectPath
+from djreview.source.file import SourceFile
 
 if TYPE_CHECKING:
-    from djreview.project.index import ProjectIndex
+    from djreview.project.project_model import ProjectModel
 
 
 @dataclass
@@ -37,7 +37,7 @@ class TemplateInfo:
 class TemplateFinder:
     """Resolves template names to project files; parses each file once, on demand."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectModel) -> None:
         self.index = index
         self.files = {file.rel: file for file in index.files if file.kind == "template"}
         self.dirs = self._search_dirs()

@@ -24,7 +24,7 @@ from djreview.project.model_types import ModelInfo, ReverseRelation
 from djreview.project.modules import dotted_name, record_import
 
 if TYPE_CHECKING:
-    from djreview.project.index import ProjectIndex
+    from djreview.project.project_model import ProjectModel
 
 Kind = Literal["class", "manager", "queryset", "related_manager", "instance", "instances", "values"]
 
@@ -154,9 +154,9 @@ def _walk_function(function: ast.AST) -> Iterator[ast.AST]:
 
 
 class TypeResolver:
-    """Answers `type_of(expr, scope)` against the project index."""
+    """Answers `type_of(expr, scope)` against the project model."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectModel) -> None:
         self.index = index
 
     def type_of(self, expr: ast.expr, scope: Scope, _depth: int = 0) -> ExprType | None:
@@ -265,7 +265,7 @@ class TypeResolver:
             found = self._self_attribute(attr, scope)
             if found is not None:
                 return found
-        if attr == "user" and self._is_request(expr.value, scope):
+        if attr == "user" and self._is_request(expr.value):
             user = self.index.user_model
             return ExprType(user, "instance") if user is not None else None
         base = self.type_of(expr.value, scope, depth + 1)
@@ -319,7 +319,7 @@ class TypeResolver:
             return None
         return self.index.class_model(scope.class_name)
 
-    def _is_request(self, expr: ast.expr, scope: Scope) -> bool:
+    def _is_request(self, expr: ast.expr) -> bool:
         if isinstance(expr, ast.Name):
             return expr.id == "request"
         return (

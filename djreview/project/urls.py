@@ -18,7 +18,7 @@ from djreview.project.literals import keyword, literal_str
 from djreview.project.modules import ModuleInfo, dotted_name, module_statements
 
 if TYPE_CHECKING:
-    from djreview.project.index import ProjectIndex
+    from djreview.project.project_model import ProjectModel
 
 _PATH_FUNCTIONS = {
     "django.urls.path": "path",
@@ -64,7 +64,7 @@ def route_params(route: str, kind: str) -> tuple[str, ...]:
 class URLCollector:
     """Reads the URL configuration of the project."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectModel) -> None:
         self.index = index
         self.patterns: list[URLPattern] = []
         self._visited: set[str] = set()

@@ -24,7 +24,7 @@ from djreview.project.model_types import ModelInfo
 from djreview.project.modules import ModuleInfo, dotted_name
 
 if TYPE_CHECKING:
-    from djreview.project.index import ProjectIndex
+    from djreview.project.project_model import ProjectModel
 
 VIEW_ROOTS = frozenset(
     {
@@ -141,7 +141,7 @@ class ViewInfo:
 class ViewCollector:
     """Finds the views of the project (one pass over each candidate module)."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectModel) -> None:
         self.index = index
 
     def collect(self) -> dict[str, ViewInfo]:

@@ -26,6 +26,7 @@ import sarif_om as om
 
 from djreview import __version__
 from djreview.ai.show import markdown as ai_markdown
+from djreview.confirm.states import DYNAMIC_ONLY, state
 from djreview.model import Applicability, Finding, Location, Notification, RuleMeta
 
 # The OASIS 2.1.0 schema: the SARIF Viewer accepts it (its last path segment
@@ -42,6 +43,10 @@ _BRACKET_RE = re.compile(r"(\\*)([\[\]])")
 _MARKDOWN_RE = re.compile(r"[\\*_\[\]<>|]")
 # Fields whose value equals the schema default but must still be written.
 _ALWAYS_KEEP = frozenset({"level", "kind", "version"})
+
+
+# SARIF result rank (0-100) by what the pytest plugin saw; unset otherwise.
+_CONFIRMATION_RANKS = {"confirmed": 90.0, DYNAMIC_ONLY: 80.0, "refuted": 10.0}
 
 
 def to_dict(obj: Any) -> Any:
@@ -109,7 +114,7 @@ def _rule(meta: RuleMeta) -> om.ReportingDescriptor:
         id=meta.id,
         name=meta.name,
         short_description=om.MultiformatMessageString(text=meta.summary),
-        full_description=om.MultiformatMessageString(text=meta.message),
+        full_description=om.MultiformatMessageString(text=meta.description),
         help=om.MultiformatMessageString(text=meta.docs, markdown=meta.docs),
         help_uri=HELP_URI.format(id=meta.id),
         default_configuration=om.ReportingConfiguration(level=meta.severity.value),
@@ -184,6 +189,10 @@ def _result(
         result.fixes = [_fix(finding)]
     if finding.properties:
         result.properties = dict(finding.properties)
+    rank = _CONFIRMATION_RANKS.get(state(finding) or "")
+    if rank is not None:
+        # Seen by the project's own tests: viewers sort these first.
+        result.rank = rank
     return result
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import click
 
 from djreview.ai.show import text_lines as ai_text_lines
+from djreview.confirm.states import describe, tally
 from djreview.model import Finding, Notification, Severity
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -39,6 +40,44 @@ def _frame(finding: Finding, colour: bool) -> str:
     )
 
 
+# Fix descriptions longer than this are cut in the report (`fix --dry-run` shows the diff).
+FIX_DESCRIPTION_WIDTH = 160
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 file`, `2 files` (or the given plural)."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def shorten(description: str, width: int = FIX_DESCRIPTION_WIDTH) -> str:
+    """A fix description cut to `width` characters, saying where the rest is."""
+    if len(description) <= width:
+        return description
+    return description[: width - 40].rstrip(" ,;") + " ... (djreview fix --dry-run shows all)"
+
+
+def statistics(findings: Iterable[Finding]) -> list[str]:
+    """The per-rule summary (count, id, name, how many fixable), most frequent first."""
+    counts: Counter[tuple[str, str]] = Counter()
+    fixable: Counter[tuple[str, str]] = Counter()
+    for finding in findings:
+        if finding.suppressed:
+            continue
+        key = (finding.rule_id, finding.rule_name)
+        counts[key] += 1
+        if finding.fix is not None:
+            fixable[key] += 1
+    if not counts:
+        return []
+    width = len(str(max(counts.values())))
+    rows = ["Findings per rule:"]
+    for (rule_id, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        fixes = f" ({fixable[(rule_id, name)]} fixable)" if fixable[(rule_id, name)] else ""
+        rows.append(f"  {count:>{width}}  {rule_id}  {name}{fixes}")
+    rows.append("")
+    return rows
+
+
 def render(
     findings: Iterable[Finding],
     notifications: Iterable[Notification],
@@ -51,7 +90,8 @@ def render(
     lines: list[str] = []
     counts: Counter[Severity] = Counter()
     suppressed = 0
-    for finding in findings:
+    findings_seen = list(findings)
+    for finding in findings_seen:
         if finding.suppressed:
             suppressed += 1
             if not show_suppressed:
@@ -69,26 +109,32 @@ def render(
             lines.append(frame)
         for related in finding.related:
             lines.append(f"    note: {safe(related.message)} at {safe(str(related.location))}")
+        tested = describe(finding)
+        if tested is not None:
+            lines.append(f"    tests: {safe(tested)}")
         if finding.fix is not None:
-            lines.append(
-                f"    fix ({finding.fix.applicability.value}): {safe(finding.fix.description)}"
-            )
+            description = shorten(finding.fix.description)
+            lines.append(f"    fix ({finding.fix.applicability.value}): {safe(description)}")
         # Model-written text is as untrusted as project code: escaped too.
         lines.extend(safe(line) for line in ai_text_lines(finding))
         lines.append("")
     for note in notifications:
         lines.append(f"{safe(note.path)}: notice: {safe(note.message)}")
+    lines.extend(statistics(findings_seen))
     total = sum(counts.values())
     summary = ", ".join(
-        f"{counts[severity]} {severity.value}{'s' if counts[severity] != 1 else ''}"
+        plural(counts[severity], severity.value)
         for severity in (Severity.ERROR, Severity.WARNING, Severity.NOTE)
     )
-    closing = (
-        f"Found {total} finding{'s' if total != 1 else ''} ({summary}) in {files_scanned} files"
-    )
+    closing = f"Found {plural(total, 'finding')} ({summary}) in {plural(files_scanned, 'file')}"
     if suppressed:
         closing += f"; {suppressed} suppressed"
-    if notifications:
-        closing += f"; {len(list(notifications))} files or steps skipped (analysis partial)"
+    skipped = len(list(notifications))
+    if skipped:
+        skipped_text = plural(skipped, "file or step", "files or steps")
+        closing += f"; {skipped_text} skipped (analysis partial)"
     lines.append(closing + ".")
+    confirmations = tally(findings_seen)
+    if confirmations is not None:
+        lines.append(confirmations)
     return "\n".join(lines) + "\n"

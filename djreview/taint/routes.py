@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from djreview.project.index import ProjectIndex
+    from djreview.project.project_model import ProjectModel
 
 _PATH_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 _SAFE_CONVERTERS = frozenset({"int", "slug", "uuid"})
@@ -47,7 +47,7 @@ def route_param_safety(route: str, kind: str) -> dict[str, bool]:
     }
 
 
-def view_params(index: ProjectIndex) -> dict[str, dict[str, bool]]:
+def view_params(index: ProjectModel) -> dict[str, dict[str, bool]]:
     """Routed views by qualified name: parameter -> safe in every route that captures it."""
     views: dict[str, dict[str, bool]] = {}
     for pattern in index.urls:

@@ -10,7 +10,7 @@ import pytest
 
 from djreview.ai.locate import NotLocated, locate
 from djreview.ai.redact import redact
-from djreview.ai.schema import REPLY_SCHEMA, InvalidReply, parse_reply
+from djreview.ai.reply_schema import REPLY_SCHEMA, InvalidReply, parse_reply
 from djreview.ai.settings import from_config
 from djreview.ai.show import markdown
 from djreview.config import ConfigError

@@ -149,7 +149,7 @@ def test_finding_with_its_own_fix_asks_only_for_a_verdict(endpoint, tmp_path, se
     user = endpoint.requests[0]["messages"][1]["content"]
     assert "djreview's own deterministic fix" in user and 'select_related("author")' in user
     assert 'give "fix": null' in user
-    assert "class Post(" in user  # the model the loop reads, found through the project index
+    assert "class Post(" in user  # the model the loop reads, found through the project model
     # The loop and queryset lie in the flagged function: sent once, not repeated.
     assert user.count("for post in posts:") == 1
     [annotated] = outcome.findings

@@ -10,7 +10,7 @@ from ai_support import GOOD_PATCH, RULES, VIEWS, analyse_and_review, patch, repl
 from fake_endpoint import FakeEndpoint, completion
 from helpers import run_tree
 
-from djreview.ai.schema import ProposedEdit, ProposedFix
+from djreview.ai.reply_schema import ProposedEdit, ProposedFix
 from djreview.ai.verify import Rejected, Verifier
 from djreview.fix.apply import apply_edits
 from djreview.model import Applicability, Finding, Location, Severity

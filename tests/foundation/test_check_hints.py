@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
-from djreview.engine.check import Check
-from djreview.engine.source import SourceFile
+from djreview.checks.base import Check
+from djreview.source.file import SourceFile
 
 
 class _Hinted(Check):

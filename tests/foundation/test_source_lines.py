@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from djreview.engine.source import SourceFile
+from djreview.source.file import SourceFile
 
 
 def _file(text: str) -> SourceFile:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from djreview.engine.source import SourceFile
+from djreview.source.file import SourceFile
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(

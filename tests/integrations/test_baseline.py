@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner, Result
 from helpers import make_repo
 
-from djreview.baseline import BaselineError, load
-from djreview.cli import main
+from djreview.cli.main import main
+from djreview.engine.baseline import BaselineError, load
 
 HEADER = "from django.utils.safestring import mark_safe\n\n\n"
 VIEW = "def banner(request):\n    return mark_safe(request.GET['b'])\n"

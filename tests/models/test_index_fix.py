@@ -6,9 +6,9 @@ import ast
 from pathlib import Path
 
 from djreview.fix.apply import apply_edits, plan_fixes
-from djreview.fix.index_fix import add_db_index, add_meta_indexes, edit_between
 from djreview.indexes.migration_writer import alter_field_operation, index_name, migration_name
-from djreview.indexes.schema import FieldDef, ModelDef
+from djreview.indexes.model_defs import FieldDef, ModelDef
+from djreview.indexes.model_edit import add_db_index, add_meta_indexes, edit_between
 from djreview.model import Edit, Fix, Location
 
 MODELS = """from django.db import models

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from djreview.fix.index_fix import add_db_index, add_meta_indexes
-from djreview.fix.index_libcst import _FieldIndexer, _parse
-from djreview.fix.keyword_text import add_db_index_text
-from djreview.fix.meta_text import add_meta_indexes_text
+from djreview.indexes.keyword_text import add_db_index_text
+from djreview.indexes.meta_text import add_meta_indexes_text
+from djreview.indexes.model_edit import add_db_index, add_meta_indexes
+from djreview.indexes.model_edit_libcst import _FieldIndexer, _parse
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_FILES = sorted(
@@ -220,7 +220,7 @@ def _classes(text: str) -> list[str]:
 
 @pytest.mark.parametrize("path", [*MODEL_FILES, None], ids=lambda p: str(p) if p else "layouts")
 def test_meta_text_edit_equals_the_libcst_edit_or_defers_to_it(path: Path | None) -> None:
-    from djreview.fix import index_libcst
+    from djreview.indexes import model_edit_libcst
 
     text = path.read_text(encoding="utf-8") if path else META_LAYOUTS
     used = 0
@@ -229,7 +229,7 @@ def test_meta_text_edit_equals_the_libcst_edit_or_defers_to_it(path: Path | None
             fast = add_meta_indexes_text(text, model, entries)
             if fast is not None:
                 used += 1
-                assert fast == index_libcst.add_meta_indexes(text, model, entries), model
+                assert fast == model_edit_libcst.add_meta_indexes(text, model, entries), model
     assert used > 0
 
 
@@ -250,7 +250,7 @@ def test_no_libcst_import_for_the_usual_layouts() -> None:
 
     probe = (
         "import sys\n"
-        "from djreview.fix.index_fix import add_db_index, add_meta_indexes\n"
+        "from djreview.indexes.model_edit import add_db_index, add_meta_indexes\n"
         f"text = {META_LAYOUTS!r}\n"
         "assert add_db_index(text, 'PlainMeta', 'name')\n"
         "assert add_meta_indexes(text, 'NoMeta', ['models.Index(fields=[\"name\"], name=\"n\")'])\n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from djreview.config import Config
 from djreview.engine.runner import load_project
-from djreview.indexes.migrations import read_migrations
+from djreview.indexes.migration_leaf import read_migrations
 
 MIGRATION = """from django.db import migrations
 

@@ -127,7 +127,13 @@ def test_every_planted_case_grows_and_is_found(proof):
         if not spec["planted"]:
             continue
         assert proof["before"][case].grows, f"{case}: {proof['before'][case]}"
-        assert _case_findings(proof, case, "planted"), f"{case}: no N+1 finding at its markers"
+        found = _case_findings(proof, case, "planted")
+        if spec.get("static") == "blind":
+            # A known blind spot, found by the pytest plugin instead (tests/confirm);
+            # when the analysis learns it, drop the "blind" mark.
+            assert not found, f"{case} is found now: drop its static='blind' mark"
+            continue
+        assert found, f"{case}: no N+1 finding at its markers"
 
 
 def test_every_twin_is_constant_and_silent(proof):
@@ -137,6 +143,11 @@ def test_every_twin_is_constant_and_silent(proof):
         assert proof["before"][case].constant, f"{case}: {proof['before'][case]}"
         planted_name = case.removesuffix("_twin")
         loud = _case_findings(proof, planted_name, "twin", primary_only=True)
+        if spec.get("static") == "flagged":
+            # A known false positive, refuted by the pytest plugin (tests/confirm);
+            # when the analysis stops reporting it, drop the "flagged" mark.
+            assert loud, f"{case} is silent now: drop its static='flagged' mark"
+            continue
         assert not loud, f"{case}: {[f.message for f in loud]}"
 
 

@@ -1,4 +1,4 @@
-"""DJR110 follows the template's block structure (the project index's DTL tree)."""
+"""DJR110 follows the template's block structure (the project model's DTL tree)."""
 
 from __future__ import annotations
 

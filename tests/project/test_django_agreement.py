@@ -19,8 +19,8 @@ from helpers import make_repo
 
 from djreview.config import Config
 from djreview.engine.runner import load_project
-from djreview.project.index import ProjectIndex
 from djreview.project.model_types import INDEXED_BY_DEFAULT, ModelInfo
+from djreview.project.project_model import ProjectModel
 
 ROOT = Path(__file__).resolve().parents[2]
 DUMP = Path(__file__).with_name("django_models_dump.py")
@@ -56,7 +56,7 @@ def django_dump(project: Path, spec: dict[str, Any]) -> dict[str, Any]:
     return json.loads(out.stdout)
 
 
-def _field(index: ProjectIndex, model: ModelInfo, name: str) -> dict[str, Any]:
+def _field(index: ProjectModel, model: ModelInfo, name: str) -> dict[str, Any]:
     f = model.fields[name]
     default_index = f.relation in ("fk", "o2o") or f.base_type in INDEXED_BY_DEFAULT
     return {
@@ -72,7 +72,7 @@ def _field(index: ProjectIndex, model: ModelInfo, name: str) -> dict[str, Any]:
     }
 
 
-def _dump_model(index: ProjectIndex, model: ModelInfo) -> dict[str, Any]:
+def _dump_model(index: ProjectModel, model: ModelInfo) -> dict[str, Any]:
     meta = model.meta
     concrete = index.model(model.concrete_label)
     return {
@@ -95,7 +95,7 @@ def _dump_model(index: ProjectIndex, model: ModelInfo) -> dict[str, Any]:
     }
 
 
-def static_dump(index: ProjectIndex, labels: set[str]) -> dict[str, Any]:
+def static_dump(index: ProjectModel, labels: set[str]) -> dict[str, Any]:
     """The static index in the dump's shape, for the models Django installed."""
     return {
         label: _dump_model(index, model)
@@ -119,7 +119,7 @@ def _differences(static: dict[str, Any], real: dict[str, Any], path: str) -> lis
     return [] if static == real else [f"{path}: index {static!r} != Django {real!r}"]
 
 
-def _compare(index: ProjectIndex, real: dict[str, Any]) -> None:
+def _compare(index: ProjectModel, real: dict[str, Any]) -> None:
     static = static_dump(index, set(real))
     assert _differences(static, real, "") == []
 
@@ -127,7 +127,7 @@ def _compare(index: ProjectIndex, real: dict[str, Any]) -> None:
 @pytest.mark.parametrize("fixture", ["blog", "shop", "graphql"])
 def test_fixture_models_match_django(fixture: str):
     project = ROOT / "fixtures" / fixture
-    index = load_project([project], Config()).index
+    index = load_project([project], Config()).analysis(ProjectModel)
     entries = index.settings.entry_modules
     spec = {"module": next(filter(index.settings.is_development, entries), entries[0])}
     _compare(index, django_dump(project, spec))
@@ -138,5 +138,5 @@ def test_tricky_layout_matches_django(tmp_path: Path):
     shutil.copytree(
         ROOT / "tests" / "data" / "project_layouts" / "tricky", root, dirs_exist_ok=True
     )
-    index = load_project([root], Config()).index
+    index = load_project([root], Config()).analysis(ProjectModel)
     _compare(index, django_dump(root, TRICKY_SETTINGS))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from djreview.cli import main
+from djreview.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTITY = re.compile(r"^    (\w+) \{$")

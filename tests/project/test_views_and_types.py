@@ -11,17 +11,17 @@ from helpers import make_repo
 
 from djreview.config import Config
 from djreview.engine.runner import load_project
-from djreview.project.index import ProjectIndex
+from djreview.project.project_model import ProjectModel
 from djreview.project.types import Scope
 
 LAYOUTS = Path(__file__).resolve().parent.parent / "data" / "project_layouts"
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> ProjectIndex:
+def index(tmp_path_factory: pytest.TempPathFactory) -> ProjectModel:
     root = make_repo(tmp_path_factory.mktemp("views") / "tricky")
     shutil.copytree(LAYOUTS / "tricky", root, dirs_exist_ok=True)
-    return load_project([root], Config()).index
+    return load_project([root], Config()).analysis(ProjectModel)
 
 
 def test_class_based_views_get_model_default_template_and_context(index):
@@ -71,13 +71,13 @@ def test_templates_resolve_in_loader_order(index):
     assert ("note.text", ["block", "for"]) in loops
 
 
-def _function(index: ProjectIndex, module: str, name: str) -> ast.FunctionDef:
+def _function(index: ProjectModel, module: str, name: str) -> ast.FunctionDef:
     node = index.modules[module].defs[name]
     assert isinstance(node, ast.FunctionDef)
     return node
 
 
-def _type(index: ProjectIndex, scope: Scope, source: str):
+def _type(index: ProjectModel, scope: Scope, source: str):
     found = index.types.type_of(ast.parse(source, mode="eval").body, scope)
     return (found.model.label, found.kind) if found is not None else None
 

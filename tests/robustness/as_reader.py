@@ -16,7 +16,7 @@ import io
 import os
 import sys
 
-from djreview.cli import main
+from djreview.cli.main import main
 
 NOBODY = 65534
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from djreview.cache.store import Store
+from djreview.engine.cache.store import Store
 
 
 def check(tree: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -30,7 +30,7 @@ def results(stdout: str) -> tuple[list[dict], list[dict]]:
 
 
 def entries(cache: Path) -> list[Path]:
-    return [p for p in cache.rglob("*") if p.is_file()]
+    return [path for path, _, _ in Store(cache).entries()]
 
 
 def test_store_ignores_truncated_flipped_and_mislabelled_entries(tmp_path: Path) -> None:

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from djreview.config import Config
-from djreview.engine.project import Project
 from djreview.engine.registry import load_registry
 from djreview.engine.runner import analyse, select_rules
-from djreview.engine.source import SourceFile, UnreadableFile, decode_source
 from djreview.model import Notification
+from djreview.source.file import SourceFile, UnreadableFile, decode_source
+from djreview.source.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("DJREVIEW_FUZZ_EXAMPLES", "30"))

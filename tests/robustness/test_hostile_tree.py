@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 from hostile import Expected, build, lock, snapshot
 
-from djreview.project.discover import printable_path
+from djreview.source.discover import printable_path
 
 HERE = Path(__file__).resolve().parent
 SCHEMA = json.loads((HERE.parent / "data" / "sarif-schema-2.1.0.json").read_text())

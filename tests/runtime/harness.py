@@ -74,9 +74,14 @@ def run(
     fixture_dir: Path,
     measure: list[str] | None = None,
     explain: list[str] | None = None,
+    database: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Run the named cases of one fixture in a single subprocess; return raw JSON."""
-    request = json.dumps({"measure": measure, "explain": explain})
+    """Run the named cases of one fixture in a single subprocess; return raw JSON.
+
+    `database` is a Django DATABASES entry to use instead of the fixture's
+    SQLite file (the index proofs pass a throw-away PostgreSQL server's).
+    """
+    request = json.dumps({"measure": measure, "explain": explain, "database": database})
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     completed = subprocess.run(
@@ -122,6 +127,38 @@ def explain(fixture_dir: Path, case: str) -> str:
 def plan_uses_index(plan: str) -> bool:
     """True when the plan searches the table through an index or the rowid."""
     return bool(_INDEX_SEARCH.search(plan))
+
+
+_MAIN_TABLE = re.compile(r'\bFROM "(\w+)"')
+
+
+def main_table(sql: str) -> str:
+    """The table a case's query reads first (its FROM clause)."""
+    found = _MAIN_TABLE.search(sql)
+    if found is None:
+        raise HarnessError(f"no table in {sql!r}")
+    return found.group(1)
+
+
+def pg_plan_uses_index(plan: str, table: str) -> bool:
+    """True when a PostgreSQL plan reads `table` through one of its indexes."""
+    return bool(
+        re.search(rf"\b(?:Index Scan|Index Only Scan)(?: Backward)? using \S+ on {table}\b", plan)
+        or re.search(rf"\bBitmap Heap Scan on {table}\b", plan)
+    )
+
+
+def pg_plan_cost(plan: str) -> float:
+    """The planner's total cost estimate of a PostgreSQL plan (its top node)."""
+    found = re.search(r"cost=[\d.]+\.\.([\d.]+)", plan)
+    if found is None:
+        raise HarnessError(f"no cost in plan {plan!r}")
+    return float(found.group(1))
+
+
+def pg_plan_scans(plan: str, table: str) -> bool:
+    """True when a PostgreSQL plan reads all of `table` sequentially."""
+    return bool(re.search(rf"\bSeq Scan on {table}\b", plan))
 
 
 def plan_scans(plan: str) -> bool:

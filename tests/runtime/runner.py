@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 
-def _setup(fixture_dir: Path) -> Any:
+def _setup(fixture_dir: Path, database: dict[str, Any] | None) -> Any:
     sys.path.insert(0, str(fixture_dir))
     os.chdir(fixture_dir)
     cases = importlib.import_module("runtime_cases")
@@ -29,12 +29,19 @@ def _setup(fixture_dir: Path) -> Any:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
+    if database is not None:
+        # Same project, another database: settings are still mutable before setup().
+        settings.DATABASES = {"default": database}
     django.setup()
     setup_test_environment()
     # The builders create many users; the default PBKDF2 hasher would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     return cases
+
+
+# Rows per BUILD on PostgreSQL, so that ANALYZE has something to count.
+PG_ROWS = 12
 
 
 def _resolve(dotted: str) -> Any:
@@ -95,14 +102,36 @@ def measure_cases(cases: Any, names: list[str]) -> dict[str, Any]:
 
 
 def explain_cases(cases: Any, names: list[str]) -> dict[str, Any]:
-    """Return SQLite's EXPLAIN QUERY PLAN and the SQL of each named index case."""
+    """The plan and SQL of each named index case (SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's).
+
+    On PostgreSQL the tables are filled first (BUILD at PG_ROWS, then ANALYZE)
+    and each case gets two plans: the planner's own choice, and the plan with
+    sequential scans priced out (``enable_seqscan = off``), which uses an
+    index whenever one can serve the query at all.
+    """
+    from django.db import connection, transaction
+
+    postgres = connection.vendor == "postgresql"
     results: dict[str, Any] = {}
-    for name in names:
-        try:
-            queryset = cases.INDEXES[name]["query"]()
-            results[name] = {"plan": queryset.explain(), "sql": str(queryset.query)}
-        except Exception:
-            results[name] = {"error": traceback.format_exc()}
+    with transaction.atomic():
+        if postgres and names:
+            _resolve(cases.BUILD)(getattr(cases, "PG_ROWS", PG_ROWS))
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        for name in names:
+            try:
+                queryset = cases.INDEXES[name]["query"]()
+                result = {"plan": queryset.explain(), "sql": str(queryset.query)}
+                if postgres:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL enable_seqscan = off")
+                    result["forced_plan"] = queryset.explain()
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL enable_seqscan = on")
+                results[name] = result
+            except Exception:
+                results[name] = {"error": traceback.format_exc()}
+        transaction.set_rollback(True)
     return results
 
 
@@ -110,7 +139,7 @@ def main() -> None:
     """Entry point: read the request, measure, print JSON."""
     fixture_dir = Path(sys.argv[1]).resolve()
     request = json.loads(sys.argv[2])
-    cases = _setup(fixture_dir)
+    cases = _setup(fixture_dir, request.get("database"))
     measure = request.get("measure")
     explain = request.get("explain")
     output = {

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from djreview.checks.base import Check
 from djreview.config import Config
-from djreview.engine.check import Check
 from djreview.engine.registry import load_registry
 from djreview.engine.runner import run
 from djreview.engine.yaml_rules import YamlRule

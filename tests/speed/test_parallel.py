@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from djreview import parallel
-from djreview.cli import main
+from djreview.checks.base import Check
+from djreview.cli.main import main
 from djreview.config import Config
-from djreview.engine.check import Check
-from djreview.engine.project import Project
+from djreview.engine import parallel
+from djreview.engine.incremental import Incremental
+from djreview.engine.parallel import RuleSet, analyse_file
 from djreview.engine.registry import load_registry
 from djreview.engine.runner import load_project, rule_set, select_rules
-from djreview.engine.source import SourceFile
-from djreview.incremental import Incremental
 from djreview.model import Location
-from djreview.parallel import RuleSet, analyse_file
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 
 
 def check(tree: Path, *args: str) -> str:
@@ -151,7 +151,7 @@ def test_an_interrupted_run_leaves_no_side_process(fixture_project: Path, monkey
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("djreview.incremental.analyse_files", interrupted)
+    monkeypatch.setattr("djreview.engine.incremental.analyse_files", interrupted)
     registry = load_registry()
     project = load_project([fixture_project], Config())
     rules = rule_set(registry, select_rules(registry, Config()))

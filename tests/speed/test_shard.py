@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from djreview.cli import main
-from djreview.shard import Shard, ShardError
+from djreview.cli.main import main
+from djreview.engine.shard import Shard, ShardError
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json").read_text())
 

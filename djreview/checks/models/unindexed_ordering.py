@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from djreview.engine.project import Project
-from djreview.indexes.findings import IndexCheck, index_findings
+from djreview.checks.models._index_check import IndexCheck, index_findings
 from djreview.indexes.ranking import Need
 from djreview.model import Finding, Severity
+from djreview.source.project import Project
 
 
 def _advice(need: Need) -> str:

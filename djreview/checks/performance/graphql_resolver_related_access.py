@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-from djreview.analysis.nplusone import SharesAnalysis, findings
-from djreview.engine.check import Check
-from djreview.model import Finding, Severity
-
-if TYPE_CHECKING:
-    from djreview.engine.project import Project
+from djreview.checks.performance._nplusone import NPlusOneCheck, to_queryset
+from djreview.model import Severity
+from djreview.nplusone.problem import Problem
 
 
-class GraphqlResolverRelatedAccess(SharesAnalysis, Check):
+class GraphqlResolverRelatedAccess(NPlusOneCheck):
     """Resolves a relation per object of a GraphQL list without loading it up front.
 
     ## What it does
@@ -90,16 +84,31 @@ class GraphqlResolverRelatedAccess(SharesAnalysis, Check):
 
     id = "DJR150"
     name = "graphql-resolver-related-access"
-    message = "{relation} is resolved once per object listed by the field"
+    message = (
+        "{relation} is loaded once per {owner}; add {cure}{origin}, "
+        "or load it with a DataLoader{optimizer}"
+    )
     severity = Severity.WARNING
-    category = "performance"
-    tags = ("n-plus-one", "graphql")
     fixable = True
     references = (
         "https://docs.graphene-python.org/en/latest/execution/dataloader/",
         "https://strawberry.rocks/docs/django/guide/optimizer",
     )
 
-    def check_project(self, project: Project) -> Iterable[Finding]:
-        """Findings for every per-object resolver query a list field leaves uncovered."""
-        return findings(self, project, ("graphql",))
+    kind = "graphql"
+
+    def template(self, problem: Problem) -> str:
+        """A query keyed by the root object has one cure: a DataLoader."""
+        if problem.filtered:
+            return "{relation} queries once per {owner}; batch it with {cure}"
+        return self.message
+
+    def fields(self, problem: Problem) -> dict[str, object]:
+        """The read, the type and list field, the cure, its queryset, and the optimizer."""
+        return {
+            **super().fields(problem),
+            "origin": to_queryset(problem, " to the type's get_queryset()"),
+            "optimizer": ", or install DjangoOptimizerExtension in the schema"
+            if problem.library == "strawberry"
+            else "",
+        }

@@ -16,11 +16,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from djreview.engine.check import Check
-from djreview.engine.project import Project
+from djreview.checks.base import Check
 from djreview.model import Finding, Location
+from djreview.project.project_model import ProjectModel
 from djreview.project.settings import SettingsInfo, SettingsModule
 from djreview.project.settings_eval import SettingValue
+from djreview.source.project import Project
 from djreview.taint.sources import call_name
 
 # A module with none of these is an app's own defaults module, not project settings.
@@ -68,7 +69,7 @@ def deployed_modules(project: Project, *, bases: bool = False) -> list[Deployed]
     With `bases`, also the shared base modules they star-import (for values
     that are a defect wherever they are written, such as a literal key).
     """
-    info = project.index.settings
+    info = project.analysis(ProjectModel).settings
     imported = {star for module in info.modules.values() for star in module.star_imports}
     found = []
     for name, module in sorted(info.modules.items()):
@@ -104,7 +105,7 @@ class SettingsCheck(Check):
     """A rule over the deployed settings modules; one finding per place and message."""
 
     category = "security"
-    depends = "project"
+    uses = (ProjectModel,)
     # Also check base modules that deployed settings star-import (even where overridden).
     include_bases: ClassVar[bool] = False
 

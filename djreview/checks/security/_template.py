@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from djreview.engine.check import Check
-from djreview.engine.source import SourceFile
+from djreview.checks.base import Check
 from djreview.model import Location
+from djreview.source.file import SourceFile
 
 _TAG_RE = re.compile(r"({%.*?%}|{{.*?}}|{#.*?#})", re.DOTALL)
 _FILTER_SPLIT = re.compile(r"""\|(?=(?:[^"']|"[^"]*"|'[^']*')*$)""")
@@ -108,4 +108,3 @@ class TemplateCheck(Check):
 
     category = "security"
     file_kinds = ("template",)
-    depends = "file"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
+from djreview.checks.base import Check
 from djreview.checks.security._classes import class_attribute
 from djreview.checks.security._drf import (
     PUBLIC_NAMES,
@@ -13,10 +14,9 @@ from djreview.checks.security._drf import (
     names_allow_any,
     unsafe_methods_of_class,
 )
-from djreview.engine.check import Check
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 from djreview.taint.sources import call_name
 
 
@@ -59,7 +59,6 @@ class AllowAnyOnUnsafeView(Check):
     security_severity = 7.5
     precision = "medium"
     tags = ("drf", "auth")
-    depends = "file"
     # Both shapes name the permission class itself.
     hints = ("AllowAny",)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._template import TemplateCheck, location, tokenize
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 
 # Plain-text templates (e-mails, robots.txt) are not parsed as HTML by anyone.
 _PLAIN_TEXT = (".txt", ".eml", ".text")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
-from djreview.engine.check import Check
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
+from djreview.checks.base import Check
 from djreview.model import Finding
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 
 _FLAGS = ("secure", "httponly", "samesite")
 
@@ -53,7 +53,6 @@ class CookieWithoutFlags(Check):
     precision = "high"
     tags = ("cookies",)
     hints = ("set_cookie", "set_signed_cookie")
-    depends = "file"  # reads only the call's own keywords
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per cookie set without all three flags."""

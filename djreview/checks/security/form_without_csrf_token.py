@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._template import TemplateCheck, flatten, location, tokenize
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 
 _FORM = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
 _END = re.compile(r"</form\s*>", re.IGNORECASE)

@@ -7,12 +7,13 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from djreview.checks.base import Check
 from djreview.checks.security._classes import base_names, class_attribute
 from djreview.checks.security._drf import unsafe_methods_of_class
-from djreview.engine.check import Check
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
+from djreview.project.project_model import ProjectModel
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 from djreview.taint.sources import call_name
 
 _CREDENTIAL_NAMES = re.compile(r"login|signin|sign_in|token|password|passwd", re.IGNORECASE)
@@ -70,13 +71,13 @@ class LoginWithoutThrottle(Check):
     security_severity = 5.3
     precision = "medium"
     tags = ("auth", "drf")
-    depends = "project"
+    uses = (ProjectModel,)
     # Every base the rule knows ends in "View" or "ViewSet", or is ObtainAuthToken.
     hints = ("View", "ObtainAuthToken")
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per credential endpoint without throttling."""
-        settings = project.index.settings
+        settings = project.analysis(ProjectModel).settings
         drf = settings.literal("REST_FRAMEWORK", {})
         drf_throttled = isinstance(drf, dict) and bool(drf.get("DEFAULT_THROTTLE_CLASSES"))
         apps: Any = settings.literal("INSTALLED_APPS", [])

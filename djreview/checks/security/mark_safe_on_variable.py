@@ -5,14 +5,14 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
+from djreview.checks.base import Check
 from djreview.checks.security._safe_html import SafeMarkup
 from djreview.checks.security._taint import source_label
 from djreview.checks.security.template_filter_unescaped import filter_flags
-from djreview.engine.check import Check
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
-from djreview.taint.index import taint_index
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
+from djreview.taint.analysis import TaintAnalysis
 from djreview.taint.sinks import MARK_SAFE
 from djreview.taint.sources import call_name
 
@@ -56,6 +56,7 @@ class MarkSafeOnVariable(Check):
     - https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.html.format_html
     """
 
+    uses = (TaintAnalysis,)
     id = "DJR301"
     name = "mark-safe-on-variable"
     message = (
@@ -96,7 +97,7 @@ class MarkSafeOnVariable(Check):
 
     def _report(self, file: SourceFile, project: Project, call: ast.Call) -> Finding:
         name = call_name(call.func)
-        hit = taint_index(project).hit_at(file, call, "markup")
+        hit = project.analysis(TaintAnalysis).hit_at(file, call, "markup")
         if hit is None:
             return self.finding((file, call), call=name)
         return self.finding(

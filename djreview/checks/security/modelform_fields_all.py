@@ -5,12 +5,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
+from djreview.checks.base import Check
 from djreview.checks.security._classes import base_names
 from djreview.checks.security.serializer_fields_all import all_fields
-from djreview.engine.check import Check
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 
 
 class ModelformFieldsAll(Check):
@@ -56,7 +56,6 @@ class ModelformFieldsAll(Check):
     security_severity = 6.5
     precision = "medium"
     tags = ("forms", "mass-assignment")
-    depends = "file"
     hints = ("ModelForm",)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:

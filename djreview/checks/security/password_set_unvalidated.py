@@ -6,9 +6,9 @@ import ast
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._taint import TaintCheck
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 from djreview.taint.sources import call_name
 
 

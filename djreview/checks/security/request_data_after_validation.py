@@ -5,10 +5,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
-from djreview.engine.check import Check
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
+from djreview.checks.base import Check
 from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 from djreview.taint.sources import call_name, dotted, is_request_object
 
 _RAW = frozenset({"POST", "GET", "data", "FILES"})
@@ -59,7 +59,6 @@ class RequestDataAfterValidation(Check):
     security_severity = 4.3
     precision = "high"
     tags = ("forms",)
-    depends = "file"
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per raw field read inside an is_valid() branch."""

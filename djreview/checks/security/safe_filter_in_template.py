@@ -11,9 +11,9 @@ from djreview.checks.security._template import (
     looks_like_html,
     tokenize,
 )
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 
 # Filters that escape or sanitise their input before |safe (`|to_markdown|safe` in
 # projects whose markdown filter runs an HTML sanitiser, `|bleach|safe`, `|escape|safe`).

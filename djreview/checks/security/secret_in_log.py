@@ -6,10 +6,10 @@ import ast
 import re
 from collections.abc import Iterable, Iterator
 
-from djreview.engine.check import Check
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
+from djreview.checks.base import Check
 from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 from djreview.taint.sources import call_name
 
 _LOG_METHODS = frozenset(
@@ -78,7 +78,6 @@ class SecretInLog(Check):
     security_severity = 5.5
     precision = "high"
     tags = ("data-exposure",)
-    depends = "file"
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per logging call with a secret among its values."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
+from djreview.checks.base import Check
 from djreview.checks.security._classes import base_names, class_attribute, is_string, meta_class
-from djreview.engine.check import Check
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 
 _MODEL_SERIALIZERS = frozenset({"ModelSerializer", "HyperlinkedModelSerializer"})
 
@@ -57,7 +57,6 @@ class SerializerFieldsAll(Check):
     security_severity = 6.5
     precision = "medium"
     tags = ("drf", "mass-assignment")
-    depends = "file"
     hints = ("Serializer",)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
+from djreview.checks.base import Check
 from djreview.checks.security._safe_html import SafeMarkup
-from djreview.engine.check import Check
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
 from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 from djreview.taint.sources import call_name
 
 _ESCAPERS = frozenset({"conditional_escape", "escape", "format_html", "format_html_join"})
@@ -60,7 +60,6 @@ class TemplateFilterUnescaped(Check):
     security_severity = 6.1
     precision = "high"
     tags = ("xss", "templates")
-    depends = "file"
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per filter that breaks its escaping promise."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
-from djreview.engine.check import Check
-from djreview.engine.project import Project
-from djreview.engine.source import SourceFile
+from djreview.checks.base import Check
 from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
 from djreview.taint.sources import call_name, dotted
 
 _TRACEBACK_CALLS = frozenset(
@@ -67,7 +67,6 @@ class TracebackInResponse(Check):
     security_severity = 5.3
     precision = "high"
     tags = ("data-exposure",)
-    depends = "file"
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per response carrying a traceback."""

@@ -1,0 +1,1 @@
+"""The `djreview` command line: click commands over one options object."""

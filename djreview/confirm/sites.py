@@ -1,0 +1,217 @@
+"""Where a query came from: the project's own frames, template nodes, serializer fields.
+
+A stack walk keeps only what a djreview finding can point at: lines of the
+project's Python files, lines of its templates (read from the template nodes
+Django is rendering) and the serializer fields DRF is filling. Frames of
+Django, DRF, the standard library and djreview itself are skipped, so a walk
+costs a few microseconds and never calls ``inspect.stack()`` (which reads
+every source file).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+_TEMPLATE_BASE = ("django", "template", "base.py")
+_DRF_SERIALIZERS = ("rest_framework", "serializers.py")
+_TEST_NAMES = ("conftest.py", "tests.py")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Site:
+    """One place in the project: a Python or template line (project-relative path)."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stack:
+    """The project places on one call stack, innermost first, and its loop passes."""
+
+    sites: tuple[Site, ...]
+    # The innermost project Python frame (None when only Django frames ran).
+    python: Site | None
+    # Identities of the enclosing template {% for %} node and DRF list pass, so
+    # repeats are counted per loop pass rather than per test.
+    passes: tuple[int, ...]
+    in_test_code: bool
+
+
+def _is_test_path(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        name in _TEST_NAMES
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or "tests" in parts[:-1]
+        or "test" in parts[:-1]
+    )
+
+
+class StackReader:
+    """Turns frames into project `Site`s; one per test session, caches per file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self._prefix = str(self.root) + "/"
+        skipped = {
+            sysconfig.get_paths()["purelib"],
+            sysconfig.get_paths()["platlib"],
+            sysconfig.get_paths()["stdlib"],
+            str(Path(__file__).resolve().parents[1]),
+            sys.prefix,
+            sys.base_prefix,
+        }
+        self._skipped = tuple(sorted(p + "/" for p in skipped if p))
+        self._relative: dict[str, str | None] = {}
+        self._field_lines: dict[tuple[str, str, str], int | None] = {}
+
+    def relative(self, filename: str) -> str | None:
+        """The project-relative path of a project file, None for anything else."""
+        cached = self._relative.get(filename, "")
+        if cached != "":
+            return cached
+        result: str | None = None
+        if filename.startswith("<"):
+            # "<frozen runpy>", "<string>": code with no file of its own.
+            self._relative[filename] = None
+            return None
+        resolved = filename
+        if not filename.startswith("/"):
+            resolved = str(Path(filename).resolve())
+        if resolved.startswith(self._prefix) and not resolved.startswith(self._skipped):
+            relative = resolved[len(self._prefix) :]
+            if "/site-packages/" not in resolved and not relative.startswith("."):
+                result = relative
+        self._relative[filename] = result
+        return result
+
+    def read(self, frame: FrameType | None) -> Stack:
+        """The project sites of the stack that starts at `frame`."""
+        sites: list[Site] = []
+        passes: list[int] = []
+        python: Site | None = None
+        while frame is not None:
+            code = frame.f_code
+            filename = code.co_filename
+            relative = self.relative(filename)
+            if relative is not None:
+                site = Site(relative, frame.f_lineno)
+                sites.append(site)
+                if python is None:
+                    python = site
+            elif code.co_name == "render_annotated" and filename.endswith("base.py"):
+                self._template_site(frame, sites, passes)
+            elif code.co_name == "to_representation" and filename.endswith("serializers.py"):
+                self._serializer_site(frame, sites, passes)
+            frame = frame.f_back
+        # A test's own loop (building rows, calling a view per case) is no N+1.
+        in_test = bool(sites) and _is_test_path(sites[0].path)
+        return Stack(tuple(sites), python, tuple(passes), in_test)
+
+    def _template_site(self, frame: FrameType, sites: list[Site], passes: list[int]) -> None:
+        if not frame.f_code.co_filename.endswith("/".join(_TEMPLATE_BASE)):
+            return
+        node = frame.f_locals.get("self")
+        origin = getattr(node, "origin", None)
+        token = getattr(node, "token", None)
+        name = getattr(origin, "name", None)
+        line = getattr(token, "lineno", None)
+        if not isinstance(name, str) or not isinstance(line, int):
+            return
+        relative = self.relative(name)
+        if relative is None:
+            return
+        sites.append(Site(relative, line))
+        if type(node).__name__ == "ForNode":
+            passes.append(id(node))
+
+    def _serializer_site(self, frame: FrameType, sites: list[Site], passes: list[int]) -> None:
+        if not frame.f_code.co_filename.endswith("/".join(_DRF_SERIALIZERS)):
+            return
+        serializer = frame.f_locals.get("self")
+        if type(serializer).__name__ == "ListSerializer" or hasattr(serializer, "child"):
+            passes.append(id(serializer))
+            child = getattr(serializer, "child", None)
+            site = self._class_site(type(child)) if child is not None else None
+            if site is not None:
+                sites.append(site)
+            return
+        declared = frame.f_locals.get("field")
+        name = getattr(declared, "field_name", None)
+        if isinstance(name, str):
+            site = self._field_site(type(serializer), name)
+            if site is not None:
+                sites.append(site)
+
+    def _class_site(self, cls: type[Any]) -> Site | None:
+        module = sys.modules.get(cls.__module__)
+        relative = self.relative(getattr(module, "__file__", None) or "")
+        if relative is None:
+            return None
+        line = self._line_in_class(relative, cls.__qualname__, "")
+        return Site(relative, line) if line is not None else None
+
+    def _field_site(self, cls: type[Any], field_name: str) -> Site | None:
+        """The line declaring `field_name` on the serializer or its project bases."""
+        for klass in cls.__mro__:
+            module = sys.modules.get(klass.__module__)
+            relative = self.relative(getattr(module, "__file__", None) or "")
+            if relative is None:
+                continue
+            line = self._line_in_class(relative, klass.__qualname__, field_name)
+            if line is not None:
+                return Site(relative, line)
+        return None
+
+    def _line_in_class(self, relative: str, qualname: str, attribute: str) -> int | None:
+        key = (relative, qualname, attribute)
+        if key not in self._field_lines:
+            self._field_lines.update(_class_lines(self.root / relative, relative))
+            self._field_lines.setdefault(key, None)
+        return self._field_lines[key]
+
+
+def _class_lines(path: Path, relative: str) -> dict[tuple[str, str, str], int | None]:
+    """(file, class qualname, attribute) -> line, for every class of a module.
+
+    The attribute "" is the class statement itself.
+    """
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return {}
+    lines: dict[tuple[str, str, str], int | None] = {}
+
+    def visit(body: list[ast.stmt], prefix: str) -> None:
+        for node in body:
+            if not isinstance(node, ast.ClassDef):
+                continue
+            qualname = f"{prefix}{node.name}"
+            lines[(relative, qualname, "")] = node.lineno
+            for statement in node.body:
+                for target in _assigned_names(statement):
+                    lines[(relative, qualname, target)] = statement.lineno
+            visit(node.body, qualname + ".")
+
+    visit(tree.body, "")
+    return lines
+
+
+def _assigned_names(statement: ast.stmt) -> list[str]:
+    if isinstance(statement, ast.Assign):
+        return [t.id for t in statement.targets if isinstance(t, ast.Name)]
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return [statement.target.id]
+    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+        # SerializerMethodField(get_x): the method's own frame is a project frame.
+        return []
+    return []

@@ -1,0 +1,110 @@
+"""The N+1 analysis of a whole project, run once and shared by the DJR1xx rules.
+
+Every source of per-row queries (Python loops, templates, DRF serializers,
+admin changelists) becomes a `Problem`: typed facts (kind, relation, path,
+cure, origin, trigger), related locations (the loop, the queryset origin) and
+what the queryset origin lacks. The rule for each kind words the message.
+Fixes are grouped per origin, so two findings on one queryset produce one edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from djreview.nplusone.django_loops import admin_problems, drf_problems, template_problems
+from djreview.nplusone.evaluate import Evaluator
+from djreview.nplusone.graphql_problems import graphql_problems
+from djreview.nplusone.loop_problems import loop_problem
+from djreview.nplusone.loops import LoopAccess, find_loop_accesses, function_loops
+from djreview.nplusone.prefetch_fix import admin_fix, build_fix
+from djreview.nplusone.problem import Problem
+from djreview.nplusone.queries import find_queries_in_loops
+from djreview.nplusone.querysets import Origin
+from djreview.nplusone.relation_map import Schema
+from djreview.nplusone.rows import RowReader
+from djreview.project.project_model import ProjectModel
+
+if TYPE_CHECKING:
+    from djreview.source.project import Project
+
+
+@dataclass
+class NPlusOne:
+    """The project's schema, evaluator and every problem found."""
+
+    schema: Schema
+    evaluator: Evaluator
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, project: Project) -> NPlusOne:
+        """The N+1 analysis of `project` (called once per run by `Project.analysis`)."""
+        return _analyse(project)
+
+
+def skipped(rel: str) -> bool:
+    """Tests and migrations: loops there are one-off or deliberate, not request paths."""
+    parts = rel.split("/")
+    name = parts[-1]
+    return (
+        "migrations" in parts
+        or "tests" in parts
+        or "test" in parts
+        or "testing" in parts
+        or name.startswith("test_")
+        or name.endswith("_tests.py")
+        or name == "tests.py"
+        or name == "conftest.py"
+    )
+
+
+def _analyse(project: Project) -> NPlusOne:
+    """Every per-row query of `project`, with one fix per queryset origin."""
+    files = [file for file in project.python_files if not skipped(file.rel)]
+    model = project.analysis(ProjectModel)
+    schema = Schema(model, project.by_rel)
+    evaluator = Evaluator(schema, model.modules)
+    analysis = NPlusOne(schema, evaluator)
+    reader = RowReader(schema)
+    loops: list[LoopAccess] = []
+    for file in files:
+        if file.tree is None:
+            continue
+        functions = function_loops(file)
+        loops.extend(find_loop_accesses(evaluator, reader, file, functions))
+        loops.extend(find_queries_in_loops(evaluator, file, functions))
+    analysis.problems.extend(loop_problem(item) for item in loops)
+    rels = [file.rel for file in files if file.tree is not None]
+    analysis.problems.extend(template_problems(analysis, project, rels))
+    analysis.problems.extend(drf_problems(analysis, project, rels))
+    analysis.problems.extend(admin_problems(analysis, project, rels))
+    analysis.problems.extend(graphql_problems(analysis, project, rels))
+    _attach_fixes(analysis.problems)
+    return analysis
+
+
+def _origin_key(origin: Origin) -> tuple[str, int, int]:
+    node = origin.node or origin.model_stmt or origin.class_node
+    return (origin.file.rel, getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+
+
+def _attach_fixes(problems: list[Problem]) -> None:
+    """One fix per queryset origin, covering every path its problems need."""
+    groups: dict[tuple[str, int, int], list[Problem]] = {}
+    for problem in problems:
+        if problem.queryset is not None and problem.needs is not None:
+            groups.setdefault(_origin_key(problem.queryset), []).append(problem)
+    for members in groups.values():
+        needs: dict[str, list[str]] = {}
+        for problem in members:
+            assert problem.needs is not None
+            needs.setdefault(problem.needs[0], []).append(problem.needs[1])
+        first = members[0]
+        assert first.queryset is not None
+        if "list_select_related" in needs:
+            fix = admin_fix(first.queryset, needs["list_select_related"])
+        else:
+            fix = build_fix(first.queryset, needs, all(p.safe for p in members))
+        for problem in members:
+            problem.fix = fix

@@ -1,0 +1,373 @@
+"""Static evaluation of queryset expressions: what `posts` holds at a loop.
+
+Follows local assignments (the last one before the use), class attributes
+(`queryset = ...`, `model = ...`), `get_queryset()` overrides, custom manager
+and queryset methods, and helper functions in other modules (bounded depth).
+Anything it cannot follow evaluates to None: unknown stays silent.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+
+from djreview.nplusone.querysets import (
+    ONE_ROW,
+    Instance,
+    Origin,
+    PrefetchReader,
+    QuerySetState,
+    apply_call,
+)
+from djreview.nplusone.relation_map import Function, Schema
+from djreview.project.modules import ModuleInfo, NameResolver, dotted_name
+from djreview.source.file import SourceFile
+
+MAX_DEPTH = 4
+_MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model class used as a value (`Post`), not an instance."""
+
+    model: str
+
+
+Value = QuerySetState | Instance | ModelRef | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an expression is evaluated: module, function and class around it."""
+
+    file: SourceFile
+    module: str
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    class_node: ast.ClassDef | None = None
+    self_value: Value = None
+    # The class a method runs for (a subclass of class_node), for attribute lookups.
+    leaf: Scope | None = None
+
+
+def _assignment_table(function: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
+    """name -> (line, value) of the assignments in a function body, in line order.
+
+    A `for` or `with` target counts as an assignment to an unknown value.
+    """
+    table: dict[str, list[tuple[int, ast.expr]]] = {}
+    unknown = ast.Constant(None)
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    table.setdefault(target.id, []).append((node.lineno, node.value))
+        elif isinstance(node, ast.AnnAssign | ast.NamedExpr) and isinstance(node.target, ast.Name):
+            if node.value is not None:
+                table.setdefault(node.target.id, []).append((node.lineno, node.value))
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            table.setdefault(node.target.id, []).append((node.lineno, unknown))
+        elif isinstance(node, ast.For | ast.AsyncFor | ast.With | ast.AsyncWith):
+            targets = (
+                [node.target]
+                if isinstance(node, ast.For | ast.AsyncFor)
+                else [item.optional_vars for item in node.items if item.optional_vars]
+            )
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        table.setdefault(name.id, []).append((node.lineno, unknown))
+        if not isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            stack.extend(ast.iter_child_nodes(node))
+    for entries in table.values():
+        entries.sort(key=lambda item: item[0])
+    return table
+
+
+class Evaluator:
+    """Evaluates expressions to queryset states, instances or model references."""
+
+    def __init__(self, schema: Schema, modules: dict[str, ModuleInfo]) -> None:
+        self.schema = schema
+        self.modules = modules
+        self.resolver = NameResolver(modules)
+        self.by_file = {info.file.rel: info for info in modules.values()}
+        self._tables: dict[int, dict[str, list[tuple[int, ast.expr]]]] = {}
+
+    def assignments(self, function: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
+        """name -> (line, value) of the assignments in `function` (cached)."""
+        table = self._tables.get(id(function))
+        if table is None:
+            table = self._tables[id(function)] = _assignment_table(function)
+        return table
+
+    def scope_for(
+        self,
+        file: SourceFile,
+        function: ast.FunctionDef | ast.AsyncFunctionDef | None = None,
+        class_node: ast.ClassDef | None = None,
+    ) -> Scope:
+        """The scope of a function (or class body) in `file`."""
+        info = self.by_file.get(file.rel)
+        # A file outside any package (a script, a one-file sample) still has
+        # local names; imports just do not resolve.
+        return Scope(file, info.name if info else "", function, class_node)
+
+    def value(self, expr: ast.expr, scope: Scope, depth: int = 0) -> Value:
+        """What `expr` evaluates to in `scope`, when it can be known statically."""
+        if depth > MAX_DEPTH * 4:
+            return None
+        if isinstance(expr, ast.Name):
+            return self._name(expr, scope, depth)
+        if isinstance(expr, ast.Attribute):
+            return self._attribute(expr, scope, depth)
+        if isinstance(expr, ast.Call):
+            return self._call(expr, scope, depth)
+        if isinstance(expr, ast.Subscript):
+            inner = self.value(expr.value, scope, depth + 1)
+            if isinstance(inner, QuerySetState):
+                if isinstance(expr.slice, ast.Slice):
+                    return inner
+                return Instance(inner.model, inner)
+        return None
+
+    def _name(self, expr: ast.Name, scope: Scope, depth: int) -> Value:
+        if expr.id == "self" and scope.self_value is not None:
+            return scope.self_value
+        if scope.function is not None:
+            args = scope.function.args
+            if any(a.arg == expr.id for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)):
+                return None
+            earlier = [
+                (line, value)
+                for line, value in self.assignments(scope.function).get(expr.id, [])
+                if line < expr.lineno
+            ]
+            if earlier:
+                line, value = earlier[-1]
+                return self.value(value, scope, depth + 1)
+        label = self.schema.model_of(scope.module, expr)
+        if label is not None:
+            return ModelRef(label)
+        return self._module_value(scope, expr.id, depth)
+
+    def _definition(self, scope: Scope, name: str) -> tuple[ModuleInfo, ast.AST] | None:
+        """The module-level definition `name` refers to in `scope`, across imports."""
+        qualified = self.resolver.local(scope.module, name)
+        if qualified is None:
+            return None
+        module, _, attribute = self.resolver.canonical(qualified).rpartition(".")
+        info = self.modules.get(module)
+        node = info.defs.get(attribute) if info else None
+        return (info, node) if info is not None and node is not None else None
+
+    def _module_value(self, scope: Scope, name: str, depth: int) -> Value:
+        found = self._definition(scope, name)
+        if found is not None and isinstance(found[1], ast.Assign):
+            info = found[0]
+            return self.value(found[1].value, Scope(info.file, info.name), depth + 1)
+        return None
+
+    def _attribute(self, expr: ast.Attribute, scope: Scope, depth: int) -> Value:
+        label = self.schema.model_of(scope.module, expr) if scope.module else None
+        if label is not None:
+            return ModelRef(label)
+        base = self.value(expr.value, scope, depth + 1)
+        if isinstance(base, ModelRef):
+            if expr.attr in _MANAGERS or expr.attr in self.schema.managers(base.model):
+                return self._manager(base.model, expr.attr, expr, scope, depth)
+            return None
+        if (
+            isinstance(expr.value, ast.Name)
+            and expr.value.id == "self"
+            and scope.class_node is not None
+            and expr.attr in ("queryset", "object_list")
+        ):
+            leaf = scope.leaf or scope
+            if expr.attr == "queryset":
+                return self._attribute_queryset(self._mro(leaf), leaf, depth + 1)
+            return self.class_queryset(scope, depth + 1)
+        return None
+
+    def _manager(
+        self, model: str, attribute: str, expr: ast.expr, scope: Scope, depth: int
+    ) -> Value:
+        state = QuerySetState(
+            model, Origin(scope.file, expr, scope.function.name if scope.function else "")
+        )
+        # A custom manager whose get_queryset() changes the rows or the joins.
+        method = self.schema.manager_methods(model, attribute).get("get_queryset")
+        if method is None:
+            return state
+        result = self._in_method(method, state, depth)
+        return replace(result, origin=state.origin) if isinstance(result, QuerySetState) else None
+
+    def _in_method(
+        self, method: tuple[SourceFile, Function], receiver: QuerySetState, depth: int
+    ) -> Value:
+        """What a manager or queryset method returns when `self` is `receiver`."""
+        file, function = method
+        info = self.by_file.get(file.rel)
+        scope = Scope(file, info.name if info else "", function, None, receiver)
+        return self.returns(function, scope, depth + 1)
+
+    def _call(self, expr: ast.Call, scope: Scope, depth: int) -> Value:
+        func = expr.func
+        if isinstance(func, ast.Attribute):
+            if func.attr == "get_queryset" and _is_super(func.value):
+                if isinstance(scope.self_value, QuerySetState):
+                    return scope.self_value
+                if scope.class_node is None:
+                    return None
+                return self.class_queryset(scope, depth + 1, after=scope.class_node)
+            if (
+                func.attr == "get_queryset"
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "self"
+            ):
+                if scope.self_value is not None and isinstance(scope.self_value, QuerySetState):
+                    return scope.self_value
+                if scope.class_node is not None:
+                    return self.class_queryset(scope, depth + 1)
+            receiver = self.value(func.value, scope, depth + 1)
+            if isinstance(receiver, ModelRef) and func.attr in ("objects",):
+                return None
+            if not isinstance(receiver, QuerySetState):
+                return None
+            return self._queryset_call(receiver, expr, func, scope, depth)
+        name = dotted_name(func) or ""
+        if name.rsplit(".", 1)[-1] in ("get_object_or_404",) and expr.args:
+            target = self.value(expr.args[0], scope, depth + 1)
+            if isinstance(target, ModelRef):
+                target = QuerySetState(target.model, Origin(scope.file, expr.args[0]))
+            return Instance(target.model, target) if isinstance(target, QuerySetState) else None
+        if name in ("list", "sorted", "tuple") and len(expr.args) == 1:
+            inner = self.value(expr.args[0], scope, depth + 1)
+            return replace(inner, evaluated=True) if isinstance(inner, QuerySetState) else None
+        if isinstance(func, ast.Name) and depth < MAX_DEPTH * 3:
+            return self._helper(func.id, scope, depth)
+        return None
+
+    def _queryset_call(
+        self, receiver: QuerySetState, expr: ast.Call, func: ast.Attribute, scope: Scope, depth: int
+    ) -> Value:
+        method = func.attr
+        if method in ONE_ROW:
+            return Instance(receiver.model, receiver)
+        reader = PrefetchReader(lambda node: self.value(node, scope, depth + 1))
+        state = apply_call(receiver, expr, method, reader)
+        if state is None:
+            state = self._custom(receiver, method, depth)
+        if state is None or receiver.values and not state.values:
+            return None if state is None else state
+        origin = receiver.origin
+        if origin is not None and origin.node is func.value:
+            state = replace(state, origin=replace(origin, node=expr))
+        return state
+
+    def _custom(self, receiver: QuerySetState, method: str, depth: int) -> QuerySetState | None:
+        """A project manager/queryset method: evaluate its body with self = receiver."""
+        if depth > MAX_DEPTH * 3:
+            return None
+        for manager in self.schema.managers(receiver.model):
+            found = self.schema.manager_methods(receiver.model, manager).get(method)
+            if found is None:
+                continue
+            result = self._in_method(found, receiver, depth)
+            if isinstance(result, QuerySetState) and result.model == receiver.model:
+                return replace(result, origin=receiver.origin)
+            return None
+        return None
+
+    def _helper(self, name: str, scope: Scope, depth: int) -> Value:
+        """A project function called by name: what its return statements build."""
+        if not scope.module:
+            tree = scope.file.tree
+            local = [n for n in (tree.body if tree else []) if isinstance(n, ast.FunctionDef)]
+            same_file = next((n for n in local if n.name == name), None)
+            if same_file is None:
+                return None
+            return self.returns(same_file, Scope(scope.file, "", same_file), depth + MAX_DEPTH)
+        found = self._definition(scope, name)
+        if found is None or not isinstance(found[1], ast.FunctionDef):
+            return None
+        info, node = found[0], found[1]
+        return self.returns(node, Scope(info.file, info.name, node), depth + MAX_DEPTH)
+
+    def returns(self, function: Function, scope: Scope, depth: int) -> Value:
+        """What a function returns: the value of its return statements when they agree."""
+        results = [
+            self.value(node.value, scope, depth + 1)
+            for node in ast.walk(function)
+            if isinstance(node, ast.Return) and node.value is not None
+        ]
+        if len(results) == 1 or (results and all(r == results[0] for r in results)):
+            return results[0]
+        return None
+
+    def _mro(self, scope: Scope) -> list[Scope]:
+        """The class and its project ancestors, nearest first, as class scopes."""
+        cls = scope.class_node
+        assert cls is not None
+        classes = self.schema.index.classes
+        order = classes.linearize(f"{scope.module}.{cls.name}") if scope.module else []
+        found = [classes.get(name) for name in order]
+        scopes = [Scope(info.file, info.name, None, node) for info, node in filter(None, found)]
+        return scopes or [Scope(scope.file, scope.module, None, cls)]
+
+    def class_queryset(
+        self, scope: Scope, depth: int, after: ast.ClassDef | None = None
+    ) -> QuerySetState | None:
+        """The queryset a class-based view, viewset or admin works on.
+
+        The nearest `get_queryset()` override wins (`super().get_queryset()` in
+        it continues up the classes), else the nearest `queryset` or `model`
+        attribute.
+        """
+        leaf = scope.leaf or scope
+        if leaf.class_node is None or depth > MAX_DEPTH * 3:
+            return None
+        mro = self._mro(leaf)
+        start = next((i + 1 for i, s in enumerate(mro) if s.class_node is after), 0)
+        for owner in mro[start:]:
+            assert owner.class_node is not None
+            for item in owner.class_node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == "get_queryset":
+                    inner = Scope(owner.file, owner.module, item, owner.class_node, leaf=leaf)
+                    result = self.returns(item, inner, depth + 1)
+                    return result if isinstance(result, QuerySetState) else None
+        return self._attribute_queryset(mro, leaf, depth)
+
+    def _attribute_queryset(
+        self, mro: list[Scope], leaf: Scope, depth: int
+    ) -> QuerySetState | None:
+        for owner in mro:
+            assert owner.class_node is not None
+            for item in owner.class_node.body:
+                if not (
+                    isinstance(item, ast.Assign)
+                    and len(item.targets) == 1
+                    and isinstance(item.targets[0], ast.Name)
+                    and item.targets[0].id in ("queryset", "model")
+                ):
+                    continue
+                inner = Scope(owner.file, owner.module, None, owner.class_node, leaf=leaf)
+                value = self.value(item.value, inner, depth + 1)
+                if item.targets[0].id == "queryset":
+                    return value if isinstance(value, QuerySetState) else None
+                if isinstance(value, ModelRef):
+                    return QuerySetState(
+                        value.model, Origin(owner.file, None, "", owner.class_node, item)
+                    )
+                return None
+        return None
+
+
+def _is_super(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+    )

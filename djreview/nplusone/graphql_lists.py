@@ -1,0 +1,273 @@
+"""GraphQL list fields whose per-object resolvers query once per listed object (DJR150).
+
+A list or connection field (`graphene.List`, `DjangoListField`,
+`DjangoConnectionField`, relay connections, strawberry `list[T]` fields) runs
+the resolvers of its element type once per object. Each resolver body is read
+like a loop body with its root parameter bound to a row of the list
+resolver's queryset (after the type's `get_queryset` hook), so relation reads
+the queryset does not select or prefetch are found; so are relations served
+by the libraries' default resolvers (`Meta.fields`, strawberry annotations),
+and hand-written queries keyed by the root (`Model.objects.filter(x=root)`),
+which only a DataLoader batches. Optimizer hints, `graphene_django_optimizer
+.query()` and strawberry's `DjangoOptimizerExtension` cover the relations they
+know about. Types come from the project model (`ProjectModel.graphql`).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from djreview.nplusone.evaluate import Evaluator, Scope
+from djreview.nplusone.querysets import Instance, PrefetchReader, QuerySetState, apply_call
+from djreview.nplusone.relation_map import MANY, Schema
+from djreview.nplusone.rows import RowReader, chain
+from djreview.project.graphql import GraphQLSchema, GraphQLType
+from djreview.project.graphql_fields import GraphQLField, Resolver
+from djreview.project.graphql_names import OPTIMIZER_QUERY
+from djreview.project.modules import dotted_name
+from djreview.source.file import SourceFile
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list field of `owner` that lists `element`, and the rows its resolver returns."""
+
+    owner: GraphQLType
+    field: GraphQLField
+    element: GraphQLType
+    state: QuerySetState | None
+    optimized: bool = False
+
+
+@dataclass(frozen=True)
+class Read:
+    """One per-object query of an element type's field."""
+
+    kind: str  # "select", "prefetch" (a plain prefetch serves it) or "query"
+    file: SourceFile
+    node: ast.AST
+    text: str
+    path: str
+    field: GraphQLField
+    default: bool = False  # served by the library's default resolver
+
+
+class GraphQLReader:
+    """Finds the listings of a schema and the per-object reads each one leaves uncovered."""
+
+    def __init__(self, schema: Schema, evaluator: Evaluator, graphql: GraphQLSchema) -> None:
+        self.schema = schema
+        self.evaluator = evaluator
+        self.graphql = graphql
+        self.rows = RowReader(schema)
+
+    def listings(self) -> Iterator[Listing]:
+        """Every (list field, element type) pair, with the rows the field's resolver returns."""
+        for owner in self.graphql.types.values():
+            for field in owner.fields.values():
+                element = self._element(owner, field)
+                if element is None or element.model is None:
+                    continue
+                state, optimized = self._rows(owner, field, element)
+                yield Listing(owner, field, element, state, optimized)
+
+    def _element(self, owner: GraphQLType, field: GraphQLField) -> GraphQLType | None:
+        if field.many and field.target is not None:
+            return self.graphql.types.get(field.target)
+        if field.relation is None or owner.model is None or owner.library != "graphene":
+            return None
+        relation = self.schema.relation(owner.model.label, field.relation)
+        if relation is None or relation.kind != MANY:
+            return None
+        return self.graphql.by_model(relation.target)
+
+    def _rows(
+        self, owner: GraphQLType, field: GraphQLField, element: GraphQLType
+    ) -> tuple[QuerySetState | None, bool]:
+        """The queryset a list field lists (None when unknown or read through a parent row)."""
+        assert element.model is not None
+        label = element.model.label
+        if owner.model is not None:
+            return None, False
+        state: QuerySetState | None = None
+        optimized = False
+        if field.resolver is not None:
+            resolver = field.resolver
+            file = self.schema.files[resolver.rel]
+            scope = self.evaluator.scope_for(file, resolver.function, resolver.class_node)
+            values = []
+            for node in ast.walk(resolver.function):
+                if not isinstance(node, ast.Return) or node.value is None:
+                    continue
+                value = node.value
+                if (
+                    isinstance(value, ast.Call)
+                    and value.args
+                    and self._optimizer_query(scope, value)
+                ):
+                    value, optimized = value.args[0], True
+                values.append(self.evaluator.value(value, scope))
+            found = values[0] if values and all(v == values[0] for v in values) else None
+            state = found if isinstance(found, QuerySetState) else None
+        elif field.default_list:
+            state = QuerySetState(label, None)
+        if state is None or state.model != label or state.values:
+            return None, optimized
+        return self._hooked(element, state), optimized
+
+    def _optimizer_query(self, scope: Scope, call: ast.Call) -> bool:
+        dotted = dotted_name(call.func)
+        resolved = self.schema.index.resolve_name(scope.module, dotted) if dotted else None
+        return resolved in OPTIMIZER_QUERY
+
+    def _hooked(self, element: GraphQLType, state: QuerySetState) -> QuerySetState | None:
+        """The rows after the type's `get_queryset(cls, queryset, info)` hook."""
+        hook = element.get_queryset
+        if hook is None:
+            return state
+        file = self.schema.files[hook.rel]
+        scope = self.evaluator.scope_for(file, hook.function, hook.class_node)
+        results = {
+            self._chained(state, node.value, hook.root, scope)
+            for node in ast.walk(hook.function)
+            if isinstance(node, ast.Return) and node.value is not None
+        }
+        return results.pop() if len(results) == 1 else None
+
+    def _chained(
+        self, state: QuerySetState, expr: ast.expr, param: str, scope: Scope
+    ) -> QuerySetState | None:
+        calls: list[ast.Call] = []
+        while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+            calls.append(expr)
+            expr = expr.func.value
+        if not (isinstance(expr, ast.Name) and expr.id == param):
+            return None
+        reader = PrefetchReader(lambda node: self.evaluator.value(node, scope))
+        result: QuerySetState | None = state
+        for call in reversed(calls):
+            assert isinstance(call.func, ast.Attribute)
+            result = apply_call(result, call, call.func.attr, reader) if result else None
+        return result
+
+    def reads(self, listing: Listing) -> Iterator[Read]:
+        """Every per-object query of the listed type the listing's rows leave uncovered."""
+        element = listing.element
+        for field in element.fields.values():
+            if field.resolver is not None:
+                if field.hints is None and field.resolver.hints is None:
+                    yield from self._resolver_reads(listing, field, field.resolver)
+            elif field.relation is not None and listing.state is not None:
+                yield from self._default_read(listing, field)
+
+    def _default_read(self, listing: Listing, field: GraphQLField) -> Iterator[Read]:
+        element, state = listing.element, listing.state
+        assert element.model is not None and state is not None and field.relation is not None
+        relation = self.schema.relation(element.model.label, field.relation)
+        if relation is None or field.hints is not None or listing.optimized:
+            return
+        if element.library == "strawberry" and self.graphql.optimizer:
+            return
+        if element.library == "graphene" and self.graphql.by_model(relation.target) is None:
+            return  # graphene-django leaves out relations to models without a type
+        many = relation.kind == MANY
+        if state.covered(relation.name, forward=not many, null=relation.null):
+            return
+        yield Read(
+            "prefetch" if many else "select",
+            self.schema.files[element.file],
+            field.node,
+            f"{element.node.name}.{field.name}",
+            relation.name,
+            field,
+            default=True,
+        )
+
+    def _resolver_reads(
+        self, listing: Listing, field: GraphQLField, resolver: Resolver
+    ) -> Iterator[Read]:
+        assert listing.element.model is not None
+        file = self.schema.files[resolver.rel]
+        body: list[ast.AST] = list(resolver.function.body)
+        if (
+            listing.state is not None
+            and not listing.optimized
+            and self._root_model(resolver) in (None, listing.element.model.label)
+        ):
+            row = Instance(listing.element.model.label, listing.state)
+            for access in self.rows.scan(file, body, {resolver.root: row}):
+                if access.kind not in ("select", "prefetch", "bypass"):
+                    continue
+                kind = "query" if access.kind == "bypass" or access.filtered else access.kind
+                yield Read(kind, file, access.node, access.text, access.path, field)
+            yield from self._returned_managers(listing, field, resolver, file)
+        scope = self.evaluator.scope_for(file, resolver.function, resolver.class_node)
+        for node, outer in _root_queries(self.evaluator, scope, resolver):
+            yield Read("query", file, node, _clip(outer), "", field)
+
+    def _root_model(self, resolver: Resolver) -> str | None:
+        """The model `root: models.Order` names; a wrapper (`Context[Order]`) is not the row."""
+        params = [*resolver.function.args.posonlyargs, *resolver.function.args.args]
+        annotation = next((p.annotation for p in params if p.arg == resolver.root), None)
+        if annotation is None:
+            return None
+        if isinstance(annotation, ast.Subscript):
+            return "wrapper"
+        found = self.schema.model_of(resolver.module, annotation)
+        return found if found is not None else None
+
+    def _returned_managers(
+        self, listing: Listing, field: GraphQLField, resolver: Resolver, file: SourceFile
+    ) -> Iterator[Read]:
+        """`return root.comments`: graphene-django lists the manager, one query per object."""
+        assert listing.element.model is not None and listing.state is not None
+        for node in ast.walk(resolver.function):
+            if not isinstance(node, ast.Return) or node.value is None:
+                continue
+            found = chain(node.value)
+            if found is None or found[0] != resolver.root or len(found[1]) != 1:
+                continue
+            name = found[1][0][0]
+            relation = self.schema.relation(listing.element.model.label, name)
+            if relation is None or relation.kind != MANY:
+                continue
+            if not listing.state.covered(name, forward=False, null=True):
+                yield Read("prefetch", file, node.value, ast.unparse(node.value), name, field)
+
+
+def _root_queries(
+    evaluator: Evaluator, scope: Scope, resolver: Resolver
+) -> Iterator[tuple[ast.Call, ast.Call]]:
+    """(call, the whole expression) of queries on a model's manager keyed by the root object."""
+    outermost: dict[int, ast.Call] = {}
+    for node in ast.walk(resolver.function):
+        if isinstance(node, ast.Call):
+            inner: ast.expr = node.func
+            while isinstance(inner, ast.Attribute | ast.Call | ast.Subscript):
+                if isinstance(inner, ast.Call):
+                    outermost.setdefault(id(inner), outermost.get(id(node), node))
+                inner = inner.func if isinstance(inner, ast.Call) else inner.value
+    seen: set[int] = set()
+    for node in ast.walk(resolver.function):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        arguments = [*node.args, *(k.value for k in node.keywords)]
+        if not any(
+            isinstance(name, ast.Name) and name.id == resolver.root
+            for argument in arguments
+            for name in ast.walk(argument)
+        ):
+            continue
+        outer = outermost.get(id(node), node)
+        if id(outer) in seen:
+            continue
+        if isinstance(evaluator.value(node.func.value, scope), QuerySetState):
+            seen.add(id(outer))
+            yield node, outer
+
+
+def _clip(node: ast.AST, limit: int = 60) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

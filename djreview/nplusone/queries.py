@@ -1,0 +1,163 @@
+"""Queries and single-row writes run once per iteration of any loop (DJR104, DJR105).
+
+Any loop not over a literal or over batches runs its body's queries once per
+iteration: hand-written queries (`Model.objects.get(...)`, `.count()`,
+`get_object_or_404`) on querysets made inside the loop, and single-row writes
+(`save()`, `objects.create()`). A queryset made before the loop caches its
+rows once iterated, so iterating it again is free and not reported.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from djreview.nplusone.evaluate import Evaluator, ModelRef, Scope
+from djreview.nplusone.loops import (
+    FunctionLoops,
+    LoopAccess,
+    enumerated,
+    iterables,
+    literal,
+    own_nodes,
+    row_target,
+)
+from djreview.nplusone.querysets import EVALUATING, Instance, QuerySetState
+from djreview.nplusone.rows import Access
+from djreview.source.file import SourceFile
+
+_WRITES = frozenset({"save"})
+_CREATES = frozenset({"create", "get_or_create", "update_or_create"})
+
+
+def find_queries_in_loops(
+    evaluator: Evaluator, file: SourceFile, functions: list[FunctionLoops]
+) -> Iterator[LoopAccess]:
+    """Queries and single-row writes run once per iteration of a loop (innermost loop named)."""
+    reported: set[int] = set()
+    for entry in functions:
+        function = entry.function
+        scope = evaluator.scope_for(file, function, entry.cls)
+        loops = list(entry.loops)
+        # Innermost first, so a query is reported against the loop that repeats it most.
+        loops.sort(key=lambda n: (n.lineno, n.col_offset), reverse=True)
+        for loop in loops:
+            for iterable, target, body in iterables(loop):
+                if literal(iterable) or _batched(iterable, target):
+                    continue
+                iterable, target = enumerated(iterable, target)
+                row = row_target(target)
+                rows = (
+                    {row}
+                    if row and isinstance(evaluator.value(iterable, scope), QuerySetState)
+                    else set()
+                )
+                span = (loop.lineno, loop.end_lineno or loop.lineno)
+                for access in _queries(evaluator, scope, file, body, rows, span):
+                    if id(access.node) not in reported:
+                        reported.add(id(access.node))
+                        yield LoopAccess(access, loop, file, function.name)
+
+
+def _batched(iterable: ast.expr, target: ast.expr) -> bool:
+    """A loop over batches or chunks: one query per batch is the cure, not the smell."""
+    text = f"{ast.unparse(iterable)} {ast.unparse(target)}".lower()
+    return "batch" in text or "chunk" in text
+
+
+def _built_in_loop(
+    evaluator: Evaluator, scope: Scope, expr: ast.expr, span: tuple[int, int]
+) -> bool:
+    """Whether the queryset `expr` is made inside the loop (a new query each time).
+
+    A queryset variable made before the loop caches its rows once iterated,
+    so iterating it again per item costs nothing.
+    """
+    root = expr
+    while isinstance(root, ast.Call | ast.Attribute | ast.Subscript):
+        root = root.func if isinstance(root, ast.Call) else root.value
+    if not isinstance(root, ast.Name):
+        return False
+    if isinstance(evaluator.value(root, scope), ModelRef):
+        return True
+    if scope.function is None:
+        return False
+    assigned = evaluator.assignments(scope.function).get(root.id, [])
+    return any(span[0] <= line <= span[1] for line, _ in assigned)
+
+
+def _queries(
+    evaluator: Evaluator,
+    scope: Scope,
+    file: SourceFile,
+    body: list[ast.AST],
+    rows: set[str],
+    span: tuple[int, int],
+) -> Iterator[Access]:
+    for top in body:
+        for node in (top, *own_nodes(top)):
+            if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
+                value = evaluator.value(node.iter, scope)
+                if (
+                    isinstance(value, QuerySetState)
+                    and not value.evaluated
+                    and _built_in_loop(evaluator, scope, node.iter, span)
+                ):
+                    yield Access(
+                        "query", file, node.iter, f"iterating {_clip(node.iter)}", "", value
+                    )
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in ("get_object_or_404", "get_list_or_404"):
+                yield Access("query", file, node, _clip(node), "", None)
+            if not isinstance(func, ast.Attribute):
+                continue
+            if func.attr in EVALUATING:
+                receiver = evaluator.value(func.value, scope)
+                if (
+                    isinstance(receiver, QuerySetState)
+                    and not receiver.evaluated
+                    and _built_in_loop(evaluator, scope, func.value, span)
+                ):
+                    yield Access("query", file, node, _clip(node), "", receiver)
+            elif func.attr in _CREATES:
+                receiver = evaluator.value(func.value, scope)
+                if isinstance(receiver, QuerySetState):
+                    yield Access(
+                        "save", file, node, f"{receiver.model}.objects.{func.attr}()", "", receiver
+                    )
+            elif func.attr in _WRITES:
+                target = evaluator.value(func.value, scope)
+                is_row = isinstance(func.value, ast.Name) and func.value.id in rows
+                if (
+                    is_row
+                    or isinstance(target, Instance)
+                    or _constructed(evaluator, scope, func.value, body)
+                ):
+                    yield Access("save", file, node, f"{ast.unparse(func.value)}.save()", "", None)
+
+
+def _constructed(
+    evaluator: Evaluator, scope: Scope, node: ast.expr, body: list[ast.AST]
+) -> str | None:
+    """The model of `obj` in `obj.save()` when the loop body built it as `obj = Model(...)`."""
+    if not isinstance(node, ast.Name):
+        return None
+    for top in body:
+        for item in (top, *own_nodes(top)):
+            if (
+                isinstance(item, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == node.id for t in item.targets)
+                and isinstance(item.value, ast.Call)
+            ):
+                model = evaluator.value(item.value.func, scope)
+                if isinstance(model, ModelRef):
+                    return model.model
+    return None
+
+
+def _clip(node: ast.AST, limit: int = 60) -> str:
+    """Source of an expression for a message, shortened."""
+    text = ast.unparse(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

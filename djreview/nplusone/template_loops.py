@@ -1,0 +1,322 @@
+"""Templates that read relations inside `{% for %}` over a view's queryset (DJR110).
+
+Views give templates their querysets: a ListView (`object_list` and
+`<model>_list`, or `context_object_name`; `template_name` or the default
+`<app>/<model>_list.html`) and function views calling `render()` with a dict
+literal. Templates are found and parsed by the project model (Django's loader
+order, one DTL tree per file): `{% for %}` binds rows (not in its `{% empty %}`),
+`{% with %}` and `{% include ... with %}` rebind them (an include without
+`only` sees the loop variables), and every variable path starting at a row
+(`post.author.name`, `post.tags.all`, `post.comments.count`, `{{ post }}`
+through `__str__`) in a variable or tag is read like Python code in a loop
+body, method calls implied. `{% comment %}` and `{% verbatim %}` are not read.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from djreview.model import Location
+from djreview.nplusone.evaluate import Evaluator
+from djreview.nplusone.querysets import Instance, QuerySetState
+from djreview.nplusone.relation_map import Schema
+from djreview.nplusone.rows import READ, REQUERY, Access, RowReader
+from djreview.project.dtl import Node, Tag, Text, include_name
+from djreview.project.modules import dotted_name
+from djreview.source.file import SourceFile
+
+VARIABLE = re.compile(r"(?<![\w.'\"])([A-Za-z_]\w*(?:\.\w+)*)")
+STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
+LIST_VIEW_ROOTS = frozenset({"django.views.generic.ListView", "django.views.generic.list.ListView"})
+_KEYWORDS = frozenset(
+    {"in", "not", "and", "or", "is", "as", "with", "only", "None", "True", "False"}
+)
+MAX_INCLUDE = 3
+_PYTHON_KEYWORDS = frozenset(keyword.kwlist)
+
+
+@dataclass(frozen=True)
+class TemplateAccess:
+    """A per-row read in a template, with where it is and the loop around it."""
+
+    access: Access
+    location: Location
+    loop: Location
+    state: QuerySetState
+    view: tuple[SourceFile, ast.AST]
+
+
+def _location(file: SourceFile, offset: int, length: int) -> Location:
+    line = file.text.count("\n", 0, offset) + 1
+    column = offset - (file.text.rfind("\n", 0, offset) + 1)
+    return file.span_location(line, column, line, column + length)
+
+
+def _token(text: str, lines: list[int], line: int, column: int) -> tuple[int, str]:
+    """The offset and source text of the `{{ }}` / `{% %}` token a DTL node starts at.
+
+    `lines` holds the offset of each line start; DTL columns are 1-based.
+    """
+    start = lines[line - 1] + column - 1
+    end = text.index("}}" if text.startswith("{{", start) else "%}", start + 2) + 2
+    return start, text[start:end]
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(match.end() for match in re.finditer("\n", text))]
+
+
+def _expression(path: str) -> ast.expr | None:
+    """`post.tags.all` -> the Python `post.tags.all()` (templates call without parentheses).
+
+    None for paths Python cannot spell (`row.0`, keywords).
+    """
+    parts = path.split(".")
+    if not all(part.isidentifier() and part not in _PYTHON_KEYWORDS for part in parts):
+        return None
+    text = parts[0] + "".join(
+        f".{p}()" if p in READ or p in REQUERY else f".{p}" for p in parts[1:]
+    )
+    return ast.parse(text, mode="eval").body
+
+
+class TemplateReader:
+    """Connects views to templates and finds per-row reads in their loops."""
+
+    def __init__(self, schema: Schema, evaluator: Evaluator) -> None:
+        self.schema = schema
+        self.evaluator = evaluator
+        self.index = schema.index
+        self._lines: dict[str, list[int]] = {}
+        self.rows = RowReader(schema, implicit_calls=True)
+
+    def find(self, name: str) -> SourceFile | None:
+        """The template file Django would load for `name` (`blog/post_list.html`)."""
+        found = self.index.template(name)
+        return found.file if found is not None else None
+
+    def views(self, file: SourceFile) -> Iterator[tuple[str, dict[str, QuerySetState], ast.AST]]:
+        """(template name, context querysets, view node) for the views of a Python file."""
+        info = self.schema.index.module_for(file)
+        if info is None or file.tree is None:
+            return
+        classes = self.schema.index.classes
+        for node in file.tree.body:
+            if isinstance(node, ast.ClassDef) and classes.is_subclass(
+                f"{info.name}.{node.name}", LIST_VIEW_ROOTS, lambda q: q in LIST_VIEW_ROOTS
+            ):
+                found = self._list_view(file, node)
+                if found is not None:
+                    yield (*found, node)
+            elif isinstance(node, ast.FunctionDef):
+                yield from self._renders(file, node)
+
+    def _list_view(
+        self, file: SourceFile, cls: ast.ClassDef
+    ) -> tuple[str, dict[str, QuerySetState]] | None:
+        state = self.evaluator.class_queryset(self.evaluator.scope_for(file, None, cls), 0)
+        if state is None or state.values:
+            return None
+        model = self.schema.info(state.model)
+        if model is None:
+            return None
+        attrs = {
+            item.targets[0].id: item.value
+            for item in cls.body
+            if isinstance(item, ast.Assign) and isinstance(item.targets[0], ast.Name)
+        }
+        template = attrs.get("template_name")
+        name = (
+            template.value
+            if isinstance(template, ast.Constant) and isinstance(template.value, str)
+            else f"{model.app_label}/{model.model_name}_list.html"
+        )
+        context_name = attrs.get("context_object_name")
+        variable = (
+            context_name.value
+            if isinstance(context_name, ast.Constant) and isinstance(context_name.value, str)
+            else f"{model.model_name}_list"
+        )
+        return str(name), {"object_list": state, variable: state}
+
+    def _renders(
+        self, file: SourceFile, function: ast.FunctionDef
+    ) -> Iterator[tuple[str, dict[str, QuerySetState], ast.AST]]:
+        scope = self.evaluator.scope_for(file, function, None)
+        for node in ast.walk(function):
+            if not (
+                isinstance(node, ast.Call)
+                and (dotted_name(node.func) or "").endswith(("render", "TemplateResponse"))
+            ):
+                continue
+            args = list(node.args[1:3])
+            template = (
+                args[0]
+                if args
+                else next((k.value for k in node.keywords if k.arg == "template_name"), None)
+            )
+            context = (
+                args[1]
+                if len(args) > 1
+                else next((k.value for k in node.keywords if k.arg == "context"), None)
+            )
+            if not (isinstance(template, ast.Constant) and isinstance(template.value, str)):
+                continue
+            if not isinstance(context, ast.Dict):
+                continue
+            found = {}
+            for key, value in zip(context.keys, context.values, strict=False):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    state = self.evaluator.value(value, scope)
+                    if isinstance(state, QuerySetState) and not state.values:
+                        found[key.value] = state
+            if found:
+                yield template.value, found, node
+
+    def scan(
+        self,
+        template: SourceFile,
+        context: dict[str, QuerySetState],
+        rows: dict[str, tuple[Instance, Location]],
+        view: tuple[SourceFile, ast.AST],
+        depth: int = 0,
+    ) -> Iterator[TemplateAccess]:
+        """Per-row reads in `template`, with `context` querysets and `rows` bound loop variables."""
+        tree = self.index.parsed_template(template)
+        lines = self._lines.get(template.rel)
+        if lines is None:
+            lines = self._lines[template.rel] = _line_starts(template.text)
+        yield from self._nodes(template, lines, tree.nodes, context, dict(rows), view, depth)
+
+    def _nodes(
+        self,
+        template: SourceFile,
+        lines: list[int],
+        nodes: list[Node],
+        context: dict[str, QuerySetState],
+        bound: dict[str, tuple[Instance, Location]],
+        view: tuple[SourceFile, ast.AST],
+        depth: int,
+    ) -> Iterator[TemplateAccess]:
+        for node in nodes:
+            if isinstance(node, Text):
+                continue
+            start, token = _token(template.text, lines, node.line, node.column)
+            name = node.name if isinstance(node, Tag) else ""
+            yield from self._variables(template, start, token, bound, view, name)
+            if not isinstance(node, Tag):
+                continue
+            inner = bound
+            if name == "for":
+                inner = self._loop(template, node, start, token, context, bound)
+            elif name == "with":
+                inner = dict(bound)
+                for target, source in self._assignments(node.args):
+                    if source in bound:
+                        inner[target] = bound[source]
+            elif name == "include" and depth < MAX_INCLUDE:
+                yield from self._include(node, context, bound, view, depth)
+            yield from self._nodes(template, lines, node.children, context, inner, view, depth)
+            for branch in node.branches.values():
+                # `{% empty %}` runs when there is no row: the loop variable is not bound there.
+                outer = bound if name == "for" else inner
+                yield from self._nodes(template, lines, branch, context, outer, view, depth)
+
+    def _loop(
+        self,
+        template: SourceFile,
+        tag: Tag,
+        start: int,
+        token: str,
+        context: dict[str, QuerySetState],
+        bound: dict[str, tuple[Instance, Location]],
+    ) -> dict[str, tuple[Instance, Location]]:
+        """The variables bound inside `{% for row in rows %}` (one row; unpacking binds none)."""
+        args = tag.args
+        frame = dict(bound)
+        if len(args) >= 3 and args[1] == "in" and "," not in args[0]:
+            row = self._row(args[2], context, bound)
+            if row is not None:
+                frame[args[0]] = (row, _location(template, start, len(token)))
+        return frame
+
+    @staticmethod
+    def _assignments(words: list[str]) -> list[tuple[str, str]]:
+        pairs = [tuple(w.split("=", 1)) for w in words if "=" in w]
+        if len(words) == 3 and words[1] == "as":
+            pairs.append((words[2], words[0]))
+        return [(str(p[0]), str(p[1])) for p in pairs if len(p) == 2]
+
+    def _include(
+        self,
+        tag: Tag,
+        context: dict[str, QuerySetState],
+        bound: dict[str, tuple[Instance, Location]],
+        view: tuple[SourceFile, ast.AST],
+        depth: int,
+    ) -> Iterator[TemplateAccess]:
+        """`{% include "x.html" %}` sees the loop variables; `with` rebinds, `only` hides them."""
+        name = include_name(tag)
+        included = self.index.template(name) if name is not None else None
+        if included is None:
+            return
+        args = tag.args
+        frame = {} if "only" in args else dict(bound)
+        if "with" in args:
+            for target, source in self._assignments(args[args.index("with") + 1 :]):
+                if source in bound:
+                    frame[target] = bound[source]
+        if frame:
+            yield from self.scan(included.file, context, frame, view, depth + 1)
+
+    def _row(
+        self,
+        source: str,
+        context: dict[str, QuerySetState],
+        bound: dict[str, tuple[Instance, Location]],
+    ) -> Instance | None:
+        if source in context:
+            return Instance(context[source].model, context[source])
+        root = source.split(".", 1)[0]
+        if root not in bound or "." not in source:
+            return None
+        expression = _expression(source)
+        return self.rows.iterated(expression, {root: bound[root][0]}) if expression else None
+
+    def _variables(
+        self,
+        template: SourceFile,
+        start: int,
+        token: str,
+        bound: dict[str, tuple[Instance, Location]],
+        view: tuple[SourceFile, ast.AST],
+        tag: str,
+    ) -> Iterator[TemplateAccess]:
+        if not bound or tag in ("include", "load", "block", "extends", "endblock"):
+            return
+        masked = STRING.sub(lambda m: " " * len(m.group(0)), token)
+        for match in VARIABLE.finditer(masked, 2):
+            path = match.group(1)
+            root = path.split(".", 1)[0]
+            if root in _KEYWORDS or root not in bound:
+                continue
+            row, loop = bound[root]
+            location = _location(template, start + match.start(), len(path))
+            if "." not in path:
+                if token.startswith("{{") and masked[match.end() :].lstrip().startswith(
+                    ("}}", "|")
+                ):
+                    accesses = self.rows.follow(template, ast.Name(root), row, "__str__", root)
+                else:
+                    continue
+            else:
+                expression = _expression(path)
+                if expression is None:
+                    continue
+                accesses = self.rows.scan(template, [expression], {root: row})
+            for access in accesses:
+                yield TemplateAccess(access, location, loop, row.state, view)
