@@ -18,8 +18,11 @@ if TYPE_CHECKING:
     from djreview.source.project import Project
 
 
-def _cure(kind: str, path: str, many: bool) -> str:
+def _cure(kind: str, path: str, many: bool, relation: str = "") -> str:
     method = "prefetch_related" if many or kind == "prefetch" else "select_related"
+    if kind == "prefetch" and relation.endswith((".count", ".count()")):
+        # The template reads only the number: a GROUP BY beats loading every related row.
+        return f'annotate(Count("{path}")) and read the annotation (or {method}("{path}"))'
     return f'{method}("{path}")'
 
 
@@ -129,7 +132,7 @@ def template_problems(analysis: NPlusOne, project: Project, files: list[str]) ->
                     location=item.location,
                     relation=access.text,
                     path=access.path,
-                    cure=_cure(access.kind, access.path, many),
+                    cure=_cure(access.kind, access.path, many, access.text),
                     origin=_where(item.state),
                     trigger=trigger,
                     many=many,

@@ -69,15 +69,29 @@ def _cure(access: Access) -> str:
     if access.kind in ("bypass", "prefetch") and (access.kind == "bypass" or access.filtered):
         return f'Prefetch("{path}", queryset=..., to_attr=...)'
     if access.kind == "prefetch":
-        count = access.text.endswith(".count()")
-        return f'prefetch_related("{path}")' + (
-            f' (or annotate(Count("{path}")) for a count)' if count else ""
-        )
+        if access.text.endswith((".count()", ".count")):
+            # Only the number is read: one COUNT per row becomes one GROUP BY, no rows loaded.
+            return f'annotate(Count("{path}")) (or prefetch_related("{path}"))'
+        return f'prefetch_related("{path}")'
     if access.kind == "deferred":
         return f'only("{path}")'
     if access.kind == "query":
         return "in_bulk(), filter(...__in=...), annotate()"
-    return "bulk_create()" if ".objects." in access.text else "bulk_update()"
+    return _write_cure(access)
+
+
+def _write_cure(access: Access) -> str:
+    """The batch write that replaces one write per row."""
+    if access.text.endswith(("update_or_create()", "get_or_create()")):
+        # Existing rows must be found first: one query for them, then one batch each way.
+        return (
+            "one query for the existing rows (in_bulk() or filter(...__in=...)), then "
+            "bulk_create() for the new ones and bulk_update() for the changed ones "
+            "(or bulk_create(update_conflicts=True, ...) on a unique key)"
+        )
+    if access.text.endswith(".create()") or access.built:
+        return "bulk_create()"
+    return "bulk_update()"
 
 
 def loop_problem(item: LoopAccess) -> Problem:

@@ -130,12 +130,11 @@ def _queries(
             elif func.attr in _WRITES:
                 target = evaluator.value(func.value, scope)
                 is_row = isinstance(func.value, ast.Name) and func.value.id in rows
-                if (
-                    is_row
-                    or isinstance(target, Instance)
-                    or _constructed(evaluator, scope, func.value, body)
-                ):
-                    yield Access("save", file, node, f"{ast.unparse(func.value)}.save()", "", None)
+                built = _constructed(evaluator, scope, func.value, body)
+                if is_row or isinstance(target, Instance) or built:
+                    text = f"{ast.unparse(func.value)}.save()"
+                    # A row built in the loop is new: bulk_create(), not bulk_update().
+                    yield Access("save", file, node, text, "", None, built=built is not None)
 
 
 def _constructed(

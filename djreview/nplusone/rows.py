@@ -74,6 +74,8 @@ class Access:
     # A manager call that builds a new query (filter, order_by...): a plain
     # prefetch_related would not serve it; Prefetch(queryset=...) would.
     filtered: bool = False
+    # A write of a row the loop itself built (`obj = Model(...)`; `obj.save()`).
+    built: bool = False
 
 
 def _callee_name(call: ast.Call) -> str:

@@ -182,3 +182,32 @@ def test_a_fix_in_a_shared_helper_is_marked_unsafe(proof):
     assert finding.fix is not None
     assert finding.fix.applicability == "unsafe"
     assert finding.fix.edits[0].location.path.endswith("catalog/selectors.py")
+
+
+def test_save_in_loop_advises_the_batch_write_that_fits(proof):
+    if proof["name"] != "blog":
+        return
+    advice = {
+        case: [f.message for f in _case_findings(proof, case, "planted") if f.rule_id == "DJR105"]
+        for case in ("new_rows_saved", "sync_rows", "save_in_loop")
+    }
+    (new_rows,) = advice["new_rows_saved"]
+    assert new_rows.endswith("write them with bulk_create()")
+    (sync,) = advice["sync_rows"]
+    assert "one query for the existing rows" in sync and "bulk_update() for the changed" in sync
+    (updates,) = advice["save_in_loop"]
+    assert updates.endswith("write them with bulk_update()")
+
+
+def test_a_counted_relation_is_advised_an_annotation(proof):
+    if proof["name"] != "blog":
+        return
+    (counted,) = [
+        f
+        for f in _case_findings(proof, "post_list_template", "planted", primary_only=True)
+        if "comments.count()" in f.message
+    ]
+    assert 'add annotate(Count("comments")) and read the annotation' in counted.message
+    # The twin that follows the advice is constant (test_every_twin_is_constant_and_silent):
+    # comment_count_loop_twin annotates the count.
+    assert proof["before"]["comment_count_loop_twin"].constant
