@@ -27,7 +27,7 @@ from djreview.confirm.sites import Site
 
 # Related places whose rows show the loop ran (see djreview's N+1 messages).
 _LOOP_WORDS = ("loop", "list view", "queryset")
-_QUERYING_WORDS = ("the line that queries",)
+_QUERYING_WORDS = ("the line that queries", "the resolver")
 _WRITE_RULES = frozenset({"DJR105"})
 
 

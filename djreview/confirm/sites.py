@@ -11,6 +11,7 @@ every source file).
 from __future__ import annotations
 
 import ast
+import re
 import sys
 import sysconfig
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from typing import Any
 
 _TEMPLATE_BASE = ("django", "template", "base.py")
 _DRF_SERIALIZERS = ("rest_framework", "serializers.py")
+_GRAPHQL_EXECUTE = "graphql/execution/execute.py"
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 _TEST_NAMES = ("conftest.py", "tests.py")
 
 
@@ -112,6 +115,8 @@ class StackReader:
                 self._template_site(frame, sites, passes)
             elif code.co_name == "to_representation" and filename.endswith("serializers.py"):
                 self._serializer_site(frame, sites, passes)
+            elif filename.endswith(_GRAPHQL_EXECUTE):
+                self._graphql_site(frame, sites, passes)
             frame = frame.f_back
         # A test's own loop (building rows, calling a view per case) is no N+1.
         in_test = bool(sites) and _is_test_path(sites[0].path)
@@ -151,6 +156,47 @@ class StackReader:
             site = self._field_site(type(serializer), name)
             if site is not None:
                 sites.append(site)
+
+    def _graphql_site(self, frame: FrameType, sites: list[Site], passes: list[int]) -> None:
+        """graphql-core resolving a field of a graphene or strawberry type (each row's pass)."""
+        name = frame.f_code.co_name
+        if name == "complete_list_value":
+            # The field's node in the query document: the same for every row of an
+            # outer list, so a nested list's repeats still count as one pass.
+            listed = frame.f_locals.get("field_nodes") or (None,)
+            passes.append(id(listed[0]))
+            return
+        if name != "execute_field":
+            return
+        parent = frame.f_locals.get("parent_type")
+        nodes = frame.f_locals.get("field_nodes") or ()
+        cls = getattr(parent, "graphene_type", None)
+        if cls is None:
+            definition = (getattr(parent, "extensions", None) or {}).get("strawberry-definition")
+            cls = getattr(definition, "origin", None)
+        field = getattr(getattr(nodes[0], "name", None), "value", None) if nodes else None
+        if not isinstance(cls, type) or not isinstance(field, str):
+            return
+        sites.extend(self._graphql_field_sites(cls, _CAMEL.sub("_", field).lower()))
+
+    def _graphql_field_sites(self, cls: type[Any], field: str) -> list[Site]:
+        """The declaration of a GraphQL field, its resolver, or the Meta.fields that exposes it."""
+        for klass in cls.__mro__:
+            module = sys.modules.get(klass.__module__)
+            relative = self.relative(getattr(module, "__file__", None) or "")
+            if relative is None:
+                continue
+            found = [
+                Site(relative, line)
+                for attribute in (field, f"resolve_{field}")
+                if (line := self._line_in_class(relative, klass.__qualname__, attribute))
+            ]
+            meta = self._line_in_class(relative, f"{klass.__qualname__}.Meta", "fields")
+            if not found and meta is not None:
+                found.append(Site(relative, meta))
+            if found:
+                return found
+        return []
 
     def _class_site(self, cls: type[Any]) -> Site | None:
         module = sys.modules.get(cls.__module__)
@@ -212,6 +258,6 @@ def _assigned_names(statement: ast.stmt) -> list[str]:
     if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
         return [statement.target.id]
     if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
-        # SerializerMethodField(get_x): the method's own frame is a project frame.
-        return []
+        # A resolver (resolve_x) stands for its field; a method's own frame is a project frame.
+        return [statement.name]
     return []

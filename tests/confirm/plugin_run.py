@@ -25,9 +25,19 @@ class PluginRun:
     report: dict[str, Any]
 
     def finding_states(self, role: str, case: str) -> list[str]:
-        """The states of the findings at the lines a fixture marker points at."""
+        """The states of the findings at the lines a fixture marker points at.
+
+        A finding counts when the marker points at its own line or at one of its
+        related places (a GraphQL marker names the list field, the finding the resolver).
+        """
         spans = _marked_lines(self.copy, role, case)
-        return [f["state"] for f in self.report["findings"] if (f["path"], f["line"]) in spans]
+        exact = _marked_lines(self.copy, role, case, reach=2)
+        places = _static_places(self.copy)
+        return [
+            f["state"]
+            for f in self.report["findings"]
+            if (f["path"], f["line"]) in spans or places.get(f["fingerprint"], set()) & exact
+        ]
 
     def dynamic_at(self, role: str, case: str) -> list[dict[str, Any]]:
         """The dynamic-only repeats reported at a marker's lines."""
@@ -35,11 +45,11 @@ class PluginRun:
         return [d for d in self.report["dynamic"] if (d["path"], d["line"]) in spans]
 
 
-def _marked_lines(copy: Path, role: str, case: str) -> set[tuple[str, int]]:
+def _marked_lines(copy: Path, role: str, case: str, reach: int = 3) -> set[tuple[str, int]]:
     lines: set[tuple[str, int]] = set()
     for marker in planted.markers(copy):
         if marker.role == role and marker.case == case:
-            lines |= {(marker.path, marker.line + offset) for offset in range(0, 3)}
+            lines |= {(marker.path, marker.line + offset) for offset in range(0, reach)}
     return lines
 
 
@@ -72,3 +82,37 @@ def run_plugin(copy: Path, *extra: str, env: dict[str, str] | None = None) -> Pl
     report_path = copy / "djreview-confirm.json"
     report = json.loads(report_path.read_text()) if report_path.exists() else {}
     return PluginRun(copy.name, copy, done.returncode, done.stdout + done.stderr, report)
+
+
+def _static_places(copy: Path) -> dict[str, set[tuple[str, int]]]:
+    """Each static N+1 finding's related places, by fingerprint (djreview's own JSON)."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "djreview",
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--select",
+            "performance",
+            "--ignore",
+            "DJR140",
+            "--fail-on",
+            "never",
+            "--no-cache",
+        ],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    places: dict[str, set[tuple[str, int]]] = {}
+    for finding in json.loads(done.stdout)["findings"]:
+        places[finding["fingerprint"]] = {
+            (related["location"]["path"], related["location"]["start_line"])
+            for related in finding["related"]
+        }
+    return places
