@@ -73,7 +73,7 @@ def analyse(project: Project) -> IndexAnalysis:
     }
     collector = Collector(project, schema)
     sites = collector.collect()
-    sizes = read_sizes(project, schema)
+    sizes = read_sizes(project, schema, collector.base)
     ranker = Ranker(schema, Coverage(schema.index.migration_indexes), collector.listed, sizes)
     for site in sites:
         ranker.add(site)

@@ -62,7 +62,9 @@ class TableSizes:
         return self.evidence.get(model.key, "no evidence the table grows")
 
 
-def _counts(rel: str) -> bool:
+def _counts(rel: str, base: str) -> bool:
+    if base and rel.startswith(f"{base}/"):
+        rel = rel[len(base) + 1 :]
     parts = PurePosixPath(rel).parts
     name = parts[-1]
     folders = {p.lower() for p in parts[:-1]}
@@ -78,15 +80,19 @@ def _where(rel: str) -> str:
     return "a management command" if "commands" in PurePosixPath(rel).parts else rel
 
 
-def read_sizes(project: Project, schema: Schema) -> TableSizes:
-    """Size evidence for every project model."""
+def read_sizes(project: Project, schema: Schema, base: str = "") -> TableSizes:
+    """Size evidence for every project model.
+
+    `base` (the folder holding the apps) is left out of paths, so a project
+    that itself lives under a `fixtures/` or `tests/` folder still counts.
+    """
     sizes = TableSizes()
     user = schema.index.user_model_label or ""
     for model in schema.models.values():
         if model.key == user:
             sizes.evidence[model.key] = "the user table"
     for file in project.python_files:
-        if not _counts(file.rel) or not CREATE_HINT.search(file.text) or file.tree is None:
+        if not _counts(file.rel, base) or not CREATE_HINT.search(file.text) or file.tree is None:
             continue
         _creations(file, schema, sizes)
     for model in schema.models.values():
