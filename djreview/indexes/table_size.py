@@ -40,6 +40,9 @@ EVENT_NAME = re.compile(
 )
 TEMPORAL = frozenset({"DateTimeField", "DateField", "CreationDateTimeField", "AutoCreatedField"})
 CREATE_HINT = re.compile(r"create|\bCreate|ModelViewSet")
+UNPARSED_CREATE = re.compile(
+    r"\b([A-Z]\w*)\.objects\.(create|bulk_create|get_or_create|update_or_create)\("
+)
 
 
 @dataclass
@@ -91,10 +94,17 @@ def read_sizes(project: Project, schema: Schema, base: str = "") -> TableSizes:
     for model in schema.models.values():
         if model.key == user:
             sizes.evidence[model.key] = "the user table"
+    by_name: dict[str, list[ModelDef]] = {}
+    for model in schema.models.values():
+        by_name.setdefault(model.name, []).append(model)
+    names = {name: models[0] for name, models in by_name.items() if len(models) == 1}
     for file in project.python_files:
-        if not _counts(file.rel, base) or not CREATE_HINT.search(file.text) or file.tree is None:
+        if not _counts(file.rel, base) or not CREATE_HINT.search(file.text):
             continue
-        _creations(file, schema, sizes)
+        if file.tree is None:
+            _unparsed_creations(file, names, sizes)
+        else:
+            _creations(file, schema, sizes)
     for model in schema.models.values():
         if EVENT_NAME.search(model.name) and any(
             f.kind in TEMPORAL or f.base_type in TEMPORAL for f in model.fields.values()
@@ -111,6 +121,16 @@ def read_sizes(project: Project, schema: Schema, base: str = "") -> TableSizes:
         elif model.key in sizes.event_rows:
             sizes.evidence[model.key] = "timestamped event rows"
     return sizes
+
+
+def _unparsed_creations(file: SourceFile, names: dict[str, ModelDef], sizes: TableSizes) -> None:
+    """Creation calls in a file Python 3 cannot parse (old Python 2 modules), by class name."""
+    for match in UNPARSED_CREATE.finditer(file.text):
+        model = names.get(match.group(1))
+        if model is not None:
+            sizes.evidence.setdefault(
+                model.key, f"rows created by {match.group(2)}() in {_where(file.rel)}"
+            )
 
 
 def _creations(file: SourceFile, schema: Schema, sizes: TableSizes) -> None:
