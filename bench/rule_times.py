@@ -1,9 +1,9 @@
-"""CPU seconds per part of one djreview run: parse, index, each check's prepare and per-file work.
+"""CPU seconds per part of one djreview run: parse, each whole-project analysis, per-file work.
 
     python bench/rule_times.py TREE [more `djreview check` options]
 
 Runs `djreview check TREE -j 1 --no-cache` in this process with timers
-around the project model, every `Check.prepare`, every per-file rule group
+around each whole-project analysis build, every per-file rule group
 and every whole-project check, and prints the costliest parts. Parsing is
 counted where it happens (mostly inside the project model) and also on its
 own line, so the lines overlap; TOTAL is the whole run.
@@ -20,10 +20,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from djreview import incremental, parallel
 from djreview.cli.main import main
-from djreview.engine import source
-from djreview.engine.parallel import run_project_check
+from djreview.engine import incremental, parallel
+from djreview.engine.parallel import build_analyses, run_project_check
+from djreview.source import file as source
 
 SPENT: defaultdict[str, float] = defaultdict(float)
 
@@ -48,10 +48,14 @@ def install() -> None:
     parallel._patterns = timed(lambda *_: "pattern rules", parallel._patterns)
     project_check = timed(lambda check, *_: f"{check.id} check_project", run_project_check)
     setattr(incremental, "run_project_check", project_check)  # noqa: B010
-    incremental._build_index = timed(lambda *_: "project model", incremental._build_index)
-    prepare = timed(lambda check, *_: f"{check.id} prepare", parallel.prepare_quietly)
-    parallel.prepare_quietly = prepare
-    setattr(incremental, "prepare_quietly", prepare)  # noqa: B010
+
+    def build_each(project: Any, kinds: Any) -> None:
+        for kind in kinds:
+            label = f"{kind.__name__} build"
+            timed(lambda *_, label=label: label, build_analyses)(project, [kind])
+
+    parallel.build_analyses = build_each
+    setattr(incremental, "build_analyses", build_each)  # noqa: B010
     unparsed = vars(source.SourceFile)["tree"].func
     tree = timed(lambda *_: "ast.parse (also inside the lines above)", unparsed)
     parse = functools.cached_property(tree)

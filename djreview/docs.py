@@ -23,7 +23,9 @@ def rule_page(meta: RuleMeta) -> str:
     if meta.security_severity is not None:
         facts.append(f"- **Security severity:** {meta.security_severity:.1f}")
     body = meta.docs.strip()
-    return f"# {meta.id}: {meta.name}\n\n{meta.message}\n\n" + "\n".join(facts) + f"\n\n{body}\n"
+    return (
+        f"# {meta.id}: {meta.name}\n\n{meta.description}\n\n" + "\n".join(facts) + f"\n\n{body}\n"
+    )
 
 
 def index_page(metas: list[RuleMeta]) -> str:

@@ -142,6 +142,30 @@ class RuleMeta:
         return self.message
 
     @property
+    def description(self) -> str:
+        """What the rule finds, in words: the docs' "What it does" paragraph, else the summary.
+
+        This, not the `message` template, is what rule listings, docs pages and
+        SARIF `fullDescription` show: a template's `{placeholders}` are filled
+        only in findings.
+        """
+        lines = self.docs.splitlines()
+        for start, line in enumerate(lines):
+            if line.strip().lstrip("#").strip().lower() == "what it does":
+                paragraph: list[str] = []
+                for text in lines[start + 1 :]:
+                    if not text.strip():
+                        if paragraph:
+                            break
+                        continue
+                    if text.lstrip().startswith(("#", "```")):
+                        break
+                    paragraph.append(text.strip())
+                if paragraph:
+                    return " ".join(paragraph)
+        return self.summary
+
+    @property
     def all_tags(self) -> tuple[str, ...]:
         """Tags as SARIF consumers expect them: category, CWE, the rule's own."""
         tags = [self.category, *self.tags]

@@ -49,3 +49,8 @@ def _single(sample: Path) -> Path:
 def test_ids_and_names_are_unique() -> None:
     assert len({m.id for m in RULES}) == len(RULES)
     assert len({m.name for m in RULES}) == len(RULES)
+
+
+@pytest.mark.parametrize("check", load_registry().checks, ids=lambda c: c.name)
+def test_check_module_is_named_after_its_rule(check) -> None:
+    assert type(check).__module__.rsplit(".", 1)[-1] == check.name.replace("-", "_")

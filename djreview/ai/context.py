@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from djreview.model import Finding, Location
+from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 
@@ -82,7 +83,7 @@ def scope_block(file: SourceFile, location: Location) -> CodeBlock:
 def model_classes(project: Project) -> dict[str, tuple[SourceFile, ast.ClassDef]]:
     """The project's own model classes by class name, from the project model."""
     try:
-        models = list(project.model.models.values())
+        models = list(project.analysis(ProjectModel).models.values())
     except Exception:  # a broken index costs the prompt its model context, not the review
         log.debug("project model unavailable for AI context", exc_info=True)
         return {}

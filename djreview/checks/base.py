@@ -18,7 +18,7 @@ from djreview.model import Finding, Fix, FlowStep, Location, RelatedLocation, Ru
 
 if TYPE_CHECKING:
     from djreview.source.file import SourceFile
-    from djreview.source.project import Project
+    from djreview.source.project import Project, ProjectAnalysis
 
 
 class Check:
@@ -44,11 +44,11 @@ class Check:
     # A regex the text must match as well, when words are too common ("raw"
     # is in "drawing"): e.g. a call of one of the names.
     hint_pattern: ClassVar[re.Pattern[str] | None] = None
-    # What `check_file` reads besides its own file, for the result cache:
-    # "file" (nothing else: cached with the file), "index" (only
-    # `project.model`: re-run when the index changes) or "project" (anything,
-    # the safe default: re-run when any file of the project changes).
-    depends: ClassVar[str] = "project"
+    # The whole-project analyses the check reads through `project.analysis(K)`
+    # (e.g. `(NPlusOne,)`, `(ProjectModel,)`): the engine builds them before
+    # the timed per-file work, and the result cache derives `depends` from
+    # them. A check that uses none reads nothing but its own file.
+    uses: ClassVar[tuple[type[ProjectAnalysis], ...]] = ()
     # Whether `check_file` findings may carry flow steps or related places in
     # other files (request data followed through helpers): `--diff` then also
     # runs it on files a changed file's data flows into.
@@ -75,12 +75,14 @@ class Check:
             references=tuple(cls.references),
         )
 
-    def prepare(self, project: Project) -> None:
-        """Build whole-project state the check memoises, once per run; the default does nothing.
+    @property
+    def depends(self) -> str:
+        """What `check_file` findings depend on, for the cache: "file" or "project".
 
-        Called in the main process before any file is analysed, so `--jobs`
-        workers inherit the result instead of each building it again.
+        "file": only its own file (cached with the file); "project": the
+        analyses it uses, so any change to the project re-runs it.
         """
+        return "project" if self.uses else "file"
 
     def applies_to(self, file: SourceFile) -> bool:
         """Whether `check_file` can find anything in `file`: its kind, then its hints."""

@@ -29,7 +29,7 @@ from pathlib import Path
 from djreview.checks.base import Check
 from djreview.model import Finding, Location
 from djreview.source.project import Project
-from djreview.taint.analysis import taint_analysis
+from djreview.taint.analysis import TaintAnalysis
 
 _HUNK_RE = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 # Every line of an untracked file counts; no file has this many lines.
@@ -165,7 +165,7 @@ def diff_focus(project: Project, checks: Iterable[Check], changed: Iterable[str]
     if not focus or not any(check.reports_flows for check in checks):
         return frozenset(focus)
     try:
-        hits = taint_analysis(project).analyse()  # built once; the taint rules reuse it
+        hits = project.analysis(TaintAnalysis).analyse()  # built once; the taint rules reuse it
     except Exception:  # the rules' own calls report a broken index
         return frozenset(project.by_rel)  # cannot tell: analyse every file
     for sink_file, found in hits.items():

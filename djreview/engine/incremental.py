@@ -4,23 +4,21 @@ A part (one rule group on one file, or one whole-project check) is reused when
 its file is unchanged and the fingerprint of what else it read still matches:
 
 * `file`: it reads only its file; the file's digest (in the entry key) suffices;
-* `index`: it reads only the project model; the index's own `fingerprint` (a
-  digest of the facts it holds, when the index provides one), else the
-  project key;
-* `project`: it may read anything; the project key (every file's digest).
+* `project`: it reads a whole-project analysis; the project key (every file's
+  digest).
 
-Pattern rules depend on their file; a Python check declares `depends` (default
-`project`, always correct), and a whole-project check depends on the project.
-Dependencies are declared, not observed: checks memoise whole-project analyses
-per run, so watching which attributes a call touches would miss what the
-memo read. Checks must not keep state between calls that changes their
-findings (a call may run in another process, or not at all when reused).
+Pattern rules depend on their file; a Python check's dependency follows from
+the analyses it declares in `Check.uses` (none: its file; any: the project),
+and a whole-project check depends on the project. Dependencies are declared,
+not observed: analyses are memoised on the project for the run, so watching
+which attributes a call touches would miss what the memo read. Checks must
+not keep state between calls that changes their findings (a call may run in
+another process, or not at all when reused).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -42,14 +40,16 @@ from djreview.engine.parallel import (
     Part,
     RuleSet,
     analyse_files,
+    build_analyses,
     can_fork,
-    prepare_quietly,
     project_only,
     run_project_check,
+    used_analyses,
     worker_count,
 )
 from djreview.engine.shard import Shard
 from djreview.model import Finding, Notification, RuleMeta
+from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 
@@ -81,27 +81,9 @@ class Dependencies:
         """Every file's path, kind and digest."""
         return keys.project_key(self.project.files)
 
-    @cached_property
-    def index_key(self) -> str:
-        """The index's fingerprint when it offers one; else the project key."""
-        try:
-            from djreview.project.project_model import ProjectModel
-        except ImportError:
-            return self.project_key
-        if not hasattr(ProjectModel, "fingerprint"):
-            return self.project_key
-        try:
-            value = getattr(self.project.model, "fingerprint")  # noqa: B009 - optional
-            return "index:" + str(value() if callable(value) else value)
-        except Exception:  # a broken index is the project's problem, not the cache's
-            log.debug("index fingerprint failed", exc_info=True)
-            return self.project_key
-
     def key(self, depends: str) -> str:
         """The fingerprint a part of this dependency kind must carry to be reused."""
-        if depends == "file":
-            return ""
-        return self.index_key if depends == "index" else self.project_key
+        return "" if depends == "file" else self.project_key
 
 
 def _encode_part(part: Part, fingerprint: str) -> dict[str, Any]:
@@ -132,37 +114,20 @@ def _decode_parts(entry: Any, deps: Dependencies) -> dict[str, Part]:
     return parts
 
 
-def _build_index(project: Project) -> None:
-    try:
-        project.model  # noqa: B018 - building the cached property is the point
-    except Exception:  # checks that need it report the failure themselves
-        log.debug("project model failed", exc_info=True)
-
-
-def _shared_index_parts(project: Project) -> None:
-    """Build the lazy parts of the index both sides of a fork read, so neither builds its own.
+def _shared_model_parts(project: Project) -> None:
+    """Build the lazy parts of the project model both sides of a fork read, once.
 
     The settings, views and URL routes feed the request-data tracking (main
     process) and the N+1 and settings rules (side process): built after the
     fork they were built twice (a third of the CPU of NetBox's run).
     """
     try:
-        index = project.model
-        index.settings  # noqa: B018 - building the cached properties is the point
-        index.views  # noqa: B018
-        index.routed_views  # noqa: B018
+        model = project.analysis(ProjectModel)
+        model.settings  # noqa: B018 - building the cached properties is the point
+        model.views  # noqa: B018
+        model.routed_views  # noqa: B018
     except Exception:  # the rules that read them report the failure themselves
-        log.debug("index parts failed", exc_info=True)
-
-
-def _prepare(project: Project, checks: Iterable[Check]) -> None:
-    """Build each check's memos before files are analysed (after the project model).
-
-    Outside any file's budget, and in the main process, so forked workers
-    inherit them instead of each building their own.
-    """
-    for check in checks:
-        prepare_quietly(check, project)
+        log.debug("project model parts failed", exc_info=True)
 
 
 class Incremental:
@@ -237,15 +202,15 @@ class Incremental:
         pending = [c for c in self.rules.checks if c.id not in project_parts]
         aside: Aside | None = None
         jobs = self.jobs
-        if self.rules.checks and (work or pending):
-            _build_index(self.project)
+        kinds = used_analyses(self.rules.checks)
+        if kinds and (work or pending):
+            # Every analysis builds on the project model: first, so all inherit it.
+            build_analyses(self.project, [ProjectModel])
             aside = self._start_aside(pending)
             if aside is not None:
                 jobs = worker_count(jobs) - 1  # one core is busy with the project checks
-            _prepare(
-                self.project,
-                (c for c in self.rules.checks if aside is None or c not in aside.checks),
-            )
+            here = [c for c in self.rules.checks if aside is None or c not in aside.checks]
+            build_analyses(self.project, used_analyses(here))
         try:
             fresh = {
                 result.rel: result
@@ -261,7 +226,7 @@ class Incremental:
             if results is not None:
                 aside_results = {c.id: r for c, r in zip(aside.checks, results, strict=True)}
             else:  # the side process failed: its checks run here, nothing is lost
-                _prepare(self.project, aside.checks)
+                build_analyses(self.project, used_analyses(aside.checks))
         analysis = Analysis(
             reused_parts=sum(len(parts) for parts in reused.values()) + len(project_parts),
             fresh_parts=sum(len(wanted) for _, wanted in work) + len(pending),
@@ -324,7 +289,7 @@ class Incremental:
             or not can_fork()
         ):
             return None
-        _shared_index_parts(self.project)
+        _shared_model_parts(self.project)
         return Aside(self.project, checks, self.budget)
 
     def _run_project_check(

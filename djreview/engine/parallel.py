@@ -25,13 +25,16 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from djreview.engine.deadline import BudgetExceeded, time_budget
+from djreview.engine.yaml_rules import parse_python
 from djreview.model import Finding, Notification
 
 if TYPE_CHECKING:
+    from ast_grep_py import SgNode
+
     from djreview.checks.base import Check
     from djreview.engine.yaml_rules import YamlRule
     from djreview.source.file import SourceFile
-    from djreview.source.project import Project
+    from djreview.source.project import Project, ProjectAnalysis
 
 log = logging.getLogger("djreview")
 
@@ -101,13 +104,15 @@ def _patterns(file: SourceFile, rules: RuleSet) -> Part:
         notes.append(Notification(file.rel, f"{file.parse_error}; only pattern rules ran on it"))
     # A file none of the rules' hints occur in is never parsed by tree-sitter:
     # that parse was a tenth of a whole run on a large project.
+    # Only the pattern rules read ast-grep trees: one per file, dropped once its
+    # rules ran, so a large project never holds every tree at once.
+    root: SgNode | None = None
     for rule in rules.yaml_rules:
         if rule.applies_to(file.rel, file.text):
-            produce = partial(rule.run, file.sg_root, file.rel)
+            if root is None:
+                root = parse_python(file.text)
+            produce = partial(rule.run, root, file.rel)
             findings += guarded(rule.meta.id, file.rel, produce, notes)
-    # Only the pattern rules read ast-grep trees: free each once its rules ran,
-    # so a large project never holds every tree at once.
-    vars(file).pop("sg_root", None)
     return Part(PATTERNS, "file", tuple(findings), tuple(notes))
 
 
@@ -237,12 +242,24 @@ def project_only(check: Check) -> bool:
     return kind.check_project is not Base.check_project and kind.check_file is Base.check_file
 
 
-def prepare_quietly(check: Check, project: Project) -> None:
-    """`check.prepare`, with a failure left for the check's own calls to report."""
-    try:
-        check.prepare(project)
-    except Exception:
-        log.debug("prepare failed for %s", check.id, exc_info=True)
+def used_analyses(checks: Iterable[Check]) -> list[type[ProjectAnalysis]]:
+    """The analyses `checks` declare they use, each once, in declaration order."""
+    return list(dict.fromkeys(kind for check in checks for kind in check.uses))
+
+
+def build_analyses(project: Project, kinds: Iterable[type[ProjectAnalysis]]) -> None:
+    """Build each analysis of `kinds` before any budgeted work.
+
+    In the process that runs the checks, before files are analysed, so forked
+    workers inherit them instead of each building its own and no rule's time
+    budget pays for what all of them share. A failure is left for the checks'
+    own calls to report.
+    """
+    for kind in kinds:
+        try:
+            project.analysis(kind)
+        except Exception:
+            log.debug("building %s failed", kind.__name__, exc_info=True)
 
 
 # What the side process inherits: set just before it is forked.
@@ -252,8 +269,7 @@ _ASIDE: tuple[Project, tuple[Check, ...], float] | None = None
 def _aside_work() -> list[FileResult]:
     assert _ASIDE is not None
     project, checks, budget = _ASIDE
-    for check in checks:
-        prepare_quietly(check, project)
+    build_analyses(project, used_analyses(checks))
     return [run_project_check(check, project, budget) for check in checks]
 
 

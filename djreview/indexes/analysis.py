@@ -39,6 +39,11 @@ class IndexAnalysis:
     needs: list[Need]
     fixes: dict[int, Fix] = field(default_factory=dict)
 
+    @classmethod
+    def build(cls, project: Project) -> IndexAnalysis:
+        """The missing-index analysis of `project` (once per run, by `Project.analysis`)."""
+        return _analyse(project)
+
     def fix_for(self, need: Need) -> Fix | None:
         """The fix of a need, when djreview can write one."""
         return self.fixes.get(id(need))
@@ -58,15 +63,8 @@ class IndexAnalysis:
         return list(dict.fromkeys(out))
 
 
-# One slot: the file list of the last project analysed (each rule may get its
-# own read-only view of the same project, so the list identifies the run).
-_CACHE: list[tuple[object, IndexAnalysis]] = []
-
-
-def analyse(project: Project) -> IndexAnalysis:
-    """The analysis of `project`, computed on first use by any index rule."""
-    if _CACHE and _CACHE[0][0] is project.files:
-        return _CACHE[0][1]
+def _analyse(project: Project) -> IndexAnalysis:
+    """Lookup sites, ranked needs and their fixes."""
     schema = read_schema(project)
     migrations: dict[str, AppMigrations] = {
         app: read_migrations(project, app, folder) for app, folder in schema.app_dirs.items()
@@ -80,5 +78,4 @@ def analyse(project: Project) -> IndexAnalysis:
     needs = ranker.result()
     result = IndexAnalysis(schema, needs, plan_changes(project, needs, migrations))
     release_caches()
-    _CACHE[:] = [(project.files, result)]
     return result

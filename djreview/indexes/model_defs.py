@@ -279,14 +279,14 @@ class Schema:
         info = self.index.model_of_expr(module.name, expr) if module is not None else None
         return self.models.get(info.label) if info is not None else None
 
-    def target(self, model: ModelDef, relation: FieldDef) -> ModelDef | None:
+    def target(self, relation: FieldDef) -> ModelDef | None:
         """The project model a relation points to (None for Django's own or unresolved)."""
         return self.models.get(relation.target)
 
 
 def read_schema(project: Project) -> Schema:
     """The index-relevant view of every project model of the shared project model."""
-    index = project.model
+    index = project.analysis(ProjectModel)
     schema = Schema(index)
     for info in index.models.values():
         file = project.by_rel.get(info.file)

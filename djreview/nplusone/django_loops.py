@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 from djreview.model import RelatedLocation
 from djreview.nplusone.admin_columns import AdminReader, admin_related
 from djreview.nplusone.drf_lists import SerializerReader
-from djreview.nplusone.messages import origin_location, short
+from djreview.nplusone.loop_problems import origin_location, short
+from djreview.nplusone.problem import Problem, Trigger
 from djreview.nplusone.querysets import QuerySetState
 from djreview.nplusone.template_loops import TemplateReader
 
 if TYPE_CHECKING:
-    from djreview.nplusone.analysis import Analysis, Problem
+    from djreview.nplusone.analysis import NPlusOne
     from djreview.source.project import Project
 
 
@@ -28,59 +29,46 @@ def _queryset_related(state: QuerySetState) -> list[RelatedLocation]:
     return [RelatedLocation(origin_location(state.origin), "the view's queryset")]
 
 
-def _at(state: QuerySetState) -> str:
-    return f" to the queryset at {state.origin.where()}" if state.origin is not None else ""
+def _where(state: QuerySetState) -> str:
+    return state.origin.where() if state.origin is not None else ""
 
 
-def admin_problems(analysis: Analysis, project: Project, files: list[str]) -> Iterator[Problem]:
+def admin_problems(analysis: NPlusOne, project: Project, files: list[str]) -> Iterator[Problem]:
     """DJR130: list_display columns that query per changelist row."""
-    from djreview.nplusone.analysis import Problem
 
     reader = AdminReader(analysis.schema, analysis.evaluator)
     for rel in files:
         file = project.by_rel[rel]
         for access, cls, entry, origin in reader.problems(file):
             many = access.kind == "prefetch" or access.many
-            trigger = ""
+            trigger = None
             if access.trigger is not None:
-                trigger = (
-                    f" ({access.trigger[0].rel.rsplit('/', 1)[-1]}:{access.trigger[1].lineno})"  # type: ignore[attr-defined]
-                )
-            cure = (
-                f'add "{access.path}" to {cls.name}.list_select_related'
-                if not many
-                else f'prefetch_related("{access.path}") in {cls.name}.get_queryset()'
-            )
-            message = f"{access.text}{trigger} is loaded once per changelist row; {cure}"
+                trigger = Trigger(short(*access.trigger))
             yield Problem(
                 kind="admin",
                 location=access.file.node_location(access.node),
-                message=message,
+                relation=access.text,
+                path=access.path,
+                cure=f'prefetch_related("{access.path}")' if many else "list_select_related",
+                trigger=trigger,
+                many=many,
+                owner=cls.name,
                 related=admin_related(file, cls, entry, access),
-                origin=origin if not many else None,
+                queryset=origin if not many else None,
                 model=cls.name,
-                cure=("list_select_related", access.path)
+                needs=("list_select_related", access.path)
                 if not many and origin is not None
                 else None,
             )
 
 
-def drf_problems(analysis: Analysis, project: Project, files: list[str]) -> Iterator[Problem]:
+def drf_problems(analysis: NPlusOne, project: Project, files: list[str]) -> Iterator[Problem]:
     """DJR120: serializer reads that a list view's queryset does not cover."""
-    from djreview.nplusone.analysis import Problem
 
     reader = SerializerReader(analysis.schema, analysis.evaluator)
     for rel in files:
         file = project.by_rel[rel]
         for view, state, read in reader.list_views(file):
-            cure = _cure("select", read.path, read.many)
-            via = ""
-            if read.trigger is not None:
-                via = f" (reads {short(read.trigger[0], read.trigger[1])})"
-            message = (
-                f"{read.text}{via} is loaded once per object listed by {view.name}; "
-                f"add {cure}{_at(state)}"
-            )
             related = [
                 RelatedLocation(file.node_location(view), f"the list view {view.name}"),
                 *_queryset_related(state),
@@ -89,18 +77,23 @@ def drf_problems(analysis: Analysis, project: Project, files: list[str]) -> Iter
             yield Problem(
                 kind="drf",
                 location=read.file.node_location(read.node),
-                message=message,
+                relation=read.text,
+                path=read.path,
+                cure=_cure("select", read.path, read.many),
+                origin=_where(state),
+                trigger=Trigger(short(*read.trigger)) if read.trigger is not None else None,
+                many=read.many,
+                owner=view.name,
                 related=tuple(related),
-                origin=state.origin,
+                queryset=state.origin,
                 model=state.model,
-                cure=(method, read.path),
+                needs=(method, read.path),
                 safe=state.origin is not None and state.origin.function == "",
             )
 
 
-def template_problems(analysis: Analysis, project: Project, files: list[str]) -> Iterator[Problem]:
+def template_problems(analysis: NPlusOne, project: Project, files: list[str]) -> Iterator[Problem]:
     """DJR110: relations read inside a template's loop over a view's queryset."""
-    from djreview.nplusone.analysis import Problem
 
     reader = TemplateReader(analysis.schema, analysis.evaluator)
     for rel in files:
@@ -117,15 +110,9 @@ def template_problems(analysis: Analysis, project: Project, files: list[str]) ->
                     continue
                 seen.add(key)
                 many = access.kind != "select" or access.many
-                cure = _cure(access.kind, access.path, many)
-                trigger = ""
+                trigger = None
                 if access.trigger is not None:
-                    trigger = f" ({short(access.trigger[0], access.trigger[1])})"
-                verb = "runs a new query" if access.kind == "bypass" else "is loaded"
-                message = (
-                    f"{access.text}{trigger} {verb} once per row of the template loop; "
-                    f"add {cure}{_at(item.state)}"
-                )
+                    trigger = Trigger(short(*access.trigger))
                 related = [
                     RelatedLocation(item.loop, "the {% for %} loop"),
                     *_queryset_related(item.state),
@@ -140,10 +127,16 @@ def template_problems(analysis: Analysis, project: Project, files: list[str]) ->
                 yield Problem(
                     kind="template",
                     location=item.location,
-                    message=message,
+                    relation=access.text,
+                    path=access.path,
+                    cure=_cure(access.kind, access.path, many),
+                    origin=_where(item.state),
+                    trigger=trigger,
+                    many=many,
+                    bypassed=access.kind == "bypass",
                     related=tuple(related),
-                    origin=item.state.origin if access.kind != "bypass" else None,
+                    queryset=item.state.origin if access.kind != "bypass" else None,
                     model=item.state.model,
-                    cure=("prefetch_related" if many else "select_related", access.path),
+                    needs=("prefetch_related" if many else "select_related", access.path),
                     safe=item.state.origin is not None and item.state.origin.file is file,
                 )

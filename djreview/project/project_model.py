@@ -1,6 +1,6 @@
 """The project model: one static, cross-file model of the Django project per run.
 
-`build_model(project)` is called once (through `Project.model`); it reads the
+`project.analysis(ProjectModel)` builds it once per run; it reads the
 top level of every parsed module (no re-parsing, nothing imported) and builds
 the models eagerly. Settings, migrations and the rest are built on first use.
 See docs/project-model.md for the API the checks rely on.
@@ -57,6 +57,11 @@ class ProjectModel:
     `modules`, `module_for()`, `resolve_name()`, `model_for_class()`,
     `model_of_expr()`, `user_model`, `migration_indexes`, `settings`.
     """
+
+    @classmethod
+    def build(cls, project: Project) -> ProjectModel:
+        """The model of `project` (called once per run by `Project.analysis`)."""
+        return cls(project.files)
 
     def __init__(self, files: list[SourceFile]) -> None:
         self.files = files
@@ -315,8 +320,3 @@ class ProjectModel:
     def _migration_model(self, app_label: str, model_name: str) -> str | None:
         found = self.lookup.label(f"{app_label}.{model_name}")
         return found.label if found is not None else None
-
-
-def build_model(project: Project) -> ProjectModel:
-    """The index of `project` (called once per run by `Project.model`)."""
-    return ProjectModel(project.files)

@@ -109,7 +109,7 @@ def _rule(meta: RuleMeta) -> om.ReportingDescriptor:
         id=meta.id,
         name=meta.name,
         short_description=om.MultiformatMessageString(text=meta.summary),
-        full_description=om.MultiformatMessageString(text=meta.message),
+        full_description=om.MultiformatMessageString(text=meta.description),
         help=om.MultiformatMessageString(text=meta.docs, markdown=meta.docs),
         help_uri=HELP_URI.format(id=meta.id),
         default_configuration=om.ReportingConfiguration(level=meta.severity.value),

@@ -1,8 +1,9 @@
 """One project file, read once and parsed lazily, shared by every rule.
 
-Python files are parsed with stdlib `ast` (the fast reader every Python check
-shares) and, on demand, by ast-grep for the YAML rules; libcst is reserved for
-fixes (see shared/PARSERS.md for the measurements behind this choice).
+Python files are parsed with stdlib `ast`, the fast reader every Python check
+shares. The YAML rules' ast-grep trees are the engine's (engine/yaml_rules.py),
+built per file only when a pattern rule applies; libcst, about ten times slower
+to parse, is reserved for fixes.
 """
 
 from __future__ import annotations
@@ -21,12 +22,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeVar, cast
+from typing import Literal, TypeVar, cast
 
 from djreview.model import Location
-
-if TYPE_CHECKING:
-    from ast_grep_py import SgNode
 
 FileKind = Literal["python", "template"]
 NodeT = TypeVar("NodeT", bound=ast.AST)
@@ -189,13 +187,6 @@ class SourceFile:
     def functions(self) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
         """Every function and method of the file, async ones included (parents first)."""
         return [*self.nodes_of(ast.FunctionDef), *self.nodes_of(ast.AsyncFunctionDef)]
-
-    @cached_property
-    def sg_root(self) -> SgNode:
-        """The ast-grep (tree-sitter) tree, which also reads newer syntax."""
-        from djreview.engine.yaml_rules import parse_python
-
-        return parse_python(self.text)
 
     @cached_property
     def _line_starts(self) -> array[int]:

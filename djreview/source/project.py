@@ -1,18 +1,35 @@
-"""The analysed project as the rules see it: its files, root, settings and project model."""
+"""The analysed project as the rules see it: its files, root, settings and analyses.
+
+Whole-project analyses (the project model, the N+1 analysis, the missing-index
+analysis, request-data tracking) are memoised here, keyed by the analysis
+class: `project.analysis(NPlusOne)` builds it on first use and returns the
+same object for the rest of the run. A check declares the analyses it reads
+(`Check.uses`); the engine builds those before the timed per-file work, and
+the result cache derives the check's dependencies from the same declaration.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol, Self, TypeVar
 
 from djreview.config import Config
 from djreview.model import Notification
 from djreview.source.file import SourceFile
 
-if TYPE_CHECKING:
-    from djreview.project.project_model import ProjectModel
+
+class ProjectAnalysis(Protocol):
+    """A whole-project analysis: built from the project once per run, then shared."""
+
+    @classmethod
+    def build(cls, project: Project) -> Self:
+        """Analyse `project` (called once per run, by `Project.analysis`)."""
+        ...
+
+
+AnalysisT = TypeVar("AnalysisT", bound=ProjectAnalysis)
 
 
 @dataclass
@@ -23,6 +40,9 @@ class Project:
     files: list[SourceFile]
     config: Config = field(default_factory=Config)
     notifications: list[Notification] = field(default_factory=list)
+    _analyses: dict[type, object] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @cached_property
     def by_rel(self) -> dict[str, SourceFile]:
@@ -34,9 +54,14 @@ class Project:
         """The Python modules, in path order."""
         return [file for file in self.files if file.kind == "python"]
 
-    @cached_property
-    def model(self) -> ProjectModel:
-        """The static model of the Django project (models, views, templates...)."""
-        from djreview.project.project_model import build_model
+    def analysis(self, kind: type[AnalysisT]) -> AnalysisT:
+        """The run's `kind` analysis of this project, built on first use.
 
-        return build_model(self)
+        A build that raises is not memoised: each caller sees (and reports)
+        the failure itself.
+        """
+        found = self._analyses.get(kind)
+        if found is None:
+            found = self._analyses[kind] = kind.build(self)
+        assert isinstance(found, kind)
+        return found

@@ -10,10 +10,10 @@ request data is seen by the other methods.
 from __future__ import annotations
 
 import ast
-import weakref
 from collections.abc import Iterator
 
 from djreview.project.modules import dotted_name
+from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.function import FunctionAnalysis, Hit, Summary
@@ -39,27 +39,24 @@ _VIEW_DECORATORS = frozenset(
     }
 )
 _SAFE_ANNOTATIONS = frozenset({"int", "UUID", "uuid.UUID", "bool", "float"})
-_CACHE: dict[int, tuple[weakref.ref[Project], TaintAnalysis]] = {}
-
-
-def taint_analysis(project: Project) -> TaintAnalysis:
-    """The project's taint index, built on first use and shared for the run."""
-    cached = _CACHE.get(id(project))
-    if cached is not None and cached[0]() is project:
-        return cached[1]
-    index = TaintAnalysis(project)
-    _CACHE[id(project)] = (weakref.ref(project), index)
-    return index
 
 
 class TaintAnalysis:
     """All request-data flows of a project, by the file of their sink."""
 
+    @classmethod
+    def build(cls, project: Project) -> TaintAnalysis:
+        """Every flow of `project`, tracked once per run (by `Project.analysis`)."""
+        analysis = cls(project)
+        analysis.analyse()
+        return analysis
+
     def __init__(self, project: Project) -> None:
         self.project = project
+        self.model = project.analysis(ProjectModel)
         self._tables: dict[str, FunctionTable] = {}
         self._names: dict[tuple[str, str], tuple[SourceFile, FunctionNode] | None] = {}
-        self.routes = view_params(project.model)
+        self.routes = view_params(self.model)
         self._summaries: dict[tuple[str, int], tuple[Summary, list[str]] | None] = {}
         self._stack: list[tuple[str, int]] = []
         self._hits: dict[str, dict[tuple[str, int, int, str], Hit]] | None = None
@@ -67,7 +64,7 @@ class TaintAnalysis:
     def info(self, file: SourceFile) -> FunctionTable:
         """The function table of a file, built once."""
         if file.rel not in self._tables:
-            module = self.project.model.module_for(file)
+            module = self.model.module_for(file)
             self._tables[file.rel] = FunctionTable.build(file, module.name if module else "")
         return self._tables[file.rel]
 
@@ -243,7 +240,7 @@ class TaintAnalysis:
             return None
         key = (info.module, name)
         if key not in self._names:
-            self._names[key] = self._function_named(self.project.model.resolve_name(*key))
+            self._names[key] = self._function_named(self.model.resolve_name(*key))
         return self._names[key]
 
     def _function_named(self, qualified: str | None) -> tuple[SourceFile, FunctionNode] | None:
@@ -251,7 +248,7 @@ class TaintAnalysis:
         if qualified is None:
             return None
         module_name, _, function_name = qualified.rpartition(".")
-        module = self.project.model.modules.get(module_name)
+        module = self.model.modules.get(module_name)
         if module is None or module.file.rel not in self.project.by_rel:
             return None
         function = self.info(module.file).functions.get(function_name)

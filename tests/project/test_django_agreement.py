@@ -127,7 +127,7 @@ def _compare(index: ProjectModel, real: dict[str, Any]) -> None:
 @pytest.mark.parametrize("fixture", ["blog", "shop"])
 def test_fixture_models_match_django(fixture: str):
     project = ROOT / "fixtures" / fixture
-    index = load_project([project], Config()).model
+    index = load_project([project], Config()).analysis(ProjectModel)
     entries = index.settings.entry_modules
     spec = {"module": next(filter(index.settings.is_development, entries), entries[0])}
     _compare(index, django_dump(project, spec))
@@ -138,5 +138,5 @@ def test_tricky_layout_matches_django(tmp_path: Path):
     shutil.copytree(
         ROOT / "tests" / "data" / "project_layouts" / "tricky", root, dirs_exist_ok=True
     )
-    index = load_project([root], Config()).model
+    index = load_project([root], Config()).analysis(ProjectModel)
     _compare(index, django_dump(root, TRICKY_SETTINGS))

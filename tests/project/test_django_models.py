@@ -19,7 +19,7 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "data" / "project_layouts"
 def index_of(tmp_path: Path, layout: str) -> ProjectModel:
     root = make_repo(tmp_path / layout)
     shutil.copytree(LAYOUTS / layout, root, dirs_exist_ok=True)
-    return load_project([root], Config()).model
+    return load_project([root], Config()).analysis(ProjectModel)
 
 
 @pytest.fixture(scope="module")
@@ -180,6 +180,6 @@ def test_two_projects_in_one_tree_report_shadowed_modules(tmp_path):
     root = make_repo(tmp_path / "two")
     for name in ("first", "second"):
         shutil.copytree(LAYOUTS / "tagged", root / name)
-    index = load_project([root], Config()).model
+    index = load_project([root], Config()).analysis(ProjectModel)
     assert index.shadowed_modules["notes.models"] == ["second/notes/models.py"]
     assert index.model("notes.Note").file == "first/notes/models.py"

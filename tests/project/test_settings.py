@@ -11,6 +11,7 @@ from helpers import make_repo
 
 from djreview.config import Config
 from djreview.engine.runner import load_project
+from djreview.project.project_model import ProjectModel
 from djreview.project.settings_eval import REQUIRED, UNKNOWN, EnvDefault, Evaluator, ProjectPath
 
 LAYOUTS = Path(__file__).resolve().parent.parent / "data" / "project_layouts"
@@ -20,7 +21,7 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "data" / "project_layouts"
 def settings(tmp_path_factory: pytest.TempPathFactory):
     root = make_repo(tmp_path_factory.mktemp("settings") / "tricky")
     shutil.copytree(LAYOUTS / "tricky", root, dirs_exist_ok=True)
-    return load_project([root], Config()).model.settings
+    return load_project([root], Config()).analysis(ProjectModel).settings
 
 
 def test_entry_modules_come_from_manage_and_wsgi(settings):

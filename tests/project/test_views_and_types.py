@@ -21,7 +21,7 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "data" / "project_layouts"
 def index(tmp_path_factory: pytest.TempPathFactory) -> ProjectModel:
     root = make_repo(tmp_path_factory.mktemp("views") / "tricky")
     shutil.copytree(LAYOUTS / "tricky", root, dirs_exist_ok=True)
-    return load_project([root], Config()).model
+    return load_project([root], Config()).analysis(ProjectModel)
 
 
 def test_class_based_views_get_model_default_template_and_context(index):

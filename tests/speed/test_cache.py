@@ -40,7 +40,6 @@ class FileOnlyCheck(Check):
     name = "test-file-only"
     message = "module {name}"
     category = "performance"
-    depends = "file"
 
     def check_file(self, file, project):
         yield self.finding(Location(file.rel, 1), name=file.rel)

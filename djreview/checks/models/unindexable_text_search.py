@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from djreview.indexes.findings import IndexCheck, index_findings
+from djreview.checks.models._index_check import IndexCheck, index_findings
 from djreview.indexes.ranking import Need
 from djreview.model import Finding, Severity
 from djreview.source.project import Project

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-from djreview.checks.base import Check
-from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
-
-if TYPE_CHECKING:
-    from djreview.source.project import Project
+from djreview.checks.performance._nplusone import NPlusOneCheck, at
+from djreview.model import Severity
+from djreview.nplusone.problem import Problem
 
 
-class AdminListDisplayRelatedAccess(SharesAnalysis, Check):
+class AdminListDisplayRelatedAccess(NPlusOneCheck):
     """Reads a relation once per row of an admin changelist.
 
     ## What it does
@@ -54,15 +48,25 @@ class AdminListDisplayRelatedAccess(SharesAnalysis, Check):
 
     id = "DJR130"
     name = "admin-list-display-related-access"
-    message = "{relation} is loaded once per changelist row"
+    message = (
+        '{relation}{trigger} is loaded once per changelist row; add "{path}" to '
+        "{owner}.list_select_related"
+    )
+    many_message = (
+        "{relation}{trigger} is loaded once per changelist row; {cure} in {owner}.get_queryset()"
+    )
     severity = Severity.WARNING
-    category = "performance"
-    tags = ("n-plus-one",)
     fixable = True
     references = (
         "https://docs.djangoproject.com/en/5.2/ref/contrib/admin/#django.contrib.admin.ModelAdmin.list_select_related",
     )
 
-    def check_project(self, project: Project) -> Iterable[Finding]:
-        """Findings for every changelist column that queries per row."""
-        return findings(self, project, ("admin",))
+    kind = "admin"
+
+    def template(self, problem: Problem) -> str:
+        """A to-many column needs a prefetch in get_queryset(), not list_select_related."""
+        return self.many_message if problem.many else self.message
+
+    def fields(self, problem: Problem) -> dict[str, object]:
+        """The read, the line that queries, the field path and the ModelAdmin."""
+        return {**super().fields(problem), "trigger": at(problem)}

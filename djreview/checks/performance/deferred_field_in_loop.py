@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-from djreview.checks.base import Check
-from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
-
-if TYPE_CHECKING:
-    from djreview.source.project import Project
+from djreview.checks.performance._nplusone import NPlusOneCheck, on_queryset, reads_at
+from djreview.model import Severity
+from djreview.nplusone.problem import Problem
 
 
-class DeferredFieldInLoop(SharesAnalysis, Check):
+class DeferredFieldInLoop(NPlusOneCheck):
     """Reads a deferred field once per row of a queryset.
 
     ## What it does
@@ -43,13 +37,20 @@ class DeferredFieldInLoop(SharesAnalysis, Check):
 
     id = "DJR106"
     name = "deferred-field-in-loop"
-    message = "{field} was deferred and is loaded once per row"
+    message = (
+        "{relation}{trigger} was deferred by only()/defer() and is loaded once per row; "
+        'add "{path}" to only(){origin}'
+    )
     severity = Severity.WARNING
-    category = "performance"
-    tags = ("n-plus-one",)
     fixable = True
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#only",)
 
-    def check_project(self, project: Project) -> Iterable[Finding]:
-        """Findings for every deferred field read per row."""
-        return findings(self, project, ("deferred",))
+    kind = "deferred"
+
+    def fields(self, problem: Problem) -> dict[str, object]:
+        """The read, the method that reads it, the field and the queryset."""
+        return {
+            **super().fields(problem),
+            "trigger": reads_at(problem),
+            "origin": on_queryset(problem),
+        }

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-from djreview.checks.base import Check
-from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
-
-if TYPE_CHECKING:
-    from djreview.source.project import Project
+from djreview.checks.performance._nplusone import NPlusOneCheck, on_queryset, reads_at
+from djreview.model import Severity
+from djreview.nplusone.problem import Problem
 
 
-class PrefetchBypassedInLoop(SharesAnalysis, Check):
+class PrefetchBypassedInLoop(NPlusOneCheck):
     """Filters or re-orders a prefetched relation per row, which queries again.
 
     ## What it does
@@ -51,12 +45,19 @@ class PrefetchBypassedInLoop(SharesAnalysis, Check):
 
     id = "DJR103"
     name = "prefetch-bypassed-in-loop"
-    message = "{relation} runs a new query per row although it is prefetched"
+    message = (
+        '{relation}{trigger} runs a new query per row although "{path}" is prefetched; '
+        "filter inside {cure} or annotate() instead{origin}"
+    )
     severity = Severity.WARNING
-    category = "performance"
-    tags = ("n-plus-one",)
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#prefetch-objects",)
 
-    def check_project(self, project: Project) -> Iterable[Finding]:
-        """Findings for every prefetched manager re-queried per row."""
-        return findings(self, project, ("bypass",))
+    kind = "bypass"
+
+    def fields(self, problem: Problem) -> dict[str, object]:
+        """The read, the method that reads it, the cure and the queryset."""
+        return {
+            **super().fields(problem),
+            "trigger": reads_at(problem),
+            "origin": on_queryset(problem),
+        }

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-from djreview.checks.base import Check
-from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
-
-if TYPE_CHECKING:
-    from djreview.source.project import Project
+from djreview.checks.performance._nplusone import NPlusOneCheck
+from djreview.model import Severity
 
 
-class QueryInLoop(SharesAnalysis, Check):
+class QueryInLoop(NPlusOneCheck):
     """Runs a database query on every iteration of a loop.
 
     ## What it does
@@ -45,12 +38,11 @@ class QueryInLoop(SharesAnalysis, Check):
 
     id = "DJR104"
     name = "query-in-loop"
-    message = "a query runs on every iteration of the loop"
+    message = (
+        "{relation} runs a query on every iteration of the loop at line {loop_line}; "
+        "fetch the rows once before the loop ({cure})"
+    )
     severity = Severity.WARNING
-    category = "performance"
-    tags = ("n-plus-one",)
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#in-bulk",)
 
-    def check_project(self, project: Project) -> Iterable[Finding]:
-        """Findings for every query evaluated inside a loop."""
-        return findings(self, project, ("query",))
+    kind = "query"

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-from djreview.checks.base import Check
-from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
-
-if TYPE_CHECKING:
-    from djreview.source.project import Project
+from djreview.checks.performance._nplusone import NPlusOneCheck, reads_at, to_queryset
+from djreview.model import Severity
+from djreview.nplusone.problem import Problem
 
 
-class RelatedAccessInLoop(SharesAnalysis, Check):
+class RelatedAccessInLoop(NPlusOneCheck):
     """Reads a related object once per row of a queryset.
 
     ## What it does
@@ -51,13 +45,17 @@ class RelatedAccessInLoop(SharesAnalysis, Check):
 
     id = "DJR101"
     name = "related-access-in-loop"
-    message = "{relation} is loaded once per row; add select_related to the queryset"
+    message = "{relation}{trigger} is loaded once per row; add {cure}{origin}"
     severity = Severity.WARNING
-    category = "performance"
-    tags = ("n-plus-one",)
     fixable = True
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#select-related",)
 
-    def check_project(self, project: Project) -> Iterable[Finding]:
-        """Findings for every uncovered forward relation read per row."""
-        return findings(self, project, ("select",))
+    kind = "select"
+
+    def fields(self, problem: Problem) -> dict[str, object]:
+        """The read, the method that reads it, the cure and where to add it."""
+        return {
+            **super().fields(problem),
+            "trigger": reads_at(problem),
+            "origin": to_queryset(problem),
+        }

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-from djreview.checks.base import Check
-from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
-
-if TYPE_CHECKING:
-    from djreview.source.project import Project
+from djreview.checks.performance._nplusone import NPlusOneCheck, reads_at, to_queryset
+from djreview.model import Severity
+from djreview.nplusone.problem import Problem
 
 
-class RelatedManagerInLoop(SharesAnalysis, Check):
+class RelatedManagerInLoop(NPlusOneCheck):
     """Queries a reverse or many-to-many relation once per row of a queryset.
 
     ## What it does
@@ -48,13 +42,22 @@ class RelatedManagerInLoop(SharesAnalysis, Check):
 
     id = "DJR102"
     name = "related-manager-in-loop"
-    message = "{relation} queries once per row; add prefetch_related to the queryset"
+    message = "{relation}{trigger} queries once per row; add {cure}{origin}"
+    filtered_message = "{relation}{trigger} queries once per row; load the rows with {cure}{origin}"
     severity = Severity.WARNING
-    category = "performance"
-    tags = ("n-plus-one",)
     fixable = True
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#prefetch-related",)
 
-    def check_project(self, project: Project) -> Iterable[Finding]:
-        """Findings for every unprefetched related manager used per row."""
-        return findings(self, project, ("prefetch",))
+    kind = "prefetch"
+
+    def template(self, problem: Problem) -> str:
+        """A manager filtered per row needs a Prefetch object, not a plain prefetch."""
+        return self.filtered_message if problem.filtered else self.message
+
+    def fields(self, problem: Problem) -> dict[str, object]:
+        """The read, the method that reads it, the cure and where to add it."""
+        return {
+            **super().fields(problem),
+            "trigger": reads_at(problem),
+            "origin": to_queryset(problem),
+        }

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-from djreview.checks.base import Check
-from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
-
-if TYPE_CHECKING:
-    from djreview.source.project import Project
+from djreview.checks.performance._nplusone import NPlusOneCheck
+from djreview.model import Severity
 
 
-class SaveInLoop(SharesAnalysis, Check):
+class SaveInLoop(NPlusOneCheck):
     """Writes one row per loop iteration with save() or objects.create().
 
     ## What it does
@@ -48,13 +41,12 @@ class SaveInLoop(SharesAnalysis, Check):
 
     id = "DJR105"
     name = "save-in-loop"
-    message = "one row is written per iteration; use bulk_create() or bulk_update()"
+    message = (
+        "{relation} writes one row per iteration of the loop at line {loop_line}; "
+        "collect the objects and write them with {cure}"
+    )
     severity = Severity.NOTE
-    category = "performance"
-    tags = ("n-plus-one",)
     precision = "medium"
     references = ("https://docs.djangoproject.com/en/5.2/ref/models/querysets/#bulk-update",)
 
-    def check_project(self, project: Project) -> Iterable[Finding]:
-        """Findings for every single-row write inside a loop."""
-        return findings(self, project, ("save",))
+    kind = "save"

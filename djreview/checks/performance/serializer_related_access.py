@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-from djreview.checks.base import Check
-from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
-
-if TYPE_CHECKING:
-    from djreview.source.project import Project
+from djreview.checks.performance._nplusone import NPlusOneCheck, at, to_queryset
+from djreview.model import Severity
+from djreview.nplusone.problem import Problem
 
 
-class SerializerRelatedAccess(SharesAnalysis, Check):
+class SerializerRelatedAccess(NPlusOneCheck):
     """Serializes a relation per object of a list endpoint without loading it up front.
 
     ## What it does
@@ -52,13 +46,17 @@ class SerializerRelatedAccess(SharesAnalysis, Check):
 
     id = "DJR120"
     name = "serializer-related-access"
-    message = "{relation} is loaded once per object listed by the view"
+    message = "{relation}{trigger} is loaded once per object listed by {owner}; add {cure}{origin}"
     severity = Severity.WARNING
-    category = "performance"
-    tags = ("n-plus-one",)
     fixable = True
     references = ("https://www.django-rest-framework.org/api-guide/relations/",)
 
-    def check_project(self, project: Project) -> Iterable[Finding]:
-        """Findings for every serializer read a list view's queryset lacks."""
-        return findings(self, project, ("drf",))
+    kind = "drf"
+
+    def fields(self, problem: Problem) -> dict[str, object]:
+        """The read, the line that queries, the list view, the cure and its queryset."""
+        return {
+            **super().fields(problem),
+            "trigger": at(problem, "reads "),
+            "origin": to_queryset(problem, ""),
+        }

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-from djreview.checks.base import Check
-from djreview.model import Finding, Severity
-from djreview.nplusone.analysis import SharesAnalysis, findings
-
-if TYPE_CHECKING:
-    from djreview.source.project import Project
+from djreview.checks.performance._nplusone import NPlusOneCheck, at, to_queryset
+from djreview.model import Severity
+from djreview.nplusone.problem import Problem
 
 
-class TemplateRelatedAccessInLoop(SharesAnalysis, Check):
+class TemplateRelatedAccessInLoop(NPlusOneCheck):
     """Reads a relation once per row inside a template loop.
 
     ## What it does
@@ -49,13 +43,24 @@ class TemplateRelatedAccessInLoop(SharesAnalysis, Check):
 
     id = "DJR110"
     name = "template-related-access-in-loop"
-    message = "{relation} is loaded once per row of the template loop"
+    message = "{relation}{trigger} is loaded once per row of the template loop; add {cure}{origin}"
+    bypassed_message = (
+        "{relation}{trigger} runs a new query once per row of the template loop; add {cure}{origin}"
+    )
     severity = Severity.WARNING
-    category = "performance"
-    tags = ("n-plus-one",)
     fixable = True
     references = ("https://docs.djangoproject.com/en/5.2/topics/db/optimization/",)
 
-    def check_project(self, project: Project) -> Iterable[Finding]:
-        """Findings for every uncovered relation read in a template loop."""
-        return findings(self, project, ("template",))
+    kind = "template"
+
+    def template(self, problem: Problem) -> str:
+        """A prefetched relation the template re-queries reads differently."""
+        return self.bypassed_message if problem.bypassed else self.message
+
+    def fields(self, problem: Problem) -> dict[str, object]:
+        """The read, the line that queries, the cure and the view's queryset."""
+        return {
+            **super().fields(problem),
+            "trigger": at(problem),
+            "origin": to_queryset(problem, ""),
+        }

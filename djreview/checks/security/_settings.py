@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from djreview.checks.base import Check
 from djreview.model import Finding, Location
+from djreview.project.project_model import ProjectModel
 from djreview.project.settings import SettingsInfo, SettingsModule
 from djreview.project.settings_eval import SettingValue
 from djreview.source.project import Project
@@ -68,7 +69,7 @@ def deployed_modules(project: Project, *, bases: bool = False) -> list[Deployed]
     With `bases`, also the shared base modules they star-import (for values
     that are a defect wherever they are written, such as a literal key).
     """
-    info = project.model.settings
+    info = project.analysis(ProjectModel).settings
     imported = {star for module in info.modules.values() for star in module.star_imports}
     found = []
     for name, module in sorted(info.modules.items()):
@@ -104,7 +105,7 @@ class SettingsCheck(Check):
     """A rule over the deployed settings modules; one finding per place and message."""
 
     category = "security"
-    depends = "project"
+    uses = (ProjectModel,)
     # Also check base modules that deployed settings star-import (even where overridden).
     include_bases: ClassVar[bool] = False
 

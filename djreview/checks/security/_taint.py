@@ -9,7 +9,7 @@ from djreview.checks.base import Check
 from djreview.model import Finding, Severity
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
-from djreview.taint.analysis import taint_analysis
+from djreview.taint.analysis import TaintAnalysis
 from djreview.taint.function import Hit
 
 
@@ -24,17 +24,14 @@ class TaintCheck(Check):
     severity = Severity.ERROR
     kinds: ClassVar[frozenset[str]]
     reports_flows = True
-
-    def prepare(self, project: Project) -> None:
-        """Track request data through the whole project once, before any file is checked."""
-        taint_analysis(project).analyse()
+    uses = (TaintAnalysis,)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per sink that request data reaches."""
         return self._findings(file, project)
 
     def _findings(self, file: SourceFile, project: Project) -> Iterator[Finding]:
-        hits = taint_analysis(project).hits_in(file)
+        hits = project.analysis(TaintAnalysis).hits_in(file)
         for hit in hits:
             if hit.sink.kind in self.kinds and self.accepts(hit, hits):
                 yield self.finding(

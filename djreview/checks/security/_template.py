@@ -108,4 +108,3 @@ class TemplateCheck(Check):
 
     category = "security"
     file_kinds = ("template",)
-    depends = "file"

@@ -59,7 +59,6 @@ class AllowAnyOnUnsafeView(Check):
     security_severity = 7.5
     precision = "medium"
     tags = ("drf", "auth")
-    depends = "file"
     # Both shapes name the permission class itself.
     hints = ("AllowAny",)
 

@@ -10,7 +10,7 @@ from djreview.checks.security._taint import TaintCheck
 from djreview.model import Finding
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
-from djreview.taint.analysis import taint_analysis
+from djreview.taint.analysis import TaintAnalysis
 from djreview.taint.sinks import is_true, sinks_of
 from djreview.taint.sources import dotted
 
@@ -65,7 +65,7 @@ class CommandInjection(TaintCheck):
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """Tainted commands, then shell strings built from variables (one finding per call)."""
         yield from self._findings(file, project)
-        index = taint_analysis(project)
+        index = project.analysis(TaintAnalysis)
         for node in file.nodes_of(ast.Call):
             for sink in sinks_of(node):
                 if (

@@ -53,7 +53,6 @@ class CookieWithoutFlags(Check):
     precision = "high"
     tags = ("cookies",)
     hints = ("set_cookie", "set_signed_cookie")
-    depends = "file"  # reads only the call's own keywords
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per cookie set without all three flags."""

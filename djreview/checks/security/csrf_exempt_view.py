@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from djreview.checks.base import Check
 from djreview.model import Finding
 from djreview.project.modules import dotted_name
+from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.sources import call_name, is_request_object
@@ -70,6 +71,7 @@ class CsrfExemptView(Check):
     - https://docs.djangoproject.com/en/stable/ref/csrf/#django.views.decorators.csrf.csrf_exempt
     """
 
+    uses = (ProjectModel,)
     id = "DJR310"
     name = "csrf-exempt-view"
     message = (
@@ -119,12 +121,13 @@ def _wrapped_view(
         return None
     if name in local:
         return local[name]
-    module = project.model.module_for(file)
-    qualified = project.model.resolve_name(module.name, name) if module else None
+    model = project.analysis(ProjectModel)
+    module = model.module_for(file)
+    qualified = model.resolve_name(module.name, name) if module else None
     if qualified is None:
         return None
     owner, _, attribute = qualified.rpartition(".")
-    found = project.model.modules.get(owner)
+    found = model.modules.get(owner)
     node = found.defs.get(attribute) if found is not None else None
     return node if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) else None
 

@@ -11,6 +11,7 @@ from djreview.checks.base import Check
 from djreview.checks.security._classes import base_names, class_attribute
 from djreview.checks.security._drf import unsafe_methods_of_class
 from djreview.model import Finding, Severity
+from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.sources import call_name
@@ -70,13 +71,13 @@ class LoginWithoutThrottle(Check):
     security_severity = 5.3
     precision = "medium"
     tags = ("auth", "drf")
-    depends = "project"
+    uses = (ProjectModel,)
     # Every base the rule knows ends in "View" or "ViewSet", or is ObtainAuthToken.
     hints = ("View", "ObtainAuthToken")
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per credential endpoint without throttling."""
-        settings = project.model.settings
+        settings = project.analysis(ProjectModel).settings
         drf = settings.literal("REST_FRAMEWORK", {})
         drf_throttled = isinstance(drf, dict) and bool(drf.get("DEFAULT_THROTTLE_CLASSES"))
         apps: Any = settings.literal("INSTALLED_APPS", [])

@@ -12,7 +12,7 @@ from djreview.checks.security.template_filter_unescaped import filter_flags
 from djreview.model import Finding, Severity
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
-from djreview.taint.analysis import taint_analysis
+from djreview.taint.analysis import TaintAnalysis
 from djreview.taint.sinks import MARK_SAFE
 from djreview.taint.sources import call_name
 
@@ -56,6 +56,7 @@ class MarkSafeOnVariable(Check):
     - https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.html.format_html
     """
 
+    uses = (TaintAnalysis,)
     id = "DJR301"
     name = "mark-safe-on-variable"
     message = (
@@ -96,7 +97,7 @@ class MarkSafeOnVariable(Check):
 
     def _report(self, file: SourceFile, project: Project, call: ast.Call) -> Finding:
         name = call_name(call.func)
-        hit = taint_analysis(project).hit_at(file, call, "markup")
+        hit = project.analysis(TaintAnalysis).hit_at(file, call, "markup")
         if hit is None:
             return self.finding((file, call), call=name)
         return self.finding(

@@ -56,7 +56,6 @@ class ModelformFieldsAll(Check):
     security_severity = 6.5
     precision = "medium"
     tags = ("forms", "mass-assignment")
-    depends = "file"
     hints = ("ModelForm",)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:

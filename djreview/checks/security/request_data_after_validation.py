@@ -59,7 +59,6 @@ class RequestDataAfterValidation(Check):
     security_severity = 4.3
     precision = "high"
     tags = ("forms",)
-    depends = "file"
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per raw field read inside an is_valid() branch."""

@@ -78,7 +78,6 @@ class SecretInLog(Check):
     security_severity = 5.5
     precision = "high"
     tags = ("data-exposure",)
-    depends = "file"
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per logging call with a secret among its values."""

@@ -57,7 +57,6 @@ class SerializerFieldsAll(Check):
     security_severity = 6.5
     precision = "medium"
     tags = ("drf", "mass-assignment")
-    depends = "file"
     hints = ("Serializer",)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:

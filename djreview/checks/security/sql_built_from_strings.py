@@ -11,7 +11,7 @@ from djreview.checks.security._strings import unsafe_parts
 from djreview.model import Finding, Severity
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
-from djreview.taint.analysis import taint_analysis
+from djreview.taint.analysis import TaintAnalysis
 from djreview.taint.sinks import SQL_CALLS, sinks_of
 from djreview.taint.sources import call_name
 
@@ -47,6 +47,7 @@ class SqlBuiltFromStrings(Check):
     - https://docs.djangoproject.com/en/stable/topics/security/#sql-injection-protection
     """
 
+    uses = (TaintAnalysis,)
     id = "DJR303"
     name = "sql-built-from-strings"
     message = (
@@ -68,7 +69,7 @@ class SqlBuiltFromStrings(Check):
         return self._findings(file, project)
 
     def _findings(self, file: SourceFile, project: Project) -> Iterator[Finding]:
-        index = taint_analysis(project)
+        index = project.analysis(TaintAnalysis)
         tree = file.tree
         if tree is None:
             return

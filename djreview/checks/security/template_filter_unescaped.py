@@ -60,7 +60,6 @@ class TemplateFilterUnescaped(Check):
     security_severity = 6.1
     precision = "high"
     tags = ("xss", "templates")
-    depends = "file"
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per filter that breaks its escaping promise."""

@@ -67,7 +67,6 @@ class TracebackInResponse(Check):
     security_severity = 5.3
     precision = "high"
     tags = ("data-exposure",)
-    depends = "file"
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per response carrying a traceback."""

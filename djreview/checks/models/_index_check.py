@@ -6,25 +6,23 @@ import dataclasses
 from collections.abc import Callable
 
 from djreview.checks.base import Check
-from djreview.indexes.analysis import analyse
+from djreview.indexes.analysis import IndexAnalysis
 from djreview.indexes.ranking import Need
 from djreview.model import Finding
 from djreview.source.project import Project
 
 
 class IndexCheck(Check):
-    """Base of the index rules: the shared analysis is built in `prepare`, outside any budget."""
+    """Base of the index rules: DJR201-DJR203 share one missing-index analysis."""
 
-    def prepare(self, project: Project) -> None:
-        """Build the missing-index analysis once for DJR201-DJR203."""
-        analyse(project)
+    uses = (IndexAnalysis,)
 
 
 def index_findings(
     check: Check, project: Project, kind: str, advice: Callable[[Need], str]
 ) -> list[Finding]:
     """One finding per need of `kind`, at its heaviest site, every other site related."""
-    result = analyse(project)
+    result = project.analysis(IndexAnalysis)
     out = []
     for rank, need in enumerate(result.needs, start=1):
         if need.kind != kind:
