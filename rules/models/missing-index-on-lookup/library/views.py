@@ -105,3 +105,8 @@ def row_or_shelf(request, value):
 def licence_by_code(code):
     # ok: DJR201 (reference rows only a data migration creates: a tiny table)
     return Licence.objects.get(code=code)
+
+
+def author_by_handle_and_name(handle, name):
+    # ok: DJR201 (the OR-ed Q runs ANDed with handle, which is unique)
+    return Author.objects.filter(handle=handle).filter(Q(name=name) | Q(email=name))
