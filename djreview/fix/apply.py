@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from djreview.model import Edit, Fix
+from djreview.fix.migrations import merge_new_migrations
+from djreview.model import Edit, Fix, Location
 
 _BARE_LF = re.compile(r"(?<!\r)\n")
 
@@ -134,6 +135,7 @@ def plan_fixes(fixes: Iterable[Fix], root: Path, read: dict[str, str]) -> Plan:
             plan.skipped.append(f"{fix.description}: {exc}")
             continue
         pending = trial
+    pending = _one_migration_per_app(pending, read)
     for rel, edits in sorted(pending.items()):
         path = root / rel
         if not _inside(path.parent, root) or (path.exists() and not _inside(path, root)):
@@ -143,6 +145,19 @@ def plan_fixes(fixes: Iterable[Fix], root: Path, read: dict[str, str]) -> Plan:
         new = apply_edits(old, [_in_file_newlines(edit, old) for edit in edits])
         plan.changes.append(FileChange(path, rel, old, new, created=rel not in read))
     return plan
+
+
+def _one_migration_per_app(
+    pending: dict[str, list[Edit]], read: dict[str, str]
+) -> dict[str, list[Edit]]:
+    """The pending edits with the new migrations of each app merged into one file."""
+    created = {rel: apply_edits("", edits) for rel, edits in pending.items() if rel not in read}
+    merged = merge_new_migrations(created)
+    if merged.keys() == created.keys():
+        return pending
+    out = {rel: edits for rel, edits in pending.items() if rel in read}
+    out.update({rel: [Edit(Location(rel, 1, 1), text)] for rel, text in merged.items()})
+    return out
 
 
 def _in_file_newlines(edit: Edit, old: str) -> Edit:

@@ -11,6 +11,7 @@ from djreview.indexes.migration_leaf import AppMigrations, read_migrations
 from djreview.indexes.model_defs import Schema, read_schema
 from djreview.indexes.model_edit import release_caches
 from djreview.indexes.ranking import Need, Ranker
+from djreview.indexes.table_size import read_sizes
 from djreview.model import Fix, RelatedLocation
 from djreview.source.project import Project
 
@@ -70,7 +71,8 @@ def _analyse(project: Project) -> IndexAnalysis:
     }
     collector = Collector(project, schema)
     sites = collector.collect()
-    ranker = Ranker(schema, Coverage(schema.index.migration_indexes), collector.listed)
+    sizes = read_sizes(project, schema, collector.base)
+    ranker = Ranker(schema, Coverage(schema.index.migration_indexes), collector.listed, sizes)
     for site in sites:
         ranker.add(site)
     needs = ranker.result()

@@ -1,22 +1,30 @@
-"""Index fixes: the model edit plus a new migration, chained per app.
+"""Index fixes: one model edit plus one migration each, merged per app when applied together.
 
-Each app's index changes become migrations numbered after the app's leaf
-(NNNN+1, NNNN+2, ...), each depending on the one before, as successive
-`makemigrations` runs would write them. A fix carries its own change and
-every earlier change of the same app, so applying any subset of the fixes
-still leaves a consistent migration chain; identical edits shared by several
-fixes are applied once (djreview/fix/apply.py).
+Each fix carries only its own index: the model edit and a migration
+numbered after the app's leaf (NNNN+1) that depends on the leaf alone. When
+one `djreview fix` run applies several fixes of an app, their migrations are
+merged into one file named for what it adds (djreview/fix/migrations.py),
+so a run writes at most one migration per app.
 
 Single columns get `db_index=True` and an AlterField when the field's
 definition can be copied statically; otherwise, and for composite indexes,
-an entry in `Meta.indexes` and an AddIndex. All `Meta.indexes` additions of
-one model form one change, so two fixes never create `Meta` twice.
+an entry in `Meta.indexes` and an AddIndex. The safe `Meta.indexes`
+additions of one model are one change, since two edits of one `Meta` would
+touch the same lines.
+
+Applicability follows the index's safety: a B-tree on unbounded text
+(`TextField`) is only a suggestion (PostgreSQL refuses index rows over
+about 2.7 kB), so is a low-cardinality column (boolean, short choices)
+alone (a partial index `condition=Q(flag=...)` is the right shape; with a
+range or order-by column after it, the composite is safe), and a model
+Django does not manage (`managed = False`) gets no fix, since its
+migrations emit no SQL.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from djreview.indexes.migration_leaf import AppMigrations
 from djreview.indexes.migration_writer import (
@@ -37,22 +45,13 @@ MODELS_IMPORTED = re.compile(r"^\s*from\s+django\.db\s+import\s+[^\n]*\bmodels\b
 
 @dataclass
 class Change:
-    """One model edit and the migration operations that match it."""
+    """One model edit and the migration operation that matches it."""
 
     model: ModelDef
-    needs: list[Need]
     edit: Edit
-    operations: list[str]
-    fragments: list[str]
+    operation: str
+    fragment: str
     summary: str
-    migration: str = ""
-    migration_edit: Edit | None = None
-
-
-@dataclass
-class _MetaGroup:
-    model: ModelDef
-    needs: list[Need] = field(default_factory=list)
 
 
 def _db_index_change(need: Need) -> Change | None:
@@ -66,87 +65,81 @@ def _db_index_change(need: Need) -> Change | None:
         return None
     return Change(
         model,
-        [need],
         edit_between(model.file.rel, model.file.text, new),
-        [operation[0]],
-        [operation[1]],
+        operation[0],
+        operation[1],
         f"db_index=True on {model.name}.{found.name}",
     )
 
 
-def _meta_change(group: _MetaGroup) -> Change | None:
-    model = group.model
-    entries = [index_source(model, need.fields) for need in group.needs]
+def _meta_change(needs: list[Need]) -> Change | None:
+    model = needs[0].model
+    entries = [index_source(model, need.fields) for need in needs]
     new = add_meta_indexes(model.file.text, model.name, entries)
     if new is None:
         return None
-    operations = [add_index_operation(model, need.fields) for need in group.needs]
-    listed = ", ".join("(" + ", ".join(need.fields) + ")" for need in group.needs)
+    operations = [add_index_operation(model, need.fields) for need in needs]
+    listed = ", ".join("(" + ", ".join(need.fields) + ")" for need in needs)
     return Change(
         model,
-        group.needs,
         edit_between(model.file.rel, model.file.text, new),
-        [op for op, _ in operations],
-        [frag for _, frag in operations],
+        "".join(op for op, _ in operations),
+        "_".join(fragment for _, fragment in operations),
         f"Meta.indexes {listed} on {model.name}",
     )
+
+
+def applicability(need: Need) -> Applicability:
+    """How safe the index is: text columns and lone low-cardinality columns only suggested."""
+    fields = [need.model.field(name) for name in need.fields]
+    if any(f is not None and f.text_base for f in fields):
+        return Applicability.SUGGESTION
+    first = fields[0]
+    if len(fields) == 1 and first is not None and first.low_cardinality:
+        return Applicability.SUGGESTION
+    return Applicability.SAFE
 
 
 def plan_changes(
     project: Project, needs: list[Need], migrations: dict[str, AppMigrations]
 ) -> dict[int, Fix]:
-    """Fixes by `id(need)` for every fixable need, chained per app in rank order."""
-    per_app: dict[str, list[Change | _MetaGroup]] = {}
-    groups: dict[str, _MetaGroup] = {}
+    """Fixes by `id(need)` for every fixable need; each depends on its app's leaf only.
+
+    The safe `Meta.indexes` additions of one model form one change (two
+    fixes cannot both create `Meta`); every other fix is its need's alone.
+    """
+    planned: list[tuple[list[Need], Change | None]] = []
+    shared: dict[str, list[Need]] = {}
     for need in needs:
         model = need.model
         if need.kind == "text" or not MODELS_IMPORTED.search(model.file.text):
             continue
-        if model.app not in migrations or not migrations[model.app].leaf:
+        chain = migrations.get(model.app)
+        if chain is None or not chain.leaf or not model.managed:
             continue
-        ordered = per_app.setdefault(model.app, [])
         change = _db_index_change(need) if len(need.fields) == 1 else None
-        if change is not None:
-            ordered.append(change)
-        elif model.key in groups:
-            groups[model.key].needs.append(need)
+        if change is not None or applicability(need) is not Applicability.SAFE:
+            planned.append(([need], change))
+        elif model.key in shared:
+            shared[model.key].append(need)
         else:
-            groups[model.key] = _MetaGroup(model, [need])
-            ordered.append(groups[model.key])
+            shared[model.key] = [need]
+            planned.append((shared[model.key], None))
     fixes: dict[int, Fix] = {}
-    for app, ordered in per_app.items():
-        chain = migrations[app]
-        dependency, number = chain.leaf, chain.next_number
-        done: list[Change] = []
-        for item in ordered:
-            change = _meta_change(item) if isinstance(item, _MetaGroup) else item
-            if change is None:
-                continue
-            change.migration = migration_name(number, change.fragments)
-            path = f"{chain.folder}/{change.migration}.py"
-            if path in project.by_rel:
-                break
-            text = migration_text(app, dependency, change.operations)
-            change.migration_edit = Edit(Location(path, 1, 1), text)
-            done.append(change)
-            dependency, number = change.migration, number + 1
-            fixes.update({id(need): _fix(done) for need in change.needs})
+    for group, planned_change in planned:
+        change = planned_change or _meta_change(group)
+        chain = migrations[group[0].model.app]
+        if change is None:
+            continue
+        name = migration_name(chain.next_number, [change.fragment])
+        path = f"{chain.folder}/{name}.py"
+        if path in project.by_rel:
+            continue
+        text = migration_text(group[0].model.app, chain.leaf, [change.operation])
+        fix = Fix(
+            description=f"add {change.summary} and migration {name}",
+            edits=(change.edit, Edit(Location(path, 1, 1), text)),
+            applicability=applicability(group[0]),
+        )
+        fixes.update({id(need): fix for need in group})
     return fixes
-
-
-def _fix(chain: list[Change]) -> Fix:
-    own = chain[-1]
-    edits: list[Edit] = []
-    for change in chain:
-        assert change.migration_edit is not None
-        edits += [change.edit, change.migration_edit]
-    before = (
-        f" (with {len(chain) - 1} earlier index migration(s) of the app it depends on)"
-        if len(chain) > 1
-        else ""
-    )
-    return Fix(
-        description=f"add {own.summary} and migration {own.migration}{before}",
-        edits=tuple(edits),
-        applicability=Applicability.SAFE,
-    )

@@ -58,6 +58,8 @@ class Coverage:
                 return "db_index=True"
             if found.relation and found.db_index is not False:
                 return "ForeignKey index"
+            if found.indexed:
+                return f"{found.base_type} index"
         for fields, origin in self._index_lists(model, filtered):
             if fields and fields[0] == name:
                 return origin

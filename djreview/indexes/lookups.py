@@ -446,6 +446,12 @@ class Collector:
                 main.order.append(found.name)
             else:
                 break
+        # An OR-ed Q() runs ANDed with the query's own filters: `filter(token=t)
+        # .filter(Q(expired_at=None) | Q(expired_at__gt=now))` is served by `token`.
+        for (group, key), site in others.items():
+            if group and key == model.key:
+                site.equal[:0] = [n for n in main.equal if n not in main.via]
+                site.ranges[:0] = main.ranges
         self.sites.extend(others.values())
         if not unknown and (main.equal or main.ranges or main.text or main.order):
             self.sites.append(main)

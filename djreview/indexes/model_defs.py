@@ -80,6 +80,8 @@ class FieldDef:
     target: str = ""
     choices_count: int | None = None
     has_choices: bool = False
+    # The Django class at the root of a project field subclass (`SlugField`).
+    base_type: str = ""
 
     @property
     def column(self) -> str:
@@ -91,12 +93,17 @@ class FieldDef:
         """Whether the field alone gets an index from Django."""
         if self.primary_key or self.unique or self.db_index:
             return True
-        return self.relation and self.db_index is not False
+        return (self.relation or self.base_type == "SlugField") and self.db_index is not False
+
+    @property
+    def text_base(self) -> bool:
+        """Whether the column holds unbounded text (a `TextField` or a subclass)."""
+        return "TextField" in (self.kind, self.base_type)
 
     @property
     def low_cardinality(self) -> bool:
         """Booleans and short choice lists: an index on them alone rarely pays off."""
-        if self.kind in LOW_CARDINALITY_FIELDS:
+        if self.kind in LOW_CARDINALITY_FIELDS or self.base_type in LOW_CARDINALITY_FIELDS:
             return True
         # Choices the index cannot count (a ChoiceSet class, a function) are
         # still an enumeration: status-like, so treated as coarse.
@@ -137,6 +144,8 @@ class ModelDef:
     abstract: bool = False
     meta: ast.ClassDef | None = None
     db_table: str = ""
+    # False for `Meta.managed = False`: Django's migrations emit no SQL for the table.
+    managed: bool = True
 
     @property
     def key(self) -> str:
@@ -179,6 +188,7 @@ def _field(info: FieldInfo) -> FieldDef:
         target=info.target or "",
         choices_count=info.choices_count if info.choices else None,
         has_choices=info.choices,
+        base_type=info.base_type,
     )
 
 
@@ -244,6 +254,8 @@ def _model(info: ModelInfo, file: SourceFile) -> ModelDef:
     ]
     model.indexes += [IndexDef(t, "unique_together") for t in meta.unique_together if t]
     model.indexes += [IndexDef(t, "index_together") for t in meta.index_together if t]
+    managed = _meta_list(info.node, "managed")
+    model.managed = not (isinstance(managed, ast.Constant) and managed.value is False)
     ordering = _meta_list(info.node, "ordering")
     if ordering is not None:
         model.ordering = [(name, ordering) for name in meta.ordering]

@@ -9,13 +9,19 @@ Decisions (documented in docs/triage/missing-indexes.md):
 - a range alone makes a need only on date and time columns (`created__gte`):
   `stock__gt=0` style ranges on numbers usually match most rows;
 - sites in tests, migrations, management commands and factories, and admin
-  `list_filter` entries, count as related locations but never create a need
-  on their own: they run rarely, on small data or on staff pages;
+  pages (search_fields, ordering, list_filter), count as related locations
+  but never create a need on their own: they run rarely, on small data or on
+  staff pages;
 - a lookup through a forward relation (`project__ping_key`) joins on the
   ForeignKey, whose index serves the queried model; the need is on the
   related model's column;
 - a partial index counts for a query that filters on every field of its
   simple `condition=Q(...)`;
+- a model with no evidence that its table grows (djreview.indexes.table_size)
+  gets no need at all;
+- `Meta.ordering` of a model with a ForeignKey makes no need unless its rows
+  are timestamped events: such lists are read per parent row, where the
+  ForeignKey's index leaves a handful of rows to sort;
 - `order_by` needs come only from request-path code (views, APIs, admin) or
   from `Meta.ordering` of a model that some list view, API list or admin
   changelist shows;
@@ -31,6 +37,7 @@ from dataclasses import dataclass, field
 from djreview.indexes.coverage import Coverage
 from djreview.indexes.lookups import Site
 from djreview.indexes.model_defs import ModelDef, Schema
+from djreview.indexes.table_size import TableSizes
 from djreview.model import Severity
 
 TEMPORAL_FIELDS = frozenset(
@@ -47,6 +54,11 @@ TEMPORAL_FIELDS = frozenset(
 # Admin changelist filters are mostly low-selectivity (choices, dates, flags) and
 # run on staff pages: they support a need others create, never create one.
 WEAK_SOURCES = frozenset({"list_filter"})
+# Options that list what a client may filter, sort or search by: weak evidence that
+# anyone does; a need they alone make is a note, and only on a large table.
+OPTION_SOURCES = frozenset(
+    {"filterset_fields", "filter_fields", "search_fields", "ordering_fields"}
+)
 REQUEST_CONTEXTS = frozenset({"view", "api", "admin"})
 CONTEXT_WEIGHT = {"view": 3, "api": 3, "admin": 2, "model": 2, "code": 1, "offline": 0}
 CONTEXT_LABEL = {
@@ -69,6 +81,8 @@ class Need:
     sites: list[Site] = field(default_factory=list)
     lookup: str = ""
     listed: bool = False
+    # Why the table is large (djreview.indexes.table_size), for the message.
+    size: str = ""
 
     @property
     def score(self) -> int:
@@ -88,8 +102,12 @@ class Need:
 
     @property
     def severity(self) -> Severity:
-        """Warning on the request path, else note; text-search needs are always notes."""
-        if self.kind == "text" or not self.on_request_path:
+        """Warning on the request path, else note; text searches and option-only needs are notes."""
+        if (
+            self.kind == "text"
+            or not self.on_request_path
+            or all(site.source in OPTION_SOURCES for site in self.sites)
+        ):
             return Severity.NOTE
         return Severity.WARNING
 
@@ -125,10 +143,13 @@ def _dedupe(items: list[str]) -> list[str]:
 class Ranker:
     """Turns sites into needs for one project."""
 
-    def __init__(self, schema: Schema, coverage: Coverage, listed: set[str]) -> None:
+    def __init__(
+        self, schema: Schema, coverage: Coverage, listed: set[str], sizes: TableSizes
+    ) -> None:
         self.schema = schema
         self.coverage = coverage
         self.listed = listed
+        self.sizes = sizes
         self.needs: dict[tuple[str, str, tuple[str, ...]], Need] = {}
 
     def _need(
@@ -140,14 +161,19 @@ class Ranker:
         need = self.needs.get(key)
         if need is None:
             need = self.needs[key] = Need(
-                kind, model, fields, lookup=lookup, listed=model.key in self.listed
+                kind,
+                model,
+                fields,
+                lookup=lookup,
+                listed=model.key in self.listed,
+                size=self.sizes.why(model),
             )
         need.sites.append(site)
 
     def add(self, site: Site) -> None:
         """Record what one site needs, if anything."""
         model = self.schema.models.get(site.model)
-        if model is None or model.abstract:
+        if model is None or model.abstract or not self.sizes.large(model):
             return
         site = _btree_only(model, site)
         if site.parent is not None and self._served(site.parent):
@@ -180,6 +206,8 @@ class Ranker:
                 _dedupe(site.order[:1] + [n for n in site.order[1:] if not _primary(model, n)])
             )
             from_meta = site.source == "Meta.ordering"
+            if from_meta and _narrowed_by_parent(model) and not self.sizes.events(model):
+                return
             if (
                 site.context in REQUEST_CONTEXTS or (from_meta and model.key in self.listed)
             ) and not (self.coverage.serves_prefix(model, order[:1])):
@@ -234,8 +262,12 @@ def _btree_only(model: ModelDef, site: Site) -> Site:
 
 
 def _strong(site: Site) -> bool:
-    """Whether a site can create a need by itself (not offline code, not an admin list_filter)."""
-    return site.context != "offline" and site.source not in WEAK_SOURCES
+    """Whether a site can create a need by itself: not offline code, not an admin page.
+
+    Admin changelists (search, ordering, filters) are staff pages over tables
+    whose hot paths are elsewhere: they join a need others create.
+    """
+    return site.context not in ("offline", "admin") and site.source not in WEAK_SOURCES
 
 
 def _serves(host: Need, need: Need) -> bool:
@@ -243,6 +275,12 @@ def _serves(host: Need, need: Need) -> bool:
     if host.model is not need.model or (host.kind == "text") != (need.kind == "text"):
         return False
     return host.fields[: len(need.fields)] == need.fields and host.lookup == need.lookup
+
+
+def _narrowed_by_parent(model: ModelDef) -> bool:
+    """Whether rows hang off a parent row (a ForeignKey): lists of them are read per parent,
+    where the ForeignKey's index leaves a handful of rows to sort."""
+    return any(f.relation for f in model.fields.values())
 
 
 def _primary(model: ModelDef, name: str) -> bool:

@@ -23,6 +23,7 @@ from djreview.project.fields import (
     FieldClass,
     field_assignment,
     field_info,
+    forced_options,
     looks_like_field_class,
     relation_of,
     target_expr,
@@ -306,11 +307,18 @@ class ModelCollector:
         self._field_classes[qualified] = None
         class_name = qualified.rsplit(".", 1)[-1]
         result: FieldClass | None = None
-        if self.classes.get(qualified) is not None:
+        found = self.classes.get(qualified)
+        if found is not None:
+            forced = forced_options(found[1])
             for base in self.classes.bases(qualified):
                 inherited = self.field_class(base)
                 if inherited is not None:
-                    result = FieldClass(class_name, inherited.relation, inherited.base_type)
+                    result = FieldClass(
+                        class_name,
+                        inherited.relation,
+                        inherited.base_type,
+                        inherited.forced | forced,
+                    )
                     break
             if result is None and self.classes.is_subclass(qualified, FIELD_ROOTS):
                 result = FieldClass(class_name, None, "Field")

@@ -47,6 +47,41 @@ class FieldClass(NamedTuple):
     name: str
     relation: Relation | None
     base_type: str
+    # Options the class's own `__init__` switches on (`unique`, `db_index`).
+    forced: frozenset[str] = frozenset()
+
+
+FORCEABLE = frozenset({"unique", "db_index"})
+
+
+def forced_options(node: ast.ClassDef) -> frozenset[str]:
+    """The options a field class's `__init__` sets to True whatever the caller passes.
+
+    Reads `kwargs["unique"] = True`, `kwargs.setdefault("unique", True)` and
+    `super().__init__(..., unique=True)`, as custom uid fields do.
+    """
+    init = next(
+        (s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None
+    )
+    found: set[str] = set()
+    for item in ast.walk(init) if init is not None else ():
+        if isinstance(item, ast.Assign) and literal_bool(item.value) is True:
+            for target in item.targets:
+                if isinstance(target, ast.Subscript):
+                    key = literal_str(target.slice)
+                    found.update({key} & FORCEABLE if key else set())
+        elif isinstance(item, ast.Call) and isinstance(item.func, ast.Attribute):
+            args = item.args
+            if item.func.attr == "setdefault" and len(args) == 2 and literal_bool(args[1]):
+                key = literal_str(args[0])
+                found.update({key} & FORCEABLE if key else set())
+            elif item.func.attr == "__init__":
+                found.update(
+                    kw.arg
+                    for kw in item.keywords
+                    if kw.arg in FORCEABLE and literal_bool(kw.value) is True
+                )
+    return frozenset(found)
 
 
 @dataclass
@@ -116,8 +151,13 @@ def field_info(
         # GenericRelation forces null=True (Django's own __init__ does).
         null=literal_bool(options.get("null")) is True or relation == "generic_relation",
         blank=literal_bool(options.get("blank")) is True,
-        unique=literal_bool(options.get("unique")) is True or primary_key or relation == "o2o",
-        db_index=literal_bool(options.get("db_index")),
+        unique=literal_bool(options.get("unique")) is True
+        or primary_key
+        or relation == "o2o"
+        or "unique" in declaration.kind.forced,
+        db_index=True
+        if "db_index" in declaration.kind.forced
+        else literal_bool(options.get("db_index")),
         primary_key=primary_key,
         choices=choices is not None,
         choices_count=_choices_count(choices, count_members),

@@ -132,3 +132,24 @@ def test_a_shared_edit_is_applied_once_and_two_creations_conflict(tmp_path: Path
     other = Fix("other", (Edit(Location("app/migrations/0002_x.py", 1, 1), "# other\n"),))
     plan = plan_fixes([first, other], tmp_path, {})
     assert len(plan.skipped) == 1 and "two fixes create" in plan.skipped[0]
+
+
+def _generated(number: str, fragment: str, operation: str) -> Edit:
+    from djreview.indexes.migration_writer import migration_text
+
+    text = migration_text("shop", "0001_initial", [f"        {operation},\n"])
+    return Edit(Location(f"shop/migrations/{number}_{fragment}.py", 1, 1), text)
+
+
+def test_new_migrations_of_one_app_become_one_file_named_for_both(tmp_path: Path) -> None:
+    first = Fix("a", (_generated("0002", "alter_post_slug", "migrations.RunSQL('a')"),))
+    second = Fix("b", (_generated("0002", "post_post_title_idx", "migrations.RunSQL('b')"),))
+    plan = plan_fixes([first, second], tmp_path, {})
+    assert not plan.skipped
+    (change,) = plan.changes
+    assert change.rel == "shop/migrations/0002_alter_post_slug_post_post_title_idx.py"
+    assert "RunSQL('a')" in change.new and "RunSQL('b')" in change.new
+    assert change.new.count("('shop', '0001_initial')") == 1
+    ast.parse(change.new)
+    alone = plan_fixes([first], tmp_path, {})
+    assert [c.rel for c in alone.changes] == ["shop/migrations/0002_alter_post_slug.py"]

@@ -39,12 +39,14 @@ def index_findings(
                 "score": str(need.score),
                 "rank": str(rank),
                 "sites": str(count),
+                "table_size": need.size,
             },
             model=model.name,
             fields="+".join(need.fields),
             lookup=need.lookup,
             places=f"{count} place{'s' if count > 1 else ''}: {need.where()}",
             table=model.table,
+            size=need.size,
             advice=advice(need),
         )
         out.append(dataclasses.replace(finding, severity=need.severity))

@@ -35,8 +35,12 @@ class MissingIndexOnLookup(IndexCheck):
     they serve list and detail pages, API endpoints or the admin. Several
     equality columns queried together get one composite index suggestion
     (equality columns first, then the range or order-by column).
+    Only tables the code makes large are flagged, and the message says
+    why: rows created outside tests, migrations and the admin (`create`,
+    `bulk_create`, create endpoints), rows owned by a user, timestamped
+    event rows; reference tables only migrations or the admin fill are not.
     Boolean and choice columns alone are never flagged; lookups that occur
-    only in tests, migrations, management commands or an admin `list_filter`
+    only in tests, migrations, management commands or admin pages
     are not flagged (they are listed with a finding that other code causes).
 
     ## Why is this bad?
@@ -68,7 +72,9 @@ class MissingIndexOnLookup(IndexCheck):
 
     id = "DJR201"
     name = "missing-index-on-lookup"
-    message = "{model}.{fields} is looked up with no index that serves it ({places}); {advice}"
+    message = (
+        "{model}.{fields} is looked up with no index that serves it ({places}; {size}); {advice}"
+    )
     severity = Severity.WARNING
     category = "models"
     tags = ("missing-index",)

@@ -64,7 +64,7 @@ class UnindexableTextSearch(IndexCheck):
     id = "DJR202"
     name = "unindexable-text-search"
     message = (
-        "{model}.{fields} is searched with __{lookup} ({places}), "
+        "{model}.{fields} is searched with __{lookup} ({places}; {size}), "
         "which a B-tree index cannot serve; {advice}"
     )
     severity = Severity.NOTE

@@ -48,7 +48,7 @@ class UnindexedOrdering(IndexCheck):
     name = "unindexed-ordering"
     message = (
         "{model} rows are sorted by {fields} with no index to read them in order "
-        "({places}); {advice}"
+        "({places}; {size}); {advice}"
     )
     severity = Severity.WARNING
     category = "models"

@@ -31,3 +31,7 @@ class Book(models.Model):
                 fields=["legacy_ref"], condition=models.Q(in_print=True), name="library_book_legacy_uniq"
             ),
         ]
+
+
+class Licence(models.Model):
+    code = models.CharField(max_length=20)

@@ -5,5 +5,5 @@ from .models import Product
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    # ruleid: DJR202
+    # ok: DJR202 (an admin search alone is a staff page: weak evidence)
     search_fields = ["description"]

@@ -1,0 +1,58 @@
+"""Index advice needs evidence that the table grows; the finding says which."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import make_repo, run_tree
+
+MODELS = """from django.db import models
+
+
+class Book(models.Model):
+    code = models.CharField(max_length=20)
+"""
+VIEWS = """from .models import Book
+
+
+def book_by_code(request, code):
+    return Book.objects.get(code=code)
+"""
+
+
+def _project(tmp_path: Path, extra: dict[str, str]) -> Path:
+    root = make_repo(tmp_path / "project")
+    files = {
+        "library/__init__.py": "",
+        "library/models.py": MODELS,
+        "library/views.py": VIEWS,
+        "library/migrations/__init__.py": "",
+        **extra,
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+def _lookups(root: Path) -> list[str]:
+    return [f.message for f in run_tree(root, select=("DJR201",)).findings]
+
+
+def test_a_table_only_migrations_fill_gets_no_advice(tmp_path) -> None:
+    seeded = "from library.models import Book\n\n\ndef seed():\n    Book.objects.create(code='x')\n"
+    assert _lookups(_project(tmp_path, {"library/migrations/0002_seed.py": seeded})) == []
+
+
+def test_rows_created_by_a_task_make_the_table_large_and_the_message_says_so(tmp_path) -> None:
+    task = (
+        "from library.models import Book\n\n\ndef load(rows):\n    Book.objects.bulk_create(rows)\n"
+    )
+    (message,) = _lookups(_project(tmp_path, {"library/tasks.py": task}))
+    assert "rows created by bulk_create() in library/tasks.py" in message
+
+
+def test_a_module_python_3_cannot_parse_still_counts_as_evidence(tmp_path) -> None:
+    legacy = "from library.models import Book\nprint 'loading'\nBook.objects.bulk_create(rows)\n"
+    (message,) = _lookups(_project(tmp_path, {"library/legacy.py": legacy}))
+    assert "bulk_create() in library/legacy.py" in message
