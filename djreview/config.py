@@ -7,6 +7,7 @@ so a typo never silently disables a rule.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -15,20 +16,6 @@ from djreview.model import Severity
 
 FAIL_ON_CHOICES = ("error", "warning", "note", "never")
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
-
-_KNOWN_KEYS = {
-    "select",
-    "ignore",
-    "exclude",
-    "extend-exclude",
-    "severity",
-    "fail-on",
-    "max-file-size",
-    "ai",
-    "jobs",
-    "cache-dir",
-    "per-file-timeout",
-}
 
 
 class ConfigError(Exception):
@@ -76,12 +63,71 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def _as_list(value: Any, key: str) -> tuple[str, ...]:
+def _strings(value: Any) -> tuple[str, ...] | None:
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(value)
-    raise ConfigError(f"[tool.djreview] {key} must be a string or a list of strings")
+    return None
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _positive_int(value: Any) -> int | None:
+    return value if _count(value) else None
+
+
+def _seconds(value: Any) -> float | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    return float(value) if ok else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _fail_on(value: Any) -> str | None:
+    return value if value in FAIL_ON_CHOICES else None
+
+
+def _table(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
+def _severities(value: Any) -> dict[str, Severity] | None:
+    if not isinstance(value, dict):
+        return None
+    try:
+        return {str(rule): Severity(level) for rule, level in value.items()}
+    except ValueError:
+        return None
+
+
+# Every [tool.djreview] key: how to read its value, and what it must be (for the error).
+KEY_TYPES: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "select": (_strings, "a string or a list of strings"),
+    "ignore": (_strings, "a string or a list of strings"),
+    "exclude": (_strings, "a string or a list of strings"),
+    "extend-exclude": (_strings, "a string or a list of strings"),
+    "severity": (_severities, "a table of rule = error, warning or note"),
+    "fail-on": (_fail_on, "one of " + ", ".join(FAIL_ON_CHOICES)),
+    "max-file-size": (_positive_int, "a positive number of bytes"),
+    "per-file-timeout": (_seconds, "a positive number of seconds"),
+    "jobs": (_count, "a whole number of processes (0: every core)"),
+    "cache-dir": (_text, "a folder path (a string)"),
+    "ai": (_table, "a table ([tool.djreview.ai])"),
+}
+
+
+def _read(table: dict[str, Any], key: str) -> Any:
+    """The typed value of `key`; ConfigError naming the key when it has the wrong type."""
+    read, wanted = KEY_TYPES[key]
+    value = read(table[key])
+    if value is None:
+        raise ConfigError(f"[tool.djreview] {key} must be {wanted}, not {table[key]!r}")
+    return value
 
 
 def load_config(path: Path) -> Config:
@@ -99,39 +145,22 @@ def load_config(path: Path) -> Config:
 
 
 def parse_table(table: dict[str, Any], source: Path | None) -> Config:
-    """Validate a [tool.djreview] table into a Config."""
-    unknown = sorted(set(table) - _KNOWN_KEYS)
+    """Validate a [tool.djreview] table into a Config (each value typed by KEY_TYPES)."""
+    unknown = sorted(set(table) - set(KEY_TYPES))
     if unknown:
         raise ConfigError(f"unknown [tool.djreview] keys in {source}: {', '.join(unknown)}")
-    severity: dict[str, Severity] = {}
-    for rule, level in (table.get("severity") or {}).items():
-        try:
-            severity[str(rule)] = Severity(level)
-        except ValueError:
-            raise ConfigError(
-                f"[tool.djreview.severity] {rule}: use error, warning or note"
-            ) from None
-    fail_on = str(table.get("fail-on", "warning"))
-    if fail_on not in FAIL_ON_CHOICES:
-        raise ConfigError(f"[tool.djreview] fail-on must be one of {', '.join(FAIL_ON_CHOICES)}")
-    max_size = table.get("max-file-size", DEFAULT_MAX_FILE_BYTES)
-    if not isinstance(max_size, int) or max_size <= 0:
-        raise ConfigError("[tool.djreview] max-file-size must be a positive number of bytes")
-    ai = table.get("ai", {})
-    if not isinstance(ai, dict):
-        raise ConfigError("[tool.djreview.ai] must be a table")
+    values = {key: _read(table, key) for key in table}
     return Config(
-        select=_as_list(table.get("select", []), "select"),
-        ignore=_as_list(table.get("ignore", []), "ignore"),
-        exclude=_as_list(table.get("exclude", []), "exclude")
-        + _as_list(table.get("extend-exclude", []), "extend-exclude"),
-        severity=severity,
-        fail_on=fail_on,
-        max_file_bytes=max_size,
-        per_file_timeout=float(table.get("per-file-timeout", 30.0)),
-        jobs=int(table.get("jobs", 0)),
-        cache_dir=table.get("cache-dir"),
-        ai=ai,
+        select=values.get("select", ()),
+        ignore=values.get("ignore", ()),
+        exclude=values.get("exclude", ()) + values.get("extend-exclude", ()),
+        severity=values.get("severity", {}),
+        fail_on=values.get("fail-on", "warning"),
+        max_file_bytes=values.get("max-file-size", DEFAULT_MAX_FILE_BYTES),
+        per_file_timeout=values.get("per-file-timeout", 30.0),
+        jobs=values.get("jobs", 0),
+        cache_dir=values.get("cache-dir"),
+        ai=values.get("ai", {}),
         source=source,
     )
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -62,20 +64,43 @@ _OPTIONS = [
 ]
 
 
-def ai_options(func: F) -> F:
-    """Add the --ai options to a command."""
+@dataclass(frozen=True)
+class AIOptions:
+    """The values of the --ai options (None: not given on the command line)."""
+
+    enabled: bool | None = None
+    model: str | None = None
+    base_url: str | None = None
+    max_findings: int | None = None
+    concurrency: int | None = None
+    timeout: float | None = None
+    budget_tokens: int | None = None
+    budget_usd: float | None = None
+    cache_dir: Path | None = None
+    hide_false_positives: bool | None = None
+
+
+def ai_options(command: F) -> F:
+    """Add the --ai options to a command, which receives their values as `ai: AIOptions`."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        given = {field.name: kwargs.pop(f"ai_{field.name}") for field in fields(AIOptions)[1:]}
+        return command(*args, ai=AIOptions(kwargs.pop("ai"), **given), **kwargs)
+
     for option in reversed(_OPTIONS):
-        func = option(func)
-    return func
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
 
 
-def ai_settings(config: Config, options: dict[str, Any]) -> AISettings | None:
+def ai_settings(config: Config, options: AIOptions) -> AISettings | None:
     """The AI settings from the config and the --ai options, or None when AI is off."""
     settings = from_config(config.ai)
     if config.cache_dir and "cache-dir" not in config.ai and "DJREVIEW_CACHE_DIR" not in os.environ:
         # [tool.djreview] cache-dir holds every cache djreview keeps, replies included.
         settings = settings.with_cli(cache_dir=config.cache_dir)
-    enabled = options.pop("ai")
+    enabled = options.enabled
     if not (settings.enabled if enabled is None else enabled):
         return None
-    return settings.with_cli(**{key.removeprefix("ai_"): value for key, value in options.items()})
+    given = {field.name: getattr(options, field.name) for field in fields(AIOptions)[1:]}
+    return settings.with_cli(**given)

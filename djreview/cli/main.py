@@ -7,21 +7,22 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import sys
-from functools import partial
 from pathlib import Path
-from typing import Any
 
 import click
 
 from djreview import __version__
-from djreview.ai.options import ai_options
-from djreview.cli.run_options import apply_run_options, merge_sarif_command, run_options
+from djreview.ai.options import AIOptions, ai_options
+from djreview.cli.check_options import CheckOptions
+from djreview.cli.run_options import ScaleOptions, merge_sarif_command, run_options
 from djreview.config import FAIL_ON_CHOICES, Config, ConfigError, resolve_config
 from djreview.engine import baseline as baseline_file
-from djreview.engine.changed_lines import ChangedLines, DiffError, changed_lines
+from djreview.engine.baseline import BaselineError
+from djreview.engine.changed_lines import DiffError
 from djreview.engine.registry import load_registry
 from djreview.engine.runner import RunResult, run
 from djreview.engine.yaml_rules import RuleLoadError
@@ -33,11 +34,6 @@ from djreview.report import sarif as sarif_report
 from djreview.report import text as text_report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-def _split(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Accept both `--select A --select B` and `--select A,B`."""
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
 def _fail(message: str) -> None:
@@ -65,26 +61,16 @@ def _write(output: Path | None, text: str) -> None:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
-def _load(
-    paths: tuple[Path, ...], config_file: Path | None, diff_ref: str | None = None, **cli: Any
-) -> tuple[RunResult, Config]:
-    targets = list(paths) or [Path(".")]
-    changed = partial(_changed_since, diff_ref) if diff_ref is not None else None
+def _load(options: CheckOptions) -> tuple[RunResult, Config]:
+    """Run what the options ask for; a bad config, rule, --diff or baseline exits 2."""
     try:
-        config = resolve_config(config_file, targets[0]).with_cli(**cli)
-        config, shard = apply_run_options(config)
-        return run(targets, config, shard, changed), config
-    except (ConfigError, RuleLoadError) as exc:
+        config, run_options = options.config()
+        return run(options.targets, config, run_options), config
+    except (ConfigError, RuleLoadError, BaselineError) as exc:
         _fail(str(exc))
-        raise  # unreachable: _fail exits
-
-
-def _changed_since(ref: str, root: Path) -> ChangedLines:
-    try:
-        return changed_lines(root, ref)
     except DiffError as exc:
-        _fail(f"--diff {ref}: {exc}")
-        raise  # unreachable: _fail exits
+        _fail(f"--diff {options.diff_ref}: {exc}")
+    raise AssertionError("unreachable: _fail exits")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -155,57 +141,87 @@ def check(
     baseline_path: Path | None,
     write_baseline: Path | None,
     diff_ref: str | None,
-    **ai: Any,
+    ai: AIOptions,
+    scale: ScaleOptions,
 ) -> None:
     """Analyse a Django project (or any part of it) and report findings."""
-    result, config = _load(
-        paths,
-        config_file,
-        # A baseline must hold the whole project: --write-baseline analyses everything.
-        diff_ref if write_baseline is None else None,
-        select=_split(select),
-        ignore=_split(ignore),
-        fail_on=fail_on,
+    run_check(
+        CheckOptions(
+            paths=paths,
+            config_file=config_file,
+            select=select,
+            ignore=ignore,
+            fail_on=fail_on,
+            diff_ref=diff_ref,
+            baseline=baseline_path,
+            write_baseline=write_baseline,
+            output_format=output_format,
+            output=output,
+            show_suppressed=show_suppressed,
+            quiet=quiet,
+            verbose=verbose,
+            ai=ai,
+            scale=scale,
+        )
     )
-    findings, known = _narrow(result, diff_ref, baseline_path, write_baseline)
-    findings = _ai_step(result, config, ai, findings)
-    reported = findings if known is None else [f for f in findings if f.fingerprint not in known]
+
+
+def run_check(options: CheckOptions) -> None:
+    """`djreview check`: run, review with AI when asked, render, exit with the code."""
+    result, config = _load(options)
+    known = result.known
+    if options.write_baseline is not None:
+        # The whole project, not just the diff: a baseline must be complete.
+        _write(options.write_baseline, baseline_file.render(result.all_findings))
+        known = frozenset(f.fingerprint for f in result.all_findings if not f.suppressed)
+        result = dataclasses.replace(result, known=known)
+        click.echo(
+            f"djreview: wrote {len(known)} findings to the baseline {options.write_baseline}",
+            err=True,
+        )
+    findings = _ai_step(result, config, options.ai, result.findings)
+    reported = result.reported(findings)
     hidden = len(findings) - len(reported)
-    if hidden and not quiet:
+    if hidden and not options.quiet:
         click.echo(f"djreview: {hidden} known findings not reported (baseline)", err=True)
-    if verbose:
+    if options.verbose:
         click.echo(
             f"djreview {__version__}: {len(result.rules)} rules on {result.files_scanned} files "
             f"under {result.project.root}",
             err=True,
         )
-    if output_format == "sarif":
-        report = sarif_report.render(
+    _write(options.output, _render(options, result, findings, reported))
+    sys.exit(exit_code(reported, config.fail_on))
+
+
+def _render(
+    options: CheckOptions, result: RunResult, findings: list[Finding], reported: list[Finding]
+) -> str:
+    if options.output_format == "sarif":
+        return sarif_report.render(
             findings,
             result.rules,
             result.notifications,
             result.project.root,
             complete=not result.notifications,
-            known=known,
+            known=result.known,
             # AI-annotated logs are their own code-scanning category.
             **({"automation_id": "djreview/ai/"} if _ai_reviewed(findings) else {}),
         )
-    elif output_format == "github":
-        report = github_report.render(reported, result.notifications)
-    elif output_format == "json":
-        report = json_report.render(reported, result.notifications, result.files_scanned)
-    else:
-        report = text_report.render(
-            reported,
-            result.notifications,
-            colour=output is None and sys.stdout.isatty(),
-            show_suppressed=show_suppressed,
-            files_scanned=result.files_scanned,
-        )
-        if quiet:
-            report = report.rstrip("\n").rsplit("\n", 1)[-1] + "\n"
-    _write(output, report)
-    sys.exit(exit_code(reported, config.fail_on))
+    if options.output_format == "github":
+        return github_report.render(reported, result.notifications)
+    if options.output_format == "json":
+        return json_report.render(reported, result.notifications, result.files_scanned)
+    report = text_report.render(
+        reported,
+        result.notifications,
+        colour=options.output is None and sys.stdout.isatty(),
+        show_suppressed=options.show_suppressed,
+        files_scanned=result.files_scanned,
+    )
+    if options.quiet:
+        report = report.rstrip("\n").rsplit("\n", 1)[-1] + "\n"
+    return report
 
 
 def _ai_reviewed(findings: list[Finding]) -> bool:
@@ -213,7 +229,7 @@ def _ai_reviewed(findings: list[Finding]) -> bool:
 
 
 def _ai_step(
-    result: RunResult, config: Config, options: dict[str, Any], findings: list[Finding]
+    result: RunResult, config: Config, options: AIOptions, findings: list[Finding]
 ) -> list[Finding]:
     """Review `findings` with a model when --ai (or [tool.djreview.ai] enabled) asks for it."""
     from djreview.ai.options import ai_settings
@@ -231,28 +247,6 @@ def _ai_step(
     outcome = review_run(result, settings, findings)
     click.echo(outcome.closing, err=True)
     return outcome.findings
-
-
-def _narrow(
-    result: RunResult, diff_ref: str | None, baseline_path: Path | None, write: Path | None
-) -> tuple[list[Finding], frozenset[str] | None]:
-    """Apply --diff, then --baseline/--write-baseline: (findings, known fingerprints)."""
-    findings = result.findings
-    if diff_ref is not None:
-        changed = result.changed or _changed_since(diff_ref, result.project.root)
-        findings = changed.filter(findings)
-    known: frozenset[str] | None = None
-    if baseline_path is not None:
-        try:
-            known = baseline_file.load(baseline_path).fingerprints
-        except baseline_file.BaselineError as exc:
-            _fail(str(exc))
-    if write is not None:
-        # The whole project, not just the diff: a baseline must be complete.
-        _write(write, baseline_file.render(result.findings))
-        known = frozenset(f.fingerprint for f in result.findings if not f.suppressed)
-        click.echo(f"djreview: wrote {len(known)} findings to the baseline {write}", err=True)
-    return findings, known
 
 
 main.add_command(merge_sarif_command)
@@ -372,7 +366,8 @@ def fix(
     config_file: Path | None,
     dry_run: bool,
     unsafe_fixes: bool,
-    **ai: Any,
+    ai: AIOptions,
+    scale: ScaleOptions,
 ) -> None:
     """Apply djreview's fixes to the files (atomically), or show them with --dry-run.
 
@@ -381,11 +376,14 @@ def fix(
     from djreview.fix.apply import FixError, plan_fixes, write_atomic
     from djreview.model import Applicability
 
-    result, config = _load(paths, config_file, select=_split(select), ignore=_split(ignore))
+    options = CheckOptions(
+        paths=paths, config_file=config_file, select=select, ignore=ignore, ai=ai, scale=scale
+    )
+    result, config = _load(options)
     allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe_fixes else {Applicability.SAFE}
     fixes = [
         f.fix
-        for f in _ai_step(result, config, ai, result.findings)
+        for f in _ai_step(result, config, options.ai, result.findings)
         if f.fix is not None
         and not f.suppressed
         and (f.fix.applicability in allowed or ("ai.fix", "verified") in f.properties)

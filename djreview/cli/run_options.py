@@ -1,8 +1,8 @@
 """Command-line pieces for speed and scale: run options (--jobs, --shard, cache) and merge-sarif.
 
-`run_options` adds the options to a command and parks their values in the
-click context, so the command's own signature stays as it is;
-`apply_run_options` then folds them into the Config of the run.
+`run_options` adds the options to a command and hands the command their
+values as one `ScaleOptions` (its `scale` argument); `apply_run_options`
+then folds them into the Config of the run.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from djreview.config import Config, ConfigError
 from djreview.engine.cache.keys import default_cache_dir
 from djreview.engine.shard import Shard, ShardError, merge_sarif
 
-_META_KEY = "djreview.run_options"
 _SIZE_RE = re.compile(r"^\s*(\d+)\s*([kKmMgG]?)i?[bB]?\s*$")
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
@@ -30,7 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
-class RunOptions:
+class ScaleOptions:
     """The values of the run options given on the command line (None: not given)."""
 
     jobs: int | None = None
@@ -61,9 +60,8 @@ def run_options(command: F) -> F:
         max_file_size: str | None,
         **kwargs: Any,
     ) -> Any:
-        options = RunOptions(jobs, shard, no_cache, cache_dir, max_file_size)
-        click.get_current_context().meta[_META_KEY] = options
-        return command(*args, **kwargs)
+        scale = ScaleOptions(jobs, shard, no_cache, cache_dir, max_file_size)
+        return command(*args, scale=scale, **kwargs)
 
     decorators = [
         click.option(
@@ -94,10 +92,8 @@ def run_options(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def apply_run_options(config: Config) -> tuple[Config, Shard | None]:
+def apply_run_options(config: Config, options: ScaleOptions) -> tuple[Config, Shard | None]:
     """The config with the command line's run options applied, and the shard, if any."""
-    context = click.get_current_context(silent=True)
-    options = context.meta.get(_META_KEY, RunOptions()) if context else RunOptions()
     if options.jobs is not None:
         config = replace(config, jobs=options.jobs)
     if options.max_file_size is not None:

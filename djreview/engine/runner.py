@@ -1,8 +1,10 @@
-"""One analysis run: discover, read, run every selected rule, post-process.
+"""One analysis run: discover, read, run every selected rule, post-process, narrow.
 
 Each file is read and parsed once; every rule shares the trees. Findings come
 out suppressed where the source says so, re-levelled by the config,
 fingerprinted and sorted, so two runs of the same tree print the same thing.
+`run()` then applies `--diff` and the baseline: its findings are the final
+ones, and a caller only renders them.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from djreview.config import Config, ConfigError
+from djreview.engine import baseline
 from djreview.engine.cache.store import Store
-from djreview.engine.changed_lines import ChangedLines, diff_focus
+from djreview.engine.changed_lines import ChangedLines, changed_lines, diff_focus
 from djreview.engine.fingerprint import assign_fingerprints
 from djreview.engine.gcpause import collector_paused
 from djreview.engine.incremental import Incremental, RunCache
@@ -32,6 +36,19 @@ log = logging.getLogger("djreview")
 CATEGORIES = ("performance", "models", "security")
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run beyond the config: which shard, which changed lines, which baseline."""
+
+    shard: Shard | None = None
+    # --diff REF: keep only findings touching lines changed since REF.
+    diff_ref: str | None = None
+    # --baseline FILE: its fingerprints are known, not reported.
+    baseline: Path | None = None
+    # Analyse every file even with diff_ref (a baseline being written needs them all).
+    whole_tree: bool = False
+
+
 @dataclass
 class RunResult:
     """What a run found, what it could not read, and which rules ran."""
@@ -45,6 +62,10 @@ class RunResult:
     loaded_registry: Registry | None = None
     # --diff: the lines changed since the reference (None: the whole tree counts).
     changed: ChangedLines | None = None
+    # Every finding of the tree, before --diff narrowed `findings` (a baseline records these).
+    all_findings: list[Finding] = dataclasses.field(default_factory=list)
+    # The baseline's fingerprints: findings known before, not reported.
+    known: frozenset[str] | None = None
 
     @property
     def registry(self) -> Registry:
@@ -57,6 +78,12 @@ class RunResult:
     def active(self) -> list[Finding]:
         """Findings that count: not suppressed in the source."""
         return [finding for finding in self.findings if not finding.suppressed]
+
+    def reported(self, findings: list[Finding] | None = None) -> list[Finding]:
+        """`findings` (default: the run's) without those the baseline knows."""
+        chosen = self.findings if findings is None else findings
+        known = self.known or frozenset()
+        return [finding for finding in chosen if finding.fingerprint not in known]
 
 
 def _matches(meta: RuleMeta, token: str) -> bool:
@@ -154,24 +181,29 @@ def finish(raw: list[Finding], project: Project) -> list[Finding]:
     ]
 
 
-def run(
-    paths: list[Path],
-    config: Config,
-    shard: Shard | None = None,
-    changed: Callable[[Path], ChangedLines] | None = None,
-) -> RunResult:
+def run(paths: list[Path], config: Config, options: RunOptions | None = None) -> RunResult:
     """Analyse `paths` with `config`: the whole pipeline, no output.
 
     With `config.cache_dir` set, an unchanged tree's report comes from the
     cache without loading the rules, and unchanged parts of a changed tree
-    are reused; with `shard`, only that shard's files are analysed and reported.
-    With `changed` (--diff: the changed lines, given the project root), the
-    per-file rules run only where a finding touching them can come from (see
-    djreview.engine.changed_lines); the result carries the changed lines, and only
-    findings touching them mean anything.
+    are reused; with `options.shard`, only that shard's files are analysed and
+    reported. With `options.diff_ref` the per-file rules run only where a
+    finding touching the changed lines can come from (see `diff_focus`), and
+    only findings touching them are kept; `options.baseline` marks the known
+    ones (`RunResult.reported()` leaves them out). Raises DiffError and
+    BaselineError for a bad --diff or --baseline.
     """
+    options = options or RunOptions()
+    ref = options.diff_ref
+    focus = partial(changed_lines, ref=ref) if ref is not None and not options.whole_tree else None
     with collector_paused():
-        return _run(paths, config, shard, changed)
+        result = _run(paths, config, options.shard, focus)
+    known = baseline.load(options.baseline).fingerprints if options.baseline else None
+    findings = result.findings
+    if ref is not None:
+        changed = result.changed or changed_lines(result.project.root, ref)
+        findings = changed.filter(findings)
+    return dataclasses.replace(result, findings=findings, all_findings=result.findings, known=known)
 
 
 def _run(

@@ -23,6 +23,32 @@ if TYPE_CHECKING:
 from djreview.model import Applicability, Edit, Finding, Fix, Location, RuleMeta, Severity
 
 _AST_GREP_KEYS = ("rule", "constraints", "utils", "transform")
+_STRINGS = "a list of strings"
+# Every key a rule file may hold (ours, then ast-grep's), with the type it must
+# have: anything else is an error at load time, as in [tool.djreview].
+KEY_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "id": (str, "a string"),
+    "name": (str, "a string"),
+    "message": (str, "a string"),
+    "severity": (str, "error, warning or note"),
+    "note": (str, "a string"),
+    "metadata": (dict, "a mapping"),
+    "enabled": (bool, "true or false"),
+    "files": (list, _STRINGS),
+    "hints": (list, _STRINGS),
+    "fix": (str, "a string"),
+    "rule": (dict, "a mapping"),
+    "constraints": (dict, "a mapping"),
+    "utils": (dict, "a mapping"),
+    "transform": (dict, "a mapping"),
+}
+METADATA_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "cwe": ((int, list), "a CWE number or a list of them"),
+    "security-severity": ((int, float), "a number"),
+    "precision": (str, "a string"),
+    "tags": (list, _STRINGS),
+    "references": (list, _STRINGS),
+}
 _METAVAR_RE = re.compile(r"\$\$\$([A-Z_][A-Z0-9_]*)|\$([A-Z_][A-Z0-9_]*)")
 
 
@@ -33,11 +59,6 @@ class RuleLoadError(Exception):
 def parse_python(text: str) -> SgNode:
     """Parse Python source with tree-sitter; never raises on bad syntax."""
     return SgRoot(text, "python").root()
-
-
-def has_syntax_errors(root: SgNode) -> bool:
-    """True when tree-sitter had to insert ERROR nodes (the file did not parse)."""
-    return root.find({"rule": {"kind": "ERROR"}}) is not None
 
 
 @dataclass(frozen=True)
@@ -106,6 +127,23 @@ def _expand(template: str, node: SgNode) -> str:
     return _METAVAR_RE.sub(replace, template)
 
 
+def _check_types(
+    path: Path,
+    data: dict[str, Any],
+    types: dict[str, tuple[type | tuple[type, ...], str]],
+    prefix: str,
+) -> None:
+    """RuleLoadError naming the first unknown key or the first value of the wrong type."""
+    unknown = sorted(str(key) for key in data if key not in types)
+    if unknown:
+        raise RuleLoadError(f"{path}: unknown keys {', '.join(prefix + k for k in unknown)}")
+    for key, value in data.items():
+        kind, wanted = types[key]
+        wrong_bool = isinstance(value, bool) and kind is not bool
+        if not isinstance(value, kind) or wrong_bool:
+            raise RuleLoadError(f"{path}: {prefix}{key} must be {wanted}, not {value!r}")
+
+
 def load_yaml_rule(path: Path, category: str, sample: str) -> YamlRule:
     """Load one rule file; raise RuleLoadError on anything missing or malformed."""
     try:
@@ -114,6 +152,8 @@ def load_yaml_rule(path: Path, category: str, sample: str) -> YamlRule:
         raise RuleLoadError(f"{path}: cannot load: {exc}") from None
     if not isinstance(data, dict):
         raise RuleLoadError(f"{path}: not a mapping")
+    _check_types(path, data, KEY_TYPES, "")
+    _check_types(path, data.get("metadata") or {}, METADATA_TYPES, "metadata.")
     missing = [
         key for key in ("id", "name", "message", "severity", "rule", "note") if key not in data
     ]
@@ -151,8 +191,8 @@ def load_yaml_rule(path: Path, category: str, sample: str) -> YamlRule:
     except Exception as exc:  # ast-grep raises plain RuntimeError/ValueError
         raise RuleLoadError(f"{path}: ast-grep rejects the rule: {exc}") from None
     files = data.get("files") or ()
-    hints = data.get("hints") or ()
-    if not isinstance(hints, list) or not all(isinstance(h, str) and h for h in hints):
+    hints = data.get("hints") or []
+    if not all(isinstance(h, str) and h for h in hints):
         raise RuleLoadError(f"{path}: hints must be a list of non-empty strings")
     return YamlRule(
         meta=meta,

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import make_repo
 
 UNSAFE = "from django.utils.safestring import mark_safe\n\ndef f(x):\n    return mark_safe(x)\n"
@@ -66,6 +67,25 @@ def test_bad_config_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "unknown [tool.djreview] keys" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ('jobs = "many"', "jobs"),
+        ("cache-dir = 5", "cache-dir"),
+        ("per-file-timeout = []", "per-file-timeout"),
+    ],
+)
+def test_a_bad_config_value_exits_2_with_one_line_naming_the_key(
+    tmp_path: Path, line: str, key: str
+) -> None:
+    repo = tree(tmp_path, UNSAFE)
+    (repo / "pyproject.toml").write_text(f"[tool.djreview]\n{line}\n")
+    result = djreview("check", ".", cwd=repo)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"djreview: error: [tool.djreview] {key} must be ")
 
 
 def test_pyproject_severity_and_fail_on(tmp_path: Path) -> None:
