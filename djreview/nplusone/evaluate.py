@@ -241,6 +241,9 @@ class Evaluator:
             if not isinstance(receiver, QuerySetState):
                 return None
             return self._queryset_call(receiver, expr, func, scope, depth)
+        if isinstance(scope.self_value, QuerySetState) and _of_own_model(expr):
+            # A manager's get_queryset(): `MyQuerySet(self.model, using=self._db)`.
+            return scope.self_value
         name = dotted_name(func) or ""
         if name.rsplit(".", 1)[-1] in ("get_object_or_404",) and expr.args:
             target = self.value(expr.args[0], scope, depth + 1)
@@ -364,6 +367,21 @@ class Evaluator:
                     )
                 return None
         return None
+
+
+def _of_own_model(call: ast.Call) -> bool:
+    """`X(self.model, ...)` / `X(model=self.model)`: a queryset of the manager's own model."""
+    first = (
+        call.args[0]
+        if call.args
+        else next((k.value for k in call.keywords if k.arg == "model"), None)
+    )
+    return (
+        isinstance(first, ast.Attribute)
+        and first.attr == "model"
+        and isinstance(first.value, ast.Name)
+        and first.value.id == "self"
+    )
 
 
 def _few(bounds: ast.Slice) -> bool:
