@@ -97,6 +97,8 @@ class Result:
     status: str  # "ok" or "skipped"
     reason: str = ""
     hit_parent: bool = False
+    # Stricter: a matching finding whose own location is at a per-row site.
+    hit_parent_primary: bool = False
     reported_on_fix: bool = False
     parent_rules: list[str] = field(default_factory=list)
     fix_rules: list[str] = field(default_factory=list)
@@ -300,8 +302,12 @@ def _found(raw: dict[str, Any], prefix: str) -> Found:
     return Found(str(raw["rule_id"]), locations, str(props.get("model", "")), fields)
 
 
-def matches(case: Case, sites: Sequence[Site], finding: Found) -> bool:
-    """Whether `finding` reports the case's defect at `sites` (FORMAT.md, Matching)."""
+def matches(case: Case, sites: Sequence[Site], finding: Found, primary_only: bool = False) -> bool:
+    """Whether `finding` reports the case's defect at `sites` (FORMAT.md, Matching).
+
+    `primary_only`: a stricter reading for analysis, the finding's own location
+    within the slack of a per-row site (not a related location, not the queryset).
+    """
     if case.family == "index":
         model = finding.model
         named = model == case.model or model.endswith("." + case.model)
@@ -310,12 +316,13 @@ def matches(case: Case, sites: Sequence[Site], finding: Found) -> bool:
         return False
     queryset_rule = finding.rule.startswith(QUERYSET_RULE_PREFIXES)
     for site in sites:
-        for loc in finding.locations:
+        for loc in finding.locations[:1] if primary_only else finding.locations:
             if loc.path != site.path:
                 continue
             if site.role != "queryset" and abs(loc.line - site.line) <= LINE_SLACK:
                 return True
-            if site.role == "queryset" and queryset_rule and loc.line == site.line:
+            at_queryset = site.role == "queryset" and loc.line == site.line
+            if at_queryset and queryset_rule and not primary_only:
                 return True
     return False
 
@@ -338,6 +345,7 @@ def evaluate(case: Case, git_dir: Path | None, trees: Trees) -> Result:
         result.status, result.reason = "skipped", str(skip)
         return result
     result.hit_parent, result.parent_rules = bool(parent), sorted({f.rule for f in parent})
+    result.hit_parent_primary = any(matches(case, case.parent_sites, f, True) for f in parent)
     result.reported_on_fix, result.fix_rules = bool(fixed), sorted({f.rule for f in fixed})
     if not parent:
         files = {site.path for site in case.parent_sites}
@@ -363,6 +371,8 @@ def summary(results: Sequence[Result]) -> str:
         skipped = sum(1 for r in results if r.family == family and r.status != "ok")
         lines.append(f"{family}: {len(rows)} cases evaluated, {skipped} skipped")
         lines.append(f"  recall            {_ratio(sum(r.hit_parent for r in rows), len(rows))}")
+        strict = sum(r.hit_parent_primary for r in rows)
+        lines.append(f"  (primary location at a per-row site: {_ratio(strict, len(rows))})")
         for kind in sorted({r.kind for r in rows}):
             of_kind = [r for r in rows if r.kind == kind]
             lines.append(
