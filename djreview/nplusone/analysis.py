@@ -17,6 +17,7 @@ from djreview.nplusone.evaluate import Evaluator
 from djreview.nplusone.graphql_problems import graphql_problems
 from djreview.nplusone.loop_problems import loop_problem
 from djreview.nplusone.loops import LoopAccess, find_loop_accesses, function_loops
+from djreview.nplusone.once import runs_once
 from djreview.nplusone.prefetch_fix import admin_fix, build_fix
 from djreview.nplusone.problem import Problem
 from djreview.nplusone.queries import find_queries_in_loops
@@ -74,7 +75,11 @@ def _analyse(project: Project) -> NPlusOne:
         functions = function_loops(file)
         loops.extend(find_loop_accesses(evaluator, reader, file, functions))
         loops.extend(find_queries_in_loops(evaluator, file, functions))
-    analysis.problems.extend(loop_problem(item) for item in loops)
+    analysis.problems.extend(
+        loop_problem(item)
+        for item in loops
+        if not (item.access.file is item.loop_file and runs_once(item.loop, item.access.node))
+    )
     rels = [file.rel for file in files if file.tree is not None]
     analysis.problems.extend(template_problems(analysis, project, rels))
     analysis.problems.extend(drf_problems(analysis, project, rels))

@@ -77,20 +77,23 @@ def drf_problems(analysis: NPlusOne, project: Project, files: list[str]) -> Iter
                 *_queryset_related(state),
             ]
             method = "prefetch_related" if read.many else "select_related"
+            cure = _cure("select", read.path, read.many)
+            if read.filtered:
+                cure = f'Prefetch("{read.path}", queryset=..., to_attr=...)'
             yield Problem(
                 kind="drf",
                 location=read.file.node_location(read.node),
                 relation=read.text,
                 path=read.path,
-                cure=_cure("select", read.path, read.many),
+                cure=cure,
                 origin=_where(state),
                 trigger=Trigger(short(*read.trigger)) if read.trigger is not None else None,
                 many=read.many,
                 owner=view.name,
                 related=tuple(related),
-                queryset=state.origin,
+                queryset=state.origin if not read.filtered else None,
                 model=state.model,
-                needs=(method, read.path),
+                needs=(method, read.path) if not read.filtered else None,
                 safe=state.origin is not None and state.origin.function == "",
             )
 
@@ -113,6 +116,8 @@ def template_problems(analysis: NPlusOne, project: Project, files: list[str]) ->
                     continue
                 seen.add(key)
                 many = access.kind != "select" or access.many
+                # A manager re-queried per row (`.filter()`, `.values_list()`) bypasses a prefetch.
+                fixable = access.kind != "bypass" and not access.filtered
                 trigger = None
                 if access.trigger is not None:
                     trigger = Trigger(short(*access.trigger))
@@ -132,14 +137,18 @@ def template_problems(analysis: NPlusOne, project: Project, files: list[str]) ->
                     location=item.location,
                     relation=access.text,
                     path=access.path,
-                    cure=_cure(access.kind, access.path, many, access.text),
+                    cure=_cure(access.kind, access.path, many, access.text)
+                    if fixable
+                    else f'Prefetch("{access.path}", queryset=..., to_attr=...)',
                     origin=_where(item.state),
                     trigger=trigger,
                     many=many,
                     bypassed=access.kind == "bypass",
                     related=tuple(related),
-                    queryset=item.state.origin if access.kind != "bypass" else None,
+                    queryset=item.state.origin if fixable else None,
                     model=item.state.model,
-                    needs=("prefetch_related" if many else "select_related", access.path),
+                    needs=("prefetch_related" if many else "select_related", access.path)
+                    if fixable
+                    else None,
                     safe=item.state.origin is not None and item.state.origin.file is file,
                 )

@@ -49,6 +49,8 @@ class Read:
     many: bool
     text: str
     trigger: tuple[SourceFile, ast.AST] | None = None
+    # A manager re-queried per object (`.filter()`, `.values_list()`): a prefetch does not serve it.
+    filtered: bool = False
 
 
 class SerializerReader:
@@ -91,6 +93,12 @@ class SerializerReader:
             many = relation.kind == MANY
             yield Read(file, call, source, many, text)
             for inner in self.reads(nested, depth + 1):
+                head, _, rest = inner.path.partition("__")
+                if relation.back and head == relation.back:
+                    # `child.parent` of a nested child: Django filled it with the parent.
+                    if rest:
+                        yield replace(inner, path=rest)
+                    continue
                 yield replace(inner, path=f"{source}__{inner.path}", many=inner.many or many)
             return
         if field.kind == "related":
@@ -134,6 +142,7 @@ class SerializerReader:
                 access.kind == "prefetch" or access.many,
                 access.text,
                 access.trigger,
+                access.kind == "bypass" or access.filtered,
             )
 
     def _meta_fields(self, serializer: SerializerInfo, label: str) -> Iterator[Read]:
@@ -179,7 +188,12 @@ class SerializerReader:
             if serializer is None or serializer.model is None:
                 continue
             state = self.evaluator.class_queryset(self.evaluator.scope_for(file, None, cls), 0)
-            if state is None or state.values or state.model != serializer.model.label:
+            if (
+                state is None
+                or state.values
+                or state.empty
+                or state.model != serializer.model.label
+            ):
                 continue
             for read in self.reads(serializer):
                 if not state.covered(read.path, forward=not read.many, null=False):

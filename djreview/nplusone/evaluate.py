@@ -24,6 +24,8 @@ from djreview.project.modules import ModuleInfo, NameResolver, dotted_name
 from djreview.source.file import SourceFile
 
 MAX_DEPTH = 4
+# A slice of at most this many rows, fixed by code, is a handful, not N.
+FEW_ROWS = 5
 _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 
 
@@ -131,7 +133,7 @@ class Evaluator:
             inner = self.value(expr.value, scope, depth + 1)
             if isinstance(inner, QuerySetState):
                 if isinstance(expr.slice, ast.Slice):
-                    return inner
+                    return replace(inner, few=True) if _few(expr.slice) else inner
                 return Instance(inner.model, inner)
         return None
 
@@ -239,6 +241,9 @@ class Evaluator:
             if not isinstance(receiver, QuerySetState):
                 return None
             return self._queryset_call(receiver, expr, func, scope, depth)
+        if isinstance(scope.self_value, QuerySetState) and _of_own_model(expr):
+            # A manager's get_queryset(): `MyQuerySet(self.model, using=self._db)`.
+            return scope.self_value
         name = dotted_name(func) or ""
         if name.rsplit(".", 1)[-1] in ("get_object_or_404",) and expr.args:
             target = self.value(expr.args[0], scope, depth + 1)
@@ -345,19 +350,16 @@ class Evaluator:
     def _attribute_queryset(
         self, mro: list[Scope], leaf: Scope, depth: int
     ) -> QuerySetState | None:
-        for owner in mro:
-            assert owner.class_node is not None
-            for item in owner.class_node.body:
-                if not (
-                    isinstance(item, ast.Assign)
-                    and len(item.targets) == 1
-                    and isinstance(item.targets[0], ast.Name)
-                    and item.targets[0].id in ("queryset", "model")
-                ):
+        # Django's get_queryset(): the nearest `queryset` wins over any `model`.
+        for wanted in ("queryset", "model"):
+            for owner in mro:
+                assert owner.class_node is not None
+                item = _class_assignment(owner.class_node, wanted)
+                if item is None:
                     continue
                 inner = Scope(owner.file, owner.module, None, owner.class_node, leaf=leaf)
                 value = self.value(item.value, inner, depth + 1)
-                if item.targets[0].id == "queryset":
+                if wanted == "queryset":
                     return value if isinstance(value, QuerySetState) else None
                 if isinstance(value, ModelRef):
                     return QuerySetState(
@@ -365,6 +367,48 @@ class Evaluator:
                     )
                 return None
         return None
+
+
+def _of_own_model(call: ast.Call) -> bool:
+    """`X(self.model, ...)` / `X(model=self.model)`: a queryset of the manager's own model."""
+    first = (
+        call.args[0]
+        if call.args
+        else next((k.value for k in call.keywords if k.arg == "model"), None)
+    )
+    return (
+        isinstance(first, ast.Attribute)
+        and first.attr == "model"
+        and isinstance(first.value, ast.Name)
+        and first.value.id == "self"
+    )
+
+
+def _few(bounds: ast.Slice) -> bool:
+    """`[:2]`, `[1:4]`: constant bounds a handful of rows apart."""
+    lower, upper = bounds.lower, bounds.upper
+    if not (isinstance(upper, ast.Constant) and isinstance(upper.value, int)):
+        return False
+    start = 0
+    if isinstance(lower, ast.Constant) and isinstance(lower.value, int):
+        start = lower.value
+    elif lower is not None:
+        return False
+    return 0 <= upper.value - start <= FEW_ROWS
+
+
+def _class_assignment(cls: ast.ClassDef, name: str) -> ast.Assign | None:
+    """The last `name = ...` statement of a class body."""
+    found = None
+    for item in cls.body:
+        if (
+            isinstance(item, ast.Assign)
+            and len(item.targets) == 1
+            and isinstance(item.targets[0], ast.Name)
+            and item.targets[0].id == name
+        ):
+            found = item
+    return found
 
 
 def _is_super(node: ast.expr) -> bool:

@@ -196,7 +196,7 @@ def find_loop_accesses(
                 if name is None:
                     continue
                 state = evaluator.value(iterable, scope)
-                if not isinstance(state, QuerySetState) or state.values:
+                if not isinstance(state, QuerySetState) or state.values or state.empty or state.few:
                     continue
                 accesses = list(reader.scan(file, body, {name: Instance(state.model, state)}))
                 for access in deepest(accesses):

@@ -47,6 +47,59 @@ def _existing_call(node: ast.expr, method: str) -> ast.Call | None:
     return None
 
 
+def _iterator_call(node: ast.expr) -> ast.Call | None:
+    """The `.iterator(...)` call in the origin's chain: it returns a generator, not a queryset."""
+    while isinstance(node, ast.Call | ast.Attribute | ast.Subscript):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "iterator":
+                return node
+            node = node.func
+        else:
+            node = node.value
+    return None
+
+
+def _follows_all(node: ast.expr) -> bool:
+    """Whether the chain has a bare `select_related()` (every non-null FK).
+
+    `select_related("x")` after it replaces the follow-all with `x` alone and
+    drops the joins it made: a fix there would add N+1s elsewhere.
+    """
+    while isinstance(node, ast.Call | ast.Attribute | ast.Subscript):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr == "select_related"
+                and not node.args
+                and not node.keywords
+            ):
+                return True
+            node = func
+        else:
+            node = node.value
+    return False
+
+
+def applicable(origin: Origin, needs: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The part of `needs` a fix may add at `origin` without breaking what it does now."""
+    if origin.node is not None and _follows_all(origin.node):
+        return {method: paths for method, paths in needs.items() if method != "select_related"}
+    return needs
+
+
+def _chunk_size(file: SourceFile, iterator: ast.Call) -> list[Edit]:
+    """`iterator()` gains `chunk_size=`: Django prefetches per chunk only with it (4.1+)."""
+    if iterator.args or any(k.arg == "chunk_size" for k in iterator.keywords):
+        return []
+    end = file.node_location(iterator)
+    text = "chunk_size=2000" + (", " if iterator.keywords else "")
+    if iterator.keywords:
+        first = file.node_location(iterator.keywords[0])
+        return [Edit(Location(file.rel, first.start_line, first.start_column), text)]
+    return [Edit(Location(file.rel, end.end_line, end.end_column - 1), text)]
+
+
 def origin_edits(origin: Origin, needs: dict[str, list[str]]) -> list[Edit]:
     """The insertions that give the queryset at `origin` every path in `needs` (method -> paths)."""
     file = origin.file
@@ -77,12 +130,21 @@ def origin_edits(origin: Origin, needs: dict[str, list[str]]) -> list[Edit]:
         else:
             appended += f".{method}({_quoted(wanted[method])})"
     if appended:
-        edits.append(Edit(_end(file, origin.node), appended))
+        iterator = _iterator_call(origin.node)
+        if iterator is None:
+            edits.append(Edit(_end(file, origin.node), appended))
+        else:
+            # Chained onto the queryset before `.iterator()`, never onto its generator.
+            assert isinstance(iterator.func, ast.Attribute)
+            edits.append(Edit(_end(file, iterator.func.value), appended))
+            if "prefetch_related" in wanted:
+                edits.extend(_chunk_size(file, iterator))
     return edits
 
 
 def build_fix(origin: Origin, needs: dict[str, list[str]], safe: bool) -> Fix | None:
     """One fix for everything the queryset at `origin` lacks, or None if it cannot be made."""
+    needs = applicable(origin, needs)
     edits = origin_edits(origin, needs)
     if not edits or not parses(origin.file.text, edits):
         return None

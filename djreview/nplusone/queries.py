@@ -47,11 +47,10 @@ def find_queries_in_loops(
                     continue
                 iterable, target = enumerated(iterable, target)
                 row = row_target(target)
-                rows = (
-                    {row}
-                    if row and isinstance(evaluator.value(iterable, scope), QuerySetState)
-                    else set()
-                )
+                iterated = evaluator.value(iterable, scope)
+                if isinstance(iterated, QuerySetState) and (iterated.few or iterated.empty):
+                    continue
+                rows = {row} if row and isinstance(iterated, QuerySetState) else set()
                 span = (loop.lineno, loop.end_lineno or loop.lineno)
                 for access in _queries(evaluator, scope, file, body, rows, span):
                     if id(access.node) not in reported:

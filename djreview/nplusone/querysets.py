@@ -28,7 +28,6 @@ SAME_ROWS = frozenset(
         "using",
         "alias",
         "select_for_update",
-        "none",
         "complex_filter",
         "extra",
         "get_queryset",
@@ -88,6 +87,10 @@ class QuerySetState:
     nested: frozenset[str] = frozenset()
     # Already run (`list(qs)`): iterating it again costs no query.
     evaluated: bool = False
+    # `.none()`: no rows (a single-object viewset's placeholder queryset).
+    empty: bool = False
+    # Sliced to a handful of rows by code (`qs[:2]`): a per-row read is not an N+1.
+    few: bool = False
 
     def covered(self, path: str, *, forward: bool, null: bool) -> bool:
         """Whether reading relation `path` per row costs no query."""
@@ -113,6 +116,9 @@ class Instance:
     fresh: bool = False
     # True when the path crosses a to-many relation (prefetch_related territory).
     many: bool = False
+    # The attribute Django filled with `parent`, the object this one was reached from.
+    back: str = ""
+    parent: Instance | None = None
 
     def path(self, attribute: str) -> str:
         """The lookup path of `attribute` from the queryset's model."""
@@ -146,6 +152,8 @@ def apply_call(
     """The state after `.method(...)`; None when the call makes it unknown."""
     if method in SAME_ROWS:
         return state
+    if method == "none":
+        return replace(state, empty=True)
     if method == "select_related":
         names = string_args(call)
         if names is None:
@@ -203,6 +211,9 @@ class PrefetchReader:
             to_attr = node.args[2]
         if isinstance(to_attr, ast.Constant) and isinstance(to_attr.value, str):
             found.to_attr[to_attr.value] = lookup.value
+            if "__" in lookup.value:
+                # `Prefetch("group__user_set", to_attr=...)` fetches `group` on the way.
+                found.prefetch.add(lookup.value.rsplit("__", 1)[0])
         else:
             found.prefetch.add(lookup.value)
         if inner is not None:

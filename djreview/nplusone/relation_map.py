@@ -33,6 +33,10 @@ class Relation:
     kind: str
     target: str
     null: bool = False
+    # The attribute on the target that points back, which Django fills without
+    # a query when the target is reached through this relation (`comment.post`
+    # of `post.comments.all()`, `profile.author` of `author.profile`).
+    back: str = ""
 
 
 class Schema:
@@ -81,15 +85,32 @@ class Schema:
         if field is not None:
             if field.target is None or field.target not in self.index.models:
                 return None
-            if field.relation in ("fk", "o2o"):
+            if field.relation == "fk":
                 return Relation(name, FORWARD, field.target, field.null)
+            if field.relation == "o2o":
+                back = self._accessor(label, name)
+                return Relation(name, FORWARD, field.target, field.null, back)
             if field.relation == "m2m":
                 return Relation(name, MANY, field.target)
             return None
         reverse = model.reverse.get(name)
         if reverse is None or reverse.generic or reverse.model not in self.index.models:
             return None
-        return Relation(name, MANY if reverse.multiple else REVERSE_ONE, reverse.model, True)
+        back = "" if reverse.via_m2m else reverse.field
+        kind = MANY if reverse.multiple else REVERSE_ONE
+        return Relation(name, kind, reverse.model, True, back)
+
+    def _accessor(self, label: str, field: str) -> str:
+        """The reverse accessor of `label.field` on the model it points to."""
+        model = self.info(label)
+        target = model.fields[field].target if model is not None else None
+        info = self.info(target) if target else None
+        if info is None:
+            return ""
+        return next(
+            (r.accessor for r in info.reverse.values() if r.model == label and r.field == field),
+            "",
+        )
 
     def function(self, label: str, name: str) -> tuple[SourceFile, Function] | None:
         """The file and body of a model's method or property `name`."""

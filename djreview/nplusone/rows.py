@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from djreview.nplusone.querysets import Instance, QuerySetState
-from djreview.nplusone.relation_map import FORWARD, MANY, Schema
+from djreview.nplusone.relation_map import FORWARD, MANY, Relation, Schema
 from djreview.source.file import SourceFile
 
 MAX_FOLLOW = 3
@@ -113,6 +113,14 @@ def chain(node: ast.expr) -> tuple[str, list[tuple[str, ast.expr]]] | None:
             return node.id, list(reversed(steps))
         else:
             return None
+
+
+def _through(row: Instance, relation: Relation) -> Instance:
+    """The object a one-to-one or forward relation of `row` leads to."""
+    path = row.path(relation.name)
+    if relation.back:
+        return Instance(relation.target, row.state, path, row.fresh, row.many, relation.back, row)
+    return Instance(relation.target, row.state, path, row.fresh, row.many)
 
 
 class RowReader:
@@ -226,12 +234,13 @@ class RowReader:
         """Follow forward relations; return the last instance and the index of the next step."""
         index = 0
         while index < len(steps) and steps[index][0] != "()":
+            if row.parent is not None and steps[index][0] == row.back:
+                row, index = row.parent, index + 1
+                continue
             relation = self.schema.relation(row.model, steps[index][0])
             if relation is None or relation.kind == MANY:
                 break
-            row = Instance(
-                relation.target, row.state, row.path(steps[index][0]), row.fresh, row.many
-            )
+            row = _through(row, relation)
             index += 1
         return row, index
 
@@ -265,7 +274,7 @@ class RowReader:
             return None
         path = row.path(name)
         fresh = row.fresh or not row.state.covered(path, forward=False, null=True)
-        return Instance(relation.target, row.state, path, fresh, many=True)
+        return Instance(relation.target, row.state, path, fresh, True, relation.back, row)
 
     def _read(
         self,
@@ -286,6 +295,10 @@ class RowReader:
             name, step_node = steps[index]
             if name == "()":
                 break
+            if row.parent is not None and name == row.back:
+                # Filled by Django when it loaded this object through the parent.
+                row, text, index = row.parent, f"{text}.{name}", index + 1
+                continue
             kind = self.schema.attribute_kind(row.model, name)
             if kind == "relation" and row.state.to_attr_path(name) is None:
                 relation = self.schema.relation(row.model, name)
@@ -301,7 +314,7 @@ class RowReader:
                 if row.fresh or not row.state.covered(path, forward=forward, null=relation.null):
                     uncovered = path
                     last_node = step_node
-                row = Instance(relation.target, row.state, path, row.fresh, row.many)
+                row = _through(row, relation)
                 text = f"{text}.{name}"
                 index += 1
                 continue

@@ -21,21 +21,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from djreview.model import Location
-from djreview.nplusone.evaluate import Evaluator
+from djreview.nplusone.evaluate import Evaluator, Scope
 from djreview.nplusone.querysets import Instance, QuerySetState
 from djreview.nplusone.relation_map import Schema
 from djreview.nplusone.rows import READ, REQUERY, Access, RowReader
 from djreview.project.dtl import Node, Tag, Text, include_name
-from djreview.project.modules import dotted_name
+from djreview.project.views import ViewInfo
 from djreview.source.file import SourceFile
 
 VARIABLE = re.compile(r"(?<![\w.'\"])([A-Za-z_]\w*(?:\.\w+)*)")
 STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
-LIST_VIEW_ROOTS = frozenset({"django.views.generic.ListView", "django.views.generic.list.ListView"})
 _KEYWORDS = frozenset(
     {"in", "not", "and", "or", "is", "as", "with", "only", "None", "True", "False"}
 )
 MAX_INCLUDE = 3
+# Context names -> a queryset (iterated by `{% for %}`) or one object (`object`).
+Context = dict[str, QuerySetState | Instance]
 _PYTHON_KEYWORDS = frozenset(keyword.kwlist)
 
 
@@ -93,94 +94,95 @@ class TemplateReader:
         self.index = schema.index
         self._lines: dict[str, list[int]] = {}
         self.rows = RowReader(schema, implicit_calls=True)
+        self._by_file: dict[str, list[ViewInfo]] | None = None
 
     def find(self, name: str) -> SourceFile | None:
         """The template file Django would load for `name` (`blog/post_list.html`)."""
         found = self.index.template(name)
         return found.file if found is not None else None
 
-    def views(self, file: SourceFile) -> Iterator[tuple[str, dict[str, QuerySetState], ast.AST]]:
-        """(template name, context querysets, view node) for the views of a Python file."""
-        info = self.schema.index.module_for(file)
-        if info is None or file.tree is None:
-            return
-        classes = self.schema.index.classes
-        for node in file.tree.body:
-            if isinstance(node, ast.ClassDef) and classes.is_subclass(
-                f"{info.name}.{node.name}", LIST_VIEW_ROOTS, lambda q: q in LIST_VIEW_ROOTS
-            ):
-                found = self._list_view(file, node)
-                if found is not None:
-                    yield (*found, node)
-            elif isinstance(node, ast.FunctionDef):
-                yield from self._renders(file, node)
+    def views(self, file: SourceFile) -> Iterator[tuple[str, Context, ast.AST]]:
+        """(template name, context querysets and objects, view node) for the views of a file.
 
-    def _list_view(
-        self, file: SourceFile, cls: ast.ClassDef
-    ) -> tuple[str, dict[str, QuerySetState]] | None:
-        state = self.evaluator.class_queryset(self.evaluator.scope_for(file, None, cls), 0)
-        if state is None or state.values:
-            return None
-        model = self.schema.info(state.model)
-        if model is None:
-            return None
-        attrs = {
-            item.targets[0].id: item.value
-            for item in cls.body
-            if isinstance(item, ast.Assign) and isinstance(item.targets[0], ast.Name)
-        }
-        template = attrs.get("template_name")
-        name = (
-            template.value
-            if isinstance(template, ast.Constant) and isinstance(template.value, str)
-            else f"{model.app_label}/{model.model_name}_list.html"
-        )
-        context_name = attrs.get("context_object_name")
-        variable = (
-            context_name.value
-            if isinstance(context_name, ast.Constant) and isinstance(context_name.value, str)
-            else f"{model.model_name}_list"
-        )
-        return str(name), {"object_list": state, variable: state}
+        The views, their templates (explicit, inherited, Django's default) and
+        context (generic views' own names, `get_context_data`, render calls in
+        functions and methods, dicts built in variables) come from the project
+        model; only the values are evaluated here.
+        """
+        if self._by_file is None:
+            self._by_file = {}
+            for view in self.index.views.values():
+                self._by_file.setdefault(view.file, []).append(view)
+        for view in self._by_file.get(file.rel, []):
+            if isinstance(view.node, ast.ClassDef):
+                yield from self._class_view(file, view, view.node)
+            else:
+                scope = self.evaluator.scope_for(file, view.node, None)
+                for call in view.renders:
+                    context = self._evaluated(call.context, scope)
+                    for name in call.templates if context else ():
+                        yield name, context, call.node
 
-    def _renders(
-        self, file: SourceFile, function: ast.FunctionDef
-    ) -> Iterator[tuple[str, dict[str, QuerySetState], ast.AST]]:
-        scope = self.evaluator.scope_for(file, function, None)
-        for node in ast.walk(function):
-            if not (
-                isinstance(node, ast.Call)
-                and (dotted_name(node.func) or "").endswith(("render", "TemplateResponse"))
+    def _class_view(
+        self, file: SourceFile, view: ViewInfo, cls: ast.ClassDef
+    ) -> Iterator[tuple[str, Context, ast.AST]]:
+        class_scope = self.evaluator.scope_for(file, None, cls)
+        context: Context = {}
+        implicit = view.implicit_context()
+        if implicit:
+            state = self.evaluator.class_queryset(class_scope, 0)
+            if state is not None and not state.values:
+                for name, kind in implicit.items():
+                    context[name] = state if kind == "object_list" else Instance(state.model, state)
+                if "object_list" in implicit.values():
+                    context["page_obj"] = state
+        method = self.index.classes.method(view.qualified_name, "get_context_data")
+        if method is not None and view.extra_context:
+            info, function = method
+            owner = self._owner(info.file, function) or cls
+            scope = Scope(info.file, info.name, function, owner, leaf=class_scope)
+            context.update(self._evaluated(view.extra_context, scope))
+        if context:
+            names = (view.template_name,) if view.template_name else view.default_templates
+            for name in names:
+                yield name, context, cls
+        for call in view.renders:
+            method_node = next(
+                (
+                    item
+                    for item in cls.body
+                    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                    and item.lineno <= call.node.lineno <= (item.end_lineno or item.lineno)
+                ),
+                None,
+            )
+            scope = self.evaluator.scope_for(file, method_node, cls)
+            found = self._evaluated(call.context, scope)
+            for name in call.templates if found else ():
+                yield name, found, call.node
+
+    @staticmethod
+    def _owner(file: SourceFile, function: ast.AST) -> ast.ClassDef | None:
+        tree = file.tree
+        for node in tree.body if tree is not None else []:
+            if isinstance(node, ast.ClassDef) and function in node.body:
+                return node
+        return None
+
+    def _evaluated(self, expressions: dict[str, ast.expr], scope: Scope) -> Context:
+        found: Context = {}
+        for key, value in expressions.items():
+            result = self.evaluator.value(value, scope)
+            if isinstance(result, Instance) or (
+                isinstance(result, QuerySetState) and not result.values
             ):
-                continue
-            args = list(node.args[1:3])
-            template = (
-                args[0]
-                if args
-                else next((k.value for k in node.keywords if k.arg == "template_name"), None)
-            )
-            context = (
-                args[1]
-                if len(args) > 1
-                else next((k.value for k in node.keywords if k.arg == "context"), None)
-            )
-            if not (isinstance(template, ast.Constant) and isinstance(template.value, str)):
-                continue
-            if not isinstance(context, ast.Dict):
-                continue
-            found = {}
-            for key, value in zip(context.keys, context.values, strict=False):
-                if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    state = self.evaluator.value(value, scope)
-                    if isinstance(state, QuerySetState) and not state.values:
-                        found[key.value] = state
-            if found:
-                yield template.value, found, node
+                found[key] = result
+        return found
 
     def scan(
         self,
         template: SourceFile,
-        context: dict[str, QuerySetState],
+        context: Context,
         rows: dict[str, tuple[Instance, Location]],
         view: tuple[SourceFile, ast.AST],
         depth: int = 0,
@@ -197,7 +199,7 @@ class TemplateReader:
         template: SourceFile,
         lines: list[int],
         nodes: list[Node],
-        context: dict[str, QuerySetState],
+        context: Context,
         bound: dict[str, tuple[Instance, Location]],
         view: tuple[SourceFile, ast.AST],
         depth: int,
@@ -232,7 +234,7 @@ class TemplateReader:
         tag: Tag,
         start: int,
         token: str,
-        context: dict[str, QuerySetState],
+        context: Context,
         bound: dict[str, tuple[Instance, Location]],
     ) -> dict[str, tuple[Instance, Location]]:
         """The variables bound inside `{% for row in rows %}` (one row; unpacking binds none)."""
@@ -254,7 +256,7 @@ class TemplateReader:
     def _include(
         self,
         tag: Tag,
-        context: dict[str, QuerySetState],
+        context: Context,
         bound: dict[str, tuple[Instance, Location]],
         view: tuple[SourceFile, ast.AST],
         depth: int,
@@ -276,16 +278,24 @@ class TemplateReader:
     def _row(
         self,
         source: str,
-        context: dict[str, QuerySetState],
+        context: Context,
         bound: dict[str, tuple[Instance, Location]],
     ) -> Instance | None:
-        if source in context:
-            return Instance(context[source].model, context[source])
+        value = context.get(source)
+        if isinstance(value, QuerySetState):
+            return None if value.few or value.empty else Instance(value.model, value)
         root = source.split(".", 1)[0]
-        if root not in bound or "." not in source:
+        if "." not in source:
+            return None
+        context_object = context.get(root)
+        if root in bound:
+            row = bound[root][0]
+        elif isinstance(context_object, Instance):
+            row = context_object
+        else:
             return None
         expression = _expression(source)
-        return self.rows.iterated(expression, {root: bound[root][0]}) if expression else None
+        return self.rows.iterated(expression, {root: row}) if expression else None
 
     def _variables(
         self,

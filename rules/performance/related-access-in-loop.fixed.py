@@ -1,7 +1,7 @@
 # DJR101 related-access-in-loop: the sample after its fixes (DJREVIEW_UPDATE_SNAPSHOTS=1)
 # --- app/views.py ---
+from django.db.models import Prefetch
 from django.views.generic import ListView
-
 from .models import Author, Profile, Book
 
 
@@ -33,7 +33,7 @@ def from_a_helper():
 
 
 def nullable_fk_with_bare_select_related():
-    for book in Book.objects.select_related().select_related("editor"):
+    for book in Book.objects.select_related():
         # ruleid: DJR101
         print(book.editor.name)
 
@@ -111,3 +111,59 @@ def an_action_method_is_a_write_path():
 def mapped():
     # ruleid: DJR101
     return list(map(lambda book: book.author.name, Book.objects.all().select_related("author")))
+
+
+def before_iterator():
+    for book in Book.objects.filter(title__startswith="A").select_related("author").iterator():
+        # ruleid: DJR101
+        print(book.author.name)
+
+
+def prefetch_path_fetches_its_intermediate():
+    books = Book.objects.prefetch_related(Prefetch("author__edited", to_attr="edits"))
+    for book in books:
+        # ok: DJR101
+        print(book.author.name, len(book.author.edits))
+
+
+def back_reference_filled_by_the_prefetch():
+    for author in Author.objects.prefetch_related("books"):
+        for book in author.books.all():
+            # ok: DJR101
+            print(book.author.name)
+
+
+def back_reference_of_a_reverse_one_to_one():
+    for author in Author.objects.select_related("profile"):
+        # ok: DJR101
+        print(author.profile.author.name)
+
+
+def returns_on_the_first_row():
+    for book in Book.objects.all():
+        # ok: DJR101
+        return book.author.name
+
+
+def a_handful_of_rows():
+    for book in Book.objects.order_by("title")[:3]:
+        # ok: DJR101
+        print(book.author.name)
+
+
+def no_rows():
+    for book in Book.objects.none():
+        # ok: DJR101
+        print(book.author.name)
+
+
+def through_a_custom_manager():
+    for book in Book.shelved.all().select_related("author"):
+        # ruleid: DJR101
+        print(book.author.name)
+
+
+def through_a_custom_manager_joined():
+    for book in Book.shelved.select_related("author"):
+        # ok: DJR101
+        print(book.author.name)

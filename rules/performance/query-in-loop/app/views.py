@@ -61,3 +61,41 @@ def in_batches(batches):
     for batch_pks in batches:
         # ok: DJR104
         print(list(Post.objects.filter(pk__in=batch_pks)))
+
+
+def first_match(titles):
+    for title in titles:
+        if title.startswith("A"):
+            # ok: DJR104
+            post = Post.objects.get(title=title)
+            return post
+    return None
+
+
+def memo_guard(ids):
+    latest = None
+    for pk in ids:
+        if latest is None:
+            # ok: DJR104
+            latest = Post.objects.latest("pk")
+        print(pk, latest)
+
+
+def memo_dict(ids):
+    cache = {}
+    for pk in ids:
+        try:
+            post = cache[pk]
+        except KeyError:
+            # ok: DJR104
+            post = cache[pk] = Post.objects.get(pk=pk)
+        print(post)
+
+
+def guard_reset_every_iteration(ids):
+    for pk in ids:
+        post = None
+        if post is None:
+            # ruleid: DJR104
+            post = Post.objects.get(pk=pk)
+        print(post)

@@ -11,10 +11,23 @@ class Profile(models.Model):
     avatar = models.CharField(max_length=200)
 
 
+class ShelfQuerySet(models.QuerySet):
+    def on_shelf(self):
+        return self.filter(title__startswith="S")
+
+
+class ShelfManager(models.Manager):
+    def get_queryset(self):
+        return ShelfQuerySet(self.model, using=self._db)
+
+
 class Book(models.Model):
     title = models.CharField(max_length=100)
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
     editor = models.ForeignKey(Author, null=True, on_delete=models.SET_NULL, related_name="edited")
+
+    objects = models.Manager()
+    shelved = ShelfManager()
 
     @property
     def byline(self):

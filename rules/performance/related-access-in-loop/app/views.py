@@ -1,5 +1,5 @@
+from django.db.models import Prefetch
 from django.views.generic import ListView
-
 from .models import Author, Profile, Book
 
 
@@ -109,3 +109,59 @@ def an_action_method_is_a_write_path():
 def mapped():
     # ruleid: DJR101
     return list(map(lambda book: book.author.name, Book.objects.all()))
+
+
+def before_iterator():
+    for book in Book.objects.filter(title__startswith="A").iterator():
+        # ruleid: DJR101
+        print(book.author.name)
+
+
+def prefetch_path_fetches_its_intermediate():
+    books = Book.objects.prefetch_related(Prefetch("author__edited", to_attr="edits"))
+    for book in books:
+        # ok: DJR101
+        print(book.author.name, len(book.author.edits))
+
+
+def back_reference_filled_by_the_prefetch():
+    for author in Author.objects.prefetch_related("books"):
+        for book in author.books.all():
+            # ok: DJR101
+            print(book.author.name)
+
+
+def back_reference_of_a_reverse_one_to_one():
+    for author in Author.objects.select_related("profile"):
+        # ok: DJR101
+        print(author.profile.author.name)
+
+
+def returns_on_the_first_row():
+    for book in Book.objects.all():
+        # ok: DJR101
+        return book.author.name
+
+
+def a_handful_of_rows():
+    for book in Book.objects.order_by("title")[:3]:
+        # ok: DJR101
+        print(book.author.name)
+
+
+def no_rows():
+    for book in Book.objects.none():
+        # ok: DJR101
+        print(book.author.name)
+
+
+def through_a_custom_manager():
+    for book in Book.shelved.all():
+        # ruleid: DJR101
+        print(book.author.name)
+
+
+def through_a_custom_manager_joined():
+    for book in Book.shelved.select_related("author"):
+        # ok: DJR101
+        print(book.author.name)

@@ -63,3 +63,40 @@ class PostFeed(DynamicPrefetchViewSet):
     # ok: DJR120
     serializer_class = PostSerializer
     queryset = Post.objects.all()
+
+
+class BylineByModelAndQueryset(viewsets.ReadOnlyModelViewSet):
+    # The queryset wins over the model, whatever their order.
+    model = Post
+    queryset = Post.objects.select_related("author")
+    serializer_class = BylineSerializer
+
+
+class CurrentBylines(viewsets.ReadOnlyModelViewSet):
+    # A single-object viewset: its list queryset has no rows.
+    serializer_class = BylineSerializer
+    queryset = Post.objects.none()
+
+
+class PostOfAuthorSerializer(serializers.ModelSerializer):
+    # ok: DJR120
+    author_name = serializers.CharField(source="author.name")
+
+    class Meta:
+        model = Post
+        fields = ["id", "author_name"]
+
+
+class AuthorPostsSerializer(serializers.ModelSerializer):
+    # ok: DJR120
+    post_set = PostOfAuthorSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Author
+        fields = ["id", "post_set"]
+
+
+class AuthorPosts(generics.ListAPIView):
+    # Django fills post.author of every prefetched post with its author.
+    serializer_class = AuthorPostsSerializer
+    queryset = Author.objects.prefetch_related("post_set")

@@ -1,8 +1,8 @@
 from django.db.models import Count
 from django.shortcuts import render
-from django.views.generic import ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Post
+from .models import Author, Post
 
 
 class PostListView(ListView):
@@ -16,3 +16,27 @@ def feed(request):
 
 def titles(request):
     return render(request, "app/titles.html", {"posts": Post.objects.all()})
+
+
+class Dashboard(TemplateView):
+    template_name = "app/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["recent"] = Post.objects.order_by("-id")
+        return context
+
+
+class AuthorDetail(DetailView):
+    model = Author
+
+
+class JoinedPosts(ListView):
+    template_name = "app/joined.html"
+    queryset = Post.objects.select_related("author")
+
+
+class MorePosts(JoinedPosts):
+    # Inherits template_name "app/joined.html", never renders app/post_list.html.
+    def get_queryset(self):
+        return Post.objects.select_related("author")
