@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from djreview.fix.migrations import merge_new_migrations
+from djreview.fix.migration_merge import merge_new_migrations
 from djreview.model import Edit, Fix, Location
 
 _BARE_LF = re.compile(r"(?<!\r)\n")

@@ -3,7 +3,7 @@
 Each fix carries only its own index: the model edit and a migration
 numbered after the app's leaf (NNNN+1) that depends on the leaf alone. When
 one `djreview fix` run applies several fixes of an app, their migrations are
-merged into one file named for what it adds (djreview/fix/migrations.py),
+merged into one file named for what it adds (djreview/fix/migration_merge.py),
 so a run writes at most one migration per app.
 
 Single columns get `db_index=True` and an AlterField when the field's
