@@ -28,6 +28,7 @@ from djreview.engine.registry import Registry, load_registry
 from djreview.engine.shard import Shard
 from djreview.engine.suppress import is_suppressed
 from djreview.model import Finding, Notification, RuleMeta
+from djreview.nplusone.analysis import skipped
 from djreview.source.discover import discover, project_root
 from djreview.source.file import SourceFile, UnreadableFile
 from djreview.source.project import Project
@@ -86,6 +87,10 @@ class RunResult:
         return [finding for finding in chosen if finding.fingerprint not in known]
 
 
+# The tag of audit-level rules: patterns that are only sometimes a defect, off by default.
+AUDIT = "audit"
+
+
 def _matches(meta: RuleMeta, token: str) -> bool:
     token_lower = token.lower()
     return (
@@ -94,20 +99,29 @@ def _matches(meta: RuleMeta, token: str) -> bool:
         or meta.name == token_lower
         or meta.category == token_lower
         or (len(token) >= 4 and meta.id.lower().startswith(token_lower))
+        or (token_lower == AUDIT and AUDIT in meta.tags)
     )
 
 
 def _explicit(meta: RuleMeta, token: str) -> bool:
-    """Selected by id, id prefix or name: switches on rules that are off by default."""
+    """Selected by id, id prefix, name, `audit` or `all`: switches on rules off by default."""
     lower = token.lower()
-    return meta.id.lower().startswith(lower) and len(token) >= 4 or meta.name == lower
+    return (
+        meta.id.lower().startswith(lower)
+        and len(token) >= 4
+        or meta.name == lower
+        or lower == "all"
+        or (lower == AUDIT and AUDIT in meta.tags)
+    )
 
 
 def select_rules(registry: Registry, config: Config) -> list[RuleMeta]:
     """The rules this run applies, from --select/--ignore (ids, names, categories)."""
     metas = registry.sorted_metas()
     for token in (*config.select, *config.ignore):
-        if token.lower() not in CATEGORIES and not any(_matches(meta, token) for meta in metas):
+        if token.lower() not in (*CATEGORIES, AUDIT) and not any(
+            _matches(meta, token) for meta in metas
+        ):
             raise ConfigError(f"unknown rule, name or category: {token!r} (see `djreview rules`)")
     chosen = []
     for meta in metas:
@@ -154,13 +168,20 @@ def analyse(project: Project, registry: Registry, rules: list[RuleMeta]) -> list
         project, rule_set(registry, rules), budget=project.config.per_file_timeout
     ).analyse()
     project.notifications += analysis.notes
-    return finish(analysis.raw, project)
+    return finish(analysis.raw, project, rules)
 
 
-def finish(raw: list[Finding], project: Project) -> list[Finding]:
-    """Dedupe, attach snippets, apply severity overrides and suppressions, fingerprint, sort."""
+def finish(raw: list[Finding], project: Project, rules: list[RuleMeta]) -> list[Finding]:
+    """Dedupe, attach snippets, apply severity overrides and suppressions, fingerprint, sort.
+
+    Findings of rules that do not report tests and migrations (most security
+    rules) are dropped there.
+    """
+    not_in_tests = {meta.id for meta in rules if not meta.reports_tests}
     unique: dict[tuple[object, ...], Finding] = {}
     for finding in raw:
+        if finding.rule_id in not_in_tests and skipped(finding.location.path):
+            continue
         key = (finding.rule_id, finding.location, finding.message)
         unique.setdefault(key, finding)
     prepared = []
@@ -239,7 +260,7 @@ def _run(
     if shard is not None:
         project.notifications = [n for n in project.notifications if shard.owns(n.path)]
     project.notifications += analysis.notes
-    findings = finish(analysis.raw, project)
+    findings = finish(analysis.raw, project, rules)
     notifications = sorted(dict.fromkeys(project.notifications))
     # A --diff run skipped most files' per-file rules: not a report of the whole tree.
     if run_cache is not None and analysis.complete and changed is None:
