@@ -19,3 +19,16 @@ os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="djreview-test-c
 @pytest.fixture
 def repo_root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def sarif_session():
+    """Collects SARIF logs; one Multitool run validates them all when the session ends.
+
+    Per pytest-xdist worker, so `-n 2` starts the Multitool at most twice.
+    """
+    from integrations.sarif_validate import SarifSession
+
+    session = SarifSession()
+    yield session
+    session.finish()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from helpers import copy_sample, expected_lines, run_tree
+from rule_snapshots import compare, fixed_path, render_fixed, render_snapshot, snapshot_path
 
 from djreview.engine.registry import load_registry
 
@@ -26,6 +27,11 @@ def test_rule_sample(meta, tmp_path: Path) -> None:
     assert not (flagged & must_not), f"false positives: {sorted(flagged & must_not)}"
     unexpected = flagged - must
     assert not unexpected, f"flagged lines without a ruleid marker: {sorted(unexpected)}"
+    compare(snapshot_path(meta), render_snapshot(meta, result))
+    if meta.fixable:
+        fixed = render_fixed(meta, result)
+        assert "# --- " in fixed, f"{meta.id} is fixable but fixes nothing in its sample"
+        compare(fixed_path(meta), fixed)
 
 
 def test_a_yaml_rule_with_an_unknown_key_or_a_wrong_type_fails_to_load(tmp_path) -> None:

@@ -17,7 +17,7 @@ import click
 
 from djreview import __version__
 from djreview.ai.options import AIOptions, ai_options
-from djreview.cli.options import CheckOptions
+from djreview.cli.check_options import CheckOptions
 from djreview.cli.run_options import ScaleOptions, merge_sarif_command, run_options
 from djreview.config import FAIL_ON_CHOICES, Config, ConfigError, resolve_config
 from djreview.engine import baseline as baseline_file

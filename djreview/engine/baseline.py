@@ -32,14 +32,6 @@ class Baseline:
 
     fingerprints: frozenset[str]
 
-    def is_known(self, finding: Finding) -> bool:
-        """Whether `finding` was in the baseline."""
-        return finding.fingerprint in self.fingerprints
-
-    def new(self, findings: Iterable[Finding]) -> list[Finding]:
-        """The findings the baseline does not know."""
-        return [finding for finding in findings if not self.is_known(finding)]
-
 
 def render(findings: Iterable[Finding]) -> str:
     """A baseline file's text: every unsuppressed finding, sorted, one per entry.

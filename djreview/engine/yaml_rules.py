@@ -61,11 +61,6 @@ def parse_python(text: str) -> SgNode:
     return SgRoot(text, "python").root()
 
 
-def has_syntax_errors(root: SgNode) -> bool:
-    """True when tree-sitter had to insert ERROR nodes (the file did not parse)."""
-    return root.find({"rule": {"kind": "ERROR"}}) is not None
-
-
 @dataclass(frozen=True)
 class YamlRule:
     """An ast-grep rule with djreview's metadata."""

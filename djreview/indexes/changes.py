@@ -55,7 +55,7 @@ class _MetaGroup:
     needs: list[Need] = field(default_factory=list)
 
 
-def _db_index_change(project: Project, need: Need) -> Change | None:
+def _db_index_change(need: Need) -> Change | None:
     model = need.model
     found = model.field(need.fields[0])
     if found is None:
@@ -105,7 +105,7 @@ def plan_changes(
         if model.app not in migrations or not migrations[model.app].leaf:
             continue
         ordered = per_app.setdefault(model.app, [])
-        change = _db_index_change(project, need) if len(need.fields) == 1 else None
+        change = _db_index_change(need) if len(need.fields) == 1 else None
         if change is not None:
             ordered.append(change)
         elif model.key in groups:

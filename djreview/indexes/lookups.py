@@ -465,7 +465,7 @@ class Collector:
                 return None
             rest = parts[index + 1 :]
             if found.relation and rest and rest[0] not in EQUALITY | RANGE | TEXT | {"id", "pk"}:
-                target = self.schema.target(current, found)
+                target = self.schema.target(found)
                 if target is None:
                     return None
                 current = target

@@ -14,7 +14,6 @@ import re
 
 from djreview.indexes.model_defs import FieldDef, ModelDef, dotted
 
-INDEX_NAME_LIMIT = 30
 # Callables whose single string argument a migration stores as the plain string.
 TRANSLATION_CALLS = frozenset({"_", "gettext", "gettext_lazy", "ugettext_lazy", "pgettext_lazy"})
 # django.db.models field classes a migration can name as `models.<Class>`.

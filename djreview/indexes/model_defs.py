@@ -267,7 +267,7 @@ class Schema:
         info = self.index.model_of_expr(module.name, expr) if module is not None else None
         return self.models.get(info.label) if info is not None else None
 
-    def target(self, model: ModelDef, relation: FieldDef) -> ModelDef | None:
+    def target(self, relation: FieldDef) -> ModelDef | None:
         """The project model a relation points to (None for Django's own or unresolved)."""
         return self.models.get(relation.target)
 

@@ -4,7 +4,7 @@ Each function takes the model file's text and returns the new text (or None
 when the class or field is not where the analysis saw it). Imported only
 when a text edit (keyword_text, meta_text) declines a file: libcst costs a
 quarter of a second to import and a tenth of a second per pass over a large
-models file (see shared/PARSERS.md).
+models file.
 """
 
 from __future__ import annotations

@@ -34,15 +34,6 @@ from djreview.project.modules import ModuleInfo, dotted_name
 
 MODEL_ROOTS = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 FIELD_ROOTS = frozenset({"django.db.models.Field", "django.db.models.fields.Field"})
-CHOICES_ROOTS = frozenset(
-    {
-        "django.db.models.TextChoices",
-        "django.db.models.IntegerChoices",
-        "django.db.models.Choices",
-        "django.db.models.enums.TextChoices",
-        "django.db.models.enums.IntegerChoices",
-    }
-)
 # Third-party abstract model bases that are models (their own fields stay unknown).
 EXTERNAL_MODEL_BASES = frozenset(
     {
@@ -230,13 +221,10 @@ class ModelCollector:
             if found is not None:
                 declarations[name] = found
         built.declarations = [d for d in declarations.values() if d is not None]
-        own_links = set()
         for declaration in built.declarations:
             field_ = field_info(
                 declaration, info.label, self._count_choices_for(declaration.module)
             )
-            if field_.parent_link:
-                own_links.add(field_.target_raw)
             info.fields[declaration.name] = field_
             if field_.relation not in (None, "generic_fk"):
                 through = next(
@@ -253,13 +241,12 @@ class ModelCollector:
                 )
         if info.abstract:
             return
-        self._implicit_fields(info, concrete_parents, own_links, app_auto_field)
+        self._implicit_fields(info, concrete_parents, app_auto_field)
 
     def _implicit_fields(
         self,
         info: ModelInfo,
         concrete_parents: list[_Built],
-        own_links: set[str | None],
         app_auto_field: str | None,
     ) -> None:
         for index, parent in enumerate(concrete_parents):

@@ -265,7 +265,7 @@ class TypeResolver:
             found = self._self_attribute(attr, scope)
             if found is not None:
                 return found
-        if attr == "user" and self._is_request(expr.value, scope):
+        if attr == "user" and self._is_request(expr.value):
             user = self.index.user_model
             return ExprType(user, "instance") if user is not None else None
         base = self.type_of(expr.value, scope, depth + 1)
@@ -319,7 +319,7 @@ class TypeResolver:
             return None
         return self.index.class_model(scope.class_name)
 
-    def _is_request(self, expr: ast.expr, scope: Scope) -> bool:
+    def _is_request(self, expr: ast.expr) -> bool:
         if isinstance(expr, ast.Name):
             return expr.id == "request"
         return (

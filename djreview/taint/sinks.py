@@ -122,7 +122,7 @@ def _receiver(call: ast.Call) -> str:
     return dotted(node).lower()
 
 
-def _sql(call: ast.Call, name: str, full: str) -> list[Sink]:
+def _sql(call: ast.Call, name: str) -> list[Sink]:
     if name in SQL_METHODS and isinstance(call.func, ast.Attribute):
         arg = _first(call, "sql" if name != "raw" else "raw_query")
         return [Sink("sql", call, arg, f"{name}()")] if arg is not None else []
@@ -189,7 +189,7 @@ def sinks_of(call: ast.Call) -> list[Sink]:
     if not name:
         return []
     full = dotted(call.func)
-    found = _sql(call, name, full) + _shell(call, name, full) + _mass(call, name)
+    found = _sql(call, name) + _shell(call, name, full) + _mass(call, name)
     arg = _first(call)
     if arg is None:
         return found

@@ -144,9 +144,7 @@ def test_json_report_carries_the_review_and_the_verified_fix(endpoint, shop, tmp
     assert edit["replacement"] == '    html = format_html("<b>{}</b>", product.name)'
 
 
-def test_ai_sarif_of_every_fixture_passes_the_multitool(endpoint, tmp_path):
-    from integrations.sarif_validate import sarif_problems
-
+def test_ai_sarif_of_every_fixture_passes_the_multitool(endpoint, tmp_path, sarif_session):
     endpoint.responder = lambda body: completion({**GOOD_PATCH, "fix": None})
     fixtures = Path(__file__).resolve().parents[2] / "fixtures"
     for project in ("blog", "shop"):
@@ -176,4 +174,4 @@ def test_ai_sarif_of_every_fixture_passes_the_multitool(endpoint, tmp_path):
         reviewed = [r for r in log["runs"][0]["results"] if "ai.verdict" in r.get("properties", {})]
         assert reviewed, project
         assert all("product.name is user-editable" in r["message"]["markdown"] for r in reviewed)
-        assert sarif_problems(result.stdout) == [], project
+        sarif_session.expect(f"--ai SARIF of fixtures/{project}", result.stdout)

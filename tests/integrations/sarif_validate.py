@@ -1,7 +1,8 @@
 """Validate SARIF text as its real consumers do: the 2.1.0 schema and Microsoft's Multitool.
 
-`sarif_problems(text)` is the hook other tests reuse (the AI tests validate
-`--ai` output with it). The Multitool (`@microsoft/sarif-multitool-linux`,
+`SarifSession.expect` (the `sarif_session` fixture) is the hook tests use (the
+AI tests validate `--ai` output with it): the logs of a whole test session
+are validated by one Multitool run. The Multitool (`@microsoft/sarif-multitool-linux`,
 called as its `Sarif.Multitool` binary) runs `validate --rule-kind "Sarif;Gh"`,
 the checks GitHub code scanning applies. It exits 0 even when it finds
 errors, so its output log is read instead. `.ci/run` installs it into
@@ -18,6 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -91,12 +93,21 @@ def _format(message: dict[str, Any], rule: dict[str, Any]) -> str:
     return _PLACEHOLDER_RE.sub(lambda m: str(arguments[int(m.group(1))]), template)
 
 
-def multitool_problems(text: str, levels: tuple[str, ...] = ("error", "warning")) -> list[str]:
-    """The Multitool's `Sarif;Gh` findings on `text` at `levels`, formatted."""
+def multitool_problems_of(
+    texts: dict[str, str], levels: tuple[str, ...] = ("error", "warning")
+) -> dict[str, list[str]]:
+    """The Multitool's `Sarif;Gh` findings on each log, by label: one .NET process for all."""
     binary = multitool()
+    problems: dict[str, list[str]] = {label: [] for label in texts}
     with tempfile.TemporaryDirectory() as folder:
-        source, report = Path(folder) / "log.sarif", Path(folder) / "validation.sarif"
-        source.write_text(text, encoding="utf-8")
+        by_uri: dict[str, str] = {}
+        sources = []
+        for number, (label, text) in enumerate(texts.items()):
+            source = Path(folder) / f"log{number}.sarif"
+            source.write_text(text, encoding="utf-8")
+            by_uri[source.as_uri()] = label
+            sources.append(str(source))
+        report = Path(folder) / "validation.sarif"
         # Hosts without libicu would otherwise crash the .NET runtime.
         env = {**os.environ, "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT": "1"}
         run = subprocess.run(
@@ -109,18 +120,17 @@ def multitool_problems(text: str, levels: tuple[str, ...] = ("error", "warning")
                 "Error;Warning;Note",
                 "--output",
                 str(report),
-                str(source),
+                *sources,
             ],
             capture_output=True,
             text=True,
             env=env,
-            timeout=300,
+            timeout=600,
             check=False,
         )
         if not report.exists():
             raise AssertionError(f"the Multitool wrote no log:\n{run.stdout}\n{run.stderr}")
         validation = json.loads(report.read_text(encoding="utf-8-sig"))
-    problems = []
     for run_log in validation["runs"]:
         rules = run_log["tool"]["driver"].get("rules", [])
         for notification in (
@@ -129,16 +139,52 @@ def multitool_problems(text: str, levels: tuple[str, ...] = ("error", "warning")
             for note in invocation.get("toolExecutionNotifications", [])
             if note.get("level") == "error"
         ):
-            problems.append(f"multitool error: {notification['message'].get('text')}")
+            for label in problems:  # not tied to one log: every log is suspect
+                problems[label].append(f"multitool error: {notification['message'].get('text')}")
         for result in run_log.get("results", []):
             level = result.get("level", "warning")
             if level not in levels:
                 continue
+            uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             rule = rules[result["ruleIndex"]] if "ruleIndex" in result else {}
-            problems.append(f"{result['ruleId']} {level}: {_format(result['message'], rule)}")
+            problems[by_uri[uri]].append(
+                f"{result['ruleId']} {level}: {_format(result['message'], rule)}"
+            )
     return problems
 
 
-def sarif_problems(text: str) -> list[str]:
-    """Everything wrong with a SARIF log for GitHub and VS Code: [] when it is fine."""
-    return schema_errors(json.loads(text)) + multitool_problems(text)
+class SarifSession:
+    """SARIF logs collected during the test session, validated by ONE Multitool run at its end.
+
+    Starting the .NET Multitool costs seconds, more than validating: tests
+    hand their logs to `expect` (the schemas are checked at once, they are
+    cheap) with what the Multitool must say about them, and the session's
+    end runs it once on every log and fails naming each log it refused.
+    """
+
+    def __init__(self) -> None:
+        self.logs: dict[str, tuple[str, Callable[[list[str]], None]]] = {}
+
+    def expect(
+        self, label: str, text: str, check: Callable[[list[str]], None] | None = None
+    ) -> None:
+        """Validate `text` at the session's end: no problems, or `check(problems)` passes."""
+        assert schema_errors(json.loads(text)) == [], label
+        self.logs[label] = (text, check or _no_problems)
+
+    def finish(self) -> None:
+        """Run the Multitool once over every log; AssertionError listing each failed log."""
+        if not self.logs:
+            return
+        found = multitool_problems_of({label: text for label, (text, _) in self.logs.items()})
+        failures = []
+        for label, (_, check) in self.logs.items():
+            try:
+                check(found[label])
+            except AssertionError as exc:
+                failures.append(f"{label}: {exc}")
+        assert not failures, "SARIF the Multitool refuses:\n" + "\n".join(failures)
+
+
+def _no_problems(problems: list[str]) -> None:
+    assert problems == [], problems

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from helpers import make_repo
-from integrations.sarif_validate import multitool_problems, sarif_problems, schema_errors
+from integrations.sarif_validate import schema_errors
 
 from djreview.model import (
     Applicability,
@@ -140,11 +140,11 @@ def rich_log(repo: Path) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("fixture", FIXTURES)
-def test_fixture_sarif_has_no_schema_or_multitool_problems(fixture: str) -> None:
+def test_fixture_sarif_has_no_schema_or_multitool_problems(fixture: str, sarif_session) -> None:
     text = djreview_sarif(ROOT / "fixtures" / fixture, ROOT)
     log = json.loads(text)
     assert log["runs"][0]["results"], "a fixture project has planted findings"
-    assert sarif_problems(text) == []
+    sarif_session.expect(f"fixtures/{fixture}", text)
     assert_viewer_resolves(log)
     for result in log["runs"][0]["results"]:
         region = result["locations"][0]["physicalLocation"]["region"]
@@ -154,21 +154,24 @@ def test_fixture_sarif_has_no_schema_or_multitool_problems(fixture: str) -> None
         )
 
 
-def test_rich_log_passes_the_multitool_and_both_schemas(rich_repo: Path) -> None:
-    text = json.dumps(rich_log(rich_repo))
-    assert sarif_problems(text) == []
+def test_rich_log_passes_the_multitool_and_both_schemas(rich_repo: Path, sarif_session) -> None:
+    sarif_session.expect("rich log", json.dumps(rich_log(rich_repo)))
 
 
-def test_multitool_reports_what_github_refuses(rich_repo: Path) -> None:
+def _refused_by_github(problems: list[str]) -> None:
+    assert any(p.startswith("GH") for p in problems), problems
+    assert any("SARIF1004" in p for p in problems), problems
+
+
+def test_multitool_reports_what_github_refuses(rich_repo: Path, sarif_session) -> None:
     # The validation is only worth something if it can fail: a message without
-    # text and an absolute URI under a uriBaseId are GitHub errors.
+    # text and an absolute URI under a uriBaseId are GitHub errors. The same
+    # Multitool run that passes the other logs must report these.
     log = rich_log(rich_repo)
     result = log["runs"][0]["results"][0]
     result["message"] = {"id": "missing"}
     result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "file:///etc/passwd"
-    problems = multitool_problems(json.dumps(log))
-    assert any(p.startswith("GH") for p in problems), problems
-    assert any("SARIF1004" in p for p in problems), problems
+    sarif_session.logs["broken rich log"] = (json.dumps(log), _refused_by_github)
 
 
 def test_rules_carry_what_github_shows(rich_repo: Path) -> None:

@@ -69,7 +69,7 @@ class SafeMarkup:
         # The line of the mark_safe() call: reassignments of a parameter above it count.
         self.before_line = before_line
 
-    def is_safe(self, node: ast.expr, depth: int = 0) -> bool:  # noqa: C901 - one branch per form
+    def is_safe(self, node: ast.expr, depth: int = 0) -> bool:
         """True when every part of `node` is a literal or escaped."""
         if depth > _MAX_DEPTH:
             return False

@@ -44,12 +44,6 @@ def dynamic_parts(node: ast.expr) -> list[ast.expr] | None:
     return None
 
 
-def is_built_string(node: ast.expr) -> bool:
-    """Whether `node` builds a string from non-literal parts."""
-    parts = dynamic_parts(node)
-    return bool(parts)
-
-
 def unsafe_parts(node: ast.expr, safe_calls: frozenset[str]) -> list[ast.expr]:
     """Dynamic parts that are neither numbers from `int()`/`len()` nor wrapped in a safe call."""
     always = frozenset({"int", "len", "float", "str_to_int"})

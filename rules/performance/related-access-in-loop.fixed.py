@@ -1,0 +1,113 @@
+# DJR101 related-access-in-loop: the sample after its fixes (DJREVIEW_UPDATE_SNAPSHOTS=1)
+# --- app/views.py ---
+from django.views.generic import ListView
+
+from .models import Author, Profile, Book
+
+
+def published_books():
+    return Book.objects.filter(title__startswith="A").select_related("author")
+
+
+def titles_and_authors():
+    books = Book.objects.filter(title__startswith="A").select_related("author")
+    for book in books:
+        # ruleid: DJR101
+        print(book.title, book.author.name)
+
+
+def nested_paths():
+    # ruleid: DJR101
+    return [book.author.profile.avatar for book in Book.objects.all().select_related("author__profile")]
+
+
+def through_a_property():
+    # ruleid: DJR101
+    return [book.byline for book in Book.objects.order_by("title").select_related("author")]
+
+
+def from_a_helper():
+    for book in published_books():
+        # ruleid: DJR101
+        print(book.author.name)
+
+
+def nullable_fk_with_bare_select_related():
+    for book in Book.objects.select_related().select_related("editor"):
+        # ruleid: DJR101
+        print(book.editor.name)
+
+
+class BookList(ListView):
+    queryset = Book.objects.all().select_related("author")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # ruleid: DJR101
+        context["names"] = [book.author.name for book in self.get_queryset()]
+        return context
+
+
+def covered():
+    for book in Book.objects.select_related("author"):
+        # ok: DJR101
+        print(book.author.name)
+
+
+def covered_nested():
+    books = Book.objects.select_related("author__profile")
+    # ok: DJR101
+    return [book.author.profile.avatar for book in books]
+
+
+def bare_select_related_follows_non_null_fks():
+    for book in Book.objects.select_related():
+        # ok: DJR101
+        print(book.author.name)
+
+
+def fk_id_and_plain_fields():
+    for book in Book.objects.all():
+        # ok: DJR101
+        print(book.author_id, book.title, str(book))
+
+
+def values_rows():
+    for row in Book.objects.values("title", "author__name"):
+        # ok: DJR101
+        print(row["author__name"])
+
+
+def read_once_outside_a_loop(pk):
+    book = Book.objects.get(pk=pk)
+    # ok: DJR101
+    return book.author.name
+
+
+def not_a_queryset(books):
+    for book in books:
+        # ok: DJR101
+        print(book.author.name)
+
+
+def prefetch_covers_a_forward_fk_too():
+    for book in Book.objects.prefetch_related("author"):
+        # ok: DJR101
+        print(book.author.name)
+
+
+def assigning_a_relation(author):
+    for book in Book.objects.all():
+        # ok: DJR101
+        book.author = author
+
+
+def an_action_method_is_a_write_path():
+    for book in Book.objects.all():
+        # ok: DJR101
+        book.archive()
+
+
+def mapped():
+    # ruleid: DJR101
+    return list(map(lambda book: book.author.name, Book.objects.all().select_related("author")))
