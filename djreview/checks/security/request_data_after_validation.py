@@ -59,9 +59,7 @@ class RequestDataAfterValidation(Check):
 
     id = "DJR607"
     name = "request-data-after-validation"
-    message = (
-        "`{raw}` is read after {form}.is_valid(); use {form}.cleaned_data, which was validated"
-    )
+    message = "`{raw}` is read after {form}.is_valid(); use {form}.{cleaned}, which was validated"
     severity = Severity.WARNING
     category = "security"
     hints = ("is_valid",)
@@ -90,7 +88,9 @@ class RequestDataAfterValidation(Check):
                     for read in ast.walk(stored):
                         raw = _raw_field_read(read, bound[form])
                         if raw is not None:
-                            yield self.finding((file, read), raw=raw, form=form)
+                            # DRF serializers (bound to request.data) keep validated_data.
+                            cleaned = "validated_data" if bound[form] == "data" else "cleaned_data"
+                            yield self.finding((file, read), raw=raw, form=form, cleaned=cleaned)
 
 
 def _stored_values(body: list[ast.stmt]) -> Iterator[ast.expr]:
