@@ -131,6 +131,8 @@ class RuleMeta:
     source: str = ""
     sample: str = ""
     references: tuple[str, ...] = field(default=())
+    # Whether findings in tests and migrations are reported (security rules: no).
+    reports_tests: bool = True
 
     @property
     def summary(self) -> str:

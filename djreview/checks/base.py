@@ -35,6 +35,8 @@ class Check:
     security_severity: ClassVar[float | None] = None
     fixable: ClassVar[bool] = False
     enabled_by_default: ClassVar[bool] = True
+    # None: decided by category (security rules skip tests and migrations).
+    reports_tests: ClassVar[bool | None] = None
     references: ClassVar[tuple[str, ...]] = ()
     # Which files `check_file` wants: "python", "template" or both.
     file_kinds: ClassVar[tuple[str, ...]] = ("python",)
@@ -73,6 +75,9 @@ class Check:
             source=f"{cls.__module__}.{cls.__qualname__}",
             sample=sample,
             references=tuple(cls.references),
+            reports_tests=(
+                cls.category != "security" if cls.reports_tests is None else cls.reports_tests
+            ),
         )
 
     @property

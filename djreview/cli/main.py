@@ -97,7 +97,12 @@ def main() -> None:
     help="Output format (github: workflow-command annotations).",
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to FILE.")
-@click.option("--select", multiple=True, help="Rule ids, names, id prefixes or categories to run.")
+@click.option(
+    "--select",
+    multiple=True,
+    help="Rule ids, names, id prefixes or categories to run; `audit` adds the audit-level "
+    "rules (off by default), `all` every rule.",
+)
 @click.option("--ignore", multiple=True, help="Rule ids, names, id prefixes or categories to skip.")
 @click.option(
     "--fail-on",

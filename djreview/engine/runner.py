@@ -32,6 +32,7 @@ from djreview.engine.registry import Registry, load_registry
 from djreview.engine.shard import Shard
 from djreview.engine.suppress import is_suppressed
 from djreview.model import Finding, Notification, RuleMeta
+from djreview.nplusone.analysis import skipped
 from djreview.source.discover import discover, project_root
 from djreview.source.file import SourceFile, UnreadableFile
 from djreview.source.project import Project
@@ -182,13 +183,20 @@ def analyse(project: Project, registry: Registry, rules: list[RuleMeta]) -> list
         project, rule_set(registry, rules), budget=project.config.per_file_timeout
     ).analyse()
     project.notifications += analysis.notes
-    return finish(analysis.raw, project)
+    return finish(analysis.raw, project, rules)
 
 
-def finish(raw: list[Finding], project: Project) -> list[Finding]:
-    """Dedupe, attach snippets, apply severity overrides and suppressions, fingerprint, sort."""
+def finish(raw: list[Finding], project: Project, rules: list[RuleMeta]) -> list[Finding]:
+    """Dedupe, attach snippets, apply severity overrides and suppressions, fingerprint, sort.
+
+    Findings of rules that do not report tests and migrations (most security
+    rules) are dropped there.
+    """
+    not_in_tests = {meta.id for meta in rules if not meta.reports_tests}
     unique: dict[tuple[object, ...], Finding] = {}
     for finding in raw:
+        if finding.rule_id in not_in_tests and skipped(finding.location.path):
+            continue
         key = (finding.rule_id, finding.location, finding.message)
         unique.setdefault(key, finding)
     prepared = []
@@ -301,7 +309,7 @@ def _run(
     if shard is not None:
         project.notifications = [n for n in project.notifications if shard.owns(n.path)]
     project.notifications += analysis.notes
-    findings = finish(analysis.raw, project)
+    findings = finish(analysis.raw, project, rules)
     notifications = sorted(dict.fromkeys(project.notifications))
     # A --diff run skipped most files' per-file rules: not a report of the whole tree.
     if run_cache is not None and analysis.complete and changed is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from djreview.engine.peer_markers import peer_silenced
 from djreview.model import Finding
 from djreview.source.file import SourceFile
 
@@ -30,7 +31,11 @@ def _rules_silenced(line: str) -> set[str] | None:
 
 
 def is_suppressed(finding: Finding, file: SourceFile) -> bool:
-    """Whether an ignore comment on the finding's line or the line above names its rule."""
+    """Whether an ignore comment on the finding's line or the line above names its rule.
+
+    Bandit's and ruff's markers (`# nosec`, `# noqa: S308`) count for the
+    rules that do their check (see peer_markers.py).
+    """
     line = finding.location.start_line
     above = file.line_text(line - 1).lstrip()
     # The line above counts only as a comment of its own: a trailing comment
@@ -39,6 +44,8 @@ def is_suppressed(finding: Finding, file: SourceFile) -> bool:
     if above.startswith(("#", "{#", "<!--")):
         candidates.append(above)
     for text in candidates:
+        if peer_silenced(finding.rule_id, text):
+            return True
         rules = _rules_silenced(text)
         if rules and ("*" in rules or finding.rule_id in rules or finding.rule_name in rules):
             return True

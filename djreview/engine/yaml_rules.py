@@ -183,6 +183,7 @@ def load_yaml_rule(path: Path, category: str, sample: str) -> YamlRule:
         source=str(path),
         sample=sample,
         references=tuple(str(ref) for ref in metadata.get("references", [])),
+        reports_tests=bool(metadata.get("reports-tests", category != "security")),
     )
     config = {key: data[key] for key in _AST_GREP_KEYS if key in data}
     try:

@@ -28,6 +28,8 @@ _ENTRY_FILES = ("manage.py", "wsgi.py", "asgi.py", "celery.py")
 _PRODUCTION_WORDS = ("prod", "production", "live", "deploy", "release", "staging")
 _DEVELOPMENT_WORDS = (
     "dev",
+    "devproject",
+    "testproject",
     "develop",
     "development",
     "local",

@@ -82,6 +82,19 @@ ORM_WRITES = frozenset(
     }
 )
 MARK_SAFE = frozenset({"mark_safe", "SafeString", "SafeText"})
+# The same callees by qualified name (DJR301 resolves each callee through the imports).
+MARK_SAFE_QUALIFIED = frozenset(
+    {
+        "django.utils.safestring.mark_safe",
+        "django.utils.safestring.SafeString",
+        "django.utils.safestring.SafeText",
+        # django.utils.html re-exports them.
+        "django.utils.html.mark_safe",
+        "django.utils.html.SafeString",
+        # Not imported anywhere in the module: a star import may have brought it.
+        *MARK_SAFE,
+    }
+)
 MAIL_FUNCTIONS = frozenset({"send_mail", "send_mass_mail", "mail_admins", "mail_managers"})
 
 

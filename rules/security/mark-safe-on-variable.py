@@ -80,3 +80,40 @@ def render_unclean(value, markdown):
     html = markdown(value)
     # ruleid: DJR301
     return mark_safe(html)
+
+
+def aliased(user):
+    from django.utils.safestring import mark_safe as ms
+
+    # ruleid: DJR301
+    return ms(user.bio)
+
+
+def reexported(user):
+    from django.utils.html import mark_safe as html_safe
+
+    # ruleid: DJR301
+    return html_safe(user.bio)
+
+
+def look_alike(user):
+    from pdfkit.markup import mark_safe as pdf_safe
+
+    # ok: DJR301
+    return pdf_safe(user.bio)
+
+
+def nested(user):
+    def inner():
+        # ruleid: DJR301
+        return mark_safe(user.bio)
+
+    return inner
+
+
+def redefined(user):
+    def SafeText(text):  # a local helper named like Django's class
+        return text
+
+    # ok: DJR301
+    return SafeText(user.bio)

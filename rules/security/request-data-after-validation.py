@@ -1,4 +1,7 @@
 from .forms import OrderForm
+from .models import Issue, Link
+from .serializers import IssueSerializer
+from .tasks import notify
 
 
 def update_order(request, order):
@@ -26,3 +29,24 @@ def login(request):
     if form.is_valid():
         # ok: DJR607
         return request.GET.get("next")
+
+
+def create_issue(request, project):
+    serializer = IssueSerializer(data=request.data)
+    if serializer.is_valid():
+        # ok: DJR607
+        if request.data.get("external_id") and Issue.objects.filter(
+            # ok: DJR607
+            external_id=request.data.get("external_id"),
+        ).exists():
+            return None
+        issue = serializer.save()
+        # ruleid: DJR607
+        issue.created_by_id = request.data.get("created_by", request.user.id)
+        Link.objects.create(
+            # ruleid: DJR607
+            issue=issue, cycle_id=request.data.get("cycle_id"),
+        )
+        # ok: DJR607
+        notify.delay(request.data.get("description_html"))
+    return None

@@ -15,8 +15,13 @@ class CorsAllowAllOrigins(SettingsCheck):
 
     ## What it does
     Flags `CORS_ALLOW_ALL_ORIGINS` (or the old `CORS_ORIGIN_ALLOW_ALL`) true,
-    also by environment default, in deployed settings, and says when
+    also by environment default, in deployed settings, when
     `CORS_ALLOW_CREDENTIALS` is on as well.
+
+    Not reported, deliberately: all origins without credentials. Browsers
+    then send no cookies or HTTP auth to the API from other origins, so a
+    foreign page reads only what an anonymous client could fetch itself
+    (public APIs open to every origin on purpose).
 
     ## Why is this bad?
     Any web page the user visits can call your API from their browser and
@@ -38,7 +43,10 @@ class CorsAllowAllOrigins(SettingsCheck):
 
     id = "DJR409"
     name = "cors-allow-all-origins"
-    message = "{setting} is True {applies}{credentials}, so any web page can read your responses"
+    message = (
+        "{setting} is True {applies} with CORS_ALLOW_CREDENTIALS, "
+        "so any web page can read your responses as the logged-in user"
+    )
     severity = Severity.WARNING
     cwe = (942,)
     security_severity = 6.5
@@ -51,10 +59,7 @@ class CorsAllowAllOrigins(SettingsCheck):
             value = deployed.value(setting)
             if value is not None and value.value is True:
                 credentials = deployed.value("CORS_ALLOW_CREDENTIALS")
-                with_credentials = credentials is not None and credentials.value is True
-                yield self.finding(
-                    deployed.where(value),
-                    setting=setting,
-                    applies=deployed.applies(value),
-                    credentials=" with CORS_ALLOW_CREDENTIALS" if with_credentials else "",
-                )
+                if credentials is not None and credentials.value is True:
+                    yield self.finding(
+                        deployed.where(value), setting=setting, applies=deployed.applies(value)
+                    )

@@ -17,6 +17,11 @@ _EXTERNAL = re.compile(r"""\baction\s*=\s*["']?(https?:)?//""", re.IGNORECASE)
 # Tags that may emit the token themselves (an included partial, crispy-forms).
 _MAY_ADD_TOKEN = frozenset({"csrf_token", "include", "crispy", "render_form", "bootstrap_form"})
 
+# A token written by hand: `<input name="csrfmiddlewaretoken" value="{{ csrf_token }}">`.
+_HAND_WRITTEN_TOKEN = re.compile(r"csrfmiddlewaretoken|\{\{\s*csrf_token", re.IGNORECASE)
+# What a form submits: fields, buttons, or a rendered form (`{{ form }}`, `{{ form.as_p }}`).
+_SUBMITS = re.compile(r"<(?:input|textarea|select|button)\b|\{\{\s*[\w.]*form", re.IGNORECASE)
+
 
 class FormWithoutCsrfToken(TemplateCheck):
     """A `<form method="post">` has no `{% csrf_token %}`.
@@ -26,6 +31,12 @@ class FormWithoutCsrfToken(TemplateCheck):
     and `</form>`. Forms posting to another site (`action="https://..."`) are
     not flagged (the token must not leak there), nor forms that `{% include %}`
     a partial or render through crispy-forms, which may add the token.
+
+    Not reported, deliberately: a hand-written token
+    (`<input name="csrfmiddlewaretoken" value="{{ csrf_token }}">`, common in
+    Jinja templates), and POST forms with no field, button or variable inside
+    (wrappers that submit nothing a forger could choose); a variable counts
+    as a field only when its name has `form` in it.
 
     ## Why is this bad?
     With `CsrfViewMiddleware` on, the form fails with 403 for every user; the
@@ -76,5 +87,8 @@ class FormWithoutCsrfToken(TemplateCheck):
             closing = _END.search(flat, form.end())
             end = closing.start() if closing else len(flat)
             inside = {t.words[0] for t in blocks if form.end() <= t.offset < end}
+            body = file.text[form.end() : end]
+            if _HAND_WRITTEN_TOKEN.search(body) or not _SUBMITS.search(body):
+                continue
             if not inside & _MAY_ADD_TOKEN:
                 yield self.finding(location(file, form.start(), form.end()))

@@ -30,6 +30,9 @@ class InsecureCookieSettings(SettingsCheck):
     `SESSION_COOKIE_HTTPONLY = False`. Values read from the environment count
     by their default.
 
+    Not reported, deliberately: `CSRF_COOKIE_SECURE` when `CSRF_USE_SESSIONS`
+    is true (the token lives in the session; there is no CSRF cookie).
+
     ## Why is this bad?
     A cookie without `Secure` is also sent over plain HTTP: anyone on the
     same network reads the session id and takes over the session. Without
@@ -67,7 +70,10 @@ class InsecureCookieSettings(SettingsCheck):
         if not deployed.named_for_production:
             return
         wrong = []
+        in_session = deployed.value("CSRF_USE_SESSIONS")
         for name, expected in _EXPECTED.items():
+            if name == "CSRF_COOKIE_SECURE" and in_session is not None and in_session.value is True:
+                continue  # no CSRF cookie at all
             value = deployed.value(name)
             actual = value.value if value is not None else _DEFAULTS[name]
             if isinstance(actual, bool) and actual is not expected:

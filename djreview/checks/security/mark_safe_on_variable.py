@@ -13,7 +13,8 @@ from djreview.model import Finding, Severity
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.analysis import TaintAnalysis
-from djreview.taint.sinks import MARK_SAFE
+from djreview.taint.names import imported_names, qualified_callee
+from djreview.taint.sinks import MARK_SAFE, MARK_SAFE_QUALIFIED
 from djreview.taint.sources import call_name
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -24,7 +25,9 @@ class MarkSafeOnVariable(Check):
     """`mark_safe()` (or `SafeString()`) on data that is not provably literal or escaped.
 
     ## What it does
-    Flags `mark_safe(x)` / `SafeString(x)` unless every part of `x` is a
+    Flags `mark_safe(x)` / `SafeString(x)` (resolved through the imports:
+    `mark_safe as ms` counts, a `mark_safe` imported from another library or
+    defined in the module does not) unless every part of `x` is a
     literal, a translation string, or the output of an escaping function
     (`escape`, `conditional_escape`, `format_html`, `format_html_join`,
     `render_to_string`, `json_script`...), also when `x` is a local variable
@@ -77,10 +80,15 @@ class MarkSafeOnVariable(Check):
         tree = file.tree
         if tree is None:
             return ()
-        return self._visit(file, project, tree, [tree])
+        return self._visit(file, project, tree, [tree], imported_names(tree))
 
     def _visit(
-        self, file: SourceFile, project: Project, node: ast.AST, scopes: list[ast.AST]
+        self,
+        file: SourceFile,
+        project: Project,
+        node: ast.AST,
+        scopes: list[ast.AST],
+        names: dict[str, str],
     ) -> Iterator[Finding]:
         for child in ast.iter_child_nodes(node):
             inner = [child, *scopes] if isinstance(child, _SCOPES) else scopes
@@ -88,12 +96,12 @@ class MarkSafeOnVariable(Check):
                 continue  # an escaping-aware template filter: DJR322's business
             if (
                 isinstance(child, ast.Call)
-                and call_name(child.func) in MARK_SAFE
+                and qualified_callee(child.func, names) in MARK_SAFE_QUALIFIED
                 and child.args
                 and not SafeMarkup(inner, child.lineno).is_safe(child.args[0])
             ):
                 yield self._report(file, project, child)
-            yield from self._visit(file, project, child, inner)
+            yield from self._visit(file, project, child, inner, names)
 
     def _report(self, file: SourceFile, project: Project, call: ast.Call) -> Finding:
         name = call_name(call.func)

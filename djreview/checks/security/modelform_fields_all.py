@@ -21,6 +21,12 @@ class ModelformFieldsAll(Check):
     subclasses outside the admin (forms in `admin.py` or named `*Admin*` are
     for staff and not flagged). Explicit field lists are fine.
 
+    Audit-level (tag `audit`, off by default; `--select audit` or `--select
+    DJR604` switches it on): `fields = "__all__"` is a defect only when end
+    users submit the form; ModelForms used by a `ModelAdmin` or by staff tools
+    are the common case (0 of 7 real on seven unseen projects). Ruff's DJ007 is
+    the same audit.
+
     ## Why is this bad?
     Every model field, including ones added later (`is_approved`, `author`,
     `ip_address`), can be set by whoever submits the form: a visitor approves
@@ -55,7 +61,8 @@ class ModelformFieldsAll(Check):
     cwe = (915,)
     security_severity = 6.5
     precision = "medium"
-    tags = ("forms", "mass-assignment")
+    tags = ("forms", "mass-assignment", "audit")
+    enabled_by_default = False
     hints = ("ModelForm",)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:

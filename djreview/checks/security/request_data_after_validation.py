@@ -13,6 +13,8 @@ from djreview.taint.sources import call_name, dotted, is_request_object
 
 _RAW = frozenset({"POST", "GET", "data", "FILES"})
 _READS = frozenset({"get", "getlist", "__getitem__"})
+# Calls whose keyword arguments are written to the database.
+_WRITES = frozenset({"save", "create", "update", "get_or_create", "update_or_create"})
 
 
 class RequestDataAfterValidation(Check):
@@ -22,9 +24,17 @@ class RequestDataAfterValidation(Check):
     Inside the branch guarded by `form.is_valid()` (or
     `serializer.is_valid()`), flags reads of single fields from
     the data the form was bound to (`form = F(request.POST)`, then
-    `request.POST["x"]`, `.get("x")`, `.getlist("x")`). Other request data
-    (`?next=` when the form reads POST) and passing the whole `request.POST`
-    on (to another form) are fine.
+    `request.POST["x"]`, `.get("x")`, `.getlist("x")`) whose value is
+    written to the database: assigned to an attribute (`issue.author_id =
+    ...`) or passed as a keyword of `save()`, `create()`, `update()`,
+    `get_or_create()` or `update_or_create()`.
+
+    Not reported, deliberately: raw reads used in conditions, lookups
+    (`filter(external_id=...)`), comparisons, log lines or task arguments
+    (the value decides nothing stored; where it reaches a dangerous call the
+    taint rules report it); other request data (`?next=` when the form reads
+    POST); passing the whole `request.POST` on (to another form). Tests and
+    migrations are not reported.
 
     ## Why is this bad?
     The form validated and cleaned the value (types, length, allowed
@@ -49,9 +59,7 @@ class RequestDataAfterValidation(Check):
 
     id = "DJR607"
     name = "request-data-after-validation"
-    message = (
-        "`{raw}` is read after {form}.is_valid(); use {form}.cleaned_data, which was validated"
-    )
+    message = "`{raw}` is read after {form}.is_valid(); use {form}.{cleaned}, which was validated"
     severity = Severity.WARNING
     category = "security"
     hints = ("is_valid",)
@@ -76,11 +84,25 @@ class RequestDataAfterValidation(Check):
                 form = _validated_form(node.test) if isinstance(node, ast.If) else None
                 if form is None or form not in bound or not isinstance(node, ast.If):
                     continue
-                for statement in node.body:
-                    for read in ast.walk(statement):
+                for stored in _stored_values(node.body):
+                    for read in ast.walk(stored):
                         raw = _raw_field_read(read, bound[form])
                         if raw is not None:
-                            yield self.finding((file, read), raw=raw, form=form)
+                            # DRF serializers (bound to request.data) keep validated_data.
+                            cleaned = "validated_data" if bound[form] == "data" else "cleaned_data"
+                            yield self.finding((file, read), raw=raw, form=form, cleaned=cleaned)
+
+
+def _stored_values(body: list[ast.stmt]) -> Iterator[ast.expr]:
+    """Values written to the database in `body`: attribute assignments, write-call keywords."""
+    for statement in body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Assign) and any(
+                isinstance(target, ast.Attribute) for target in node.targets
+            ):
+                yield node.value
+            elif isinstance(node, ast.Call) and call_name(node.func) in _WRITES:
+                yield from (keyword.value for keyword in node.keywords if keyword.arg)
 
 
 def _validated_form(test: ast.expr) -> str | None:

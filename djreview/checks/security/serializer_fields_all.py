@@ -22,6 +22,12 @@ class SerializerFieldsAll(Check):
     `ModelSerializer` / `HyperlinkedModelSerializer` subclasses. Explicit
     field lists are fine, also when built from a parent's list.
 
+    Audit-level (tag `audit`, off by default; `--select audit` or `--select
+    DJR603` switches it on): `fields = "__all__"` is a defect only when the
+    serializer accepts writes from users who may not set every field; read-only
+    viewsets and admin-only serializers are the common case (0 of 16 real on
+    seven unseen projects).
+
     ## Why is this bad?
     Every model field, including ones added later (`is_staff`, `price`,
     `owner`), becomes readable and writable through the API: clients can
@@ -56,7 +62,8 @@ class SerializerFieldsAll(Check):
     cwe = (915, 200)
     security_severity = 6.5
     precision = "medium"
-    tags = ("drf", "mass-assignment")
+    tags = ("drf", "mass-assignment", "audit")
+    enabled_by_default = False
     hints = ("Serializer",)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
