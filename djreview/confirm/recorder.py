@@ -16,6 +16,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 from djreview.confirm.observations import Repeat, TestRun
@@ -43,6 +44,11 @@ class _TestState:
     rows: Counter[Site] = field(default_factory=Counter)
     queries: Counter[Site] = field(default_factory=Counter)
     request: int = 0
+    # The frame the test's code called for the last query, and how many such
+    # calls the test made: a test calling a project function in its own loop
+    # is no N+1 of that function. The frame is dropped when the test ends.
+    callee: FrameType | None = None
+    calls: int = 0
 
 
 class Recorder:
@@ -123,12 +129,14 @@ class Recorder:
         state = self._state
         if state is None:
             return
-        stack = self.reader.read(sys._getframe(2))
+        stack, callee = self.reader.read_call(sys._getframe(2))
+        if callee is not state.callee:
+            state.callee = callee
+            state.calls += 1
         shape = fingerprint(sql)
-        # Same shape, same places, same loop pass, same request: one N+1 group.
-        # (A test that calls a project function in a loop outside a request is
-        # seen as a repeat too; the places then include the test's loop line.)
-        key = (shape, stack.sites, stack.passes, state.request)
+        # Same shape, same places, same loop pass, same request, same call
+        # from the test's code: one N+1 group.
+        key = (shape, stack.sites, stack.passes, state.request, state.calls)
         group = state.groups.get(key)
         if group is None:
             group = state.groups[key] = _Group(shape, sql[:_SQL_SAMPLE], stack)

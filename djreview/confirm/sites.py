@@ -23,7 +23,7 @@ _TEMPLATE_BASE = ("django", "template", "base.py")
 _DRF_SERIALIZERS = ("rest_framework", "serializers.py")
 _GRAPHQL_EXECUTE = "graphql/execution/execute.py"
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
-_TEST_NAMES = ("conftest.py", "tests.py")
+_TEST_NAMES = ("conftest.py", "tests.py", "test.py")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -75,6 +75,7 @@ class StackReader:
         }
         self._skipped = tuple(sorted(p + "/" for p in skipped if p))
         self._relative: dict[str, str | None] = {}
+        self._test_files: dict[str, bool] = {}
         self._field_lines: dict[tuple[str, str, str], int | None] = {}
 
     def relative(self, filename: str) -> str | None:
@@ -99,9 +100,21 @@ class StackReader:
 
     def read(self, frame: FrameType | None) -> Stack:
         """The project sites of the stack that starts at `frame`."""
+        return self.read_call(frame)[0]
+
+    def read_call(self, frame: FrameType | None) -> tuple[Stack, FrameType | None]:
+        """The project sites of the stack, and the frame the innermost test frame called.
+
+        Every query issued during one call made by test code sees the same
+        callee frame; a test calling a project function in its own loop makes
+        a new one per pass. None when no test code is on the stack. The frame
+        is for an identity test only.
+        """
         sites: list[Site] = []
         passes: list[int] = []
         python: Site | None = None
+        callee: FrameType | None = None
+        called: FrameType | None = None
         while frame is not None:
             code = frame.f_code
             filename = code.co_filename
@@ -111,16 +124,24 @@ class StackReader:
                 sites.append(site)
                 if python is None:
                     python = site
+                if called is None and callee is not None and self._is_test_file(relative):
+                    called = callee
             elif code.co_name == "render_annotated" and filename.endswith("base.py"):
                 self._template_site(frame, sites, passes)
             elif code.co_name == "to_representation" and filename.endswith("serializers.py"):
                 self._serializer_site(frame, sites, passes)
             elif filename.endswith(_GRAPHQL_EXECUTE):
                 self._graphql_site(frame, sites, passes)
-            frame = frame.f_back
+            callee, frame = frame, frame.f_back
         # A test's own loop (building rows, calling a view per case) is no N+1.
-        in_test = bool(sites) and _is_test_path(sites[0].path)
-        return Stack(tuple(sites), python, tuple(passes), in_test)
+        in_test = bool(sites) and self._is_test_file(sites[0].path)
+        return Stack(tuple(sites), python, tuple(passes), in_test), called
+
+    def _is_test_file(self, relative: str) -> bool:
+        known = self._test_files.get(relative)
+        if known is None:
+            known = self._test_files[relative] = _is_test_path(relative)
+        return known
 
     def _template_site(self, frame: FrameType, sites: list[Site], passes: list[int]) -> None:
         if not frame.f_code.co_filename.endswith("/".join(_TEMPLATE_BASE)):
