@@ -26,6 +26,7 @@ from djreview.model import Applicability, Edit, Finding, Location, Severity
 from djreview.report.sarif import HELP_URI
 from djreview.server.actions import fix_all, ignore_fix
 from djreview.server.session import Session
+from djreview.source.project import Project
 
 log = logging.getLogger("djreview")
 FIX_ALL = types.CodeActionKind.SourceFixAll.value + ".djreview"
@@ -64,6 +65,8 @@ class DjreviewServer(LanguageServer):
         self.settings = settings
         self.session: Session | None = None
         self.pending: asyncio.TimerHandle | None = None
+        self.running: asyncio.Future[None] | None = None
+        self.rerun = False
 
     def start_session(self, root: Path) -> None:
         """Read the project under `root` with its [tool.djreview] config."""
@@ -99,10 +102,29 @@ class DjreviewServer(LanguageServer):
         self.pending = asyncio.get_running_loop().call_later(delay, self.run_project)
 
     def run_project(self) -> None:
-        """The whole-project checks over the current texts; publish what changed."""
+        """Start the whole-project checks over the current texts, one run at a time.
+
+        The run works in a thread on a snapshot of the texts, so the per-file
+        diagnostics of later edits keep coming; an edit during a run asks for
+        one more run after it.
+        """
         self.pending = None
-        if self.session is not None:
-            self.publish(self.session.check_project())
+        if self.session is None:
+            return
+        if self.running is not None:
+            self.rerun = True
+            return
+        self.running = asyncio.ensure_future(self._run_project(self.session.project()))
+
+    async def _run_project(self, project: Project) -> None:
+        assert self.session is not None
+        try:
+            self.publish(await asyncio.to_thread(self.session.check_project, project))
+        finally:
+            self.running = None
+            if self.rerun:
+                self.rerun = False
+                self.run_project()
 
     def range_of(self, location: Location) -> types.Range:
         """An LSP range (0-based, UTF-16 columns) of a djreview location."""
@@ -221,7 +243,8 @@ def build_server(settings: ServerSettings) -> DjreviewServer:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: DjreviewServer, params: types.DidOpenTextDocumentParams) -> None:
         # The first open runs the project checks whatever the mode: there are none yet.
-        first = ls.session is not None and not ls.session.project_findings and ls.pending is None
+        first = ls.session is not None and not ls.session.project_findings
+        first = first and ls.pending is None and ls.running is None
         changed(ls, params.text_document.uri, first or not ls.settings.on_save_only)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)

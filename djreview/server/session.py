@@ -88,9 +88,12 @@ class Session:
         self.file_findings[rel] = finish(raw, project)
         return self.file_findings[rel]
 
-    def check_project(self) -> set[str]:
-        """Run the whole-project checks; return every path whose findings may have changed."""
-        project = self.project()
+    def check_project(self, project: Project | None = None) -> set[str]:
+        """Run the whole-project checks; return every path whose findings may have changed.
+
+        On `project` (a snapshot of the texts taken by the caller), else on the current texts.
+        """
+        project = project or self.project()
         analysis = Incremental(project, self.whole, budget=self.config.per_file_timeout).analyse()
         by_path: dict[str, list[Finding]] = defaultdict(list)
         for finding in finish(analysis.raw, project):
