@@ -8,9 +8,9 @@ server takes after an edit: the per-file rules on the edited file (published
 at once) and the whole-project checks (published after the debounce). Two
 edits are timed: a "leaf" file (a module few analyses read) and a models
 module. With `--edits N` it then makes N scripted edits (alternating files,
-each followed by the per-file step, every 10th also by the whole-project
-step) and prints the resident memory after each tenth, to show whether it is
-bounded. Prints one JSON object.
+each followed by the per-file step, every 20th also by the whole-project
+step) and the resident memory after each tenth, to show whether it is
+bounded. Prints one JSON line per step as it goes.
 """
 
 from __future__ import annotations
@@ -62,23 +62,27 @@ def main() -> None:
     config = resolve_config(None, args.tree)
     started = time.perf_counter()
     session = Session(args.tree, config)
-    result: dict[str, object] = {"files": len(session.files)}
-    result["load_s"] = round(time.perf_counter() - started, 3)
-    result["first_project_s"] = timed(session.check_project)
-    result["leaf"] = edit_cost(session, args.leaf)
-    result["model"] = edit_cost(session, args.model)
-    memory = [round(rss_mib(), 1)]
-    for number in range(args.edits):
+    report(files=len(session.files), load_s=round(time.perf_counter() - started, 3))
+    report(first_project_s=timed(session.check_project))
+    report(leaf=edit_cost(session, args.leaf))
+    report(model=edit_cost(session, args.model))
+    report(edit=0, rss_mib=round(rss_mib(), 1))
+    for number in range(1, args.edits + 1):
         rel = args.leaf if number % 2 else args.model
         text = session.files[rel].text
         session.update(rel, f"{text}\n# edit {number}\n")
         session.check_file(rel)
-        if number % 10 == 9:
+        if number % 20 == 0:
             session.check_project()
-            memory.append(round(rss_mib(), 1))
-    result["rss_mib_every_10_edits"] = memory
-    result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    print(json.dumps(result, indent=2))
+        if number % 10 == 0:
+            report(edit=number, rss_mib=round(rss_mib(), 1))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report(peak_rss_mib=round(peak, 1))
+
+
+def report(**values: object) -> None:
+    """Print one step's numbers at once (a long run shows its progress)."""
+    print(json.dumps(values), flush=True)
 
 
 if __name__ == "__main__":
