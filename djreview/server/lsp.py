@@ -251,6 +251,15 @@ def build_server(settings: ServerSettings) -> DjreviewServer:
     def did_change(ls: DjreviewServer, params: types.DidChangeTextDocumentParams) -> None:
         changed(ls, params.text_document.uri, not ls.settings.on_save_only)
 
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: DjreviewServer, params: types.DidCloseTextDocumentParams) -> None:
+        # A buffer closed without saving: the file on disk is the project's text again.
+        rel = ls.rel_of(params.text_document.uri)
+        if ls.session is not None and rel is not None and ls.session.reload(rel):
+            ls.session.check_file(rel)
+            ls.publish({rel})
+            ls.schedule_project_run(ls.settings.debounce)
+
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: DjreviewServer, params: types.DidSaveTextDocumentParams) -> None:
         if ls.session is not None:

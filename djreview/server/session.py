@@ -21,11 +21,11 @@ from djreview.engine.registry import load_registry
 from djreview.engine.runner import finish, load_project, rule_set, select_rules
 from djreview.model import Finding
 from djreview.source.discover import TEMPLATE_SUFFIXES
-from djreview.source.file import SourceFile, content_digest
+from djreview.source.file import FileKind, SourceFile, UnreadableFile, content_digest
 from djreview.source.project import Project
 
 
-def file_kind(path: Path) -> str | None:
+def file_kind(path: Path) -> FileKind | None:
     """The kind of file djreview reads at `path`: python, template, or None."""
     suffix = path.suffix.lower()
     if suffix == ".py":
@@ -69,7 +69,21 @@ class Session:
         if kind is None:
             return
         digest = content_digest(text.encode("utf-8", "surrogateescape"))
-        self.files[rel] = SourceFile(path=path, rel=rel, kind=kind, text=text, digest=digest)  # type: ignore[arg-type]
+        self.files[rel] = SourceFile(path=path, rel=rel, kind=kind, text=text, digest=digest)
+
+    def reload(self, rel: str) -> bool:
+        """Take `rel`'s text from disk again; whether it differed from the text held."""
+        known = self.files.get(rel)
+        path = self.root / rel
+        kind = known.kind if known is not None else file_kind(path)
+        if kind is None:
+            return False
+        try:
+            fresh = SourceFile.read(path, rel, kind, self.config.max_file_bytes)
+        except (OSError, UnreadableFile):
+            return False
+        self.files[rel] = fresh
+        return known is None or known.text != fresh.text
 
     def project(self) -> Project:
         """A project of the current texts (its analyses memoised afresh)."""

@@ -170,3 +170,19 @@ async def test_fix_all_offers_only_safe_fixes(client: LanguageClient, blog: Path
     )
     assert actions, "fix all offered no action for the planted, safely fixable N+1s"
     assert all(a.kind.startswith("source.fixAll") for a in actions)
+
+
+@pytest.mark.asyncio
+async def test_closing_an_unsaved_buffer_restores_the_file_on_disk(
+    client: LanguageClient, blog: Path
+):
+    rel = "blog/templates/blog/post_detail.html"
+    uri = open_file(client, blog, rel)
+    text = (blog / rel).read_text(encoding="utf-8")
+    await diagnostics_until(client, uri, lambda d: any(x.code == "DJR501" for x in d))
+    change(client, uri, 2, text.replace("|safe", ""))
+    await diagnostics_until(client, uri, lambda d: not any(x.code == "DJR501" for x in d))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
+    )
+    await diagnostics_until(client, uri, lambda d: any(x.code == "DJR501" for x in d))
