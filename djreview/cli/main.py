@@ -314,6 +314,25 @@ def entry_point() -> None:
     os._exit(status)
 
 
+@main.command("server")
+@click.option(
+    "--debounce",
+    type=float,
+    default=0.5,
+    show_default=True,
+    help="Seconds after the last edit before the whole-project checks run.",
+)
+@click.option("--on-save-only", is_flag=True, help="Run the whole-project checks only on save.")
+def server(debounce: float, on_save_only: bool) -> None:
+    """Serve diagnostics and fixes to an editor (Language Server Protocol over stdio)."""
+    try:  # pygls is the optional `server` extra
+        from djreview.server.lsp import ServerSettings, serve
+    except ImportError as exc:
+        _fail(f"djreview server needs its extra: pip install 'djreview[server]' ({exc})")
+        return
+    serve(ServerSettings(debounce, on_save_only))
+
+
 @main.command("clean")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(

@@ -1,0 +1,1 @@
+"""`djreview server`: a language server over the same analysis as `djreview check`."""
