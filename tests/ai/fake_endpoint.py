@@ -63,6 +63,9 @@ class FakeEndpoint:
         self.requests: list[dict[str, Any]] = []
         self.script: deque[Scripted] = deque()
         self.responder: Callable[[dict[str, Any]], Scripted] | None = None
+        # Other routes (GET /props, POST /api/show...): path -> JSON body; others are 404s.
+        self.routes: dict[str, Any] = {}
+        self.other_requests: list[str] = []
         self._lock = threading.Lock()
         endpoint = self
 
@@ -70,7 +73,13 @@ class FakeEndpoint:
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
-                self._send(endpoint.answer(body))
+                if self.path.endswith("/chat/completions"):
+                    self._send(endpoint.answer(body))
+                else:
+                    self._send(endpoint.route(self.path))
+
+            def do_GET(self) -> None:  # noqa: N802
+                self._send(endpoint.route(self.path))
 
             def _send(self, scripted: Scripted) -> None:
                 time.sleep(scripted.delay)
@@ -111,6 +120,14 @@ class FakeEndpoint:
         if self.responder is not None:
             return self.responder(body)
         return error(500, "no scripted reply left")
+
+    def route(self, path: str) -> Scripted:
+        """A request outside chat completions: its route's body, or a 404."""
+        with self._lock:
+            self.other_requests.append(path)
+        if path in self.routes:
+            return Scripted(200, self.routes[path])
+        return error(404, f"no route {path}")
 
     def start(self) -> FakeEndpoint:
         """Serve in a background thread."""

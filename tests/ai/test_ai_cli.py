@@ -40,7 +40,7 @@ def test_check_ai_prints_verdict_explanation_and_verified_fix(endpoint, shop, tm
     assert "fix (unsafe): Build the markup with format_html() (AI patch by test-model" in out
     assert "AI review (test-model at http://127.0.0.1" in result.stderr
     assert "AI review [" not in result.stderr  # no progress bar off a terminal
-    assert "1 requests, 0 cache hits, 400 tokens in / 80 out" in result.stderr
+    assert "1 requests (1 answered), 0 cache hits, 400 tokens in / 80 out" in result.stderr
 
 
 def test_unverified_suggestion_is_labelled_and_never_a_fix(endpoint, shop, tmp_path):

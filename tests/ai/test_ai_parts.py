@@ -64,7 +64,7 @@ def test_locate_strips_a_copied_margin_and_reindents():
 
 def test_reply_schema_is_what_parse_reply_accepts():
     good = {
-        "verdict": "uncertain",
+        "verdict": "true_positive",
         "confidence": 0.5,
         "reason": "r",
         "explanation": "e",
@@ -72,25 +72,50 @@ def test_reply_schema_is_what_parse_reply_accepts():
     }
     jsonschema.validate(good, REPLY_SCHEMA)
     assert parse_reply(json.dumps(good)).fix is not None
-    for bad in (
-        {**good, "verdict": "maybe"},
-        {**good, "confidence": 2},
-        {**good, "extra": 1},
-        {**good, "fix": {"description": "d", "edits": [{"path": "p", "snippet": "s"}]}},
-    ):
+    strict = {
+        **REPLY_SCHEMA,
+        "properties": {
+            **REPLY_SCHEMA["properties"],
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+    }
+    for bad in ({**good, "verdict": "maybe"}, {**good, "confidence": 2}):
         with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(
-                bad,
-                {
-                    **REPLY_SCHEMA,
-                    "properties": {
-                        **REPLY_SCHEMA["properties"],
-                        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-                    },
-                },
-            )
+            jsonschema.validate(bad, strict)
         with pytest.raises(InvalidReply):
             parse_reply(json.dumps(bad))
+
+
+def test_a_malformed_patch_keeps_the_verdict_and_explanation():
+    malformed = {
+        "verdict": "true_positive",
+        "confidence": 0.8,
+        "reason": "r",
+        "explanation": "e",
+        "fix": {"description": "d", "edits": [{"path": "p", "snippet": "s"}]},
+    }
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(malformed, REPLY_SCHEMA)
+    parsed = parse_reply(json.dumps({**malformed, "notes": "extra keys are ignored"}))
+    assert (parsed.verdict, parsed.explanation, parsed.fix) == ("true_positive", "e", None)
+    assert "fix.edits[0].replacement must be a string" in parsed.fix_dropped
+
+
+def test_a_patch_under_another_verdict_is_ignored():
+    text = json.dumps(
+        {
+            "verdict": "false_positive",
+            "confidence": 0.9,
+            "reason": "r",
+            "explanation": "e",
+            "fix": {
+                "description": "d",
+                "edits": [{"path": "p", "snippet": "s", "replacement": "r"}],
+            },
+        }
+    )
+    parsed = parse_reply(text)
+    assert parsed.fix is None and "verdict false_positive" in parsed.fix_dropped
 
 
 def test_settings_from_the_table_and_environment(tmp_path: Path):
