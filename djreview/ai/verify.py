@@ -5,7 +5,8 @@ A patch passes when: every snippet occurs exactly once, it touches only the
 finding's file (plus model files and migrations for `models` rules) inside
 the project, the result parses, it neither suppresses nor deletes nor
 disables the flagged code, it leaves other functions alone, it imports only
-modules the project already uses, and djreview run again on the patched
+modules the project already uses and uses no name it neither defines nor
+imports, and djreview run again on the patched
 project no longer reports the finding and reports nothing new.
 """
 
@@ -24,6 +25,7 @@ from djreview.ai.guards import (
     disables_flagged_code,
     functions_changed,
     known_modules,
+    undefined_names,
     unknown_imports,
 )
 from djreview.ai.locate import NotLocated, locate
@@ -134,6 +136,7 @@ class Verifier:
             or constant_false_guards(old_tree, tree)
             or functions_changed(old_tree, tree, line)
             or unknown_imports(old_tree, tree, self._known)
+            or undefined_names(old_tree, tree)
         )
         if problem:
             raise Rejected(f"{rel}: {problem}")
