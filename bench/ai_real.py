@@ -256,8 +256,8 @@ def calibrate_run(tree: Path, server: Server, name: str, cases: int) -> dict[str
         ]
         done, wall = _djreview(tree, args)
     try:
-        figures: dict[str, object] = json.loads(done.stdout)
-    except json.JSONDecodeError:
+        figures: dict[str, object] = json.loads(done.stdout)["total"]
+    except (json.JSONDecodeError, KeyError):
         return {"wall_s": round(wall, 1), "error": done.stderr[-2000:]}
     figures["wall_s"] = round(wall, 1)
     return figures
@@ -293,7 +293,9 @@ def main() -> None:
                 )
             row["check"] = check_run(REPO, args.fixture.resolve(), server, name, args.max_findings)
             if not args.skip_calibration:
-                row["calibration"] = calibrate_run(REPO, server, name, args.calibration_cases)
+                row["calibration"] = calibrate_run(
+                    REPO, args.fixture.resolve(), server, name, args.calibration_cases
+                )
         print(json.dumps(row), flush=True)
 
 

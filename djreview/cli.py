@@ -18,6 +18,7 @@ import click
 
 from djreview import __version__
 from djreview import baseline as baseline_file
+from djreview.ai.commands import ai_group
 from djreview.ai.options import ai_options
 from djreview.cli_scale import apply_run_options, merge_sarif_command, run_options
 from djreview.config import FAIL_ON_CHOICES, Config, ConfigError, resolve_config
@@ -255,6 +256,7 @@ def _narrow(
 
 
 main.add_command(merge_sarif_command)
+main.add_command(ai_group)
 
 
 def entry_point() -> None:

@@ -37,7 +37,7 @@ _CONTEXT_SIZE = re.compile(
     r"(?i)(?:context window of|maximum context length is|context size of|n_ctx\W+)\s*(\d+)"
 )
 _PROMPT_SIZE = re.compile(
-    r"(?i)(?:requested tokens \(|resulted in |n_prompt_tokens\W+|you requested )(\d+)"
+    r"(?i)(\d+) in the messages|(?:requested tokens \(|resulted in |n_prompt_tokens\W+)(\d+)"
 )
 
 
@@ -61,7 +61,8 @@ def context_numbers(message: str) -> tuple[int | None, int | None]:
     """(prompt tokens, context tokens) as an error message states them, when it does."""
     prompt = _PROMPT_SIZE.search(message)
     context = _CONTEXT_SIZE.search(message)
-    return (int(prompt.group(1)) if prompt else None, int(context.group(1)) if context else None)
+    tokens = next((int(group) for group in prompt.groups() if group), None) if prompt else None
+    return (tokens, int(context.group(1)) if context else None)
 
 
 def _positive(value: Any) -> int | None:

@@ -52,10 +52,11 @@ class RequestFailed(Exception):
 class ContextTooLong(RequestFailed):
     """The prompt does not fit the server's context window; `context` when the server said."""
 
-    def __init__(self, message: str, context: int | None) -> None:
-        """Keep the server's context size for re-fitting the prompt."""
+    def __init__(self, message: str, context: int | None, prompt_tokens: int | None) -> None:
+        """Keep the server's context size and prompt count for re-fitting the prompt."""
         super().__init__(message)
         self.context = context
+        self.prompt_tokens = prompt_tokens
 
 
 class ReplyCutOff(RequestFailed):
@@ -130,7 +131,8 @@ class ModelClient:
         """The server's context window in tokens, when known."""
         return self.learned.context
 
-    def _remember(self, **changes: Any) -> None:
+    def remember(self, **changes: Any) -> None:
+        """Keep what was learned, for this run and (with a memory) the next ones."""
         self.learned = replace(self.learned, **changes)
         if self.memory is not None:
             self.memory.save(self.learned)
@@ -164,7 +166,7 @@ class ModelClient:
                 "/api/show": context_from_ollama,
             }[source](data)
             if found:
-                self._remember(context=found, context_source=source)
+                self.remember(context=found, context_source=source)
                 return
 
     async def complete(self, messages: list[dict[str, str]]) -> CachedReply:
@@ -175,7 +177,7 @@ class ModelClient:
             reply = await self._complete(messages)
             if not self._confirmed:
                 self._confirmed = True
-                self._remember(mode=self.mode)
+                self.remember(mode=self.mode)
             return reply
 
     async def _complete(self, messages: list[dict[str, str]]) -> CachedReply:
@@ -237,7 +239,7 @@ class ModelClient:
     def _too_long(self, text: str) -> ContextTooLong:
         prompt, context = context_numbers(text)
         if context is not None and context != self.learned.context:
-            self._remember(context=context, context_source="error message")
+            self.remember(context=context, context_source="error message")
         said = f"{prompt:,} prompt tokens" if prompt else "the prompt"
         room = f"the server's context of {context:,} tokens" if context else "the server's context"
         return ContextTooLong(
@@ -245,6 +247,7 @@ class ModelClient:
             "start the server with a larger context (llama.cpp: -c 8192; llama-cpp-python: "
             "--n_ctx 8192; Ollama: num_ctx) or lower --ai-max-tokens",
             context,
+            prompt,
         )
 
     async def _request(

@@ -74,6 +74,7 @@ class Reviewer:
     verifier: Verifier
     semaphore: asyncio.Semaphore
     instructions_in_user: bool = False
+    verify_patches: bool = True
     # One verification at a time: each re-runs the rules on the patched project.
     verifying: asyncio.Lock = field(default_factory=asyncio.Lock)
     # The most tokens per character seen in a reply's usage, as characters per token.
@@ -193,6 +194,9 @@ class Reviewer:
             except BudgetExhausted:
                 return replace(base, error=BUDGET_SPENT)
             except ContextTooLong as exc:
+                if exc.prompt_tokens:  # the server counted: fit with its tokenizer's density
+                    chars = sum(len(m["content"]) for m in opening.messages)
+                    self.chars_per_token = min(self.chars_per_token, chars / exc.prompt_tokens)
                 if exc.context is None or exc.context == known:
                     return replace(base, error=str(exc))
             except (RequestFailed, _Failed) as exc:
@@ -211,6 +215,8 @@ class Reviewer:
             return review
         if finding.fix is not None:
             return replace(review, patch_dropped="djreview has its own fix for this finding")
+        if not self.verify_patches:
+            return replace(review, patch_dropped="not verified (a calibration twin)")
         return await self._patch(review, reply, messages)
 
     async def _patch(self, review: Review, reply: Reply, messages: Messages) -> Review:
@@ -265,9 +271,16 @@ def _assistant(text: str) -> dict[str, str]:
 
 
 async def review_all(
-    reviewer: Reviewer, findings: list[Finding], progress: Callable[[int], None]
+    reviewer: Reviewer,
+    findings: list[Finding],
+    progress: Callable[[int], None],
+    *,
+    close: bool = True,
 ) -> list[Review]:
-    """Review findings concurrently, in the given order; `progress` gets the count done."""
+    """Review findings concurrently, in the given order; `progress` gets the count done.
+
+    The client's connections are closed at the end unless `close` is false.
+    """
     models = model_classes(reviewer.verifier.project)
     await reviewer.client.discover()
     done = 0
@@ -282,4 +295,5 @@ async def review_all(
     try:
         return list(await asyncio.gather(*(one(finding) for finding in findings)))
     finally:
-        await reviewer.client.close()
+        if close:
+            await reviewer.client.close()
