@@ -38,6 +38,8 @@ def test_check_ai_prints_verdict_explanation_and_verified_fix(endpoint, shop, tm
     assert "ai: true positive (confidence 0.90): product.name is user-editable" in out
     assert "`format_html` escapes `product.name`" in out
     assert "fix (unsafe): Build the markup with format_html() (AI patch by test-model" in out
+    assert "ai fix (verified by djreview: applies, parses, silences the finding):" in out
+    assert '+    html = format_html("<b>{}</b>", product.name)' in out
     assert "AI review (test-model at http://127.0.0.1" in result.stderr
     assert "AI review [" not in result.stderr  # no progress bar off a terminal
     assert "1 requests (1 answered), 0 cache hits, 400 tokens in / 80 out" in result.stderr
