@@ -78,8 +78,16 @@ def _nice(command: list[str]) -> list[str]:
     return ["nice", "-n", "10", *command]
 
 
+# A native build (-march=native) picked AMX / AVX-512 kernels that crash in the
+# first multi-token decode on this machine's sandbox; a portable AVX2 build works.
+PORTABLE_BUILD = (
+    "-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON "
+    "-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
+)
+
+
 def server_python(cache: Path) -> Path:
-    """The cache's venv Python with llama-cpp-python[server] (built on first use)."""
+    """The cache's venv Python with llama-cpp-python[server] (built on first use, portable)."""
     venv = cache / "venv"
     python = venv / "bin" / "python"
     if not python.exists():
@@ -90,6 +98,7 @@ def server_python(cache: Path) -> Path:
         subprocess.run(
             _nice([str(python), "-m", "pip", "install", "-q", "llama-cpp-python[server]"]),
             check=True,
+            env={**os.environ, "CMAKE_ARGS": os.environ.get("CMAKE_ARGS", PORTABLE_BUILD)},
         )
     return python
 
