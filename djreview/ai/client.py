@@ -19,6 +19,7 @@ local server that timed out is still busy with the same prompt).
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass, replace
 from typing import Any
@@ -284,6 +285,67 @@ class ModelClient:
             tokens_in=usage.prompt_tokens if usage else estimate_tokens(prompt),
             tokens_out=tokens_out,
         )
+
+    def batch_line(self, custom_id: str, messages: list[dict[str, str]]) -> dict[str, Any]:
+        """One request line of a Batch API input file, in the current response format."""
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": 0,
+            "max_tokens": self.max_tokens,
+        }
+        response_format = _response_format(self.mode)
+        if response_format is not None:
+            body["response_format"] = response_format
+        return {
+            "custom_id": custom_id,
+            "method": "POST",
+            "url": "/v1/chat/completions",
+            "body": body,
+        }
+
+    async def submit_batch(self, jsonl: str) -> str:
+        """Upload a Batch API input file and start the batch; its id."""
+        try:
+            uploaded = await self._client.files.create(
+                file=("djreview-batch.jsonl", jsonl.encode("utf-8")), purpose="batch"
+            )
+            batch = await self._client.batches.create(
+                input_file_id=uploaded.id,
+                endpoint="/v1/chat/completions",
+                completion_window="24h",
+            )
+        except openai.APIError as exc:
+            raise RequestFailed(f"the endpoint refused the batch: {exc}") from None
+        return batch.id
+
+    async def batch_results(self, batch_id: str) -> tuple[str, dict[str, CachedReply]]:
+        """A batch's status and, once completed, each answered request's reply by custom id."""
+        try:
+            batch = await self._client.batches.retrieve(batch_id)
+            if batch.status != "completed" or not batch.output_file_id:
+                return batch.status, {}
+            content = await self._client.files.content(batch.output_file_id)
+        except openai.APIError as exc:
+            raise RequestFailed(f"cannot read batch {batch_id}: {exc}") from None
+        replies: dict[str, CachedReply] = {}
+        for line in content.text.splitlines():
+            try:
+                item = json.loads(line)
+                body = item["response"]["body"]
+                choice = body["choices"][0]
+                if item["response"]["status_code"] != 200 or choice["finish_reason"] == "length":
+                    continue
+                usage = body.get("usage") or {}
+                text = choice["message"]["content"] or ""
+                replies[str(item["custom_id"])] = CachedReply(
+                    text,
+                    int(usage.get("prompt_tokens", 0)),
+                    int(usage.get("completion_tokens", estimate_tokens(text))),
+                )
+            except (ValueError, KeyError, IndexError, TypeError):
+                continue  # an error line, or a line that is not a chat completion
+        return batch.status, replies
 
 
 def _brief(exc: openai.APIStatusError) -> str:

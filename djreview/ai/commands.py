@@ -1,4 +1,4 @@
-"""`djreview ai ...`: the AI reviewer's own commands (`calibrate`)."""
+"""`djreview ai ...`: the AI reviewer's own commands (`calibrate`, `collect`)."""
 
 from __future__ import annotations
 
@@ -97,3 +97,21 @@ def calibrate_command(
         sys.stdout.write(json.dumps(report, indent=2) + "\n")
     else:
         sys.stdout.write("\n".join(lines) + "\n")
+
+
+@ai_group.command("collect")
+@ai_options
+def collect_command(**ai: Any) -> None:
+    """Fetch finished Batch API reviews (`check --ai --ai-batch`) into the reply cache."""
+    from djreview.ai.batch import collect
+
+    try:
+        settings = ai_settings(Config(), {**ai, "ai": True})
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    assert settings is not None
+    missing = settings.missing()
+    if missing:
+        raise click.UsageError(missing)
+    for line in collect(settings):
+        click.echo(line)

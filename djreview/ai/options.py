@@ -50,6 +50,12 @@ _OPTIONS = [
         help="Send the instructions in the user message (chat templates without a system role).",
     ),
     click.option(
+        "--ai-batch",
+        is_flag=True,
+        default=None,
+        help="Submit through the Batch API (half price, within 24 h); `djreview ai collect`.",
+    ),
+    click.option(
         "--ai-budget-tokens",
         type=click.IntRange(min=1),
         help="Stop making requests past this many tokens.",

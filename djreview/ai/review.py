@@ -152,7 +152,8 @@ class Reviewer:
             self.cache.put(key, raw)
         return parsed, [*messages, _assistant(raw.text)]
 
-    def _opening(self, finding: Finding, blocks: list[CodeBlock]) -> Fitted:
+    def opening(self, finding: Finding, blocks: list[CodeBlock]) -> Fitted:
+        """The fitted opening messages for a finding; raise DoesNotFit."""
         meta = self.verifier.registry.metas.get(finding.rule_id)
         file = self.verifier.project.by_rel.get(finding.location.path)
 
@@ -183,7 +184,7 @@ class Reviewer:
         reply: Reply | None = None
         for _ in range(2):  # a second time only when the server told its context size
             try:
-                opening = self._opening(finding, blocks)
+                opening = self.opening(finding, blocks)
             except DoesNotFit as exc:
                 return replace(base, error=str(exc), not_sent=True)
             base = replace(base, trimmed=opening.trimmed)

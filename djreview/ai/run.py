@@ -101,6 +101,10 @@ def review_run(result: RunResult, settings: AISettings, findings: list[Finding])
     if missing:
         return AIOutcome(findings, closing=f"AI review skipped: {missing}.")
     selected, left_out = chosen(findings, settings.max_findings)
+    if settings.batch:
+        from djreview.ai.batch import submit
+
+        return AIOutcome(findings, closing=submit(settings, result, selected))
     usage = Usage(settings.price(), settings.budget_tokens, settings.budget_usd)
     verifier = Verifier(result.project, result.registry, result.rules, result.findings)
 

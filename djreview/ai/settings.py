@@ -42,6 +42,7 @@ _KEYS = {
     "hide-false-positives",
     "max-tokens",
     "instructions-in-user",
+    "batch",
 }
 
 # Remote endpoints answer in seconds and shed load with 429s; a CPU server on
@@ -67,6 +68,8 @@ class AISettings:
     max_retries: int | None = None
     max_tokens: int = 1024
     instructions_in_user: bool = False
+    # Submit through the Batch API instead of asking now (`djreview ai collect` fetches).
+    batch: bool = False
     budget_tokens: int | None = None
     budget_usd: float | None = None
     prices: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(DEFAULT_PRICES))
@@ -170,6 +173,7 @@ def from_config(table: dict[str, Any], env: dict[str, str] | None = None) -> AIS
         api_key_env=key_env,
         hide_false_positives=bool(table.get("hide-false-positives", False)),
         instructions_in_user=bool(table.get("instructions-in-user", False)),
+        batch=bool(table.get("batch", False)),
         prices=_prices(table),
     )
     numbers = {

@@ -179,3 +179,24 @@ def test_ai_sarif_of_every_fixture_passes_the_multitool(endpoint, tmp_path):
         assert reviewed, project
         assert all("product.name is user-editable" in r["message"]["markdown"] for r in reviewed)
         assert sarif_problems(result.stdout) == [], project
+
+
+def test_batch_submit_collect_then_check_verifies_like_a_live_run(endpoint, shop, tmp_path):
+    endpoint.responder = lambda body: completion(GOOD_PATCH)
+    submitted = _djreview(endpoint, tmp_path, "check", str(shop), "--ai", "--ai-batch")
+    assert "1 findings submitted as batch batch_1" in submitted.stderr
+    assert endpoint.requests == []  # nothing asked live
+    assert "ai: true positive" not in submitted.stdout
+    env = {
+        "OPENAI_BASE_URL": endpoint.url,
+        "OPENAI_API_KEY": "test-key",
+        "DJREVIEW_CACHE_DIR": str(tmp_path / "cache"),
+        "DJREVIEW_AI_MODEL": "test-model",
+    }
+    collected = CliRunner().invoke(main, ["ai", "collect"], env=env)
+    assert "batch batch_1: completed; 1/1 valid replies cached" in collected.stdout
+    [batched] = endpoint.requests
+    assert batched["max_tokens"] == 1024 and batched["response_format"]["type"] == "json_schema"
+    applied = _djreview(endpoint, tmp_path, "check", str(shop), "--ai")
+    assert "ai fix (verified by djreview" in applied.stdout
+    assert "0 requests, 1 cache hits" in applied.stderr
