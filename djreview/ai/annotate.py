@@ -16,8 +16,10 @@ from djreview.ai.show import PREFIX
 from djreview.model import Finding
 
 
-def _properties(review: Review, has_fix: bool) -> dict[str, str]:
+def _properties(review: Review, has_fix: bool, calibration: str) -> dict[str, str]:
     props = {"model": review.model, "prompt_version": review.prompt_version}
+    if calibration:
+        props["calibration"] = calibration
     if review.error:
         props["error"] = review.error
     if review.verdict is not None:
@@ -29,6 +31,11 @@ def _properties(review: Review, has_fix: bool) -> dict[str, str]:
         )
     if review.fix is not None and not has_fix:
         props["fix"] = "verified"
+        props["fix_diff"] = review.fix_diff
+    if review.patch_dropped:
+        props["patch_dropped"] = review.patch_dropped
+    if review.trimmed:
+        props["context_trimmed"] = "; ".join(review.trimmed)
     if review.suggestion:
         props.update(unverified_suggestion=review.suggestion, rejected_because=review.rejected)
     if review.steered:
@@ -42,7 +49,11 @@ def hidden(review: Review) -> bool:
 
 
 def annotate(
-    findings: list[Finding], reviews: list[Review], *, hide_false_positives: bool = False
+    findings: list[Finding],
+    reviews: list[Review],
+    *,
+    hide_false_positives: bool = False,
+    calibration: str = "",
 ) -> list[Finding]:
     """The findings with their reviews attached (false positives dropped only if asked)."""
     by_fingerprint = {review.finding.fingerprint: review for review in reviews}
@@ -58,7 +69,7 @@ def annotate(
         props.update(
             {
                 PREFIX + key: value
-                for key, value in _properties(review, finding.fix is not None).items()
+                for key, value in _properties(review, finding.fix is not None, calibration).items()
             }
         )
         fix = finding.fix if finding.fix is not None else review.fix

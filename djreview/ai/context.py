@@ -63,8 +63,11 @@ def _window(file: SourceFile, start: int, end: int, flagged: set[int], title: st
     return CodeBlock(title, file.rel, start, "\n".join(lines))
 
 
-def scope_block(file: SourceFile, location: Location) -> CodeBlock:
-    """The enclosing function or class with the flagged lines marked (a window if too long)."""
+def scope_block(file: SourceFile, location: Location, radius: int | None = None) -> CodeBlock:
+    """The enclosing function or class with the flagged lines marked (a window if too long).
+
+    With `radius`, only that many lines either side of the flagged lines (to fit a context).
+    """
     flagged = set(range(location.start_line, location.end_line + 1))
     tree = file.tree
     scope = enclosing_scope(tree, location.start_line) if tree is not None else None
@@ -77,6 +80,9 @@ def scope_block(file: SourceFile, location: Location) -> CodeBlock:
     if end - start + 1 > MAX_SCOPE_LINES:
         half = MAX_SCOPE_LINES // 2
         start, end = max(start, location.start_line - half), min(end, location.end_line + half)
+    if radius is not None:
+        start = max(start, location.start_line - radius)
+        end = min(end, location.end_line + radius)
     return _window(file, max(start, 1), min(end, len(file.lines)), flagged, title)
 
 

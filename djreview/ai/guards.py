@@ -7,6 +7,7 @@ returns a reason (for the user and for the model's retry) or None.
 from __future__ import annotations
 
 import ast
+import builtins
 import sys
 from collections.abc import Iterator
 
@@ -155,4 +156,54 @@ def unknown_imports(old: ast.Module, new: ast.Module, known: frozenset[str]) -> 
     for module in sorted(_imported(new) - _imported(old)):
         if module.split(".")[0] not in known:
             return f"the patch imports `{module}`, which the project does not use"
+    return None
+
+
+def _bound(tree: ast.Module) -> set[str] | None:
+    """Every name the module binds anywhere (None with a star import: anything may be bound)."""
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, _Function | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    return None
+                bound.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            bound.add(node.rest)
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            bound.update(node.names)
+    return bound
+
+
+def _loaded(tree: ast.AST) -> set[str]:
+    return {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
+
+
+_IMPLICIT = {"__file__", "__name__", "__doc__", "__spec__", "__package__", "__path__", "__class__"}
+
+
+def undefined_names(old: ast.Module, new: ast.Module) -> str | None:
+    """A reason when the patch uses a name the module neither defines nor imports.
+
+    Only names the original did not use count: a module that relied on a name
+    from elsewhere (a star import, an injected global) is not the patch's fault.
+    """
+    bound = _bound(new)
+    if bound is None:
+        return None
+    known = bound | set(dir(builtins)) | _IMPLICIT | _loaded(old)
+    for name in sorted(_loaded(new) - known):
+        return f"the patch uses `{name}`, which is neither defined nor imported"
     return None

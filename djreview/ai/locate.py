@@ -1,10 +1,12 @@
 """Turning the model's content-located edits into djreview `Edit`s with exact positions.
 
-A snippet must occur exactly once in the file. Only whitespace is tolerated:
-a snippet that differs from the file in indentation or spacing still matches,
-and the replacement is re-indented to the file's indentation. The positions
-djreview computes here are what `djreview fix` applies later, so the model
-never supplies a line number.
+A snippet must occur exactly once in the file: as written, else (Python) by
+tokens (quote style, spacing and comments aside; `<redacted>` standing for
+the secret the prompt hid, see `tokens`), else with only whitespace
+tolerated. The replacement is re-indented to the file's indentation, and a
+`<redacted>` in it gets the original value back. The positions djreview
+computes here are what `djreview fix` applies later, so the model never
+supplies a line number.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import re
 
 from djreview.ai.context import FLAG
+from djreview.ai.redact import REDACTED
+from djreview.ai.tokens import find
 from djreview.model import Edit, Location
 
 
@@ -57,6 +61,44 @@ def _span(text: str, start: int, end: int, path: str) -> Location:
     return Location(path, start_line, start_column, end_line, end_column)
 
 
+def _restore(replacement: str, originals: tuple[str, ...], path: str) -> str:
+    """The replacement with each `<redacted>` given back the value it stood for, in order."""
+    parts = replacement.split(REDACTED)
+    if len(parts) - 1 > len(originals):
+        raise NotLocated(
+            f"{path}: the replacement writes {REDACTED}, a secret djreview withheld from the "
+            "prompt; keep the code that holds it or read it from the environment"
+        )
+    out = parts[0]
+    for original, part in zip(originals, parts[1:], strict=False):
+        out += original + part
+    return out
+
+
+def _fitted(text: str, start: int, replacement: str) -> str:
+    line_start = text.rfind("\n", 0, start) + 1
+    return _reindent(replacement, _indent(text[line_start:start]))
+
+
+def _by_tokens(text: str, path: str, snippet: str, replacement: str) -> Edit | None:
+    for candidate in dict.fromkeys((snippet, _strip_margin(snippet))):
+        matches = find(text, candidate)
+        if len(matches) > 1:
+            raise NotLocated(f"{path}: the snippet occurs {len(matches)} times; include more lines")
+        if matches:
+            match = matches[0]
+            end = match.end
+            line_end = text.find("\n", end)
+            rest = text[end : line_end if line_end >= 0 else len(text)]
+            if rest.strip().startswith("#") and "#" in candidate.rstrip().rsplit("\n", 1)[-1]:
+                end += len(rest)  # the model copied the trailing comment: replace it too
+            if candidate != snippet:
+                replacement = _strip_margin(replacement)
+            restored = _restore(replacement, match.originals, path)
+            return Edit(_span(text, match.start, end, path), _fitted(text, match.start, restored))
+    return None
+
+
 def locate(text: str, path: str, snippet: str, replacement: str) -> Edit:
     """The Edit replacing the single occurrence of `snippet` in `text`; raise NotLocated."""
     if not snippet.strip():
@@ -64,9 +106,13 @@ def locate(text: str, path: str, snippet: str, replacement: str) -> Edit:
     count = text.count(snippet)
     if count == 1:
         start = text.index(snippet)
-        return Edit(_span(text, start, start + len(snippet), path), replacement)
+        return Edit(_span(text, start, start + len(snippet), path), _restore(replacement, (), path))
     if count > 1:
         raise NotLocated(f"{path}: the snippet occurs {count} times; include more lines")
+    if path.endswith(".py"):
+        edit = _by_tokens(text, path, snippet, replacement)
+        if edit is not None:
+            return edit
     for candidate in dict.fromkeys((snippet, _strip_margin(snippet))):
         tokens = candidate.split()
         pattern = re.compile(r"\s+".join(re.escape(token) for token in tokens))
@@ -75,10 +121,8 @@ def locate(text: str, path: str, snippet: str, replacement: str) -> Edit:
             raise NotLocated(f"{path}: the snippet occurs {len(matches)} times; include more lines")
         if matches:
             match = matches[0]
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            file_indent = _indent(text[line_start : match.start()])
             if candidate != snippet:
                 replacement = _strip_margin(replacement)
-            fitted = _reindent(replacement, file_indent)
+            fitted = _fitted(text, match.start(), _restore(replacement, (), path))
             return Edit(_span(text, match.start(), match.end(), path), fitted)
     raise NotLocated(f"{path}: the snippet does not occur in the file")

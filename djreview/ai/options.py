@@ -33,12 +33,29 @@ _OPTIONS = [
     click.option(
         "--ai-concurrency",
         type=click.IntRange(min=1),
-        help="Requests in flight at once (default 4).",
+        help="Requests in flight at once (default 4; 1 for a server on this machine).",
     ),
     click.option(
         "--ai-timeout",
         type=click.FloatRange(min=0, min_open=True),
-        help="Seconds to wait for one reply (default 60).",
+        help="Seconds to wait for one reply (default 60; 900 for a server on this machine).",
+    ),
+    click.option(
+        "--ai-max-tokens",
+        type=click.IntRange(min=16),
+        help="Longest reply asked for, in tokens (default 1024).",
+    ),
+    click.option(
+        "--ai-instructions-in-user",
+        is_flag=True,
+        default=None,
+        help="Send the instructions in the user message (chat templates without a system role).",
+    ),
+    click.option(
+        "--ai-batch",
+        is_flag=True,
+        default=None,
+        help="Submit through the Batch API (half price, within 24 h); `djreview ai collect`.",
     ),
     click.option(
         "--ai-budget-tokens",
@@ -74,6 +91,9 @@ class AIOptions:
     max_findings: int | None = None
     concurrency: int | None = None
     timeout: float | None = None
+    max_tokens: int | None = None
+    instructions_in_user: bool | None = None
+    batch: bool | None = None
     budget_tokens: int | None = None
     budget_usd: float | None = None
     cache_dir: Path | None = None

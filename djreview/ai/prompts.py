@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 
 from djreview.ai.context import FLAG, CodeBlock
+from djreview.ai.labels import STEERING, withhold_labels
 from djreview.ai.redact import redact
 from djreview.ai.reply_schema import REPLY_SCHEMA
 from djreview.model import Finding, RuleMeta
 
-PROMPT_VERSION = "djreview-ai-1"
+PROMPT_VERSION = "djreview-ai-2"
 MAX_DOCS_CHARS = 3000
 
 SYSTEM = f"""\
@@ -46,16 +46,10 @@ Rules you always follow:
   what can go wrong here and how the patch fixes it.
 """
 
-_INJECTION = re.compile(
-    r"(?i)(ignore\s+(all\s+|any\s+|your\s+|the\s+|previous\s+|prior\s+)*instructions"
-    r"|false[_ ]positive|you\s+are\s+(an?\s+)?(ai|assistant|language\s+model)"
-    r"|system\s+prompt|disregard\s+(the\s+|all\s+)?(above|previous)|\bverdict\b)"
-)
-
 
 def addresses_the_model(blocks: list[CodeBlock]) -> bool:
     """True when project code contains text written to steer a reviewing model."""
-    return any(_INJECTION.search(block.text) for block in blocks)
+    return any(STEERING.search(block.text) for block in blocks)
 
 
 def _tag(parts: list[str]) -> str:
@@ -66,10 +60,18 @@ def _data(tag: str, label: str, text: str) -> str:
     return f"<<<DATA-{tag} {label}>>>\n{text}\n<<<END DATA-{tag}>>>"
 
 
-def user_message(finding: Finding, meta: RuleMeta | None, blocks: list[CodeBlock]) -> str:
-    """The finding's prompt: rule, message, delimited code, deterministic fix; all redacted."""
-    docs = (meta.docs if meta else "")[:MAX_DOCS_CHARS]
-    code = [(f"{b.title} — {b.path}", redact(b.text)) for b in blocks]
+def user_message(
+    finding: Finding,
+    meta: RuleMeta | None,
+    blocks: list[CodeBlock],
+    docs_chars: int = MAX_DOCS_CHARS,
+) -> str:
+    """The finding's prompt: rule, message, delimited code, deterministic fix; all redacted.
+
+    Comments that label a defect or judge the code are withheld (see `labels`).
+    """
+    docs = (meta.docs if meta else "")[:docs_chars]
+    code = [(f"{b.title} — {b.path}", redact(withhold_labels(b).text)) for b in blocks]
     existing = ""
     if finding.fix is not None:
         edits = "\n".join(

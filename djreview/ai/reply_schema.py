@@ -80,6 +80,8 @@ class Reply:
     reason: str
     explanation: str
     fix: ProposedFix | None
+    # Why a patch in the reply was dropped (malformed, or the verdict is not true_positive).
+    fix_dropped: str = ""
 
 
 class InvalidReply(ValueError):
@@ -145,12 +147,17 @@ def _fix(value: Any) -> ProposedFix | None:
 
 
 def parse_reply(text: str) -> Reply:
-    """Validate a reply's text against REPLY_SCHEMA; raise InvalidReply saying what is wrong."""
+    """Validate a reply's text against REPLY_SCHEMA; raise InvalidReply saying what is wrong.
+
+    What is valid is kept: a malformed patch costs the patch, not the verdict
+    and explanation (`fix_dropped` says why), and a patch under a verdict
+    other than true_positive is ignored. Keys the schema does not name are
+    ignored too.
+    """
     data = extract_json(text)
     if not isinstance(data, dict):
         raise InvalidReply("the reply must be a JSON object")
-    _extra(data, set(REPLY_SCHEMA["properties"]), "")
-    missing = [key for key in REPLY_SCHEMA["required"] if key not in data]
+    missing = [key for key in REPLY_SCHEMA["required"] if key not in data and key != "fix"]
     if missing:
         raise InvalidReply(f"missing keys: {', '.join(missing)}")
     verdict = data["verdict"]
@@ -161,10 +168,19 @@ def parse_reply(text: str) -> Reply:
         raise InvalidReply("confidence must be a number between 0 and 1")
     if not 0 <= confidence <= 1:
         raise InvalidReply("confidence must be between 0 and 1")
+    fix: ProposedFix | None = None
+    dropped = ""
+    try:
+        fix = _fix(data.get("fix"))
+    except InvalidReply as exc:
+        dropped = f"the patch was malformed ({exc})"
+    if fix is not None and verdict != "true_positive":
+        fix, dropped = None, f"a patch under the verdict {verdict} is ignored"
     return Reply(
         verdict=verdict,
         confidence=float(confidence),
         reason=_string(data, "reason", ""),
         explanation=_string(data, "explanation", ""),
-        fix=_fix(data["fix"]),
+        fix=fix,
+        fix_dropped=dropped,
     )

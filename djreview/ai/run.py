@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from djreview.ai.annotate import annotate, hidden
 from djreview.ai.cache import ReplyCache
-from djreview.ai.client import ModelClient
+from djreview.ai.calibration_note import calibration_note
+from djreview.ai.capabilities import EndpointMemory
+from djreview.ai.client import ModelClient, Traffic
 from djreview.ai.review import BUDGET_SPENT, Review, Reviewer, review_all
 from djreview.ai.settings import AISettings
 from djreview.ai.usage import Usage
@@ -35,30 +37,46 @@ def chosen(findings: list[Finding], limit: int) -> tuple[list[Finding], int]:
     return active[:limit], max(len(active) - limit, 0)
 
 
-def _progress(total: int) -> Callable[[int], None]:
+def _progress(total: int, traffic: Traffic) -> Callable[[int], None]:
     if not sys.stderr.isatty():
         return lambda done: None
 
     def show(done: int) -> None:
         filled = int(30 * done / total) if total else 30
         end = "\n" if done == total else ""
-        sys.stderr.write(f"\rAI review [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}{end}")
+        rate = traffic.rate()
+        speed = f", {rate:.1f} tokens/s" if rate is not None else ""
+        bar = f"[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}{speed}"
+        sys.stderr.write(f"\rAI review {bar}{end}")
         sys.stderr.flush()
 
     return show
 
 
-def _closing(settings: AISettings, reviews: list[Review], usage: Usage, left_out: int) -> str:
+def _closing(
+    settings: AISettings, client: ModelClient, reviews: list[Review], usage: Usage, left_out: int
+) -> str:
     fixes = sum(1 for review in reviews if review.fix is not None)
     unverified = sum(1 for review in reviews if review.suggestion)
     not_reviewed = sum(1 for review in reviews if review.error == BUDGET_SPENT)
-    failed = sum(1 for review in reviews if review.error and review.error != BUDGET_SPENT)
+    not_sent = sum(1 for review in reviews if review.not_sent)
+    failed = sum(
+        1
+        for review in reviews
+        if review.error and review.error != BUDGET_SPENT and not review.not_sent
+    )
     where = settings.base_url or "api.openai.com"
+    server = [f"format {client.mode}"]
+    if client.context:
+        server.append(f"context {client.context:,} tokens")
     parts = [
-        f"AI review ({settings.model} at {where}): {len(reviews)} findings sent",
-        usage.summary(),
+        f"AI review ({settings.model} at {where}; {', '.join(server)}): "
+        f"{len(reviews) - not_sent} findings sent",
+        usage.summary(client.traffic),
         f"{fixes} verified fix{'es' if fixes != 1 else ''}, {unverified} unverified suggestions",
     ]
+    if not_sent:
+        parts.append(f"{not_sent} not sent (too large for the server's context)")
     if settings.hide_false_positives:
         hidden_count = sum(1 for review in reviews if hidden(review))
         parts.append(f"{hidden_count} hidden as false positives")
@@ -70,6 +88,7 @@ def _closing(settings: AISettings, reviews: list[Review], usage: Usage, left_out
         parts.append(
             f"budget reached: {not_reviewed} findings not reviewed, no further requests made"
         )
+    parts.append(calibration_note(client.learned.calibration, settings.hide_false_positives))
     return "; ".join(parts) + "."
 
 
@@ -82,19 +101,33 @@ def review_run(result: RunResult, settings: AISettings, findings: list[Finding])
     if missing:
         return AIOutcome(findings, closing=f"AI review skipped: {missing}.")
     selected, left_out = chosen(findings, settings.max_findings)
+    if settings.batch:
+        from djreview.ai.batch import submit
+
+        return AIOutcome(findings, closing=submit(settings, result, selected))
     usage = Usage(settings.price(), settings.budget_tokens, settings.budget_usd)
     verifier = Verifier(result.project, result.registry, result.rules, result.findings)
 
+    memory = EndpointMemory(settings.cache_dir, settings.base_url, settings.model)
+    client = ModelClient(settings, memory)
+
     async def go() -> list[Review]:
         reviewer = Reviewer(
-            ModelClient(settings),
+            client,
             ReplyCache(settings.cache_dir),
             usage,
             verifier,
-            asyncio.Semaphore(settings.concurrency),
+            asyncio.Semaphore(settings.effective_concurrency),
+            instructions_in_user=settings.instructions_in_user,
         )
-        return await review_all(reviewer, selected, _progress(len(selected)))
+        return await review_all(reviewer, selected, _progress(len(selected), client.traffic))
 
     reviews = asyncio.run(go()) if selected else []
-    annotated = annotate(findings, reviews, hide_false_positives=settings.hide_false_positives)
-    return AIOutcome(annotated, reviews, usage, _closing(settings, reviews, usage, left_out))
+    annotated = annotate(
+        findings,
+        reviews,
+        hide_false_positives=settings.hide_false_positives,
+        calibration=calibration_note(client.learned.calibration, False),
+    )
+    closing = _closing(settings, client, reviews, usage, left_out)
+    return AIOutcome(annotated, reviews, usage, closing)

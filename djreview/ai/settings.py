@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from djreview.ai.capabilities import is_local
 from djreview.config import ConfigError
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -39,7 +40,16 @@ _KEYS = {
     "prices",
     "cache-dir",
     "hide-false-positives",
+    "max-tokens",
+    "instructions-in-user",
+    "batch",
 }
+
+# Remote endpoints answer in seconds and shed load with 429s; a CPU server on
+# this machine generates a few tokens a second, one request at a time, and a
+# request that timed out is still being computed there.
+REMOTE_DEFAULTS = (4, 60.0, 2)  # concurrency, timeout (s), retries
+LOCAL_DEFAULTS = (1, 900.0, 1)
 
 
 @dataclass(frozen=True)
@@ -52,9 +62,14 @@ class AISettings:
     api_key: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
     max_findings: int = 20
-    concurrency: int = 4
-    timeout: float = 60.0
-    max_retries: int = 2
+    # None: chosen by endpoint (LOCAL_DEFAULTS for 127.0.0.1/localhost, else REMOTE_DEFAULTS).
+    concurrency: int | None = None
+    timeout: float | None = None
+    max_retries: int | None = None
+    max_tokens: int = 1024
+    instructions_in_user: bool = False
+    # Submit through the Batch API instead of asking now (`djreview ai collect` fetches).
+    batch: bool = False
     budget_tokens: int | None = None
     budget_usd: float | None = None
     prices: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(DEFAULT_PRICES))
@@ -67,6 +82,29 @@ class AISettings:
         if "cache_dir" in clean:
             clean["cache_dir"] = Path(clean["cache_dir"]).expanduser()
         return replace(self, **clean)
+
+    @property
+    def local(self) -> bool:
+        """Whether the endpoint is a server on this machine."""
+        return is_local(self.base_url)
+
+    def _default(self, position: int) -> Any:
+        return (LOCAL_DEFAULTS if self.local else REMOTE_DEFAULTS)[position]
+
+    @property
+    def effective_concurrency(self) -> int:
+        """Requests in flight at once."""
+        return self.concurrency if self.concurrency is not None else int(self._default(0))
+
+    @property
+    def effective_timeout(self) -> float:
+        """Seconds to wait for one reply."""
+        return self.timeout if self.timeout is not None else float(self._default(1))
+
+    @property
+    def effective_retries(self) -> int:
+        """Retries of one request (never after a timeout on a local server)."""
+        return self.max_retries if self.max_retries is not None else int(self._default(2))
 
     def missing(self) -> str | None:
         """What the user must set before a request can be made, or None when ready."""
@@ -134,12 +172,15 @@ def from_config(table: dict[str, Any], env: dict[str, str] | None = None) -> AIS
         api_key=environ.get(key_env) or None,
         api_key_env=key_env,
         hide_false_positives=bool(table.get("hide-false-positives", False)),
+        instructions_in_user=bool(table.get("instructions-in-user", False)),
+        batch=bool(table.get("batch", False)),
         prices=_prices(table),
     )
     numbers = {
         "max_findings": _number(table, "max-findings", int),
         "concurrency": _number(table, "concurrency", int),
         "timeout": _number(table, "timeout", float),
+        "max_tokens": _number(table, "max-tokens", int),
         "budget_tokens": _number(table, "budget-tokens", int),
         "budget_usd": _number(table, "budget-usd", float),
         "cache_dir": cache_dir if cache_dir and not environ.get("DJREVIEW_CACHE_DIR") else None,

@@ -44,6 +44,11 @@ def text_lines(finding: Finding) -> list[str]:
         if "steering_text" in ai:
             lines.append(f"    ai: warning: {ai['steering_text']}; the verdict cannot hide it")
         lines += [f"      {line}" for line in ai["explanation"].strip().splitlines()]
+    if ai.get("fix_diff"):
+        lines.append("    ai fix (verified by djreview: applies, parses, silences the finding):")
+        lines += [f"      {line}" for line in ai["fix_diff"].rstrip().splitlines()]
+    if "patch_dropped" in ai:
+        lines.append(f"    ai: patch dropped: {ai['patch_dropped']}")
     if "unverified_suggestion" in ai:
         lines.append(
             "    unverified suggestion (NOT a fix; failed djreview's check: "

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from djreview.ai.cache import CachedReply
+
+if TYPE_CHECKING:
+    from djreview.ai.client import Traffic
 
 
 class BudgetExhausted(Exception):
@@ -59,12 +63,25 @@ class Usage:
             self.tokens_in += reply.tokens_in
             self.tokens_out += reply.tokens_out
 
-    def summary(self) -> str:
-        """The numbers of the closing line."""
+    def summary(self, traffic: Traffic | None = None) -> str:
+        """The numbers of the closing line: every attempt made, not only the answered ones."""
         cost = self.cost
         money = "cost unknown (no price for this model)" if cost is None else f"est. ${cost:.4f}"
+        sent = f"{self.requests} requests"
+        if traffic is not None and traffic.attempts:
+            details = [f"{self.requests} answered"]
+            if traffic.timeouts:
+                details.append(f"{traffic.timeouts} timed out")
+            if traffic.retries:
+                details.append(f"{traffic.retries} retries")
+            if traffic.format_refusals:
+                details.append(f"{traffic.format_refusals} format refusals")
+            sent = f"{traffic.attempts} requests ({', '.join(details)})"
+            rate = traffic.rate()
+            if rate is not None:
+                money += f", {rate:.1f} tokens/s"
         text = (
-            f"{self.requests} requests, {self.cache_hits} cache hits, "
+            f"{sent}, {self.cache_hits} cache hits, "
             f"{self.tokens_in:,} tokens in / {self.tokens_out:,} out, {money}"
         )
         if self.cache_hits:

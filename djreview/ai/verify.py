@@ -5,7 +5,8 @@ A patch passes when: every snippet occurs exactly once, it touches only the
 finding's file (plus model files and migrations for `models` rules) inside
 the project, the result parses, it neither suppresses nor deletes nor
 disables the flagged code, it leaves other functions alone, it imports only
-modules the project already uses, and djreview run again on the patched
+modules the project already uses and uses no name it neither defines nor
+imports, and djreview run again on the patched
 project no longer reports the finding and reports nothing new.
 """
 
@@ -24,9 +25,11 @@ from djreview.ai.guards import (
     disables_flagged_code,
     functions_changed,
     known_modules,
+    undefined_names,
     unknown_imports,
 )
 from djreview.ai.locate import NotLocated, locate
+from djreview.ai.recheck import recheck
 from djreview.ai.reply_schema import ProposedFix
 from djreview.engine.registry import Registry
 from djreview.engine.runner import analyse
@@ -58,6 +61,8 @@ class Verifier:
     registry: Registry
     rules: list[RuleMeta]
     findings: list[Finding]
+    # False: re-analyse the whole patched project (the reference `recheck` is tested against).
+    partial: bool = True
 
     @cached_property
     def _known(self) -> frozenset[str]:
@@ -134,11 +139,13 @@ class Verifier:
             or constant_false_guards(old_tree, tree)
             or functions_changed(old_tree, tree, line)
             or unknown_imports(old_tree, tree, self._known)
+            or undefined_names(old_tree, tree)
         )
         if problem:
             raise Rejected(f"{rel}: {problem}")
 
-    def _rerun(self, finding: Finding, texts: dict[str, str]) -> None:
+    def patched(self, texts: dict[str, str]) -> Project:
+        """The project with the patched texts; unchanged files are the same parsed objects."""
         files = [
             SourceFile(file.path, file.rel, file.kind, texts[file.rel])
             if file.rel in texts
@@ -147,8 +154,17 @@ class Verifier:
         ]
         for rel in sorted(set(texts) - set(self.project.by_rel)):
             files.append(SourceFile(self.project.root / rel, rel, "python", texts[rel]))
-        patched = Project(self.project.root, files, self.project.config)
-        after = analyse(patched, self.registry, self.rules)
+        return Project(self.project.root, files, self.project.config)
+
+    def findings_after(self, texts: dict[str, str]) -> list[Finding]:
+        """The run's findings on the patched project (only what the patch can change re-run)."""
+        patched = self.patched(texts)
+        if not self.partial:
+            return analyse(patched, self.registry, self.rules)
+        return recheck(patched, self.registry, self.rules, self.findings, frozenset(texts))
+
+    def _rerun(self, finding: Finding, texts: dict[str, str]) -> None:
+        after = self.findings_after(texts)
         before_count = Counter((f.rule_id, f.location.path) for f in self.findings)
         after_count = Counter((f.rule_id, f.location.path) for f in after)
         key = (finding.rule_id, finding.location.path)

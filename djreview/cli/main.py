@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from djreview import __version__
+from djreview.ai.commands import ai_group
 from djreview.ai.options import AIOptions, ai_options
 from djreview.cli.check_options import CheckOptions
 from djreview.cli.run_options import ScaleOptions, merge_sarif_command, run_options
@@ -284,6 +285,7 @@ def _ai_step(
 
 
 main.add_command(merge_sarif_command)
+main.add_command(ai_group)
 
 
 def entry_point() -> None:

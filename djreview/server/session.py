@@ -99,7 +99,7 @@ class Session:
         wanted = frozenset(self.per_file.sources(file))
         result = analyse_file(file, project, self.per_file, wanted, self.config.per_file_timeout)
         raw = [finding for part in result.parts for finding in part.findings]
-        self.file_findings[rel] = finish(raw, project)
+        self.file_findings[rel] = finish(raw, project, list(self.rules.values()))
         return self.file_findings[rel]
 
     def check_project(self, project: Project | None = None) -> set[str]:
@@ -110,7 +110,7 @@ class Session:
         project = project or self.project()
         analysis = Incremental(project, self.whole, budget=self.config.per_file_timeout).analyse()
         by_path: dict[str, list[Finding]] = defaultdict(list)
-        for finding in finish(analysis.raw, project):
+        for finding in finish(analysis.raw, project, list(self.rules.values())):
             by_path[finding.location.path].append(finding)
         touched = set(by_path) | set(self.project_findings)
         self.project_findings = dict(by_path)

@@ -63,14 +63,37 @@ class FakeEndpoint:
         self.requests: list[dict[str, Any]] = []
         self.script: deque[Scripted] = deque()
         self.responder: Callable[[dict[str, Any]], Scripted] | None = None
+        # Other routes (GET /props, POST /api/show...): path -> JSON body; others are 404s.
+        self.routes: dict[str, Any] = {}
+        self.other_requests: list[str] = []
+        # The Batch API: uploaded files by id, batches by id (answered when first read).
+        self.files: dict[str, str] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         endpoint = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
-                self._send(endpoint.answer(body))
+                raw = self.rfile.read(length)
+                if self.path.endswith("/files"):
+                    self._send(endpoint.upload(self.headers.get("Content-Type", ""), raw))
+                    return
+                body = json.loads(raw or b"{}")
+                if self.path.endswith("/batches"):
+                    self._send(endpoint.start_batch(body))
+                elif self.path.endswith("/chat/completions"):
+                    self._send(endpoint.answer(body))
+                else:
+                    self._send(endpoint.route(self.path))
+
+            def do_GET(self) -> None:  # noqa: N802
+                if "/batches/" in self.path:
+                    self._send(endpoint.batch(self.path.rsplit("/", 1)[1]))
+                elif self.path.endswith("/content"):
+                    self._send(Scripted(200, endpoint.files[self.path.split("/")[-2]]))
+                else:
+                    self._send(endpoint.route(self.path))
 
             def _send(self, scripted: Scripted) -> None:
                 time.sleep(scripted.delay)
@@ -111,6 +134,75 @@ class FakeEndpoint:
         if self.responder is not None:
             return self.responder(body)
         return error(500, "no scripted reply left")
+
+    def route(self, path: str) -> Scripted:
+        """A request outside chat completions: its route's body, or a 404."""
+        with self._lock:
+            self.other_requests.append(path)
+        if path in self.routes:
+            return Scripted(200, self.routes[path])
+        return error(404, f"no route {path}")
+
+    def upload(self, content_type: str, raw: bytes) -> Scripted:
+        """POST /files: keep the multipart upload's file content."""
+        boundary = content_type.split("boundary=")[-1].strip('"').encode()
+        part = next(p for p in raw.split(b"--" + boundary) if b"filename=" in p)
+        text = part.split(b"\r\n\r\n", 1)[1].rsplit(b"\r\n", 1)[0].decode()
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = text
+        return Scripted(
+            200,
+            {
+                "id": file_id,
+                "object": "file",
+                "bytes": len(text),
+                "created_at": 0,
+                "filename": "batch.jsonl",
+                "purpose": "batch",
+                "status": "processed",
+            },
+        )
+
+    def _batch_body(self, batch_id: str, status: str, output: str | None) -> dict[str, Any]:
+        batch = self.batches[batch_id]
+        return {
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": "/v1/chat/completions",
+            "input_file_id": batch["input_file_id"],
+            "completion_window": "24h",
+            "status": status,
+            "created_at": 0,
+            "output_file_id": output,
+        }
+
+    def start_batch(self, body: dict[str, Any]) -> Scripted:
+        """POST /batches: accept the batch; it runs when first read."""
+        batch_id = f"batch_{len(self.batches) + 1}"
+        self.batches[batch_id] = {"input_file_id": body["input_file_id"]}
+        return Scripted(200, self._batch_body(batch_id, "validating", None))
+
+    def batch(self, batch_id: str) -> Scripted:
+        """GET /batches/ID: run every line through the chat responder, once; completed."""
+        batch = self.batches[batch_id]
+        if "output" not in batch:
+            lines = []
+            for line in self.files[batch["input_file_id"]].splitlines():
+                item = json.loads(line)
+                answer = self.answer(item["body"])
+                lines.append(
+                    json.dumps(
+                        {
+                            "id": "r",
+                            "custom_id": item["custom_id"],
+                            "response": {"status_code": answer.status, "body": answer.body},
+                        }
+                    )
+                )
+            output = f"file-{len(self.files) + 1}"
+            self.files[output] = "\n".join(lines) + "\n"
+            batch["output"] = output
+        return Scripted(200, self._batch_body(batch_id, "completed", batch["output"]))
 
     def start(self) -> FakeEndpoint:
         """Serve in a background thread."""

@@ -38,9 +38,11 @@ def test_check_ai_prints_verdict_explanation_and_verified_fix(endpoint, shop, tm
     assert "ai: true positive (confidence 0.90): product.name is user-editable" in out
     assert "`format_html` escapes `product.name`" in out
     assert "fix (unsafe): Build the markup with format_html() (AI patch by test-model" in out
+    assert "ai fix (verified by djreview: applies, parses, silences the finding):" in out
+    assert '+    html = format_html("<b>{}</b>", product.name)' in out
     assert "AI review (test-model at http://127.0.0.1" in result.stderr
     assert "AI review [" not in result.stderr  # no progress bar off a terminal
-    assert "1 requests, 0 cache hits, 400 tokens in / 80 out" in result.stderr
+    assert "1 requests (1 answered), 0 cache hits, 400 tokens in / 80 out" in result.stderr
 
 
 def test_unverified_suggestion_is_labelled_and_never_a_fix(endpoint, shop, tmp_path):
@@ -175,3 +177,24 @@ def test_ai_sarif_of_every_fixture_passes_the_multitool(endpoint, tmp_path, sari
         assert reviewed, project
         assert all("product.name is user-editable" in r["message"]["markdown"] for r in reviewed)
         sarif_session.expect(f"--ai SARIF of fixtures/{project}", result.stdout)
+
+
+def test_batch_submit_collect_then_check_verifies_like_a_live_run(endpoint, shop, tmp_path):
+    endpoint.responder = lambda body: completion(GOOD_PATCH)
+    submitted = _djreview(endpoint, tmp_path, "check", str(shop), "--ai", "--ai-batch")
+    assert "1 findings submitted as batch batch_1" in submitted.stderr
+    assert endpoint.requests == []  # nothing asked live
+    assert "ai: true positive" not in submitted.stdout
+    env = {
+        "OPENAI_BASE_URL": endpoint.url,
+        "OPENAI_API_KEY": "test-key",
+        "DJREVIEW_CACHE_DIR": str(tmp_path / "cache"),
+        "DJREVIEW_AI_MODEL": "test-model",
+    }
+    collected = CliRunner().invoke(main, ["ai", "collect"], env=env)
+    assert "batch batch_1: completed; 1/1 valid replies cached" in collected.stdout
+    [batched] = endpoint.requests
+    assert batched["max_tokens"] == 1024 and batched["response_format"]["type"] == "json_schema"
+    applied = _djreview(endpoint, tmp_path, "check", str(shop), "--ai")
+    assert "ai fix (verified by djreview" in applied.stdout
+    assert "0 requests, 1 cache hits" in applied.stderr

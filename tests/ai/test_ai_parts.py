@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from djreview.ai.guards import undefined_names
 from djreview.ai.locate import NotLocated, locate
 from djreview.ai.redact import redact
 from djreview.ai.reply_schema import REPLY_SCHEMA, InvalidReply, parse_reply
@@ -64,7 +66,7 @@ def test_locate_strips_a_copied_margin_and_reindents():
 
 def test_reply_schema_is_what_parse_reply_accepts():
     good = {
-        "verdict": "uncertain",
+        "verdict": "true_positive",
         "confidence": 0.5,
         "reason": "r",
         "explanation": "e",
@@ -72,25 +74,50 @@ def test_reply_schema_is_what_parse_reply_accepts():
     }
     jsonschema.validate(good, REPLY_SCHEMA)
     assert parse_reply(json.dumps(good)).fix is not None
-    for bad in (
-        {**good, "verdict": "maybe"},
-        {**good, "confidence": 2},
-        {**good, "extra": 1},
-        {**good, "fix": {"description": "d", "edits": [{"path": "p", "snippet": "s"}]}},
-    ):
+    strict = {
+        **REPLY_SCHEMA,
+        "properties": {
+            **REPLY_SCHEMA["properties"],
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+    }
+    for bad in ({**good, "verdict": "maybe"}, {**good, "confidence": 2}):
         with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(
-                bad,
-                {
-                    **REPLY_SCHEMA,
-                    "properties": {
-                        **REPLY_SCHEMA["properties"],
-                        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-                    },
-                },
-            )
+            jsonschema.validate(bad, strict)
         with pytest.raises(InvalidReply):
             parse_reply(json.dumps(bad))
+
+
+def test_a_malformed_patch_keeps_the_verdict_and_explanation():
+    malformed = {
+        "verdict": "true_positive",
+        "confidence": 0.8,
+        "reason": "r",
+        "explanation": "e",
+        "fix": {"description": "d", "edits": [{"path": "p", "snippet": "s"}]},
+    }
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(malformed, REPLY_SCHEMA)
+    parsed = parse_reply(json.dumps({**malformed, "notes": "extra keys are ignored"}))
+    assert (parsed.verdict, parsed.explanation, parsed.fix) == ("true_positive", "e", None)
+    assert "fix.edits[0].replacement must be a string" in parsed.fix_dropped
+
+
+def test_a_patch_under_another_verdict_is_ignored():
+    text = json.dumps(
+        {
+            "verdict": "false_positive",
+            "confidence": 0.9,
+            "reason": "r",
+            "explanation": "e",
+            "fix": {
+                "description": "d",
+                "edits": [{"path": "p", "snippet": "s", "replacement": "r"}],
+            },
+        }
+    )
+    parsed = parse_reply(text)
+    assert parsed.fix is None and "verdict false_positive" in parsed.fix_dropped
 
 
 def test_settings_from_the_table_and_environment(tmp_path: Path):
@@ -133,3 +160,34 @@ def test_sarif_markdown_keeps_the_text_of_model_links_only():
     text = markdown(finding)
     assert "evil.example" not in text and "<script>" not in text
     assert "see docs" in text and "`true_positive`, confidence 0.90" in text
+
+
+def test_locate_matches_by_tokens_across_quote_style_and_withheld_comments():
+    text = (
+        "def go(request):\n"
+        "    # planted: open-redirect — follows ?next= [open_redirect]\n"
+        '    target = request.GET.get("next", "/")\n'
+        "    return redirect(target)\n"
+    )
+    snippet = "    target = request.GET.get('next', '/')\n    return redirect(target)"
+    replacement = "    target = request.GET.get('next', '/')\n    return redirect(safe(target))"
+    edit = locate(text, "a.py", snippet, replacement)
+    assert apply_edits(text, [edit]).endswith("    return redirect(safe(target))\n")
+
+
+def test_locate_gives_a_redacted_secret_its_value_back():
+    text = 'KEY = "q8v2m0r7w1z4h6b9n3c5e"\n'
+    edit = locate(text, "s.py", 'KEY = "<redacted>"', 'KEY = env("KEY", default="<redacted>")')
+    assert apply_edits(text, [edit]) == 'KEY = env("KEY", default="q8v2m0r7w1z4h6b9n3c5e")\n'
+    with pytest.raises(NotLocated, match="withheld"):
+        locate(text, "s.py", "KEY = ", 'KEY = "<redacted>"')
+
+
+def test_a_name_the_patch_never_defines_or_imports_is_caught():
+    old = ast.parse("from django.shortcuts import redirect\n\ndef go(r):\n    return redirect(r)\n")
+    new = ast.parse(
+        "from django.shortcuts import redirect\n\ndef go(r):\n    return redirect(is_safe(r))\n"
+    )
+    assert "`is_safe`" in (undefined_names(old, new) or "")
+    fine = ast.parse("from x import is_safe\nfrom django.shortcuts import redirect\n")
+    assert undefined_names(old, fine) is None

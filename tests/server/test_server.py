@@ -141,8 +141,8 @@ async def test_template_edit_creates_n_plus_one_and_fix_removes_it(
 async def test_ignore_quick_action_silences_a_finding(client: LanguageClient, blog: Path):
     rel = "blog/templates/blog/post_detail.html"
     uri = open_file(client, blog, rel)
-    found = await diagnostics_until(client, uri, lambda d: any(x.code == "DJR501" for x in d))
-    diagnostic = next(d for d in found if d.code == "DJR501")
+    found = await diagnostics_until(client, uri, lambda d: any(x.code == "DJR502" for x in d))
+    diagnostic = next(d for d in found if d.code == "DJR502")
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
             types.TextDocumentIdentifier(uri),
@@ -150,11 +150,11 @@ async def test_ignore_quick_action_silences_a_finding(client: LanguageClient, bl
             types.CodeActionContext(diagnostics=[diagnostic]),
         )
     )
-    ignore = next(a for a in actions or [] if a.title.startswith("Ignore DJR501"))
+    ignore = next(a for a in actions or [] if a.title.startswith("Ignore DJR502"))
     text = apply((blog / rel).read_text(encoding="utf-8"), ignore.edit.changes[uri])
-    assert "{# djreview: ignore[DJR501] #}" in text
+    assert "{# djreview: ignore[DJR502] #}" in text
     change(client, uri, 2, text)
-    await diagnostics_until(client, uri, lambda d: not any(x.code == "DJR501" for x in d))
+    await diagnostics_until(client, uri, lambda d: not any(x.code == "DJR502" for x in d))
 
 
 @pytest.mark.asyncio
@@ -179,10 +179,10 @@ async def test_closing_an_unsaved_buffer_restores_the_file_on_disk(
     rel = "blog/templates/blog/post_detail.html"
     uri = open_file(client, blog, rel)
     text = (blog / rel).read_text(encoding="utf-8")
-    await diagnostics_until(client, uri, lambda d: any(x.code == "DJR501" for x in d))
-    change(client, uri, 2, text.replace("|safe", ""))
-    await diagnostics_until(client, uri, lambda d: not any(x.code == "DJR501" for x in d))
+    await diagnostics_until(client, uri, lambda d: any(x.code == "DJR502" for x in d))
+    change(client, uri, 2, text.replace("{% autoescape off %}", "{% autoescape on %}"))
+    await diagnostics_until(client, uri, lambda d: not any(x.code == "DJR502" for x in d))
     client.text_document_did_close(
         types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
     )
-    await diagnostics_until(client, uri, lambda d: any(x.code == "DJR501" for x in d))
+    await diagnostics_until(client, uri, lambda d: any(x.code == "DJR502" for x in d))
