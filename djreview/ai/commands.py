@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from djreview.ai.options import AIOptions, ai_options, ai_settings
+from djreview.ai.settings import AISettings
 from djreview.config import Config, ConfigError, resolve_config
 
 
@@ -71,14 +72,7 @@ def calibrate_command(
     chosen = list(fixtures) or default_fixtures()
     if not chosen:
         raise click.UsageError("no labelled fixtures found: pass --fixture DIR")
-    try:
-        settings = ai_settings(Config(), dataclasses.replace(ai, enabled=True))
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
-    assert settings is not None
-    missing = settings.missing()
-    if missing:
-        raise click.UsageError(missing)
+    settings = _settings(ai)
     report: dict[str, Any] = {"model": settings.model, "fixtures": {}}
     lines: list[str] = []
     for fixture in chosen:
@@ -100,12 +94,8 @@ def calibrate_command(
         sys.stdout.write("\n".join(lines) + "\n")
 
 
-@ai_group.command("collect")
-@ai_options
-def collect_command(ai: AIOptions) -> None:
-    """Fetch finished Batch API reviews (`check --ai --ai-batch`) into the reply cache."""
-    from djreview.ai.batch import collect
-
+def _settings(ai: AIOptions) -> AISettings:
+    """The AI settings of an `ai` subcommand (AI on); a usage error when incomplete."""
     try:
         settings = ai_settings(Config(), dataclasses.replace(ai, enabled=True))
     except ConfigError as exc:
@@ -114,5 +104,15 @@ def collect_command(ai: AIOptions) -> None:
     missing = settings.missing()
     if missing:
         raise click.UsageError(missing)
+    return settings
+
+
+@ai_group.command("collect")
+@ai_options
+def collect_command(ai: AIOptions) -> None:
+    """Fetch finished Batch API reviews (`check --ai --ai-batch`) into the reply cache."""
+    from djreview.ai.batch import collect
+
+    settings = _settings(ai)
     for line in collect(settings):
         click.echo(line)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +48,6 @@ class StaticFinding:
     fingerprint: str
     path: str
     start_line: int
-    end_line: int
     access: tuple[Site, ...]
     loop: tuple[Site, ...]
 
@@ -76,7 +76,6 @@ class StaticFinding:
             fingerprint=str(data["fingerprint"]),
             path=path,
             start_line=start,
-            end_line=end,
             access=tuple(access),
             loop=tuple(loop),
         )
@@ -161,16 +160,20 @@ def join(findings: Iterable[StaticFinding], runs: Iterable[TestRun]) -> Joined:
 
 def _enclosing_class(path: Path, line: int) -> int | None:
     """The line of the innermost class whose body holds `line` (Python files only)."""
-    if path.suffix != ".py":
-        return None
+    spans = _class_spans(path) if path.suffix == ".py" else ()
+    inside = [start for start, end in spans if start <= line <= end]
+    return max(inside) if inside else None
+
+
+@functools.lru_cache(maxsize=256)
+def _class_spans(path: Path) -> tuple[tuple[int, int], ...]:
+    """(first, last) line of every class of a module, parsed once per pytest process."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
-        return None
-    found: int | None = None
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.ClassDef) or node.end_lineno is None:
-            continue
-        if node.lineno <= line <= node.end_lineno and (found is None or node.lineno > found):
-            found = node.lineno
-    return found
+        return ()
+    return tuple(
+        (node.lineno, node.end_lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef) and node.end_lineno is not None
+    )

@@ -22,10 +22,13 @@ class Repeat:
     sql: str
     count: int
     read: bool
-    # The innermost project place (where a dynamic-only finding is reported).
-    call_site: Site
-    # Every project place on the stack, innermost first.
+    # Every project place on the stack, innermost first (never empty).
     stack: tuple[Site, ...]
+
+    @property
+    def call_site(self) -> Site:
+        """The innermost project place, where a dynamic-only finding is reported."""
+        return self.stack[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +39,6 @@ class TestRun:
     repeats: tuple[Repeat, ...]
     # Model instances created while the place was on the stack (a loop's rows).
     rows: tuple[tuple[Site, int], ...]
-    # Queries issued while the place was on the stack.
-    queries: tuple[tuple[Site, int], ...]
 
 
 def _site(site: Site) -> list[Any]:
@@ -59,13 +60,11 @@ def encode_run(run: TestRun) -> dict[str, Any]:
                 "sql": r.sql,
                 "count": r.count,
                 "read": r.read,
-                "call_site": _site(r.call_site),
                 "stack": [_site(s) for s in r.stack],
             }
             for r in run.repeats
         ],
         "rows": [[_site(site), count] for site, count in run.rows],
-        "queries": [[_site(site), count] for site, count in run.queries],
     }
 
 
@@ -79,11 +78,9 @@ def decode_run(data: dict[str, Any]) -> TestRun:
             sql=str(r["sql"]),
             count=int(r["count"]),
             read=bool(r["read"]),
-            call_site=_unsite(r["call_site"]),
             stack=tuple(_unsite(s) for s in r["stack"]),
         )
         for r in data["repeats"]
     )
     rows = tuple((_unsite(site), int(count)) for site, count in data["rows"])
-    queries = tuple((_unsite(site), int(count)) for site, count in data["queries"])
-    return TestRun(test, repeats, rows, queries)
+    return TestRun(test, repeats, rows)

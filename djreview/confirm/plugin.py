@@ -185,7 +185,7 @@ class ConfirmPlugin:
                 )
         for repeat in report.dynamic:
             write_line(
-                f"  dynamic-only {repeat.path}:{repeat.line}: the same query "
+                f"  dynamic-only {repeat.site.path}:{repeat.site.line}: the same query "
                 f"{repeat.count} times in {repeat.tests[0]}"
             )
         write_line(f"report: {self.report_path}")

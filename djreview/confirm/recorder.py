@@ -42,7 +42,6 @@ class _TestState:
     test: str
     groups: dict[tuple[object, ...], _Group] = field(default_factory=dict)
     rows: Counter[Site] = field(default_factory=Counter)
-    queries: Counter[Site] = field(default_factory=Counter)
     request: int = 0
     # The frame the test's code called for the last query, and how many such
     # calls the test made: a test calling a project function in its own loop
@@ -101,7 +100,6 @@ class Recorder:
                 sql=group.sql,
                 count=group.count,
                 read=is_read(group.sql),
-                call_site=group.stack.sites[0],
                 stack=group.stack.sites,
             )
             for group in state.groups.values()
@@ -112,7 +110,6 @@ class Recorder:
                 test=state.test,
                 repeats=repeats,
                 rows=tuple(sorted(state.rows.items())),
-                queries=tuple(sorted(state.queries.items())),
             )
         )
 
@@ -141,7 +138,6 @@ class Recorder:
         if group is None:
             group = state.groups[key] = _Group(shape, sql[:_SQL_SAMPLE], stack)
         group.count += 1
-        state.queries.update(set(stack.sites))
 
     def _row_built(self, sender: Any, **kwargs: Any) -> None:
         state = self._state

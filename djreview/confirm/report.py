@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from djreview.confirm.join import Joined, State
+from djreview.confirm.join import DynamicFinding, Joined, State
 from djreview.confirm.sites import Site
+from djreview.model import Notification
+from djreview.source.project import Project
 
 VERSION = 1
 DEFAULT_NAME = "djreview-confirm.json"
@@ -41,33 +43,13 @@ class FindingState:
 
 
 @dataclass(frozen=True, slots=True)
-class DynamicRepeat:
-    """A dynamic-only repeat as the report records it."""
-
-    path: str
-    line: int
-    fingerprint: str
-    sql: str
-    count: int
-    tests: tuple[str, ...]
-    stack: tuple[Site, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Report:
     """A whole confirmation report."""
 
     tests: int
     states: tuple[FindingState, ...]
-    dynamic: tuple[DynamicRepeat, ...]
+    dynamic: tuple[DynamicFinding, ...]
     errors: tuple[str, ...] = ()
-
-    def state_of(self, fingerprint: str) -> FindingState | None:
-        """The recorded state of the finding with this fingerprint, if any."""
-        for state in self.states:
-            if state.fingerprint == fingerprint:
-                return state
-        return None
 
     def counts(self) -> dict[str, int]:
         """How many findings are in each state, and how many are dynamic-only."""
@@ -93,11 +75,7 @@ def from_join(joined: Joined, tests: int, errors: list[str]) -> Report:
         )
         for v in joined.verdicts
     )
-    dynamic = tuple(
-        DynamicRepeat(d.site.path, d.site.line, d.fingerprint, d.sql, d.count, d.tests, d.stack)
-        for d in joined.dynamic
-    )
-    return Report(tests, states, dynamic, tuple(errors))
+    return Report(tests, states, joined.dynamic, tuple(errors))
 
 
 def encode(report: Report) -> dict[str, Any]:
@@ -120,8 +98,8 @@ def encode(report: Report) -> dict[str, Any]:
         ],
         "dynamic": [
             {
-                "path": d.path,
-                "line": d.line,
+                "path": d.site.path,
+                "line": d.site.line,
                 "fingerprint": d.fingerprint,
                 "sql": d.sql,
                 "count": d.count,
@@ -153,9 +131,8 @@ def decode(data: Any) -> Report:
             for s in data["findings"]
         )
         dynamic = tuple(
-            DynamicRepeat(
-                path=str(d["path"]),
-                line=int(d["line"]),
+            DynamicFinding(
+                site=Site(str(d["path"]), int(d["line"])),
                 fingerprint=str(d["fingerprint"]),
                 sql=str(d["sql"]),
                 count=int(d["count"]),
@@ -192,3 +169,26 @@ def write(report: Report, path: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectReport:
+    """The run's confirmation report, read once (a `Project.analysis` kind).
+
+    `report` is None when none is configured or it cannot be read (the run
+    then notes why and goes on).
+    """
+
+    report: Report | None
+
+    @classmethod
+    def build(cls, project: Project) -> ProjectReport:
+        """Read the report the config names, if any."""
+        configured = project.config.confirmations
+        if not configured:
+            return cls(None)
+        try:
+            return cls(read(Path(configured)))
+        except ReportError as error:
+            project.notifications.append(Notification(configured, str(error)))
+            return cls(None)

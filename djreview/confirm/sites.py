@@ -39,8 +39,6 @@ class Stack:
     """The project places on one call stack, innermost first, and its loop passes."""
 
     sites: tuple[Site, ...]
-    # The innermost project Python frame (None when only Django frames ran).
-    python: Site | None
     # Identities of the enclosing template {% for %} node and DRF list pass, so
     # repeats are counted per loop pass rather than per test.
     passes: tuple[int, ...]
@@ -77,6 +75,7 @@ class StackReader:
         self._relative: dict[str, str | None] = {}
         self._test_files: dict[str, bool] = {}
         self._field_lines: dict[tuple[str, str, str], int | None] = {}
+        self._parsed: set[str] = set()
 
     def relative(self, filename: str) -> str | None:
         """The project-relative path of a project file, None for anything else."""
@@ -112,7 +111,6 @@ class StackReader:
         """
         sites: list[Site] = []
         passes: list[int] = []
-        python: Site | None = None
         callee: FrameType | None = None
         called: FrameType | None = None
         while frame is not None:
@@ -122,8 +120,6 @@ class StackReader:
             if relative is not None:
                 site = Site(relative, frame.f_lineno)
                 sites.append(site)
-                if python is None:
-                    python = site
                 if called is None and callee is not None and self._is_test_file(relative):
                     called = callee
             elif code.co_name == "render_annotated" and filename.endswith("base.py"):
@@ -135,7 +131,7 @@ class StackReader:
             callee, frame = frame, frame.f_back
         # A test's own loop (building rows, calling a view per case) is no N+1.
         in_test = bool(sites) and self._is_test_file(sites[0].path)
-        return Stack(tuple(sites), python, tuple(passes), in_test), called
+        return Stack(tuple(sites), tuple(passes), in_test), called
 
     def _is_test_file(self, relative: str) -> bool:
         known = self._test_files.get(relative)
@@ -164,7 +160,7 @@ class StackReader:
         if not frame.f_code.co_filename.endswith("/".join(_DRF_SERIALIZERS)):
             return
         serializer = frame.f_locals.get("self")
-        if type(serializer).__name__ == "ListSerializer" or hasattr(serializer, "child"):
+        if hasattr(serializer, "child"):  # a ListSerializer: one pass over the rows
             passes.append(id(serializer))
             child = getattr(serializer, "child", None)
             site = self._class_site(type(child)) if child is not None else None
@@ -203,8 +199,7 @@ class StackReader:
     def _graphql_field_sites(self, cls: type[Any], field: str) -> list[Site]:
         """The declaration of a GraphQL field, its resolver, or the Meta.fields that exposes it."""
         for klass in cls.__mro__:
-            module = sys.modules.get(klass.__module__)
-            relative = self.relative(getattr(module, "__file__", None) or "")
+            relative = self._source_of(klass)
             if relative is None:
                 continue
             found = [
@@ -219,9 +214,13 @@ class StackReader:
                 return found
         return []
 
-    def _class_site(self, cls: type[Any]) -> Site | None:
+    def _source_of(self, cls: type[Any]) -> str | None:
+        """The project file that defines `cls`, None for library classes."""
         module = sys.modules.get(cls.__module__)
-        relative = self.relative(getattr(module, "__file__", None) or "")
+        return self.relative(getattr(module, "__file__", None) or "")
+
+    def _class_site(self, cls: type[Any]) -> Site | None:
+        relative = self._source_of(cls)
         if relative is None:
             return None
         line = self._line_in_class(relative, cls.__qualname__, "")
@@ -230,8 +229,7 @@ class StackReader:
     def _field_site(self, cls: type[Any], field_name: str) -> Site | None:
         """The line declaring `field_name` on the serializer or its project bases."""
         for klass in cls.__mro__:
-            module = sys.modules.get(klass.__module__)
-            relative = self.relative(getattr(module, "__file__", None) or "")
+            relative = self._source_of(klass)
             if relative is None:
                 continue
             line = self._line_in_class(relative, klass.__qualname__, field_name)
@@ -240,11 +238,11 @@ class StackReader:
         return None
 
     def _line_in_class(self, relative: str, qualname: str, attribute: str) -> int | None:
-        key = (relative, qualname, attribute)
-        if key not in self._field_lines:
+        if relative not in self._parsed:
+            # Each module once: the lookups run on every query of every test.
+            self._parsed.add(relative)
             self._field_lines.update(_class_lines(self.root / relative, relative))
-            self._field_lines.setdefault(key, None)
-        return self._field_lines[key]
+        return self._field_lines.get((relative, qualname, attribute))
 
 
 def _class_lines(path: Path, relative: str) -> dict[tuple[str, str, str], int | None]:

@@ -25,8 +25,9 @@ DYNAMIC_ONLY = "dynamic-only"
 def with_states(findings: Iterable[Finding], report: Report) -> list[Finding]:
     """The findings, those the report knows annotated with their state."""
     annotated = []
+    by_fingerprint = {entry.fingerprint: entry for entry in report.states}
     for finding in findings:
-        entry = report.state_of(finding.fingerprint)
+        entry = by_fingerprint.get(finding.fingerprint)
         if entry is None:
             annotated.append(finding)
             continue

@@ -18,8 +18,7 @@ from pathlib import Path
 
 from djreview.config import Config, ConfigError
 from djreview.confirm.report import DEFAULT_NAME as REPORT_NAME
-from djreview.confirm.report import ReportError
-from djreview.confirm.report import read as read_report
+from djreview.confirm.report import ProjectReport
 from djreview.confirm.states import is_confirmed, with_states
 from djreview.engine import baseline
 from djreview.engine.cache.store import Store, committed
@@ -220,15 +219,8 @@ def finish(raw: list[Finding], project: Project, rules: list[RuleMeta]) -> list[
 
 def _confirmed(findings: list[Finding], project: Project) -> list[Finding]:
     """The findings annotated with the confirmation report's states, when one is configured."""
-    path = project.config.confirmations
-    if not path:
-        return findings
-    try:
-        report = read_report(Path(path))
-    except ReportError as error:
-        project.notifications.append(Notification(path, str(error)))
-        return findings
-    return with_states(findings, report)
+    report = project.analysis(ProjectReport).report
+    return findings if report is None else with_states(findings, report)
 
 
 def run(paths: list[Path], config: Config, options: RunOptions | None = None) -> RunResult:

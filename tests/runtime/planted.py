@@ -11,16 +11,13 @@ A marker is a comment on the line above the code it describes::
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .harness import load_cases
+# One definition of the marker format: `djreview ai calibrate` reads the same markers.
+from djreview.ai.calibrate import MARKER, SOURCE_SUFFIXES
 
-MARKER = re.compile(
-    r"(?:#|\{#)\s*(?P<role>planted|twin): (?P<kind>\S+) — (?P<text>.*?) \[(?P<case>\w+)\]"
-)
-SOURCE_SUFFIXES = (".py", ".html")
+from .harness import load_cases
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from djreview.checks.base import Check
-from djreview.confirm.report import ReportError, read
+from djreview.confirm.report import ProjectReport
 from djreview.confirm.states import DYNAMIC_ONLY, STATE
-from djreview.model import Finding, Location, Notification, RelatedLocation, Severity
+from djreview.model import Finding, Location, RelatedLocation, Severity
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
@@ -62,21 +61,17 @@ class RepeatedQueryAtRuntime(Check):
     category = "performance"
     tags = ("n-plus-one", "runtime")
     references = ("https://docs.djangoproject.com/en/5.2/topics/db/instrumentation/",)
+    uses = (ProjectReport,)
 
     def check_project(self, project: Project) -> Iterable[Finding]:
         """One finding per dynamic-only repeat of the configured confirmation report."""
-        configured = project.config.confirmations
-        if not configured:
-            return []
-        try:
-            report = read(Path(configured))
-        except ReportError as error:
-            project.notifications.append(Notification(configured, str(error)))
+        report = project.analysis(ProjectReport).report
+        if report is None:
             return []
         found = []
         for repeat in report.dynamic:
-            file = project.by_rel.get(repeat.path)
-            if file is None or not 1 <= repeat.line <= file.text.count("\n") + 1:
+            file = project.by_rel.get(repeat.site.path)
+            if file is None or not 1 <= repeat.site.line <= file.text.count("\n") + 1:
                 continue
             related = [
                 RelatedLocation(Location(site.path, site.line), "called from")
@@ -85,7 +80,7 @@ class RepeatedQueryAtRuntime(Check):
             ]
             found.append(
                 self.finding(
-                    Location(repeat.path, repeat.line),
+                    Location(repeat.site.path, repeat.site.line),
                     related=related,
                     properties={STATE: DYNAMIC_ONLY, "sql": repeat.sql},
                     count=repeat.count,
