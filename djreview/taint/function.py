@@ -14,6 +14,7 @@ from typing import Protocol
 
 from djreview.model import FlowStep
 from djreview.source.file import SourceFile
+from djreview.taint.names import module_names
 from djreview.taint.sinks import Sink, path_method_sink, sinks_of
 from djreview.taint.sources import (
     GUARDS,
@@ -387,7 +388,7 @@ class FunctionAnalysis:
         if isinstance(node.func, ast.Attribute):
             receiver = self.ev(node.func.value)
             values[id(node.func.value)] = receiver
-        sinks = sinks_of(node)
+        sinks = sinks_of(node, module_names(self.file.tree) if self.file.tree else None)
         path_sink = path_method_sink(node)
         if path_sink is not None:
             sinks.append(path_sink)

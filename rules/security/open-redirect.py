@@ -1,5 +1,6 @@
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.shortcuts import redirect as go
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -74,3 +75,16 @@ def thumbnail_redirect(request, pk):
     found = Post.objects.filter(slug=request.GET["slug"]).first()
     # ok: DJR314
     return redirect(found.image.url)
+
+
+def after_login_aliased(request):
+    # ruleid: DJR314
+    return go(request.GET["next"])
+
+
+def after_login_aliased_checked(request):
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    # ok: DJR314
+    return go(target)

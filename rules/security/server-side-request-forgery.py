@@ -1,6 +1,7 @@
 from urllib.request import urlopen
 
 import requests
+from requests import get
 
 
 def preview(request):
@@ -14,3 +15,11 @@ def preview(request):
     # ok: DJR315
     fixed = requests.get("https://example.com/feed.xml", timeout=5)
     return page, raw, api, fixed
+
+
+def preview_bare_get(request):
+    # ruleid: DJR315
+    page = get(request.GET["url"], timeout=5)
+    # ok: DJR315
+    fixed = get(f"https://api.example.com/items/{request.GET['url']}", timeout=5)
+    return page, fixed

@@ -11,8 +11,8 @@ from djreview.model import Finding
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.analysis import TaintAnalysis
-from djreview.taint.sinks import is_true, sinks_of
-from djreview.taint.sources import dotted
+from djreview.taint.names import module_names, resolve_callee
+from djreview.taint.sinks import SHELL_FUNCTIONS, is_true, sinks_of
 
 _QUOTES = frozenset({"quote"})
 
@@ -66,11 +66,12 @@ class CommandInjection(TaintCheck):
         """Tainted commands, then shell strings built from variables (one finding per call)."""
         yield from self._findings(file, project)
         index = project.analysis(TaintAnalysis)
+        names = module_names(file.tree) if file.tree is not None else None
         for node in file.nodes_of(ast.Call):
-            for sink in sinks_of(node):
+            for sink in sinks_of(node, names):
                 if (
                     sink.kind != "shell"
-                    or not _runs_shell(node)
+                    or not _runs_shell(node, names)
                     or not unsafe_parts(sink.arg, _QUOTES)
                 ):
                     continue
@@ -82,8 +83,7 @@ class CommandInjection(TaintCheck):
                     )
 
 
-def _runs_shell(call: ast.Call) -> bool:
-    full = dotted(call.func)
-    if full in {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput"}:
+def _runs_shell(call: ast.Call, names: dict[str, str] | None) -> bool:
+    if resolve_callee(call.func, names).full in SHELL_FUNCTIONS:
         return True
     return any(kw.arg == "shell" and is_true(kw.value) for kw in call.keywords)

@@ -12,6 +12,7 @@ from djreview.model import Finding, Severity
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.analysis import TaintAnalysis
+from djreview.taint.names import module_names
 from djreview.taint.sinks import SQL_CALLS, sinks_of
 from djreview.taint.sources import call_name
 
@@ -81,9 +82,15 @@ class SqlBuiltFromStrings(Check):
         tree = file.tree
         if tree is None:
             return
+        names = module_names(tree)
         for function in [tree, *file.functions()]:
             calls = [node for node in _own_nodes(function) if isinstance(node, ast.Call)]
-            sql = [(call, sink) for call in calls for sink in sinks_of(call) if sink.kind == "sql"]
+            sql = [
+                (call, sink)
+                for call in calls
+                for sink in sinks_of(call, names)
+                if sink.kind == "sql"
+            ]
             if not sql:
                 continue  # the assignments of a scope without SQL need no reading
             fixed = _fixed_names(function)
