@@ -93,7 +93,7 @@ class TaintAnalysis:
 
     def _analyse_file(self, file: SourceFile) -> Iterator[Hit]:
         info = self.info(file)
-        for function in info.functions.values():
+        for function in info.every:
             analysis = FunctionAnalysis(file, function, self)
             routed = self.routes.get(f"{info.module}.{function.name}")
             self._seed_view_params(
@@ -124,7 +124,8 @@ class TaintAnalysis:
         for round_ in range(2 if view else 1):
             if round_ == 1 and not attrs:
                 break
-            for name, method in methods.items():
+            for method in info.every_method(cls):
+                name = method.name
                 analysis = FunctionAnalysis(
                     file,
                     method,
@@ -225,6 +226,8 @@ class TaintAnalysis:
     ) -> tuple[SourceFile, FunctionNode] | None:
         info = self.info(caller.file)
         func = call.func
+        if isinstance(func, ast.Name) and func.id in caller.local_functions:
+            return caller.file, caller.local_functions[func.id]
         if isinstance(func, ast.Name) and func.id in info.functions:
             return caller.file, info.functions[func.id]
         if (

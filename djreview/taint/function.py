@@ -83,6 +83,8 @@ class FunctionAnalysis:
     assigned_attrs: dict[str, Taint] = field(default_factory=dict)
     # URL parameters of a class-based view whose converter admits no markup (`<int:pk>`).
     safe_kwargs: frozenset[str] = frozenset()
+    # Functions defined in this one (and in its enclosing ones), by name: calls to them resolve.
+    local_functions: dict[str, FunctionNode] = field(default_factory=dict)
 
     def step(self, node: ast.AST, message: str) -> FlowStep:
         """A flow step at `node` with a message."""
@@ -151,6 +153,30 @@ class FunctionAnalysis:
             self.branches([case.body for case in stmt.cases])
         elif isinstance(stmt, ast.Raise) and stmt.exc is not None:
             self.ev(stmt.exc)
+        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            self.nested(stmt)
+
+    def nested(self, function: FunctionNode) -> None:
+        """A function defined in this one: analysed with the closure's taint, its hits ours.
+
+        Its parameters shadow the enclosing names; what it returns is not ours.
+        """
+        shadowed = {arg.arg for arg in _all_params(function)}
+        self.local_functions[function.name] = function
+        self.env.pop(function.name, None)
+        inner = FunctionAnalysis(
+            self.file,
+            function,
+            self.resolver,
+            in_class_view=self.in_class_view,
+            class_attrs=self.class_attrs,
+            env={name: value for name, value in self.env.items() if name not in shadowed},
+            forms={name: value for name, value in self.forms.items() if name not in shadowed},
+            safe_kwargs=self.safe_kwargs,
+            local_functions=dict(self.local_functions),
+        )
+        inner.run()
+        self.hits.extend(inner.hits)
 
     def branches(self, bodies: list[list[ast.stmt]]) -> None:
         """Analyse alternative bodies from the same state and merge (union) the results."""
@@ -476,6 +502,12 @@ class FunctionAnalysis:
             self.hits.append(hit)
         for index in value.params:
             self.summary.param_sinks.append((index, hit))
+
+
+def _all_params(function: FunctionNode) -> list[ast.arg]:
+    args = function.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    return [arg for arg in every if arg is not None]
 
 
 def map_arguments(
