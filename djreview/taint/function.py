@@ -28,7 +28,7 @@ from djreview.taint.sources import (
     is_request_object,
     request_source,
 )
-from djreview.taint.values import ALL_KINDS, Taint, combine
+from djreview.taint.values import ALL_KINDS, UPLOADED, Taint, combine
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _MASS = frozenset({"mass"})
@@ -345,6 +345,8 @@ class FunctionAnalysis:
             step = self.step(node, f"`{described}`: data from the HTTP request")
             # self.kwargs: the URLconf names the keys, so they cannot pick model fields.
             url_kwargs = described.startswith("self.")
+            if node.attr == "FILES":
+                return Taint((step,), safe_for=frozenset({UPLOADED}))
             return Taint((step,), safe_for=frozenset({"mass"}) if url_kwargs else frozenset())
         if isinstance(node.value, ast.Name):
             if node.value.id == "self" and node.attr in self.class_attrs:
@@ -354,7 +356,11 @@ class FunctionAnalysis:
         if node.attr in VALIDATED_ATTRS:
             self.ev(node.value)
             return None
-        return self.ev(node.value)
+        value = self.ev(node.value)
+        if node.attr == "name" and value is not None and UPLOADED in value.safe_for:
+            # UploadedFile.name: Django has already cut it to a base name (no directory part).
+            return value.sanitised(frozenset({"path"}))
+        return value
 
     def subscript(self, node: ast.Subscript) -> Taint | None:
         """`d[k]` carries `d`'s taint; `globals()[user]` is a dispatch sink."""
