@@ -56,6 +56,9 @@ class Summary:
 
     returns: Taint | None = None
     param_sinks: list[tuple[int, Hit]] = field(default_factory=list)
+    # The request data the function returns itself, merged over its `return`s on their own:
+    # a `return url` safe for redirects stays safe beside a `return obj.get_absolute_url()`.
+    returns_own: Taint | None = None
 
 
 class Resolver(Protocol):
@@ -121,7 +124,11 @@ class FunctionAnalysis:
             # A validator called for its exception (validate_password(p)) checks `p` from here on.
             self.apply_guards(stmt.value)
         elif isinstance(stmt, ast.Return) and stmt.value is not None:
-            self.summary.returns = combine(self.summary.returns, self.ev(stmt.value))
+            value = self.ev(stmt.value)
+            self.summary.returns = combine(self.summary.returns, value)
+            if value is not None and value.from_request:
+                own = Taint(value.steps, frozenset(), True, value.safe_for)
+                self.summary.returns_own = combine(self.summary.returns_own, own)
         elif isinstance(stmt, ast.If):
             self.ev(stmt.test)
             self.apply_guards(stmt.test)
@@ -480,9 +487,7 @@ class FunctionAnalysis:
             return None
         returned = self.step(node, f"returned by `{label}()`")
         # The callee's own request data comes back; its parameter numbers mean nothing here.
-        own = (
-            Taint(result.steps, frozenset(), True, result.safe_for) if result.from_request else None
-        )
+        own = summary.returns_own
         parts: list[Taint | None] = [own.step(returned) if own is not None else None]
         for index in result.params:
             arg = by_param.get(index)

@@ -2,6 +2,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.shortcuts import redirect as go
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
 
 
 def after_login(request):
@@ -88,3 +89,28 @@ def after_login_aliased_checked(request):
         target = "/"
     # ok: DJR314
     return go(target)
+
+
+class DeleteAttachment(View):
+    def post(self, request, pk):
+        # ok: DJR314
+        return redirect(self.get_redirect_url(request, Post.objects.get(pk=pk)))
+
+    def get_redirect_url(self, request, post):
+        if request.GET.get("back") == "list":
+            url = reverse("blog:list")
+            if request.GET.get("cursor"):
+                url += "?cursor=" + request.GET["cursor"]
+            return url
+        return post.get_absolute_url()
+
+
+class DeleteAttachmentUnchecked(View):
+    def post(self, request, pk):
+        # ruleid: DJR314
+        return redirect(self.get_redirect_url(request, Post.objects.get(pk=pk)))
+
+    def get_redirect_url(self, request, post):
+        if request.GET.get("back"):
+            return request.GET["back"]
+        return post.get_absolute_url()
