@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+from djreview.source.file import SourceFile
 from djreview.taint.sources import call_name
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+# Finds the project function a call runs (`TaintAnalysis.callee_of`), given the caller's file
+# and its innermost enclosing function.
+Resolve = Callable[[ast.Call, FunctionNode | None], tuple[SourceFile, FunctionNode] | None]
 
 # Calls whose result is escaped markup, a number, or text the authors wrote.
 SAFE_CALLS = frozenset(
@@ -52,6 +58,14 @@ SAFE_CALLS = frozenset(
     }
 )
 _MAX_DEPTH = 6
+_MAX_HELPERS = 3
+# Parameter annotations whose values cannot hold markup.
+_SAFE_ANNOTATIONS = frozenset(
+    {"int", "float", "bool", "Decimal", "UUID", "uuid.UUID", "date", "datetime", "timedelta"}
+)
+# `isinstance(x, SafeData)`: in that branch `x` is already safe markup.
+_SAFE_TYPES = frozenset({"Markup", "SafeData", "SafeString", "SafeText"})
+_OWN_SCOPE_ENDS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 # A project's own HTML cleaner, by its name: clean_html(), sanitize(), bleach.clean().
 _SANITISER_NAME = re.compile(r"clean|sanitiz|sanitis|bleach", re.IGNORECASE)
 # str methods whose result is safe when the string and the arguments are.
@@ -61,13 +75,31 @@ _STRING_METHODS = frozenset(
 
 
 class SafeMarkup:
-    """Decides whether an expression in a function holds only safe markup."""
+    """Decides whether an expression in a function holds only safe markup.
 
-    def __init__(self, scopes: list[ast.AST], before_line: int) -> None:
+    With `resolve`, a call to a project function (same module, `self.method`,
+    or imported from another module) is safe when every `return` of that
+    function is: a helper that escapes or validates on every path is a
+    sanitiser, whatever its name.
+    """
+
+    def __init__(
+        self,
+        scopes: list[ast.AST],
+        before_line: int,
+        resolve: Resolve | None = None,
+        assumed: frozenset[str] = frozenset(),
+        helpers: int = 0,
+    ) -> None:
         # Innermost scope first: the enclosing function(s), then the module.
         self.scopes = scopes
         # The line of the mark_safe() call: reassignments of a parameter above it count.
         self.before_line = before_line
+        self.resolve = resolve
+        # Names known to hold safe markup here (narrowed by an isinstance() test).
+        self.assumed = assumed
+        # How many helper bodies deep this question is (helpers calling helpers).
+        self.helpers = helpers
 
     def is_safe(self, node: ast.expr, depth: int = 0) -> bool:
         """True when every part of `node` is a literal or escaped."""
@@ -94,7 +126,12 @@ class SafeMarkup:
         if isinstance(node, ast.Call):
             return self._call(node, depth)
         if isinstance(node, ast.Name):
-            return self._name(node.id, depth)
+            return node.id in self.assumed or self._name(node.id, depth)
+        if isinstance(node, ast.Subscript):
+            # An element or slice of a container whose every part is safe.
+            return self.is_safe(node.value, depth + 1)
+        if isinstance(node, ast.Dict):
+            return all(self.is_safe(value, depth + 1) for value in node.values)
         return False
 
     def _call(self, node: ast.Call, depth: int) -> bool:
@@ -108,7 +145,34 @@ class SafeMarkup:
             )
         if name in {"str", "list", "tuple", "sorted"}:
             return all(self.is_safe(arg, depth + 1) for arg in node.args)
-        return False
+        if name == "sub" and len(node.args) >= 3:
+            # re.sub(pattern, repl, text): pieces of `text` and of `repl`, nothing else.
+            return self.is_safe(node.args[1], depth + 1) and self.is_safe(node.args[2], depth + 1)
+        if name == "strftime" and isinstance(node.func, ast.Attribute):
+            return all(self.is_safe(arg, depth + 1) for arg in node.args)  # digits and the format
+        return self._helper(node, depth)
+
+    def _helper(self, node: ast.Call, depth: int) -> bool:
+        """A project function whose every `return` is safe markup, whatever its arguments."""
+        if self.resolve is None or self.helpers >= _MAX_HELPERS:
+            return False
+        enclosing = next(
+            (s for s in self.scopes if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)), None
+        )
+        target = self.resolve(node, enclosing)
+        if target is None:
+            return False
+        file, function = target
+        returns = list(_own_returns(function))
+        if not returns or file.tree is None:
+            return False
+        return all(
+            r.value is not None
+            and SafeMarkup(
+                [function, file.tree], r.lineno, self.resolve, helpers=self.helpers + 1
+            ).is_safe(r.value)
+            for r in returns
+        )
 
     def _name(self, name: str, depth: int) -> bool:
         for scope in self.scopes:
@@ -116,16 +180,28 @@ class SafeMarkup:
             if last is not None and self.is_safe(last, depth + 1):
                 # `html = clean_html(html)` right before the call: whatever came earlier is gone.
                 return True
-            values = list(_values_of(scope, name))
+            narrowed = list(_values_of(scope, name))
             if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef) and name in _parameters(
                 scope
             ):
+                if _safe_annotation(scope, name):
+                    return True  # `grace_period: int`
                 # A parameter reassigned before use (`value = escape(value)`) is that value.
-                values = [v for v in values if v is None or v.lineno < self.before_line]
-                if not values:
+                narrowed = [(v, a) for v, a in narrowed if v is None or v.lineno < self.before_line]
+                if not narrowed:
                     return False
-            if values:
-                return all(value is not None and self.is_safe(value, depth + 1) for value in values)
+            if narrowed:
+                return all(
+                    value is not None
+                    and SafeMarkup(
+                        self.scopes,
+                        self.before_line,
+                        self.resolve,
+                        self.assumed | assumed,
+                        self.helpers,
+                    ).is_safe(value, depth + 1)
+                    for value, assumed in narrowed
+                )
         return False
 
 
@@ -157,19 +233,24 @@ def _binds_here(node: ast.AST, name: str) -> bool:
     return False
 
 
-def _values_of(scope: ast.AST, name: str) -> Iterator[ast.expr | None]:
-    """Everything assigned or appended to `name` in a scope (None: something unknowable)."""
+def _values_of(scope: ast.AST, name: str) -> Iterator[tuple[ast.expr | None, frozenset[str]]]:
+    """Everything assigned or appended to `name` in a scope (None: something unknowable).
+
+    Each value comes with the names an enclosing `if isinstance(x, SafeData)`
+    has narrowed to safe markup where it is assigned.
+    """
     body = (
         scope.body if isinstance(scope, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef) else []
     )
-    for node in (n for stmt in body for n in ast.walk(stmt)):
+    for node, assumed in _walk_narrowed(body, frozenset()):
+        value: ast.expr | None
         if isinstance(node, ast.Assign) and any(_binds(t, name) for t in node.targets):
             single = len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-            yield node.value if single else None
+            value = node.value if single else None
         elif isinstance(node, ast.AnnAssign | ast.AugAssign) and _binds(node.target, name):
-            yield node.value
+            value = node.value
         elif isinstance(node, ast.For | ast.comprehension) and _binds(node.target, name):
-            yield None
+            value = None
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -177,7 +258,63 @@ def _values_of(scope: ast.AST, name: str) -> Iterator[ast.expr | None]:
             and isinstance(node.func.value, ast.Name)
             and node.func.value.id == name
         ):
-            yield node.args[-1] if node.args else None
+            value = node.args[-1] if node.args else None
+        else:
+            continue
+        yield value, assumed
+
+
+def _walk_narrowed(
+    body: list[ast.stmt], assumed: frozenset[str]
+) -> Iterator[tuple[ast.AST, frozenset[str]]]:
+    """Every node under `body`, with the names isinstance() tests narrowed to safe markup."""
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            narrowed = _isinstance_safe(stmt.test)
+            yield stmt, assumed
+            for node in ast.walk(stmt.test):
+                yield node, assumed
+            yield from _walk_narrowed(stmt.body, assumed | narrowed)
+            yield from _walk_narrowed(stmt.orelse, assumed)
+        else:
+            for node in ast.walk(stmt):
+                yield node, assumed
+
+
+def _isinstance_safe(test: ast.expr) -> frozenset[str]:
+    """`x` for `isinstance(x, Markup)` / `isinstance(x, (SafeData, SafeString))`."""
+    if not (
+        isinstance(test, ast.Call)
+        and call_name(test.func) == "isinstance"
+        and len(test.args) == 2
+        and isinstance(test.args[0], ast.Name)
+    ):
+        return frozenset()
+    kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+    if kinds and all(call_name(kind) in _SAFE_TYPES for kind in kinds):
+        return frozenset({test.args[0].id})
+    return frozenset()
+
+
+def _own_returns(function: FunctionNode) -> Iterator[ast.Return]:
+    """The `return` statements of a function, not of the functions or classes inside it."""
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            yield node
+        elif not isinstance(
+            node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+        ):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _safe_annotation(function: FunctionNode, name: str) -> bool:
+    args = function.args
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+        if arg.arg == name and arg.annotation is not None:
+            return ast.unparse(arg.annotation) in _SAFE_ANNOTATIONS
+    return False
 
 
 def _binds(target: ast.expr, name: str) -> bool:

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.base import Check
-from djreview.checks.security._safe_html import SafeMarkup
+from djreview.checks.security._safe_html import FunctionNode, Resolve, SafeMarkup
 from djreview.checks.security._taint import source_label
 from djreview.checks.security.template_filter_unescaped import filter_flags
 from djreview.model import Finding, Severity
@@ -35,6 +35,19 @@ class MarkSafeOnVariable(Check):
     `is_safe` or `needs_autoescape` the call is DJR322's. When request data
     reaches the call,
     the finding says where it came from and carries the path.
+
+    Not reported, deliberately:
+    - the result of a project helper (same module, `self.method()`, or
+      imported from another module) whose **every** `return` is itself safe
+      by these rules: a function that escapes or builds with `format_html`
+      on every path sanitises, whatever its name. One raw path and it does
+      not;
+    - parameters annotated `int`, `float`, `bool`, `Decimal`, `UUID`, dates:
+      they cannot hold markup;
+    - a value under `if isinstance(x, SafeString)` (or `SafeData`, `Markup`):
+      it is already safe markup; `re.sub()` of safe text with a safe
+      replacement; elements and slices of a list of safe parts;
+    - test modules and migrations.
 
     ## Why is this bad?
     `mark_safe` tells Django's template engine not to escape the value. If any
@@ -80,7 +93,14 @@ class MarkSafeOnVariable(Check):
         tree = file.tree
         if tree is None:
             return ()
-        return self._visit(file, project, tree, [tree], imported_names(tree))
+        index = project.analysis(TaintAnalysis)
+
+        def resolve(
+            call: ast.Call, enclosing: FunctionNode | None
+        ) -> tuple[SourceFile, FunctionNode] | None:
+            return index.callee_of(file, call, enclosing)
+
+        return self._visit(file, project, tree, [tree], (imported_names(tree), resolve))
 
     def _visit(
         self,
@@ -88,8 +108,9 @@ class MarkSafeOnVariable(Check):
         project: Project,
         node: ast.AST,
         scopes: list[ast.AST],
-        names: dict[str, str],
+        context: tuple[dict[str, str], Resolve],
     ) -> Iterator[Finding]:
+        names, resolve = context
         for child in ast.iter_child_nodes(node):
             inner = [child, *scopes] if isinstance(child, _SCOPES) else scopes
             if isinstance(child, ast.FunctionDef) and filter_flags(child) & _FILTER_FLAGS:
@@ -98,10 +119,10 @@ class MarkSafeOnVariable(Check):
                 isinstance(child, ast.Call)
                 and qualified_callee(child.func, names) in MARK_SAFE_QUALIFIED
                 and child.args
-                and not SafeMarkup(inner, child.lineno).is_safe(child.args[0])
+                and not SafeMarkup(inner, child.lineno, resolve).is_safe(child.args[0])
             ):
                 yield self._report(file, project, child)
-            yield from self._visit(file, project, child, inner, names)
+            yield from self._visit(file, project, child, inner, context)
 
     def _report(self, file: SourceFile, project: Project, call: ast.Call) -> Finding:
         name = call_name(call.func)
