@@ -88,6 +88,10 @@ class FunctionAnalysis:
     safe_kwargs: frozenset[str] = frozenset()
     # Functions defined in this one (and in its enclosing ones), by name: calls to them resolve.
     local_functions: dict[str, FunctionNode] = field(default_factory=dict)
+    # Names bound only to dict literals, with the taint of their keys (over every binding):
+    # `f(**d)` lets the client pick fields through the keys, never through the values.
+    dict_keys: dict[str, Taint | None] = field(default_factory=dict)
+    not_dicts: set[str] = field(default_factory=set)
 
     def step(self, node: ast.AST, message: str) -> FlowStep:
         """A flow step at `node` with a message."""
@@ -157,7 +161,18 @@ class FunctionAnalysis:
             self.block(stmt.finalbody)
         elif isinstance(stmt, ast.Match):
             self.ev(stmt.subject)
-            self.branches([case.body for case in stmt.cases])
+            subject = stmt.subject.id if isinstance(stmt.subject, ast.Name) else None
+            bodies: list[list[ast.stmt]] = []
+            for case in stmt.cases:
+                if subject is not None and case.guard is None and _literal_pattern(case.pattern):
+                    # `case "title" | "bio":` the subject is one of the code's literals here.
+                    clear = ast.Assign([ast.Name(subject, ast.Store())], ast.Constant(None))
+                    ast.copy_location(clear, case.pattern)
+                    bodies.append([clear, *case.body])
+                else:
+                    bodies.append(case.body)
+            has_default = any(_literal_pattern(case.pattern) is False for case in stmt.cases)
+            self.branches(bodies if has_default else [*bodies, []])
         elif isinstance(stmt, ast.Raise) and stmt.exc is not None:
             self.ev(stmt.exc)
         elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -208,6 +223,7 @@ class FunctionAnalysis:
     def bind(self, target: ast.expr, value: Taint | None, source: ast.expr) -> None:
         """Give `target` the taint `value` (None clears it)."""
         if isinstance(target, ast.Name):
+            self._track_dict(target.id, source)
             self.forms.pop(target.id, None)
             if value is None:
                 self.env.pop(target.id, None)
@@ -233,9 +249,27 @@ class FunctionAnalysis:
             if value is not None and isinstance(target.slice, ast.Constant):
                 value = value.sanitised(_MASS)
             name = target.value.id
+            if name in self.dict_keys:
+                self.dict_keys[name] = combine(self.dict_keys[name], key)
             merged = combine(self.env.get(name), value, key)
             if merged is not None:
                 self.env[name] = merged
+
+    def _track_dict(self, name: str, source: ast.expr) -> None:
+        if isinstance(source, ast.Dict) and None not in source.keys and name not in self.not_dicts:
+            keys = [self.ev(key) for key in source.keys if key is not None]
+            self.dict_keys[name] = combine(self.dict_keys.get(name), *keys)
+        else:
+            self.not_dicts.add(name)
+            self.dict_keys.pop(name, None)
+
+    def mass_taint(self, arg: ast.expr, value: Taint | None) -> Taint | None:
+        """What picks the fields of `f(**arg)`: the keys of a dict literal, else the value."""
+        if isinstance(arg, ast.Dict) and None not in arg.keys:
+            return combine(*(self.ev(key) for key in arg.keys if key is not None))
+        if isinstance(arg, ast.Name) and arg.id in self.dict_keys:
+            return self.dict_keys[arg.id]
+        return value
 
     def form_data(self, call: ast.Call) -> Taint | None:
         """The request data a form or serializer is bound to (its `data` before validation)."""
@@ -427,12 +461,19 @@ class FunctionAnalysis:
         if isinstance(node.func, ast.Attribute):
             receiver = self.ev(node.func.value)
             values[id(node.func.value)] = receiver
+            if isinstance(node.func.value, ast.Name) and node.func.attr in {"update", "setdefault"}:
+                # Keys merged in from elsewhere: no longer a dict literal's keys.
+                self.not_dicts.add(node.func.value.id)
+                self.dict_keys.pop(node.func.value.id, None)
         sinks = sinks_of(node, module_names(self.file.tree) if self.file.tree else None)
         path_sink = path_method_sink(node)
         if path_sink is not None:
             sinks.append(path_sink)
         for sink in sinks:
-            self.reach(sink, values[id(sink.arg)] if id(sink.arg) in values else self.ev(sink.arg))
+            value = values[id(sink.arg)] if id(sink.arg) in values else self.ev(sink.arg)
+            if sink.kind == "mass" and sink.what.endswith("(**...)"):
+                value = self.mass_taint(sink.arg, value)
+            self.reach(sink, value)
         args = [values[id(arg)] for arg in node.args] + [
             values[id(kw.value)] for kw in node.keywords
         ]
@@ -513,6 +554,17 @@ class FunctionAnalysis:
             self.hits.append(hit)
         for index in value.params:
             self.summary.param_sinks.append((index, hit))
+
+
+def _literal_pattern(pattern: ast.pattern) -> bool:
+    """`case "a":`, `case "a" | "b":`, `case None:`: the subject equals a literal."""
+    if isinstance(pattern, ast.MatchValue):
+        return isinstance(pattern.value, ast.Constant)
+    if isinstance(pattern, ast.MatchSingleton):
+        return True
+    if isinstance(pattern, ast.MatchOr):
+        return all(_literal_pattern(p) for p in pattern.patterns)
+    return False
 
 
 def _all_params(function: FunctionNode) -> list[ast.arg]:
