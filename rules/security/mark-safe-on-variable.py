@@ -186,3 +186,16 @@ def highlight_raw(text, query):
         escaped = text
     # ruleid: DJR301
     return mark_safe(re.sub(f"({re.escape(query)})", r"<mark>\1</mark>", escaped))
+
+
+def terms_label(user):
+    from django.conf import settings
+    from django.utils.translation import gettext_lazy as t
+
+    link = f'<a href="{settings.TERMS_URL}">{t("Terms of Service")}</a>'
+    # ok: DJR301
+    notice = mark_safe(t("I agree with the ##terms##").replace("##terms##", link))
+    mine = f'<a href="{user.website}">{t("Terms of Service")}</a>'
+    # ruleid: DJR301
+    own = mark_safe(t("I agree with the ##terms##").replace("##terms##", mine))
+    return notice, own

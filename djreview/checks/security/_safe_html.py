@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from djreview.source.file import SourceFile
+from djreview.taint.names import module_names, qualified_callee
 from djreview.taint.sources import call_name
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -57,6 +58,25 @@ SAFE_CALLS = frozenset(
         "build_absolute_uri",
     }
 )
+# Escaping and literal-text functions by module (matched through the imports, aliases too:
+# `gettext_lazy as t`): every translation function returns text the authors wrote.
+_SAFE_MODULES = ("django.utils.translation.",)
+_SAFE_QUALIFIED = frozenset(
+    {
+        "django.urls.reverse",
+        "django.urls.reverse_lazy",
+        "django.shortcuts.resolve_url",
+        "django.templatetags.static.static",
+        *(f"django.utils.html.{name}" for name in ("escape", "conditional_escape", "format_html")),
+        "django.utils.html.format_html_join",
+        "django.utils.html.json_script",
+        "django.utils.html.strip_tags",
+        "django.template.loader.render_to_string",
+    }
+)
+# Values an operator or administrator sets (settings modules, django-constance): trusted
+# authors, whose markup is on purpose.
+_OPERATOR_VALUES = frozenset({"django.conf.settings", "constance.config"})
 _MAX_DEPTH = 6
 _MAX_HELPERS = 3
 # Parameter annotations whose values cannot hold markup.
@@ -132,11 +152,25 @@ class SafeMarkup:
             return self.is_safe(node.value, depth + 1)
         if isinstance(node, ast.Dict):
             return all(self.is_safe(value, depth + 1) for value in node.values)
+        if isinstance(node, ast.Attribute):
+            return self._operator_value(node)
         return False
+
+    def _names(self) -> dict[str, str]:
+        module = self.scopes[-1] if self.scopes else None
+        return module_names(module) if isinstance(module, ast.Module) else {}
+
+    def _operator_value(self, node: ast.Attribute) -> bool:
+        """`settings.SITE_BANNER`, `constance.config.TERMS_URL`: set by the operator."""
+        owner = qualified_callee(node.value, self._names())
+        return owner in _OPERATOR_VALUES
 
     def _call(self, node: ast.Call, depth: int) -> bool:
         name = call_name(node.func)
         if name in SAFE_CALLS or _SANITISER_NAME.search(name):
+            return True
+        qualified = qualified_callee(node.func, self._names())
+        if qualified in _SAFE_QUALIFIED or qualified.startswith(_SAFE_MODULES):
             return True
         if isinstance(node.func, ast.Attribute) and name in _STRING_METHODS:
             parts = [*node.args, *(kw.value for kw in node.keywords)]

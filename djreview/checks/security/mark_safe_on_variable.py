@@ -47,6 +47,10 @@ class MarkSafeOnVariable(Check):
     - a value under `if isinstance(x, SafeString)` (or `SafeData`, `Markup`):
       it is already safe markup; `re.sub()` of safe text with a safe
       replacement; elements and slices of a list of safe parts;
+    - values an operator or administrator sets: `django.conf.settings.*` and
+      django-constance's `config.*`. Their HTML is on purpose (the triage
+      policy counts administrator-written markup as not a defect);
+    - translation functions however imported (`gettext_lazy as t`);
     - test modules and migrations.
 
     ## Why is this bad?
