@@ -199,3 +199,25 @@ def terms_label(user):
     # ruleid: DJR301
     own = mark_safe(t("I agree with the ##terms##").replace("##terms##", mine))
     return notice, own
+
+
+class DeviceActions:
+    _messages = {"done": _("Done for %(devices)s."), "failed": _("Failed for %(devices)s.")}
+
+    def _link(self, device):
+        return format_html('<a href="/d/{}/">{}</a>', device.pk, device.name)
+
+    def _report(self, devices, outcome):
+        listed = ", ".join(devices)
+        # ok: DJR301
+        return mark_safe(self._messages[outcome] % {"devices": listed})
+
+    def _report_raw(self, devices, outcome):
+        listed = ", ".join(devices)
+        # ruleid: DJR301
+        return mark_safe(self._messages[outcome] % {"devices": listed})
+
+    def run(self, queryset):
+        done = [self._link(device) for device in queryset]
+        names = [device.name for device in queryset]
+        return self._report(done, "done"), self._report_raw(names, "failed")

@@ -77,7 +77,7 @@ _SAFE_QUALIFIED = frozenset(
 # Values an operator or administrator sets (settings modules, django-constance): trusted
 # authors, whose markup is on purpose.
 _OPERATOR_VALUES = frozenset({"django.conf.settings", "constance.config"})
-_MAX_DEPTH = 6
+_MAX_DEPTH = 10
 _MAX_HELPERS = 3
 # Parameter annotations whose values cannot hold markup.
 _SAFE_ANNOTATIONS = frozenset(
@@ -161,9 +161,75 @@ class SafeMarkup:
         return module_names(module) if isinstance(module, ast.Module) else {}
 
     def _operator_value(self, node: ast.Attribute) -> bool:
-        """`settings.SITE_BANNER`, `constance.config.TERMS_URL`: set by the operator."""
+        """`settings.SITE_BANNER`, `constance.config.TERMS_URL`, a safe class attribute."""
         owner = qualified_callee(node.value, self._names())
-        return owner in _OPERATOR_VALUES
+        if owner in _OPERATOR_VALUES:
+            return True
+        if not (isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"}):
+            return False
+        found = self._owner_class()
+        if found is None or self.helpers >= _MAX_HELPERS:
+            return False
+        values = [
+            stmt.value
+            for stmt in found.body
+            if isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == node.attr for t in stmt.targets)
+        ]
+        inner = SafeMarkup(
+            self.scopes[-1:], self.before_line, self.resolve, helpers=self.helpers + 1
+        )
+        # A class attribute the class body assigns once, to safe text (a dict of messages).
+        return len(values) == 1 and inner.is_safe(values[0])
+
+    def _enclosing(self) -> FunctionNode | None:
+        return next(
+            (s for s in self.scopes if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)), None
+        )
+
+    def _owner_class(self) -> ast.ClassDef | None:
+        """The class whose body defines the enclosing function, directly."""
+        function = self._enclosing()
+        module = self.scopes[-1] if self.scopes else None
+        if function is None or not isinstance(module, ast.Module):
+            return None
+        return next(
+            (
+                node
+                for node in ast.walk(module)
+                if isinstance(node, ast.ClassDef) and any(item is function for item in node.body)
+            ),
+            None,
+        )
+
+    def _callers_pass_safe(self, function: FunctionNode, name: str) -> bool:
+        """A private helper's parameter, when every call in the module passes safe markup.
+
+        Only for undecorated `_private` functions and methods: a public or
+        registered one (a template filter) is called from places not seen here.
+        """
+        module = self.scopes[-1] if self.scopes else None
+        private = function.name.startswith("_") and not function.name.startswith("__")
+        if not private or function.decorator_list or not isinstance(module, ast.Module):
+            return False
+        if self.helpers >= _MAX_HELPERS:
+            return False
+        params = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
+        method = bool(params) and params[0] in {"self", "cls"}
+        position = params.index(name) - int(method) if name in params else -1
+        sites = list(_call_sites(module, function.name, method))
+        if not sites:
+            return False
+        for caller, call in sites:
+            arg = next((kw.value for kw in call.keywords if kw.arg == name), None)
+            if arg is None and 0 <= position < len(call.args):
+                arg = call.args[position]
+            inner = SafeMarkup(
+                [caller, module], call.lineno, self.resolve, helpers=self.helpers + 1
+            )
+            if arg is None or isinstance(arg, ast.Starred) or not inner.is_safe(arg):
+                return False
+        return True
 
     def _call(self, node: ast.Call, depth: int) -> bool:
         name = call_name(node.func)
@@ -190,10 +256,7 @@ class SafeMarkup:
         """A project function whose every `return` is safe markup, whatever its arguments."""
         if self.resolve is None or self.helpers >= _MAX_HELPERS:
             return False
-        enclosing = next(
-            (s for s in self.scopes if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)), None
-        )
-        target = self.resolve(node, enclosing)
+        target = self.resolve(node, self._enclosing())
         if target is None:
             return False
         file, function = target
@@ -223,7 +286,7 @@ class SafeMarkup:
                 # A parameter reassigned before use (`value = escape(value)`) is that value.
                 narrowed = [(v, a) for v, a in narrowed if v is None or v.lineno < self.before_line]
                 if not narrowed:
-                    return False
+                    return self._callers_pass_safe(scope, name)
             if narrowed:
                 return all(
                     value is not None
@@ -328,6 +391,45 @@ def _isinstance_safe(test: ast.expr) -> frozenset[str]:
     if kinds and all(call_name(kind) in _SAFE_TYPES for kind in kinds):
         return frozenset({test.args[0].id})
     return frozenset()
+
+
+def _call_sites(
+    module: ast.Module, name: str, method: bool
+) -> Iterator[tuple[FunctionNode, ast.Call]]:
+    """Calls of `name(...)` (or `self.name(...)` for a method) in the module's functions.
+
+    A mention that is not a call (`callback=name`) makes the callers unknowable:
+    the walk then yields one site with no usable argument.
+    """
+    for function in ast.walk(module):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call) and _calls(node.func, name, method):
+                yield function, node
+            elif _mentions(node, name, method) and not _is_callee(node, function):
+                yield function, ast.Call(ast.Constant(None), [], [])
+
+
+def _calls(func: ast.expr, name: str, method: bool) -> bool:
+    if method:
+        return (
+            isinstance(func, ast.Attribute)
+            and func.attr == name
+            and isinstance(func.value, ast.Name)
+            and func.value.id in {"self", "cls"}
+        )
+    return isinstance(func, ast.Name) and func.id == name
+
+
+def _mentions(node: ast.AST, name: str, method: bool) -> bool:
+    if method:
+        return isinstance(node, ast.Attribute) and node.attr == name
+    return isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+
+
+def _is_callee(node: ast.AST, function: FunctionNode) -> bool:
+    return any(isinstance(call, ast.Call) and call.func is node for call in ast.walk(function))
 
 
 def _own_returns(function: FunctionNode) -> Iterator[ast.Return]:

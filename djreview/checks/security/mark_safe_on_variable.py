@@ -44,6 +44,11 @@ class MarkSafeOnVariable(Check):
       not;
     - parameters annotated `int`, `float`, `bool`, `Decimal`, `UUID`, dates:
       they cannot hold markup;
+    - a parameter of an undecorated `_private` function or method when every
+      call of it in the module passes safe markup (public and registered
+      functions, template filters among them, have callers this cannot see);
+      a class attribute assigned once in the class body to safe text (a dict
+      of translated messages);
     - a value under `if isinstance(x, SafeString)` (or `SafeData`, `Markup`):
       it is already safe markup; `re.sub()` of safe text with a safe
       replacement; elements and slices of a list of safe parts;
