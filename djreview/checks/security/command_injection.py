@@ -27,7 +27,10 @@ class CommandInjection(TaintCheck):
     starts; and shell commands built from unquoted variables even when no
     request data is known to reach them. An argument list run without a shell
     is fine whatever its later arguments hold; `shlex.quote()` makes a value
-    safe for the shell.
+    safe for the shell. Callees are resolved through the imports (`import
+    subprocess as sp`, `from os import system`); a `run`/`system` imported
+    from another library or defined in the module is a look-alike and not
+    reported, nor are test modules and migrations.
 
     ## Why is this bad?
     The shell interprets `;`, `|`, `$(...)` and backticks: a file name like

@@ -16,7 +16,7 @@ class MassAssignmentFromRequest(TaintCheck):
     `serializer.validated_data`) is fine.
 
     Not reported, deliberately: request data in the **values** of a dict
-    literal whose keys the code computes (`filter(**{f"{column}__lt":
+    literal whose keys the code computes (`filter(**{column + "__lt":
     cursor})`, also through a helper's parameters: the cursor is the
     client's, the column the caller's); `setattr(obj, name, ...)` inside a
     `match name:` case that lists literal names (`case "bio" | "locale":`),
