@@ -33,6 +33,13 @@ def by_constants(model):
         cursor.execute(f"SELECT * FROM {TABLE} WHERE id = %s", [1])
 
 
+def placeholders(ids):
+    marks = ", ".join(["%s"] * len(ids))
+    sql = f"SELECT * FROM blog_post WHERE id IN ({marks})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+
+
 def shadowed(TABLE):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {TABLE}")  # built

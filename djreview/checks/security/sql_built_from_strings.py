@@ -154,6 +154,19 @@ def _literal(node: ast.expr | None) -> bool:
         return True
     if isinstance(node, ast.IfExp):
         return _literal(node.body) and _literal(node.orelse)
+    if isinstance(node, ast.List | ast.Tuple):
+        return all(_literal(element) for element in node.elts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        # ["%s"] * len(ids): placeholders, however many (the sequence is the literal side).
+        return any(_literal_sequence(side) for side in (node.left, node.right))
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "join"
+        and isinstance(node.func.value, ast.Constant)
+        and len(node.args) == 1
+    ):
+        return _literal(node.args[0])  # ", ".join(["%s"] * n)
     return isinstance(node, ast.BoolOp) and all(_literal(v) for v in node.values)
 
 
@@ -188,6 +201,12 @@ def _built_values(scope: ast.AST) -> dict[str, list[ast.expr]]:
         for name, found in values.items()
         if all(v is not None and dynamic_parts(v) is not None for v in found)
     }
+
+
+def _literal_sequence(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    return isinstance(node, ast.List | ast.Tuple) and _literal(node)
 
 
 def _formatted(
