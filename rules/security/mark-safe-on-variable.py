@@ -221,3 +221,20 @@ class DeviceActions:
         done = [self._link(device) for device in queryset]
         names = [device.name for device in queryset]
         return self._report(done, "done"), self._report_raw(names, "failed")
+
+
+def error_list(errors, limit):
+    lines = [escape(error) for error in errors]
+    lines = lines[:limit]
+    html = "<br>".join(lines)
+    if extra := format_html("<i>{}</i>", len(errors)):
+        html += extra
+    # ok: DJR301
+    return mark_safe(html)
+
+
+def error_list_raw(errors, limit):
+    lines = [escape(error) for error in errors]
+    lines = lines[:limit] + [errors[-1]]
+    # ruleid: DJR301
+    return mark_safe("<br>".join(lines))

@@ -108,3 +108,46 @@ def test_helper_with_a_raw_path_is_not(case: str, tmp_path: Path) -> None:
     source = textwrap.dedent(views).lstrip().splitlines()
     assert len(lines) == 1, lines
     assert "redirect(" in source[lines[0] - 1] or "mark_safe(" in source[lines[0] - 1]
+
+
+MODELS = """
+from django.db import models
+
+
+class Transfer(models.Model):
+    status = models.CharField(max_length=20, choices=[("done", "Done"), ("failed", "Failed")])
+    size = models.PositiveIntegerField()
+    note = models.CharField(max_length=200)
+"""
+ADMIN = """
+from django.contrib import admin
+from django.utils.safestring import mark_safe
+
+from .models import Transfer
+
+
+@admin.register(Transfer)
+class TransferAdmin(admin.ModelAdmin):
+    def summary(self, obj):
+        html = "<ol>"
+        html += f"<li>{obj.status}: <i>{obj.size}</i></li>"
+        html = html + "</ol>"
+        return mark_safe(html)
+
+    def details(self, obj):
+        return mark_safe(f"<li>{obj.status}: <i>{obj.note}</i></li>")  # free text
+"""
+
+
+def test_model_fields_that_cannot_hold_markup_are_safe(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "project")
+    app = root / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "models.py").write_text(textwrap.dedent(MODELS).lstrip())
+    source = textwrap.dedent(ADMIN).lstrip()
+    (app / "admin.py").write_text(source)
+    result = run_tree(root, select=("DJR301",))
+    lines = [f.location.start_line for f in result.findings if f.rule_id == "DJR301"]
+    expected = [n for n, line in enumerate(source.splitlines(), 1) if line.endswith("# free text")]
+    assert lines == expected

@@ -14,6 +14,9 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 # Finds the project function a call runs (`TaintAnalysis.callee_of`), given the caller's file
 # and its innermost enclosing function.
 Resolve = Callable[[ast.Call, FunctionNode | None], tuple[SourceFile, FunctionNode] | None]
+# Whether `obj.field` (in the given scopes, innermost first) reads a model field whose values
+# cannot hold markup: numbers, dates, UUIDs, IP addresses, booleans, a field with choices.
+Constrained = Callable[[ast.Attribute, list[ast.AST]], bool]
 
 # Calls whose result is escaped markup, a number, or text the authors wrote.
 SAFE_CALLS = frozenset(
@@ -110,6 +113,7 @@ class SafeMarkup:
         resolve: Resolve | None = None,
         assumed: frozenset[str] = frozenset(),
         helpers: int = 0,
+        constrained: Constrained | None = None,
     ) -> None:
         # Innermost scope first: the enclosing function(s), then the module.
         self.scopes = scopes
@@ -120,6 +124,13 @@ class SafeMarkup:
         self.assumed = assumed
         # How many helper bodies deep this question is (helpers calling helpers).
         self.helpers = helpers
+        self.constrained = constrained
+
+    def _with(
+        self, scopes: list[ast.AST], before_line: int, assumed: frozenset[str], helpers: int
+    ) -> SafeMarkup:
+        """The same question asked elsewhere (a helper's body, a caller, a value)."""
+        return SafeMarkup(scopes, before_line, self.resolve, assumed, helpers, self.constrained)
 
     def is_safe(self, node: ast.expr, depth: int = 0) -> bool:
         """True when every part of `node` is a literal or escaped."""
@@ -153,7 +164,11 @@ class SafeMarkup:
         if isinstance(node, ast.Dict):
             return all(self.is_safe(value, depth + 1) for value in node.values)
         if isinstance(node, ast.Attribute):
+            if self.constrained is not None and self.constrained(node, self.scopes):
+                return True
             return self._operator_value(node)
+        if isinstance(node, ast.NamedExpr):
+            return self.is_safe(node.value, depth + 1)
         return False
 
     def _names(self) -> dict[str, str]:
@@ -176,9 +191,7 @@ class SafeMarkup:
             if isinstance(stmt, ast.Assign)
             and any(isinstance(t, ast.Name) and t.id == node.attr for t in stmt.targets)
         ]
-        inner = SafeMarkup(
-            self.scopes[-1:], self.before_line, self.resolve, helpers=self.helpers + 1
-        )
+        inner = self._with(self.scopes[-1:], self.before_line, frozenset(), self.helpers + 1)
         # A class attribute the class body assigns once, to safe text (a dict of messages).
         return len(values) == 1 and inner.is_safe(values[0])
 
@@ -224,9 +237,7 @@ class SafeMarkup:
             arg = next((kw.value for kw in call.keywords if kw.arg == name), None)
             if arg is None and 0 <= position < len(call.args):
                 arg = call.args[position]
-            inner = SafeMarkup(
-                [caller, module], call.lineno, self.resolve, helpers=self.helpers + 1
-            )
+            inner = self._with([caller, module], call.lineno, frozenset(), self.helpers + 1)
             if arg is None or isinstance(arg, ast.Starred) or not inner.is_safe(arg):
                 return False
         return True
@@ -265,9 +276,9 @@ class SafeMarkup:
             return False
         return all(
             r.value is not None
-            and SafeMarkup(
-                [function, file.tree], r.lineno, self.resolve, helpers=self.helpers + 1
-            ).is_safe(r.value)
+            and self._with([function, file.tree], r.lineno, frozenset(), self.helpers + 1).is_safe(
+                r.value
+            )
             for r in returns
         )
 
@@ -290,12 +301,9 @@ class SafeMarkup:
             if narrowed:
                 return all(
                     value is not None
-                    and SafeMarkup(
-                        self.scopes,
-                        self.before_line,
-                        self.resolve,
-                        self.assumed | assumed,
-                        self.helpers,
+                    # `errors = errors[:10]`: the name's own earlier value, safe by induction.
+                    and self._with(
+                        self.scopes, self.before_line, self.assumed | assumed | {name}, self.helpers
                     ).is_safe(value, depth + 1)
                     for value, assumed in narrowed
                 )
@@ -344,7 +352,9 @@ def _values_of(scope: ast.AST, name: str) -> Iterator[tuple[ast.expr | None, fro
         if isinstance(node, ast.Assign) and any(_binds(t, name) for t in node.targets):
             single = len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
             value = node.value if single else None
-        elif isinstance(node, ast.AnnAssign | ast.AugAssign) and _binds(node.target, name):
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign | ast.NamedExpr) and _binds(
+            node.target, name
+        ):
             value = node.value
         elif isinstance(node, ast.For | ast.comprehension) and _binds(node.target, name):
             value = None

@@ -6,10 +6,12 @@ import ast
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.base import Check
-from djreview.checks.security._safe_html import FunctionNode, Resolve, SafeMarkup
+from djreview.checks.security._model_values import constrained_fields
+from djreview.checks.security._safe_html import Constrained, FunctionNode, Resolve, SafeMarkup
 from djreview.checks.security._taint import source_label
 from djreview.checks.security.template_filter_unescaped import filter_flags
 from djreview.model import Finding, Severity
+from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.analysis import TaintAnalysis
@@ -52,6 +54,10 @@ class MarkSafeOnVariable(Check):
     - a value under `if isinstance(x, SafeString)` (or `SafeData`, `Markup`):
       it is already safe markup; `re.sub()` of safe text with a safe
       replacement; elements and slices of a list of safe parts;
+    - a model field whose values cannot hold markup, read through the
+      project's types (a field with `choices`, numbers, dates, UUIDs, IP
+      addresses, booleans), the `obj` of a registered `ModelAdmin`'s display
+      method being an instance of its model;
     - values an operator or administrator sets: `django.conf.settings.*` and
       django-constance's `config.*`. Their HTML is on purpose (the triage
       policy counts administrator-written markup as not a defect);
@@ -81,7 +87,7 @@ class MarkSafeOnVariable(Check):
     - https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.html.format_html
     """
 
-    uses = (TaintAnalysis,)
+    uses = (TaintAnalysis, ProjectModel)
     id = "DJR301"
     name = "mark-safe-on-variable"
     message = (
@@ -103,13 +109,16 @@ class MarkSafeOnVariable(Check):
         if tree is None:
             return ()
         index = project.analysis(TaintAnalysis)
+        constrained = constrained_fields(project.analysis(ProjectModel), file)
 
         def resolve(
             call: ast.Call, enclosing: FunctionNode | None
         ) -> tuple[SourceFile, FunctionNode] | None:
             return index.callee_of(file, call, enclosing)
 
-        return self._visit(file, project, tree, [tree], (imported_names(tree), resolve))
+        return self._visit(
+            file, project, tree, [tree], (imported_names(tree), resolve, constrained)
+        )
 
     def _visit(
         self,
@@ -117,9 +126,9 @@ class MarkSafeOnVariable(Check):
         project: Project,
         node: ast.AST,
         scopes: list[ast.AST],
-        context: tuple[dict[str, str], Resolve],
+        context: tuple[dict[str, str], Resolve, Constrained],
     ) -> Iterator[Finding]:
-        names, resolve = context
+        names, resolve, constrained = context
         for child in ast.iter_child_nodes(node):
             inner = [child, *scopes] if isinstance(child, _SCOPES) else scopes
             if isinstance(child, ast.FunctionDef) and filter_flags(child) & _FILTER_FLAGS:
@@ -128,7 +137,9 @@ class MarkSafeOnVariable(Check):
                 isinstance(child, ast.Call)
                 and qualified_callee(child.func, names) in MARK_SAFE_QUALIFIED
                 and child.args
-                and not SafeMarkup(inner, child.lineno, resolve).is_safe(child.args[0])
+                and not SafeMarkup(inner, child.lineno, resolve, constrained=constrained).is_safe(
+                    child.args[0]
+                )
             ):
                 yield self._report(file, project, child)
             yield from self._visit(file, project, child, inner, context)
