@@ -264,6 +264,8 @@ class GraphQLReader:
         element = listing.element
         for field in element.fields.values():
             if field.resolver is not None:
+                if _batches(field.resolver.function):
+                    continue  # reads beside a DataLoader's load() are its rare fallbacks
                 hints = field.hints or field.resolver.hints
                 if hints is None:
                     yield from self._resolver_reads(listing, field, field.resolver)
@@ -418,9 +420,23 @@ def _manager_name(value: ast.expr, root: str) -> str | None:
 
 
 def _loaded(value: ast.expr) -> bool:
-    """`loader.load(key)` / `load_many(keys)`: a DataLoader's promise of model rows."""
+    """`loader.load(key)` / `load_many(keys)` (then `.then(f)`): a DataLoader's promise."""
+    while (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "then"
+    ):
+        value = value.func.value
     return (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Attribute)
         and value.func.attr in ("load", "load_many")
+    )
+
+
+def _batches(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether some return of a resolver is a DataLoader's promise: it is written to batch."""
+    return any(
+        isinstance(node, ast.Return) and node.value is not None and _loaded(node.value)
+        for node in ast.walk(function)
     )

@@ -381,3 +381,21 @@ def test_rows_of_an_unread_nested_resolver_are_unknown_but_a_dataloaders_are_rea
     assert "listed by AuthorType.books" in finding.message
     assert "the DataLoader's batch query" in finding.message
     assert finding.fix is None
+
+
+def test_a_resolver_written_around_a_dataloader_keeps_its_fallback_reads(tmp_path):
+    fallback = """
+    def resolve_author_name(root, info):
+        if root.title == "":
+            return root.author.name
+        return info.context.loaders.author_names.load(root.author_id).then(str)
+"""
+    schema = _graphene().replace(
+        """
+    def resolve_author_name(root, info):
+        return root.author.name
+""",
+        fallback,
+    )
+    assert "loaders.author_names" in schema
+    assert _findings(_tree(tmp_path, schema=schema)) == []
