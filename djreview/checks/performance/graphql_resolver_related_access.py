@@ -20,10 +20,30 @@ class GraphqlResolverRelatedAccess(NPlusOneCheck):
     reports each relation the list resolver's queryset does not
     `select_related`/`prefetch_related`, and each query keyed by the parent
     object (`Model.objects.filter(x=root)`). A type is only checked where a
-    list field lists it; the message names that field. Resolvers that go
-    through a DataLoader (`info.context.loaders.x.load(root.pk)`), optimizer
-    hints, `graphene_django_optimizer.query()` and strawberry's
-    `DjangoOptimizerExtension` (for plain relation fields) are not reported.
+    list field lists it; the message names that field. Types named by
+    import path (`graphene.List("app.schema.BoardType")`) are resolved.
+
+    Lists of listed types are followed too: `Workspace.boards` returning
+    `root.boards.all()` lists boards per workspace, so a board resolver
+    that reads `root.sections` runs once per board; the cure is
+    `prefetch_related("boards__sections")` on the list above that has a
+    queryset (fixed there when it is known). Rows a DataLoader's
+    `load(...)` returns are read the same way (its batch query prefetches
+    nothing djreview can see). A field with optimizer hints
+    (`@strawberry_django.field(prefetch_related=[...])`,
+    `@gql_optimizer.resolver_hints`) is read as if the hinted paths were
+    loaded with the rows; a read outside them, or a hinted relation queried
+    anew (`root.reviews.order_by(...)`, which ignores the prefetch), is
+    reported once, whatever lists the type.
+
+    Deliberately not reported: resolvers that go through a DataLoader
+    (`info.context.loaders.x.load(root.pk)`), plain relation fields under
+    `graphene_django_optimizer.query()` or strawberry's
+    `DjangoOptimizerExtension`, and lists whose rows come from code
+    djreview cannot read (a helper it cannot follow): a guess there would
+    be wrong as often as right. A hinted field is trusted to have its hints
+    applied, so a schema without the optimizer extension that relies on
+    hints alone is under-reported.
 
     ## Why is this bad?
     GraphQL runs a field's resolver once per object: a list of 100 books
@@ -107,7 +127,9 @@ class GraphqlResolverRelatedAccess(NPlusOneCheck):
         """The read, the type and list field, the cure, its queryset, and the optimizer."""
         return {
             **super().fields(problem),
-            "origin": to_queryset(problem, " to the type's get_queryset()"),
+            "origin": f" to {problem.lister}"
+            if problem.lister
+            else to_queryset(problem, " to the type's get_queryset()"),
             "optimizer": ", or install DjangoOptimizerExtension in the schema"
             if problem.library == "strawberry"
             else "",
