@@ -399,3 +399,28 @@ def test_a_resolver_written_around_a_dataloader_keeps_its_fallback_reads(tmp_pat
     )
     assert "loaders.author_names" in schema
     assert _findings(_tree(tmp_path, schema=schema)) == []
+
+
+def test_one_finding_per_read_names_every_list_and_fixes_them_all(tmp_path):
+    schema = _graphene(
+        extra="",
+        field="gql.List(BookType)\n    recent = gql.List(BookType)\n"
+        "    every = DjangoListField(BookType)",
+    ).replace(
+        "from graphene_django import DjangoObjectType as Base",
+        "from graphene_django import DjangoListField, DjangoObjectType as Base",
+    ) + (
+        '\n    def resolve_recent(root, info):\n        return Book.objects.filter(title__gt="")\n'
+    )
+    findings = _findings(_tree(tmp_path, schema=schema))
+    fixed = [f for f in findings if f.fix is not None]
+    unfixed = [f for f in findings if f.fix is None]
+    assert len(fixed) == 1 and len(unfixed) == 1
+    (finding,) = fixed
+    assert "listed by Query.books (and by Query.recent)" in finding.message
+    assert finding.fix is not None and len(finding.fix.edits) == 2
+    assert "and the same for 1 other list" in finding.fix.description
+    lists = {r.message for r in finding.related if r.message.startswith("the list field")}
+    assert lists == {"the list field Query.books", "the list field Query.recent"}
+    # The DjangoListField's rows come from the type's hook: its own finding, no fix.
+    assert "listed by Query.every" in unfixed[0].message
