@@ -1,4 +1,8 @@
+from django.utils import safestring
 from django.utils.html import format_html, html_safe
+from django.utils.safestring import SafeString
+
+from .wrappers import SafeStringWrapper
 
 
 # ruleid: DJR313
@@ -27,3 +31,23 @@ class Plain:
 # ok: DJR313
 def __html__():
     return ""
+
+
+# ruleid: DJR313
+class Trusted(SafeString):
+    pass
+
+
+# ruleid: DJR313
+class Legacy(safestring.SafeText):
+    pass
+
+
+# ok: DJR313
+class Unsafe(str):
+    pass
+
+
+# ok: DJR313
+class Wrapper(SafeStringWrapper):
+    pass

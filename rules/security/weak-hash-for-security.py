@@ -33,6 +33,12 @@ def api_key_digest(raw):
     return h.hexdigest(), digest
 
 
+def series_signature(properties):
+    # ok: DJR324
+    signature_hash = hashlib.sha1(repr(sorted(properties)).encode()).hexdigest()
+    return signature_hash
+
+
 def avatar_url(user):
     # ok: DJR324
     email_hash = hashlib.md5(user.email.lower().encode()).hexdigest()

@@ -21,6 +21,7 @@ from djreview.source.project import Project
 _WEAK = frozenset({"md4", "md5", "sha1", "sha"})
 _CONSTRUCTORS = {"hashlib.md5": "md5", "hashlib.sha1": "sha1"}
 # Identifier words saying the digest guards something (split on `_` and case).
+# Not "signature": a "performance signature" or "test signature" is an id.
 _SECURITY_WORDS = frozenset(
     {
         "password",
@@ -28,10 +29,6 @@ _SECURITY_WORDS = frozenset(
         "pwd",
         "secret",
         "token",
-        "signature",
-        "sign",
-        "signed",
-        "signing",
         "otp",
         "nonce",
         "credential",
@@ -48,21 +45,23 @@ _WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
 class WeakHashForSecurity(ModuleCheck):
-    """MD5 or SHA-1 hashes a password, token, secret or signature.
+    """MD5 or SHA-1 hashes a password, token or secret.
 
     ## What it does
     Flags `hashlib.md5()`, `hashlib.sha1()` and `hashlib.new("md5" | "sha1")`
     (resolved through the imports) when the code around them says the digest
     protects something: the hashed value (also fed through `.update()`), the
     variable the digest is stored in, or the function that computes it is
-    named for a password, secret, token, signature, salt, nonce or OTP.
+    named for a password, secret (`SECRET_KEY` too), token, API key, salt,
+    nonce or OTP.
 
     It deliberately does not report `usedforsecurity=False` (the caller says
     it is not a security use), nor hashes whose variable or function names a
     cache key, ETag, Gravatar/avatar URL, checksum or fingerprint, nor any
     other MD5/SHA-1 use (most are cache keys and file checksums, where a
-    collision costs nothing), nor `hmac` with SHA-1 (HMAC does not rely on
-    collision resistance), nor tests and migrations.
+    collision costs nothing; a "signature" without a secret is usually an
+    id, as treeherder's performance signatures), nor `hmac` with SHA-1
+    (HMAC does not rely on collision resistance), nor tests and migrations.
 
     ## Why is this bad?
     Collisions for MD5 and SHA-1 are cheap to compute, and both are fast to
