@@ -37,10 +37,10 @@ _SECURITY_WORDS = frozenset(
         "salt",
     }
 )
-# Words saying it does not: cache keys, ETags, Gravatar, content checksums.
-_BENIGN_WORDS = frozenset(
-    {"cache", "etag", "gravatar", "avatar", "checksum", "fingerprint", "filename", "dedup"}
-)
+# Words saying it does not: cache keys, ETags, Gravatar (whatever is hashed).
+_BENIGN_WORDS = frozenset({"cache", "etag", "gravatar", "avatar"})
+# Words saying so unless the hashed value itself is a secret (a password's checksum is not).
+_ID_WORDS = frozenset({"checksum", "fingerprint", "filename", "dedup"})
 _WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -57,7 +57,8 @@ class WeakHashForSecurity(ModuleCheck):
 
     It deliberately does not report `usedforsecurity=False` (the caller says
     it is not a security use), nor hashes whose variable or function names a
-    cache key, ETag, Gravatar/avatar URL, checksum or fingerprint, nor any
+    cache key, ETag or Gravatar/avatar URL, nor a checksum or fingerprint
+    of a value that is not itself named a secret, nor any
     other MD5/SHA-1 use (most are cache keys and file checksums, where a
     collision costs nothing; a "signature" without a secret is usually an
     id, as treeherder's performance signatures), nor `hmac` with SHA-1
@@ -147,7 +148,10 @@ def _name_of(node: ast.expr) -> str:
 
 
 def _words(identifier: str) -> set[str]:
-    return {word.lower() for word in _WORD_RE.findall(identifier)}
+    """`api_key` -> {api, key, apikey}: its words, and the name without separators."""
+    return {word.lower() for word in _WORD_RE.findall(identifier)} | {
+        identifier.replace("_", "").lower()
+    }
 
 
 def _security_use(resolved: ResolvedCall, targets: list[str]) -> str:
@@ -164,6 +168,8 @@ def _security_use(resolved: ResolvedCall, targets: list[str]) -> str:
             identifier = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
             if isinstance(identifier, str) and _words(identifier) & _SECURITY_WORDS:
                 return f"`{identifier}`"
+    if any(_words(label) & _ID_WORDS for label in labels):
+        return ""
     for label in labels:
         if _words(label) & _SECURITY_WORDS:
             return f"a value stored as `{label}`" if label != function else f"`{label}()`'s value"
