@@ -56,3 +56,14 @@ class Tablesample(Base):
     def as_postgresql(self, compiler, connection):
         # ok: DJR329
         return "TABLESAMPLE SYSTEM (%s)", [10]
+
+
+class Concat(Func):
+    template = "%(left)s || %(right)s"
+
+    def as_sqlite(self, compiler, connection, template=None):
+        left, left_params = compiler.compile(self.source_expressions[0])
+        right, right_params = compiler.compile(self.source_expressions[1])
+        template = template or self.template
+        # ok: DJR329
+        return template % {"left": left, "right": right}, left_params + right_params

@@ -18,8 +18,12 @@ _BASES = frozenset(
 )
 # Attributes that Django pastes into the SQL unescaped.
 _SQL_ATTRIBUTES = frozenset({"template", "function", "arg_joiner", "lookup_name"})
-# Parameters of as_sql()/as_<vendor>() that are not data.
-_COMPILER_PARAMETERS = frozenset({"self", "compiler", "connection", "qn"})
+# Parameters of as_sql()/as_<vendor>() that are not data: Django's own signature
+# `as_sql(compiler, connection, function=None, template=None, arg_joiner=None,
+# **extra_context)`, whose SQL pieces Django's expressions pass in themselves.
+_COMPILER_PARAMETERS = frozenset(
+    {"self", "compiler", "connection", "qn", "function", "template", "arg_joiner"}
+)
 
 
 class SqlExpressionFromParameters(ModuleCheck):
@@ -33,7 +37,8 @@ class SqlExpressionFromParameters(ModuleCheck):
       or as a keyword to `super().__init__`) to a parameter or to text
       formatted from one;
     - `as_sql()` / `as_<vendor>()` returning SQL formatted from one of its
-      own parameters (other than `compiler` and `connection`) or from a
+      own parameters (other than Django's `compiler`, `connection`,
+      `function`, `template` and `arg_joiner`) or from a
       `self.` attribute that `__init__` set from a parameter.
 
     It deliberately does not report SQL formatted from what
