@@ -54,6 +54,16 @@ def restore_view(request):
     return pickle.loads(request.body)
 
 
+def restore_view_raw(request):
+    # ruleid: DJR325
+    return _pickle.loads(request.body)
+
+
+def empty_state():
+    # ok: DJR325
+    return pk.loads(b"\x80\x04]\x94.")
+
+
 def read_config(path):
     with open(path, "rb") as f:
         # ok: DJR325

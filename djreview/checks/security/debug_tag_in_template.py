@@ -20,7 +20,7 @@ class DebugTagInTemplate(TemplateCheck):
     It deliberately does not report `{% if debug %}` or `{{ debug }}` (the
     `debug` context variable of `django.template.context_processors.debug`,
     true only for `INTERNAL_IPS` when `DEBUG` is on), nor the tag inside a
-    `{# comment #}`.
+    `{# comment #}`, nor templates under test folders.
 
     ## Why is this bad?
     Django renders `{% debug %}` only when `DEBUG` is on, but a template is

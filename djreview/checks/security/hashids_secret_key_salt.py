@@ -27,7 +27,8 @@ class HashidsSecretKeySalt(ModuleCheck):
 
     It deliberately does not report a salt of its own (a separate setting or
     environment variable), whatever its strength: hashids are an
-    obfuscation, and a weak salt only reveals the ids.
+    obfuscation, and a weak salt only reveals the ids. Nor tests and
+    migrations.
 
     ## Why is this bad?
     Hashids is not encryption: its salt can be recovered from a handful of

@@ -11,6 +11,7 @@ from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.analysis import TaintAnalysis
 from djreview.taint.names import imported_names, qualified_callee
+from djreview.taint.sources import request_source
 
 _LIBRARIES = ("pickle", "_pickle", "cPickle", "dill", "cloudpickle")
 # Every loader, by qualified name, with the dumper whose output it may safely read back.
@@ -34,10 +35,11 @@ class PickleLoadOfExternalData(ModuleCheck):
     `cPickle`, `dill` and `cloudpickle`, `jsonpickle.decode/loads` and
     `shelve.open` (callees resolved through the imports: `import pickle as
     p` counts, a `loads` from another library does not), and says where the
-    data comes from (a file, a cache, the network, a parameter).
+    data comes from (request data the taint engine does not follow, a file,
+    a cache, the network, a parameter).
 
-    It deliberately does not report a round trip inside one function
-    (`pickle.loads(pickle.dumps(x))`, a deep copy), request data reaching
+    It deliberately does not report a literal, nor a round trip inside one
+    function (`pickle.loads(pickle.dumps(x))`, a deep copy), request data reaching
     the call (DJR309, unsafe-deserialization, reports that at error level;
     one call is never reported by both), nor tests and migrations.
 
@@ -99,7 +101,9 @@ class PickleLoadOfExternalData(ModuleCheck):
 
 
 def _round_trip(data: ast.expr, scope: ast.AST, dumper: str, names: dict[str, str]) -> bool:
-    """Whether `data` is the output of the matching dumps() in this function."""
+    """Whether `data` is a literal, or the output of the matching dumps() in this function."""
+    if isinstance(data, ast.Constant):
+        return True
     values = assigned_values(scope, data.id) if isinstance(data, ast.Name) else [data]
     return (
         bool(dumper)
@@ -119,6 +123,11 @@ def _origin(data: ast.expr | None, scope: ast.AST) -> str:
     words: set[str] = set()
     for value in [data, *values]:
         for node in ast.walk(value):
+            source = (
+                request_source(node, in_class_view=False) if isinstance(node, ast.expr) else None
+            )
+            if source:
+                return f"request data from `{source}`"
             if isinstance(node, ast.Name):
                 words.add(node.id.lower())
             elif isinstance(node, ast.Attribute):

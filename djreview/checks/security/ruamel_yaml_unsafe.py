@@ -26,7 +26,8 @@ class RuamelYamlUnsafe(ModuleCheck):
     It deliberately does not report `YAML()` with the default round-trip
     type or `typ="safe"` / `"rt"` / `"base"` (they construct only plain
     data), nor PyYAML calls on a local variable that holds a ruamel `YAML()`
-    object (`yaml = YAML(); yaml.load(s)` is the safe round-trip loader).
+    object (`yaml = YAML(); yaml.load(s)` is the safe round-trip loader),
+    nor tests and migrations.
 
     ## Why is this bad?
     The unsafe loader honours tags such as `!!python/object/apply:os.system`:

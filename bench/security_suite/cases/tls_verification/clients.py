@@ -51,3 +51,37 @@ class Erp:
 def is_lax(context):
     # suite: safe
     return context.verify_mode == ssl.CERT_NONE
+
+
+def install_unverified_default():
+    # suite: positive
+    ssl._create_default_https_context = ssl._create_unverified_context
+
+
+async def fetch_rates(session):
+    import aiohttp
+
+    # suite: positive
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=False)) as lax:
+        return await lax.get(settings.RATES_URL)
+
+
+def pooled():
+    import urllib3
+
+    # suite: positive
+    return urllib3.PoolManager(cert_reqs="CERT_NONE")
+
+
+def pooled_verified():
+    import urllib3
+
+    # suite: safe
+    return urllib3.PoolManager(cert_reqs="CERT_REQUIRED", ca_certs=settings.CA_BUNDLE)
+
+
+def session_for(name):
+    session = requests.Session()
+    # suite: safe
+    session.verify = settings.CA_BUNDLES[name]
+    return session

@@ -43,3 +43,15 @@ def legacy_token(secret):
 def strong_token(secret):
     # suite: safe
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def reset_code(user):
+    # suite: positive
+    digest = hashlib.sha1()
+    digest.update(user.password.encode())
+    return digest.hexdigest()[:8]
+
+
+def etag_for(page):
+    # suite: safe
+    return hashlib.md5(page.render().encode()).hexdigest()
