@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from djreview.checks.security._resolved import (
@@ -75,7 +76,12 @@ class TlsVerificationDisabled(ModuleCheck):
     security_severity = 7.4
     precision = "high"
     tags = ("tls",)
-    hints = ("verify", "ssl", "CERT_NONE", "check_hostname")
+    hints = ("False", "CERT_NONE", "_create_")
+    # "verify" and "ssl" alone are in most files of a large project: the switch itself.
+    hint_pattern = re.compile(
+        r"\b(?:verify|verify_ssl|ssl|check_hostname)\s*=\s*False\b"
+        r"|CERT_NONE|_create_(?:unverified|stdlib)_context"
+    )
 
     def module_findings(
         self, file: SourceFile, project: Project, tree: ast.Module
