@@ -53,3 +53,18 @@ class Gateway:
     def quiet(self):
         # ok: DJR323
         self.session.verify = settings.CA_BUNDLE
+
+
+def storage():
+    import boto3
+    from elasticsearch import Elasticsearch
+
+    # ruleid: DJR323
+    s3 = boto3.client("s3", endpoint_url=settings.S3_URL, verify=False)
+    # ok: DJR323
+    s3_pinned = boto3.client("s3", endpoint_url=settings.S3_URL, verify=settings.S3_CA)
+    # ruleid: DJR323
+    search = Elasticsearch(settings.ES_URL, verify_certs=False)
+    # ok: DJR323
+    search_verified = Elasticsearch(settings.ES_URL, ca_certs=settings.ES_CA)
+    return s3, s3_pinned, search, search_verified

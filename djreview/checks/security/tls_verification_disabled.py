@@ -19,7 +19,14 @@ from djreview.source.project import Project
 from djreview.taint.names import LOCAL, imported_names
 
 # Client libraries, and the keyword each uses to switch verification off.
-_CLIENTS = {"requests": ("verify",), "httpx": ("verify",), "aiohttp": ("ssl", "verify_ssl")}
+_CLIENTS = {
+    "requests": ("verify",),
+    "httpx": ("verify",),
+    "aiohttp": ("ssl", "verify_ssl"),
+    "boto3": ("verify",),
+    "elasticsearch": ("verify_certs",),
+    "opensearchpy": ("verify_certs",),
+}
 # Methods called on a session or client object of those libraries.
 _METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"}
@@ -34,8 +41,9 @@ class TlsVerificationDisabled(ModuleCheck):
     Flags, with callees resolved through the imports:
     - `verify=False` passed to `requests` / `httpx` (module functions,
       `Session`, `Client`, and methods such as `session.get()` in a module
-      that imports the library), and `ssl=False` / `verify_ssl=False` to
-      `aiohttp`;
+      that imports the library), `ssl=False` / `verify_ssl=False` to
+      `aiohttp`, `verify=False` to `boto3.client()` / `resource()`, and
+      `verify_certs=False` to `Elasticsearch()` / `OpenSearch()`;
     - `ssl._create_unverified_context` used at all (called or installed as
       `ssl._create_default_https_context`);
     - `ssl.CERT_NONE` (or the string `"CERT_NONE"` as `cert_reqs=`) assigned
@@ -79,7 +87,7 @@ class TlsVerificationDisabled(ModuleCheck):
     hints = ("False", "CERT_NONE", "_create_")
     # "verify" and "ssl" alone are in most files of a large project: the switch itself.
     hint_pattern = re.compile(
-        r"\b(?:verify|verify_ssl|ssl|check_hostname)\s*=\s*False\b"
+        r"\b(?:verify|verify_ssl|verify_certs|ssl|check_hostname)\s*=\s*False\b"
         r"|CERT_NONE|_create_(?:unverified|stdlib)_context"
     )
 
