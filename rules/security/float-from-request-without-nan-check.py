@@ -25,7 +25,12 @@ def nearby(request):
     latitude = float(raw)
     # ok: DJR330
     limit = int(request.GET.get("limit", "10"))
-    return JsonResponse({"lat": latitude, "limit": limit})
+    return JsonResponse({"lat": min(latitude, 90.0), "limit": limit})
+
+
+def echo(request):
+    # ok: DJR330
+    return JsonResponse({"zoom": float(request.GET.get("zoom", "1"))})
 
 
 def nearby_checked(request):

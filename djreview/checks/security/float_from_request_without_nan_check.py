@@ -21,12 +21,15 @@ class FloatFromRequestWithoutNanCheck(ModuleCheck):
     An audit rule, off by default (select it with `--select DJR330` or
     `--select audit`): flags `float(x)` where `x` reads request data
     (`request.GET`, `request.POST`, `request.data`, `request.body`...,
-    directly or through a variable assigned in the same function) in a
+    directly or through a variable assigned in the same function) when the
+    value is then ordered (`<`, `>`, `<=`, `>=`, `min()`, `max()`) in a
     function that calls no `isnan()` / `isfinite()` / `isinf()` (of `math`,
     `cmath`, `numpy`, or `Decimal`'s methods) and compares nothing with
     itself (`x != x`).
 
-    It deliberately does not report `int()` or `Decimal()` (neither yields
+    It deliberately does not report a value that is only stored or returned
+    (NaN there breaks sums and JSON, not a check), `int()` or `Decimal()`
+    (neither yields
     NaN from a plain number string; `Decimal("nan")` is reported by its own
     `is_nan` checks or not at all), values from forms and serializers
     (`FloatField` rejects NaN and infinity), nor tests and migrations.
@@ -63,8 +66,8 @@ class FloatFromRequestWithoutNanCheck(ModuleCheck):
     id = "DJR330"
     name = "float-from-request-without-nan-check"
     message = (
-        "float() of {source} accepts 'nan' and 'inf', and this function never rejects "
-        "them (math.isfinite)"
+        "float() of {source} accepts 'nan', which every comparison lets through, and this "
+        "function never rejects it (math.isfinite)"
     )
     severity = Severity.NOTE
     cwe = (1287,)
@@ -82,10 +85,11 @@ class FloatFromRequestWithoutNanCheck(ModuleCheck):
             call = resolved.call
             if resolved.name != "float" or len(call.args) != 1:
                 continue
-            if isinstance(resolved.scope, ast.Module) or _checks_nan(resolved.scope):
+            scope = resolved.scope
+            if isinstance(scope, ast.Module) or _checks_nan(scope):
                 continue
-            source = _request_data(call.args[0], resolved.scope)
-            if source:
+            source = _request_data(call.args[0], scope)
+            if source and _compared(call, scope):
                 yield self.finding((file, call), source=f"`{source}`")
 
 
@@ -98,6 +102,35 @@ def _request_data(node: ast.expr, scope: ast.AST) -> str:
                 if source:
                     return source
     return ""
+
+
+def _compared(call: ast.Call, scope: ast.AST) -> bool:
+    """Whether the parsed value is ordered: `<`/`>` or min()/max(), itself or via its name."""
+    names = {
+        target.id
+        for node in ast.walk(scope)
+        if isinstance(node, ast.Assign) and node.value is call
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+    def is_value(node: ast.expr) -> bool:
+        return node is call or (isinstance(node, ast.Name) and node.id in names)
+
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Compare) and any(
+            isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in node.ops
+        ):
+            if any(is_value(side) for side in [node.left, *node.comparators]):
+                return True
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"min", "max"}
+            and any(is_value(arg) for arg in node.args)
+        ):
+            return True
+    return False
 
 
 def _checks_nan(scope: ast.AST) -> bool:

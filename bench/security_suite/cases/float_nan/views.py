@@ -33,3 +33,9 @@ def page_size(request):
     # suite: safe
     size = int(request.GET.get("size", "20"))
     return JsonResponse({"size": min(size, 100)})
+
+
+def remember_zoom(request):
+    # suite: safe
+    request.session["zoom"] = float(request.GET.get("zoom", "1"))
+    return JsonResponse({"ok": True})
