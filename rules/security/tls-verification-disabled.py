@@ -68,3 +68,11 @@ def storage():
     # ok: DJR323
     search_verified = Elasticsearch(settings.ES_URL, ca_certs=settings.ES_CA)
     return s3, s3_pinned, search, search_verified
+
+
+import ldap
+
+# ruleid: DJR323
+AUTH_LDAP_GLOBAL_OPTIONS = {ldap.OPT_X_TLS_REQUIRE_CERT: ldap.OPT_X_TLS_NEVER}
+# ok: DJR323
+AUTH_LDAP_CONNECTION_OPTIONS = {ldap.OPT_X_TLS_REQUIRE_CERT: ldap.OPT_X_TLS_DEMAND}

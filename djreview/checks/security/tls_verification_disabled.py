@@ -31,7 +31,15 @@ _CLIENTS = {
 _METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"}
 )
-_UNVERIFIED = frozenset({"ssl._create_unverified_context", "ssl._create_stdlib_context"})
+_UNVERIFIED = frozenset(
+    {
+        "ssl._create_unverified_context",
+        "ssl._create_stdlib_context",
+        # python-ldap (django-auth-ldap's AUTH_LDAP_GLOBAL_OPTIONS): no or ignored certificate.
+        "ldap.OPT_X_TLS_NEVER",
+        "ldap.OPT_X_TLS_ALLOW",
+    }
+)
 
 
 class TlsVerificationDisabled(ModuleCheck):
@@ -45,7 +53,9 @@ class TlsVerificationDisabled(ModuleCheck):
       `aiohttp`, `verify=False` to `boto3.client()` / `resource()`, and
       `verify_certs=False` to `Elasticsearch()` / `OpenSearch()`;
     - `ssl._create_unverified_context` used at all (called or installed as
-      `ssl._create_default_https_context`);
+      `ssl._create_default_https_context`), and python-ldap's
+      `ldap.OPT_X_TLS_NEVER` / `OPT_X_TLS_ALLOW` (django-auth-ldap's
+      `AUTH_LDAP_GLOBAL_OPTIONS`);
     - `ssl.CERT_NONE` (or the string `"CERT_NONE"` as `cert_reqs=`) assigned
       or passed, and `ctx.check_hostname = False`; `session.verify = False`.
 
@@ -84,11 +94,11 @@ class TlsVerificationDisabled(ModuleCheck):
     security_severity = 7.4
     precision = "high"
     tags = ("tls",)
-    hints = ("False", "CERT_NONE", "_create_")
+    hints = ("False", "CERT_NONE", "_create_", "OPT_X_TLS_")
     # "verify" and "ssl" alone are in most files of a large project: the switch itself.
     hint_pattern = re.compile(
         r"\b(?:verify|verify_ssl|verify_certs|ssl|check_hostname)\s*=\s*False\b"
-        r"|CERT_NONE|_create_(?:unverified|stdlib)_context"
+        r"|CERT_NONE|_create_(?:unverified|stdlib)_context|OPT_X_TLS_(?:NEVER|ALLOW)"
     )
 
     def module_findings(
