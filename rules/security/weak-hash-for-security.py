@@ -58,3 +58,17 @@ def etag(request, page):
 def verify(password):
     # ok: DJR324
     return sha1(password)
+
+
+def otp_seed(device):
+    from Crypto.Hash import MD5
+
+    # ruleid: DJR324
+    return MD5.new(device.otp_secret.encode()).hexdigest()
+
+
+def asset_version(path):
+    from Crypto.Hash import SHA1
+
+    # ok: DJR324
+    return SHA1.new(path.read_bytes()).hexdigest()

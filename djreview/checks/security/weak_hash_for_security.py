@@ -19,7 +19,14 @@ from djreview.source.file import SourceFile
 from djreview.source.project import Project
 
 _WEAK = frozenset({"md4", "md5", "sha1", "sha"})
-_CONSTRUCTORS = {"hashlib.md5": "md5", "hashlib.sha1": "sha1"}
+_CONSTRUCTORS = {
+    "hashlib.md5": "md5",
+    "hashlib.sha1": "sha1",
+    # PyCryptodome (and the old PyCrypto package name).
+    **{f"{package}.Hash.MD5.new": "md5" for package in ("Crypto", "Cryptodome")},
+    **{f"{package}.Hash.SHA1.new": "sha1" for package in ("Crypto", "Cryptodome")},
+    **{f"{package}.Hash.SHA.new": "sha1" for package in ("Crypto", "Cryptodome")},
+}
 # Identifier words saying the digest guards something (split on `_` and case).
 # Not "signature": a "performance signature" or "test signature" is an id.
 _SECURITY_WORDS = frozenset(
@@ -48,11 +55,11 @@ class WeakHashForSecurity(ModuleCheck):
     """MD5 or SHA-1 hashes a password, token or secret.
 
     ## What it does
-    Flags `hashlib.md5()`, `hashlib.sha1()` and `hashlib.new("md5" | "sha1")`
-    (resolved through the imports) when the code around them says the digest
-    protects something: the hashed value (also fed through `.update()`), the
-    variable the digest is stored in, or the function that computes it is
-    named for a password, secret (`SECRET_KEY` too), token, API key, salt,
+    Flags `hashlib.md5()`, `hashlib.sha1()`, `hashlib.new("md5" | "sha1")`
+    and PyCryptodome's `MD5.new()` / `SHA1.new()` (resolved through the
+    imports) when the code around them says the digest protects something:
+    the hashed value (also fed through `.update()`), the variable the digest
+    is stored in, or the function that computes it is named for a password, secret (`SECRET_KEY` too), token, API key, salt,
     nonce or OTP.
 
     It deliberately does not report `usedforsecurity=False` (the caller says
@@ -97,7 +104,7 @@ class WeakHashForSecurity(ModuleCheck):
     security_severity = 5.3
     precision = "medium"
     tags = ("crypto",)
-    hints = ("md5", "sha1", "hashlib")
+    hints = ("md5", "sha1", "hashlib", "MD5", "SHA")
 
     def module_findings(
         self, file: SourceFile, project: Project, tree: ast.Module
