@@ -59,8 +59,8 @@ class WeakHashForSecurity(ModuleCheck):
     and PyCryptodome's `MD5.new()` / `SHA1.new()` (resolved through the
     imports) when the code around them says the digest protects something:
     the hashed value (also fed through `.update()`), the variable the digest
-    is stored in, or the function that computes it is named for a password, secret (`SECRET_KEY` too), token, API key, salt,
-    nonce or OTP.
+    is stored in, or the function that computes it is named for a password,
+    secret (`SECRET_KEY` too), token, API key, salt, nonce or OTP.
 
     It deliberately does not report `usedforsecurity=False` (the caller says
     it is not a security use), nor hashes whose variable or function names a
