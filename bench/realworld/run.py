@@ -100,6 +100,9 @@ class Result:
     # Stricter: a matching finding whose own location is at a per-row site.
     hit_parent_primary: bool = False
     reported_on_fix: bool = False
+    # Stricter: a finding on the fix whose own location is at a fixed per-row site. A
+    # related location near a fix site is often another, still unfixed defect's resolver.
+    reported_on_fix_primary: bool = False
     parent_rules: list[str] = field(default_factory=list)
     fix_rules: list[str] = field(default_factory=list)
     # On a miss, what djreview did report in the files of the parent sites ("DJR101 path:line").
@@ -347,6 +350,7 @@ def evaluate(case: Case, git_dir: Path | None, trees: Trees) -> Result:
     result.hit_parent, result.parent_rules = bool(parent), sorted({f.rule for f in parent})
     result.hit_parent_primary = any(matches(case, case.parent_sites, f, True) for f in parent)
     result.reported_on_fix, result.fix_rules = bool(fixed), sorted({f.rule for f in fixed})
+    result.reported_on_fix_primary = any(matches(case, case.fix_sites, f, True) for f in fixed)
     if not parent:
         files = {site.path for site in case.parent_sites}
         nearby = {
@@ -380,6 +384,10 @@ def summary(results: Sequence[Result]) -> str:
             )
         lines.append(
             f"  FP on fixed code  {_ratio(sum(r.reported_on_fix for r in rows), len(rows))}"
+        )
+        strict_fp = sum(r.reported_on_fix_primary for r in rows)
+        lines.append(
+            f"  (primary location at a fixed per-row site: {_ratio(strict_fp, len(rows))})"
         )
     lines.append("")
     width = max((len(r.id) for r in results), default=2)

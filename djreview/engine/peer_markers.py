@@ -22,6 +22,10 @@ PEER_CODES: dict[str, frozenset[str]] = {
     "DJR309": frozenset({"B301", "B302", "S301", "S302"}),
     "DJR320": frozenset({"B701", "S701"}),
     "DJR321": frozenset({"B610", "B611", "S610", "S611"}),
+    "DJR323": frozenset({"B323", "B501", "S323", "S501"}),
+    "DJR324": frozenset({"B303", "B324", "S303", "S324"}),
+    "DJR325": frozenset({"B301", "S301"}),
+    "DJR328": frozenset({"B610", "B611", "S610", "S611"}),
     "DJR402": frozenset({"B105", "S105"}),
     "DJR604": frozenset({"DJ007"}),
 }

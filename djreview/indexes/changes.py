@@ -38,6 +38,7 @@ from djreview.indexes.model_defs import ModelDef
 from djreview.indexes.model_edit import add_db_index, add_meta_indexes, edit_between
 from djreview.indexes.ranking import Need
 from djreview.model import Applicability, Edit, Fix, Location
+from djreview.source.code_style import style_for
 from djreview.source.project import Project
 
 MODELS_IMPORTED = re.compile(r"^\s*from\s+django\.db\s+import\s+[^\n]*\bmodels\b", re.MULTILINE)
@@ -75,7 +76,8 @@ def _db_index_change(need: Need) -> Change | None:
 def _meta_change(needs: list[Need]) -> Change | None:
     model = needs[0].model
     entries = [index_source(model, need.fields) for need in needs]
-    new = add_meta_indexes(model.file.text, model.name, entries)
+    width = style_for(model.file.path).line_length
+    new = add_meta_indexes(model.file.text, model.name, entries, width)
     if new is None:
         return None
     operations = [add_index_operation(model, need.fields) for need in needs]

@@ -15,6 +15,8 @@ import functools
 import re
 from collections.abc import Sequence
 
+from djreview.source.code_style import wrap_call
+
 _BLANK = re.compile(r"[ \t\n]*")
 _SEPARATOR = re.compile(r",[ \t\n]*")
 _KEYWORD = "db_index"
@@ -96,12 +98,14 @@ def appended(
     closing: int,
     items: Sequence[ast.expr | ast.keyword],
     new: list[str],
+    width: int | None = None,
 ) -> str | None:
     """`new` items appended inside the brackets at `opening`/`closing`, in libcst's layout.
 
     Inline items get `, new`; one item per line with a trailing comma gets
     each new item on its own line, indented like the last, the trailing comma
-    kept. None when comments or odd separators sit between the items.
+    kept (a call item longer than `width` split over lines). None when
+    comments or odd separators sit between the items.
     """
     if not items:
         if _BLANK.fullmatch(text, opening + 1, closing) is None:
@@ -123,6 +127,11 @@ def appended(
         if _BLANK.fullmatch(between) is None:
             return None
     comma = last_end + 1
+    if width is not None and "\n" in between:
+        newline = between.rindex("\n") + 1
+        indent = between[newline:]
+        laid = "".join(between[:newline] + wrap_call(item, indent, width, end=",") for item in new)
+        return text[:comma] + laid + text[comma:]
     return text[:comma] + "".join(f"{between}{item}," for item in new) + text[comma:]
 
 

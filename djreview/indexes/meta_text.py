@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 
 from djreview.indexes.keyword_text import Lines, appended, fresh_class, parsed, top_class, verified
+from djreview.source.code_style import DEFAULT_LINE_LENGTH, wrap_call
 
 _INDENT = "    "
 
@@ -36,9 +37,9 @@ def _indent_of(lines: Lines, statement: ast.stmt) -> str:
     return row if row.strip(" ") == "" else "\0"  # "\0": not plain spaces
 
 
-def _indexes_block(indent: str, entries: list[str]) -> str:
-    """`indexes = [...]` at `indent`, one entry per line (libcst's layout)."""
-    listed = "".join(f"{indent}{_INDENT}{entry},\n" for entry in entries)
+def _indexes_block(indent: str, entries: list[str], width: int) -> str:
+    """`indexes = [...]` at `indent`, one entry per line (libcst's layout), within `width`."""
+    listed = "".join(wrap_call(entry, indent + _INDENT, width) + "\n" for entry in entries)
     return f"{indent}indexes = [\n{listed}{indent}]\n"
 
 
@@ -48,32 +49,38 @@ def _insert_after(text: str, lines: Lines, statement: ast.stmt, block: str) -> s
     return text[:at] + block + text[at:] if text[:at].endswith("\n") else None
 
 
-def _new_meta(text: str, lines: Lines, cls: ast.ClassDef, entries: list[str]) -> str | None:
+def _new_meta(
+    text: str, lines: Lines, cls: ast.ClassDef, entries: list[str], width: int
+) -> str | None:
     """A Meta class after the last field (after the last statement if none is a field)."""
     indent = _indent_of(lines, cls.body[0])
     fields = [s for s in cls.body if _assigned_name(s)]
-    block = f"\n{indent}class Meta:\n" + _indexes_block(indent + _INDENT, entries)
+    block = f"\n{indent}class Meta:\n" + _indexes_block(indent + _INDENT, entries, width)
     return _insert_after(text, lines, fields[-1] if fields else cls.body[-1], block)
 
 
-def _new_list(text: str, lines: Lines, meta: ast.ClassDef, entries: list[str]) -> str | None:
+def _new_list(
+    text: str, lines: Lines, meta: ast.ClassDef, entries: list[str], width: int
+) -> str | None:
     """An `indexes` list appended to an existing Meta body."""
     indent = _indent_of(lines, meta.body[-1])
     if indent.strip(" "):
         return None  # Meta's body shares a line with something else
-    return _insert_after(text, lines, meta.body[-1], _indexes_block(indent, entries))
+    return _insert_after(text, lines, meta.body[-1], _indexes_block(indent, entries, width))
 
 
-def _extended(text: str, lines: Lines, listed: ast.List, entries: list[str]) -> str | None:
+def _extended(
+    text: str, lines: Lines, listed: ast.List, entries: list[str], width: int
+) -> str | None:
     """Entries appended to an existing list, keeping its layout (inline or one per line)."""
     opening = lines.start_of(listed)
     closing = lines.end_of(listed) - 1
     if text[opening] != "[" or text[closing] != "]":
         return None
-    return appended(text, lines, opening, closing, listed.elts, entries)
+    return appended(text, lines, opening, closing, listed.elts, entries, width)
 
 
-def _edit(text: str, cls: ast.ClassDef, entries: list[str]) -> str | None:
+def _edit(text: str, cls: ast.ClassDef, entries: list[str], width: int) -> str | None:
     lines = Lines(text)
     if _indent_of(lines, cls.body[0]) != _INDENT:
         return None  # not libcst's default layout: let libcst decide
@@ -82,14 +89,14 @@ def _edit(text: str, cls: ast.ClassDef, entries: list[str]) -> str | None:
         None,
     )
     if meta is None:
-        return _new_meta(text, lines, cls, entries)
+        return _new_meta(text, lines, cls, entries, width)
     assigned = [s for s in meta.body if _assigned_name(s) == "indexes"]
     if not assigned:
-        return _new_list(text, lines, meta, entries)
+        return _new_list(text, lines, meta, entries, width)
     value = getattr(assigned[0], "value", None)
     if len(assigned) != 1 or not isinstance(value, ast.List):
         return None
-    return _extended(text, lines, value, entries)
+    return _extended(text, lines, value, entries, width)
 
 
 def _intended(cls: ast.ClassDef, entries: list[str]) -> ast.ClassDef:
@@ -121,8 +128,11 @@ def _intended(cls: ast.ClassDef, entries: list[str]) -> ast.ClassDef:
     return cls
 
 
-def add_meta_indexes_text(text: str, model: str, entries: list[str]) -> str | None:
-    """`text` with `entries` in `model.Meta.indexes`, or None when only libcst should try."""
+def add_meta_indexes_text(
+    text: str, model: str, entries: list[str], width: int = DEFAULT_LINE_LENGTH
+) -> str | None:
+    """`text` with `entries` in `model.Meta.indexes` (new lines within `width`), or None
+    when only libcst should try."""
     if "\r" in text or "\t" in text or "\\\n" in text or not entries:
         return None
     tree = parsed(text)
@@ -130,7 +140,7 @@ def add_meta_indexes_text(text: str, model: str, entries: list[str]) -> str | No
     if tree is None or cls is None:
         return None
     try:
-        new = _edit(text, cls, entries)
+        new = _edit(text, cls, entries, width)
         if new is None:
             return None
         intended = _intended(fresh_class(text, cls), entries)

@@ -13,6 +13,7 @@ import sys
 from djreview.indexes.keyword_text import add_db_index_text, parsed
 from djreview.indexes.meta_text import add_meta_indexes_text
 from djreview.model import Edit, Location
+from djreview.source.code_style import DEFAULT_LINE_LENGTH
 
 
 def add_db_index(text: str, model: str, field: str) -> str | None:
@@ -25,18 +26,20 @@ def add_db_index(text: str, model: str, field: str) -> str | None:
     return model_edit_libcst.add_db_index(text, model, field)
 
 
-def add_meta_indexes(text: str, model: str, entries: list[str]) -> str | None:
+def add_meta_indexes(
+    text: str, model: str, entries: list[str], width: int = DEFAULT_LINE_LENGTH
+) -> str | None:
     """`text` with `entries` (source of `models.Index(...)` calls) added to `model.Meta.indexes`.
 
     Creates `indexes` in an existing Meta, or a Meta class after the last
-    field, when missing.
+    field, when missing; the lines it writes stay within `width`.
     """
-    edited = add_meta_indexes_text(text, model, entries)
+    edited = add_meta_indexes_text(text, model, entries, width)
     if edited is not None:
         return edited
     from djreview.indexes import model_edit_libcst
 
-    return model_edit_libcst.add_meta_indexes(text, model, entries)
+    return model_edit_libcst.add_meta_indexes(text, model, entries, width)
 
 
 def release_caches() -> None:

@@ -13,6 +13,8 @@ import functools
 
 import libcst as cst
 
+from djreview.source.code_style import DEFAULT_LINE_LENGTH, wrap_call
+
 
 def _args_with(
     args: list[cst.Arg], new: cst.Arg, opening: cst.BaseParenthesizableWhitespace
@@ -197,7 +199,9 @@ def add_db_index(text: str, model: str, field: str) -> str | None:
     return _replaced(text, module, target, updated)
 
 
-def add_meta_indexes(text: str, model: str, entries: list[str]) -> str | None:
+def add_meta_indexes(
+    text: str, model: str, entries: list[str], width: int = DEFAULT_LINE_LENGTH
+) -> str | None:
     """`text` with `entries` (source of `models.Index(...)` calls) added to `model.Meta.indexes`.
 
     Creates `indexes` in an existing Meta, or a Meta class after the last
@@ -215,9 +219,11 @@ def add_meta_indexes(text: str, model: str, entries: list[str]) -> str | None:
         None,
     )
     if meta_at is None:
+        # The new lines sit at the class body's indentation plus two levels.
+        depth = len(_indent(target.body)) + 8
         source = (
             "class Meta:\n    indexes = [\n"
-            + "".join(f"        {e},\n" for e in entries)
+            + "".join(_entry(e, 8, depth, width) for e in entries)
             + "    ]\n"
         )
         meta = cst.parse_statement(source).with_changes(leading_lines=[cst.EmptyLine(indent=False)])
@@ -236,8 +242,14 @@ def add_meta_indexes(text: str, model: str, entries: list[str]) -> str | None:
             if assign is not None and isinstance(assign.value, cst.List):
                 listed = assign.value
                 elements: list[cst.BaseElement] = list(listed.elements)
+                block = len(_indent(target.body)) + len(_indent(meta_class.body))
                 for entry in entries:
-                    new = cst.Element(cst.parse_expression(entry))
+                    # Laid out at its final depth with the comma that will follow it;
+                    # libcst adds the block's indentation to continuation lines itself.
+                    first, *rest = wrap_call(entry, " " * (block + 4), width).split("\n")
+                    laid = "\n".join([first[block + 4 :], *(line[block:] for line in rest)])
+                    laid = laid.removesuffix(",")
+                    new = cst.Element(cst.parse_expression(laid))
                     elements = _elements_with(elements, new, listed.lbracket.whitespace_after)
                 assert isinstance(statement, cst.SimpleStatementLine)
                 meta_body[position] = statement.with_changes(
@@ -247,11 +259,28 @@ def add_meta_indexes(text: str, model: str, entries: list[str]) -> str | None:
             if assign is not None:
                 return None
         else:
-            source = "indexes = [\n" + "".join(f"    {e},\n" for e in entries) + "]\n"
+            depth = len(_indent(target.body)) + len(_indent(meta_class.body)) + 4
+            source = "indexes = [\n" + "".join(_entry(e, 4, depth, width) for e in entries) + "]\n"
             meta_body.append(cst.parse_statement(source))
         body[meta_at] = meta_class.with_changes(body=meta_class.body.with_changes(body=meta_body))
     updated = target.with_changes(body=target.body.with_changes(body=body))
     return _replaced(text, module, target, updated)
+
+
+def _indent(block: cst.IndentedBlock) -> str:
+    """A block's own indentation (libcst leaves it None for the module default)."""
+    return block.indent if block.indent is not None else "    "
+
+
+def _entry(entry: str, own: int, depth: int, width: int) -> str:
+    """One list entry of a statement parsed alone: `own` spaces deep there, `depth` once placed.
+
+    libcst re-indents the statement's lines as a block, so the entry is laid
+    out for its final depth and then shifted back to the depth it has alone.
+    """
+    laid = wrap_call(entry, " " * depth, width)
+    shift = depth - own
+    return "".join(line[shift:] + "\n" for line in laid.split("\n"))
 
 
 def _target_name(statement: cst.BaseStatement) -> str:

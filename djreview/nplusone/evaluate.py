@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from djreview.nplusone.querysets import (
     ONE_ROW,
+    ROW_FREE,
     Instance,
     Origin,
     PrefetchReader,
@@ -285,6 +286,10 @@ class Evaluator:
             result = self._in_method(found, receiver, depth)
             if isinstance(result, QuerySetState) and result.model == receiver.model:
                 return replace(result, origin=receiver.origin)
+            if result is None and _plain_rows(found[1]):
+                # `return user.workspace_set.all()`: rows of the manager's model, reached
+                # through an object djreview cannot type, with no join or prefetch added.
+                return receiver
             return None
         return None
 
@@ -414,4 +419,31 @@ def _class_assignment(cls: ast.ClassDef, name: str) -> ast.Assign | None:
 def _is_super(node: ast.expr) -> bool:
     return (
         isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+    )
+
+
+# Queryset methods that keep rows of the same model and add no join or prefetch.
+_PLAIN_ROWS = frozenset({"all", "filter", "exclude", "order_by", "distinct", "reverse", "none"})
+_JOINING = frozenset({"select_related", "prefetch_related", "Prefetch", "only", "defer"})
+
+
+def _plain_rows(function: Function) -> bool:
+    """Whether every return of a manager method is a plain row chain (`x.rel.filter(...)`).
+
+    The method names no join, prefetch or field selection anywhere, so the
+    rows it returns are the manager model's with nothing loaded ahead.
+    """
+    names = {
+        node.attr if isinstance(node, ast.Attribute) else node.id
+        for node in ast.walk(function)
+        if isinstance(node, ast.Attribute | ast.Name)
+    }
+    if names & (_JOINING | ROW_FREE):
+        return False
+    returns = [n.value for n in ast.walk(function) if isinstance(n, ast.Return)]
+    return bool(returns) and all(
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in _PLAIN_ROWS
+        for value in returns
     )

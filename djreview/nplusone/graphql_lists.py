@@ -39,6 +39,26 @@ class Listing:
     element: GraphQLType
     state: QuerySetState | None
     optimized: bool = False
+    # A list read through each owner object's relation (`Workspace.boards`): its name.
+    through: str = ""
+    # A list whose resolver returns a DataLoader's `load(...)`: rows of its batch query.
+    loaded: bool = False
+    # A nested list's: the listing that shows the owner objects (None: one object).
+    parent: Listing | None = None
+
+    def anchor(self, path: str) -> tuple[Listing, str]:
+        """The listing whose queryset can load `path` of this one's rows, and the path there.
+
+        A nested list read through relations (`Workspace.boards`) is loaded by
+        the first list above it with a known queryset: `boards__sections`.
+        """
+        listing = self
+        while listing.through and listing.parent is not None:
+            path = f"{listing.through}__{path}"
+            listing = listing.parent
+            if listing.state is not None and listing.state.origin is not None:
+                break
+        return listing, path
 
 
 @dataclass(frozen=True)
@@ -52,6 +72,8 @@ class Read:
     path: str
     field: GraphQLField
     default: bool = False  # served by the library's default resolver
+    # Read with the field's optimizer hints as the rows' loads: the same for every list.
+    hinted: bool = False
 
 
 class GraphQLReader:
@@ -64,14 +86,99 @@ class GraphQLReader:
         self.rows = RowReader(schema)
 
     def listings(self) -> Iterator[Listing]:
-        """Every (list field, element type) pair, with the rows the field's resolver returns."""
+        """Every (list field, element type) pair, with the rows the field's resolver returns.
+
+        Root lists first; then the lists of listed types (`Workspace.boards`),
+        whose rows a related manager of each parent object returns: a fresh
+        queryset per parent, with what the parents' querysets prefetch below it.
+        """
+        parents: dict[str, list[Listing]] = {}
+        nested: list[tuple[GraphQLType, GraphQLField, GraphQLType]] = []
         for owner in self.graphql.types.values():
             for field in owner.fields.values():
                 element = self._element(owner, field)
                 if element is None or element.model is None:
                     continue
+                if owner.model is not None:
+                    nested.append((owner, field, element))
+                    continue
                 state, optimized = self._rows(owner, field, element)
-                yield Listing(owner, field, element, state, optimized)
+                listing = Listing(owner, field, element, state, optimized)
+                parents.setdefault(element.qualified_name, []).append(listing)
+                yield listing
+        # Each pass reaches one level deeper: one listing per list of the owner type (its
+        # rows' prefetches differ); a type no list shows is read one object at a time.
+        pending = nested
+        for _ in range(len(nested)):
+            later = []
+            for owner, field, element in pending:
+                if owner.qualified_name not in parents and any(
+                    e.qualified_name == owner.qualified_name for _, _, e in pending
+                ):
+                    later.append((owner, field, element))
+                    continue
+                above: list[Listing | None] = list(parents.get(owner.qualified_name, []))
+                for parent in above or [None]:
+                    listing = self._nested(owner, field, element, parent)
+                    parents.setdefault(element.qualified_name, []).append(listing)
+                    yield listing
+            if not later or len(later) == len(pending):
+                for owner, field, element in later:
+                    yield Listing(owner, field, element, None)
+                break
+            pending = later
+
+    def _nested(
+        self, owner: GraphQLType, field: GraphQLField, element: GraphQLType, parent: Listing | None
+    ) -> Listing:
+        """The listing of `owner.field` for the owner objects one `parent` list shows."""
+        if parent is not None and (parent.state is None or parent.optimized):
+            return Listing(owner, field, element, None, parent=parent)
+        found = self._nested_rows(owner, field, element, parent.state if parent else None)
+        if found is None:
+            return Listing(owner, field, element, None, parent=parent)
+        state, through = found
+        return Listing(
+            owner, field, element, state, through=through, loaded=not through, parent=parent
+        )
+
+    def _nested_rows(
+        self,
+        owner: GraphQLType,
+        field: GraphQLField,
+        element: GraphQLType,
+        above: QuerySetState | None,
+    ) -> tuple[QuerySetState, str] | None:
+        """(rows, relation) a listed object's related manager gives one list field of its type.
+
+        `above` is the owner objects' queryset (None: one object, nothing
+        prefetched). None (unknown) when the field's resolver returns anything
+        but `root.<to-many relation>` or `root.<relation>.all()`. A DataLoader's
+        `load(...)` gives related rows too, batched, with nothing prefetched.
+        """
+        assert owner.model is not None and element.model is not None
+        name = field.relation
+        label = element.model.label
+        if field.resolver is not None:
+            returns = [
+                node.value
+                for node in ast.walk(field.resolver.function)
+                if isinstance(node, ast.Return) and node.value is not None
+            ]
+            if returns and all(_loaded(value) for value in returns):
+                return QuerySetState(label, None), ""
+            names = {_manager_name(value, field.resolver.root) for value in returns}
+            name = names.pop() if len(names) == 1 else None
+        relation = self.schema.relation(owner.model.label, name) if name else None
+        if relation is None or relation.kind != MANY or relation.target != label:
+            return None
+        prefix = relation.name + "__"
+        below = {
+            path[len(prefix) :]
+            for path in (above.prefetch | above.nested | above.select if above else ())
+            if path.startswith(prefix)
+        }
+        return QuerySetState(label, None, prefetch=frozenset(below)), relation.name
 
     def _element(self, owner: GraphQLType, field: GraphQLField) -> GraphQLType | None:
         if field.many and field.target is not None:
@@ -157,8 +264,13 @@ class GraphQLReader:
         element = listing.element
         for field in element.fields.values():
             if field.resolver is not None:
-                if field.hints is None and field.resolver.hints is None:
+                if _batches(field.resolver.function):
+                    continue  # reads beside a DataLoader's load() are its rare fallbacks
+                hints = field.hints or field.resolver.hints
+                if hints is None:
                     yield from self._resolver_reads(listing, field, field.resolver)
+                else:
+                    yield from self._hinted_reads(listing, field, field.resolver, hints)
             elif field.relation is not None and listing.state is not None:
                 yield from self._default_read(listing, field)
 
@@ -206,6 +318,29 @@ class GraphQLReader:
         scope = self.evaluator.scope_for(file, resolver.function, resolver.class_node)
         for node, outer in _root_queries(self.evaluator, scope, resolver):
             yield Read("query", file, node, _clip(outer), "", field)
+
+    def _hinted_reads(
+        self, listing: Listing, field: GraphQLField, resolver: Resolver, hints: tuple[str, ...]
+    ) -> Iterator[Read]:
+        """Queries a resolver runs although its hints load the relations with the list.
+
+        The rows are taken to carry exactly the hinted paths (an optimizer or
+        the list's own queryset loads them); a read outside them, or a
+        hinted relation queried anew (`root.items.order_by(...)`), still
+        costs a query per object, whatever list shows the type.
+        """
+        assert listing.element.model is not None
+        label = listing.element.model.label
+        if self._root_model(resolver) not in (None, label):
+            return
+        file = self.schema.files[resolver.rel]
+        state = QuerySetState(label, None, prefetch=frozenset(hints))
+        body: list[ast.AST] = list(resolver.function.body)
+        for access in self.rows.scan(file, body, {resolver.root: Instance(label, state)}):
+            if access.kind not in ("select", "prefetch", "bypass"):
+                continue
+            kind = "query" if access.kind == "bypass" or access.filtered else access.kind
+            yield Read(kind, file, access.node, access.text, access.path, field, hinted=True)
 
     def _root_model(self, resolver: Resolver) -> str | None:
         """The model `root: models.Order` names; a wrapper (`Context[Order]`) is not the row."""
@@ -271,3 +406,37 @@ def _root_queries(
 def _clip(node: ast.AST, limit: int = 60) -> str:
     text = ast.unparse(node)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _manager_name(value: ast.expr, root: str) -> str | None:
+    """`root.boards.all()` / `root.boards.filter(...)` -> "boards"; anything else None."""
+    found = chain(value)
+    if found is None or found[0] != root or not found[1]:
+        return None
+    steps = [name for name, _ in found[1]]
+    if len(steps) == 1 or (len(steps) == 3 and steps[1] in ("all",) and steps[2] == "()"):
+        return steps[0]
+    return None
+
+
+def _loaded(value: ast.expr) -> bool:
+    """`loader.load(key)` / `load_many(keys)` (then `.then(f)`): a DataLoader's promise."""
+    while (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "then"
+    ):
+        value = value.func.value
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in ("load", "load_many")
+    )
+
+
+def _batches(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether some return of a resolver is a DataLoader's promise: it is written to batch."""
+    return any(
+        isinstance(node, ast.Return) and node.value is not None and _loaded(node.value)
+        for node in ast.walk(function)
+    )

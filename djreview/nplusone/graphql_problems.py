@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from djreview.source.project import Project
 
 
-def _related(listing: Listing, read: Read) -> tuple[RelatedLocation, ...]:
+def _related(listing: Listing, read: Read, anchor: Listing) -> tuple[RelatedLocation, ...]:
     owner, field = listing.owner, listing.field
     related = []
     resolver = read.field.resolver
@@ -28,8 +28,13 @@ def _related(listing: Listing, read: Read) -> tuple[RelatedLocation, ...]:
     related.append(
         RelatedLocation(field.location, f"the list field {owner.node.name}.{field.name}")
     )
-    if listing.state is not None and listing.state.origin is not None:
-        related.append(RelatedLocation(origin_location(listing.state.origin), "the list queryset"))
+    if anchor is not listing:
+        outer = anchor.field
+        related.append(
+            RelatedLocation(outer.location, f"the list field {anchor.owner.node.name}.{outer.name}")
+        )
+    if anchor.state is not None and anchor.state.origin is not None:
+        related.append(RelatedLocation(origin_location(anchor.state.origin), "the list queryset"))
     return tuple(related)
 
 
@@ -39,12 +44,31 @@ def _relation(read: Read) -> str:
     return read.text
 
 
-def _cure(read: Read) -> str:
+def _cure(read: Read, anchor: Listing, path: str) -> str:
+    hints = read.field.hints or (read.field.resolver.hints if read.field.resolver else None)
+    if read.kind == "query" and read.hinted and hints and read.path in hints:
+        # The hint prefetches the relation; the resolver's own filter or ordering re-queries it.
+        return (
+            f'a Prefetch("{read.path}", queryset=...) carrying the filter or ordering in the '
+            "field's hints, or filter or sort the prefetched rows in Python"
+        )
     if read.kind == "query":
         root = read.field.resolver.root if read.field.resolver else "root"
         return f"a DataLoader keyed by {root}.pk (info.context.loaders...)"
-    method = "prefetch_related" if read.kind == "prefetch" else "select_related"
-    return f'{method}("{read.path}")'
+    nested = path != read.path
+    method = "prefetch_related" if read.kind == "prefetch" or nested else "select_related"
+    return f'{method}("{path}")'
+
+
+def _lister(listing: Listing, anchor: Listing) -> str:
+    """Where a nested list's rows are queried when no queryset is known ("" when one is)."""
+    if anchor.state is not None and anchor.state.origin is not None:
+        return ""
+    if listing.through:
+        return f"the queryset that lists {listing.owner.node.name}"
+    if listing.loaded:
+        return "the DataLoader's batch query"
+    return ""
 
 
 def graphql_problems(analysis: NPlusOne, project: Project, files: list[str]) -> Iterator[Problem]:
@@ -61,35 +85,38 @@ def graphql_problems(analysis: NPlusOne, project: Project, files: list[str]) -> 
             # a relation once per resolver and list (the first line that reads it).
             key = (
                 (id(read.node),)
-                if read.kind == "query"
+                if read.kind == "query" or read.hinted
                 else (id(listing.field), id(read.field), read.path)
             )
             if read.file.rel not in analysed or key in seen:
                 continue
             seen.add(key)
-            state = listing.state
+            anchor, path = listing.anchor(read.path)
+            state = anchor.state
             origin = state.origin if state is not None else None
-            resolver = listing.field.resolver
+            resolver = anchor.field.resolver
             curable = read.kind != "query" and origin is not None
-            method = "prefetch_related" if read.kind == "prefetch" else "select_related"
+            nested = path != read.path
+            method = "prefetch_related" if read.kind == "prefetch" or nested else "select_related"
             yield Problem(
                 kind="graphql",
                 location=read.file.node_location(read.node),
                 relation=_relation(read),
-                path=read.path,
-                cure=_cure(read),
+                path=path,
+                cure=_cure(read, anchor, path),
                 origin=origin.where() if origin is not None else "",
-                many=read.kind == "prefetch",
+                many=read.kind == "prefetch" or nested,
                 filtered=read.kind == "query",
                 owner=(
                     f"{listing.element.node.name} listed by "
                     f"{listing.owner.node.name}.{listing.field.name}"
                 ),
                 library=listing.element.library if read.default else "",
-                related=_related(listing, read),
+                lister=_lister(listing, anchor),
+                related=_related(listing, read, anchor),
                 queryset=origin if curable else None,
                 model=state.model if state is not None else "",
-                needs=(method, read.path) if curable else None,
+                needs=(method, path) if curable else None,
                 safe=origin is not None
                 and resolver is not None
                 and origin.file.rel == resolver.rel

@@ -8,19 +8,60 @@ is parsed again and a fix that would not parse is dropped.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 
 from djreview.fix.apply import FixError, apply_edits
 from djreview.model import Applicability, Edit, Fix, Location
 from djreview.nplusone.querysets import Origin
+from djreview.source.code_style import style_for
 from djreview.source.file import SourceFile
 
 # The queryset methods a fix may add, in the order they are chained.
 METHODS = ("select_related", "prefetch_related", "only")
 
 
-def _quoted(names: Iterable[str]) -> str:
-    return ", ".join(f'"{name}"' for name in names)
+def _quoted(names: Iterable[str], quote: str = '"') -> str:
+    return ", ".join(f"{quote}{name}{quote}" for name in names)
+
+
+# A statement whose whole value the fix may wrap in parentheses to keep lines short.
+_WRAPPABLE_PREFIX = re.compile(r"^\s*(?:return|yield|[\w.]+(?:\s*:\s*[^=]+)?\s*=|for\s.+\sin)\s*$")
+
+
+def _wrapped(file: SourceFile, node: ast.expr, at: Location, calls: list[str]) -> list[Edit]:
+    """The insertions that chain `calls` onto `node` at `at`, within the project's line length.
+
+    Short enough: on the line as it is. Too long: each call on its own line,
+    in a chain already split over lines (`.filter(...)` lines) or else in
+    parentheses put around a statement's whole value (`qs = (...)`); where
+    neither is possible, on the line as it is.
+    """
+    joined = "".join(calls)
+    style = style_for(file.path)
+    line = file.lines[at.start_line - 1]
+    if len(line) + len(joined) <= style.line_length:
+        return [Edit(at, joined)]
+    where = file.node_location(node)
+    if where.start_line != where.end_line:
+        last = file.lines[where.end_line - 1]
+        if last.lstrip().startswith("."):
+            indent = last[: len(last) - len(last.lstrip())]
+            return [Edit(at, "".join(f"\n{indent}{call}" for call in calls))]
+        return [Edit(at, joined)]
+    before = line[: where.start_column - 1]
+    if not _WRAPPABLE_PREFIX.match(before):
+        return [Edit(at, joined)]
+    indent = line[: len(line) - len(line.lstrip())]
+    inner = indent + "    "
+    start = Location(file.rel, where.start_line, where.start_column)
+    tail = "".join(f"\n{inner}{call}" for call in calls)
+    after = Location(file.rel, where.end_line, where.end_column)
+    edits = [Edit(start, f"(\n{inner}"), Edit(at, tail)]
+    if at != after:
+        # `.iterator(...)` follows the inserted calls on its own line, inside the parentheses.
+        return [edits[0], Edit(at, tail + f"\n{inner}"), Edit(after, f"\n{indent})")]
+    return [edits[0], Edit(at, tail + f"\n{indent})")]
 
 
 def _end(file: SourceFile, node: ast.AST) -> Location:
@@ -109,15 +150,17 @@ def origin_edits(origin: Origin, needs: dict[str, list[str]]) -> list[Edit]:
         if not isinstance(statement, ast.Assign):
             return []
         indent = " " * statement.col_offset
+        quote = style_for(file.path).quote_in(file.text)
         chained = "".join(
-            f".{method}({_quoted(wanted[method])})" for method in METHODS if method in wanted
+            f".{method}({_quoted(wanted[method], quote)})" for method in METHODS if method in wanted
         )
         # `model = Post` gains `queryset = Post.objects...` (the view's default).
         model = ast.get_source_segment(file.text, statement.value) or ast.unparse(statement.value)
         text = f"\n{indent}queryset = {model}._default_manager{chained}"
         return [Edit(_end(file, statement), text)]
     edits = []
-    appended = ""
+    quote = style_for(file.path).quote_in(file.text)
+    appended: list[str] = []
     for method in METHODS:
         if method not in wanted:
             continue
@@ -126,17 +169,17 @@ def origin_edits(origin: Origin, needs: dict[str, list[str]]) -> list[Edit]:
             present = {a.value for a in call.args if isinstance(a, ast.Constant)}
             missing = [name for name in wanted[method] if name not in present]
             if missing:
-                edits.append(Edit(_end(file, call.args[-1]), f", {_quoted(missing)}"))
+                edits.append(Edit(_end(file, call.args[-1]), f", {_quoted(missing, quote)}"))
         else:
-            appended += f".{method}({_quoted(wanted[method])})"
+            appended.append(f".{method}({_quoted(wanted[method], quote)})")
     if appended:
         iterator = _iterator_call(origin.node)
         if iterator is None:
-            edits.append(Edit(_end(file, origin.node), appended))
+            edits.extend(_wrapped(file, origin.node, _end(file, origin.node), appended))
         else:
             # Chained onto the queryset before `.iterator()`, never onto its generator.
             assert isinstance(iterator.func, ast.Attribute)
-            edits.append(Edit(_end(file, iterator.func.value), appended))
+            edits.extend(_wrapped(file, origin.node, _end(file, iterator.func.value), appended))
             if "prefetch_related" in wanted:
                 edits.extend(_chunk_size(file, iterator))
     return edits

@@ -43,6 +43,9 @@ class Problem:
     loop_line: int = 0  # the line of the loop (query, save)
     owner: str = ""  # the list view (drf) or ModelAdmin (admin) the rows are listed by
     library: str = ""  # graphql: "graphene" or "strawberry", the schema's library
+    # graphql: where a nested list's rows are queried, when not at a known queryset:
+    # "the queryset that lists Workspace" (Workspace.boards), "the DataLoader's batch query".
+    lister: str = ""
     related: tuple[RelatedLocation, ...] = ()
     queryset: Origin | None = None
     model: str = ""

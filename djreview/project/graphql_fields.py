@@ -158,6 +158,11 @@ class FieldReader:
         qualified = (
             self.index.resolve_name(module.name, text) if text else self._qualified(module, expr)
         )
+        if qualified is None and text and "." in text:
+            # graphene's lazy reference by import path: "app.schema.types.BoardType".
+            owner, _, attribute = text.rpartition(".")
+            found = self.index.modules.get(owner)
+            qualified = text if found is not None and attribute in found.defs else None
         if qualified and self.classes.is_subclass(
             qualified, RELAY_CONNECTIONS, RELAY_CONNECTIONS.__contains__
         ):

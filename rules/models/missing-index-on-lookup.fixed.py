@@ -34,7 +34,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='book',
-            index=models.Index(fields=['title', 'published'], name='library_boo_title_c63152_idx'),
+            index=models.Index(
+                fields=['title', 'published'], name='library_boo_title_c63152_idx'
+            ),
         ),
     ]
 

@@ -78,7 +78,11 @@ class Query(graphene.ObjectType):
         return Author.objects.all()
 
     def resolve_books(root, info):
-        return Book.objects.all().select_related("author").prefetch_related("reviews", "tags")
+        return (
+            Book.objects.all()
+            .select_related("author")
+            .prefetch_related("reviews", "tags")
+        )
 
     def resolve_book_connection(root, info, **kwargs):
         return Book.objects.select_related("author").prefetch_related("tags", "reviews")

@@ -114,7 +114,11 @@ def mapped():
 
 
 def before_iterator():
-    for book in Book.objects.filter(title__startswith="A").select_related("author").iterator():
+    for book in (
+        Book.objects.filter(title__startswith="A")
+        .select_related("author")
+        .iterator()
+    ):
         # ruleid: DJR101
         print(book.author.name)
 

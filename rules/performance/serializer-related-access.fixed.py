@@ -40,7 +40,11 @@ class BylineSerializer(serializers.ModelSerializer):
 
 class PostList(generics.ListAPIView):
     serializer_class = PostSerializer
-    queryset = Post.objects.all().select_related("author").prefetch_related("comments", "tags")
+    queryset = (
+        Post.objects.all()
+        .select_related("author")
+        .prefetch_related("comments", "tags")
+    )
 
 
 class BylineViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,4 +1,10 @@
+from django.utils import safestring
 from django.utils.html import format_html, html_safe
+from django.utils.html import html_safe as trusted
+from django.utils.safestring import SafeString
+from mylib.markup import SafeData
+
+from .wrappers import SafeStringWrapper
 
 
 # ruleid: DJR313
@@ -27,3 +33,35 @@ class Plain:
 # ok: DJR313
 def __html__():
     return ""
+
+
+# ruleid: DJR313
+class Trusted(SafeString):
+    pass
+
+
+# ruleid: DJR313
+class Legacy(safestring.SafeText):
+    pass
+
+
+# ok: DJR313
+class Unsafe(str):
+    pass
+
+
+# ok: DJR313
+class Wrapper(SafeStringWrapper):
+    pass
+
+
+# ruleid: DJR313
+@trusted
+class Chip:
+    def __str__(self):
+        return f"<span>{self.label}</span>"
+
+
+# ok: DJR313
+class Foreign(SafeData):
+    pass

@@ -136,3 +136,39 @@ def test_hit_on_parent_clean_on_fix_and_skips_reported(tmp_path: Path) -> None:
     assert "exporting source files only" in run.stderr
     assert (work / f"{parent}-src" / "src" / "app" / "views.py").is_file()
     assert not (work / f"{parent}-src" / "src" / "clip.mp4").exists()
+
+
+def _run_module():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("realworld_run", RUN)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["realworld_run"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_related_location_matches_but_not_in_the_strict_reading() -> None:
+    run = _run_module()
+    site = run.Site("types.py", 21, "access")
+    case = run.Case(
+        "t-9",
+        "acme/shop",
+        "nplusone",
+        "graphql",
+        "f" * 40,
+        "p" * 40,
+        "",
+        "",
+        (site,),
+        (site,),
+        "",
+        (),
+    )
+    # Another resolver's finding (line 40) whose related resolver location is at line 23.
+    neighbour = run.Found("DJR150", (run.Loc("types.py", 40), run.Loc("types.py", 23)), "", ())
+    assert run.matches(case, case.fix_sites, neighbour)
+    assert not run.matches(case, case.fix_sites, neighbour, primary_only=True)
+    own = run.Found("DJR150", (run.Loc("types.py", 22),), "", ())
+    assert run.matches(case, case.fix_sites, own, primary_only=True)

@@ -41,7 +41,8 @@ def test_select_related_goes_before_iterator_not_onto_its_generator(tmp_path):
     )
     findings, text = _fixed(tmp_path, views, "DJR101")
     assert len(findings) == 1
-    assert "Book.objects.filter(title='x').select_related(\"author\").iterator()" in text
+    # Quoted as the file quotes.
+    assert "Book.objects.filter(title='x').select_related('author').iterator()" in text
 
 
 def test_prefetch_before_iterator_gains_a_chunk_size(tmp_path):

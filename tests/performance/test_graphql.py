@@ -79,9 +79,9 @@ def test_related_locations_are_the_resolver_the_list_field_and_the_queryset(tmp_
         "the list queryset": 79,
     }
     assert finding.fix is not None and finding.fix.applicability == "safe"
-    (edit,) = finding.fix.edits
-    assert edit.location.start_line == 79
-    assert 'select_related("author")' in edit.replacement
+    # The queryset line is long: the fix wraps it in parentheses, one call per line.
+    assert {edit.location.start_line for edit in finding.fix.edits} == {79}
+    assert 'select_related("author")' in "".join(e.replacement for e in finding.fix.edits)
 
 
 def test_aliased_imports_are_followed(tmp_path):
@@ -274,3 +274,153 @@ def test_the_roots_annotation_must_name_the_listed_model(tmp_path):
     # Another model, or a wrapper whose model sits at root.node: not the listed row.
     assert _findings(_tree(tmp_path / "author", schema=annotated("Author"))) == []
     assert _findings(_tree(tmp_path / "wrapped", schema=annotated("Context[Book]"))) == []
+
+
+MANAGED_MODELS = MODELS.replace(
+    "class Book(models.Model):",
+    """class BookManager(models.Manager):
+    def by_author(self, author):
+        return author.books.filter(title__gt="")
+
+    def joined_by_author(self, author):
+        return author.books.select_related("author")
+
+
+class Book(models.Model):
+    objects = BookManager()
+""",
+)
+
+
+def test_a_manager_method_returning_plain_related_rows_lists_the_models_rows(tmp_path):
+    schema = _graphene(queryset="Book.objects.by_author(info.context.user)")
+    (finding,) = _findings(_tree(tmp_path / "plain", models=MANAGED_MODELS, schema=schema))
+    assert finding.message.startswith("root.author is loaded once per BookType listed by")
+    joined = _graphene(queryset="Book.objects.joined_by_author(info.context.user)")
+    # A method that joins: the rows are not plain, djreview does not guess what it loads.
+    assert _findings(_tree(tmp_path / "joined", models=MANAGED_MODELS, schema=joined)) == []
+
+
+def test_a_python_loop_over_a_plain_manager_method_reads_its_rows(tmp_path):
+    views = (
+        "from .models import Book\n\n\n"
+        "def names(author):\n"
+        "    for book in Book.objects.by_author(author):\n"
+        "        print(book.author.name)\n"
+    )
+    tree = _tree(tmp_path, models=MANAGED_MODELS, views=views)
+    found = [f for f in run_tree(tree, select=("DJR101",)).findings if f.rule_id == "DJR101"]
+    assert [f.location.start_line for f in found] == [6]
+
+
+NESTED = """
+import graphene
+from graphene_django import DjangoObjectType
+
+from .models import Author, Book
+
+
+class BookType(DjangoObjectType):
+    class Meta:
+        model = Book
+        fields = ("id", "title")
+
+    review_count = graphene.Int()
+
+    def resolve_review_count(root, info):
+        return root.reviews.count()
+
+
+class AuthorType(DjangoObjectType):
+    class Meta:
+        model = Author
+        fields = ("id", "name")
+
+    books = graphene.List("app.schema.BookType")
+
+    def resolve_books(root, info):
+        return {books}
+
+
+class Query(graphene.ObjectType):
+    authors = graphene.List(AuthorType)
+
+    def resolve_authors(root, info):
+        return {authors}
+"""
+
+
+def _nested(books="root.books.all()", authors="Author.objects.all()"):
+    return NESTED.format(books=books, authors=authors)
+
+
+def test_a_list_of_a_listed_type_is_cured_on_the_list_above(tmp_path):
+    findings = _findings(_tree(tmp_path, schema=_nested()))
+    by_text = {f.message.split(" is loaded")[0]: f for f in findings}
+    assert set(by_text) == {"root.books.all()", "root.reviews.count()"}
+    nested = by_text["root.reviews.count()"]
+    assert "listed by AuthorType.books" in nested.message
+    assert 'prefetch_related("books__reviews") to the queryset at schema.py:' in nested.message
+    assert nested.fix is not None
+    edits = "".join(e.replacement for e in nested.fix.edits)
+    assert '"books__reviews"' in edits
+
+
+def test_the_list_above_prefetching_the_nested_path_covers_it(tmp_path):
+    schema = _nested(authors='Author.objects.prefetch_related("books__reviews")')
+    assert _findings(_tree(tmp_path, schema=schema)) == []
+
+
+def test_rows_of_an_unread_nested_resolver_are_unknown_but_a_dataloaders_are_read(tmp_path):
+    helper = _nested(books="books_of(root)")
+    assert [
+        f.message.split(" is")[0] for f in _findings(_tree(tmp_path / "h", schema=helper))
+    ] == []
+    loader = _nested(books="info.context.loaders.books.load(root.pk)")
+    (finding,) = _findings(_tree(tmp_path / "l", schema=loader))
+    assert "listed by AuthorType.books" in finding.message
+    assert "the DataLoader's batch query" in finding.message
+    assert finding.fix is None
+
+
+def test_a_resolver_written_around_a_dataloader_keeps_its_fallback_reads(tmp_path):
+    fallback = """
+    def resolve_author_name(root, info):
+        if root.title == "":
+            return root.author.name
+        return info.context.loaders.author_names.load(root.author_id).then(str)
+"""
+    schema = _graphene().replace(
+        """
+    def resolve_author_name(root, info):
+        return root.author.name
+""",
+        fallback,
+    )
+    assert "loaders.author_names" in schema
+    assert _findings(_tree(tmp_path, schema=schema)) == []
+
+
+def test_one_finding_per_read_names_every_list_and_fixes_them_all(tmp_path):
+    schema = _graphene(
+        extra="",
+        field="gql.List(BookType)\n    recent = gql.List(BookType)\n"
+        "    every = DjangoListField(BookType)",
+    ).replace(
+        "from graphene_django import DjangoObjectType as Base",
+        "from graphene_django import DjangoListField, DjangoObjectType as Base",
+    ) + (
+        '\n    def resolve_recent(root, info):\n        return Book.objects.filter(title__gt="")\n'
+    )
+    findings = _findings(_tree(tmp_path, schema=schema))
+    fixed = [f for f in findings if f.fix is not None]
+    unfixed = [f for f in findings if f.fix is None]
+    assert len(fixed) == 1 and len(unfixed) == 1
+    (finding,) = fixed
+    assert "listed by Query.books (and by Query.recent)" in finding.message
+    assert finding.fix is not None and len(finding.fix.edits) == 2
+    assert "and the same for 1 other list" in finding.fix.description
+    lists = {r.message for r in finding.related if r.message.startswith("the list field")}
+    assert lists == {"the list field Query.books", "the list field Query.recent"}
+    # The DjangoListField's rows come from the type's hook: its own finding, no fix.
+    assert "listed by Query.every" in unfixed[0].message

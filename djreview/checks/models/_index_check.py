@@ -8,7 +8,7 @@ from collections.abc import Callable
 from djreview.checks.base import Check
 from djreview.indexes.analysis import IndexAnalysis
 from djreview.indexes.ranking import Need
-from djreview.model import Finding
+from djreview.model import Finding, Location
 from djreview.source.project import Project
 
 
@@ -21,17 +21,29 @@ class IndexCheck(Check):
 def index_findings(
     check: Check, project: Project, kind: str, advice: Callable[[Need], str]
 ) -> list[Finding]:
-    """One finding per need of `kind`, at its heaviest site, every other site related."""
+    """One finding per query site: its best need at its heaviest site, every other site related.
+
+    Needs whose heaviest site is the same query (the branches of an OR, or two
+    columns one expression filters on) are one defect, so they make one
+    finding: the best-ranked need leads, the others are named in its advice.
+    """
     result = project.analysis(IndexAnalysis)
-    out = []
+    groups: dict[tuple[str, Location], list[tuple[int, Need]]] = {}
     for rank, need in enumerate(result.needs, start=1):
-        if need.kind != kind:
-            continue
+        if need.kind == kind:
+            groups.setdefault((need.model.key, need.primary().location), []).append((rank, need))
+    out = []
+    for group in groups.values():
+        rank, need = group[0]
+        others = [other for _, other in group[1:]]
         model = need.model
         count = len(need.sites)
+        related = result.related(need)
+        for other in others:
+            related.extend(r for r in result.related(other) if r not in related)
         finding = check.finding(
             need.primary().location,
-            related=result.related(need),
+            related=related,
             fix=result.fix_for(need),
             properties={
                 "model": model.key,
@@ -40,6 +52,7 @@ def index_findings(
                 "rank": str(rank),
                 "sites": str(count),
                 "table_size": need.size,
+                **({"also": ";".join(",".join(o.fields) for o in others)} if others else {}),
             },
             model=model.name,
             fields="+".join(need.fields),
@@ -47,7 +60,15 @@ def index_findings(
             places=f"{count} place{'s' if count > 1 else ''}: {need.where()}",
             table=model.table,
             size=need.size,
-            advice=advice(need),
+            advice=advice(need) + _also(others),
         )
         out.append(dataclasses.replace(finding, severity=need.severity))
     return out
+
+
+def _also(others: list[Need]) -> str:
+    """The other needs of the same query, named after the leading one's advice."""
+    if not others:
+        return ""
+    names = ", ".join(f"{o.model.name}.{'+'.join(o.fields)}" for o in others)
+    return f"; the same query also reads {names} with no index (an OR branch or another lookup)"

@@ -1,0 +1,6 @@
+def monthly():
+    return 1
+
+
+def yearly():
+    return 12

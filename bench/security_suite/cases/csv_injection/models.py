@@ -1,0 +1,5 @@
+from django.db import models
+
+
+class Feedback(models.Model):
+    text = models.TextField()

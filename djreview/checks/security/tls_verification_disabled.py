@@ -1,0 +1,167 @@
+"""DJR323: TLS certificate verification switched off (requests, httpx, aiohttp, ssl)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from djreview.checks.security._resolved import (
+    ModuleCheck,
+    is_false,
+    qualified,
+    resolved_calls,
+    shown,
+)
+from djreview.model import Finding, Severity
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
+from djreview.taint.names import LOCAL, imported_names
+
+# Client libraries, and the keyword each uses to switch verification off.
+_CLIENTS = {
+    "requests": ("verify",),
+    "httpx": ("verify",),
+    "aiohttp": ("ssl", "verify_ssl"),
+    "boto3": ("verify",),
+    "elasticsearch": ("verify_certs",),
+    "opensearchpy": ("verify_certs",),
+}
+# Methods called on a session or client object of those libraries.
+_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"}
+)
+_UNVERIFIED = frozenset(
+    {
+        "ssl._create_unverified_context",
+        "ssl._create_stdlib_context",
+        # python-ldap (django-auth-ldap's AUTH_LDAP_GLOBAL_OPTIONS): no or ignored certificate.
+        "ldap.OPT_X_TLS_NEVER",
+        "ldap.OPT_X_TLS_ALLOW",
+    }
+)
+
+
+class TlsVerificationDisabled(ModuleCheck):
+    """TLS certificate verification is switched off for an outgoing connection.
+
+    ## What it does
+    Flags, with callees resolved through the imports:
+    - `verify=False` passed to `requests` / `httpx` (module functions,
+      `Session`, `Client`, and methods such as `session.get()` in a module
+      that imports the library), `ssl=False` / `verify_ssl=False` to
+      `aiohttp`, `verify=False` to `boto3.client()` / `resource()`, and
+      `verify_certs=False` to `Elasticsearch()` / `OpenSearch()`;
+    - `ssl._create_unverified_context` used at all (called or installed as
+      `ssl._create_default_https_context`), and python-ldap's
+      `ldap.OPT_X_TLS_NEVER` / `OPT_X_TLS_ALLOW` (django-auth-ldap's
+      `AUTH_LDAP_GLOBAL_OPTIONS`);
+    - `ssl.CERT_NONE` (or the string `"CERT_NONE"` as `cert_reqs=`) assigned
+      or passed, and `ctx.check_hostname = False`; `session.verify = False`.
+
+    It deliberately does not report `verify=` with anything but the literal
+    `False` (a setting such as `verify=settings.VERIFY_TLS` is the operator's
+    choice), comparisons with `ssl.CERT_NONE`, calls of look-alike functions
+    from other libraries (`from mylib import get`), nor test code and
+    migrations.
+
+    ## Why is this bad?
+    Without certificate verification anyone on the network path can present
+    their own certificate, read the traffic (API keys, passwords, personal
+    data) and change the responses.
+
+    ## Example
+    ```python
+    response = requests.post(settings.PAYMENT_URL, json=order, verify=False)
+    ```
+
+    ## Use instead
+    ```python
+    response = requests.post(settings.PAYMENT_URL, json=order, verify=settings.PAYMENT_CA_BUNDLE)
+    ```
+
+    ## References
+    - https://requests.readthedocs.io/en/latest/user/advanced/#ssl-cert-verification
+    - https://docs.python.org/3/library/ssl.html#ssl.CERT_NONE
+    - https://cwe.mitre.org/data/definitions/295.html
+    """
+
+    id = "DJR323"
+    name = "tls-verification-disabled"
+    message = "{what} switches off TLS certificate verification; the peer is not authenticated"
+    severity = Severity.WARNING
+    cwe = (295,)
+    security_severity = 7.4
+    precision = "high"
+    tags = ("tls",)
+    hints = ("False", "CERT_NONE", "_create_", "OPT_X_TLS_")
+    # "verify" and "ssl" alone are in most files of a large project: the switch itself.
+    hint_pattern = re.compile(
+        r"\b(?:verify|verify_ssl|verify_certs|ssl|check_hostname)\s*=\s*False\b"
+        r"|CERT_NONE|_create_(?:unverified|stdlib)_context|OPT_X_TLS_(?:NEVER|ALLOW)"
+    )
+
+    def module_findings(
+        self, file: SourceFile, project: Project, tree: ast.Module
+    ) -> Iterator[Finding]:
+        """Findings in one module."""
+        names = imported_names(tree)
+        libraries = {q.split(".")[0] for q in names.values()} & _CLIENTS.keys()
+        for resolved in resolved_calls(tree, names):
+            for kw, what in _client_keywords(resolved.call, resolved.name, libraries):
+                yield self.finding((file, kw), what=what)
+        for node in ast.walk(tree):
+            switch = _other_switch(node, names, libraries)
+            if switch:
+                yield self.finding((file, node), what=switch)
+
+
+def _client_keywords(
+    call: ast.Call, name: str, libraries: set[str]
+) -> Iterator[tuple[ast.keyword, str]]:
+    head = name.split(".")[0]
+    if head in _CLIENTS:
+        keys = set(_CLIENTS[head])
+    elif (
+        isinstance(call.func, ast.Attribute)
+        and call.func.attr in _METHODS
+        and _not_another_library(name)
+    ):
+        keys = {key for library in libraries for key in _CLIENTS[library]}
+    else:
+        return
+    label = shown(name) or (call.func.attr if isinstance(call.func, ast.Attribute) else "the call")
+    for kw in call.keywords:
+        if kw.arg in keys and is_false(kw.value):
+            yield kw, f"`{kw.arg}=False` in {label}()"
+
+
+def _not_another_library(name: str) -> bool:
+    """`self.session.get` or a local `client.get`: not `mylib.get` imported from elsewhere."""
+    return "." not in name or name.startswith((f"{LOCAL}.", "self.", "cls.")) or "(" in name
+
+
+def _other_switch(node: ast.AST, names: dict[str, str], libraries: set[str]) -> str:
+    if isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load):
+        full = qualified(node, names)
+        if full in _UNVERIFIED:
+            return f"`{full}`"
+    if isinstance(node, ast.Assign | ast.keyword):
+        if qualified(node.value, names) == "ssl.CERT_NONE":
+            return "`ssl.CERT_NONE`"
+        if (
+            isinstance(node, ast.keyword)
+            and node.arg == "cert_reqs"
+            and isinstance(node.value, ast.Constant)
+            and node.value.value == "CERT_NONE"
+        ):
+            return '`cert_reqs="CERT_NONE"`'
+    if isinstance(node, ast.Assign) and is_false(node.value):
+        uses_ssl = any(q.split(".")[0] == "ssl" for q in names.values())
+        for target in node.targets:
+            if isinstance(target, ast.Attribute):
+                if target.attr == "check_hostname" and uses_ssl:
+                    return "`check_hostname = False`"
+                if target.attr == "verify" and libraries & {"requests", "httpx"}:
+                    return "`verify = False` on a session"
+    return ""
