@@ -65,3 +65,16 @@ def redefined(request):  # noqa: F811 -- the second definition is the one Django
         cursor.execute(sql)
         # ok: DJR302
         cursor.execute("SELECT * FROM blog_post WHERE id = %s", [request.GET["id"]])
+
+
+REPORT_SQL = "SELECT {column} FROM blog_post"
+
+
+def report_column(request):
+    sql = REPORT_SQL.replace("{column}", request.GET["column"])
+    safe = REPORT_SQL.replace("{column}", "title")
+    with connection.cursor() as cursor:
+        # ruleid: DJR302
+        cursor.execute(sql)
+        # ok: DJR302
+        cursor.execute(safe)
