@@ -106,6 +106,23 @@ CASES: dict[str, tuple[str, str, str]] = {
             return ms("<b>%s</b>" % request.GET["name"])
         """,
     ),
+    "yaml-load-alias-and-ruamel-look-alike": (
+        "DJR304",
+        """
+        from yaml import load as yload
+
+        def restore(request):
+            return yload(request.body)
+        """,
+        """
+        from ruamel.yaml import YAML
+
+        yaml = YAML(typ="safe")
+
+        def restore(request):
+            return yaml.load(request.body)
+        """,
+    ),
     "pickle-alias": (
         "DJR309",
         """
