@@ -32,6 +32,7 @@ from djreview.taint.values import ALL_KINDS, UPLOADED, Taint, combine
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _MASS = frozenset({"mass"})
+_URL_KINDS = frozenset({"ssrf", "redirect"})
 _FORM_SUFFIXES = ("Form", "FormSet", "Serializer")
 _BOUND_DATA = frozenset({"data", "initial_data", "files"})
 
@@ -301,6 +302,10 @@ class FunctionAnalysis:
                     name = _name_of(node.args[0])
             elif isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.In | ast.NotIn):
                 name, kinds = _name_of(node.left), ALL_KINDS
+                host = _parsed_host(node.left)
+                if host is not None:
+                    # urlparse(url).hostname in ALLOWED_HOSTS: the URL's host is checked.
+                    name, kinds = host, _URL_KINDS
             if name and kinds and name in self.env:
                 sanitised = self.env[name].sanitised(kinds)
                 if sanitised is None:
@@ -554,6 +559,19 @@ class FunctionAnalysis:
             self.hits.append(hit)
         for index in value.params:
             self.summary.param_sinks.append((index, hit))
+
+
+def _parsed_host(node: ast.expr) -> str | None:
+    """`url` for `urlparse(url).hostname` / `urlsplit(url).netloc`."""
+    if (
+        isinstance(node, ast.Attribute)
+        and node.attr in {"hostname", "netloc"}
+        and isinstance(node.value, ast.Call)
+        and call_name(node.value.func) in {"urlparse", "urlsplit"}
+        and node.value.args
+    ):
+        return _name_of(node.value.args[0])
+    return None
 
 
 def _literal_pattern(pattern: ast.pattern) -> bool:
