@@ -151,3 +151,38 @@ def test_model_fields_that_cannot_hold_markup_are_safe(tmp_path: Path) -> None:
     lines = [f.location.start_line for f in result.findings if f.rule_id == "DJR301"]
     expected = [n for n, line in enumerate(source.splitlines(), 1) if line.endswith("# free text")]
     assert lines == expected
+
+
+FILTERS = """
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def default_if_empty(value, default=""):
+    return value if value else mark_safe(default)  # reported when a use is not a literal
+"""
+
+
+@pytest.mark.parametrize(
+    ("use", "reported"),
+    [
+        ('{{ text|default_if_empty:"<i>empty</i>" }} {{ other|default_if_empty }}', False),
+        ('{{ text|default_if_empty:"<i>empty</i>" }} {{ other|default_if_empty:user.bio }}', True),
+    ],
+)
+def test_filter_argument_written_as_a_literal_in_every_template(
+    use: str, reported: bool, tmp_path: Path
+) -> None:
+    root = make_repo(tmp_path / "project")
+    tags = root / "app" / "templatetags"
+    tags.mkdir(parents=True)
+    (root / "app" / "__init__.py").write_text("")
+    (tags / "__init__.py").write_text("")
+    (tags / "extras.py").write_text(textwrap.dedent(FILTERS).lstrip())
+    (root / "app" / "templates").mkdir()
+    (root / "app" / "templates" / "page.html").write_text("{% load extras %}" + use + "\n")
+    result = run_tree(root, select=("DJR301",))
+    assert bool([f for f in result.findings if f.rule_id == "DJR301"]) is reported

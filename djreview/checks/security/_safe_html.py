@@ -17,6 +17,10 @@ Resolve = Callable[[ast.Call, FunctionNode | None], tuple[SourceFile, FunctionNo
 # Whether `obj.field` (in the given scopes, innermost first) reads a model field whose values
 # cannot hold markup: numbers, dates, UUIDs, IP addresses, booleans, a field with choices.
 Constrained = Callable[[ast.Attribute, list[ast.AST]], bool]
+# The argument text of every template use of a filter, by the filter's name (None: the use
+# passes no argument, so the parameter's default applies).
+TemplateUses = Callable[[str], list[str | None]]
+_QUOTED = re.compile(r"""^\s*(?:'[^'\\]*'|"[^"\\]*")\s*$""")
 
 # Calls whose result is escaped markup, a number, or text the authors wrote.
 SAFE_CALLS = frozenset(
@@ -114,6 +118,7 @@ class SafeMarkup:
         assumed: frozenset[str] = frozenset(),
         helpers: int = 0,
         constrained: Constrained | None = None,
+        templates: TemplateUses | None = None,
     ) -> None:
         # Innermost scope first: the enclosing function(s), then the module.
         self.scopes = scopes
@@ -125,12 +130,15 @@ class SafeMarkup:
         # How many helper bodies deep this question is (helpers calling helpers).
         self.helpers = helpers
         self.constrained = constrained
+        self.templates = templates
 
     def _with(
         self, scopes: list[ast.AST], before_line: int, assumed: frozenset[str], helpers: int
     ) -> SafeMarkup:
         """The same question asked elsewhere (a helper's body, a caller, a value)."""
-        return SafeMarkup(scopes, before_line, self.resolve, assumed, helpers, self.constrained)
+        return SafeMarkup(
+            scopes, before_line, self.resolve, assumed, helpers, self.constrained, self.templates
+        )
 
     def is_safe(self, node: ast.expr, depth: int = 0) -> bool:
         """True when every part of `node` is a literal or escaped."""
@@ -223,6 +231,8 @@ class SafeMarkup:
         """
         module = self.scopes[-1] if self.scopes else None
         private = function.name.startswith("_") and not function.name.startswith("__")
+        if _is_filter(function) and isinstance(module, ast.Module):
+            return self._template_uses_pass_literals(function, name)
         if not private or function.decorator_list or not isinstance(module, ast.Module):
             return False
         if self.helpers >= _MAX_HELPERS:
@@ -239,6 +249,29 @@ class SafeMarkup:
                 arg = call.args[position]
             inner = self._with([caller, module], call.lineno, frozenset(), self.helpers + 1)
             if arg is None or isinstance(arg, ast.Starred) or not inner.is_safe(arg):
+                return False
+        return True
+
+    def _template_uses_pass_literals(self, function: FunctionNode, name: str) -> bool:
+        """A filter's argument, when every template use writes it as a string literal.
+
+        `{{ text|default_if_empty('<span class="empty">…</span>') }}`: the
+        template's author wrote the markup. A use without the argument takes
+        the parameter's default, which must be safe too.
+        """
+        params = [*function.args.posonlyargs, *function.args.args]
+        if self.templates is None or len(params) < 2 or params[1].arg != name:
+            return False
+        uses = self.templates(function.name)
+        if not uses:
+            return False
+        defaults = function.args.defaults
+        default = defaults[-1] if defaults and len(params) == 2 else None
+        for argument in uses:
+            if argument is None:
+                if default is None or not self.is_safe(default):
+                    return False
+            elif not _QUOTED.match(argument):
                 return False
         return True
 
@@ -401,6 +434,15 @@ def _isinstance_safe(test: ast.expr) -> frozenset[str]:
     if kinds and all(call_name(kind) in _SAFE_TYPES for kind in kinds):
         return frozenset({test.args[0].id})
     return frozenset()
+
+
+def _is_filter(function: FunctionNode) -> bool:
+    """Registered as a template filter (`@register.filter`, `@library.filter(...)`)."""
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if call_name(target) == "filter":
+            return True
+    return False
 
 
 def _call_sites(

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.base import Check
 from djreview.checks.security._model_values import constrained_fields
-from djreview.checks.security._safe_html import Constrained, FunctionNode, Resolve, SafeMarkup
+from djreview.checks.security._safe_html import (
+    Constrained,
+    FunctionNode,
+    Resolve,
+    SafeMarkup,
+    TemplateUses,
+)
 from djreview.checks.security._taint import source_label
 from djreview.checks.security.template_filter_unescaped import filter_flags
 from djreview.model import Finding, Severity
@@ -48,7 +55,10 @@ class MarkSafeOnVariable(Check):
       they cannot hold markup;
     - a parameter of an undecorated `_private` function or method when every
       call of it in the module passes safe markup (public and registered
-      functions, template filters among them, have callers this cannot see);
+      functions have callers this cannot see); a template filter's argument
+      when every use in the project's templates writes it as a string
+      literal (`|default_if_empty:"<i>empty</i>"`), or leaves it to a safe
+      default;
       a class attribute assigned once in the class body to safe text (a dict
       of translated messages);
     - a value under `if isinstance(x, SafeString)` (or `SafeData`, `Markup`):
@@ -110,6 +120,7 @@ class MarkSafeOnVariable(Check):
             return ()
         index = project.analysis(TaintAnalysis)
         constrained = constrained_fields(project.analysis(ProjectModel), file)
+        templates = _template_uses(project)
 
         def resolve(
             call: ast.Call, enclosing: FunctionNode | None
@@ -117,7 +128,7 @@ class MarkSafeOnVariable(Check):
             return index.callee_of(file, call, enclosing)
 
         return self._visit(
-            file, project, tree, [tree], (imported_names(tree), resolve, constrained)
+            file, project, tree, [tree], (imported_names(tree), resolve, constrained, templates)
         )
 
     def _visit(
@@ -126,9 +137,9 @@ class MarkSafeOnVariable(Check):
         project: Project,
         node: ast.AST,
         scopes: list[ast.AST],
-        context: tuple[dict[str, str], Resolve, Constrained],
+        context: tuple[dict[str, str], Resolve, Constrained, TemplateUses],
     ) -> Iterator[Finding]:
-        names, resolve, constrained = context
+        names, resolve, constrained, templates = context
         for child in ast.iter_child_nodes(node):
             inner = [child, *scopes] if isinstance(child, _SCOPES) else scopes
             if isinstance(child, ast.FunctionDef) and filter_flags(child) & _FILTER_FLAGS:
@@ -137,9 +148,9 @@ class MarkSafeOnVariable(Check):
                 isinstance(child, ast.Call)
                 and qualified_callee(child.func, names) in MARK_SAFE_QUALIFIED
                 and child.args
-                and not SafeMarkup(inner, child.lineno, resolve, constrained=constrained).is_safe(
-                    child.args[0]
-                )
+                and not SafeMarkup(
+                    inner, child.lineno, resolve, constrained=constrained, templates=templates
+                ).is_safe(child.args[0])
             ):
                 yield self._report(file, project, child)
             yield from self._visit(file, project, child, inner, context)
@@ -155,3 +166,25 @@ class MarkSafeOnVariable(Check):
             "escape it with format_html() instead",
             flow=hit.steps,
         )
+
+
+def _template_uses(project: Project) -> TemplateUses:
+    """The argument of every `|name(...)` / `|name:"..."` use in the project's templates."""
+    found: dict[str, list[str | None]] = {}
+
+    def uses(name: str) -> list[str | None]:
+        if name not in found:
+            pattern = re.compile(
+                r"\|\s*"
+                + re.escape(name)
+                + r"\b(?:\s*\(([^()]*)\)|:(\"[^\"]*\"|'[^']*'|[^\s|}]+))?"
+            )
+            found[name] = [
+                match.group(1) if match.group(1) is not None else match.group(2)
+                for file in project.files
+                if file.kind == "template"
+                for match in pattern.finditer(file.text)
+            ]
+        return found[name]
+
+    return uses
