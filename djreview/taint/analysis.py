@@ -93,7 +93,7 @@ class TaintAnalysis:
 
     def _analyse_file(self, file: SourceFile) -> Iterator[Hit]:
         info = self.info(file)
-        for function in info.functions.values():
+        for function in info.every:
             analysis = FunctionAnalysis(file, function, self)
             routed = self.routes.get(f"{info.module}.{function.name}")
             self._seed_view_params(
@@ -124,7 +124,8 @@ class TaintAnalysis:
         for round_ in range(2 if view else 1):
             if round_ == 1 and not attrs:
                 break
-            for name, method in methods.items():
+            for method in info.every_method(cls):
+                name = method.name
                 analysis = FunctionAnalysis(
                     file,
                     method,
@@ -223,18 +224,31 @@ class TaintAnalysis:
     def _callee(
         self, call: ast.Call, caller: FunctionAnalysis
     ) -> tuple[SourceFile, FunctionNode] | None:
-        info = self.info(caller.file)
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in caller.local_functions:
+            return caller.file, caller.local_functions[func.id]
+        return self.callee_of(caller.file, call, caller.node)
+
+    def callee_of(
+        self, file: SourceFile, call: ast.Call, enclosing: FunctionNode | None
+    ) -> tuple[SourceFile, FunctionNode] | None:
+        """The project function or method a call in `file` (inside `enclosing`) runs, or None.
+
+        A bare name is looked up in the module, then through its imports in
+        the project; `self.name(...)` in the class that owns `enclosing`.
+        """
+        info = self.info(file)
         func = call.func
         if isinstance(func, ast.Name) and func.id in info.functions:
-            return caller.file, info.functions[func.id]
+            return file, info.functions[func.id]
         if (
             isinstance(func, ast.Attribute)
             and isinstance(func.value, ast.Name)
             and func.value.id == "self"
         ):
-            owner = info.owner.get(id(caller.node))
+            owner = info.owner.get(id(enclosing)) if enclosing is not None else None
             method = info.methods(owner).get(func.attr) if owner is not None else None
-            return (caller.file, method) if method is not None else None
+            return (file, method) if method is not None else None
         name = dotted_name(func)
         if name is None or not info.module:
             return None

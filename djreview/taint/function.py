@@ -14,6 +14,7 @@ from typing import Protocol
 
 from djreview.model import FlowStep
 from djreview.source.file import SourceFile
+from djreview.taint.names import module_names
 from djreview.taint.sinks import Sink, path_method_sink, sinks_of
 from djreview.taint.sources import (
     GUARDS,
@@ -27,10 +28,11 @@ from djreview.taint.sources import (
     is_request_object,
     request_source,
 )
-from djreview.taint.values import ALL_KINDS, Taint, combine
+from djreview.taint.values import ALL_KINDS, UPLOADED, Taint, combine
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _MASS = frozenset({"mass"})
+_URL_KINDS = frozenset({"ssrf", "redirect"})
 _FORM_SUFFIXES = ("Form", "FormSet", "Serializer")
 _BOUND_DATA = frozenset({"data", "initial_data", "files"})
 
@@ -55,6 +57,9 @@ class Summary:
 
     returns: Taint | None = None
     param_sinks: list[tuple[int, Hit]] = field(default_factory=list)
+    # The request data the function returns itself, merged over its `return`s on their own:
+    # a `return url` safe for redirects stays safe beside a `return obj.get_absolute_url()`.
+    returns_own: Taint | None = None
 
 
 class Resolver(Protocol):
@@ -82,6 +87,12 @@ class FunctionAnalysis:
     assigned_attrs: dict[str, Taint] = field(default_factory=dict)
     # URL parameters of a class-based view whose converter admits no markup (`<int:pk>`).
     safe_kwargs: frozenset[str] = frozenset()
+    # Functions defined in this one (and in its enclosing ones), by name: calls to them resolve.
+    local_functions: dict[str, FunctionNode] = field(default_factory=dict)
+    # Names bound only to dict literals, with the taint of their keys (over every binding):
+    # `f(**d)` lets the client pick fields through the keys, never through the values.
+    dict_keys: dict[str, Taint | None] = field(default_factory=dict)
+    not_dicts: set[str] = field(default_factory=set)
 
     def step(self, node: ast.AST, message: str) -> FlowStep:
         """A flow step at `node` with a message."""
@@ -118,7 +129,11 @@ class FunctionAnalysis:
             # A validator called for its exception (validate_password(p)) checks `p` from here on.
             self.apply_guards(stmt.value)
         elif isinstance(stmt, ast.Return) and stmt.value is not None:
-            self.summary.returns = combine(self.summary.returns, self.ev(stmt.value))
+            value = self.ev(stmt.value)
+            self.summary.returns = combine(self.summary.returns, value)
+            if value is not None and value.from_request:
+                own = Taint(value.steps, frozenset(), True, value.safe_for)
+                self.summary.returns_own = combine(self.summary.returns_own, own)
         elif isinstance(stmt, ast.If):
             self.ev(stmt.test)
             self.apply_guards(stmt.test)
@@ -147,9 +162,44 @@ class FunctionAnalysis:
             self.block(stmt.finalbody)
         elif isinstance(stmt, ast.Match):
             self.ev(stmt.subject)
-            self.branches([case.body for case in stmt.cases])
+            subject = stmt.subject.id if isinstance(stmt.subject, ast.Name) else None
+            bodies: list[list[ast.stmt]] = []
+            for case in stmt.cases:
+                if subject is not None and case.guard is None and _literal_pattern(case.pattern):
+                    # `case "title" | "bio":` the subject is one of the code's literals here.
+                    clear = ast.Assign([ast.Name(subject, ast.Store())], ast.Constant(None))
+                    ast.copy_location(clear, case.pattern)
+                    bodies.append([clear, *case.body])
+                else:
+                    bodies.append(case.body)
+            has_default = any(_literal_pattern(case.pattern) is False for case in stmt.cases)
+            self.branches(bodies if has_default else [*bodies, []])
         elif isinstance(stmt, ast.Raise) and stmt.exc is not None:
             self.ev(stmt.exc)
+        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            self.nested(stmt)
+
+    def nested(self, function: FunctionNode) -> None:
+        """A function defined in this one: analysed with the closure's taint, its hits ours.
+
+        Its parameters shadow the enclosing names; what it returns is not ours.
+        """
+        shadowed = {arg.arg for arg in _all_params(function)}
+        self.local_functions[function.name] = function
+        self.env.pop(function.name, None)
+        inner = FunctionAnalysis(
+            self.file,
+            function,
+            self.resolver,
+            in_class_view=self.in_class_view,
+            class_attrs=self.class_attrs,
+            env={name: value for name, value in self.env.items() if name not in shadowed},
+            forms={name: value for name, value in self.forms.items() if name not in shadowed},
+            safe_kwargs=self.safe_kwargs,
+            local_functions=dict(self.local_functions),
+        )
+        inner.run()
+        self.hits.extend(inner.hits)
 
     def branches(self, bodies: list[list[ast.stmt]]) -> None:
         """Analyse alternative bodies from the same state and merge (union) the results."""
@@ -174,6 +224,7 @@ class FunctionAnalysis:
     def bind(self, target: ast.expr, value: Taint | None, source: ast.expr) -> None:
         """Give `target` the taint `value` (None clears it)."""
         if isinstance(target, ast.Name):
+            self._track_dict(target.id, source)
             self.forms.pop(target.id, None)
             if value is None:
                 self.env.pop(target.id, None)
@@ -199,9 +250,27 @@ class FunctionAnalysis:
             if value is not None and isinstance(target.slice, ast.Constant):
                 value = value.sanitised(_MASS)
             name = target.value.id
+            if name in self.dict_keys:
+                self.dict_keys[name] = combine(self.dict_keys[name], key)
             merged = combine(self.env.get(name), value, key)
             if merged is not None:
                 self.env[name] = merged
+
+    def _track_dict(self, name: str, source: ast.expr) -> None:
+        if isinstance(source, ast.Dict) and None not in source.keys and name not in self.not_dicts:
+            keys = [self.ev(key) for key in source.keys if key is not None]
+            self.dict_keys[name] = combine(self.dict_keys.get(name), *keys)
+        else:
+            self.not_dicts.add(name)
+            self.dict_keys.pop(name, None)
+
+    def mass_taint(self, arg: ast.expr, value: Taint | None) -> Taint | None:
+        """What picks the fields of `f(**arg)`: the keys of a dict literal, else the value."""
+        if isinstance(arg, ast.Dict) and None not in arg.keys:
+            return combine(*(self.ev(key) for key in arg.keys if key is not None))
+        if isinstance(arg, ast.Name) and arg.id in self.dict_keys:
+            return self.dict_keys[arg.id]
+        return value
 
     def form_data(self, call: ast.Call) -> Taint | None:
         """The request data a form or serializer is bound to (its `data` before validation)."""
@@ -233,6 +302,10 @@ class FunctionAnalysis:
                     name = _name_of(node.args[0])
             elif isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.In | ast.NotIn):
                 name, kinds = _name_of(node.left), ALL_KINDS
+                host = _parsed_host(node.left)
+                if host is not None:
+                    # urlparse(url).hostname in ALLOWED_HOSTS: the URL's host is checked.
+                    name, kinds = host, _URL_KINDS
             if name and kinds and name in self.env:
                 sanitised = self.env[name].sanitised(kinds)
                 if sanitised is None:
@@ -318,6 +391,8 @@ class FunctionAnalysis:
             step = self.step(node, f"`{described}`: data from the HTTP request")
             # self.kwargs: the URLconf names the keys, so they cannot pick model fields.
             url_kwargs = described.startswith("self.")
+            if node.attr == "FILES":
+                return Taint((step,), safe_for=frozenset({UPLOADED}))
             return Taint((step,), safe_for=frozenset({"mass"}) if url_kwargs else frozenset())
         if isinstance(node.value, ast.Name):
             if node.value.id == "self" and node.attr in self.class_attrs:
@@ -327,7 +402,11 @@ class FunctionAnalysis:
         if node.attr in VALIDATED_ATTRS:
             self.ev(node.value)
             return None
-        return self.ev(node.value)
+        value = self.ev(node.value)
+        if node.attr == "name" and value is not None and UPLOADED in value.safe_for:
+            # UploadedFile.name: Django has already cut it to a base name (no directory part).
+            return value.sanitised(frozenset({"path"}))
+        return value
 
     def subscript(self, node: ast.Subscript) -> Taint | None:
         """`d[k]` carries `d`'s taint; `globals()[user]` is a dispatch sink."""
@@ -387,12 +466,19 @@ class FunctionAnalysis:
         if isinstance(node.func, ast.Attribute):
             receiver = self.ev(node.func.value)
             values[id(node.func.value)] = receiver
-        sinks = sinks_of(node)
+            if isinstance(node.func.value, ast.Name) and node.func.attr in {"update", "setdefault"}:
+                # Keys merged in from elsewhere: no longer a dict literal's keys.
+                self.not_dicts.add(node.func.value.id)
+                self.dict_keys.pop(node.func.value.id, None)
+        sinks = sinks_of(node, module_names(self.file.tree) if self.file.tree else None)
         path_sink = path_method_sink(node)
         if path_sink is not None:
             sinks.append(path_sink)
         for sink in sinks:
-            self.reach(sink, values[id(sink.arg)] if id(sink.arg) in values else self.ev(sink.arg))
+            value = values[id(sink.arg)] if id(sink.arg) in values else self.ev(sink.arg)
+            if sink.kind == "mass" and sink.what.endswith("(**...)"):
+                value = self.mass_taint(sink.arg, value)
+            self.reach(sink, value)
         args = [values[id(arg)] for arg in node.args] + [
             values[id(kw.value)] for kw in node.keywords
         ]
@@ -447,9 +533,7 @@ class FunctionAnalysis:
             return None
         returned = self.step(node, f"returned by `{label}()`")
         # The callee's own request data comes back; its parameter numbers mean nothing here.
-        own = (
-            Taint(result.steps, frozenset(), True, result.safe_for) if result.from_request else None
-        )
+        own = summary.returns_own
         parts: list[Taint | None] = [own.step(returned) if own is not None else None]
         for index in result.params:
             arg = by_param.get(index)
@@ -475,6 +559,36 @@ class FunctionAnalysis:
             self.hits.append(hit)
         for index in value.params:
             self.summary.param_sinks.append((index, hit))
+
+
+def _parsed_host(node: ast.expr) -> str | None:
+    """`url` for `urlparse(url).hostname` / `urlsplit(url).netloc`."""
+    if (
+        isinstance(node, ast.Attribute)
+        and node.attr in {"hostname", "netloc"}
+        and isinstance(node.value, ast.Call)
+        and call_name(node.value.func) in {"urlparse", "urlsplit"}
+        and node.value.args
+    ):
+        return _name_of(node.value.args[0])
+    return None
+
+
+def _literal_pattern(pattern: ast.pattern) -> bool:
+    """`case "a":`, `case "a" | "b":`, `case None:`: the subject equals a literal."""
+    if isinstance(pattern, ast.MatchValue):
+        return isinstance(pattern.value, ast.Constant)
+    if isinstance(pattern, ast.MatchSingleton):
+        return True
+    if isinstance(pattern, ast.MatchOr):
+        return all(_literal_pattern(p) for p in pattern.patterns)
+    return False
+
+
+def _all_params(function: FunctionNode) -> list[ast.arg]:
+    args = function.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    return [arg for arg in every if arg is not None]
 
 
 def map_arguments(

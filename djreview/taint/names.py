@@ -12,10 +12,13 @@ import may have brought it).
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from djreview.project.modules import record_import
 
 LOCAL = "<local>"
+_NAMES: WeakKeyDictionary[ast.AST, dict[str, str]] = WeakKeyDictionary()
 
 
 def imported_names(tree: ast.AST) -> dict[str, str]:
@@ -45,3 +48,61 @@ def qualified_callee(func: ast.expr, names: dict[str, str]) -> str:
         return ""
     head = names.get(node.id, node.id)
     return ".".join([head, *reversed(parts)])
+
+
+def module_names(tree: ast.AST) -> dict[str, str]:
+    """`imported_names(tree)`, computed once per parsed module (trees are shared per run)."""
+    found = _NAMES.get(tree)
+    if found is None:
+        found = _NAMES[tree] = imported_names(tree)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Callee:
+    """A callee as a sink table sees it: resolved when its head name is imported.
+
+    `full` is the qualified name when the head is bound by an import
+    (`sp.run` -> `subprocess.run`, `go` -> `django.shortcuts.redirect`), the
+    spelling otherwise; `receiver` is what the last name is called on, lower-cased
+    (`requests` for `from requests import get; get(url)`).
+    """
+
+    name: str
+    full: str
+    receiver: str
+    imported: bool
+    local: bool
+
+    def homed_in(self, *modules: str) -> bool:
+        """Whether the callee may be the one of `modules`: imported from one, or not bound at all.
+
+        A name the module defines itself (`def redirect`) or imports from
+        elsewhere (`from mylib import redirect`) is a look-alike; a name bound
+        nowhere is given the benefit of the doubt (a star import may bring it).
+        """
+        if self.local:
+            return False
+        if not self.imported:
+            return True
+        return any(self.full == m or self.full.startswith(f"{m}.") for m in modules)
+
+
+def resolve_callee(func: ast.expr, names: dict[str, str] | None) -> Callee:
+    """The callee of a call, resolved through `names` (as spelled when None or not imported).
+
+    The receiver of a callee not resolved through an import is left empty:
+    the caller reads it off the tree as written.
+    """
+    parts: list[str] = []
+    node = func
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    head = names.get(node.id) if names is not None and isinstance(node, ast.Name) else None
+    if head is None or head.startswith(f"{LOCAL}."):
+        spelled = ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else ""
+        return Callee(name, spelled, "", False, head is not None)
+    full = ".".join([head, *reversed(parts)])
+    return Callee(full.rsplit(".", 1)[-1], full, full.rpartition(".")[0].lower(), True, False)

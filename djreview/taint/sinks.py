@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from djreview.taint.sources import call_name, dotted
+from djreview.taint.names import Callee, resolve_callee
+from djreview.taint.sources import dotted
 
 SQL_METHODS = frozenset({"raw", "execute", "executemany"})
 # Every call name `_sql` treats as a sink: the methods, `RawSQL(...)` and `.extra(...)`.
@@ -96,6 +97,18 @@ MARK_SAFE_QUALIFIED = frozenset(
     }
 )
 MAIL_FUNCTIONS = frozenset({"send_mail", "send_mass_mail", "mail_admins", "mail_managers"})
+# Where the sinks matched by their last name live: a callee of that name imported from
+# anywhere else, or defined in the module, is a look-alike and no sink.
+HOMES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(MARK_SAFE, ("django.utils.safestring", "django.utils.html")),
+    **dict.fromkeys(HTML_RESPONSES | REDIRECTS, ("django.http", "django.shortcuts")),
+    **dict.fromkeys(MAIL_FUNCTIONS, ("django.core.mail",)),
+    "RawSQL": ("django.db.models",),
+    "Template": ("django.template", "jinja2"),
+    "urlopen": ("urllib.request", "urllib2", "six.moves.urllib"),
+}
+# Builtins are sinks only when called by their bare name and not rebound by the module.
+BUILTIN_SINKS = CODE_FUNCTIONS | frozenset({"getattr", "setattr", "open"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,29 +164,31 @@ def _sql(call: ast.Call, name: str) -> list[Sink]:
     return []
 
 
-def _shell(call: ast.Call, name: str, full: str) -> list[Sink]:
+def _shell(call: ast.Call, callee: Callee) -> list[Sink]:
     """The command a shell runs; without a shell, only the program an argument list starts."""
+    name, full, what = callee.name, callee.full, dotted(call.func) or callee.name
     arg = _first(call, "args")
     if arg is None:
         return []
     if full in SHELL_FUNCTIONS:
-        return [Sink("shell", call, arg, f"{full}()")]
-    if name not in SUBPROCESS or not (full.startswith("subprocess.") or full in SUBPROCESS):
+        return [Sink("shell", call, arg, f"{what}()")]
+    bare = full in SUBPROCESS and not callee.local  # `run(...)`, bound nowhere: a star import
+    if name not in SUBPROCESS or not (full.startswith("subprocess.") or bare):
         return []
     if any(kw.arg == "shell" and _is_true(kw.value) for kw in call.keywords):
-        return [Sink("shell", call, arg, f"{full}(shell=True)")]
+        return [Sink("shell", call, arg, f"{what}(shell=True)")]
     # Without a shell, arguments after the program cannot start a second command.
     if isinstance(arg, ast.List | ast.Tuple):
         head = arg.elts[0] if arg.elts and not isinstance(arg.elts[0], ast.Starred) else None
-        return [Sink("shell", call, head, f"{full}()")] if head is not None else []
+        return [Sink("shell", call, head, f"{what}()")] if head is not None else []
     if isinstance(arg, ast.JoinedStr | ast.BinOp | ast.Constant):
-        return [Sink("shell", call, arg, f"{full}()")]
+        return [Sink("shell", call, arg, f"{what}()")]
     return []
 
 
-def _mass(call: ast.Call, name: str) -> list[Sink]:
+def _mass(call: ast.Call, name: str, builtin: bool) -> list[Sink]:
     """`create(**data)`, `Model(**data)`, `setattr(obj, key, ...)`: the client picks the fields."""
-    if name == "setattr" and isinstance(call.func, ast.Name) and len(call.args) >= 2:
+    if name == "setattr" and builtin and len(call.args) >= 2:
         return [Sink("mass", call, call.args[1], "setattr()")]
     if name in ORM_WRITES or (name[:1].isupper() and not name.isupper()):
         return [
@@ -196,31 +211,57 @@ def _fixed_keys(node: ast.expr) -> bool:
     )
 
 
-def sinks_of(call: ast.Call) -> list[Sink]:
-    """Every sink argument of `call` (usually none, sometimes several)."""
-    name = call_name(call.func)
+def sinks_of(call: ast.Call, names: dict[str, str] | None = None) -> list[Sink]:
+    """Every sink argument of `call` (usually none, sometimes several).
+
+    With the module's import table (`taint.names.module_names`), the callee is
+    matched by its qualified name: `import subprocess as sp; sp.run(...)`,
+    `from requests import get; get(url)` and `redirect as go` are sinks, a
+    `redirect` from another library or defined in the module is not. Without
+    it (older callers), the callee is matched as spelled.
+    """
+    callee = resolve_callee(call.func, names)
+    name = callee.name
     if not name:
         return []
-    full = dotted(call.func)
-    found = _sql(call, name) + _shell(call, name, full) + _mass(call, name)
+    if name in HOMES and not callee.homed_in(*HOMES[name]):
+        return _mass(call, name, _builtin(call, callee))
+    found = _sql(call, name) + _shell(call, callee) + _mass(call, name, _builtin(call, callee))
     arg = _first(call)
     if arg is None:
         return found
-    receiver = _receiver(call)
+    return found + _by_name(call, callee, arg)
+
+
+def _builtin(call: ast.Call, callee: Callee) -> bool:
+    """`open(...)`, `eval(...)`: a builtin called by its bare name, not rebound or imported."""
+    if callee.imported:
+        return callee.full in {f"builtins.{callee.name}", "io.open"}
+    return isinstance(call.func, ast.Name) and not callee.local
+
+
+def _by_name(call: ast.Call, callee: Callee, arg: ast.expr) -> list[Sink]:
+    """The sinks keyed by the callee's (resolved) name: at most one per call."""
+    name, full = callee.name, callee.full
+    receiver = callee.receiver if callee.imported else _receiver(call)
+    # Messages name the call as written (`sp.run()`), matching uses the resolved name.
+    what = dotted(call.func) or name
+    found: list[Sink] = []
+    function = _builtin(call, callee)
     if name == "set_password" and isinstance(call.func, ast.Attribute):
         found.append(Sink("password", call, arg, "set_password()"))
     elif name in MARK_SAFE:
         found.append(Sink("markup", call, arg, f"{name}()"))
-    elif name in CODE_FUNCTIONS and isinstance(call.func, ast.Name):
+    elif name in CODE_FUNCTIONS and function:
         found.append(Sink("code", call, arg, f"{name}()"))
     elif full == "import_module" or full.endswith("importlib.import_module"):
         found.append(Sink("dispatch", call, arg, "import_module()"))
-    elif name == "getattr" and isinstance(call.func, ast.Name) and len(call.args) >= 2:
+    elif name == "getattr" and function and len(call.args) >= 2:
         found.append(Sink("dispatch", call, call.args[1], "getattr()"))
     elif name in TEMPLATE_CLASSES and (name == "Template" or "engine" in receiver):
-        found.append(Sink("template", call, arg, f"{full}()"))
+        found.append(Sink("template", call, arg, f"{what}()"))
     elif full in DESERIALISERS:
-        found.append(Sink("deserialize", call, arg, f"{full}()"))
+        found.append(Sink("deserialize", call, arg, f"{what}()"))
     elif name in HTML_RESPONSES and not _non_html(call):
         content = _first(call, "content")
         if content is not None:
@@ -230,11 +271,11 @@ def sinks_of(call: ast.Call) -> list[Sink]:
     elif name in HTTP_METHODS and receiver.split(".")[-1] in HTTP_CLIENTS:
         url = call.args[1] if name == "request" and len(call.args) > 1 else _first(call, "url")
         if url is not None:
-            found.append(Sink("ssrf", call, url, f"{full}()"))
+            found.append(Sink("ssrf", call, url, f"{what}()"))
     elif name == "urlopen":
         found.append(Sink("ssrf", call, arg, "urlopen()"))
-    elif _opens_path(call, name, full, receiver):
-        found.append(Sink("path", call, arg, f"{full}()"))
+    elif _opens_path(name, full, receiver, function):
+        found.append(Sink("path", call, arg, f"{what}()"))
     elif name in MAIL_FUNCTIONS:
         html = _keyword(call, "html_message")
         if html is not None:
@@ -246,8 +287,8 @@ def sinks_of(call: ast.Call) -> list[Sink]:
     return found
 
 
-def _opens_path(call: ast.Call, name: str, full: str, receiver: str) -> bool:
-    if full in PATH_FUNCTIONS or (name == "open" and isinstance(call.func, ast.Name)):
+def _opens_path(name: str, full: str, receiver: str, function: bool) -> bool:
+    if full in PATH_FUNCTIONS or (name == "open" and function):
         return True
     return name in STORAGE_METHODS and "storage" in receiver
 

@@ -80,6 +80,10 @@ METHOD_PROPAGATORS = frozenset(
         "b64decode",
         "urlsafe_b64decode",
         "b64encode",
+        "decodebytes",
+        "encodebytes",
+        # TEMPLATE.replace("{column}", value): text built by substitution.
+        "replace",
         "loads",
         "dedent",
         "format",

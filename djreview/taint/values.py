@@ -28,6 +28,12 @@ ALL_KINDS = frozenset(
 )
 
 
+# Not a sink kind: a mark in `safe_for` that the value is (a container of) uploaded files
+# (`request.FILES`), kept by `combine` only when every part carries it. Django reduces an
+# UploadedFile's `name` to a base name, so `.name` of such a value is safe for paths.
+UPLOADED = "uploaded-file"
+
+
 @dataclass(frozen=True, slots=True)
 class Taint:
     """Request data (or, in a helper's summary, a parameter) inside a value.

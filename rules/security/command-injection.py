@@ -1,6 +1,8 @@
 import os
 import shlex
 import subprocess
+import subprocess as sp
+from os import system
 
 
 def convert(request):
@@ -28,3 +30,15 @@ def backup(database):
     subprocess.check_call(["pg_dump", database])
     # ok: DJR305
     os.system("make clean")
+
+
+def convert_aliased(request):
+    name = request.GET["file"]
+    # ruleid: DJR305
+    sp.run(f"convert {name} thumb.png", shell=True)
+    # ok: DJR305
+    sp.run(["convert", name, "thumb.png"])
+    # ruleid: DJR305
+    system("convert " + name)
+    # ok: DJR305
+    system("convert " + shlex.quote(name))

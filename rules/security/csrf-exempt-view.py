@@ -5,6 +5,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators import csrf
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt as no_csrf
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 
@@ -75,3 +76,20 @@ urlpatterns = [
     # ok: DJR310
     path("feed/", feed),
 ]
+
+
+# ruleid: DJR310
+@no_csrf
+def update_address(request):
+    request.user.address = request.POST["address"]
+
+
+def look_alike_exempt(view):
+    from myproject.csrf import csrf_exempt as lib_exempt  # a look-alike, not Django's
+
+    # ok: DJR310
+    @lib_exempt
+    def update_phone(request):
+        request.user.phone = request.POST["phone"]
+
+    return update_phone

@@ -1,3 +1,5 @@
+import re
+
 from django.utils import safestring
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -117,3 +119,122 @@ def redefined(user):
 
     # ok: DJR301
     return SafeText(user.bio)
+
+
+def _device_link(device):
+    return format_html('<a href="/devices/{}/">{}</a>', device.pk, device.name)
+
+
+def _device_label(device):
+    if device.active:
+        return format_html("<b>{}</b>", device.name)
+    return f"<i>{device.name}</i>"
+
+
+def device_cell(device):
+    # ok: DJR301
+    return mark_safe(_device_link(device) + "<br>")
+
+
+def device_label_cell(device):
+    # ruleid: DJR301
+    return mark_safe(_device_label(device))
+
+
+class DeviceAdmin:
+    def _row(self, device):
+        return "<li>" + escape(device.name) + "</li>"
+
+    def _raw_row(self, device):
+        return "<li>" + device.name + "</li>"
+
+    def devices(self, devices):
+        # ok: DJR301
+        return mark_safe("<ul>" + "".join(self._row(d) for d in devices) + "</ul>")
+
+    def raw_devices(self, devices):
+        # ruleid: DJR301
+        return mark_safe("<ul>" + "".join(self._raw_row(d) for d in devices) + "</ul>")
+
+
+def archived(count: int, url):
+    message = "User archived." if count == 1 else "Users archived."
+    message += f" {count} in the trash."
+    # ok: DJR301
+    return mark_safe(message)
+
+
+def archived_named(count: str):
+    message = f" {count} in the trash."
+    # ruleid: DJR301
+    return mark_safe(message)
+
+
+def highlight(text, query):
+    if isinstance(text, SafeString):
+        escaped = str(text)
+    else:
+        escaped = escape(text)
+    # ok: DJR301
+    return mark_safe(re.sub(f"({re.escape(query)})", r"<mark>\1</mark>", escaped))
+
+
+def highlight_raw(text, query):
+    if isinstance(text, SafeString):
+        escaped = str(text)
+    else:
+        escaped = text
+    # ruleid: DJR301
+    return mark_safe(re.sub(f"({re.escape(query)})", r"<mark>\1</mark>", escaped))
+
+
+def terms_label(user):
+    from django.conf import settings
+    from django.utils.translation import gettext_lazy as t
+
+    link = f'<a href="{settings.TERMS_URL}">{t("Terms of Service")}</a>'
+    # ok: DJR301
+    notice = mark_safe(t("I agree with the ##terms##").replace("##terms##", link))
+    mine = f'<a href="{user.website}">{t("Terms of Service")}</a>'
+    # ruleid: DJR301
+    own = mark_safe(t("I agree with the ##terms##").replace("##terms##", mine))
+    return notice, own
+
+
+class DeviceActions:
+    _messages = {"done": _("Done for %(devices)s."), "failed": _("Failed for %(devices)s.")}
+
+    def _link(self, device):
+        return format_html('<a href="/d/{}/">{}</a>', device.pk, device.name)
+
+    def _report(self, devices, outcome):
+        listed = ", ".join(devices)
+        # ok: DJR301
+        return mark_safe(self._messages[outcome] % {"devices": listed})
+
+    def _report_raw(self, devices, outcome):
+        listed = ", ".join(devices)
+        # ruleid: DJR301
+        return mark_safe(self._messages[outcome] % {"devices": listed})
+
+    def run(self, queryset):
+        done = [self._link(device) for device in queryset]
+        names = [device.name for device in queryset]
+        return self._report(done, "done"), self._report_raw(names, "failed")
+
+
+def error_list(errors, limit):
+    lines = [escape(error) for error in errors]
+    lines = lines[:limit]
+    html = "<br>".join(lines)
+    if extra := format_html("<i>{}</i>", len(errors)):
+        html += extra
+    # ok: DJR301
+    return mark_safe(html)
+
+
+def error_list_raw(errors, limit):
+    lines = [escape(error) for error in errors]
+    lines = lines[:limit] + [errors[-1]]
+    # ruleid: DJR301
+    return mark_safe("<br>".join(lines))

@@ -51,3 +51,52 @@ def thumbnail(request, object_type, pk):
     lookup = object_type + "_id"
     # ok: DJR605
     return Post.objects.filter(**{lookup: pk}).first()
+
+
+def update_profile(request, profile):
+    for attribute, value in request.POST.items():
+        match attribute:
+            case "bio" | "locale":
+                # ok: DJR605
+                setattr(profile, attribute, value)
+            case _:
+                # ruleid: DJR605
+                setattr(profile, attribute, value)
+
+
+def page_after(request, queryset, order_by="-id"):
+    column = order_by.lstrip("-")
+    after = request.GET.get("after")
+    lookup = {f"{column}__lt": after} if order_by[0] == "-" else {f"{column}__gt": after}
+    # ok: DJR605
+    newer = queryset.filter(**lookup)
+    picked = {f"{request.GET['column']}__lt": after}
+    # ruleid: DJR605
+    older = queryset.filter(**picked)
+    return newer, older
+
+
+
+def paginate(queryset, after, order_by):
+    column = order_by.lstrip("-")
+    if order_by.startswith("-"):
+        lookup = {f"{column}__lt": after}
+    else:
+        lookup = {f"{column}__gt": after}
+    # ok: DJR605
+    return queryset.filter(**lookup)
+
+
+def recent_posts(request):
+    # the client gives the cursor (a value), the code the column (the key)
+    return paginate(Post.objects.all(), request.GET.get("after"), "-id")
+
+
+def paginate_by(queryset, after, order_by):
+    lookup = {f"{order_by}__gt": after}
+    # ruleid: DJR605
+    return queryset.filter(**lookup)
+
+
+def sorted_posts(request):
+    return paginate_by(Post.objects.all(), 0, request.GET.get("order", "id"))

@@ -1,6 +1,8 @@
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.shortcuts import redirect as go
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
 
 
 def after_login(request):
@@ -74,3 +76,41 @@ def thumbnail_redirect(request, pk):
     found = Post.objects.filter(slug=request.GET["slug"]).first()
     # ok: DJR314
     return redirect(found.image.url)
+
+
+def after_login_aliased(request):
+    # ruleid: DJR314
+    return go(request.GET["next"])
+
+
+def after_login_aliased_checked(request):
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    # ok: DJR314
+    return go(target)
+
+
+class DeleteAttachment(View):
+    def post(self, request, pk):
+        # ok: DJR314
+        return redirect(self.get_redirect_url(request, Post.objects.get(pk=pk)))
+
+    def get_redirect_url(self, request, post):
+        if request.GET.get("back") == "list":
+            url = reverse("blog:list")
+            if request.GET.get("cursor"):
+                url += "?cursor=" + request.GET["cursor"]
+            return url
+        return post.get_absolute_url()
+
+
+class DeleteAttachmentUnchecked(View):
+    def post(self, request, pk):
+        # ruleid: DJR314
+        return redirect(self.get_redirect_url(request, Post.objects.get(pk=pk)))
+
+    def get_redirect_url(self, request, post):
+        if request.GET.get("back"):
+            return request.GET["back"]
+        return post.get_absolute_url()

@@ -8,8 +8,12 @@ def update_order(request, order):
     form = OrderForm(request.POST)
     if form.is_valid():
         # ruleid: DJR607
-        order.quantity = request.POST["quantity"]
+        order.customer_id = request.POST["customer"]
         # ruleid: DJR607
+        order.role = request.POST.get("role", "")
+        # ok: DJR607
+        order.quantity = request.POST["quantity"]
+        # ok: DJR607
         order.note = request.POST.get("note", "")
         # ok: DJR607
         order.address = form.cleaned_data["address"]

@@ -1,6 +1,8 @@
+from urllib.parse import urlparse
 from urllib.request import urlopen
 
 import requests
+from requests import get
 
 
 def preview(request):
@@ -14,3 +16,30 @@ def preview(request):
     # ok: DJR315
     fixed = requests.get("https://example.com/feed.xml", timeout=5)
     return page, raw, api, fixed
+
+
+def preview_bare_get(request):
+    # ruleid: DJR315
+    page = get(request.GET["url"], timeout=5)
+    # ok: DJR315
+    fixed = get(f"https://api.example.com/items/{request.GET['url']}", timeout=5)
+    return page, fixed
+
+
+FEED_HOSTS = {"feeds.example.org"}
+
+
+def import_feed(request):
+    url = request.POST["feed_url"]
+    if urlparse(url).hostname not in FEED_HOSTS:
+        return None
+    # ok: DJR315
+    return requests.get(url, timeout=10)
+
+
+def import_feed_unchecked(request):
+    url = request.POST["feed_url"]
+    if urlparse(url).scheme not in {"http", "https"}:
+        return None
+    # ruleid: DJR315
+    return requests.get(url, timeout=10)

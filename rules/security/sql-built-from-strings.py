@@ -32,3 +32,23 @@ def set_mode(allow_write, queryset):
     sql, params = queryset.query.sql_with_params()
     # ok: DJR303
     return Post.objects.raw(f"SELECT * FROM ({sql}) t WHERE row_number = 1", params)
+
+
+LOCK_TIMEOUT = "30s"
+
+
+def vacuum(model, since):
+    with connection.cursor() as cursor:
+        # ok: DJR303
+        cursor.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+        # ok: DJR303
+        cursor.execute("VACUUM ANALYZE %s" % model._meta.db_table)
+        sql = f"DELETE FROM {model._meta.db_table} WHERE created < %s"
+        # ok: DJR303
+        cursor.execute(sql, [since])
+        stale = f"DELETE FROM {model._meta.db_table} WHERE created < '{since}'"
+        # ruleid: DJR303
+        cursor.execute(stale)
+        query = "SELECT * FROM blog_post WHERE slug = 'SLUG'".replace("SLUG", since)
+        # ruleid: DJR303
+        cursor.execute(query)

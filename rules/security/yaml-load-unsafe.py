@@ -1,5 +1,6 @@
 import yaml
-from yaml import load
+from yaml import SafeLoader, load
+from yaml import load as yload
 
 
 def read(upload, path):
@@ -7,8 +8,12 @@ def read(upload, path):
     config = yaml.load(upload.read(), Loader=yaml.Loader)
     # ruleid: DJR304
     docs = list(yaml.load_all(open(path)))
-    # ok: DJR304
+    # ruleid: DJR304
     other = load(upload)
+    # ok: DJR304
+    named = load(upload, Loader=SafeLoader)
+    # ruleid: DJR304
+    aliased = yload(upload, Loader=yaml.FullLoader)
     # ok: DJR304
     safe = yaml.safe_load(upload.read())
     # ok: DJR304
@@ -17,4 +22,12 @@ def read(upload, path):
     positional = yaml.load(upload.read(), yaml.CSafeLoader)
     # ok: DJR304
     data = json.load(upload)
-    return config, docs, other, safe, explicit, positional, data
+    return config, docs, other, named, aliased, safe, explicit, positional, data
+
+
+def round_trip(text):
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe")  # ruamel's object, not the PyYAML module
+    # ok: DJR304
+    return yaml.load(text)

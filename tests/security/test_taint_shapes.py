@@ -63,6 +63,52 @@ SHAPES: dict[str, dict[str, str]] = {
                     connection.cursor().execute(f"SELECT * FROM t WHERE a = '{{self.term}}'")
         """,
     },
+    "nested-function": {
+        "views.py": """
+            def search(request):
+                q = {q}
+
+                def run():
+                    connection.cursor().execute(f"SELECT * FROM t WHERE a = '{{q}}'")
+
+                return run()
+        """,
+    },
+    "nested-function-reading-the-request": {
+        "views.py": """
+            def search(request):
+                def run(term):
+                    connection.cursor().execute(f"SELECT * FROM t WHERE a = '{{term}}'")
+
+                return run({q})
+        """,
+    },
+    "redefined-function": {
+        "views.py": """
+            def search(request):
+                q = {q}
+                connection.cursor().execute(f"SELECT * FROM t WHERE a = '{{q}}'")
+
+            def search(request):
+                return None
+        """,
+    },
+    "property-getter-and-setter": {
+        "views.py": """
+            class Search(View):
+                def get(self, request, *args, **kwargs):
+                    return self.term
+
+                @property
+                def term(self):
+                    q = {q}
+                    connection.cursor().execute(f"SELECT * FROM t WHERE a = '{{q}}'")
+
+                @term.setter
+                def term(self, value):
+                    self._term = value
+        """,
+    },
     "class-view-kwargs": {
         "views.py": """
             class Detail(View):

@@ -113,11 +113,15 @@ class SettingsCheck(Check):
         """Run `check_settings` on every deployed settings module, without repeats."""
         seen: set[tuple[Location, str]] = set()
         for deployed in deployed_modules(project, bases=self.include_bases):
-            for finding in self.check_settings(deployed):
+            for finding in self.check_deployed(deployed, project):
                 key = (finding.location, finding.rule_id)
                 if key not in seen:
                     seen.add(key)
                     yield finding
+
+    def check_deployed(self, deployed: Deployed, project: Project) -> Iterable[Finding]:
+        """Findings for one deployed settings module, with the project at hand when needed."""
+        return self.check_settings(deployed)
 
     def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
         """Findings for one deployed settings module."""

@@ -33,6 +33,11 @@ def dynamic_parts(node: ast.expr) -> list[ast.expr] | None:
                 for arg in [*node.args, *(kw.value for kw in node.keywords)]
                 if not isinstance(arg, ast.Constant)
             ]
+        if node.func.attr == "replace" and len(node.args) >= 2:
+            # "... WHERE a = 'X'".replace("X", value): building, by substitution.
+            base = dynamic_parts(node.func.value)
+            if base is not None:
+                return base + [arg for arg in node.args[1:2] if not isinstance(arg, ast.Constant)]
         if node.func.attr == "join" and isinstance(node.func.value, ast.Constant) and node.args:
             return (
                 dynamic_parts(node.args[0])

@@ -11,8 +11,8 @@ from djreview.model import Finding
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.analysis import TaintAnalysis
-from djreview.taint.sinks import is_true, sinks_of
-from djreview.taint.sources import dotted
+from djreview.taint.names import module_names, resolve_callee
+from djreview.taint.sinks import SHELL_FUNCTIONS, is_true, sinks_of
 
 _QUOTES = frozenset({"quote"})
 
@@ -27,7 +27,10 @@ class CommandInjection(TaintCheck):
     starts; and shell commands built from unquoted variables even when no
     request data is known to reach them. An argument list run without a shell
     is fine whatever its later arguments hold; `shlex.quote()` makes a value
-    safe for the shell.
+    safe for the shell. Callees are resolved through the imports (`import
+    subprocess as sp`, `from os import system`); a `run`/`system` imported
+    from another library or defined in the module is a look-alike and not
+    reported, nor are test modules and migrations.
 
     ## Why is this bad?
     The shell interprets `;`, `|`, `$(...)` and backticks: a file name like
@@ -66,11 +69,12 @@ class CommandInjection(TaintCheck):
         """Tainted commands, then shell strings built from variables (one finding per call)."""
         yield from self._findings(file, project)
         index = project.analysis(TaintAnalysis)
+        names = module_names(file.tree) if file.tree is not None else None
         for node in file.nodes_of(ast.Call):
-            for sink in sinks_of(node):
+            for sink in sinks_of(node, names):
                 if (
                     sink.kind != "shell"
-                    or not _runs_shell(node)
+                    or not _runs_shell(node, names)
                     or not unsafe_parts(sink.arg, _QUOTES)
                 ):
                     continue
@@ -82,8 +86,7 @@ class CommandInjection(TaintCheck):
                     )
 
 
-def _runs_shell(call: ast.Call) -> bool:
-    full = dotted(call.func)
-    if full in {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput"}:
+def _runs_shell(call: ast.Call, names: dict[str, str] | None) -> bool:
+    if resolve_callee(call.func, names).full in SHELL_FUNCTIONS:
         return True
     return any(kw.arg == "shell" and is_true(kw.value) for kw in call.keywords)

@@ -9,6 +9,7 @@ from djreview.checks.base import Check
 from djreview.model import Finding
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
+from djreview.taint.sources import call_name
 
 _FLAGS = ("secure", "httponly", "samesite")
 
@@ -23,6 +24,14 @@ class CookieWithoutFlags(Check):
     JavaScript must read) is a decision and is not flagged; calls that pass
     `**kwargs` are skipped. Django's `SESSION_COOKIE_*` / `CSRF_COOKIE_*`
     settings do not apply to cookies set by hand.
+
+    Not reported, deliberately: a missing `httponly` or `samesite` on a
+    cookie whose value is the CSRF token (`get_token(request)`,
+    `csrf(request)["csrf_token"]`): it is the double-submit half of CSRF
+    protection, which JavaScript must read and which grants nothing alone
+    (Django's own `csrftoken` cookie is not HttpOnly either). A missing
+    `secure` on it is still reported. Test modules and migrations are not
+    reported.
 
     ## Why is this bad?
     Without `secure` the cookie also travels over plain HTTP, where anyone on
@@ -59,6 +68,8 @@ class CookieWithoutFlags(Check):
         return self._findings(file)
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
+        # The innermost function of each call (functions come parents first).
+        owner = {id(n): f for f in file.functions() for n in ast.walk(f) if isinstance(n, ast.Call)}
         for node in file.nodes_of(ast.Call):
             if not (
                 isinstance(node.func, ast.Attribute)
@@ -69,6 +80,9 @@ class CookieWithoutFlags(Check):
             if None in given:
                 continue
             missing = [flag for flag in _FLAGS if flag not in given]
+            if _holds_csrf_token(node, owner.get(id(node))):
+                # The double-submit half of CSRF protection: scripts must read it.
+                missing = [flag for flag in missing if flag == "secure"]
             if missing:
                 yield self.finding(
                     (file, node),
@@ -84,3 +98,35 @@ def _effect(missing: list[str]) -> str:
         "samesite": "is sent on cross-site requests as the browser sees fit",
     }
     return " and ".join(effects[flag] for flag in missing)
+
+
+def _holds_csrf_token(call: ast.Call, function: ast.AST | None) -> bool:
+    """The cookie's value is the CSRF token (`get_token(request)`, `csrf(request)[...]`)."""
+    value = next((kw.value for kw in call.keywords if kw.arg == "value"), None)
+    if value is None and len(call.args) >= 2:
+        value = call.args[1]
+    if value is None:
+        return False
+    if _is_csrf_token(value):
+        return True
+    if not isinstance(value, ast.Name) or function is None:
+        return False
+    assigned = [
+        node.value
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == value.id for t in node.targets)
+    ]
+    return bool(assigned) and all(_is_csrf_token(v) for v in assigned)
+
+
+def _is_csrf_token(node: ast.expr) -> bool:
+    if isinstance(node, ast.Call):
+        return call_name(node.func) == "get_token"
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.slice, ast.Constant)
+        and node.slice.value == "csrf_token"
+        and isinstance(node.value, ast.Call)
+        and call_name(node.value.func) == "csrf"
+    )

@@ -11,6 +11,7 @@ from djreview.project.modules import dotted_name
 from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
+from djreview.taint.names import module_names, resolve_callee
 from djreview.taint.sources import call_name, is_request_object
 
 ViewNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
@@ -43,7 +44,9 @@ class CsrfExemptView(Check):
     ...)` on class-based views, and `csrf_exempt(view)` wrapped in a URLconf,
     and says which methods the view accepts (from `@require_POST`,
     `@require_http_methods`, `request.method` tests, or the handler methods
-    of a class). Views that only accept GET/HEAD are not flagged (CSRF
+    of a class). The decorator is matched by qualified name: `csrf_exempt as
+    no_csrf` counts, a `csrf_exempt` from another library (a look-alike) does
+    not. Views that only accept GET/HEAD are not flagged (CSRF
     protects state changes, which safe methods must not make), nor views that
     never touch the session: no `request.user`, `request.session`, `login()`
     or login-required guard, as in webhooks and token-authenticated APIs,
@@ -98,12 +101,13 @@ class CsrfExemptView(Check):
             for node in tree.body
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
         }
+        names = module_names(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                marker = next((d for d in node.decorator_list if _exempts(d)), None)
+                marker = next((d for d in node.decorator_list if _exempts(d, names)), None)
                 if marker is not None and _forgeable(node):
                     yield self.finding((file, marker), methods=_describe(_methods(node)))
-            elif isinstance(node, ast.Call) and call_name(node.func) == "csrf_exempt" and node.args:
+            elif isinstance(node, ast.Call) and _is_csrf_exempt(node.func, names) and node.args:
                 view = _wrapped_view(node.args[0], local, file, project)
                 if view is None or _forgeable(view):
                     methods = _methods(view) if view is not None else None
@@ -156,13 +160,19 @@ def _uses_session(view: ast.AST) -> bool:
     return False
 
 
-def _exempts(decorator: ast.expr) -> bool:
-    if call_name(decorator) == "csrf_exempt":
+def _is_csrf_exempt(node: ast.expr, names: dict[str, str]) -> bool:
+    """Django's `csrf_exempt`, however imported (`csrf_exempt as no_csrf`); not a look-alike."""
+    callee = resolve_callee(node, names)
+    return callee.name == "csrf_exempt" and callee.homed_in("django.views.decorators.csrf")
+
+
+def _exempts(decorator: ast.expr, names: dict[str, str]) -> bool:
+    if _is_csrf_exempt(decorator, names):
         return True
     return (
         isinstance(decorator, ast.Call)
         and call_name(decorator.func) == "method_decorator"
-        and any(call_name(arg) == "csrf_exempt" for arg in decorator.args)
+        and any(_is_csrf_exempt(arg, names) for arg in decorator.args)
     )
 
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.base import Check
-from djreview.checks.security._safe_html import SafeMarkup
+from djreview.checks.security._model_values import constrained_fields
+from djreview.checks.security._safe_html import (
+    Constrained,
+    FunctionNode,
+    Resolve,
+    SafeMarkup,
+    TemplateUses,
+)
 from djreview.checks.security._taint import source_label
 from djreview.checks.security.template_filter_unescaped import filter_flags
 from djreview.model import Finding, Severity
+from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.analysis import TaintAnalysis
@@ -36,6 +45,35 @@ class MarkSafeOnVariable(Check):
     reaches the call,
     the finding says where it came from and carries the path.
 
+    Not reported, deliberately:
+    - the result of a project helper (same module, `self.method()`, or
+      imported from another module) whose **every** `return` is itself safe
+      by these rules: a function that escapes or builds with `format_html`
+      on every path sanitises, whatever its name. One raw path and it does
+      not;
+    - parameters annotated `int`, `float`, `bool`, `Decimal`, `UUID`, dates:
+      they cannot hold markup;
+    - a parameter of an undecorated `_private` function or method when every
+      call of it in the module passes safe markup (public and registered
+      functions have callers this cannot see); a template filter's argument
+      when every use in the project's templates writes it as a string
+      literal (`|default_if_empty:"<i>empty</i>"`), or leaves it to a safe
+      default;
+      a class attribute assigned once in the class body to safe text (a dict
+      of translated messages);
+    - a value under `if isinstance(x, SafeString)` (or `SafeData`, `Markup`):
+      it is already safe markup; `re.sub()` of safe text with a safe
+      replacement; elements and slices of a list of safe parts;
+    - a model field whose values cannot hold markup, read through the
+      project's types (a field with `choices`, numbers, dates, UUIDs, IP
+      addresses, booleans), the `obj` of a registered `ModelAdmin`'s display
+      method being an instance of its model;
+    - values an operator or administrator sets: `django.conf.settings.*` and
+      django-constance's `config.*`. Their HTML is on purpose (the triage
+      policy counts administrator-written markup as not a defect);
+    - translation functions however imported (`gettext_lazy as t`);
+    - test modules and migrations.
+
     ## Why is this bad?
     `mark_safe` tells Django's template engine not to escape the value. If any
     part of it comes from a user (a comment, a profile field, a query
@@ -59,7 +97,7 @@ class MarkSafeOnVariable(Check):
     - https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.html.format_html
     """
 
-    uses = (TaintAnalysis,)
+    uses = (TaintAnalysis, ProjectModel)
     id = "DJR301"
     name = "mark-safe-on-variable"
     message = (
@@ -80,7 +118,18 @@ class MarkSafeOnVariable(Check):
         tree = file.tree
         if tree is None:
             return ()
-        return self._visit(file, project, tree, [tree], imported_names(tree))
+        index = project.analysis(TaintAnalysis)
+        constrained = constrained_fields(project.analysis(ProjectModel), file)
+        templates = _template_uses(project)
+
+        def resolve(
+            call: ast.Call, enclosing: FunctionNode | None
+        ) -> tuple[SourceFile, FunctionNode] | None:
+            return index.callee_of(file, call, enclosing)
+
+        return self._visit(
+            file, project, tree, [tree], (imported_names(tree), resolve, constrained, templates)
+        )
 
     def _visit(
         self,
@@ -88,8 +137,9 @@ class MarkSafeOnVariable(Check):
         project: Project,
         node: ast.AST,
         scopes: list[ast.AST],
-        names: dict[str, str],
+        context: tuple[dict[str, str], Resolve, Constrained, TemplateUses],
     ) -> Iterator[Finding]:
+        names, resolve, constrained, templates = context
         for child in ast.iter_child_nodes(node):
             inner = [child, *scopes] if isinstance(child, _SCOPES) else scopes
             if isinstance(child, ast.FunctionDef) and filter_flags(child) & _FILTER_FLAGS:
@@ -98,10 +148,12 @@ class MarkSafeOnVariable(Check):
                 isinstance(child, ast.Call)
                 and qualified_callee(child.func, names) in MARK_SAFE_QUALIFIED
                 and child.args
-                and not SafeMarkup(inner, child.lineno).is_safe(child.args[0])
+                and not SafeMarkup(
+                    inner, child.lineno, resolve, constrained=constrained, templates=templates
+                ).is_safe(child.args[0])
             ):
                 yield self._report(file, project, child)
-            yield from self._visit(file, project, child, inner, names)
+            yield from self._visit(file, project, child, inner, context)
 
     def _report(self, file: SourceFile, project: Project, call: ast.Call) -> Finding:
         name = call_name(call.func)
@@ -114,3 +166,25 @@ class MarkSafeOnVariable(Check):
             "escape it with format_html() instead",
             flow=hit.steps,
         )
+
+
+def _template_uses(project: Project) -> TemplateUses:
+    """The argument of every `|name(...)` / `|name:"..."` use in the project's templates."""
+    found: dict[str, list[str | None]] = {}
+
+    def uses(name: str) -> list[str | None]:
+        if name not in found:
+            pattern = re.compile(
+                r"\|\s*"
+                + re.escape(name)
+                + r"\b(?:\s*\(([^()]*)\)|:(\"[^\"]*\"|'[^']*'|[^\s|}]+))?"
+            )
+            found[name] = [
+                match.group(1) if match.group(1) is not None else match.group(2)
+                for file in project.files
+                if file.kind == "template"
+                for match in pattern.finditer(file.text)
+            ]
+        return found[name]
+
+    return uses

@@ -15,6 +15,13 @@ class MassAssignmentFromRequest(TaintCheck):
     attribute name of `setattr()`. Validated data (`form.cleaned_data`,
     `serializer.validated_data`) is fine.
 
+    Not reported, deliberately: request data in the **values** of a dict
+    literal whose keys the code computes (`filter(**{column + "__lt":
+    cursor})`, also through a helper's parameters: the cursor is the
+    client's, the column the caller's); `setattr(obj, name, ...)` inside a
+    `match name:` case that lists literal names (`case "bio" | "locale":`),
+    or after a check against an allow-list; test modules and migrations.
+
     ## Why is this bad?
     The client chooses the field names: it sets `is_staff=True` or
     `owner_id=...` on the object it creates (mass assignment), or filters on

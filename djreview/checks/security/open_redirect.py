@@ -13,7 +13,14 @@ class OpenRedirect(TaintCheck):
     `HttpResponsePermanentRedirect()` whose target comes from the request
     (`?next=`, a form field, the Referer header), unless it was checked with
     `url_has_allowed_host_and_scheme()` or starts with a fixed path
-    (`f"/posts/{slug}/"`).
+    (`f"/posts/{slug}/"`). Callees are matched by qualified name through the
+    imports: `from django.shortcuts import redirect as go` counts.
+
+    Not reported, deliberately: a `redirect` imported from another library
+    or defined in the module (a look-alike); the result of a helper whose
+    every return is a checked or code-built URL (`reverse()`, a fixed path,
+    `obj.get_absolute_url()`), even when another of its paths returns an
+    object's URL; test modules and migrations.
 
     ## Why is this bad?
     A link to your login page with `?next=https://evil.example/` sends users

@@ -9,11 +9,16 @@ class PathTraversal(TaintCheck):
     """A file is opened, served or deleted at a path built from request data.
 
     ## What it does
-    Follows request data (including URL parameters and uploaded file names)
-    through `os.path.join`, `Path` and string building to `open()`,
-    `os.remove()`, `shutil` functions, `Path.read_text()` and friends, and
-    storage `open/save/delete/path`. `os.path.basename()`,
-    `get_valid_filename()` and `safe_join()` end the flow.
+    Follows request data (including URL parameters) through
+    `os.path.join`, `Path` and string building to `open()`, `os.remove()`,
+    `shutil` functions, `Path.read_text()` and friends, and storage
+    `open/save/delete/path`. `os.path.basename()`, `get_valid_filename()`
+    and `safe_join()` end the flow.
+
+    Not reported, deliberately: the `name` of an uploaded file
+    (`request.FILES["f"].name`). Django's `UploadedFile` already cuts the
+    client's file name to its base name, so it cannot leave the folder it is
+    joined to (measured on kpi: 3 findings of this shape, none a traversal).
 
     ## Why is this bad?
     `../../etc/passwd` (or an absolute path, which `os.path.join` lets win)

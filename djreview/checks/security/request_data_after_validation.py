@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from djreview.checks.base import Check
 from djreview.model import Finding, Severity
+from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.sources import call_name, dotted, is_request_object
@@ -15,6 +16,10 @@ _RAW = frozenset({"POST", "GET", "data", "FILES"})
 _READS = frozenset({"get", "getlist", "__getitem__"})
 # Calls whose keyword arguments are written to the database.
 _WRITES = frozenset({"save", "create", "update", "get_or_create", "update_or_create"})
+# Fields that grant rights, whatever their type.
+_PERMISSION_FIELDS = frozenset(
+    {"is_staff", "is_superuser", "is_active", "is_admin", "role", "roles", "permissions", "groups"}
+)
 
 
 class RequestDataAfterValidation(Check):
@@ -25,11 +30,19 @@ class RequestDataAfterValidation(Check):
     `serializer.is_valid()`), flags reads of single fields from
     the data the form was bound to (`form = F(request.POST)`, then
     `request.POST["x"]`, `.get("x")`, `.getlist("x")`) whose value is
-    written to the database: assigned to an attribute (`issue.author_id =
-    ...`) or passed as a keyword of `save()`, `create()`, `update()`,
-    `get_or_create()` or `update_or_create()`.
+    written to a **reference** in the database: assigned to an attribute
+    (`issue.author_id = ...`) or passed as a keyword of `save()`,
+    `create()`, `update()`, `get_or_create()` or `update_or_create()`,
+    where the attribute or keyword is a relation (a `ForeignKey`,
+    `OneToOneField` or `ManyToManyField` of a project model, or a `*_id`
+    column) or a permission flag (`is_staff`, `is_superuser`, `role`...).
+    That is where the raw value lets a client attribute a row to another
+    user, or link it to an object the form would have refused.
 
-    Not reported, deliberately: raw reads used in conditions, lookups
+    Not reported, deliberately: raw values written to plain fields (a
+    timestamp, a free-text label: data integrity, not authorisation;
+    measured on plane, 5 of 5 such findings were not security issues); raw
+    reads used in conditions, lookups
     (`filter(external_id=...)`), comparisons, log lines or task arguments
     (the value decides nothing stored; where it reaches a dangerous call the
     taint rules report it); other request data (`?next=` when the form reads
@@ -37,26 +50,27 @@ class RequestDataAfterValidation(Check):
     migrations are not reported.
 
     ## Why is this bad?
-    The form validated and cleaned the value (types, length, allowed
-    choices); the raw field skips all of that, so the view acts on input the
-    form would have refused.
+    The form validated and cleaned the value (types, allowed choices, the
+    queryset a `ModelChoiceField` may pick from); the raw field skips all of
+    that, so the view stores a reference the form would have refused.
 
     ## Example
     ```python
     if form.is_valid():
-        order.quantity = request.POST["quantity"]
+        order.customer_id = request.POST["customer"]
     ```
 
     ## Use instead
     ```python
     if form.is_valid():
-        order.quantity = form.cleaned_data["quantity"]
+        order.customer = form.cleaned_data["customer"]  # a ModelChoiceField: checked
     ```
 
     ## References
     - https://docs.djangoproject.com/en/stable/ref/forms/api/#accessing-clean-data
     """
 
+    uses = (ProjectModel,)
     id = "DJR607"
     name = "request-data-after-validation"
     message = "`{raw}` is read after {form}.is_valid(); use {form}.{cleaned}, which was validated"
@@ -70,9 +84,16 @@ class RequestDataAfterValidation(Check):
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per raw field read inside an is_valid() branch."""
-        return self._findings(file)
+        model = project.analysis(ProjectModel)
+        relations = frozenset(
+            field.name
+            for info in model.models.values()
+            for field in info.fields.values()
+            if field.relation is not None or field.target_raw is not None
+        )
+        return self._findings(file, relations)
 
-    def _findings(self, file: SourceFile) -> Iterator[Finding]:
+    def _findings(self, file: SourceFile, relations: frozenset[str]) -> Iterator[Finding]:
         # Only functions spanning an `is_valid` line can hold a validated branch.
         lines = file.lines_containing("is_valid")
         for function in file.functions():
@@ -84,7 +105,9 @@ class RequestDataAfterValidation(Check):
                 form = _validated_form(node.test) if isinstance(node, ast.If) else None
                 if form is None or form not in bound or not isinstance(node, ast.If):
                     continue
-                for stored in _stored_values(node.body):
+                for target, stored in _stored_values(node.body):
+                    if not _is_reference(target, relations):
+                        continue
                     for read in ast.walk(stored):
                         raw = _raw_field_read(read, bound[form])
                         if raw is not None:
@@ -93,16 +116,23 @@ class RequestDataAfterValidation(Check):
                             yield self.finding((file, read), raw=raw, form=form, cleaned=cleaned)
 
 
-def _stored_values(body: list[ast.stmt]) -> Iterator[ast.expr]:
-    """Values written to the database in `body`: attribute assignments, write-call keywords."""
+def _stored_values(body: list[ast.stmt]) -> Iterator[tuple[str, ast.expr]]:
+    """Values written to the database in `body`, with the attribute or keyword they go to."""
     for statement in body:
         for node in ast.walk(statement):
-            if isinstance(node, ast.Assign) and any(
-                isinstance(target, ast.Attribute) for target in node.targets
-            ):
-                yield node.value
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Attribute):
+                        yield target.attr, node.value
             elif isinstance(node, ast.Call) and call_name(node.func) in _WRITES:
-                yield from (keyword.value for keyword in node.keywords if keyword.arg)
+                yield from ((kw.arg, kw.value) for kw in node.keywords if kw.arg)
+
+
+def _is_reference(target: str, relations: frozenset[str]) -> bool:
+    """A relation (`author`, `author_id`, `tag_ids`) or a field that grants rights."""
+    if target in _PERMISSION_FIELDS or target.endswith(("_id", "_ids")):
+        return True
+    return target.split("__", 1)[0] in relations
 
 
 def _validated_form(test: ast.expr) -> str | None:

@@ -12,6 +12,12 @@ class ServerSideRequestForgery(TaintCheck):
     Flags `requests.get/post/...`, `httpx.*`, `urllib.request.urlopen()` and
     session methods whose URL comes from the request. A URL whose scheme and
     host are fixed in the code (`f"https://api.example.com/{x}"`) is fine.
+    Callees are resolved through the imports: `from requests import get;
+    get(url)` and `import requests as r` count. A URL whose host was tested
+    against a collection (`urlparse(url).hostname in ALLOWED_HOSTS`) is
+    checked and not reported; a `get` imported from another
+    library does not (a look-alike, not reported); nor do test modules and
+    migrations.
 
     ## Why is this bad?
     The server can reach what the attacker cannot: cloud metadata endpoints

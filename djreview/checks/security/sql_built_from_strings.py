@@ -7,11 +7,12 @@ import re
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.base import Check
-from djreview.checks.security._strings import unsafe_parts
+from djreview.checks.security._strings import dynamic_parts, unsafe_parts
 from djreview.model import Finding, Severity
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.analysis import TaintAnalysis
+from djreview.taint.names import module_names
 from djreview.taint.sinks import SQL_CALLS, sinks_of
 from djreview.taint.sources import call_name
 
@@ -25,8 +26,17 @@ class SqlBuiltFromStrings(Check):
     Flags `raw()`, `extra()`, `RawSQL()` and `cursor.execute()` whose SQL is
     built at the call by an f-string, `%`, `.format()`, `+` or `join()` with
     non-constant parts, when no request data is known to reach it (that case is
-    DJR302, sql-injection; one call is never reported by both). Numbers from
-    `int()` and identifiers quoted by `connection.ops.quote_name()` are fine.
+    DJR302, sql-injection; one call is never reported by both). SQL built in
+    a variable first (`sql = f"... {x}"; cursor.execute(sql)`) and built by
+    substitution (`.replace("X", x)`) count too.
+
+    Not reported, deliberately: SQL built only from identifiers the code
+    fixes: numbers from `int()`, identifiers quoted by
+    `connection.ops.quote_name()`, module constants assigned only literals
+    (`LOCK_TIMEOUT = "30s"`), a model's table name (`Model._meta.db_table`)
+    and variables assigned only such text. They cannot carry a value from
+    outside, and reporting them was the whole of DJR303's false positives on
+    the triage projects.
 
     Audit-level (tag `audit`, off by default; `--select audit` or `--select
     DJR303` switches it on): SQL text built from strings without request data
@@ -81,15 +91,23 @@ class SqlBuiltFromStrings(Check):
         tree = file.tree
         if tree is None:
             return
+        names = module_names(tree)
+        constants = _fixed_names(tree)  # module constants: TABLE = "blog_post"
         for function in [tree, *file.functions()]:
             calls = [node for node in _own_nodes(function) if isinstance(node, ast.Call)]
-            sql = [(call, sink) for call in calls for sink in sinks_of(call) if sink.kind == "sql"]
+            sql = [
+                (call, sink)
+                for call in calls
+                for sink in sinks_of(call, names)
+                if sink.kind == "sql"
+            ]
             if not sql:
                 continue  # the assignments of a scope without SQL need no reading
-            fixed = _fixed_names(function)
+            fixed = _fixed_names(function) | (constants - _bound_names(function))
+            built = _built_values(function)
             reported: set[int] = set()
             for node, sink in sql:
-                if id(node) in reported or not _formatted(sink.arg, fixed):
+                if id(node) in reported or not _formatted(sink.arg, fixed, built):
                     continue
                 reported.add(id(node))
                 if index.hit_at(file, node, "sql") is None:
@@ -136,13 +154,81 @@ def _literal(node: ast.expr | None) -> bool:
         return True
     if isinstance(node, ast.IfExp):
         return _literal(node.body) and _literal(node.orelse)
+    if isinstance(node, ast.List | ast.Tuple):
+        return all(_literal(element) for element in node.elts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        # ["%s"] * len(ids): placeholders, however many (the sequence is the literal side).
+        return any(_literal_sequence(side) for side in (node.left, node.right))
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "join"
+        and isinstance(node.func.value, ast.Constant)
+        and len(node.args) == 1
+    ):
+        return _literal(node.args[0])  # ", ".join(["%s"] * n)
     return isinstance(node, ast.BoolOp) and all(_literal(v) for v in node.values)
 
 
-def _formatted(arg: ast.expr, fixed: set[str]) -> bool:
+def _bound_names(scope: ast.AST) -> set[str]:
+    """Names a function binds itself (they shadow the module's constants)."""
+    if scope is None or not isinstance(scope, _FUNCTIONS):
+        return set()
+    args = scope.args
+    bound = {
+        a.arg
+        for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        if a
+    }
+    for node in _own_nodes(scope):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            bound.add(node.id)
+    return bound
+
+
+def _built_values(scope: ast.AST) -> dict[str, list[ast.expr]]:
+    """Names whose every assignment in the scope builds a string (`sql = f"..."`)."""
+    values: dict[str, list[ast.expr | None]] = {}
+    for node in _own_nodes(scope):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                values.setdefault(target.id, []).append(node.value)
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign) and isinstance(node.target, ast.Name):
+            values.setdefault(node.target.id, []).append(node.value)
+    return {
+        name: [v for v in found if v is not None]
+        for name, found in values.items()
+        if all(v is not None and dynamic_parts(v) is not None for v in found)
+    }
+
+
+def _literal_sequence(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    return isinstance(node, ast.List | ast.Tuple) and _literal(node)
+
+
+def _formatted(
+    arg: ast.expr, fixed: set[str], built: dict[str, list[ast.expr]], depth: int = 0
+) -> bool:
     if isinstance(arg, ast.List | ast.Tuple):
-        return any(_formatted(element, fixed) for element in arg.elts)
+        return any(_formatted(element, fixed, built, depth) for element in arg.elts)
     if isinstance(arg, ast.Dict):
-        return any(_formatted(value, fixed) for value in arg.values)
-    parts = unsafe_parts(arg, _SAFE)
-    return any(not (isinstance(part, ast.Name) and part.id in fixed) for part in parts)
+        return any(_formatted(value, fixed, built, depth) for value in arg.values)
+    if isinstance(arg, ast.Name) and arg.id in built and depth < 3:
+        # sql = f"... {x}"; cursor.execute(sql): the variable holds SQL built here.
+        return any(_formatted(value, fixed, built, depth + 1) for value in built[arg.id])
+    return any(not _fixed_part(part, fixed, built, depth) for part in unsafe_parts(arg, _SAFE))
+
+
+def _fixed_part(
+    part: ast.expr, fixed: set[str], built: dict[str, list[ast.expr]], depth: int
+) -> bool:
+    """A part the code fixes: a constant name, a model's table name, SQL built from those."""
+    if isinstance(part, ast.Name):
+        if part.id in fixed:
+            return True
+        return part.id in built and depth < 3 and not _formatted(part, fixed, built, depth)
+    # Model._meta.db_table, self.model._meta.db_table: an identifier the code declares.
+    return isinstance(part, ast.Attribute) and part.attr == "db_table"

@@ -1,0 +1,8 @@
+from .base import *
+
+# ok: DJR404
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "proj.middleware.ApiAwareCsrfMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
