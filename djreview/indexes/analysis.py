@@ -12,7 +12,7 @@ from djreview.indexes.model_defs import Schema, read_schema
 from djreview.indexes.model_edit import release_caches
 from djreview.indexes.ranking import Need, Ranker
 from djreview.indexes.table_size import read_sizes
-from djreview.model import Fix, RelatedLocation
+from djreview.model import Fix, Location, RelatedLocation
 from djreview.source.project import Project
 
 SOURCE_LABEL = {
@@ -48,10 +48,31 @@ class IndexAnalysis:
         """The fix of a need, when djreview can write one."""
         return self.fixes.get(id(need))
 
+    def location(self, need: Need) -> Location:
+        """Where the finding points: the declaration of the need's first field, where the
+        index goes (in the abstract base for an inherited field); the hottest query site
+        when the field has no declaration (an implicit `id`)."""
+        found = need.model.field(need.fields[0])
+        if found is not None and found.location is not None:
+            return found.location
+        return need.primary().location
+
     def related(self, need: Need) -> list[RelatedLocation]:
-        """The other lookup sites and the model class, for the finding's related locations."""
+        """The hottest query site first, then the other sites and the model class.
+
+        When the finding points at a query site (no field declaration), that
+        site is not repeated.
+        """
         primary = need.primary()
-        out = [
+        at_field = self.location(need) != primary.location
+        hottest = [
+            RelatedLocation(
+                primary.location,
+                f"hottest query site: {SOURCE_LABEL.get(primary.source, primary.source)} "
+                f"({primary.context})",
+            )
+        ]
+        out = (hottest if at_field else []) + [
             RelatedLocation(
                 site.location, f"{SOURCE_LABEL.get(site.source, site.source)} ({site.context})"
             )

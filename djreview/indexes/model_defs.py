@@ -11,6 +11,7 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from djreview.model import Location
 from djreview.project.model_types import FieldInfo, ModelInfo
 from djreview.project.modules import dotted_name
 from djreview.project.project_model import ProjectModel
@@ -82,6 +83,8 @@ class FieldDef:
     has_choices: bool = False
     # The Django class at the root of a project field subclass (`SlugField`).
     base_type: str = ""
+    # Where the field is declared (an abstract base's file for an inherited field).
+    location: Location | None = None
 
     @property
     def column(self) -> str:
@@ -189,6 +192,7 @@ def _field(info: FieldInfo) -> FieldDef:
         choices_count=info.choices_count if info.choices else None,
         has_choices=info.choices,
         base_type=info.base_type,
+        location=None if info.implicit else info.location,
     )
 
 

@@ -44,24 +44,32 @@ from django.db import models
 
 class Author(models.Model):
     name = models.CharField(max_length=100)
+    # ruleid: DJR201
     email = models.EmailField(db_index=True)
     handle = models.CharField(max_length=30, unique=True)
 
 
 class Book(models.Model):
+    # ruleid: DJR201
     title = models.CharField(max_length=200)
+    # ruleid: DJR201
     isbn = models.CharField(max_length=13, db_index=True)
     code = models.CharField(max_length=20, db_index=True)
     shelf = models.CharField(max_length=10)
+    # ruleid: DJR201
     row = models.IntegerField(default=0, db_index=True)
     language = models.CharField(max_length=8)
     edition = models.IntegerField(default=1)
     barcode = models.CharField(max_length=32)
+    # ruleid: DJR201
     legacy_ref = models.CharField(max_length=32, db_index=True)
     internal_ref = models.CharField(max_length=32)
     in_print = models.BooleanField(default=True)
     published = models.DateField(null=True)
     author = models.ForeignKey(Author, on_delete=models.CASCADE)
+    # ok: DJR201 (only a numbered one-off job looks it up)
+    batch_ref = models.CharField(max_length=32)
+    format = models.ForeignKey("Format", null=True, on_delete=models.SET_NULL)
 
     class Meta:
         indexes = [models.Index(fields=["shelf", "row"], name="library_book_shelf_row_idx"), models.Index(fields=["title", "published"], name="library_boo_title_c63152_idx")]
@@ -76,3 +84,10 @@ class Book(models.Model):
 
 class Licence(models.Model):
     code = models.CharField(max_length=20)
+
+
+class Format(models.Model):
+    """A reference table: no ForeignKey of its own, Book points to it, rows made by get_or_create."""
+
+    # ok: DJR201 (a reference table: one row per distinct format)
+    name = models.CharField(max_length=40)

@@ -62,12 +62,17 @@ class Proof:
 
 
 def _index_findings(tree: Path) -> dict[tuple[str, int], str]:
+    """Index findings by their hottest query site (the first related location), where the
+    planted markers sit; the finding itself points at the model field."""
     result = run_tree(tree, select=tuple(sorted(INDEX_RULES)))
-    return {
-        (f.location.path, f.location.start_line): f.rule_id
-        for f in result.findings
-        if f.rule_id in INDEX_RULES
-    }
+    out = {}
+    for f in result.findings:
+        if f.rule_id not in INDEX_RULES:
+            continue
+        hottest = f.related[0] if f.related else None
+        assert hottest is not None and hottest.message.startswith("hottest query site"), f
+        out[(hottest.location.path, hottest.location.start_line)] = f.rule_id
+    return out
 
 
 @pytest.fixture(scope="module")

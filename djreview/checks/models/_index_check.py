@@ -21,7 +21,8 @@ class IndexCheck(Check):
 def index_findings(
     check: Check, project: Project, kind: str, advice: Callable[[Need], str]
 ) -> list[Finding]:
-    """One finding per need of `kind`, at its heaviest site, every other site related."""
+    """One finding per need of `kind`, at the field where the index goes; the hottest
+    query site is the first related location, every other site follows."""
     result = project.analysis(IndexAnalysis)
     out = []
     for rank, need in enumerate(result.needs, start=1):
@@ -30,7 +31,7 @@ def index_findings(
         model = need.model
         count = len(need.sites)
         finding = check.finding(
-            need.primary().location,
+            result.location(need),
             related=result.related(need),
             fix=result.fix_for(need),
             properties={
