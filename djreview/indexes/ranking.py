@@ -5,7 +5,11 @@ Decisions (documented in docs/triage/missing-indexes.md):
 - equality columns come first in a suggested composite, then the first range
   column or, failing that, the first order-by column;
 - low-cardinality columns (booleans, short choices) alone never make a need;
-  with a range/order column they lead a composite (`status, created_at`);
+  with a range/order column they lead a composite (`status, created_at`),
+  unless that column is already indexed (its own index serves the query);
+- a text search makes no need when the query also filters by an indexed
+  selective equality (`project_id=`, `job_id__in=`: that index leaves a
+  handful of rows), nor on a column with choices (an enumeration);
 - a range alone makes a need only on date and time columns (`created__gte`):
   `stock__gt=0` style ranges on numbers usually match most rows;
 - sites in tests, migrations, management commands and factories, and admin
@@ -178,14 +182,18 @@ class Ranker:
         site = _btree_only(model, site)
         if site.parent is not None and self._served(site.parent):
             return  # the joined-from table is searched by its own index first
-        for name, lookup in site.text:
-            found = model.field(name)
-            if found is not None and not found.primary_key and not found.low_cardinality:
-                self._need("text", model, (name,), site, lookup)
-        equal = _dedupe(site.equal)
         # An indexed equality column serves the query unless it is a flag or status;
         # a join's ForeignKey counts here (the related table may be searched first).
-        if self._served(site, through_joins=True):
+        served = self._served(site, through_joins=True)
+        for name, lookup in site.text:
+            found = model.field(name)
+            # A text search ANDed with an indexed equality (`project_id=`, `job_id__in=`)
+            # scans only the rows that index leaves; one on a choices column matches
+            # whole groups of values, which no trigram index narrows.
+            if found is not None and not (found.primary_key or found.has_choices or served):
+                self._need("text", model, (name,), site, lookup)
+        equal = _dedupe(site.equal)
+        if served:
             return
         selective = [n for n in equal if not _low(model, n)]
         low = [n for n in equal if _low(model, n)]
@@ -193,7 +201,8 @@ class Ranker:
         tail = [n for n in (site.ranges[:1] or site.order[:1]) if not _primary(model, n)]
         if selective:
             self._need("lookup", model, tuple(_dedupe(selective + tail)), site)
-        elif low and tail:
+        elif low and tail and self.coverage.reason(model, tail[0]) is None:
+            # Flags before an indexed range/order column add little to its own index.
             self._need("lookup", model, tuple(_dedupe(low + tail)), site)
         elif site.ranges:
             if self.coverage.reason(model, site.ranges[0]) is None and _temporal(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import make_repo, run_tree
+from helpers import make_repo, run_tree, write_tree
 
 BASE = """from django.db import models
 
@@ -56,9 +56,7 @@ def test_findings_point_at_the_field_in_the_abstract_base_with_the_hottest_site_
         "desk/tasks.py": TASKS,
         "desk/migrations/__init__.py": "",
     }
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
+    write_tree(root, files)
     found = {f.message.split(" ")[0]: f for f in run_tree(root, select=("DJR201",)).findings}
     ref, title = found["Ticket.ref"], found["Ticket.title"]
     assert (ref.location.path, ref.location.start_line) == ("core/base.py", 5)

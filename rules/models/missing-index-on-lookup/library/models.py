@@ -23,6 +23,7 @@ class Book(models.Model):
     # ruleid: DJR201
     legacy_ref = models.CharField(max_length=32)
     internal_ref = models.CharField(max_length=32)
+    # ok: DJR201 (a flag before the indexed `code`: code's own index serves the query)
     in_print = models.BooleanField(default=True)
     published = models.DateField(null=True)
     author = models.ForeignKey(Author, on_delete=models.CASCADE)

@@ -114,3 +114,7 @@ def author_by_handle_and_name(handle, name):
 
 def format_by_name(request, name):
     return Format.objects.get(name=name)
+
+
+def in_print_by_code(request):
+    return Book.objects.filter(in_print=True).order_by("code")

@@ -9,3 +9,23 @@ class Product(models.Model):
     email = models.EmailField()
     description = models.TextField()
     on_sale = models.BooleanField(default=False)
+    # ok: DJR202 (a choices column: `startswith` picks whole groups of values)
+    channel = models.CharField(
+        max_length=20,
+        choices=[
+            ("web:shop", "Shop"),
+            ("web:app", "App"),
+            ("web:partner", "Partner"),
+            ("store:north", "North"),
+            ("store:south", "South"),
+            ("store:east", "East"),
+            ("phone:sales", "Sales"),
+            ("phone:support", "Support"),
+        ],
+    )
+
+
+class Review(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE)
+    # ok: DJR202 (searched only within one product: the ForeignKey index narrows first)
+    body = models.CharField(max_length=2000)

@@ -1,4 +1,4 @@
-from .models import Product
+from .models import Product, Review
 
 
 def search(request, q):
@@ -24,3 +24,11 @@ def by_pk_text(request, pk):
 def on_sale(request):
     # ok: DJR202
     return Product.objects.filter(on_sale=True)
+
+
+def web_products(request):
+    return Product.objects.filter(channel__startswith="web:")
+
+
+def reviews_of(request, product_id, q):
+    return Review.objects.filter(product_id=product_id, body__icontains=q)

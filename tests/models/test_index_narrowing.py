@@ -1,0 +1,55 @@
+"""Queries an existing index already narrows get no index advice: a text search ANDed with
+an indexed ForeignKey, a search on a choices column, a flag before an indexed column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import make_repo, run_tree, write_tree
+
+MODELS = """from django.db import models
+
+
+class Board(models.Model):
+    title = models.CharField(max_length=20)
+
+
+class Card(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE)
+    text = models.CharField(max_length=500)
+    done = models.BooleanField(default=False)
+    number = models.IntegerField(db_index=True)
+    due = models.DateTimeField(null=True)
+    kind = models.CharField(max_length=20, choices=[(str(n), str(n)) for n in range(9)])
+"""
+LOAD = "from .models import Card\n\n\ndef load(rows):\n    Card.objects.bulk_create(rows)\n"
+
+
+def _findings(tmp_path: Path, query: str) -> list[str]:
+    root = make_repo(tmp_path / "p")
+    views = f"from .models import Card\n\n\ndef page(request, b, q):\n    return {query}\n"
+    files = {
+        "desk/__init__.py": "",
+        "desk/models.py": MODELS,
+        "desk/tasks.py": LOAD,
+        "desk/views.py": views,
+        "desk/migrations/__init__.py": "",
+    }
+    write_tree(root, files)
+    return [f.message for f in run_tree(root, select=("DJR201", "DJR202")).findings]
+
+
+def test_a_text_search_alone_is_advised(tmp_path: Path) -> None:
+    (message,) = _findings(tmp_path, "Card.objects.filter(text__icontains=q)")
+    assert message.startswith("Card.text is searched with __icontains")
+
+
+def test_a_text_search_within_one_parent_row_is_not(tmp_path: Path) -> None:
+    assert _findings(tmp_path, "Card.objects.filter(board_id=b, text__icontains=q)") == []
+
+
+def test_a_flag_before_an_indexed_order_column_is_not(tmp_path: Path) -> None:
+    assert _findings(tmp_path, "Card.objects.filter(done=False).order_by('number')") == []
+    # Before an unindexed range column the flag leads a composite.
+    (message,) = _findings(tmp_path / "b", "Card.objects.filter(done=False, due__lt=q)")
+    assert message.startswith("Card.done+due is looked up")
