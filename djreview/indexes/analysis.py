@@ -38,6 +38,8 @@ class IndexAnalysis:
     schema: Schema
     needs: list[Need]
     fixes: dict[int, Fix] = field(default_factory=dict)
+    # The project's own file paths: a finding points only at code the project can edit.
+    files: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, project: Project) -> IndexAnalysis:
@@ -51,10 +53,12 @@ class IndexAnalysis:
     def location(self, need: Need) -> Location:
         """Where the finding points: the declaration of the need's first field, where the
         index goes (in the abstract base for an inherited field); the hottest query site
-        when the field has no declaration (an implicit `id`)."""
+        when the field has no declaration in the project (an implicit `id`, a field of
+        Django's own `AbstractUser`: the fix goes on the model, not there)."""
         found = need.model.field(need.fields[0])
-        if found is not None and found.location is not None:
-            return found.location
+        where = found.location if found is not None else None
+        if where is not None and where.path in self.files:
+            return where
         return need.primary().location
 
     def related(self, need: Need) -> list[RelatedLocation]:
@@ -97,6 +101,8 @@ def _analyse(project: Project) -> IndexAnalysis:
     for site in sites:
         ranker.add(site)
     needs = ranker.result()
-    result = IndexAnalysis(schema, needs, plan_changes(project, needs, migrations))
+    result = IndexAnalysis(
+        schema, needs, plan_changes(project, needs, migrations), frozenset(project.by_rel)
+    )
     release_caches()
     return result

@@ -66,3 +66,27 @@ def test_findings_point_at_the_field_in_the_abstract_base_with_the_hottest_site_
     assert hottest.message.startswith("hottest query site")
     assert (hottest.location.path, hottest.location.start_line) == ("desk/views.py", 9)
     assert ("desk/tasks.py", 6) in {(r.location.path, r.location.start_line) for r in title.related}
+
+
+def test_a_field_django_declares_points_at_the_hottest_query_site(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p")
+    models = (
+        "from django.contrib.auth.models import AbstractUser\n\n\n"
+        "class User(AbstractUser):\n    pass\n"
+    )
+    views = (
+        "from .models import User\n\n\n"
+        "def by_email(request, e):\n    return User.objects.get(email=e)\n"
+    )
+    files = {
+        "accounts/__init__.py": "",
+        "accounts/models.py": models,
+        "accounts/views.py": views,
+        "accounts/migrations/__init__.py": "",
+        "settings.py": 'AUTH_USER_MODEL = "accounts.User"\n',
+    }
+    write_tree(root, files)
+    (finding,) = run_tree(root, select=("DJR201",)).findings
+    assert finding.message.startswith("User.email")
+    assert (finding.location.path, finding.location.start_line) == ("accounts/views.py", 5)
+    assert not finding.related[0].message.startswith("hottest query site")

@@ -62,16 +62,17 @@ class Proof:
 
 
 def _index_findings(tree: Path) -> dict[tuple[str, int], str]:
-    """Index findings by their hottest query site (the first related location), where the
-    planted markers sit; the finding itself points at the model field."""
+    """Index findings by their hottest query site, where the planted markers sit: the first
+    related location when the finding points at the model field, else its own location."""
     result = run_tree(tree, select=tuple(sorted(INDEX_RULES)))
     out = {}
     for f in result.findings:
         if f.rule_id not in INDEX_RULES:
             continue
-        hottest = f.related[0] if f.related else None
-        assert hottest is not None and hottest.message.startswith("hottest query site"), f
-        out[(hottest.location.path, hottest.location.start_line)] = f.rule_id
+        site = f.location
+        if f.related and f.related[0].message.startswith("hottest query site"):
+            site = f.related[0].location
+        out[(site.path, site.start_line)] = f.rule_id
     return out
 
 
