@@ -9,7 +9,9 @@ Decisions (documented in docs/triage/missing-indexes.md):
   unless that column is already indexed (its own index serves the query);
 - a text search makes no need when the query also filters by an indexed
   selective equality (`project_id=`, `job_id__in=`: that index leaves a
-  handful of rows), nor on a column with choices (an enumeration);
+  handful of rows), nor on a column with choices (an enumeration), nor on
+  a column a migration's GIN/GiST (trigram) index already serves; such an
+  index serves the column's equality lookups too;
 - a range alone makes a need only on date and time columns (`created__gte`):
   `stock__gt=0` style ranges on numbers usually match most rows;
 - sites in tests, migrations, management commands and factories, and admin
@@ -190,7 +192,12 @@ class Ranker:
             # A text search ANDed with an indexed equality (`project_id=`, `job_id__in=`)
             # scans only the rows that index leaves; one on a choices column matches
             # whole groups of values, which no trigram index narrows.
-            if found is not None and not (found.primary_key or found.has_choices or served):
+            if found is not None and not (
+                found.primary_key
+                or found.has_choices
+                or served
+                or self.coverage.searchable(model, name)
+            ):
                 self._need("text", model, (name,), site, lookup)
         equal = _dedupe(site.equal)
         if served:
@@ -229,7 +236,8 @@ class Ranker:
             return False
         filtered = frozenset(site.equal + site.ranges)
         return any(
-            self.coverage.reason(model, name, filtered) and not _low(model, name)
+            (self.coverage.reason(model, name, filtered) or self.coverage.searchable(model, name))
+            and not _low(model, name)
             for name in site.equal
             if through_joins or name not in site.via
         )

@@ -25,7 +25,7 @@ class Card(models.Model):
 LOAD = "from .models import Card\n\n\ndef load(rows):\n    Card.objects.bulk_create(rows)\n"
 
 
-def _findings(tmp_path: Path, query: str) -> list[str]:
+def _findings(tmp_path: Path, query: str, migration: str = "") -> list[str]:
     root = make_repo(tmp_path / "p")
     views = f"from .models import Card\n\n\ndef page(request, b, q):\n    return {query}\n"
     files = {
@@ -34,6 +34,7 @@ def _findings(tmp_path: Path, query: str) -> list[str]:
         "desk/tasks.py": LOAD,
         "desk/views.py": views,
         "desk/migrations/__init__.py": "",
+        "desk/migrations/0001_initial.py": migration,
     }
     write_tree(root, files)
     return [f.message for f in run_tree(root, select=("DJR201", "DJR202")).findings]
@@ -53,3 +54,18 @@ def test_a_flag_before_an_indexed_order_column_is_not(tmp_path: Path) -> None:
     # Before an unindexed range column the flag leads a composite.
     (message,) = _findings(tmp_path / "b", "Card.objects.filter(done=False, due__lt=q)")
     assert message.startswith("Card.done+due is looked up")
+
+
+TRIGRAM = """from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    operations = [
+        migrations.RunSQL("CREATE INDEX card_text_trgm ON desk_card USING gin (text gin_trgm_ops)")
+    ]
+"""
+
+
+def test_a_column_a_migration_gives_a_trigram_index_is_served(tmp_path: Path) -> None:
+    for query in ("Card.objects.filter(text__icontains=q)", "Card.objects.get(text=q)"):
+        assert _findings(tmp_path / str(len(query)), query, TRIGRAM) == []

@@ -8,6 +8,8 @@ class Product(models.Model):
     # ruleid: DJR202
     email = models.EmailField()
     description = models.TextField()
+    # ok: DJR202 (migration 0001 gives it a GIN trigram index)
+    notes = models.CharField(max_length=500)
     on_sale = models.BooleanField(default=False)
     # ok: DJR202 (a choices column: `startswith` picks whole groups of values)
     channel = models.CharField(

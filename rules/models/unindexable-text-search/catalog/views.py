@@ -32,3 +32,7 @@ def web_products(request):
 
 def reviews_of(request, product_id, q):
     return Review.objects.filter(product_id=product_id, body__icontains=q)
+
+
+def by_notes(request, q):
+    return Product.objects.filter(notes__icontains=q)
