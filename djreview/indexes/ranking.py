@@ -239,7 +239,9 @@ class Ranker:
             (self.coverage.reason(model, name, filtered) or self.coverage.searchable(model, name))
             and not _low(model, name)
             for name in site.equal
-            if through_joins or name not in site.via
+            # A join's key serves only when asked, or when the query also filters it
+            # directly (`project_id=p, project__archived_at=...`: one joined row).
+            if through_joins or site.equal.count(name) > site.via.count(name)
         )
 
     def result(self) -> list[Need]:

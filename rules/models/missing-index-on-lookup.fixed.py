@@ -43,6 +43,7 @@ from django.db import models
 
 
 class Author(models.Model):
+    # ok: DJR201 (joined from books filtered by author_id: one author row, by primary key)
     name = models.CharField(max_length=100)
     # ruleid: DJR201
     email = models.EmailField(db_index=True)

@@ -22,7 +22,13 @@ class Card(models.Model):
     due = models.DateTimeField(null=True)
     kind = models.CharField(max_length=20, choices=[(str(n), str(n)) for n in range(9)])
 """
-LOAD = "from .models import Card\n\n\ndef load(rows):\n    Card.objects.bulk_create(rows)\n"
+LOAD = """from .models import Board, Card
+
+
+def load(rows):
+    Board.objects.bulk_create(rows)
+    Card.objects.bulk_create(rows)
+"""
 
 
 def _findings(tmp_path: Path, query: str, migration: str = "") -> list[str]:
@@ -69,3 +75,10 @@ class Migration(migrations.Migration):
 def test_a_column_a_migration_gives_a_trigram_index_is_served(tmp_path: Path) -> None:
     for query in ("Card.objects.filter(text__icontains=q)", "Card.objects.get(text=q)"):
         assert _findings(tmp_path / str(len(query)), query, TRIGRAM) == []
+
+
+def test_a_join_whose_key_the_query_pins_is_served(tmp_path: Path) -> None:
+    pinned = "Card.objects.filter(board_id=b, board__title=q)"
+    assert _findings(tmp_path, pinned) == []
+    (message,) = _findings(tmp_path / "b", "Card.objects.filter(board__title=q)")
+    assert message.startswith("Board.title is looked up")

@@ -118,3 +118,7 @@ def format_by_name(request, name):
 
 def in_print_by_code(request):
     return Book.objects.filter(in_print=True).order_by("code")
+
+
+def books_if_author_named(request, author_id, name):
+    return Book.objects.filter(author_id=author_id, author__name=name)
