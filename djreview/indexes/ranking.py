@@ -32,7 +32,9 @@ Decisions (documented in docs/triage/missing-indexes.md):
   from `Meta.ordering` of a model that some list view, API list or admin
   changelist shows;
 - a need whose columns are a prefix of another need's on the same model is
-  merged into it, since the longer index serves both.
+  merged into it, since the longer index serves both;
+- text searches that only `search_fields` options make are one note per
+  model and lookup, every listed column in it (weak evidence, grouped).
 """
 
 from __future__ import annotations
@@ -259,9 +261,33 @@ class Ranker:
                 host.sites.extend(need.sites)
             elif need in live:
                 kept.append(need)
+        kept = _group_options(kept)
         for need in kept:
             need.sites.sort(key=lambda s: s.location)
         return sorted(kept, key=lambda n: (-n.score, n.model.key, n.fields))
+
+
+def _group_options(needs: list[Need]) -> list[Need]:
+    """One note per model and lookup for text searches only `search_fields` options make.
+
+    An option lists what a client may search by, not what anyone runs: weak
+    evidence, reported once per model with every listed column, not once per column.
+    """
+    out: list[Need] = []
+    groups: dict[tuple[str, str], Need] = {}
+    for need in needs:
+        if need.kind != "text" or not all(s.source in OPTION_SOURCES for s in need.sites):
+            out.append(need)
+            continue
+        host = groups.get((need.model.key, need.lookup))
+        if host is None:
+            groups[(need.model.key, need.lookup)] = need
+            out.append(need)
+            continue
+        host.fields = tuple(_dedupe([*host.fields, *need.fields]))
+        known = {site.location for site in host.sites}
+        host.sites.extend(site for site in need.sites if site.location not in known)
+    return out
 
 
 def _btree_only(model: ModelDef, site: Site) -> Site:

@@ -82,3 +82,30 @@ def test_a_join_whose_key_the_query_pins_is_served(tmp_path: Path) -> None:
     assert _findings(tmp_path, pinned) == []
     (message,) = _findings(tmp_path / "b", "Card.objects.filter(board__title=q)")
     assert message.startswith("Board.title is looked up")
+
+
+SEARCH_API = """from rest_framework import filters, viewsets
+
+from .models import Card
+
+
+class CardViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Card.objects.all()
+    filter_backends = [filters.SearchFilter]
+    search_fields = ["text", "title"]
+"""
+
+
+def test_search_fields_options_alone_make_one_note_per_model(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p")
+    models = MODELS.replace("    done =", "    title = models.CharField(max_length=50)\n    done =")
+    files = {
+        "desk/__init__.py": "",
+        "desk/models.py": models,
+        "desk/tasks.py": LOAD,
+        "desk/api.py": SEARCH_API,
+        "desk/migrations/__init__.py": "",
+    }
+    write_tree(root, files)
+    (finding,) = run_tree(root, select=("DJR202",)).findings
+    assert finding.message.startswith("Card.text+title is searched with __icontains (1 place")

@@ -8,6 +8,10 @@ class Product(models.Model):
     # ruleid: DJR202
     email = models.EmailField()
     description = models.TextField()
+    # ruleid: DJR202 (DRF search_fields alone: one note for the model, colour in it)
+    brand = models.CharField(max_length=80)
+    # ok: DJR202 (grouped into the brand note)
+    colour = models.CharField(max_length=30)
     # ok: DJR202 (migration 0001 gives it a GIN trigram index)
     notes = models.CharField(max_length=500)
     on_sale = models.BooleanField(default=False)
