@@ -88,7 +88,7 @@ def _counts(rel: str, base: str) -> bool:
     folders = {p.lower() for p in parts[:-1]}
     return not (
         folders & NOT_EVIDENCE
-        or name.startswith(("test_", "tests", "conftest", "factories"))
+        or name.startswith(("test_", "tests", "conftest", "factories", "factory."))
         or ONE_OFF.match(name) is not None
         or name == "admin.py"
         or "admin" in folders

@@ -71,6 +71,8 @@ class Book(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE)
     # ok: DJR201 (only a numbered one-off job looks it up)
     batch_ref = models.CharField(max_length=32)
+    # ok: DJR201 (only the test-data factory module looks it up)
+    sample_tag = models.CharField(max_length=20)
     format = models.ForeignKey("Format", null=True, on_delete=models.SET_NULL)
 
     class Meta:

@@ -101,3 +101,9 @@ def test_a_numbered_one_off_job_is_no_evidence_and_no_site(tmp_path: Path) -> No
     assert _lookups(_project(tmp_path, {"library/jobs/0009_backfill.py": job})) == []
     # The same module without the migration-like name is a recurring helper.
     assert len(_lookups(_project(tmp_path / "b", {"library/jobs/backfill.py": job}))) == 1
+
+
+def test_a_factory_module_is_no_evidence_and_no_site(tmp_path: Path) -> None:
+    factory = "from library.models import Book\n\n\ndef make(c):\n    Book.objects.create(code=c)\n"
+    factory += "    return Book.objects.filter(code=c)\n"
+    assert _lookups(_project(tmp_path, {"library/factory.py": factory})) == []
