@@ -95,3 +95,22 @@ class Format(models.Model):
 
     # ok: DJR201 (a reference table: one row per distinct format)
     name = models.CharField(max_length=40)
+
+
+SHARED_INDEXES: list = []
+
+
+class Loan(models.Model):
+    book = models.ForeignKey(Book, on_delete=models.CASCADE)
+    # ok: DJR201 (the partial index below serves kind + ref__in, whose rows are not null)
+    kind = models.CharField(max_length=20)
+    ref = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = SHARED_INDEXES + [
+            models.Index(
+                fields=["kind", "ref"],
+                condition=models.Q(ref__isnull=False),
+                name="library_loan_kind_ref",
+            )
+        ]

@@ -109,3 +109,22 @@ def test_search_fields_options_alone_make_one_note_per_model(tmp_path: Path) -> 
     write_tree(root, files)
     (finding,) = run_tree(root, select=("DJR202",)).findings
     assert finding.message.startswith("Card.text+title is searched with __icontains (1 place")
+
+
+def test_a_partial_index_after_a_shared_base_list_is_read(tmp_path: Path) -> None:
+    meta = (
+        "\n    class Meta:\n        indexes = BASE + [models.Index(fields=['text', 'due'], "
+        "condition=models.Q(due__isnull=False), name='card_text_due')]\n"
+    )
+    models = MODELS.replace("class Board", "BASE = []\n\n\nclass Board") + meta
+    root = make_repo(tmp_path / "p")
+    files = {
+        "desk/__init__.py": "",
+        "desk/models.py": models,
+        "desk/tasks.py": LOAD,
+        "desk/views.py": "from .models import Card\n\n\ndef v(r, q):\n"
+        "    return Card.objects.filter(text=q, due__in=[q])\n",
+        "desk/migrations/__init__.py": "",
+    }
+    write_tree(root, files)
+    assert run_tree(root, select=("DJR201",)).findings == []

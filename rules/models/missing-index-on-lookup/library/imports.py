@@ -1,6 +1,6 @@
 """The nightly catalogue import: books and authors arrive in bulk, so both tables grow."""
 
-from library.models import Author, Book, Format
+from library.models import Author, Book, Format, Loan
 
 
 def import_catalogue(rows):
@@ -11,3 +11,7 @@ def import_catalogue(rows):
 def import_formats(rows):
     for row in rows:
         Format.objects.get_or_create(name=row["format"])
+
+
+def import_loans(rows):
+    Loan.objects.bulk_create(Loan(book_id=row["book"], kind=row["kind"]) for row in rows)

@@ -2,7 +2,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from .models import Author, Book, Format, Licence
+from .models import Author, Book, Format, Licence, Loan
 
 
 class BookDetailView(DetailView):
@@ -122,3 +122,7 @@ def in_print_by_code(request):
 
 def books_if_author_named(request, author_id, name):
     return Book.objects.filter(author_id=author_id, author__name=name)
+
+
+def loans_by_kind(request, kind, refs):
+    return Loan.objects.filter(kind=kind, ref__in=refs)
