@@ -213,12 +213,20 @@ def _names(fields: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name.lstrip("-") for name in fields)
 
 
+def _items(listed: ast.AST | None) -> list[ast.expr]:
+    """The items of a list/tuple literal, also through `Base.Meta.indexes + [...]`."""
+    if isinstance(listed, ast.List | ast.Tuple):
+        return list(listed.elts)
+    if isinstance(listed, ast.BinOp) and isinstance(listed.op, ast.Add):
+        return _items(listed.left) + _items(listed.right)
+    return []
+
+
 def _conditions(node: ast.ClassDef | None) -> dict[str, tuple[str, ...]]:
     """Index/constraint name -> fields of a plain `condition=Q(field=..., ...)` in Meta."""
     found: dict[str, tuple[str, ...]] = {}
     for option in ("indexes", "constraints"):
-        listed = _meta_list(node, option)
-        for call in listed.elts if isinstance(listed, ast.List | ast.Tuple) else []:
+        for call in _items(_meta_list(node, option)):
             if not isinstance(call, ast.Call):
                 continue
             condition, name = keyword(call, "condition"), keyword(call, "name")
