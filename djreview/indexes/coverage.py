@@ -81,6 +81,20 @@ class Coverage:
                 return origin
         return None
 
+    def pins(self, model: ModelDef, equal: frozenset[str], selective: frozenset[str]) -> bool:
+        """Whether an index's leading columns are all equality columns of the query and
+        include every selective one (`unique_together (channel, probe, platform)` for
+        `filter(channel=c, probe=p, platform=f)`, flags and choices included)."""
+        for fields, _ in self._index_lists(model, equal):
+            prefix: list[str] = []
+            for name in fields:
+                if name not in equal:
+                    break
+                prefix.append(name)
+            if prefix and selective <= set(prefix):
+                return True
+        return False
+
     def serves_prefix(self, model: ModelDef, names: tuple[str, ...]) -> bool:
         """Whether one index starts with exactly these columns (any order of the equal ones)."""
         if len(names) == 1:

@@ -16,7 +16,8 @@ evidence is in the code (each kind is named in the finding's message):
 Rows that only data migrations, fixtures, tests or the admin create
 (languages, licences, statuses, roles) leave a table small: no index advice.
 So does a reference table: a model with no ForeignKey or OneToOne of its
-own that other models point to (platforms, job types, signatures), whose
+own and no date/time column that other models point to (platforms, job
+types, signatures), whose
 rows are only ever created once per distinct value (`get_or_create`,
 `update_or_create`) or through an endpoint, never by plain `create()` or
 `bulk_create()`; unless it is the user model or logs events. Dimension rows
@@ -155,6 +156,10 @@ def _discount_reference_tables(schema: Schema, sizes: TableSizes, user: str) -> 
             and model.key != user
             and model.key not in sizes.event_rows
             and not any(f.relation for f in model.fields.values())
+            # Rows that record when they were made are entities (donors, customers), not values.
+            and not any(
+                f.kind in TEMPORAL or f.base_type in TEMPORAL for f in model.fields.values()
+            )
         ):
             sizes.reference[model.key] = (
                 f"a reference table (no ForeignKey of its own; {pointed[model.key]} points to it)"

@@ -32,6 +32,11 @@ class Migration(migrations.Migration):
             name='row',
             field=models.IntegerField(db_index=True, default=0),
         ),
+        migrations.AlterField(
+            model_name='publisher',
+            name='name',
+            field=models.CharField(db_index=True, max_length=80),
+        ),
         migrations.AddIndex(
             model_name='book',
             index=models.Index(fields=['title', 'published'], name='library_boo_title_c63152_idx'),
@@ -74,6 +79,7 @@ class Book(models.Model):
     # ok: DJR201 (only the test-data factory module looks it up)
     sample_tag = models.CharField(max_length=20)
     format = models.ForeignKey("Format", null=True, on_delete=models.SET_NULL)
+    publisher = models.ForeignKey("Publisher", null=True, on_delete=models.SET_NULL)
 
     class Meta:
         indexes = [models.Index(fields=["shelf", "row"], name="library_book_shelf_row_idx"), models.Index(fields=["title", "published"], name="library_boo_title_c63152_idx")]
@@ -97,6 +103,14 @@ class Format(models.Model):
     name = models.CharField(max_length=40)
 
 
+class Publisher(models.Model):
+    """Reference-shaped, but its rows record when they joined: an entity table, it grows."""
+
+    # ruleid: DJR201
+    name = models.CharField(max_length=80, db_index=True)
+    joined = models.DateTimeField(auto_now_add=True)
+
+
 SHARED_INDEXES: list = []
 
 
@@ -105,8 +119,12 @@ class Loan(models.Model):
     # ok: DJR201 (the partial index below serves kind + ref__in, whose rows are not null)
     kind = models.CharField(max_length=20)
     ref = models.IntegerField(null=True)
+    returned = models.BooleanField(default=False)
+    # ok: DJR201 (unique_together (returned, ticket): the query pins both columns)
+    ticket = models.CharField(max_length=20)
 
     class Meta:
+        unique_together = [("returned", "ticket")]
         indexes = SHARED_INDEXES + [
             models.Index(
                 fields=["kind", "ref"],

@@ -128,3 +128,20 @@ def test_a_partial_index_after_a_shared_base_list_is_read(tmp_path: Path) -> Non
     }
     write_tree(root, files)
     assert run_tree(root, select=("DJR201",)).findings == []
+
+
+def test_an_index_led_by_a_flag_the_query_also_pins_serves_it(tmp_path: Path) -> None:
+    query = "Card.objects.get(done=False, text=q)"
+    pinned = MODELS + "\n    class Meta:\n        unique_together = [('done', 'text')]\n"
+    root = make_repo(tmp_path / "p")
+    files = {
+        "desk/__init__.py": "",
+        "desk/models.py": pinned,
+        "desk/tasks.py": LOAD,
+        "desk/views.py": f"from .models import Card\n\n\ndef v(r, q):\n    return {query}\n",
+        "desk/migrations/__init__.py": "",
+    }
+    write_tree(root, files)
+    assert run_tree(root, select=("DJR201",)).findings == []
+    (message,) = _findings(tmp_path / "b", query)  # no such index: text is advised
+    assert message.startswith("Card.text is looked up")

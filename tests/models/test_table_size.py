@@ -107,3 +107,18 @@ def test_a_factory_module_is_no_evidence_and_no_site(tmp_path: Path) -> None:
     factory = "from library.models import Book\n\n\ndef make(c):\n    Book.objects.create(code=c)\n"
     factory += "    return Book.objects.filter(code=c)\n"
     assert _lookups(_project(tmp_path, {"library/factory.py": factory})) == []
+
+
+def test_a_reference_shaped_table_with_a_timestamp_still_counts(tmp_path: Path) -> None:
+    stamped = REFERENCE.replace(
+        "    name = models.CharField(max_length=40)\n",
+        "    name = models.CharField(max_length=40)\n    created = models.DateTimeField()\n",
+    )
+    loader = "from library.models import Format\n\n\ndef load(n):\n"
+    loader += "    Format.objects.get_or_create(name=n)\n"
+    root = _project(
+        tmp_path,
+        {"library/models.py": stamped, "library/views.py": FORMAT_VIEW, "library/etl.py": loader},
+    )
+    (message,) = _lookups(root)
+    assert "Format.name" in message

@@ -1,6 +1,6 @@
 """The nightly catalogue import: books and authors arrive in bulk, so both tables grow."""
 
-from library.models import Author, Book, Format, Loan
+from library.models import Author, Book, Format, Loan, Publisher
 
 
 def import_catalogue(rows):
@@ -11,6 +11,7 @@ def import_catalogue(rows):
 def import_formats(rows):
     for row in rows:
         Format.objects.get_or_create(name=row["format"])
+        Publisher.objects.get_or_create(name=row["publisher"])
 
 
 def import_loans(rows):

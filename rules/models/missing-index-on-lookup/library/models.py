@@ -33,6 +33,7 @@ class Book(models.Model):
     # ok: DJR201 (only the test-data factory module looks it up)
     sample_tag = models.CharField(max_length=20)
     format = models.ForeignKey("Format", null=True, on_delete=models.SET_NULL)
+    publisher = models.ForeignKey("Publisher", null=True, on_delete=models.SET_NULL)
 
     class Meta:
         indexes = [models.Index(fields=["shelf", "row"], name="library_book_shelf_row_idx")]
@@ -56,6 +57,14 @@ class Format(models.Model):
     name = models.CharField(max_length=40)
 
 
+class Publisher(models.Model):
+    """Reference-shaped, but its rows record when they joined: an entity table, it grows."""
+
+    # ruleid: DJR201
+    name = models.CharField(max_length=80)
+    joined = models.DateTimeField(auto_now_add=True)
+
+
 SHARED_INDEXES: list = []
 
 
@@ -64,8 +73,12 @@ class Loan(models.Model):
     # ok: DJR201 (the partial index below serves kind + ref__in, whose rows are not null)
     kind = models.CharField(max_length=20)
     ref = models.IntegerField(null=True)
+    returned = models.BooleanField(default=False)
+    # ok: DJR201 (unique_together (returned, ticket): the query pins both columns)
+    ticket = models.CharField(max_length=20)
 
     class Meta:
+        unique_together = [("returned", "ticket")]
         indexes = SHARED_INDEXES + [
             models.Index(
                 fields=["kind", "ref"],

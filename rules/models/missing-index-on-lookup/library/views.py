@@ -2,7 +2,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from .models import Author, Book, Format, Licence, Loan
+from .models import Author, Book, Format, Licence, Loan, Publisher
 
 
 class BookDetailView(DetailView):
@@ -126,3 +126,11 @@ def books_if_author_named(request, author_id, name):
 
 def loans_by_kind(request, kind, refs):
     return Loan.objects.filter(kind=kind, ref__in=refs)
+
+
+def publisher_by_name(request, name):
+    return Publisher.objects.get(name=name)
+
+
+def open_loan(request, ticket):
+    return Loan.objects.get(returned=False, ticket=ticket)
