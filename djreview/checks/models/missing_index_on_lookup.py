@@ -42,8 +42,10 @@ class MissingIndexOnLookup(IndexCheck):
     why: rows created outside tests, migrations and the admin (`create`,
     `bulk_create`, create endpoints), rows owned by a user, timestamped
     event rows; reference tables only migrations or the admin fill are not,
-    nor standalone tables other models point to whose rows only
-    `get_or_create`/`update_or_create` make (one row per value). Code in
+    nor standalone tables (no ForeignKey, no date/time column) other models
+    point to whose rows only `get_or_create`/`update_or_create` make (one
+    row per value), nor a query whose equality columns lead an existing
+    index (a `unique_together` with flags or choices in it). Code in
     numbered one-off modules (`0009_backfill.py`) and `factory.py` counts
     as offline.
     Boolean and choice columns alone are never flagged; lookups that occur
