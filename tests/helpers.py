@@ -31,6 +31,14 @@ def run_tree(path: Path, **config: object) -> RunResult:
     return run([path], Config(**config))  # type: ignore[arg-type]
 
 
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write `files` (relative path -> text) under `root`; return `root`."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
 def make_repo(path: Path) -> Path:
     """Turn a folder into a git repository so paths are relative to it."""
     subprocess.run(["git", "init", "-q", str(path)], check=True)

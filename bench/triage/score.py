@@ -11,8 +11,10 @@ A verdict file holds one judged finding per line::
      "verdict": "true"|"false"|"debatable", "fix": "right"|"wrong"|"none",
      "reason": "our own words"}
 
-Findings are matched to verdicts by fingerprint, then by (rule_id, path,
-line) for findings whose code line changed. Printed: findings in the report
+Findings are matched to verdicts by fingerprint, then by a stable key when
+both sides carry one (index rules: rule_id, model and fields, which survive
+a move of the finding's location), then by (rule_id, path, line) for
+findings whose code line changed. Printed: findings in the report
 (of the family), judged, precision = true / judged (debatable counts
 against), the share of offered fixes judged right, per rule, the findings
 no verdict covers (what an "after" run still has to judge) and the verdicts
@@ -26,7 +28,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,11 +52,19 @@ class Finding:
     line: int
     message: str
     has_fix: bool
+    # (rule_id, model, fields) from the finding's properties; "" when it has none.
+    model: str = ""
+    fields: str = ""
 
     @property
     def place(self) -> tuple[str, str, int]:
         """The fallback match key."""
         return (self.rule_id, self.path, self.line)
+
+    @property
+    def key(self) -> tuple[str, str, str] | None:
+        """The location-independent match key (index rules), if the finding has one."""
+        return (self.rule_id, self.model, self.fields) if self.model else None
 
 
 @dataclass(frozen=True)
@@ -71,11 +81,18 @@ class Verdict:
     fix: str
     reason: str
     source: str
+    model: str = ""
+    fields: str = ""
 
     @property
     def place(self) -> tuple[str, str, int]:
         """The fallback match key."""
         return (self.rule_id, self.path, self.line)
+
+    @property
+    def key(self) -> tuple[str, str, str] | None:
+        """The location-independent match key, when the verdict line records one."""
+        return (self.rule_id, self.model, self.fields) if self.model else None
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,8 @@ def load_report(path: Path, prefixes: tuple[str, ...]) -> list[Finding]:
                 line=int(item["location"]["start_line"]),
                 message=item["message"],
                 has_fix=item.get("fix") is not None,
+                model=str((item.get("properties") or {}).get("model", "")),
+                fields=str((item.get("properties") or {}).get("fields", "")),
             )
         )
     return findings
@@ -125,6 +144,8 @@ def _verdict(entry: dict[str, Any], where: str) -> Verdict:
         fix=entry["fix"],
         reason=entry.get("reason", ""),
         source=where,
+        model=str(entry.get("model", "")),
+        fields=str(entry.get("fields", "")),
     )
 
 
@@ -147,29 +168,33 @@ def load_verdicts(paths: Iterable[Path]) -> list[Verdict]:
 
 
 def match(findings: Sequence[Finding], verdicts: Sequence[Verdict]) -> list[Match]:
-    """Each finding with its verdict: by fingerprint first, then by place.
+    """Each finding with its verdict: by fingerprint, then stable key, then place.
 
     A verdict judges at most one finding.
     """
-    by_fingerprint = {v.fingerprint: v for v in verdicts}
+    by_fingerprint: dict[str, list[Verdict]] = {}
+    by_key: dict[tuple[str, str, str], list[Verdict]] = {}
     by_place: dict[tuple[str, str, int], list[Verdict]] = {}
     for v in verdicts:
+        by_fingerprint.setdefault(v.fingerprint, []).append(v)
+        if v.key is not None:
+            by_key.setdefault(v.key, []).append(v)
         by_place.setdefault(v.place, []).append(v)
     used: set[int] = set()
     found: dict[int, Verdict] = {}
-    for index, finding in enumerate(findings):
-        hit = by_fingerprint.get(finding.fingerprint)
-        if hit is not None and id(hit) not in used:
-            used.add(id(hit))
-            found[index] = hit
-    for index, finding in enumerate(findings):
-        if index in found:
-            continue
-        for candidate in by_place.get(finding.place, []):
-            if id(candidate) not in used:
-                used.add(id(candidate))
-                found[index] = candidate
-                break
+    passes: list[Callable[[Finding], list[Verdict]]] = [
+        lambda f: by_fingerprint.get(f.fingerprint, []),
+        lambda f: by_key.get(f.key, []) if f.key is not None else [],
+        lambda f: by_place.get(f.place, []),
+    ]
+    for candidates in passes:
+        for index, finding in enumerate(findings):
+            if index in found:
+                continue
+            hit = next((v for v in candidates(finding) if id(v) not in used), None)
+            if hit is not None:
+                used.add(id(hit))
+                found[index] = hit
     return [Match(finding, found.get(index)) for index, finding in enumerate(findings)]
 
 
@@ -247,6 +272,7 @@ def stub(finding: Finding, repo: str, commit: str) -> str:
             "verdict": "",
             "fix": "right" if finding.has_fix else "none",
             "reason": "",
+            **({"model": finding.model, "fields": finding.fields} if finding.model else {}),
             "message": finding.message,
         },
         ensure_ascii=False,

@@ -12,7 +12,7 @@ from djreview.indexes.model_defs import Schema, read_schema
 from djreview.indexes.model_edit import release_caches
 from djreview.indexes.ranking import Need, Ranker
 from djreview.indexes.table_size import read_sizes
-from djreview.model import Fix, RelatedLocation
+from djreview.model import Fix, Location, RelatedLocation
 from djreview.source.project import Project
 
 SOURCE_LABEL = {
@@ -38,6 +38,8 @@ class IndexAnalysis:
     schema: Schema
     needs: list[Need]
     fixes: dict[int, Fix] = field(default_factory=dict)
+    # The project's own file paths: a finding points only at code the project can edit.
+    files: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, project: Project) -> IndexAnalysis:
@@ -48,10 +50,33 @@ class IndexAnalysis:
         """The fix of a need, when djreview can write one."""
         return self.fixes.get(id(need))
 
+    def location(self, need: Need) -> Location:
+        """Where the finding points: the declaration of the need's first field, where the
+        index goes (in the abstract base for an inherited field); the hottest query site
+        when the field has no declaration in the project (an implicit `id`, a field of
+        Django's own `AbstractUser`: the fix goes on the model, not there)."""
+        found = need.model.field(need.fields[0])
+        where = found.location if found is not None else None
+        if where is not None and where.path in self.files:
+            return where
+        return need.primary().location
+
     def related(self, need: Need) -> list[RelatedLocation]:
-        """The other lookup sites and the model class, for the finding's related locations."""
+        """The hottest query site first, then the other sites and the model class.
+
+        When the finding points at a query site (no field declaration), that
+        site is not repeated.
+        """
         primary = need.primary()
-        out = [
+        at_field = self.location(need) != primary.location
+        hottest = [
+            RelatedLocation(
+                primary.location,
+                f"hottest query site: {SOURCE_LABEL.get(primary.source, primary.source)} "
+                f"({primary.context})",
+            )
+        ]
+        out = (hottest if at_field else []) + [
             RelatedLocation(
                 site.location, f"{SOURCE_LABEL.get(site.source, site.source)} ({site.context})"
             )
@@ -76,6 +101,8 @@ def _analyse(project: Project) -> IndexAnalysis:
     for site in sites:
         ranker.add(site)
     needs = ranker.result()
-    result = IndexAnalysis(schema, needs, plan_changes(project, needs, migrations))
+    result = IndexAnalysis(
+        schema, needs, plan_changes(project, needs, migrations), frozenset(project.by_rel)
+    )
     release_caches()
     return result

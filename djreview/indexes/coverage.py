@@ -6,6 +6,11 @@ OneToOne (unless `db_index=False`), or the first field of an unconditional
 `Meta.indexes` entry, `unique_together`, `UniqueConstraint`, `index_together`
 or an index a migration creates. A conditional (partial) index counts only
 for a query that filters on every field of its simple `condition=Q(...)`.
+
+A GIN or GiST index a migration creates directly on a text column
+(`USING gin (summary gin_trgm_ops)`, `GistIndex(fields=["username"])`) can
+only be a trigram (or btree_gist) index: it serves that column's text
+searches and its equality lookups, never an ORDER BY.
 """
 
 from __future__ import annotations
@@ -19,9 +24,20 @@ class Coverage:
 
     def __init__(self, migration_indexes: list[MigrationIndex]) -> None:
         self.by_model: dict[str, list[MigrationIndex]] = {}
+        # model -> leading columns of unconditional GIN/GiST indexes.
+        self.search: dict[str, set[str]] = {}
         for index in migration_indexes:
-            if index.model is not None and not index.condition and index.kind == "btree":
+            if index.model is None or index.condition:
+                continue
+            if index.kind == "btree":
                 self.by_model.setdefault(index.model, []).append(index)
+            elif index.kind in ("gin", "gist") and index.fields:
+                self.search.setdefault(index.model, set()).add(index.fields[0].strip('"` '))
+
+    def searchable(self, model: ModelDef, name: str) -> bool:
+        """Whether a GIN/GiST (trigram) index a migration creates leads with `name`."""
+        found = model.field(name)
+        return bool({name, found.column if found else name} & self.search.get(model.key, set()))
 
     def _index_lists(
         self, model: ModelDef, filtered: frozenset[str] = frozenset()
@@ -64,6 +80,20 @@ class Coverage:
             if fields and fields[0] == name:
                 return origin
         return None
+
+    def pins(self, model: ModelDef, equal: frozenset[str], selective: frozenset[str]) -> bool:
+        """Whether an index's leading columns are all equality columns of the query and
+        include every selective one (`unique_together (channel, probe, platform)` for
+        `filter(channel=c, probe=p, platform=f)`, flags and choices included)."""
+        for fields, _ in self._index_lists(model, equal):
+            prefix: list[str] = []
+            for name in fields:
+                if name not in equal:
+                    break
+                prefix.append(name)
+            if prefix and selective <= set(prefix):
+                return True
+        return False
 
     def serves_prefix(self, model: ModelDef, names: tuple[str, ...]) -> bool:
         """Whether one index starts with exactly these columns (any order of the equal ones)."""

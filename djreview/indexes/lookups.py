@@ -79,6 +79,8 @@ NOT_A_QUERYSET = frozenset(
         "delete",
     }
 )
+# A numbered module (`0009_backfill_x.py`): a migration or a one-off job run once.
+ONE_OFF = re.compile(r"\d{4}_\w+\.py$")
 # search_fields prefixes (admin and DRF): ^ startswith, = iexact, @ full-text, $ regex.
 SEARCH_PREFIX = {"^": "istartswith", "=": "iexact", "@": "search", "$": "iregex"}
 
@@ -117,6 +119,10 @@ class _Query:
 def file_context(rel: str, base: str = "") -> str:
     """Where a file sits: offline (tests, migrations, commands), admin, api, view or code.
 
+    A module named like a migration (`0009_backfill_attachments.py`) is a
+    one-off job wherever it lives (a project's own long-running migrations);
+    `factory.py`, like `factories.py`, holds test-data factories.
+
     `base` (the folder holding the apps) is left out, so a project that itself
     lives under a `tests/` folder is not taken for test code.
     """
@@ -126,7 +132,8 @@ def file_context(rel: str, base: str = "") -> str:
     name = parts[-1]
     lowered = {p.lower() for p in parts[:-1]}
     if lowered & {"tests", "test", "testing", "migrations", "commands", "factories"} or (
-        name.startswith(("test_", "tests", "conftest", "factories"))
+        name.startswith(("test_", "tests", "conftest", "factories", "factory."))
+        or ONE_OFF.match(name)
     ):
         return "offline"
     if name == "admin.py" or "admin" in lowered:

@@ -11,6 +11,7 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from djreview.model import Location
 from djreview.project.model_types import FieldInfo, ModelInfo
 from djreview.project.modules import dotted_name
 from djreview.project.project_model import ProjectModel
@@ -82,6 +83,8 @@ class FieldDef:
     has_choices: bool = False
     # The Django class at the root of a project field subclass (`SlugField`).
     base_type: str = ""
+    # Where the field is declared (an abstract base's file for an inherited field).
+    location: Location | None = None
 
     @property
     def column(self) -> str:
@@ -189,6 +192,7 @@ def _field(info: FieldInfo) -> FieldDef:
         choices_count=info.choices_count if info.choices else None,
         has_choices=info.choices,
         base_type=info.base_type,
+        location=None if info.implicit else info.location,
     )
 
 
@@ -209,12 +213,20 @@ def _names(fields: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name.lstrip("-") for name in fields)
 
 
+def _items(listed: ast.AST | None) -> list[ast.expr]:
+    """The items of a list/tuple literal, also through `Base.Meta.indexes + [...]`."""
+    if isinstance(listed, ast.List | ast.Tuple):
+        return list(listed.elts)
+    if isinstance(listed, ast.BinOp) and isinstance(listed.op, ast.Add):
+        return _items(listed.left) + _items(listed.right)
+    return []
+
+
 def _conditions(node: ast.ClassDef | None) -> dict[str, tuple[str, ...]]:
     """Index/constraint name -> fields of a plain `condition=Q(field=..., ...)` in Meta."""
     found: dict[str, tuple[str, ...]] = {}
     for option in ("indexes", "constraints"):
-        listed = _meta_list(node, option)
-        for call in listed.elts if isinstance(listed, ast.List | ast.Tuple) else []:
+        for call in _items(_meta_list(node, option)):
             if not isinstance(call, ast.Call):
                 continue
             condition, name = keyword(call, "condition"), keyword(call, "name")

@@ -5,7 +5,13 @@ Decisions (documented in docs/triage/missing-indexes.md):
 - equality columns come first in a suggested composite, then the first range
   column or, failing that, the first order-by column;
 - low-cardinality columns (booleans, short choices) alone never make a need;
-  with a range/order column they lead a composite (`status, created_at`);
+  with a range/order column they lead a composite (`status, created_at`),
+  unless that column is already indexed (its own index serves the query);
+- a text search makes no need when the query also filters by an indexed
+  selective equality (`project_id=`, `job_id__in=`: that index leaves a
+  handful of rows), nor on a column with choices (an enumeration), nor on
+  a column a migration's GIN/GiST (trigram) index already serves; such an
+  index serves the column's equality lookups too;
 - a range alone makes a need only on date and time columns (`created__gte`):
   `stock__gt=0` style ranges on numbers usually match most rows;
 - sites in tests, migrations, management commands and factories, and admin
@@ -26,7 +32,9 @@ Decisions (documented in docs/triage/missing-indexes.md):
   from `Meta.ordering` of a model that some list view, API list or admin
   changelist shows;
 - a need whose columns are a prefix of another need's on the same model is
-  merged into it, since the longer index serves both.
+  merged into it, since the longer index serves both;
+- text searches that only `search_fields` options make are one note per
+  model and lookup, every listed column in it (weak evidence, grouped).
 """
 
 from __future__ import annotations
@@ -178,22 +186,34 @@ class Ranker:
         site = _btree_only(model, site)
         if site.parent is not None and self._served(site.parent):
             return  # the joined-from table is searched by its own index first
-        for name, lookup in site.text:
-            found = model.field(name)
-            if found is not None and not found.primary_key and not found.low_cardinality:
-                self._need("text", model, (name,), site, lookup)
-        equal = _dedupe(site.equal)
         # An indexed equality column serves the query unless it is a flag or status;
         # a join's ForeignKey counts here (the related table may be searched first).
-        if self._served(site, through_joins=True):
+        served = self._served(site, through_joins=True)
+        for name, lookup in site.text:
+            found = model.field(name)
+            # A text search ANDed with an indexed equality (`project_id=`, `job_id__in=`)
+            # scans only the rows that index leaves; one on a choices column matches
+            # whole groups of values, which no trigram index narrows.
+            if found is not None and not (
+                found.primary_key
+                or found.has_choices
+                or served
+                or self.coverage.searchable(model, name)
+            ):
+                self._need("text", model, (name,), site, lookup)
+        equal = _dedupe(site.equal)
+        if served:
             return
         selective = [n for n in equal if not _low(model, n)]
         low = [n for n in equal if _low(model, n)]
+        if selective and self.coverage.pins(model, frozenset(equal), frozenset(selective)):
+            return  # an index led by the query's equality columns (flags too) serves it
         # Ordering or ranging by the primary key after an equality adds nothing worth indexing.
         tail = [n for n in (site.ranges[:1] or site.order[:1]) if not _primary(model, n)]
         if selective:
             self._need("lookup", model, tuple(_dedupe(selective + tail)), site)
-        elif low and tail:
+        elif low and tail and self.coverage.reason(model, tail[0]) is None:
+            # Flags before an indexed range/order column add little to its own index.
             self._need("lookup", model, tuple(_dedupe(low + tail)), site)
         elif site.ranges:
             if self.coverage.reason(model, site.ranges[0]) is None and _temporal(
@@ -220,9 +240,12 @@ class Ranker:
             return False
         filtered = frozenset(site.equal + site.ranges)
         return any(
-            self.coverage.reason(model, name, filtered) and not _low(model, name)
+            (self.coverage.reason(model, name, filtered) or self.coverage.searchable(model, name))
+            and not _low(model, name)
             for name in site.equal
-            if through_joins or name not in site.via
+            # A join's key serves only when asked, or when the query also filters it
+            # directly (`project_id=p, project__archived_at=...`: one joined row).
+            if through_joins or site.equal.count(name) > site.via.count(name)
         )
 
     def result(self) -> list[Need]:
@@ -240,9 +263,33 @@ class Ranker:
                 host.sites.extend(need.sites)
             elif need in live:
                 kept.append(need)
+        kept = _group_options(kept)
         for need in kept:
             need.sites.sort(key=lambda s: s.location)
         return sorted(kept, key=lambda n: (-n.score, n.model.key, n.fields))
+
+
+def _group_options(needs: list[Need]) -> list[Need]:
+    """One note per model and lookup for text searches only `search_fields` options make.
+
+    An option lists what a client may search by, not what anyone runs: weak
+    evidence, reported once per model with every listed column, not once per column.
+    """
+    out: list[Need] = []
+    groups: dict[tuple[str, str], Need] = {}
+    for need in needs:
+        if need.kind != "text" or not all(s.source in OPTION_SOURCES for s in need.sites):
+            out.append(need)
+            continue
+        host = groups.get((need.model.key, need.lookup))
+        if host is None:
+            groups[(need.model.key, need.lookup)] = need
+            out.append(need)
+            continue
+        host.fields = tuple(_dedupe([*host.fields, *need.fields]))
+        known = {site.location for site in host.sites}
+        host.sites.extend(site for site in need.sites if site.location not in known)
+    return out
 
 
 def _btree_only(model: ModelDef, site: Site) -> Site:

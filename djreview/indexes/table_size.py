@@ -15,6 +15,13 @@ evidence is in the code (each kind is named in the finding's message):
 
 Rows that only data migrations, fixtures, tests or the admin create
 (languages, licences, statuses, roles) leave a table small: no index advice.
+So does a reference table: a model with no ForeignKey or OneToOne of its
+own and no date/time column that other models point to (platforms, job
+types, signatures), whose
+rows are only ever created once per distinct value (`get_or_create`,
+`update_or_create`) or through an endpoint, never by plain `create()` or
+`bulk_create()`; unless it is the user model or logs events. Dimension rows
+made that way stay few.
 """
 
 from __future__ import annotations
@@ -24,11 +31,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from djreview.indexes.lookups import ONE_OFF
 from djreview.indexes.model_defs import ModelDef, Schema, dotted
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 
 CREATE_METHODS = frozenset({"create", "bulk_create", "get_or_create", "update_or_create"})
+# Creation that adds rows whatever exists; get_or_create/update_or_create add one per value.
+PLAIN_CREATE = frozenset({"create", "bulk_create"})
 CREATE_VIEWS = frozenset(
     {"CreateView", "ModelViewSet", "CreateAPIView", "ListCreateAPIView", "CreateModelMixin"}
 )
@@ -51,6 +61,10 @@ class TableSizes:
 
     evidence: dict[str, str] = field(default_factory=dict)
     event_rows: set[str] = field(default_factory=set)
+    # Reference tables whose creation evidence was discounted, and why.
+    reference: dict[str, str] = field(default_factory=dict)
+    # Models whose rows some code creates one by one or in bulk (create, bulk_create).
+    plain_created: set[str] = field(default_factory=set)
 
     def large(self, model: ModelDef) -> bool:
         """Whether anything in the code says the table grows."""
@@ -62,7 +76,9 @@ class TableSizes:
 
     def why(self, model: ModelDef) -> str:
         """The evidence, as a clause for a finding's message."""
-        return self.evidence.get(model.key, "no evidence the table grows")
+        return self.evidence.get(
+            model.key, self.reference.get(model.key, "no evidence the table grows")
+        )
 
 
 def _counts(rel: str, base: str) -> bool:
@@ -73,7 +89,8 @@ def _counts(rel: str, base: str) -> bool:
     folders = {p.lower() for p in parts[:-1]}
     return not (
         folders & NOT_EVIDENCE
-        or name.startswith(("test_", "tests", "conftest", "factories"))
+        or name.startswith(("test_", "tests", "conftest", "factories", "factory."))
+        or ONE_OFF.match(name) is not None
         or name == "admin.py"
         or "admin" in folders
     )
@@ -120,7 +137,34 @@ def read_sizes(project: Project, schema: Schema, base: str = "") -> TableSizes:
             sizes.evidence[model.key] = f"rows owned by a user ({owner})"
         elif model.key in sizes.event_rows:
             sizes.evidence[model.key] = "timestamped event rows"
+    _discount_reference_tables(schema, sizes, user)
     return sizes
+
+
+def _discount_reference_tables(schema: Schema, sizes: TableSizes, user: str) -> None:
+    """Drop the evidence of standalone models other models point to: dimension rows stay few."""
+    pointed: dict[str, str] = {}
+    for model in schema.models.values():
+        for found in model.fields.values():
+            if found.relation and found.target and found.target != model.key:
+                pointed.setdefault(found.target, f"{model.name}.{found.name}")
+    for model in schema.models.values():
+        if (
+            model.key in sizes.evidence
+            and model.key in pointed
+            and model.key not in sizes.plain_created
+            and model.key != user
+            and model.key not in sizes.event_rows
+            and not any(f.relation for f in model.fields.values())
+            # Rows that record when they were made are entities (donors, customers), not values.
+            and not any(
+                f.kind in TEMPORAL or f.base_type in TEMPORAL for f in model.fields.values()
+            )
+        ):
+            sizes.reference[model.key] = (
+                f"a reference table (no ForeignKey of its own; {pointed[model.key]} points to it)"
+            )
+            del sizes.evidence[model.key]
 
 
 def _unparsed_creations(file: SourceFile, names: dict[str, ModelDef], sizes: TableSizes) -> None:
@@ -128,6 +172,8 @@ def _unparsed_creations(file: SourceFile, names: dict[str, ModelDef], sizes: Tab
     for match in UNPARSED_CREATE.finditer(file.text):
         model = names.get(match.group(1))
         if model is not None:
+            if match.group(2) in PLAIN_CREATE:
+                sizes.plain_created.add(model.key)
             sizes.evidence.setdefault(
                 model.key, f"rows created by {match.group(2)}() in {_where(file.rel)}"
             )
@@ -142,6 +188,8 @@ def _creations(file: SourceFile, schema: Schema, sizes: TableSizes) -> None:
             if isinstance(root, ast.Name | ast.Attribute):
                 model = schema.of_expr(file, root)
                 if model is not None:
+                    if func.attr in PLAIN_CREATE:
+                        sizes.plain_created.add(model.key)
                     sizes.evidence.setdefault(
                         model.key, f"rows created by {func.attr}() in {_where(file.rel)}"
                     )

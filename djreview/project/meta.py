@@ -64,8 +64,13 @@ def _constraint(call: ast.Call, file: SourceFile) -> UniqueInfo | None:
 
 
 def _calls(value: ast.expr) -> list[ast.Call] | None:
+    """The calls of a list literal; of `Base.Meta.indexes + [...]`, the literal part's."""
     if isinstance(value, ast.List | ast.Tuple):
         return [item for item in value.elts if isinstance(item, ast.Call)]
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        left, right = _calls(value.left), _calls(value.right)
+        if left is not None or right is not None:
+            return (left or []) + (right or [])
     return None
 
 

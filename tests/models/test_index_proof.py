@@ -62,12 +62,18 @@ class Proof:
 
 
 def _index_findings(tree: Path) -> dict[tuple[str, int], str]:
+    """Index findings by their hottest query site, where the planted markers sit: the first
+    related location when the finding points at the model field, else its own location."""
     result = run_tree(tree, select=tuple(sorted(INDEX_RULES)))
-    return {
-        (f.location.path, f.location.start_line): f.rule_id
-        for f in result.findings
-        if f.rule_id in INDEX_RULES
-    }
+    out = {}
+    for f in result.findings:
+        if f.rule_id not in INDEX_RULES:
+            continue
+        site = f.location
+        if f.related and f.related[0].message.startswith("hottest query site"):
+            site = f.related[0].location
+        out[(site.path, site.start_line)] = f.rule_id
+    return out
 
 
 @pytest.fixture(scope="module")

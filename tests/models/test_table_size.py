@@ -56,3 +56,69 @@ def test_a_module_python_3_cannot_parse_still_counts_as_evidence(tmp_path) -> No
     legacy = "from library.models import Book\nprint 'loading'\nBook.objects.bulk_create(rows)\n"
     (message,) = _lookups(_project(tmp_path, {"library/legacy.py": legacy}))
     assert "bulk_create() in library/legacy.py" in message
+
+
+REFERENCE = """from django.db import models
+
+
+class Format(models.Model):
+    name = models.CharField(max_length=40)
+
+
+class Book(models.Model):
+    code = models.CharField(max_length=20)
+    format = models.ForeignKey(Format, on_delete=models.CASCADE)
+"""
+FORMAT_VIEW = """from .models import Format
+
+
+def by_name(request, n):
+    return Format.objects.get(name=n)
+"""
+
+
+def _formats(tmp_path: Path, creation: str) -> list[str]:
+    loader = f"from library.models import Format\n\n\ndef load(n):\n    Format.objects.{creation}\n"
+    root = _project(
+        tmp_path,
+        {"library/models.py": REFERENCE, "library/views.py": FORMAT_VIEW, "library/etl.py": loader},
+    )
+    return _lookups(root)
+
+
+def test_a_reference_table_made_one_row_per_value_gets_no_advice(tmp_path: Path) -> None:
+    assert _formats(tmp_path, "get_or_create(name=n)") == []
+
+
+def test_a_reference_shaped_table_created_in_bulk_still_counts(tmp_path: Path) -> None:
+    (message,) = _formats(tmp_path, "bulk_create([Format(name=n)])")
+    assert "Format.name" in message and "bulk_create() in library/etl.py" in message
+
+
+def test_a_numbered_one_off_job_is_no_evidence_and_no_site(tmp_path: Path) -> None:
+    job = "from library.models import Book\n\n\ndef run(c):\n    Book.objects.create(code=c)\n"
+    job += "    return Book.objects.filter(code=c)\n"
+    assert _lookups(_project(tmp_path, {"library/jobs/0009_backfill.py": job})) == []
+    # The same module without the migration-like name is a recurring helper.
+    assert len(_lookups(_project(tmp_path / "b", {"library/jobs/backfill.py": job}))) == 1
+
+
+def test_a_factory_module_is_no_evidence_and_no_site(tmp_path: Path) -> None:
+    factory = "from library.models import Book\n\n\ndef make(c):\n    Book.objects.create(code=c)\n"
+    factory += "    return Book.objects.filter(code=c)\n"
+    assert _lookups(_project(tmp_path, {"library/factory.py": factory})) == []
+
+
+def test_a_reference_shaped_table_with_a_timestamp_still_counts(tmp_path: Path) -> None:
+    stamped = REFERENCE.replace(
+        "    name = models.CharField(max_length=40)\n",
+        "    name = models.CharField(max_length=40)\n    created = models.DateTimeField()\n",
+    )
+    loader = "from library.models import Format\n\n\ndef load(n):\n"
+    loader += "    Format.objects.get_or_create(name=n)\n"
+    root = _project(
+        tmp_path,
+        {"library/models.py": stamped, "library/views.py": FORMAT_VIEW, "library/etl.py": loader},
+    )
+    (message,) = _lookups(root)
+    assert "Format.name" in message

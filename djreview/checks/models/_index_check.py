@@ -21,11 +21,13 @@ class IndexCheck(Check):
 def index_findings(
     check: Check, project: Project, kind: str, advice: Callable[[Need], str]
 ) -> list[Finding]:
-    """One finding per query site: its best need at its heaviest site, every other site related.
+    """One finding per query: its best need, at the field where the index goes.
 
-    Needs whose heaviest site is the same query (the branches of an OR, or two
-    columns one expression filters on) are one defect, so they make one
-    finding: the best-ranked need leads, the others are named in its advice.
+    The hottest query site is the first related location, every other site
+    follows. Needs whose hottest site is the same query (the branches of an
+    OR, or two columns one expression filters on) are one defect, so they
+    make one finding: the best-ranked need leads, the others are named in
+    its advice and their sites related.
     """
     result = project.analysis(IndexAnalysis)
     groups: dict[tuple[str, Location], list[tuple[int, Need]]] = {}
@@ -42,7 +44,7 @@ def index_findings(
         for other in others:
             related.extend(r for r in result.related(other) if r not in related)
         finding = check.finding(
-            need.primary().location,
+            result.location(need),
             related=related,
             fix=result.fix_for(need),
             properties={

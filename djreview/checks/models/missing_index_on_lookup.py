@@ -31,14 +31,23 @@ class MissingIndexOnLookup(IndexCheck):
     `unique_together`, a `UniqueConstraint`, `index_together` or an index a
     migration creates (a partial index counts for queries that filter on the
     fields of its `condition`). One finding per model and column set,
-    every lookup site attached, ranked by how many sites there are and whether
-    they serve list and detail pages, API endpoints or the admin. Several
+    reported at the field declaration where the index goes (the abstract
+    base for an inherited field), the hottest query site as its first
+    related location and every other site after it; findings are ranked by
+    how many sites there are and whether they serve list and detail pages,
+    API endpoints or the admin. Several
     equality columns queried together get one composite index suggestion
     (equality columns first, then the range or order-by column).
     Only tables the code makes large are flagged, and the message says
     why: rows created outside tests, migrations and the admin (`create`,
     `bulk_create`, create endpoints), rows owned by a user, timestamped
-    event rows; reference tables only migrations or the admin fill are not.
+    event rows; reference tables only migrations or the admin fill are not,
+    nor standalone tables (no ForeignKey, no date/time column) other models
+    point to whose rows only `get_or_create`/`update_or_create` make (one
+    row per value), nor a query whose equality columns lead an existing
+    index (a `unique_together` with flags or choices in it). Code in
+    numbered one-off modules (`0009_backfill.py`) and `factory.py` counts
+    as offline.
     Boolean and choice columns alone are never flagged; lookups that occur
     only in tests, migrations, management commands or admin pages
     are not flagged (they are listed with a finding that other code causes).

@@ -30,7 +30,11 @@ class UnindexableTextSearch(IndexCheck):
     """## What it does
     Finds `contains`, `icontains`, `iexact`, `startswith`, `endswith` and
     `regex` lookups, and `search_fields` of the admin and DRF, on model
-    columns, one finding per model and column, every site attached.
+    columns, one finding per model and column, reported at the field
+    declaration, the hottest query site first among the related locations.
+    A search ANDed with an indexed equality (`project_id=`), on a choices
+    column, or on a column a migration's GIN/GiST index serves, is not
+    flagged; columns only `search_fields` options list make one note per model.
 
     ## Why is this bad?
     These lookups compile to `LIKE '%...%'`, `UPPER(x) = UPPER(...)` or a

@@ -1,8 +1,18 @@
 """The nightly catalogue import: books and authors arrive in bulk, so both tables grow."""
 
-from library.models import Author, Book
+from library.models import Author, Book, Format, Loan, Publisher
 
 
 def import_catalogue(rows):
     authors = Author.objects.bulk_create(Author(name=row["author"]) for row in rows)
     Book.objects.bulk_create(Book(title=row["title"], author=a) for row, a in zip(rows, authors))
+
+
+def import_formats(rows):
+    for row in rows:
+        Format.objects.get_or_create(name=row["format"])
+        Publisher.objects.get_or_create(name=row["publisher"])
+
+
+def import_loans(rows):
+    Loan.objects.bulk_create(Loan(book_id=row["book"], kind=row["kind"]) for row in rows)
