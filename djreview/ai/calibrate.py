@@ -101,13 +101,20 @@ def _twin(planted: Finding, result: RunResult, marker: Marker) -> Finding:
     )
 
 
-def cases(result: RunResult, fixture: Path, limit: int | None) -> list[Case]:
-    """The planted findings of a fixture and their twins, at most `limit` of each kind."""
+def cases(
+    result: RunResult, fixture: Path, limit: int | None, rules: frozenset[str] | None = None
+) -> list[Case]:
+    """The planted findings of a fixture and their twins, at most `limit` of each kind.
+
+    With `rules`, only the findings of those rule ids (and their twins).
+    """
     found = list(markers(fixture))
     planted: dict[str, Finding] = {}
     defects: list[Case] = []
     for marker in found:
         finding = _at(result, marker) if marker.role == "planted" else None
+        if finding is not None and rules is not None and finding.rule_id not in rules:
+            continue
         if finding is not None and not finding.suppressed:
             planted.setdefault(marker.case, finding)
             defects.append(Case(finding, True, marker.case))

@@ -61,7 +61,12 @@ class ContextTooLong(RequestFailed):
 
 
 class ReplyCutOff(RequestFailed):
-    """The reply stopped at `max_tokens` (finish_reason "length")."""
+    """The reply stopped at `max_tokens` (finish_reason "length"); its tokens were spent."""
+
+    def __init__(self, message: str, spent: CachedReply) -> None:
+        """Keep what the cut-off reply cost, for the usage and the budget."""
+        super().__init__(message)
+        self.spent = spent
 
 
 def estimate_tokens(text: str) -> int:
@@ -90,6 +95,7 @@ class Traffic:
     timeouts: int = 0
     retries: int = 0
     format_refusals: int = 0
+    cut_off: int = 0  # replies stopped at max_tokens
     seconds: float = 0.0  # time spent in answered requests
     tokens_out: int = 0
 
@@ -275,16 +281,19 @@ class ModelClient:
         tokens_out = usage.completion_tokens if usage else estimate_tokens(text)
         self.traffic.seconds += time.monotonic() - started
         self.traffic.tokens_out += tokens_out
-        if choice.finish_reason == "length":
-            raise ReplyCutOff(
-                f"the reply was cut off at {self.max_tokens} tokens (finish_reason length); "
-                "raise --ai-max-tokens"
-            )
-        return CachedReply(
+        reply = CachedReply(
             text=text,
             tokens_in=usage.prompt_tokens if usage else estimate_tokens(prompt),
             tokens_out=tokens_out,
         )
+        if choice.finish_reason == "length":
+            self.traffic.cut_off += 1
+            raise ReplyCutOff(
+                f"the reply was cut off at {self.max_tokens} tokens (finish_reason length); "
+                "raise --ai-max-tokens",
+                reply,
+            )
+        return reply
 
     def batch_line(self, custom_id: str, messages: list[dict[str, str]]) -> dict[str, Any]:
         """One request line of a Batch API input file, in the current response format."""

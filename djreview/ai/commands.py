@@ -60,10 +60,19 @@ def _summary(figures: dict[str, Any], model: str) -> list[str]:
     help="A labelled fixture project (default: every fixture shipped with djreview).",
 )
 @click.option("--max-cases", type=click.IntRange(min=1), help="At most N defects and N twins.")
+@click.option(
+    "--select",
+    "select",
+    help="Only the cases of these rules (comma-separated ids, e.g. DJR314,DJR302).",
+)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @ai_options
 def calibrate_command(
-    fixtures: tuple[Path, ...], max_cases: int | None, output_format: str, ai: AIOptions
+    fixtures: tuple[Path, ...],
+    max_cases: int | None,
+    select: str | None,
+    output_format: str,
+    ai: AIOptions,
 ) -> None:
     """Run the configured model on planted defects and their clean twins; report agreement."""
     from djreview.ai.calibrate import calibrate, cases, combined, default_fixtures, store
@@ -73,11 +82,12 @@ def calibrate_command(
     if not chosen:
         raise click.UsageError("no labelled fixtures found: pass --fixture DIR")
     settings = _settings(ai)
+    rules = frozenset(r.strip().upper() for r in select.split(",") if r.strip()) if select else None
     report: dict[str, Any] = {"model": settings.model, "fixtures": {}}
     lines: list[str] = []
     for fixture in chosen:
         result = run([fixture], resolve_config(None, fixture))
-        labelled = cases(result, fixture.resolve(), max_cases)
+        labelled = cases(result, fixture.resolve(), max_cases, rules)
         figures, reviews, _ = calibrate(settings, labelled, result)
         report["fixtures"][fixture.name] = figures
         lines += [f"{fixture.name}:"]

@@ -14,7 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from djreview.ai.cache import CachedReply, ReplyCache, cache_key
-from djreview.ai.client import ContextTooLong, ModelClient, RequestFailed, estimate_tokens
+from djreview.ai.client import (
+    ContextTooLong,
+    ModelClient,
+    ReplyCutOff,
+    RequestFailed,
+    estimate_tokens,
+)
 from djreview.ai.context import CodeBlock, finding_blocks, model_classes, scope_block
 from djreview.ai.fit import DEFAULT_CHARS_PER_TOKEN, DoesNotFit, Fitted, Room, fit, size
 from djreview.ai.prompts import (
@@ -108,7 +114,11 @@ class Reviewer:
             return cached, key, False
         async with self.semaphore:
             self.usage.admit(estimate_tokens("".join(m["content"] for m in messages)))
-            reply = await self.client.complete(messages)
+            try:
+                reply = await self.client.complete(messages)
+            except ReplyCutOff as exc:  # unusable, but its tokens were spent
+                self.usage.record(exc.spent, cached=False)
+                raise
         self.usage.record(reply, cached=False)
         chars = sum(len(m["content"]) for m in messages)
         if reply.tokens_in > 0 and chars > 0:

@@ -76,6 +76,8 @@ class Usage:
                 details.append(f"{traffic.retries} retries")
             if traffic.format_refusals:
                 details.append(f"{traffic.format_refusals} format refusals")
+            if traffic.cut_off:
+                details.append(f"{traffic.cut_off} cut off at max-tokens")
             sent = f"{traffic.attempts} requests ({', '.join(details)})"
             rate = traffic.rate()
             if rate is not None:

@@ -55,3 +55,22 @@ def test_a_model_that_dismisses_defects_is_shown_as_such(endpoint, tmp_path):
     assert "verdict agrees on 0/2 planted defects and 2/2 clean twins" in later.stderr
     assert "it called 2 planted defects false positives" in later.stderr
     assert "hides real defects with this model" in later.stderr
+
+
+def test_select_keeps_the_cases_of_the_named_rules_only(endpoint, tmp_path):
+    endpoint.responder = lambda body: completion(reply(fix=None))
+    args = ["ai", "calibrate", "--fixture", str(BLOG), "--format", "json"]
+    result = CliRunner().invoke(
+        main, [*args, "--select", "djr314, DJR302"], env=_env(endpoint, tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)["total"]
+    # blog plants one open redirect and two SQL injections, each with a twin.
+    assert (figures["defects"], figures["twins"]) == (3, 3)
+    rules = {"DJR314": 0, "DJR302": 0}
+    for body in endpoint.requests:
+        text = json.dumps(body["messages"])
+        found = [rule for rule in rules if rule in text]
+        assert len(found) == 1, text[:300]
+        rules[found[0]] += 1
+    assert rules == {"DJR314": 2, "DJR302": 4}

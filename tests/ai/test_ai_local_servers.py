@@ -99,13 +99,28 @@ def test_a_finding_that_cannot_fit_is_not_sent_and_says_why(endpoint, shop, sett
 
 
 def test_a_reply_cut_off_at_max_tokens_is_told_apart_and_not_reasked(endpoint, shop, settings):
-    cut = completion('{"verdict": "true_positive", "confidence": 0.9, "reason": "mark')
+    cut = completion('{"verdict": "true_positive", "confidence": 0.9, "reason": "mark', (900, 64))
     cut.body["choices"][0]["finish_reason"] = "length"
     endpoint.script.append(cut)
     _, outcome = analyse_and_review(shop, replace(settings, max_tokens=64))
     [review] = outcome.reviews
     assert "cut off at 64 tokens" in review.error and "--ai-max-tokens" in review.error
     assert len(endpoint.requests) == 1
+    # Unusable, but spent: its tokens count in the closing line and against the budget.
+    assert (outcome.usage.tokens_in, outcome.usage.tokens_out) == (900, 64)
+    assert "1 requests (1 answered, 1 cut off at max-tokens)" in outcome.closing
+    assert "900 tokens in / 64 out" in outcome.closing
+
+
+def test_cut_off_replies_count_against_the_token_budget(endpoint, tmp_path, settings):
+    cut = completion('{"verdict": "true_positive", "confidence": 0.9, "reason": "mark', (900, 64))
+    cut.body["choices"][0]["finish_reason"] = "length"
+    endpoint.responder = lambda body: cut
+    tree = _three_findings(tmp_path)
+    _, outcome = analyse_and_review(tree, replace(settings, budget_tokens=1500))
+    # The first cut-off reply spent 964 tokens: the second prompt would pass 1,500.
+    assert len(endpoint.requests) == 1
+    assert "budget reached: 2 findings not reviewed" in outcome.closing
 
 
 def test_invalid_replies_are_not_cached(endpoint, shop, settings):

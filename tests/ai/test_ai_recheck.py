@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import run_tree
 
-from djreview.ai.verify import Verifier
+from djreview.ai.reply_schema import ProposedEdit, ProposedFix
+from djreview.ai.verify import Rejected, Verifier
 
 BLOG = Path(__file__).resolve().parents[2] / "fixtures" / "blog"
 VIEWS = "accounts/views.py"
@@ -75,3 +76,50 @@ def test_partial_recheck_gives_the_full_reanalysis_findings(blog):
         assert _key(after_partial) == _key(after_full), name
         assert _key(after_full) != _key(blog.findings), name  # each patch changes something
     print(f"re-check seconds: {seconds}")
+
+
+REDIRECT = 'return redirect(request.GET["next"])'
+CHECKED = (
+    'target = request.GET.get("next", "")\n'
+    "    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):\n"
+    "        target = settings.LOGIN_REDIRECT_URL\n"
+    "    return redirect(target)"
+)
+
+
+def _outcome(verifier, finding, fix):
+    try:
+        return ("verified", verifier.verify(finding, fix).diff)
+    except Rejected as exc:
+        return ("rejected", str(exc))
+
+
+def test_partial_recheck_gives_the_full_verification_verdict(blog):
+    """verify() accepts and rejects the same patches, for the same reasons, either way."""
+    views = _rel(blog, VIEWS)
+    [redirect] = [f for f in blog.findings if f.rule_id == "DJR314" and f.location.path == views]
+
+    def patch(replacement):
+        return ProposedFix("p", (ProposedEdit(views, REDIRECT, replacement),))
+
+    patches = {
+        "checks the host": patch(CHECKED),
+        "keeps the redirect": patch(REDIRECT + "  # checked upstream"),
+        "moves it to another parameter": patch('return redirect(request.GET["then"])'),
+        "adds a csrf_exempt view": patch(
+            CHECKED + "\n\n\n@csrf_exempt\n@require_POST\ndef ping(request):\n"
+            '    request.user.profile.save(update_fields=["bio"])\n'
+            "    return JsonResponse({})"
+        ),
+    }
+    partial = Verifier(blog.project, blog.registry, blog.rules, blog.findings)
+    full = Verifier(blog.project, blog.registry, blog.rules, blog.findings, partial=False)
+    outcomes = {}
+    for name, fix in patches.items():
+        outcomes[name] = _outcome(partial, redirect, fix)
+        assert outcomes[name] == _outcome(full, redirect, fix), name
+    # Both ways through the re-check: one accepted, and rejections decided by the re-run.
+    assert outcomes["checks the host"][0] == "verified"
+    assert "still reports DJR314" in outcomes["keeps the redirect"][1]
+    assert "still reports DJR314" in outcomes["moves it to another parameter"][1]
+    assert "new DJR310 finding" in outcomes["adds a csrf_exempt view"][1]
