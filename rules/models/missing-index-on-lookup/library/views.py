@@ -110,3 +110,36 @@ def licence_by_code(code):
 def author_by_handle_and_name(handle, name):
     # ok: DJR201 (the OR-ed Q runs ANDed with handle, which is unique)
     return Author.objects.filter(handle=handle).filter(Q(name=name) | Q(email=name))
+
+
+def books_of_author_since(request, pk):
+    author = get_object_or_404(Author, pk=pk)
+    # ruleid: DJR201 (the related manager filters on the ForeignKey; a composite led by it)
+    return author.book_set.filter(published__gte="2020-01-01")
+
+
+def books_of_author_by_title(request, pk):
+    author = get_object_or_404(Author, pk=pk)
+    # ok: DJR201 (one author's books: the ForeignKey index leaves a handful of rows to sort)
+    return author.book_set.order_by("title")
+
+
+def reassigned(request, isbn, title):
+    books = Book.objects.filter(code=isbn)
+    # ok: DJR201 (reassigned from itself: still one query, served by the indexed code)
+    books = books.filter(title=title)
+    return books
+
+
+def reassigned_unserved(request, name):
+    authors = Author.objects.all()
+    # ruleid: DJR201 (reassigned from itself: the model is still Author)
+    authors = authors.filter(name=name)
+    return authors
+
+
+def local_import(request, name):
+    from .models import Author as Writer
+
+    # ok: DJR201 (imported inside the function and resolved: handle is unique)
+    return Writer.objects.filter(handle=name)
