@@ -171,6 +171,7 @@ class Collector:
         self.typed_scopes: dict[int, Scope] = {}
         self.manager_models = _manager_models(schema)
         parents = [PurePosixPath(folder).parent.as_posix() for folder in schema.app_dirs.values()]
+        self.app_parents = frozenset(parents)
         self.base = os.path.commonpath(parents) if parents else ""
         self.base = "" if self.base == "." else self.base
 
@@ -222,7 +223,8 @@ class Collector:
         self.hint_lines = _hint_lines(file.text)
         module = self.schema.index.module_for(file)
         self.module = module.name if module is not None else ""
-        if module is not None and "." not in module.name and not module.is_package:
+        folder = PurePosixPath(file.rel).parent.as_posix()
+        if module is not None and "." not in module.name and folder in self.app_parents:
             # A top-level module beside the app packages (manage.py's neighbours:
             # scripts, fabfiles, harnesses) runs from a shell, not on a request.
             context = "offline"

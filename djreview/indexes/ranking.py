@@ -243,8 +243,9 @@ class Ranker:
         A key to a table with no growth evidence (repositories, projects,
         categories) leaves many rows per parent: any other filter or sort
         column makes the composite worth it. A key to a growing table (users,
-        threads) leaves a handful per parent, unless the query also pins a
-        selective column or ranges over time (a user's posts since a date).
+        issues, threads) leaves a handful per parent (an issue's links, a
+        project's labels: hand triage found those not worth it), unless the
+        query ranges over time (a user's posts since a date).
         """
         others = [
             n
@@ -268,7 +269,7 @@ class Ranker:
             return False
         if not self.sizes.large(target):
             return True
-        return bool(others) or any(_temporal(model, n) for n in ranges)
+        return any(_temporal(model, n) for n in ranges)
 
     def result(self) -> list[Need]:
         """Needs after prefix merging, without those only offline code has; best first.
