@@ -100,3 +100,14 @@ class Coverage:
         if len(names) == 1:
             return self.reason(model, names[0]) is not None
         return any(fields[: len(names)] == names for fields, _ in self._index_lists(model))
+
+    def leads_with(self, model: ModelDef, first: str, then: frozenset[str]) -> bool:
+        """Whether an index starts with `first` followed by one of `then` (in either order)."""
+        return any(
+            len(fields) > 1
+            and (
+                (fields[0] == first and fields[1] in then)
+                or (fields[1] == first and fields[0] in then)
+            )
+            for fields, _ in self._index_lists(model)
+        )

@@ -10,6 +10,7 @@ lookups, not the queryset's full state.
 from __future__ import annotations
 
 import ast
+import copy
 import os
 import re
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from pathlib import PurePosixPath
 
 from djreview.indexes.model_defs import ModelDef, Schema, dotted, literal_strings
 from djreview.model import Location
+from djreview.project.types import Scope
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 
@@ -169,7 +171,14 @@ class Collector:
         self.listed: set[str] = set()
         self.admin_models: dict[str, str] = {}
         self.hint_lines: frozenset[int] = frozenset()
+        # Typing of roots the local rules miss (djreview.project.types): its scope now.
+        self.module = ""
+        self.function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+        self.class_name: str | None = None
+        self.typed_scopes: dict[int, Scope] = {}
+        self.manager_models = _manager_models(schema)
         parents = [PurePosixPath(folder).parent.as_posix() for folder in schema.app_dirs.values()]
+        self.app_parents = frozenset(parents)
         self.base = os.path.commonpath(parents) if parents else ""
         self.base = "" if self.base == "." else self.base
 
@@ -219,6 +228,14 @@ class Collector:
         assert file.tree is not None
         context = file_context(file.rel, self.base)
         self.hint_lines = _hint_lines(file.text)
+        module = self.schema.index.module_for(file)
+        self.module = module.name if module is not None else ""
+        folder = PurePosixPath(file.rel).parent.as_posix()
+        if module is not None and "." not in module.name and folder in self.app_parents:
+            # A top-level module beside the app packages (manage.py's neighbours:
+            # scripts, fabfiles, harnesses) runs from a shell, not on a request.
+            context = "offline"
+        self.function, self.class_name = None, None
         self._scope(file, file.tree, context, None, False)
 
     def _scope(
@@ -237,14 +254,21 @@ class Collector:
                 self._class(file, node, context)
                 continue
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                outer, self.function = self.function, node
                 self._scope(file, node, _function_context(node, context), cls_model, listing)
+                self.function = outer
                 continue
             if (
                 isinstance(node, ast.Assign)
                 and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)
             ):
-                names[node.targets[0].id] = node.value
+                target = node.targets[0].id
+                # `qs = qs.filter(...)`: the new value continues the old query.
+                previous = names.get(target)
+                names[target] = (
+                    _rebase(node.value, target, previous) if previous is not None else node.value
+                )
             if isinstance(node, ast.Call) and id(node) not in seen:
                 self._call(file, node, context, cls_model, names, seen)
 
@@ -259,7 +283,12 @@ class Collector:
             and isinstance(s.targets[0], ast.Name)
         }
         model = None
-        if node.name in self.admin_models:
+        outer = self.class_name
+        self.class_name = f"{self.module}.{node.name}" if self.module else None
+        if self.class_name in self.manager_models:
+            # A custom manager or QuerySet: `self` and `super().get_queryset()` are its model's.
+            model = self.schema.models.get(self.manager_models[self.class_name])
+        elif node.name in self.admin_models:
             model = self.schema.models.get(self.admin_models[node.name])
             context, listing = ("admin", True) if default != "offline" else (default, False)
         elif "model" in attrs:
@@ -270,7 +299,9 @@ class Collector:
             self.listed.add(model.key)
         if model is not None:
             self._class_lookups(file, model, attrs, context)
+        outer_function, self.function = self.function, None
         self._scope(file, node, context, model, listing)
+        self.function, self.class_name = outer_function, outer
 
     def _class_lookups(
         self, file: SourceFile, model: ModelDef, attrs: dict[str, ast.expr], context: str
@@ -356,6 +387,8 @@ class Collector:
             current, hops = names[current.id], hops + 1
         model = self._resolve_root(current, file, cls_model, names)
         if model is None:
+            model = self._typed_root(current, query)
+        if model is None:
             return
         if query.latest_default:
             query.order = [name for name, _ in model.latest_by]
@@ -392,7 +425,38 @@ class Collector:
             return None
         if isinstance(node, ast.Name) and node.id in names and depth < 3:
             return self._resolve_root(names[node.id], file, cls_model, names, depth + 1)
+        if (
+            isinstance(node, ast.Name)
+            and node.id == "self"
+            and self.class_name in self.manager_models
+        ):
+            return cls_model
         return None
+
+    def _typed_root(self, node: ast.AST, query: _Query) -> ModelDef | None:
+        """The model of a root the shared expression typing knows (djreview.project.types).
+
+        It sees imports inside functions, parameters with annotations, related
+        managers (`thread.post_set`), custom QuerySet methods and names
+        assigned more than once. A related manager filters on its ForeignKey.
+        """
+        if not isinstance(node, ast.expr) or not self.module:
+            return None
+        key = id(self.function)
+        scope = self.typed_scopes.get(key)
+        if scope is None or scope.function is not self.function:
+            scope = Scope(self.module, self.function, self.class_name)
+            self.typed_scopes = {key: scope}
+        typed = self.schema.index.types.type_of(node, scope)
+        if typed is None or typed.kind not in ("class", "manager", "queryset", "related_manager"):
+            return None
+        model = self.schema.models.get(typed.model.label)
+        relation = typed.relation
+        if model is not None and typed.kind == "related_manager" and relation is not None:
+            if relation.via_m2m or relation.generic:
+                return None
+            query.terms.insert(0, (relation.field, 0))
+        return model
 
     # -- resolution to columns --------------------------------------------
 
@@ -532,6 +596,38 @@ def _hint_lines(text: str) -> frozenset[int]:
 def _touches(node: ast.stmt, lines: frozenset[int]) -> bool:
     end = node.end_lineno or node.lineno
     return any(line in lines for line in range(node.lineno, end + 1))
+
+
+def _manager_models(schema: Schema) -> dict[str, str]:
+    """Qualified name of each custom manager or QuerySet class -> the one model using it."""
+    found: dict[str, set[str]] = {}
+    for model in schema.index.models.values():
+        if model.builtin or model.label not in schema.models:
+            continue
+        for manager in model.managers.values():
+            for name in (manager.manager_class, manager.queryset_class):
+                if name and not name.startswith("django."):
+                    found.setdefault(name, set()).add(model.label)
+    return {name: labels.pop() for name, labels in found.items() if len(labels) == 1}
+
+
+def _rebase(value: ast.expr, name: str, previous: ast.expr) -> ast.expr:
+    """`name.filter(...)...` with its root `name` replaced by `previous` (copies, not edits)."""
+    chain: list[ast.expr] = []
+    node: ast.expr = value
+    while isinstance(node, ast.Call | ast.Attribute):
+        chain.append(node)
+        node = node.func if isinstance(node, ast.Call) else node.value
+    if not (isinstance(node, ast.Name) and node.id == name) or not chain:
+        return value
+    copies = [copy.copy(link) for link in chain]
+    for link, inner in zip(copies, [*copies[1:], previous], strict=True):
+        if isinstance(link, ast.Call):
+            link.func = inner
+        else:
+            assert isinstance(link, ast.Attribute)
+            link.value = inner
+    return copies[0]
 
 
 def _walk_shallow(scope: ast.AST, lines: frozenset[int]) -> Iterator[ast.AST]:

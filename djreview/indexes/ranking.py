@@ -202,7 +202,7 @@ class Ranker:
             ):
                 self._need("text", model, (name,), site, lookup)
         equal = _dedupe(site.equal)
-        if served:
+        if self._served(site, through_joins=True, fk_leads=True):
             return
         selective = [n for n in equal if not _low(model, n)]
         low = [n for n in equal if _low(model, n)]
@@ -233,20 +233,68 @@ class Ranker:
             ) and not (self.coverage.serves_prefix(model, order[:1])):
                 self._need("order", model, order, site)
 
-    def _served(self, site: Site, through_joins: bool = False) -> bool:
-        """Whether an indexed, selective equality column serves `site` (joins' keys if asked)."""
+    def _served(self, site: Site, through_joins: bool = False, fk_leads: bool = False) -> bool:
+        """Whether an indexed, selective equality column serves `site` (joins' keys if asked).
+
+        With `fk_leads`, a ForeignKey's own index does not serve a query that
+        also filters or sorts on other columns (`filter(repository=r,
+        submit_time__lt=t)`) when one parent has many rows: the need is a
+        composite led by the key (see `_fk_leads`).
+        """
         model = self.schema.models.get(site.model)
         if model is None:
             return False
         filtered = frozenset(site.equal + site.ranges)
-        return any(
-            (self.coverage.reason(model, name, filtered) or self.coverage.searchable(model, name))
-            and not _low(model, name)
-            for name in site.equal
+        for name in site.equal:
             # A join's key serves only when asked, or when the query also filters it
             # directly (`project_id=p, project__archived_at=...`: one joined row).
-            if through_joins or site.equal.count(name) > site.via.count(name)
-        )
+            direct = site.equal.count(name) > site.via.count(name)
+            if not (through_joins or direct) or _low(model, name):
+                continue
+            reason = self.coverage.reason(model, name, filtered)
+            if not reason:
+                if self.coverage.searchable(model, name):
+                    return True  # a GIN/GiST index on the column serves its equality
+                continue
+            fk_only = fk_leads and reason == "ForeignKey index" and name not in site.via
+            if fk_only and self._fk_leads(model, site, name):
+                continue
+            return True
+        return False
+
+    def _fk_leads(self, model: ModelDef, site: Site, name: str) -> bool:
+        """Whether a composite led by the ForeignKey `name` would narrow `site` further.
+
+        A key to a table with no growth evidence (repositories, projects,
+        categories) leaves many rows per parent: any other filter or sort
+        column makes the composite worth it. A key to a growing table (users,
+        issues, threads) leaves a handful per parent (an issue's links, a
+        project's labels: hand triage found those not worth it), unless the
+        query ranges over time (a user's posts since a date).
+        """
+        others = [
+            n
+            for n in site.equal
+            if n != name and n not in site.via and not _primary(model, n) and not _low(model, n)
+        ]
+        ranges = [n for n in site.ranges if not _primary(model, n)]
+        order = [n for n in site.order[:1] if not _primary(model, n)]
+        if not (others or ranges or order):
+            return False
+        columns = [*others, *ranges, *order]
+        # The other column's own index, or one led by the key and then a column
+        # of the query, already narrows the rows past the key.
+        if any(self.coverage.reason(model, n) for n in columns) or self.coverage.leads_with(
+            model, name, frozenset(columns)
+        ):
+            return False
+        found = model.field(name)
+        target = self.schema.target(found) if found is not None else None
+        if target is None:
+            return False
+        if not self.sizes.large(target):
+            return True
+        return any(_temporal(model, n) for n in ranges)
 
     def result(self) -> list[Need]:
         """Needs after prefix merging, without those only offline code has; best first.

@@ -9,7 +9,9 @@ query at all (the planner alone prefers a scan on tables this small).
 
 Projects: the two fixture projects and tests/data/index_library (unique_together,
 composite non-leading column, conditional UniqueConstraint, Q in a variable,
-relation span, Meta.ordering of a listed model, RunSQL index, test-only lookup).
+relation span, Meta.ordering of a listed model, RunSQL index, test-only lookup,
+a related manager that needs a ForeignKey-led composite, a queryset reassigned
+from itself).
 """
 
 from __future__ import annotations

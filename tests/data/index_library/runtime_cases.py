@@ -78,6 +78,22 @@ def _author_name_test_only():
     return Author.objects.filter(name="nobody")
 
 
+def _author_books_since():
+    return _book(author_id=1, published__gte="2020-01-01").order_by("published")
+
+
+def _author_books_by_title():
+    return _book(author_id=1).order_by("title")
+
+
+def _edition_reassigned():
+    return _book(edition=3)
+
+
+def _language_edition_reassigned():
+    return _book(language="l1", edition=3)
+
+
 INDEXES = {
     "isbn_detail": {"query": _isbn_detail, "planted": True},
     "title_published": {"query": _title_published, "planted": True},
@@ -86,9 +102,13 @@ INDEXES = {
     "barcode_q": {"query": _barcode_q, "planted": True},
     "row_not_leading": {"query": _row_not_leading, "planted": True},
     "author_ordering": {"query": _author_ordering, "planted": True},
+    "author_books_since": {"query": _author_books_since, "planted": True},
+    "edition_reassigned": {"query": _edition_reassigned, "planted": True},
     "language_unique_together": {"query": _language_unique_together, "planted": False},
     "shelf_composite": {"query": _shelf_composite, "planted": False},
     "internal_ref_runsql": {"query": _internal_ref_runsql, "planted": False},
     "author_handle_unique": {"query": _author_handle_unique, "planted": False},
+    "author_books_by_title": {"query": _author_books_by_title, "planted": False},
+    "language_edition_reassigned": {"query": _language_edition_reassigned, "planted": False},
     "author_name_test_only": {"query": _author_name_test_only, "planted": False, "plan": "scan"},
 }

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class Author(models.Model):
-    # ok: DJR201 (joined from books filtered by author_id: one author row, by primary key)
+    # ruleid: DJR201 (views.reassigned_unserved filters on it; a join from books would not)
     name = models.CharField(max_length=100)
     # ruleid: DJR201
     email = models.EmailField()
@@ -27,6 +27,7 @@ class Book(models.Model):
     # ok: DJR201 (a flag before the indexed `code`: code's own index serves the query)
     in_print = models.BooleanField(default=True)
     published = models.DateField(null=True)
+    # ruleid: DJR201 (a composite led by it: one author's books since a date)
     author = models.ForeignKey(Author, on_delete=models.CASCADE)
     # ok: DJR201 (only a numbered one-off job looks it up)
     batch_ref = models.CharField(max_length=32)

@@ -134,3 +134,36 @@ def publisher_by_name(request, name):
 
 def open_loan(request, ticket):
     return Loan.objects.get(returned=False, ticket=ticket)
+
+
+def books_of_author_since(request, pk):
+    author = get_object_or_404(Author, pk=pk)
+    # The related manager filters on the ForeignKey: a composite led by it (at Book.author).
+    return author.book_set.filter(published__gte="2020-01-01")
+
+
+def books_of_author_by_title(request, pk):
+    author = get_object_or_404(Author, pk=pk)
+    # ok: DJR201 (one author's books: the ForeignKey index leaves a handful of rows to sort)
+    return author.book_set.order_by("title")
+
+
+def reassigned(request, isbn, title):
+    books = Book.objects.filter(code=isbn)
+    # ok: DJR201 (reassigned from itself: still one query, served by the indexed code)
+    books = books.filter(title=title)
+    return books
+
+
+def reassigned_unserved(request, name):
+    authors = Author.objects.all()
+    # Reassigned from itself: the model is still Author (reported at Author.name).
+    authors = authors.filter(name=name)
+    return authors
+
+
+def local_import(request, name):
+    from .models import Author as Writer
+
+    # ok: DJR201 (imported inside the function and resolved: handle is unique)
+    return Writer.objects.filter(handle=name)

@@ -72,3 +72,31 @@ def by_handle(request, handle):
     # twin: missing-index — Author.handle is unique [author_handle_unique]
     author = Author.objects.filter(handle=handle).first()
     return JsonResponse({"id": author.pk if author else None})
+
+
+def author_books_since(request, pk):
+    author = get_object_or_404(Author, pk=pk)
+    # planted: missing-index — a related manager: the author's books since a date, by date; the ForeignKey index alone leaves every book of the author to filter and sort [author_books_since]
+    books = author.books.filter(published__gte="2020-01-01").order_by("published")
+    return JsonResponse({"ids": [b.pk for b in books]})
+
+
+def author_books_by_title(request, pk):
+    author = get_object_or_404(Author, pk=pk)
+    # twin: missing-index — one author's books sorted: the ForeignKey index leaves a handful of rows [author_books_by_title]
+    books = author.books.order_by("title")
+    return JsonResponse({"ids": [b.pk for b in books]})
+
+
+def by_edition(request, edition):
+    books = Book.objects.select_related("author")
+    # planted: missing-index — the queryset reassigned from itself keeps its model: edition is the second column of (language, edition) [edition_reassigned]
+    books = books.filter(edition=edition)
+    return JsonResponse({"ids": [b.pk for b in books]})
+
+
+def by_language_edition(request, language, edition):
+    books = Book.objects.filter(language=language)
+    # twin: missing-index — reassigned from itself: (language, edition) is the unique_together [language_edition_reassigned]
+    books = books.filter(edition=edition)
+    return JsonResponse({"ids": [b.pk for b in books]})
