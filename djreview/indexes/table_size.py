@@ -83,11 +83,13 @@ def _where(rel: str) -> str:
     return "a management command" if "commands" in PurePosixPath(rel).parts else rel
 
 
-def read_sizes(project: Project, schema: Schema, base: str = "") -> TableSizes:
+def read_sizes(project: Project, schema: Schema, base: str, context: str) -> TableSizes:
     """Size evidence for every project model.
 
     `base` (the folder holding the apps) is left out of paths, so a project
     that itself lives under a `fixtures/` or `tests/` folder still counts.
+    `context` fingerprints the schema and the modules' names, for the
+    per-file evidence a server session keeps (`Project.per_file`).
     """
     sizes = TableSizes()
     user = schema.index.user_model_label or ""
@@ -104,7 +106,11 @@ def read_sizes(project: Project, schema: Schema, base: str = "") -> TableSizes:
         if file.tree is None:
             _unparsed_creations(file, names, sizes)
         else:
-            _creations(file, schema, sizes)
+            found = project.per_file(
+                "index-sizes", file, context, lambda f: creations_for_file(f, schema)
+            )
+            for key, evidence in found:
+                sizes.evidence.setdefault(key, evidence)
     for model in schema.models.values():
         if EVENT_NAME.search(model.name) and any(
             f.kind in TEMPORAL or f.base_type in TEMPORAL for f in model.fields.values()
@@ -133,7 +139,9 @@ def _unparsed_creations(file: SourceFile, names: dict[str, ModelDef], sizes: Tab
             )
 
 
-def _creations(file: SourceFile, schema: Schema, sizes: TableSizes) -> None:
+def creations_for_file(file: SourceFile, schema: Schema) -> tuple[tuple[str, str], ...]:
+    """(model key, evidence) of the rows `file` creates, in source order (the first counts)."""
+    found: list[tuple[str, str]] = []
     for call in file.nodes_of(ast.Call):
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in CREATE_METHODS:
@@ -142,8 +150,8 @@ def _creations(file: SourceFile, schema: Schema, sizes: TableSizes) -> None:
             if isinstance(root, ast.Name | ast.Attribute):
                 model = schema.of_expr(file, root)
                 if model is not None:
-                    sizes.evidence.setdefault(
-                        model.key, f"rows created by {func.attr}() in {_where(file.rel)}"
+                    found.append(
+                        (model.key, f"rows created by {func.attr}() in {_where(file.rel)}")
                     )
     for node in file.nodes_of(ast.ClassDef):
         bases = {dotted(b).split(".")[-1] for b in node.bases}
@@ -160,6 +168,5 @@ def _creations(file: SourceFile, schema: Schema, sizes: TableSizes) -> None:
                     value = value.value
                 model = schema.of_expr(file, value) if isinstance(value, ast.expr) else None
                 if model is not None:
-                    sizes.evidence.setdefault(
-                        model.key, f"rows created through {node.name} in {file.rel}"
-                    )
+                    found.append((model.key, f"rows created through {node.name} in {file.rel}"))
+    return tuple(found)

@@ -24,7 +24,9 @@ from djreview.nplusone.queries import find_queries_in_loops
 from djreview.nplusone.querysets import Origin
 from djreview.nplusone.relation_map import Schema
 from djreview.nplusone.rows import RowReader
+from djreview.project import facts_context
 from djreview.project.project_model import ProjectModel
+from djreview.source.file import SourceFile
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
@@ -69,12 +71,19 @@ def _analyse(project: Project) -> NPlusOne:
     analysis = NPlusOne(schema, evaluator)
     reader = RowReader(schema)
     loops: list[LoopAccess] = []
+    context = facts_context.model_context(project, model)
     for file in files:
         if file.tree is None:
             continue
-        functions = function_loops(file)
-        loops.extend(find_loop_accesses(evaluator, reader, file, functions))
-        loops.extend(find_queries_in_loops(evaluator, file, functions))
+        loops.extend(
+            project.per_file(
+                "nplusone-loops",
+                file,
+                context,
+                lambda f: loops_for_file(evaluator, reader, f),
+                still_valid=lambda facts: facts.valid_in(project),
+            ).loops
+        )
     analysis.problems.extend(
         loop_problem(item)
         for item in loops
@@ -87,6 +96,38 @@ def _analyse(project: Project) -> NPlusOne:
     analysis.problems.extend(graphql_problems(analysis, project, rels))
     _attach_fixes(analysis.problems)
     return analysis
+
+
+@dataclass(frozen=True)
+class FileLoops:
+    """One file's per-row accesses in loops, and the other files read to find them."""
+
+    loops: tuple[LoopAccess, ...]
+    reads: tuple[SourceFile, ...]
+
+    def valid_in(self, project: Project) -> bool:
+        """Whether every other file read is still the project's (unchanged) file."""
+        return all(project.by_rel.get(file.rel) is file for file in self.reads)
+
+
+def loops_for_file(evaluator: Evaluator, reader: RowReader, file: SourceFile) -> FileLoops:
+    """The per-row accesses of `file`'s loops (per-file facts kept by a server session)."""
+    schema = evaluator.schema
+    schema.touched = set()
+    try:
+        functions = function_loops(file)
+        loops = (
+            *find_loop_accesses(evaluator, reader, file, functions),
+            *find_queries_in_loops(evaluator, file, functions),
+        )
+        reads = tuple(
+            schema.files[rel]
+            for rel in sorted(schema.touched)
+            if rel != file.rel and rel in schema.files
+        )
+    finally:
+        schema.touched = None
+    return FileLoops(loops, reads)
 
 
 def _origin_key(origin: Origin) -> tuple[str, int, int]:

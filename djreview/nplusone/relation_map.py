@@ -45,6 +45,13 @@ class Schema:
     def __init__(self, index: ProjectModel, files: dict[str, SourceFile]) -> None:
         self.index = index
         self.files = files
+        # While one file's facts are computed: the paths of every file read for them.
+        self.touched: set[str] | None = None
+
+    def touch(self, file: SourceFile) -> None:
+        """Note that the facts being computed read `file` (see `touched`)."""
+        if self.touched is not None:
+            self.touched.add(file.rel)
 
     def info(self, label: str) -> ModelInfo | None:
         """The index's model for a label."""
@@ -120,6 +127,7 @@ class Schema:
         ref = model.properties.get(name) or model.methods.get(name)
         if ref is None or ref[0] not in self.files:
             return None
+        self.touch(self.files[ref[0]])
         return self.files[ref[0]], ref[1]
 
     def is_property(self, label: str, name: str) -> bool:
@@ -140,8 +148,11 @@ class Schema:
         info = model.managers.get(manager) if model is not None else None
         if info is None:
             return {}
-        return {
+        found = {
             name: (self.files[ref[0]], ref[1])
             for name, ref in info.methods.items()
             if ref[0] in self.files
         }
+        for file, _ in found.values():
+            self.touch(file)
+        return found

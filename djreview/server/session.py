@@ -15,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from djreview.config import Config
+from djreview.engine.file_memo import FileMemo
 from djreview.engine.incremental import Incremental
 from djreview.engine.parallel import RuleSet, analyse_file
 from djreview.engine.registry import load_registry
@@ -50,6 +51,8 @@ class Session:
         self.whole = RuleSet((), tuple(c for c in selected.checks if c.depends != "file"))
         self.file_findings: dict[str, list[Finding]] = {}
         self.project_findings: dict[str, list[Finding]] = {}
+        # Per-file facts of the whole-project analyses, reused by the next run.
+        self.memo = FileMemo()
 
     def rel(self, path: Path) -> str | None:
         """The project-relative path of `path`, or None when djreview does not read it."""
@@ -82,13 +85,15 @@ class Session:
             fresh = SourceFile.read(path, rel, kind, self.config.max_file_bytes)
         except (OSError, UnreadableFile):
             return False
+        if known is not None and known.text == fresh.text:
+            return False  # the same object: facts kept for it stay valid
         self.files[rel] = fresh
-        return known is None or known.text != fresh.text
+        return True
 
     def project(self) -> Project:
         """A project of the current texts (its analyses memoised afresh)."""
         files = [self.files[rel] for rel in sorted(self.files)]
-        return Project(root=self.root, files=files, config=self.config)
+        return Project(root=self.root, files=files, config=self.config, memo=self.memo)
 
     def check_file(self, rel: str) -> list[Finding]:
         """Run the per-file rules on `rel` alone; remember and return its findings."""

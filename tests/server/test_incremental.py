@@ -1,0 +1,110 @@
+"""A session's results after each kind of edit equal a full `run()` of the edited tree.
+
+One session takes a sequence of edits (its per-file facts kept from run to
+run, as in the server): an unrelated module, a model (the schema changes), a
+view, a template, a helper another module's loop calls, and back. After each,
+every finding (rule, place, message, fingerprint, related locations, fix) must
+equal a full run of the same tree written to disk.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from djreview.config import resolve_config
+from djreview.engine.runner import run
+from djreview.server.session import Session
+from tests.server.test_session import _key, session_findings
+
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "blog"
+HELPER = "blog/recent.py"
+LOOP = "blog/board.py"
+# A helper whose queryset another module loops over: the loop's facts read the helper.
+HELPER_TEXT = """from .models import Comment
+
+
+def recent_comments():
+    return Comment.objects.all()
+"""
+LOOP_TEXT = """from django.http import JsonResponse
+
+from .recent import recent_comments
+
+
+def board(request):
+    names = [comment.author.username for comment in recent_comments()]
+    return JsonResponse({"names": names})
+"""
+
+
+def full_run(root: Path) -> list[tuple[object, ...]]:
+    return sorted(_key(f) for f in run([root], resolve_config(None, root)).findings)
+
+
+def _replace(old: str, new: str):
+    def edit(text: str) -> str:
+        assert old in text
+        return text.replace(old, new, 1)
+
+    return edit
+
+
+EDITS = [
+    ("blogsite/wsgi.py", lambda text: "# moved down a line\n" + text, False),
+    # The schema changes (an index goes, a field another module sorts by is renamed)
+    # and every line of the model file moves.
+    (
+        "blog/models.py",
+        lambda text: (
+            "# moved\n"
+            + text.replace(", db_index=True\n", "\n", 1).replace(
+                "published_at =", "published_on =", 1
+            )
+        ),
+        True,
+    ),
+    (
+        "blog/views.py",
+        _replace(
+            'queryset = Comment.objects.select_related("author", "post")',
+            "queryset = Comment.objects.all()",
+        ),
+        True,
+    ),
+    (
+        "blog/templates/blog/post_feed.html",
+        _replace("{{ post.num_comments }}", "{{ post.comments.count }}"),
+        True,
+    ),
+    (HELPER, _replace("Comment.objects.all()", 'Comment.objects.select_related("author")'), True),
+    ("blog/models.py", lambda text: text.replace("# moved\n", "", 1), True),
+]
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("incremental") / "blog"
+    shutil.copytree(FIXTURE, root)
+    (root / HELPER).write_text(HELPER_TEXT, encoding="utf-8")
+    (root / LOOP).write_text(LOOP_TEXT, encoding="utf-8")
+    return root
+
+
+def test_each_edit_gives_the_findings_of_a_full_run(tree: Path):
+    session = Session(tree, resolve_config(None, tree))
+    before = session_findings(session)
+    assert before == full_run(tree)
+    assert any(f[1].path == LOOP for f in before)  # the helper's loop is an N+1 at first
+    for rel, edit, changes_findings in EDITS:
+        text = edit((tree / rel).read_text(encoding="utf-8"))
+        session.update(rel, text)
+        after = session_findings(session)
+        (tree / rel).write_text(text, encoding="utf-8")
+        assert after == full_run(tree), rel
+        assert (after != before) is changes_findings, rel
+        before = after
+    assert not any(f[1].path == LOOP for f in before)  # the helper's edit cured it
+    assert session.memo.hits > 0  # facts were reused, not every run computed afresh
