@@ -12,8 +12,8 @@ object of an unchanged file, and a changed file is a new object) and the same
 context fingerprint (what else the facts read: the schema, the names other
 modules bind). Facts may hold the file's own tree nodes: the object is the
 same, so they are too. Memory is bounded by construction: one entry per
-namespace and project path, the older one replaced; `retain` drops the
-entries of files gone from the project.
+namespace and project path (and one per whole-project join), the older
+one replaced; `retain` drops the entries of files gone from the project.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    file: SourceFile
+    file: SourceFile | None
     context: str
     value: object
 
@@ -48,16 +48,17 @@ class FileMemo:
     def get(
         self,
         namespace: str,
-        file: SourceFile,
+        file: SourceFile | None,
         context: str,
-        compute: Callable[[SourceFile], T],
+        compute: Callable[[], T],
         still_valid: Callable[[T], bool] | None = None,
     ) -> T:
-        """The facts of `file` in `namespace`, computed again unless file and context match.
+        """The facts of `file` (None: of the whole project) in `namespace`, or `compute()`.
 
-        `still_valid(facts)`, when given, must also hold (the other files they read unchanged).
+        Reused when file and context match and `still_valid(facts)`, when
+        given, holds (the other files they read unchanged).
         """
-        key = (namespace, file.rel)
+        key = (namespace, file.rel if file is not None else "")
         entry = self._entries.get(key)
         if (
             entry is not None
@@ -68,12 +69,12 @@ class FileMemo:
             self.hits += 1
             return entry.value  # type: ignore[return-value]
         self.misses += 1
-        value = compute(file)
+        value = compute()
         self._entries[key] = _Entry(file, context, value)
         return value
 
     def retain(self, rels: Iterable[str]) -> None:
         """Forget the entries of every path not in `rels` (files deleted or renamed)."""
-        keep = set(rels)
+        keep = {*rels, ""}
         for key in [key for key in self._entries if key[1] not in keep]:
             del self._entries[key]

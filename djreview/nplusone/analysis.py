@@ -10,7 +10,7 @@ Fixes are grouped per origin, so two findings on one queryset produce one edit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from djreview.nplusone.django_loops import admin_problems, drf_problems, template_problems
 from djreview.nplusone.evaluate import Evaluator
@@ -30,6 +30,8 @@ from djreview.source.file import SourceFile
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -82,7 +84,7 @@ def _analyse(project: Project) -> NPlusOne:
                 context,
                 lambda f: loops_for_file(evaluator, reader, f),
                 still_valid=lambda facts: facts.valid_in(project),
-            ).loops
+            ).value
         )
     analysis.problems.extend(
         loop_problem(item)
@@ -93,16 +95,16 @@ def _analyse(project: Project) -> NPlusOne:
     analysis.problems.extend(template_problems(analysis, project, rels))
     analysis.problems.extend(drf_problems(analysis, project, rels))
     analysis.problems.extend(admin_problems(analysis, project, rels))
-    analysis.problems.extend(graphql_problems(analysis, project, rels))
+    analysis.problems.extend(_graphql(analysis, project, rels, context))
     _attach_fixes(analysis.problems)
     return analysis
 
 
 @dataclass(frozen=True)
-class FileLoops:
-    """One file's per-row accesses in loops, and the other files read to find them."""
+class Reads(Generic[T]):
+    """Facts and the files read to find them (besides the file they belong to)."""
 
-    loops: tuple[LoopAccess, ...]
+    value: T
     reads: tuple[SourceFile, ...]
 
     def valid_in(self, project: Project) -> bool:
@@ -110,7 +112,9 @@ class FileLoops:
         return all(project.by_rel.get(file.rel) is file for file in self.reads)
 
 
-def loops_for_file(evaluator: Evaluator, reader: RowReader, file: SourceFile) -> FileLoops:
+def loops_for_file(
+    evaluator: Evaluator, reader: RowReader, file: SourceFile
+) -> Reads[tuple[LoopAccess, ...]]:
     """The per-row accesses of `file`'s loops (per-file facts kept by a server session)."""
     schema = evaluator.schema
     schema.touched = set()
@@ -127,7 +131,29 @@ def loops_for_file(evaluator: Evaluator, reader: RowReader, file: SourceFile) ->
         )
     finally:
         schema.touched = None
-    return FileLoops(loops, reads)
+    return Reads(loops, reads)
+
+
+def _graphql(
+    analysis: NPlusOne, project: Project, rels: list[str], context: str
+) -> tuple[Problem, ...]:
+    """The GraphQL problems, kept by a session while no file they read (or a type's) changes."""
+    schema = analysis.schema
+    graphql = schema.index.graphql
+    context = facts_context.digest(context, facts_context.shape(graphql), tuple(rels))
+
+    def compute() -> Reads[tuple[Problem, ...]]:
+        schema.touched = {info.file for info in graphql.types.values()}
+        try:
+            problems = tuple(graphql_problems(analysis, project, rels))
+            reads = tuple(
+                schema.files[rel] for rel in sorted(schema.touched) if rel in schema.files
+            )
+        finally:
+            schema.touched = None
+        return Reads(problems, reads)
+
+    return project.joined("nplusone-graphql", context, compute, lambda r: r.valid_in(project)).value
 
 
 def _origin_key(origin: Origin) -> tuple[str, int, int]:

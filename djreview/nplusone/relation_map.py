@@ -39,12 +39,25 @@ class Relation:
     back: str = ""
 
 
+class _FilesRead(dict[str, SourceFile]):
+    """The project's files by path; each lookup is noted while the schema records reads."""
+
+    def __init__(self, files: dict[str, SourceFile], schema: Schema) -> None:
+        super().__init__(files)
+        self.schema = schema
+
+    def __getitem__(self, rel: str) -> SourceFile:
+        file = super().__getitem__(rel)
+        self.schema.touch(file)
+        return file
+
+
 class Schema:
     """Answers the N+1 analysis' questions about models from the project model."""
 
     def __init__(self, index: ProjectModel, files: dict[str, SourceFile]) -> None:
         self.index = index
-        self.files = files
+        self.files: dict[str, SourceFile] = _FilesRead(files, self)
         # While one file's facts are computed: the paths of every file read for them.
         self.touched: set[str] | None = None
 
@@ -127,7 +140,6 @@ class Schema:
         ref = model.properties.get(name) or model.methods.get(name)
         if ref is None or ref[0] not in self.files:
             return None
-        self.touch(self.files[ref[0]])
         return self.files[ref[0]], ref[1]
 
     def is_property(self, label: str, name: str) -> bool:
@@ -148,11 +160,8 @@ class Schema:
         info = model.managers.get(manager) if model is not None else None
         if info is None:
             return {}
-        found = {
+        return {
             name: (self.files[ref[0]], ref[1])
             for name, ref in info.methods.items()
             if ref[0] in self.files
         }
-        for file, _ in found.values():
-            self.touch(file)
-        return found

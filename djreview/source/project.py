@@ -40,12 +40,12 @@ class FactsMemo(Protocol):
     def get(
         self,
         namespace: str,
-        file: SourceFile,
+        file: SourceFile | None,
         context: str,
-        compute: Callable[[SourceFile], T],
+        compute: Callable[[], T],
         still_valid: Callable[[T], bool] | None = None,
     ) -> T:
-        """`compute(file)`, or the value it gave for this file object and context."""
+        """`compute()`, or the value it gave for this file object (None: project) and context."""
         ...
 
 
@@ -89,7 +89,19 @@ class Project:
         """
         if self.memo is None:
             return compute(file)
-        return self.memo.get(namespace, file, context, compute, still_valid)
+        return self.memo.get(namespace, file, context, lambda: compute(file), still_valid)
+
+    def joined(
+        self,
+        namespace: str,
+        context: str,
+        compute: Callable[[], T],
+        still_valid: Callable[[T], bool],
+    ) -> T:
+        """A whole-project join's result, reused while `context` and `still_valid` hold."""
+        if self.memo is None:
+            return compute()
+        return self.memo.get(namespace, None, context, compute, still_valid)
 
     def analysis(self, kind: type[AnalysisT]) -> AnalysisT:
         """The run's `kind` analysis of this project, built on first use.

@@ -93,12 +93,9 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_each_edit_gives_the_findings_of_a_full_run(tree: Path):
-    session = Session(tree, resolve_config(None, tree))
-    before = session_findings(session)
-    assert before == full_run(tree)
-    assert any(f[1].path == LOOP for f in before)  # the helper's loop is an N+1 at first
-    for rel, edit, changes_findings in EDITS:
+def replay(tree: Path, edits, before: list[tuple[object, ...]], session: Session):
+    """Make each edit in the session and on disk; the two must agree after each."""
+    for rel, edit, changes_findings in edits:
         text = edit((tree / rel).read_text(encoding="utf-8"))
         session.update(rel, text)
         after = session_findings(session)
@@ -106,5 +103,43 @@ def test_each_edit_gives_the_findings_of_a_full_run(tree: Path):
         assert after == full_run(tree), rel
         assert (after != before) is changes_findings, rel
         before = after
-    assert not any(f[1].path == LOOP for f in before)  # the helper's edit cured it
     assert session.memo.hits > 0  # facts were reused, not every run computed afresh
+    return before
+
+
+def test_each_edit_gives_the_findings_of_a_full_run(tree: Path):
+    session = Session(tree, resolve_config(None, tree))
+    before = session_findings(session)
+    assert before == full_run(tree)
+    assert any(f[1].path == LOOP for f in before)  # the helper's loop is an N+1 at first
+    after = replay(tree, EDITS, before, session)
+    assert not any(f[1].path == LOOP for f in after)  # the helper's edit cured it
+
+
+GRAPHQL_EDITS = [
+    ("library/loaders.py", lambda text: "# moved down a line\n" + text, False),
+    # A resolver's queryset loses its prefetch: the list field's per-object reads are N+1s.
+    (
+        "library/schema.py",
+        _replace(
+            'return Publisher.objects.prefetch_related("books")', "return Publisher.objects.all()"
+        ),
+        True,
+    ),
+    (
+        "library/strawberry_schema.py",
+        _replace('.select_related("author").prefetch_related("reviews")', ""),
+        True,
+    ),
+    ("library/models.py", lambda text: "# moved\n" + text, False),
+]
+
+
+def test_graphql_edits_give_the_findings_of_a_full_run(tmp_path: Path):
+    tree = tmp_path / "graphql"
+    shutil.copytree(FIXTURE.parent / "graphql", tree)
+    session = Session(tree, resolve_config(None, tree))
+    before = session_findings(session)
+    assert before == full_run(tree)
+    assert any(f[0] == "DJR150" for f in before)
+    replay(tree, GRAPHQL_EDITS, before, session)
