@@ -90,6 +90,15 @@ class Session:
         self.files[rel] = fresh
         return True
 
+    def remove(self, rel: str) -> bool:
+        """Forget a file deleted on disk and its findings; whether the session had it."""
+        if self.files.pop(rel, None) is None:
+            return False
+        self.file_findings.pop(rel, None)
+        self.project_findings.pop(rel, None)
+        self.memo.retain(self.files)
+        return True
+
     def project(self) -> Project:
         """A project of the current texts (its analyses memoised afresh)."""
         files = [self.files[rel] for rel in sorted(self.files)]
