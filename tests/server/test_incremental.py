@@ -23,15 +23,26 @@ FIXTURE = Path(__file__).parents[2] / "fixtures" / "blog"
 HELPER = "blog/recent.py"
 LOOP = "blog/board.py"
 # A helper whose queryset another module loops over: the loop's facts read the helper.
-HELPER_TEXT = """from .models import Comment
+HELPER_TEXT = """from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import Comment
 
 
 def recent_comments():
     return Comment.objects.all()
-"""
-LOOP_TEXT = """from django.http import JsonResponse
 
-from .recent import recent_comments
+
+def shout(value):
+    return mark_safe(value)
+"""
+LOOP_TEXT = """from django.http import HttpResponse, JsonResponse
+
+from .recent import recent_comments, shout
+
+
+def greet(request):
+    return HttpResponse(shout(request.GET.get("name")))
 
 
 def board(request):
@@ -80,6 +91,8 @@ EDITS = [
         True,
     ),
     (HELPER, _replace("Comment.objects.all()", 'Comment.objects.select_related("author")'), True),
+    # Request data the caller passes no longer reaches mark_safe: the flow goes.
+    (HELPER, _replace("return mark_safe(value)", "return escape(value)"), True),
     ("blog/models.py", lambda text: text.replace("# moved\n", "", 1), True),
 ]
 
@@ -112,8 +125,10 @@ def test_each_edit_gives_the_findings_of_a_full_run(tree: Path):
     before = session_findings(session)
     assert before == full_run(tree)
     assert any(f[1].path == LOOP for f in before)  # the helper's loop is an N+1 at first
+    assert any(f[0] == "DJR301" and f[1].path == HELPER for f in before)  # a flow via the caller
     after = replay(tree, EDITS, before, session)
-    assert not any(f[1].path == LOOP for f in after)  # the helper's edit cured it
+    assert not any(f[1].path == LOOP for f in after)  # the helper's edits cured both
+    assert not any(f[0] == "DJR301" and f[1].path == HELPER for f in after)
 
 
 GRAPHQL_EDITS = [
