@@ -31,22 +31,50 @@ _MODEL_CONTEXTS: weakref.WeakKeyDictionary[ProjectModel, str] = weakref.WeakKeyD
 
 def shape(value: object) -> object:
     """`value` as nested tuples of plain values; trees, files and locations left out."""
-    if isinstance(value, ast.AST | SourceFile | Location):
-        return None
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (
-            type(value).__name__,
-            tuple(shape(getattr(value, f.name)) for f in dataclasses.fields(value)),
-        )
-    if isinstance(value, dict):
-        return tuple((shape(k), shape(v)) for k, v in value.items())
-    if isinstance(value, set | frozenset):
-        return tuple(sorted(repr(shape(item)) for item in value))
-    if isinstance(value, list | tuple):
-        return tuple(shape(item) for item in value)
-    return repr(type(value))
+    return _plain(value, places=False)
+
+
+def _plain(value: object, places: bool) -> object:
+    """`value` as nested tuples; trees, files and locations as their places, or left out.
+
+    An object met twice (shared, or a cycle) is walked once.
+    """
+    seen: dict[int, int] = {}
+
+    def walk(item: object) -> object:
+        if isinstance(item, str | int | float | bool) or item is None:
+            return item
+        if isinstance(item, ast.AST | SourceFile | Location):
+            return _place(item) if places else None
+        if id(item) in seen:
+            return ("seen", seen[id(item)])
+        seen[id(item)] = len(seen)
+        if dataclasses.is_dataclass(item) and not isinstance(item, type):
+            fields = dataclasses.fields(item)
+            return (type(item).__name__, tuple(walk(getattr(item, f.name)) for f in fields))
+        if isinstance(item, dict):
+            return tuple((walk(k), walk(v)) for k, v in item.items())
+        if isinstance(item, set | frozenset):
+            return tuple(sorted(repr(walk(member)) for member in item))
+        if isinstance(item, list | tuple):
+            return tuple(walk(member) for member in item)
+        return repr(type(item))
+
+    return walk(value)
+
+
+def _place(item: ast.AST | SourceFile | Location) -> object:
+    if isinstance(item, Location):
+        return (item.path, item.start_line, item.start_column, item.end_line, item.end_column)
+    if isinstance(item, SourceFile):
+        return ("file", item.rel, item.digest)
+    return (
+        type(item).__name__,
+        getattr(item, "lineno", None),
+        getattr(item, "col_offset", None),
+        getattr(item, "end_lineno", None),
+        getattr(item, "end_col_offset", None),
+    )
 
 
 def digest(*parts: object) -> str:
@@ -96,3 +124,12 @@ def model_context(project: Project, index: ProjectModel) -> str:
             index.user_model_label,
         )
     return found
+
+
+def located(value: object) -> str:
+    """A digest of `value` with its places: locations, node positions, files' digests.
+
+    For an analysis' output (problems, needs, flows): equal digests mean the
+    same facts at the same places, so what a rule reports from them is too.
+    """
+    return digest(_plain(value, places=True))

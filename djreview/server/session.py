@@ -16,11 +16,11 @@ from pathlib import Path
 
 from djreview.config import Config
 from djreview.engine.file_memo import FileMemo
-from djreview.engine.incremental import Incremental
 from djreview.engine.parallel import RuleSet, analyse_file
 from djreview.engine.registry import load_registry
 from djreview.engine.runner import finish, load_project, rule_set, select_rules
 from djreview.model import Finding
+from djreview.server.project_parts import KeptParts
 from djreview.source.discover import TEMPLATE_SUFFIXES
 from djreview.source.file import FileKind, SourceFile, UnreadableFile, content_digest
 from djreview.source.project import Project
@@ -53,6 +53,8 @@ class Session:
         self.project_findings: dict[str, list[Finding]] = {}
         # Per-file facts of the whole-project analyses, reused by the next run.
         self.memo = FileMemo()
+        # The whole-project checks' parts, kept while what they read is unchanged.
+        self.kept = KeptParts(self.whole, self.config.per_file_timeout)
 
     def rel(self, path: Path) -> str | None:
         """The project-relative path of `path`, or None when djreview does not read it."""
@@ -122,9 +124,10 @@ class Session:
         On `project` (a snapshot of the texts taken by the caller), else on the current texts.
         """
         project = project or self.project()
-        analysis = Incremental(project, self.whole, budget=self.config.per_file_timeout).analyse()
+        raw = self.kept.raw(project)
+        self.memo.retain(project.by_rel)
         by_path: dict[str, list[Finding]] = defaultdict(list)
-        for finding in finish(analysis.raw, project, list(self.rules.values())):
+        for finding in finish(raw, project, list(self.rules.values())):
             by_path[finding.location.path].append(finding)
         touched = set(by_path) | set(self.project_findings)
         self.project_findings = dict(by_path)
