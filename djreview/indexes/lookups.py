@@ -179,7 +179,7 @@ class Collector:
     def collect(self) -> list[Site]:
         """All sites of the project, in file order."""
         # A cheap text test first: most modules never query or register a model.
-        files = [f for f in self.project.python_files if QUERY_HINT.search(f.text) and f.tree]
+        files = [f for f in self.project.python_files if self._queries(f) and f.tree]
         context = self.context
         for file in files:
             if "register" in file.text:
@@ -204,6 +204,12 @@ class Collector:
                     _Query(order=[o for o, _ in model.ordering]),
                 )
         return self.sites
+
+    def _queries(self, file: SourceFile) -> bool:
+        """The text test (kept per file by a session: it reads only the file)."""
+        return self.project.per_file(
+            "index-hint", file, "", lambda f: bool(QUERY_HINT.search(f.text))
+        )
 
     @cached_property
     def context(self) -> str:

@@ -101,7 +101,9 @@ def read_sizes(project: Project, schema: Schema, base: str, context: str) -> Tab
         by_name.setdefault(model.name, []).append(model)
     names = {name: models[0] for name, models in by_name.items() if len(models) == 1}
     for file in project.python_files:
-        if not _counts(file.rel, base) or not CREATE_HINT.search(file.text):
+        if not _counts(file.rel, base) or not project.per_file(
+            "index-create-hint", file, "", lambda f: bool(CREATE_HINT.search(f.text))
+        ):
             continue
         if file.tree is None:
             _unparsed_creations(file, names, sizes)

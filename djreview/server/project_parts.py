@@ -64,6 +64,7 @@ class KeptParts:
         self.budget = budget
         self._files: dict[str, tuple[SourceFile, dict[str, tuple[Key, Part]]]] = {}
         self._project: dict[str, tuple[Key, Part]] = {}
+        self._sources: dict[str, list[str]] = {}
         self.reused = 0
         self.fresh = 0
 
@@ -87,9 +88,12 @@ class KeptParts:
         order: list[tuple[str, list[str]]] = []
         work: list[tuple[int, frozenset[str]]] = []
         for i, file in enumerate(project.files):
-            sources = self.rules.sources(file)
             old = self._files.get(file.rel)
-            have = old[1] if old is not None and old[0] is file else {}
+            same = old is not None and old[0] is file
+            # The rule groups that apply depend on the file alone (hints in its text).
+            sources = self._sources[file.rel] if same else self.rules.sources(file)
+            self._sources[file.rel] = sources
+            have = old[1] if old is not None and same else {}
             parts = {
                 s: have[s]
                 for s in sources
@@ -107,6 +111,7 @@ class KeptParts:
                 parts[part.source] = (keys.get(part.source, ()), part)
                 self.fresh += 1
         self._files = kept
+        self._sources = {rel: self._sources[rel] for rel in kept}
         raw = [
             finding
             for rel, sources in order
