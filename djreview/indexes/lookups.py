@@ -214,6 +214,8 @@ class Collector:
     @cached_property
     def context(self) -> str:
         """What one file's sites depend on besides the file: the schema and every module's names."""
+        if self.project.memo is None:
+            return ""  # a check run keeps nothing across runs
         return facts_context.digest(
             facts_context.model_context(self.project, self.schema.index),
             facts_context.shape(self.schema.models),

@@ -140,7 +140,8 @@ def _graphql(
     """The GraphQL problems, kept by a session while no file they read (or a type's) changes."""
     schema = analysis.schema
     graphql = schema.index.graphql
-    context = facts_context.digest(context, facts_context.shape(graphql), tuple(rels))
+    if project.memo is not None:
+        context = facts_context.digest(context, facts_context.shape(graphql), tuple(rels))
 
     def compute() -> Reads[tuple[Problem, ...]]:
         schema.touched = {info.file for info in graphql.types.values()}

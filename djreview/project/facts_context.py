@@ -84,6 +84,13 @@ def digest(*parts: object) -> str:
 
 def _names_of(info: ModuleInfo) -> str:
     """What a module's top level binds, for name resolution from other modules."""
+    try:
+        return _bindings(info)
+    except RecursionError:  # a generated, deeply nested value: the file's digest stands in
+        return info.file.digest or info.file.text
+
+
+def _bindings(info: ModuleInfo) -> str:
     defs = tuple(
         (
             name,
@@ -116,6 +123,8 @@ def _module_names(project: Project, info: ModuleInfo) -> str:
 
 def model_context(project: Project, index: ProjectModel) -> str:
     """Every module's names and every model's facts (fields, managers, methods), once per build."""
+    if project.memo is None:
+        return ""  # nothing is kept across runs: no context to tell them apart
     found = _MODEL_CONTEXTS.get(index)
     if found is None:
         found = _MODEL_CONTEXTS[index] = digest(

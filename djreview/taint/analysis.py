@@ -96,9 +96,13 @@ class TaintAnalysis:
         """Analyse every function of the project (once); hits by the file of their sink."""
         if self._hits is None:
             self._hits = {}
-            context = facts_context.digest(
-                facts_context.model_context(self.project, self.model),
-                facts_context.shape(self.routes),
+            context = (
+                facts_context.digest(
+                    facts_context.model_context(self.project, self.model),
+                    facts_context.shape(self.routes),
+                )
+                if self.project.memo is not None
+                else ""
             )
             for source in self.project.python_files:
                 flows = self.project.per_file(
