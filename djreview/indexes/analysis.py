@@ -96,7 +96,7 @@ def _analyse(project: Project) -> IndexAnalysis:
     }
     collector = Collector(project, schema)
     sites = collector.collect()
-    sizes = read_sizes(project, schema, collector.base)
+    sizes = read_sizes(project, schema, collector.base, collector.context)
     ranker = Ranker(schema, Coverage(schema.index.migration_indexes), collector.listed, sizes)
     for site in sites:
         ranker.add(site)

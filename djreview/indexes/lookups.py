@@ -15,10 +15,12 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePosixPath
 
 from djreview.indexes.model_defs import ModelDef, Schema, dotted, literal_strings
 from djreview.model import Location
+from djreview.project import facts_context
 from djreview.project.types import Scope
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
@@ -105,6 +107,14 @@ class Site:
     via: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FileSites:
+    """One file's lookup sites and the models it serves as lists (admin, list views)."""
+
+    sites: tuple[Site, ...]
+    listed: frozenset[str]
+
+
 @dataclass
 class _Query:
     """Raw lookups gathered from one expression before resolution to columns."""
@@ -185,12 +195,19 @@ class Collector:
     def collect(self) -> list[Site]:
         """All sites of the project, in file order."""
         # A cheap text test first: most modules never query or register a model.
-        files = [f for f in self.project.python_files if QUERY_HINT.search(f.text) and f.tree]
+        files = [f for f in self.project.python_files if self._queries(f) and f.tree]
+        context = self.context
         for file in files:
             if "register" in file.text:
-                self._admin_registrations(file)
+                found = self.project.per_file(
+                    "index-admin", file, context, self.registrations_for_file
+                )
+                self.admin_models.update(found)
+        context = facts_context.digest(context, tuple(self.admin_models.items()))
         for file in files:
-            self._file(file)
+            facts = self.project.per_file("index-sites", file, context, self.facts_for_file)
+            self.sites.extend(facts.sites)
+            self.listed.update(facts.listed)
         for model in self.schema.models.values():
             if model.ordering and not model.abstract:
                 node = model.ordering[0][1]
@@ -203,6 +220,45 @@ class Collector:
                     _Query(order=[o for o, _ in model.ordering]),
                 )
         return self.sites
+
+    def _queries(self, file: SourceFile) -> bool:
+        """The text test (kept per file by a session: it reads only the file)."""
+        return self.project.per_file(
+            "index-hint", file, "", lambda f: bool(QUERY_HINT.search(f.text))
+        )
+
+    @cached_property
+    def context(self) -> str:
+        """What one file's sites depend on besides the file: the schema and every module's names."""
+        if self.project.memo is None:
+            return ""  # a check run keeps nothing across runs
+        return facts_context.digest(
+            facts_context.model_context(self.project, self.schema.index),
+            facts_context.shape(self.schema.models),
+            facts_context.shape(self.schema.app_dirs),
+            self.base,
+        )
+
+    # -- per-file facts (kept across a server session's runs) -------------
+
+    def registrations_for_file(self, file: SourceFile) -> dict[str, str]:
+        """Admin class name -> model key of the admin registrations in `file`."""
+        saved, self.admin_models = self.admin_models, {}
+        try:
+            self._admin_registrations(file)
+            return self.admin_models
+        finally:
+            self.admin_models = saved
+
+    def facts_for_file(self, file: SourceFile) -> FileSites:
+        """The lookup sites of one file and the models it lists (needs the admin registrations)."""
+        saved = self.sites, self.listed
+        self.sites, self.listed = [], set()
+        try:
+            self._file(file)
+            return FileSites(tuple(self.sites), frozenset(self.listed))
+        finally:
+            self.sites, self.listed = saved
 
     # -- discovery --------------------------------------------------------
 

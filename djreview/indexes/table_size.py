@@ -100,11 +100,13 @@ def _where(rel: str) -> str:
     return "a management command" if "commands" in PurePosixPath(rel).parts else rel
 
 
-def read_sizes(project: Project, schema: Schema, base: str = "") -> TableSizes:
+def read_sizes(project: Project, schema: Schema, base: str, context: str) -> TableSizes:
     """Size evidence for every project model.
 
     `base` (the folder holding the apps) is left out of paths, so a project
     that itself lives under a `fixtures/` or `tests/` folder still counts.
+    `context` fingerprints the schema and the modules' names, for the
+    per-file evidence a server session keeps (`Project.per_file`).
     """
     sizes = TableSizes()
     user = schema.index.user_model_label or ""
@@ -116,12 +118,20 @@ def read_sizes(project: Project, schema: Schema, base: str = "") -> TableSizes:
         by_name.setdefault(model.name, []).append(model)
     names = {name: models[0] for name, models in by_name.items() if len(models) == 1}
     for file in project.python_files:
-        if not _counts(file.rel, base) or not CREATE_HINT.search(file.text):
+        if not _counts(file.rel, base) or not project.per_file(
+            "index-create-hint", file, "", lambda f: bool(CREATE_HINT.search(f.text))
+        ):
             continue
         if file.tree is None:
             _unparsed_creations(file, names, sizes)
         else:
-            _creations(file, schema, sizes)
+            found = project.per_file(
+                "index-sizes", file, context, lambda f: creations_for_file(f, schema)
+            )
+            for key, evidence, plain in found:
+                if plain:
+                    sizes.plain_created.add(key)
+                sizes.evidence.setdefault(key, evidence)
     for model in schema.models.values():
         if EVENT_NAME.search(model.name) and any(
             f.kind in TEMPORAL or f.base_type in TEMPORAL for f in model.fields.values()
@@ -179,7 +189,14 @@ def _unparsed_creations(file: SourceFile, names: dict[str, ModelDef], sizes: Tab
             )
 
 
-def _creations(file: SourceFile, schema: Schema, sizes: TableSizes) -> None:
+def creations_for_file(file: SourceFile, schema: Schema) -> tuple[tuple[str, str, bool], ...]:
+    """(model key, evidence, a plain create) of the rows `file` creates, in source order.
+
+    The first evidence of a model counts; a plain `create()`/`bulk_create()`
+    (not get_or_create) also keeps a pointed-to table from being read as
+    reference data.
+    """
+    found: list[tuple[str, str, bool]] = []
     for call in file.nodes_of(ast.Call):
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in CREATE_METHODS:
@@ -188,11 +205,8 @@ def _creations(file: SourceFile, schema: Schema, sizes: TableSizes) -> None:
             if isinstance(root, ast.Name | ast.Attribute):
                 model = schema.of_expr(file, root)
                 if model is not None:
-                    if func.attr in PLAIN_CREATE:
-                        sizes.plain_created.add(model.key)
-                    sizes.evidence.setdefault(
-                        model.key, f"rows created by {func.attr}() in {_where(file.rel)}"
-                    )
+                    evidence = f"rows created by {func.attr}() in {_where(file.rel)}"
+                    found.append((model.key, evidence, func.attr in PLAIN_CREATE))
     for node in file.nodes_of(ast.ClassDef):
         bases = {dotted(b).split(".")[-1] for b in node.bases}
         if not bases & CREATE_VIEWS:
@@ -208,6 +222,6 @@ def _creations(file: SourceFile, schema: Schema, sizes: TableSizes) -> None:
                     value = value.value
                 model = schema.of_expr(file, value) if isinstance(value, ast.expr) else None
                 if model is not None:
-                    sizes.evidence.setdefault(
-                        model.key, f"rows created through {node.name} in {file.rel}"
-                    )
+                    evidence = f"rows created through {node.name} in {file.rel}"
+                    found.append((model.key, evidence, False))
+    return tuple(found)

@@ -10,7 +10,7 @@ Fixes are grouped per origin, so two findings on one queryset produce one edit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from djreview.nplusone.django_loops import admin_problems, drf_problems, template_problems
 from djreview.nplusone.evaluate import Evaluator
@@ -24,10 +24,14 @@ from djreview.nplusone.queries import find_queries_in_loops
 from djreview.nplusone.querysets import Origin
 from djreview.nplusone.relation_map import Schema
 from djreview.nplusone.rows import RowReader
+from djreview.project import facts_context
 from djreview.project.project_model import ProjectModel
+from djreview.source.file import SourceFile
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -69,12 +73,19 @@ def _analyse(project: Project) -> NPlusOne:
     analysis = NPlusOne(schema, evaluator)
     reader = RowReader(schema)
     loops: list[LoopAccess] = []
+    context = facts_context.model_context(project, model)
     for file in files:
         if file.tree is None:
             continue
-        functions = function_loops(file)
-        loops.extend(find_loop_accesses(evaluator, reader, file, functions))
-        loops.extend(find_queries_in_loops(evaluator, file, functions))
+        loops.extend(
+            project.per_file(
+                "nplusone-loops",
+                file,
+                context,
+                lambda f: loops_for_file(evaluator, reader, f),
+                still_valid=lambda facts: facts.valid_in(project),
+            ).value
+        )
     analysis.problems.extend(
         loop_problem(item)
         for item in loops
@@ -84,9 +95,66 @@ def _analyse(project: Project) -> NPlusOne:
     analysis.problems.extend(template_problems(analysis, project, rels))
     analysis.problems.extend(drf_problems(analysis, project, rels))
     analysis.problems.extend(admin_problems(analysis, project, rels))
-    analysis.problems.extend(graphql_problems(analysis, project, rels))
+    analysis.problems.extend(_graphql(analysis, project, rels, context))
     _attach_fixes(analysis.problems)
     return analysis
+
+
+@dataclass(frozen=True)
+class Reads(Generic[T]):
+    """Facts and the files read to find them (besides the file they belong to)."""
+
+    value: T
+    reads: tuple[SourceFile, ...]
+
+    def valid_in(self, project: Project) -> bool:
+        """Whether every other file read is still the project's (unchanged) file."""
+        return all(project.by_rel.get(file.rel) is file for file in self.reads)
+
+
+def loops_for_file(
+    evaluator: Evaluator, reader: RowReader, file: SourceFile
+) -> Reads[tuple[LoopAccess, ...]]:
+    """The per-row accesses of `file`'s loops (per-file facts kept by a server session)."""
+    schema = evaluator.schema
+    schema.touched = set()
+    try:
+        functions = function_loops(file)
+        loops = (
+            *find_loop_accesses(evaluator, reader, file, functions),
+            *find_queries_in_loops(evaluator, file, functions),
+        )
+        reads = tuple(
+            schema.files[rel]
+            for rel in sorted(schema.touched)
+            if rel != file.rel and rel in schema.files
+        )
+    finally:
+        schema.touched = None
+    return Reads(loops, reads)
+
+
+def _graphql(
+    analysis: NPlusOne, project: Project, rels: list[str], context: str
+) -> tuple[Problem, ...]:
+    """The GraphQL problems, kept by a session while no file they read (or a type's) changes."""
+    schema = analysis.schema
+    graphql = schema.index.graphql
+    if project.memo is not None:
+        context = facts_context.digest(context, facts_context.shape(graphql), tuple(rels))
+
+    def compute() -> Reads[tuple[Problem, ...]]:
+        schema.touched = {info.file for info in graphql.types.values()}
+        try:
+            problems = tuple(graphql_problems(analysis, project, rels))
+            reads = tuple(
+                schema.files[rel] for rel in sorted(schema.touched) if rel in schema.files
+            )
+        finally:
+            schema.touched = None
+        return Reads(problems, reads)
+
+    return project.joined("nplusone-graphql", context, compute, lambda r: r.valid_in(project)).value
 
 
 def _origin_key(origin: Origin) -> tuple[str, int, int]:

@@ -115,6 +115,7 @@ class Evaluator:
         class_node: ast.ClassDef | None = None,
     ) -> Scope:
         """The scope of a function (or class body) in `file`."""
+        self.schema.touch(file)
         info = self.by_file.get(file.rel)
         # A file outside any package (a script, a one-file sample) still has
         # local names; imports just do not resolve.
@@ -124,6 +125,7 @@ class Evaluator:
         """What `expr` evaluates to in `scope`, when it can be known statically."""
         if depth > MAX_DEPTH * 4:
             return None
+        self.schema.touch(scope.file)
         if isinstance(expr, ast.Name):
             return self._name(expr, scope, depth)
         if isinstance(expr, ast.Attribute):

@@ -39,12 +39,32 @@ class Relation:
     back: str = ""
 
 
+class _FilesRead(dict[str, SourceFile]):
+    """The project's files by path; each lookup is noted while the schema records reads."""
+
+    def __init__(self, files: dict[str, SourceFile], schema: Schema) -> None:
+        super().__init__(files)
+        self.schema = schema
+
+    def __getitem__(self, rel: str) -> SourceFile:
+        file = super().__getitem__(rel)
+        self.schema.touch(file)
+        return file
+
+
 class Schema:
     """Answers the N+1 analysis' questions about models from the project model."""
 
     def __init__(self, index: ProjectModel, files: dict[str, SourceFile]) -> None:
         self.index = index
-        self.files = files
+        self.files: dict[str, SourceFile] = _FilesRead(files, self)
+        # While one file's facts are computed: the paths of every file read for them.
+        self.touched: set[str] | None = None
+
+    def touch(self, file: SourceFile) -> None:
+        """Note that the facts being computed read `file` (see `touched`)."""
+        if self.touched is not None:
+            self.touched.add(file.rel)
 
     def info(self, label: str) -> ModelInfo | None:
         """The index's model for a label."""

@@ -140,6 +140,7 @@ class RowReader:
         depth: int = 0,
     ) -> Iterator[Access]:
         """Every per-row access in `nodes`, with `rows` binding names to row instances."""
+        self.schema.touch(file)
         rows = dict(rows)
         for node in nodes:
             yield from self._visit(file, node, rows, via, depth)

@@ -12,11 +12,16 @@ Only top-level statements are read (plus the bodies of module-level `if` and
 from __future__ import annotations
 
 import ast
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from djreview.source.file import SourceFile
+
+if TYPE_CHECKING:
+    from djreview.source.project import Project
 
 
 @dataclass
@@ -181,26 +186,42 @@ def module_name_for(file: SourceFile, packages: _PackageDirs) -> tuple[str, bool
 
 
 def build_modules(
-    files: Iterable[SourceFile], shadowed: dict[str, list[str]] | None = None
+    files: Iterable[SourceFile],
+    shadowed: dict[str, list[str]] | None = None,
+    project: Project | None = None,
 ) -> dict[str, ModuleInfo]:
     """Every parsed Python file as a ModuleInfo, by dotted name (first path wins).
 
     Files whose module name an earlier path already took are listed in
     `shadowed` (module name -> their paths): several projects in one tree.
+    With `project`, each file's name and table are kept across a server
+    session's runs (`Project.per_file`): they depend on the file and, for the
+    name, on which files exist.
     """
     python = [file for file in files if file.kind == "python"]
-    packages = _PackageDirs({file.rel for file in python})
+    rels = sorted(file.rel for file in python)
+    packages = _PackageDirs(set(rels))
+    layout = hashlib.blake2b("\0".join(rels).encode(), digest_size=16).hexdigest()
     modules: dict[str, ModuleInfo] = {}
     for file in python:
-        named = module_name_for(file, packages)
+        named = (
+            project.per_file("module", file, layout, lambda f: _module_of(f, packages))
+            if project is not None
+            else _module_of(file, packages)
+        )
         if named is None:
             continue
-        if named[0] in modules:
+        if named.name in modules:
             if shadowed is not None:
-                shadowed.setdefault(named[0], []).append(file.rel)
+                shadowed.setdefault(named.name, []).append(file.rel)
             continue
-        modules[named[0]] = read_module(named[0], file, named[1])
+        modules[named.name] = named
     return modules
+
+
+def _module_of(file: SourceFile, packages: _PackageDirs) -> ModuleInfo | None:
+    named = module_name_for(file, packages)
+    return read_module(named[0], file, named[1]) if named is not None else None
 
 
 class NameResolver:

@@ -62,14 +62,14 @@ class ProjectModel:
     @classmethod
     def build(cls, project: Project) -> ProjectModel:
         """The model of `project` (called once per run by `Project.analysis`)."""
-        return cls(project.files)
+        return cls(project.files, project)
 
-    def __init__(self, files: list[SourceFile]) -> None:
+    def __init__(self, files: list[SourceFile], project: Project | None = None) -> None:
         self.files = files
         # Module name -> paths of files hidden behind an earlier file with the same
         # module name (several projects in one tree); names in them are not followed.
         self.shadowed_modules: dict[str, list[str]] = {}
-        self.modules: dict[str, ModuleInfo] = build_modules(files, self.shadowed_modules)
+        self.modules: dict[str, ModuleInfo] = build_modules(files, self.shadowed_modules, project)
         self._by_rel = {module.rel: module for module in self.modules.values()}
         for name, file in builtin_files():
             self.modules.setdefault(name, read_module(name, file, False))

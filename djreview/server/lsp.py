@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from djreview.model import Applicability, Edit, Finding, Location, Severity
 from djreview.report.sarif import HELP_URI
 from djreview.server.actions import fix_all, ignore_fix
 from djreview.server.session import Session
+from djreview.source.discover import TEMPLATE_SUFFIXES
 from djreview.source.project import Project
 
 log = logging.getLogger("djreview")
@@ -160,6 +162,49 @@ class DjreviewServer(LanguageServer):
             data={"fingerprint": finding.fingerprint},
         )
 
+    def hover(self, rel: str, position: types.Position) -> types.Hover | None:
+        """The docs of each rule with a diagnostic under `position`, as Markdown."""
+        assert self.session is not None
+        parts: dict[str, str] = {}
+        where: types.Range | None = None
+        for finding in self.session.findings(rel):
+            span = self.range_of(finding.location)
+            if finding.suppressed or not _contains(span, position):
+                continue
+            where = where or span
+            meta = self.session.rules.get(finding.rule_id)
+            if meta is not None and meta.id not in parts:
+                link = HELP_URI.format(id=meta.id)
+                parts[meta.id] = (
+                    f"**{meta.id}** `{meta.name}`\n\n{meta.docs.strip()}\n\n[{link}]({link})"
+                )
+        if not parts:
+            return None
+        markdown = "\n\n---\n\n".join(parts.values())
+        return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, markdown), where)
+
+    def files_changed(self, changes: Sequence[types.FileEvent]) -> None:
+        """Files created, changed or deleted on disk, outside the editor: read them again.
+
+        A file open in the editor keeps its buffer's text (the editor owns it);
+        the next save or close brings the disk back in.
+        """
+        assert self.session is not None
+        touched: set[str] = set()
+        for event in changes:
+            rel = self.rel_of(event.uri)
+            if rel is None or event.uri in self.workspace.text_documents:
+                continue
+            if event.type == types.FileChangeType.Deleted:
+                if self.session.remove(rel):
+                    touched.add(rel)
+            elif self.session.reload(rel):
+                self.session.check_file(rel)
+                touched.add(rel)
+        if touched:
+            self.publish(touched)
+            self.schedule_project_run(self.settings.debounce)
+
     def workspace_edit(self, edits: list[Edit] | tuple[Edit, ...]) -> types.WorkspaceEdit:
         """The workspace edit of djreview edits (which may span files)."""
         changes: dict[str, list[types.TextEdit]] = {}
@@ -218,6 +263,16 @@ class DjreviewServer(LanguageServer):
         return actions
 
 
+def _contains(span: types.Range, position: types.Position) -> bool:
+    start, end = span.start, span.end
+    after_start = (position.line, position.character) >= (start.line, start.character)
+    return after_start and (position.line, position.character) <= (end.line, end.character)
+
+
+# What the server asks a client to watch on disk (the files a session reads).
+WATCHED = ("**/*.py", *(f"**/*{suffix}" for suffix in sorted(TEMPLATE_SUFFIXES)))
+
+
 def build_server(settings: ServerSettings) -> DjreviewServer:
     """A server with every handler registered."""
     server = DjreviewServer(settings)
@@ -239,6 +294,41 @@ def build_server(settings: ServerSettings) -> DjreviewServer:
         ls.publish({rel})
         if run_project:
             ls.schedule_project_run(ls.settings.debounce)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: DjreviewServer, params: types.InitializedParams) -> None:
+        # Watching needs the client's consent (dynamic registration); without it
+        # the client may still send didChangeWatchedFiles, which is handled below.
+        workspace = ls.client_capabilities.workspace
+        watched = workspace.did_change_watched_files if workspace is not None else None
+        if watched is None or not watched.dynamic_registration:
+            return
+        options = types.DidChangeWatchedFilesRegistrationOptions(
+            [types.FileSystemWatcher(glob_pattern=pattern) for pattern in WATCHED]
+        )
+        await ls.client_register_capability_async(
+            types.RegistrationParams(
+                [
+                    types.Registration(
+                        "djreview-watched-files", types.WORKSPACE_DID_CHANGE_WATCHED_FILES, options
+                    )
+                ]
+            )
+        )
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(
+        ls: DjreviewServer, params: types.DidChangeWatchedFilesParams
+    ) -> None:
+        if ls.session is not None:
+            ls.files_changed(params.changes)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: DjreviewServer, params: types.HoverParams) -> types.Hover | None:
+        rel = ls.rel_of(params.text_document.uri)
+        if ls.session is None or rel is None:
+            return None
+        return ls.hover(rel, params.position)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: DjreviewServer, params: types.DidOpenTextDocumentParams) -> None:

@@ -15,11 +15,12 @@ from collections import defaultdict
 from pathlib import Path
 
 from djreview.config import Config
-from djreview.engine.incremental import Incremental
+from djreview.engine.file_memo import FileMemo
 from djreview.engine.parallel import RuleSet, analyse_file
 from djreview.engine.registry import load_registry
 from djreview.engine.runner import finish, load_project, rule_set, select_rules
 from djreview.model import Finding
+from djreview.server.project_parts import KeptParts
 from djreview.source.discover import TEMPLATE_SUFFIXES
 from djreview.source.file import FileKind, SourceFile, UnreadableFile, content_digest
 from djreview.source.project import Project
@@ -50,6 +51,10 @@ class Session:
         self.whole = RuleSet((), tuple(c for c in selected.checks if c.depends != "file"))
         self.file_findings: dict[str, list[Finding]] = {}
         self.project_findings: dict[str, list[Finding]] = {}
+        # Per-file facts of the whole-project analyses, reused by the next run.
+        self.memo = FileMemo()
+        # The whole-project checks' parts, kept while what they read is unchanged.
+        self.kept = KeptParts(self.whole, self.config.per_file_timeout)
 
     def rel(self, path: Path) -> str | None:
         """The project-relative path of `path`, or None when djreview does not read it."""
@@ -82,13 +87,24 @@ class Session:
             fresh = SourceFile.read(path, rel, kind, self.config.max_file_bytes)
         except (OSError, UnreadableFile):
             return False
+        if known is not None and known.text == fresh.text:
+            return False  # the same object: facts kept for it stay valid
         self.files[rel] = fresh
-        return known is None or known.text != fresh.text
+        return True
+
+    def remove(self, rel: str) -> bool:
+        """Forget a file deleted on disk and its findings; whether the session had it."""
+        if self.files.pop(rel, None) is None:
+            return False
+        self.file_findings.pop(rel, None)
+        self.project_findings.pop(rel, None)
+        self.memo.retain(self.files)
+        return True
 
     def project(self) -> Project:
         """A project of the current texts (its analyses memoised afresh)."""
         files = [self.files[rel] for rel in sorted(self.files)]
-        return Project(root=self.root, files=files, config=self.config)
+        return Project(root=self.root, files=files, config=self.config, memo=self.memo)
 
     def check_file(self, rel: str) -> list[Finding]:
         """Run the per-file rules on `rel` alone; remember and return its findings."""
@@ -108,9 +124,10 @@ class Session:
         On `project` (a snapshot of the texts taken by the caller), else on the current texts.
         """
         project = project or self.project()
-        analysis = Incremental(project, self.whole, budget=self.config.per_file_timeout).analyse()
+        raw = self.kept.raw(project)
+        self.memo.retain(project.by_rel)
         by_path: dict[str, list[Finding]] = defaultdict(list)
-        for finding in finish(analysis.raw, project, list(self.rules.values())):
+        for finding in finish(raw, project, list(self.rules.values())):
             by_path[finding.location.path].append(finding)
         touched = set(by_path) | set(self.project_findings)
         self.project_findings = dict(by_path)

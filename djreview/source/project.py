@@ -10,6 +10,7 @@ the result cache derives the check's dependencies from the same declaration.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +31,22 @@ class ProjectAnalysis(Protocol):
 
 
 AnalysisT = TypeVar("AnalysisT", bound=ProjectAnalysis)
+T = TypeVar("T")
+
+
+class FactsMemo(Protocol):
+    """Per-file facts kept across runs (a server session's `engine.file_memo.FileMemo`)."""
+
+    def get(
+        self,
+        namespace: str,
+        file: SourceFile | None,
+        context: str,
+        compute: Callable[[], T],
+        still_valid: Callable[[T], bool] | None = None,
+    ) -> T:
+        """`compute()`, or the value it gave for this file object (None: project) and context."""
+        ...
 
 
 @dataclass
@@ -40,6 +57,8 @@ class Project:
     files: list[SourceFile]
     config: Config = field(default_factory=Config)
     notifications: list[Notification] = field(default_factory=list)
+    # Kept across runs by a server session; None in a `djreview check` run.
+    memo: FactsMemo | None = field(default=None, repr=False, compare=False)
     _analyses: dict[type, object] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -53,6 +72,36 @@ class Project:
     def python_files(self) -> list[SourceFile]:
         """The Python modules, in path order."""
         return [file for file in self.files if file.kind == "python"]
+
+    def per_file(
+        self,
+        namespace: str,
+        file: SourceFile,
+        context: str,
+        compute: Callable[[SourceFile], T],
+        still_valid: Callable[[T], bool] | None = None,
+    ) -> T:
+        """What `compute` finds in `file`; reused from an earlier run for the same file and context.
+
+        `context` fingerprints everything else `compute` reads (the schema, other
+        modules' names); facts that read other files whose content matters
+        (another module's function body) check them with `still_valid`.
+        """
+        if self.memo is None:
+            return compute(file)
+        return self.memo.get(namespace, file, context, lambda: compute(file), still_valid)
+
+    def joined(
+        self,
+        namespace: str,
+        context: str,
+        compute: Callable[[], T],
+        still_valid: Callable[[T], bool],
+    ) -> T:
+        """A whole-project join's result, reused while `context` and `still_valid` hold."""
+        if self.memo is None:
+            return compute()
+        return self.memo.get(namespace, None, context, compute, still_valid)
 
     def analysis(self, kind: type[AnalysisT]) -> AnalysisT:
         """The run's `kind` analysis of this project, built on first use.

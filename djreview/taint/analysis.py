@@ -10,8 +10,11 @@ request data is seen by the other methods.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
+from djreview.project import facts_context
 from djreview.project.modules import dotted_name
 from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
@@ -39,6 +42,23 @@ _VIEW_DECORATORS = frozenset(
     }
 )
 _SAFE_ANNOTATIONS = frozenset({"int", "UUID", "uuid.UUID", "bool", "float"})
+SummaryKey = tuple[str, int]
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class FileFlows:
+    """One file's flows (per-file facts a server session keeps) and what they depend on.
+
+    `used`: the memoised summaries of other functions they took; `made`: the
+    summaries their analysis memoised; `reads`: the files whose function
+    tables they looked into.
+    """
+
+    hits: tuple[Hit, ...]
+    used: dict[SummaryKey, tuple[Summary, list[str]] | None] = field(default_factory=dict)
+    made: dict[SummaryKey, tuple[Summary, list[str]] | None] = field(default_factory=dict)
+    reads: dict[str, SourceFile] = field(default_factory=dict)
 
 
 class TaintAnalysis:
@@ -57,12 +77,16 @@ class TaintAnalysis:
         self._tables: dict[str, FunctionTable] = {}
         self._names: dict[tuple[str, str], tuple[SourceFile, FunctionNode] | None] = {}
         self.routes = view_params(self.model)
-        self._summaries: dict[tuple[str, int], tuple[Summary, list[str]] | None] = {}
+        self._summaries: dict[SummaryKey, tuple[Summary, list[str]] | None] = {}
         self._stack: list[tuple[str, int]] = []
         self._hits: dict[str, dict[tuple[str, int, int, str], Hit]] | None = None
+        # While one file is analysed: what it reads beyond itself (see FileFlows).
+        self._recording: FileFlows | None = None
 
     def info(self, file: SourceFile) -> FunctionTable:
         """The function table of a file, built once."""
+        if self._recording is not None:
+            self._recording.reads[file.rel] = file
         if file.rel not in self._tables:
             module = self.model.module_for(file)
             self._tables[file.rel] = FunctionTable.build(file, module.name if module else "")
@@ -72,10 +96,46 @@ class TaintAnalysis:
         """Analyse every function of the project (once); hits by the file of their sink."""
         if self._hits is None:
             self._hits = {}
+            context = (
+                facts_context.digest(
+                    facts_context.model_context(self.project, self.model),
+                    facts_context.shape(self.routes),
+                )
+                if self.project.memo is not None
+                else ""
+            )
             for source in self.project.python_files:
-                for hit in self._analyse_file(source):
+                flows = self.project.per_file(
+                    "taint", source, context, self.flows_for_file, self._still_valid
+                )
+                # Reused flows bring the summaries their run made, as a full run would have.
+                self._summaries.update(flows.made)
+                for hit in flows.hits:
                     self._hits.setdefault(hit.file.rel, {}).setdefault(hit.key, hit)
         return self._hits
+
+    def flows_for_file(self, file: SourceFile) -> FileFlows:
+        """The flows of `file`'s functions, and the summaries they used and made."""
+        self._recording = FileFlows(())
+        try:
+            hits = tuple(self._analyse_file(file))
+            return dataclasses.replace(self._recording, hits=hits)
+        finally:
+            self._recording = None
+
+    def _still_valid(self, flows: FileFlows) -> bool:
+        """Whether a file's kept flows are what analysing it now would give.
+
+        Summaries are memoised in file order (a summary made under a deep call
+        stack is cut shorter): the kept flows stand only if every summary they
+        used is the very one this run holds, none they made exists already,
+        and every other file they read is unchanged.
+        """
+        return (
+            all(self._summaries.get(key, _MISSING) is value for key, value in flows.used.items())
+            and not any(key in self._summaries for key in flows.made)
+            and all(self.project.by_rel.get(rel) is file for rel, file in flows.reads.items())
+        )
 
     def hits_in(self, file: SourceFile) -> list[Hit]:
         """Flows whose sink is in `file`, in source order."""
@@ -190,8 +250,12 @@ class TaintAnalysis:
             return None
         file, function = target
         key = (file.rel, id(function))
+        recording = self._recording
         if key in self._summaries:
-            return self._summaries[key]
+            found = self._summaries[key]
+            if recording is not None and key not in recording.made:
+                recording.used[key] = found
+            return found
         if key in self._stack or len(self._stack) >= MAX_DEPTH:
             return None
         self._stack.append(key)
@@ -200,6 +264,8 @@ class TaintAnalysis:
         finally:
             self._stack.pop()
         self._summaries[key] = result
+        if recording is not None:
+            recording.made[key] = result
         return result
 
     def _summarise(self, file: SourceFile, function: FunctionNode) -> tuple[Summary, list[str]]:

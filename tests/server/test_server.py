@@ -24,19 +24,25 @@ def blog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest_lsp.fixture(
-    config=ClientServerConfig(
-        server_command=[sys.executable, "-m", "djreview", "server", "--debounce", "0.05"]
-    ),
+SERVER = ClientServerConfig(
+    server_command=[sys.executable, "-m", "djreview", "server", "--debounce", "0.05"]
 )
-async def client(lsp_client: LanguageClient, blog: Path):
-    await lsp_client.initialize_session(
+
+
+async def initialize(client: LanguageClient, root: Path) -> None:
+    """Start the session on `root` as an editor opening that folder would."""
+    await client.initialize_session(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(),
-            root_uri=blog.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(blog.as_uri(), "blog")],
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(root.as_uri(), root.name)],
         )
     )
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, blog: Path):
+    await initialize(lsp_client, blog)
     yield
     await lsp_client.shutdown_session()
 

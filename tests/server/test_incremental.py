@@ -1,0 +1,162 @@
+"""A session's results after each kind of edit equal a full `run()` of the edited tree.
+
+One session takes a sequence of edits (its per-file facts kept from run to
+run, as in the server): an unrelated module, a model (the schema changes), a
+view, a template, a helper another module's loop calls, and back. After each,
+every finding (rule, place, message, fingerprint, related locations, fix) must
+equal a full run of the same tree written to disk.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from djreview.config import resolve_config
+from djreview.engine.runner import run
+from djreview.server.session import Session
+from tests.server.test_session import _key, session_findings
+
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "blog"
+HELPER = "blog/recent.py"
+LOOP = "blog/board.py"
+# A helper whose queryset another module loops over: the loop's facts read the helper.
+HELPER_TEXT = """from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import Comment
+
+
+def recent_comments():
+    return Comment.objects.all()
+
+
+def shout(value):
+    return mark_safe(value)
+"""
+LOOP_TEXT = """from django.http import HttpResponse, JsonResponse
+
+from .recent import recent_comments, shout
+
+
+def greet(request):
+    return HttpResponse(shout(request.GET.get("name")))
+
+
+def board(request):
+    names = [comment.author.username for comment in recent_comments()]
+    return JsonResponse({"names": names})
+"""
+
+
+def full_run(root: Path) -> list[tuple[object, ...]]:
+    return sorted(_key(f) for f in run([root], resolve_config(None, root)).findings)
+
+
+def _replace(old: str, new: str):
+    def edit(text: str) -> str:
+        assert old in text
+        return text.replace(old, new, 1)
+
+    return edit
+
+
+EDITS = [
+    ("blogsite/wsgi.py", lambda text: "# moved down a line\n" + text, False),
+    # The schema changes (an index goes, a field another module sorts by is renamed)
+    # and every line of the model file moves.
+    (
+        "blog/models.py",
+        lambda text: (
+            "# moved\n"
+            + text.replace(", db_index=True\n", "\n", 1).replace(
+                "published_at =", "published_on =", 1
+            )
+        ),
+        True,
+    ),
+    (
+        "blog/views.py",
+        _replace(
+            'queryset = Comment.objects.select_related("author", "post")',
+            "queryset = Comment.objects.all()",
+        ),
+        True,
+    ),
+    (
+        "blog/templates/blog/post_feed.html",
+        _replace("{{ post.num_comments }}", "{{ post.comments.count }}"),
+        True,
+    ),
+    (HELPER, _replace("Comment.objects.all()", 'Comment.objects.select_related("author")'), True),
+    # Request data the caller passes no longer reaches mark_safe: the flow goes.
+    (HELPER, _replace("return mark_safe(value)", "return escape(value)"), True),
+    (HELPER, _replace("return escape(value)", "return mark_safe(value)"), True),
+    # The caller stops passing request data: the flow's finding, in the unchanged helper, goes.
+    (LOOP, _replace('shout(request.GET.get("name"))', 'shout("name")'), True),
+    ("blog/models.py", lambda text: text.replace("# moved\n", "", 1), True),
+]
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("incremental") / "blog"
+    shutil.copytree(FIXTURE, root)
+    (root / HELPER).write_text(HELPER_TEXT, encoding="utf-8")
+    (root / LOOP).write_text(LOOP_TEXT, encoding="utf-8")
+    return root
+
+
+def replay(tree: Path, edits, before: list[tuple[object, ...]], session: Session):
+    """Make each edit in the session and on disk; the two must agree after each."""
+    for rel, edit, changes_findings in edits:
+        text = edit((tree / rel).read_text(encoding="utf-8"))
+        session.update(rel, text)
+        after = session_findings(session)
+        (tree / rel).write_text(text, encoding="utf-8")
+        assert after == full_run(tree), rel
+        assert (after != before) is changes_findings, rel
+        before = after
+    assert session.memo.hits > 0  # facts were reused, not every run computed afresh
+    return before
+
+
+def test_each_edit_gives_the_findings_of_a_full_run(tree: Path):
+    session = Session(tree, resolve_config(None, tree))
+    before = session_findings(session)
+    assert before == full_run(tree)
+    assert any(f[1].path == LOOP for f in before)  # the helper's loop is an N+1 at first
+    assert any(f[0] == "DJR301" and f[1].path == HELPER for f in before)  # a flow via the caller
+    after = replay(tree, EDITS, before, session)
+    assert not any(f[0].startswith("DJR1") and f[1].path == LOOP for f in after)  # N+1 cured
+
+
+GRAPHQL_EDITS = [
+    ("library/loaders.py", lambda text: "# moved down a line\n" + text, False),
+    # A resolver's queryset loses its prefetch: the list field's per-object reads are N+1s.
+    (
+        "library/schema.py",
+        _replace(
+            'return Publisher.objects.prefetch_related("books")', "return Publisher.objects.all()"
+        ),
+        True,
+    ),
+    (
+        "library/strawberry_schema.py",
+        _replace('.select_related("author").prefetch_related("reviews")', ""),
+        True,
+    ),
+    ("library/models.py", lambda text: "# moved\n" + text, False),
+]
+
+
+def test_graphql_edits_give_the_findings_of_a_full_run(tmp_path: Path):
+    tree = tmp_path / "graphql"
+    shutil.copytree(FIXTURE.parent / "graphql", tree)
+    session = Session(tree, resolve_config(None, tree))
+    before = session_findings(session)
+    assert before == full_run(tree)
+    assert any(f[0] == "DJR150" for f in before)
+    replay(tree, GRAPHQL_EDITS, before, session)
