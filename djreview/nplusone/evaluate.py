@@ -19,7 +19,7 @@ from djreview.nplusone.querysets import (
     QuerySetState,
     apply_call,
 )
-from djreview.nplusone.relation_map import Function, Schema
+from djreview.nplusone.relation_map import MANY, Function, Schema
 from djreview.project.modules import ModuleInfo, NameResolver, dotted_name
 from djreview.source.file import SourceFile
 
@@ -151,7 +151,11 @@ class Evaluator:
             ]
             if earlier:
                 line, value = earlier[-1]
-                return self.value(value, scope, depth + 1)
+                # `qs = qs.filter(...)` restated down a view costs no depth (the
+                # receiver's call charged one): the next lookup is on an
+                # earlier line, so the walk still ends.
+                cost = -1 if _restates(value, expr.id, line) else 1
+                return self.value(value, scope, max(depth + cost, 0))
         label = self.schema.model_of(scope.module, expr)
         if label is not None:
             return ModelRef(label)
@@ -179,6 +183,8 @@ class Evaluator:
         if label is not None:
             return ModelRef(label)
         base = self.value(expr.value, scope, depth + 1)
+        if isinstance(base, Instance):
+            return self._instance_attribute(base, expr, scope, depth)
         if isinstance(base, ModelRef):
             if expr.attr in _MANAGERS or expr.attr in self.schema.managers(base.model):
                 return self._manager(base.model, expr.attr, expr, scope, depth)
@@ -194,6 +200,36 @@ class Evaluator:
                 return self._attribute_queryset(self._mro(leaf), leaf, depth + 1)
             return self.class_queryset(scope, depth + 1)
         return None
+
+    def _instance_attribute(
+        self, base: Instance, expr: ast.Attribute, scope: Scope, depth: int
+    ) -> Value:
+        """`obj.comments` (a fresh queryset of the related rows) or a property of `obj`.
+
+        Only for an object that is not a row of a loop (no path prefix) and
+        whose queryset did not prefetch the relation: the related rows then
+        come from a query of their own, built here.
+        """
+        relation = self.schema.relation(base.model, expr.attr)
+        if relation is not None:
+            if (
+                relation.kind != MANY
+                or base.prefix
+                or base.state.covered(expr.attr, forward=False, null=True)
+            ):
+                return None
+            function = scope.function.name if scope.function else ""
+            return QuerySetState(relation.target, Origin(scope.file, expr, function))
+        if not self.schema.is_property(base.model, expr.attr) or depth > MAX_DEPTH * 3:
+            return None
+        found = self.schema.function(base.model, expr.attr)
+        if found is None:
+            return None
+        file, function_node = found
+        info = self.by_file.get(file.rel)
+        inner = Scope(file, info.name if info else "", function_node, None, base)
+        result = self.returns(function_node, inner, depth + 1)
+        return result if isinstance(result, QuerySetState) else None
 
     def _manager(
         self, model: str, attribute: str, expr: ast.expr, scope: Scope, depth: int
@@ -367,6 +403,14 @@ class Evaluator:
                     )
                 return None
         return None
+
+
+def _restates(value: ast.expr, name: str, line: int) -> bool:
+    """`name = name.method(...)` on one line: the value starts from the name's previous value."""
+    node = value
+    while isinstance(node, ast.Call | ast.Attribute):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return isinstance(node, ast.Name) and node.id == name and node.lineno == line
 
 
 def _of_own_model(call: ast.Call) -> bool:

@@ -295,8 +295,17 @@ def _takes_request(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def local_string_values(function: ast.AST) -> dict[str, tuple[str, ...]]:
-    """Local names assigned string literals (or lists of them) in a function."""
+    """Local names assigned string literals (or lists of them) in a function.
+
+    A parameter's string default counts too: `def view(request,
+    template_name="x.html")` renders "x.html" unless a URL pattern passes another.
+    """
     found: dict[str, tuple[str, ...]] = {}
+    if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        for argument, default in _defaults(function.args):
+            values = string_sequence(default)
+            if values:
+                found[argument.arg] = values
     for node in ast.walk(function):
         if isinstance(node, ast.Assign):
             values = string_sequence(node.value)
@@ -304,6 +313,19 @@ def local_string_values(function: ast.AST) -> dict[str, tuple[str, ...]]:
                 if isinstance(target, ast.Name) and values:
                     found[target.id] = found.get(target.id, ()) + values
     return found
+
+
+def _defaults(arguments: ast.arguments) -> list[tuple[ast.arg, ast.expr]]:
+    """(parameter, default) pairs of a signature."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    with_default = positional[len(positional) - len(arguments.defaults) :]
+    pairs = list(zip(with_default, arguments.defaults, strict=True))
+    pairs.extend(
+        (argument, default)
+        for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+        if default is not None
+    )
+    return pairs
 
 
 def _template_names(node: ast.expr | None, strings: dict[str, tuple[str, ...]]) -> tuple[str, ...]:

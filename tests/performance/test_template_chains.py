@@ -1,0 +1,96 @@
+"""DJR110 reaches templates through the chains older real projects use (issue 15)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import copy_sample, run_tree
+
+from djreview.engine.registry import rules_dir
+
+SAMPLE = rules_dir() / "performance" / "template-related-access-in-loop"
+PROPERTY = """
+
+class Shelf(models.Model):
+    name = models.CharField(max_length=100)
+
+    @property
+    def shelved(self):
+        return self.books.order_by("title")
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=100)
+    shelf = models.ForeignKey(Shelf, on_delete=models.CASCADE, related_name="books")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+"""
+PAGES = """\
+from django.shortcuts import get_object_or_404, render
+
+from .models import Book, Post, Shelf
+
+
+def by_default(request, template_name="app/rows.html"):
+    posts = Post.objects.all()
+    for option in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"):
+        if request.GET.get(option):
+            posts = posts.order_by(option)
+    posts = posts.filter(title__isnull=False)
+    return render(request, template_name, {"posts": posts})
+
+
+def joined_by_default(request, template_name="app/rows_joined.html"):
+    return render(request, template_name, {"posts": Post.objects.select_related("author")})
+
+
+def shelf(request, pk):
+    shelf = get_object_or_404(Shelf, pk=pk)
+    return render(request, "app/shelf.html", {"books": shelf.shelved})
+
+
+def shelf_joined(request, pk):
+    shelf = get_object_or_404(Shelf, pk=pk)
+    return render(request, "app/shelf_joined.html", {"books": shelf.books.select_related("author")})
+
+
+def shelf_prefetched(request, pk):
+    shelf = get_object_or_404(Shelf.objects.prefetch_related("books__author"), pk=pk)
+    return render(request, "app/shelf_prefetched.html", {"books": shelf.books.all()})
+"""
+ROWS = "{% for post in posts %}{{ post.author.name }}{% endfor %}\n"
+BOOKS = "{% for book in books %}{{ book.author.name }}{% endfor %}\n"
+
+
+def _findings(tmp_path: Path) -> dict[str, list[str]]:
+    tree = copy_sample(SAMPLE, tmp_path / "project")
+    models = tree / "app" / "models.py"
+    models.write_text(models.read_text() + PROPERTY)
+    (tree / "app" / "pages.py").write_text(PAGES)
+    templates = tree / "app" / "templates" / "app"
+    for name, text in {
+        "rows.html": ROWS,
+        "rows_joined.html": ROWS,
+        "shelf.html": BOOKS,
+        "shelf_joined.html": BOOKS,
+        "shelf_prefetched.html": BOOKS,
+    }.items():
+        (templates / name).write_text(text)
+    found: dict[str, list[str]] = {}
+    for finding in run_tree(tree, select=("DJR110",)).findings:
+        found.setdefault(finding.location.path.rsplit("/", 1)[-1], []).append(finding.message)
+    return found
+
+
+def test_template_names_from_parameter_defaults_and_rows_from_model_properties(tmp_path: Path):
+    found = _findings(tmp_path)
+    # A default `template_name=` parameter names the template; a queryset
+    # restated ten times down the view is still followed.
+    [rows] = found["rows.html"]
+    assert rows.startswith("post.author is loaded once per row")
+    assert rows.endswith("at pages.py:7")
+    # `shelf.shelved`: a property over the object's reverse manager; the fix goes in the property.
+    [shelved] = found["shelf.html"]
+    assert shelved.startswith("book.author is loaded once per row")
+    assert shelved.endswith("at models.py:27")
+    for twin in ("rows_joined.html", "shelf_joined.html", "shelf_prefetched.html"):
+        assert twin not in found, found[twin]
