@@ -99,6 +99,9 @@ class Evaluator:
         self.resolver = NameResolver(modules)
         self.by_file = {info.file.rel: info for info in modules.values()}
         self._tables: dict[int, dict[str, list[tuple[int, ast.expr]]]] = {}
+        # Manager and queryset methods being evaluated (a manager method that
+        # forwards to the queryset method of the same name).
+        self._active: set[int] = set()
 
     def assignments(self, function: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
         """name -> (line, value) of the assignments in `function` (cached)."""
@@ -251,7 +254,11 @@ class Evaluator:
         file, function = method
         info = self.by_file.get(file.rel)
         scope = Scope(file, info.name if info else "", function, None, receiver)
-        return self.returns(function, scope, depth + 1)
+        self._active.add(id(function))
+        try:
+            return self.returns(function, scope, depth + 1)
+        finally:
+            self._active.discard(id(function))
 
     def _call(self, expr: ast.Call, scope: Scope, depth: int) -> Value:
         func = expr.func
@@ -316,12 +323,28 @@ class Evaluator:
             return None
         for manager in self.schema.managers(receiver.model):
             found = self.schema.manager_methods(receiver.model, manager).get(method)
+            if found is not None and id(found[1]) in self._active:
+                # `def published(self): return self.get_queryset().published()`.
+                found = self._queryset_method(receiver.model, manager, method)
             if found is None:
                 continue
             result = self._in_method(found, receiver, depth)
             if isinstance(result, QuerySetState) and result.model == receiver.model:
                 return replace(result, origin=receiver.origin)
             return None
+        return None
+
+    def _queryset_method(
+        self, model: str, manager: str, method: str
+    ) -> tuple[SourceFile, Function] | None:
+        """The method `method` of the QuerySet class behind a model's manager."""
+        info = self.schema.info(model)
+        managed = info.managers.get(manager) if info is not None else None
+        if managed is None or managed.queryset_class is None:
+            return None
+        for name, ref, _ in self.schema.index.classes.functions(managed.queryset_class):
+            if name == method and ref[0] in self.schema.files and id(ref[1]) not in self._active:
+                return self.schema.files[ref[0]], ref[1]
         return None
 
     def _helper(self, name: str, scope: Scope, depth: int) -> Value:

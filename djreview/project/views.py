@@ -357,14 +357,14 @@ def _context_of(
         return {kw.arg: kw.value for kw in node.keywords if kw.arg}, bool(node.args)
     if isinstance(node, ast.Name) and node.id in local_dicts:
         context = _dict_items(local_dicts[node.id])
-        context.update(_subscript_assignments(function, node.id))
+        context.update(subscript_assignments(function, node.id))
         return context, False
     if isinstance(node, ast.Call) and dotted_name(node.func) == "locals":
         return {}, True
     return {}, True
 
 
-def _subscript_assignments(function: ast.AST, name: str) -> dict[str, ast.expr]:
+def subscript_assignments(function: ast.AST, name: str) -> dict[str, ast.expr]:
     """`name["key"] = value` and `name.update(key=value / {...})` in a function."""
     found: dict[str, ast.expr] = {}
     for node in ast.walk(function):
@@ -402,5 +402,5 @@ def _context_assignments(function: ast.FunctionDef | ast.AsyncFunctionDef) -> di
         if isinstance(node, ast.Return) and isinstance(node.value, ast.Dict):
             found.update(_dict_items(node.value))
     for name in names:
-        found.update(_subscript_assignments(function, name))
+        found.update(subscript_assignments(function, name))
     return found
