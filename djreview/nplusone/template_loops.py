@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from djreview.model import Location
-from djreview.nplusone.evaluate import Evaluator, Scope
+from djreview.nplusone.evaluate import FEW_ROWS, Evaluator, Scope
 from djreview.nplusone.querysets import Instance, QuerySetState
 from djreview.nplusone.relation_map import Schema
 from djreview.nplusone.rows import READ, REQUERY, Access, RowReader, Via
@@ -70,6 +70,37 @@ def _token(text: str, lines: list[int], line: int, column: int) -> tuple[int, st
 
 def _line_starts(text: str) -> list[int]:
     return [0, *(match.end() for match in re.finditer("\n", text))]
+
+
+def _few_by_arguments(tag: TemplateTag, node: Tag) -> bool:
+    """`return qs[:limit]` with `{% tag limit=5 as x %}` (or a default of 5): a handful of rows."""
+    function = tag.function
+    positional = [*function.args.posonlyargs, *function.args.args]
+    defaults = dict(
+        zip(
+            [a.arg for a in positional[len(positional) - len(function.args.defaults) :]],
+            function.args.defaults,
+            strict=True,
+        )
+    )
+    passed = dict(arg.split("=", 1) for arg in node.args if "=" in arg)
+    returns = [n.value for n in ast.walk(function) if isinstance(n, ast.Return) and n.value]
+    for value in returns:
+        if not (isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice)):
+            return False
+        upper = value.slice.upper
+        if not isinstance(upper, ast.Name) or value.slice.lower is not None:
+            return False
+        given = passed.get(upper.id)
+        default = defaults.get(upper.id)
+        bound: object = None
+        if given is not None:
+            bound = int(given) if given.isdigit() else None
+        elif isinstance(default, ast.Constant):
+            bound = default.value
+        if type(bound) is not int or bound > FEW_ROWS:
+            return False
+    return bool(returns)
 
 
 def _returned_dict(function: ast.AST) -> dict[str, ast.expr]:
@@ -196,6 +227,8 @@ class TemplateReader:
         elif tag.kind == "simple" and len(node.args) >= 2 and node.args[-2] == "as":
             scope = self.evaluator.scope_for(module.file, tag.function, None)
             value = self.evaluator.returns(tag.function, scope, 0)
+            if isinstance(value, QuerySetState) and _few_by_arguments(tag, node):
+                value = replace(value, few=True)
             if isinstance(value, Instance) or (
                 isinstance(value, QuerySetState) and not value.values
             ):

@@ -94,3 +94,43 @@ def test_template_names_from_parameter_defaults_and_rows_from_model_properties(t
     assert shelved.endswith("at models.py:27")
     for twin in ("rows_joined.html", "shelf_joined.html", "shelf_prefetched.html"):
         assert twin not in found, found[twin]
+
+
+TAGS = """\
+from django import template
+
+from ..models import Post
+
+register = template.Library()
+
+
+@register.simple_tag
+def latest(limit=5):
+    return Post.objects.order_by("-id")[:limit]
+
+
+@register.simple_tag
+def every():
+    return Post.objects.order_by("-id")
+"""
+SIDEBAR = """\
+{% load sidebar %}
+{% latest as few %}{% for post in few %}{{ post.author.name }}{% endfor %}
+{% latest limit=50 as many %}{% for post in many %}{{ post.author.name }}{% endfor %}
+{% every as all %}{% for post in all %}{{ post.author.name }}{% endfor %}
+"""
+
+
+def test_a_simple_tag_slicing_to_its_limit_argument_gives_a_handful_of_rows(tmp_path: Path):
+    tree = copy_sample(SAMPLE, tmp_path / "project")
+    (tree / "app" / "templatetags").mkdir()
+    (tree / "app" / "templatetags" / "__init__.py").write_text("")
+    (tree / "app" / "templatetags" / "sidebar.py").write_text(TAGS)
+    (tree / "app" / "templates" / "app" / "sidebar.html").write_text(SIDEBAR)
+    lines = sorted(
+        f.location.start_line
+        for f in run_tree(tree, select=("DJR110",)).findings
+        if f.location.path.endswith("sidebar.html")
+    )
+    # `[:limit]` with the default 5 is a handful; limit=50 and no slice are not.
+    assert lines == [3, 4]
