@@ -103,6 +103,32 @@ def _few_by_arguments(tag: TemplateTag, node: Tag) -> bool:
     return bool(returns)
 
 
+def _renamed(
+    context: Context, pairs: list[tuple[str, str]], source: Context | None = None
+) -> Context:
+    """`{% with rows=posts %}`, `include ... with rows=posts|slice:":3"`: context names renamed.
+
+    A `slice` to at most a handful of rows marks the rows few; other filters
+    (unknown results) drop the name.
+    """
+    source = context if source is None else source
+    renamed = dict(context)
+    for target, expression in pairs:
+        name, _, rest = expression.partition("|")
+        value = source.get(name)
+        if value is None:
+            continue
+        if not rest:
+            renamed[target] = value
+            continue
+        bounds = re.fullmatch(r"""slice:["']:(\d+)["']""", rest)
+        if isinstance(value, QuerySetState) and bounds and int(bounds.group(1)) <= FEW_ROWS:
+            renamed[target] = replace(value, few=True)
+        else:
+            renamed.pop(target, None)
+    return renamed
+
+
 def _returned_dict(function: ast.AST) -> dict[str, ast.expr]:
     """The string keys of the dict literals a function returns."""
     found: dict[str, ast.expr] = {}
@@ -370,7 +396,7 @@ class TemplateReader:
             yield from self._variables(template, start, token, bound, view, name)
             if not isinstance(node, Tag):
                 continue
-            inner = bound
+            inner, inner_context = bound, context
             custom = self._custom_tag(template, name)
             if custom is not None:
                 context = self._tag_context(custom, node, context)
@@ -384,9 +410,12 @@ class TemplateReader:
                 for target, source in self._assignments(node.args):
                     if source in bound:
                         inner[target] = bound[source]
+                inner_context = _renamed(context, self._assignments(node.args))
             elif name == "include" and depth < MAX_INCLUDE:
                 yield from self._include(node, context, bound, view, depth)
-            yield from self._nodes(template, lines, node.children, context, inner, view, depth)
+            yield from self._nodes(
+                template, lines, node.children, inner_context, inner, view, depth
+            )
             for branch in node.branches.values():
                 # `{% empty %}` runs when there is no row: the loop variable is not bound there.
                 outer = bound if name == "for" else inner
@@ -432,12 +461,16 @@ class TemplateReader:
             return
         args = tag.args
         frame = {} if "only" in args else dict(bound)
+        seen = {} if "only" in args else context
         if "with" in args:
-            for target, source in self._assignments(args[args.index("with") + 1 :]):
+            pairs = self._assignments(args[args.index("with") + 1 :])
+            for target, source in pairs:
                 if source in bound:
                     frame[target] = bound[source]
-        if frame:
-            yield from self.scan(included.file, context, frame, view, depth + 1)
+            seen = _renamed(seen, pairs, context)
+        if frame or seen:
+            # Outside a loop too: the snippet's own `{% for %}` runs over the view's querysets.
+            yield from self.scan(included.file, seen, frame, view, depth + 1)
 
     def _row(
         self,
