@@ -201,6 +201,14 @@ class ViewCollector:
         name = classes.attribute(qualified, "context_object_name")
         view.context_object_name = literal_str(name[1]) if name else None
         view.default_templates = self._default_templates(qualified, view)
+        override = classes.method(qualified, "get_template_names")
+        if override is not None:
+            # The project chooses the template: the names it returns, not Django's default.
+            returned = _returned_strings(override[1])
+            if returned:
+                view.template_name, view.default_templates = None, returned
+            else:
+                view.default_templates = ()
         for item in node.body:
             if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                 view.renders.extend(self.render_calls(module, item, qualified))
@@ -287,6 +295,15 @@ class ViewCollector:
         )
         context, opaque = _context_of(context_node, local_dicts, function)
         return RenderCall(names, context, module.file.node_location(call), call, opaque)
+
+
+def _returned_strings(function: ast.AST) -> tuple[str, ...]:
+    """The string literals (or lists of them) a function returns."""
+    found: list[str] = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Return):
+            found.extend(string_sequence(node.value) or ())
+    return tuple(dict.fromkeys(found))
 
 
 def _takes_request(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

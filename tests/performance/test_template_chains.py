@@ -134,3 +134,37 @@ def test_a_simple_tag_slicing_to_its_limit_argument_gives_a_handful_of_rows(tmp_
     )
     # `[:limit]` with the default 5 is a handful; limit=50 and no slice are not.
     assert lines == [3, 4]
+
+
+CHOSEN = """\
+from django.views.generic import ListView
+
+from .models import Post
+
+
+class Chosen(ListView):
+    model = Post
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["app/chosen_rows.html"]
+        return ["app/chosen_page.html"]
+"""
+
+
+def test_get_template_names_replaces_the_default_template(tmp_path: Path):
+    tree = copy_sample(SAMPLE, tmp_path / "project")
+    (tree / "app" / "chosen.py").write_text(CHOSEN)
+    templates = tree / "app" / "templates" / "app"
+    for name in ("chosen_rows.html", "chosen_page.html"):
+        (templates / name).write_text(
+            "{% for post in object_list %}{{ post.author.name }}{% endfor %}\n"
+        )
+    found = {
+        f.location.path.rsplit("/", 1)[-1]
+        for f in run_tree(tree, select=("DJR110",)).findings
+        if "the view's queryset" in [r.message for r in f.related]
+        and any(r.location.path.endswith("chosen.py") for r in f.related)
+    }
+    # Both names it returns are read; Django's default app/post_list.html is never rendered.
+    assert found == {"chosen_rows.html", "chosen_page.html"}
