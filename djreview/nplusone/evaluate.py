@@ -293,6 +293,9 @@ class Evaluator:
             if isinstance(target, ModelRef):
                 target = QuerySetState(target.model, Origin(scope.file, expr.args[0]))
             return Instance(target.model, target) if isinstance(target, QuerySetState) else None
+        if expr.args and self._qualified(scope, name) == _PAGINATOR:
+            # `Paginator(qs, 25)`: its pages iterate the rows of `qs`.
+            return self.value(expr.args[0], scope, depth + 1)
         if name in ("list", "sorted", "tuple") and len(expr.args) == 1:
             inner = self.value(expr.args[0], scope, depth + 1)
             return replace(inner, evaluated=True) if isinstance(inner, QuerySetState) else None
@@ -306,6 +309,9 @@ class Evaluator:
         method = func.attr
         if method in ONE_ROW:
             return Instance(receiver.model, receiver)
+        if method in _PAGE_CALLS and self._paginator(func.value, scope):
+            # `paginator.get_page(n)`: one page of the paginated rows.
+            return receiver
         reader = PrefetchReader(lambda node: self.value(node, scope, depth + 1))
         state = apply_call(receiver, expr, method, reader)
         if state is None:
@@ -346,6 +352,26 @@ class Evaluator:
             if name == method and ref[0] in self.schema.files and id(ref[1]) not in self._active:
                 return self.schema.files[ref[0]], ref[1]
         return None
+
+    def _qualified(self, scope: Scope, name: str) -> str | None:
+        """The qualified name a dotted name in `scope` refers to (None when unbound)."""
+        head, _, rest = name.partition(".")
+        found = self.resolver.local(scope.module, head) if scope.module and head else None
+        return f"{found}.{rest}" if found and rest else found
+
+    def _paginator(self, expr: ast.expr, scope: Scope) -> bool:
+        """Whether `expr` is a Paginator built from a queryset (`Paginator(qs, 25)` or a name)."""
+        if isinstance(expr, ast.Name) and scope.function is not None:
+            earlier = [
+                value
+                for line, value in self.assignments(scope.function).get(expr.id, [])
+                if line < expr.lineno
+            ]
+            expr = earlier[-1] if earlier else expr
+        return (
+            isinstance(expr, ast.Call)
+            and self._qualified(scope, dotted_name(expr.func) or "") == _PAGINATOR
+        )
 
     def _helper(self, name: str, scope: Scope, depth: int) -> Value:
         """A project function called by name: what its return statements build."""
@@ -426,6 +452,10 @@ class Evaluator:
                     )
                 return None
         return None
+
+
+_PAGINATOR = "django.core.paginator.Paginator"
+_PAGE_CALLS = frozenset({"page", "get_page"})
 
 
 def _restates(value: ast.expr, name: str, line: int) -> bool:

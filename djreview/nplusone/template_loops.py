@@ -485,6 +485,9 @@ class TemplateReader:
         if "." not in source:
             return None
         context_object = context.get(root)
+        if isinstance(context_object, QuerySetState) and source == f"{root}.object_list":
+            # `{% for row in page_obj.object_list %}`: the rows of the page.
+            return self._row(root, context, bound)
         if root in bound:
             row = bound[root][0]
         elif isinstance(context_object, Instance):
