@@ -310,8 +310,9 @@ class Evaluator:
         if method in ONE_ROW:
             return Instance(receiver.model, receiver)
         if method in _PAGE_CALLS and self._paginator(func.value, scope):
-            # `paginator.get_page(n)`: one page of the paginated rows.
-            return receiver
+            # `paginator.get_page(n)`: one page of the paginated rows, fetched
+            # in one query; a loop over pages (chunking) is not a query per row.
+            return replace(receiver, evaluated=True)
         reader = PrefetchReader(lambda node: self.value(node, scope, depth + 1))
         state = apply_call(receiver, expr, method, reader)
         if state is None:

@@ -168,3 +168,26 @@ def test_get_template_names_replaces_the_default_template(tmp_path: Path):
     }
     # Both names it returns are read; Django's default app/post_list.html is never rendered.
     assert found == {"chosen_rows.html", "chosen_page.html"}
+
+
+CHUNKS = """\
+from django.core.paginator import Paginator
+
+from .models import Post
+
+
+def export(request):
+    names = []
+    paginator = Paginator(Post.objects.order_by("id"), 1000)
+    for number in paginator.page_range:
+        for post in paginator.page(number):
+            names.append(post.title)
+    return names
+"""
+
+
+def test_a_loop_over_paginator_pages_is_chunking_not_a_query_per_row(tmp_path: Path):
+    tree = copy_sample(SAMPLE, tmp_path / "project")
+    (tree / "app" / "chunks.py").write_text(CHUNKS)
+    findings = run_tree(tree, select=("DJR1",)).findings
+    assert [f for f in findings if f.location.path.endswith("chunks.py")] == []
