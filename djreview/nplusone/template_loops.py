@@ -1,15 +1,19 @@
 """Templates that read relations inside `{% for %}` over a view's queryset (DJR110).
 
-Views give templates their querysets: a ListView (`object_list` and
-`<model>_list`, or `context_object_name`; `template_name` or the default
-`<app>/<model>_list.html`) and function views calling `render()` with a dict
-literal. Templates are found and parsed by the project model (Django's loader
-order, one DTL tree per file): `{% for %}` binds rows (not in its `{% empty %}`),
-`{% with %}` and `{% include ... with %}` rebind them (an include without
-`only` sees the loop variables), and every variable path starting at a row
-(`post.author.name`, `post.tags.all`, `post.comments.count`, `{{ post }}`
-through `__str__`) in a variable or tag is read like Python code in a loop
-body, method calls implied. `{% comment %}` and `{% verbatim %}` are not read.
+Views give templates their querysets: the project model's views (generic
+views' own names, `get_context_data`, render calls with context dicts,
+templates named by `template_name`, a parameter default, `get_template_names()`
+or Django's default) and custom tag libraries (an inclusion tag's returned
+dict; a tag binding a context name, `{% tag as x %}` or `context["x"] = ...`
+in a `Node.render()`). Templates are found and parsed by the project model
+(Django's loader order, one DTL tree per file): `{% for %}` binds rows (not
+in its `{% empty %}`), `{% with %}` and `{% include ... with %}` rebind rows
+and context names (an include without `only` sees both, in a loop or not),
+a tag called with a row runs its function (and an inclusion tag's template)
+once per row, and every variable path starting at a row (`post.author.name`,
+`post.tags.all`, `post.comments.count`, `{{ post }}` through `__str__`) in a
+variable or tag is read like Python code in a loop body, method calls
+implied. `{% comment %}` and `{% verbatim %}` are not read.
 """
 
 from __future__ import annotations
