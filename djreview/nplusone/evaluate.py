@@ -20,7 +20,7 @@ from djreview.nplusone.querysets import (
     QuerySetState,
     apply_call,
 )
-from djreview.nplusone.relation_map import Function, Schema
+from djreview.nplusone.relation_map import MANY, Function, Schema
 from djreview.project.modules import ModuleInfo, NameResolver, dotted_name
 from djreview.source.file import SourceFile
 
@@ -100,6 +100,9 @@ class Evaluator:
         self.resolver = NameResolver(modules)
         self.by_file = {info.file.rel: info for info in modules.values()}
         self._tables: dict[int, dict[str, list[tuple[int, ast.expr]]]] = {}
+        # Manager and queryset methods being evaluated (a manager method that
+        # forwards to the queryset method of the same name).
+        self._active: set[int] = set()
 
     def assignments(self, function: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
         """name -> (line, value) of the assignments in `function` (cached)."""
@@ -154,7 +157,11 @@ class Evaluator:
             ]
             if earlier:
                 line, value = earlier[-1]
-                return self.value(value, scope, depth + 1)
+                # `qs = qs.filter(...)` restated down a view costs no depth (the
+                # receiver's call charged one): the next lookup is on an
+                # earlier line, so the walk still ends.
+                cost = -1 if _restates(value, expr.id, line) else 1
+                return self.value(value, scope, max(depth + cost, 0))
         label = self.schema.model_of(scope.module, expr)
         if label is not None:
             return ModelRef(label)
@@ -182,6 +189,8 @@ class Evaluator:
         if label is not None:
             return ModelRef(label)
         base = self.value(expr.value, scope, depth + 1)
+        if isinstance(base, Instance):
+            return self._instance_attribute(base, expr, scope, depth)
         if isinstance(base, ModelRef):
             if expr.attr in _MANAGERS or expr.attr in self.schema.managers(base.model):
                 return self._manager(base.model, expr.attr, expr, scope, depth)
@@ -197,6 +206,36 @@ class Evaluator:
                 return self._attribute_queryset(self._mro(leaf), leaf, depth + 1)
             return self.class_queryset(scope, depth + 1)
         return None
+
+    def _instance_attribute(
+        self, base: Instance, expr: ast.Attribute, scope: Scope, depth: int
+    ) -> Value:
+        """`obj.comments` (a fresh queryset of the related rows) or a property of `obj`.
+
+        Only for an object that is not a row of a loop (no path prefix) and
+        whose queryset did not prefetch the relation: the related rows then
+        come from a query of their own, built here.
+        """
+        relation = self.schema.relation(base.model, expr.attr)
+        if relation is not None:
+            if (
+                relation.kind != MANY
+                or base.prefix
+                or base.state.covered(expr.attr, forward=False, null=True)
+            ):
+                return None
+            function = scope.function.name if scope.function else ""
+            return QuerySetState(relation.target, Origin(scope.file, expr, function))
+        if not self.schema.is_property(base.model, expr.attr) or depth > MAX_DEPTH * 3:
+            return None
+        found = self.schema.function(base.model, expr.attr)
+        if found is None:
+            return None
+        file, function_node = found
+        info = self.by_file.get(file.rel)
+        inner = Scope(file, info.name if info else "", function_node, None, base)
+        result = self.returns(function_node, inner, depth + 1)
+        return result if isinstance(result, QuerySetState) else None
 
     def _manager(
         self, model: str, attribute: str, expr: ast.expr, scope: Scope, depth: int
@@ -218,7 +257,11 @@ class Evaluator:
         file, function = method
         info = self.by_file.get(file.rel)
         scope = Scope(file, info.name if info else "", function, None, receiver)
-        return self.returns(function, scope, depth + 1)
+        self._active.add(id(function))
+        try:
+            return self.returns(function, scope, depth + 1)
+        finally:
+            self._active.discard(id(function))
 
     def _call(self, expr: ast.Call, scope: Scope, depth: int) -> Value:
         func = expr.func
@@ -253,6 +296,9 @@ class Evaluator:
             if isinstance(target, ModelRef):
                 target = QuerySetState(target.model, Origin(scope.file, expr.args[0]))
             return Instance(target.model, target) if isinstance(target, QuerySetState) else None
+        if expr.args and self._qualified(scope, name) == _PAGINATOR:
+            # `Paginator(qs, 25)`: its pages iterate the rows of `qs`.
+            return self.value(expr.args[0], scope, depth + 1)
         if name in ("list", "sorted", "tuple") and len(expr.args) == 1:
             inner = self.value(expr.args[0], scope, depth + 1)
             return replace(inner, evaluated=True) if isinstance(inner, QuerySetState) else None
@@ -266,6 +312,10 @@ class Evaluator:
         method = func.attr
         if method in ONE_ROW:
             return Instance(receiver.model, receiver)
+        if method in _PAGE_CALLS and self._paginator(func.value, scope):
+            # `paginator.get_page(n)`: one page of the paginated rows, fetched
+            # in one query; a loop over pages (chunking) is not a query per row.
+            return replace(receiver, evaluated=True)
         reader = PrefetchReader(lambda node: self.value(node, scope, depth + 1))
         state = apply_call(receiver, expr, method, reader)
         if state is None:
@@ -283,6 +333,9 @@ class Evaluator:
             return None
         for manager in self.schema.managers(receiver.model):
             found = self.schema.manager_methods(receiver.model, manager).get(method)
+            if found is not None and id(found[1]) in self._active:
+                # `def published(self): return self.get_queryset().published()`.
+                found = self._queryset_method(receiver.model, manager, method)
             if found is None:
                 continue
             result = self._in_method(found, receiver, depth)
@@ -294,6 +347,39 @@ class Evaluator:
                 return receiver
             return None
         return None
+
+    def _queryset_method(
+        self, model: str, manager: str, method: str
+    ) -> tuple[SourceFile, Function] | None:
+        """The method `method` of the QuerySet class behind a model's manager."""
+        info = self.schema.info(model)
+        managed = info.managers.get(manager) if info is not None else None
+        if managed is None or managed.queryset_class is None:
+            return None
+        for name, ref, _ in self.schema.index.classes.functions(managed.queryset_class):
+            if name == method and ref[0] in self.schema.files and id(ref[1]) not in self._active:
+                return self.schema.files[ref[0]], ref[1]
+        return None
+
+    def _qualified(self, scope: Scope, name: str) -> str | None:
+        """The qualified name a dotted name in `scope` refers to (None when unbound)."""
+        head, _, rest = name.partition(".")
+        found = self.resolver.local(scope.module, head) if scope.module and head else None
+        return f"{found}.{rest}" if found and rest else found
+
+    def _paginator(self, expr: ast.expr, scope: Scope) -> bool:
+        """Whether `expr` is a Paginator built from a queryset (`Paginator(qs, 25)` or a name)."""
+        if isinstance(expr, ast.Name) and scope.function is not None:
+            earlier = [
+                value
+                for line, value in self.assignments(scope.function).get(expr.id, [])
+                if line < expr.lineno
+            ]
+            expr = earlier[-1] if earlier else expr
+        return (
+            isinstance(expr, ast.Call)
+            and self._qualified(scope, dotted_name(expr.func) or "") == _PAGINATOR
+        )
 
     def _helper(self, name: str, scope: Scope, depth: int) -> Value:
         """A project function called by name: what its return statements build."""
@@ -374,6 +460,18 @@ class Evaluator:
                     )
                 return None
         return None
+
+
+_PAGINATOR = "django.core.paginator.Paginator"
+_PAGE_CALLS = frozenset({"page", "get_page"})
+
+
+def _restates(value: ast.expr, name: str, line: int) -> bool:
+    """`name = name.method(...)` on one line: the value starts from the name's previous value."""
+    node = value
+    while isinstance(node, ast.Call | ast.Attribute):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return isinstance(node, ast.Name) and node.id == name and node.lineno == line
 
 
 def _of_own_model(call: ast.Call) -> bool:

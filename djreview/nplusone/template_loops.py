@@ -1,15 +1,19 @@
 """Templates that read relations inside `{% for %}` over a view's queryset (DJR110).
 
-Views give templates their querysets: a ListView (`object_list` and
-`<model>_list`, or `context_object_name`; `template_name` or the default
-`<app>/<model>_list.html`) and function views calling `render()` with a dict
-literal. Templates are found and parsed by the project model (Django's loader
-order, one DTL tree per file): `{% for %}` binds rows (not in its `{% empty %}`),
-`{% with %}` and `{% include ... with %}` rebind them (an include without
-`only` sees the loop variables), and every variable path starting at a row
-(`post.author.name`, `post.tags.all`, `post.comments.count`, `{{ post }}`
-through `__str__`) in a variable or tag is read like Python code in a loop
-body, method calls implied. `{% comment %}` and `{% verbatim %}` are not read.
+Views give templates their querysets: the project model's views (generic
+views' own names, `get_context_data`, render calls with context dicts,
+templates named by `template_name`, a parameter default, `get_template_names()`
+or Django's default) and custom tag libraries (an inclusion tag's returned
+dict; a tag binding a context name, `{% tag as x %}` or `context["x"] = ...`
+in a `Node.render()`). Templates are found and parsed by the project model
+(Django's loader order, one DTL tree per file): `{% for %}` binds rows (not
+in its `{% empty %}`), `{% with %}` and `{% include ... with %}` rebind rows
+and context names (an include without `only` sees both, in a loop or not),
+a tag called with a row runs its function (and an inclusion tag's template)
+once per row, and every variable path starting at a row (`post.author.name`,
+`post.tags.all`, `post.comments.count`, `{{ post }}` through `__str__`) in a
+variable or tag is read like Python code in a loop body, method calls
+implied. `{% comment %}` and `{% verbatim %}` are not read.
 """
 
 from __future__ import annotations
@@ -18,14 +22,15 @@ import ast
 import keyword
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from djreview.model import Location
-from djreview.nplusone.evaluate import Evaluator, Scope
+from djreview.nplusone.evaluate import FEW_ROWS, Evaluator, Scope
 from djreview.nplusone.querysets import Instance, QuerySetState
 from djreview.nplusone.relation_map import Schema
-from djreview.nplusone.rows import READ, REQUERY, Access, RowReader
+from djreview.nplusone.rows import READ, REQUERY, Access, RowReader, Via
 from djreview.project.dtl import Node, Tag, Text, include_name
+from djreview.project.template_tags import TemplateTag, template_tags
 from djreview.project.views import ViewInfo
 from djreview.source.file import SourceFile
 
@@ -71,6 +76,74 @@ def _line_starts(text: str) -> list[int]:
     return [0, *(match.end() for match in re.finditer("\n", text))]
 
 
+def _few_by_arguments(tag: TemplateTag, node: Tag) -> bool:
+    """`return qs[:limit]` with `{% tag limit=5 as x %}` (or a default of 5): a handful of rows."""
+    function = tag.function
+    positional = [*function.args.posonlyargs, *function.args.args]
+    defaults = dict(
+        zip(
+            [a.arg for a in positional[len(positional) - len(function.args.defaults) :]],
+            function.args.defaults,
+            strict=True,
+        )
+    )
+    passed = dict(arg.split("=", 1) for arg in node.args if "=" in arg)
+    returns = [n.value for n in ast.walk(function) if isinstance(n, ast.Return) and n.value]
+    for value in returns:
+        if not (isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice)):
+            return False
+        upper = value.slice.upper
+        if not isinstance(upper, ast.Name) or value.slice.lower is not None:
+            return False
+        given = passed.get(upper.id)
+        default = defaults.get(upper.id)
+        bound: object = None
+        if given is not None:
+            bound = int(given) if given.isdigit() else None
+        elif isinstance(default, ast.Constant):
+            bound = default.value
+        if type(bound) is not int or bound > FEW_ROWS:
+            return False
+    return bool(returns)
+
+
+def _renamed(
+    context: Context, pairs: list[tuple[str, str]], source: Context | None = None
+) -> Context:
+    """`{% with rows=posts %}`, `include ... with rows=posts|slice:":3"`: context names renamed.
+
+    A `slice` to at most a handful of rows marks the rows few; other filters
+    (unknown results) drop the name.
+    """
+    source = context if source is None else source
+    renamed = dict(context)
+    for target, expression in pairs:
+        name, _, rest = expression.partition("|")
+        value = source.get(name)
+        if value is None:
+            continue
+        if not rest:
+            renamed[target] = value
+            continue
+        bounds = re.fullmatch(r"""slice:["']:(\d+)["']""", rest)
+        if isinstance(value, QuerySetState) and bounds and int(bounds.group(1)) <= FEW_ROWS:
+            renamed[target] = replace(value, few=True)
+        else:
+            renamed.pop(target, None)
+    return renamed
+
+
+def _returned_dict(function: ast.AST) -> dict[str, ast.expr]:
+    """The string keys of the dict literals a function returns."""
+    found: dict[str, ast.expr] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Dict):
+            for key, value in zip(node.value.keys, node.value.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    found[key.value] = value
+    return found
+
+
 def _expression(path: str) -> ast.expr | None:
     """`post.tags.all` -> the Python `post.tags.all()` (templates call without parentheses).
 
@@ -95,6 +168,26 @@ class TemplateReader:
         self._lines: dict[str, list[int]] = {}
         self.rows = RowReader(schema, implicit_calls=True)
         self._by_file: dict[str, list[ViewInfo]] | None = None
+        self._tags: dict[tuple[str, str], TemplateTag] | None = None
+        self._libraries: dict[str, set[str]] = {}
+
+    @property
+    def tags(self) -> dict[tuple[str, str], TemplateTag]:
+        """The project's custom template tags and filters by (library, name)."""
+        if self._tags is None:
+            self._tags = template_tags(self.index.modules)
+        return self._tags
+
+    def _custom_tag(self, template: SourceFile, name: str) -> TemplateTag | None:
+        """The project tag `name` as the template's `{% load %}`ed libraries define it."""
+        if not self.tags:
+            return None
+        libraries = self._libraries.get(template.rel)
+        if libraries is None:
+            libraries = self._libraries[template.rel] = self.index.parsed_template(
+                template
+            ).libraries
+        return next((tag for lib in sorted(libraries) if (tag := self.tags.get((lib, name)))), None)
 
     def find(self, name: str) -> SourceFile | None:
         """The template file Django would load for `name` (`blog/post_list.html`)."""
@@ -113,6 +206,7 @@ class TemplateReader:
             self._by_file = {}
             for view in self.index.views.values():
                 self._by_file.setdefault(view.file, []).append(view)
+        yield from self._tag_pages(file)
         for view in self._by_file.get(file.rel, []):
             if isinstance(view.node, ast.ClassDef):
                 yield from self._class_view(file, view, view.node)
@@ -122,6 +216,100 @@ class TemplateReader:
                     context = self._evaluated(call.context, scope)
                     for name in call.templates if context else ():
                         yield name, context, call.node
+
+    def _tag_pages(self, file: SourceFile) -> Iterator[tuple[str, Context, ast.AST]]:
+        """Templates a tag library of `file` gives querysets to, as views do.
+
+        An inclusion tag renders its template with the dict it returns; a
+        template that calls a tag binding a context name (`{% get_tabs %}`,
+        `{% recent_posts as posts %}`) is read from the start, the tag binding
+        the name for the nodes after it.
+        """
+        finder = self.index.template_finder
+        for tag in self.tags.values():
+            if tag.module.rel != file.rel:
+                continue
+            if tag.kind == "inclusion" and tag.template:
+                scope = self.evaluator.scope_for(file, tag.function, None)
+                context = self._evaluated(_returned_dict(tag.function), scope)
+                if context:
+                    yield tag.template, context, tag.function
+            if not tag.assigns and tag.kind != "simple":
+                continue
+            for rel, template in finder.files.items():
+                if f"{tag.name}" not in template.text:
+                    continue
+                tree = self.index.parsed_template(template)
+                if tag.library in tree.libraries and any(
+                    tag.assigns or "as" in node.args for node in tree.tags(tag.name)
+                ):
+                    name = finder.name_of(rel)
+                    if name is not None:
+                        yield name, {}, tag.function
+
+    def _tag_context(self, tag: TemplateTag, node: Tag, context: Context) -> Context:
+        """The context after a tag that binds names: `{% x as name %}`, `context["k"] = ...`."""
+        added: Context = {}
+        module = tag.module
+        if tag.render is not None and tag.assigns:
+            scope = Scope(module.file, module.name, tag.render)
+            added = self._evaluated(tag.assigns, scope)
+        elif tag.kind == "simple" and len(node.args) >= 2 and node.args[-2] == "as":
+            scope = self.evaluator.scope_for(module.file, tag.function, None)
+            value = self.evaluator.returns(tag.function, scope, 0)
+            if isinstance(value, QuerySetState) and _few_by_arguments(tag, node):
+                value = replace(value, few=True)
+            if isinstance(value, Instance) or (
+                isinstance(value, QuerySetState) and not value.values
+            ):
+                added[node.args[-1]] = value
+        return {**context, **added} if added else context
+
+    def _tag_rows(
+        self,
+        template: SourceFile,
+        start: int,
+        token: str,
+        tag: TemplateTag,
+        node: Tag,
+        context: Context,
+        bound: dict[str, tuple[Instance, Location]],
+        view: tuple[SourceFile, ast.AST],
+        depth: int,
+    ) -> Iterator[TemplateAccess]:
+        """A tag called with loop rows runs its function (and its template) once per row."""
+        args = node.args[: node.args.index("as")] if "as" in node.args else node.args
+        parameters = tag.parameters
+        rows: dict[str, tuple[Instance, Location]] = {}
+        for index, arg in enumerate(args):
+            target, _, source = arg.rpartition("=")
+            if not target and index < len(parameters):
+                target = parameters[index]
+            if target and source in bound:
+                rows[target] = bound[source]
+        if not rows or tag.kind == "compiled":
+            return
+        module = tag.module
+        location = _location(template, start, len(token))
+        step = Via(module.file, tag.function, f"{{% {tag.name} %}}")
+        instances = {name: row for name, (row, _) in rows.items()}
+        first, loop = next(iter(rows.values()))
+        for access in self.rows.scan(module.file, list(tag.function.body), instances, (step,), 1):
+            trigger = access.trigger or (access.file, access.node)
+            state = access.state or first.state
+            text = f"{{% {tag.name} %}}"
+            yield TemplateAccess(
+                replace(access, text=text, trigger=trigger), location, loop, state, view
+            )
+        if tag.kind == "inclusion" and tag.template and depth < MAX_INCLUDE:
+            included = self.index.template(tag.template)
+            frame = {
+                key: rows[value.id]
+                for key, value in _returned_dict(tag.function).items()
+                if isinstance(value, ast.Name) and value.id in rows
+            }
+            if included is not None and frame:
+                yield from self.scan(included.file, context, frame, view, depth + 1)
 
     def _class_view(
         self, file: SourceFile, view: ViewInfo, cls: ast.ClassDef
@@ -212,7 +400,13 @@ class TemplateReader:
             yield from self._variables(template, start, token, bound, view, name)
             if not isinstance(node, Tag):
                 continue
-            inner = bound
+            inner, inner_context = bound, context
+            custom = self._custom_tag(template, name)
+            if custom is not None:
+                context = self._tag_context(custom, node, context)
+                yield from self._tag_rows(
+                    template, start, token, custom, node, context, bound, view, depth
+                )
             if name == "for":
                 inner = self._loop(template, node, start, token, context, bound)
             elif name == "with":
@@ -220,9 +414,12 @@ class TemplateReader:
                 for target, source in self._assignments(node.args):
                     if source in bound:
                         inner[target] = bound[source]
+                inner_context = _renamed(context, self._assignments(node.args))
             elif name == "include" and depth < MAX_INCLUDE:
                 yield from self._include(node, context, bound, view, depth)
-            yield from self._nodes(template, lines, node.children, context, inner, view, depth)
+            yield from self._nodes(
+                template, lines, node.children, inner_context, inner, view, depth
+            )
             for branch in node.branches.values():
                 # `{% empty %}` runs when there is no row: the loop variable is not bound there.
                 outer = bound if name == "for" else inner
@@ -268,12 +465,16 @@ class TemplateReader:
             return
         args = tag.args
         frame = {} if "only" in args else dict(bound)
+        seen = {} if "only" in args else context
         if "with" in args:
-            for target, source in self._assignments(args[args.index("with") + 1 :]):
+            pairs = self._assignments(args[args.index("with") + 1 :])
+            for target, source in pairs:
                 if source in bound:
                     frame[target] = bound[source]
-        if frame:
-            yield from self.scan(included.file, context, frame, view, depth + 1)
+            seen = _renamed(seen, pairs, context)
+        if frame or seen:
+            # Outside a loop too: the snippet's own `{% for %}` runs over the view's querysets.
+            yield from self.scan(included.file, seen, frame, view, depth + 1)
 
     def _row(
         self,
@@ -288,6 +489,9 @@ class TemplateReader:
         if "." not in source:
             return None
         context_object = context.get(root)
+        if isinstance(context_object, QuerySetState) and source == f"{root}.object_list":
+            # `{% for row in page_obj.object_list %}`: the rows of the page.
+            return self._row(root, context, bound)
         if root in bound:
             row = bound[root][0]
         elif isinstance(context_object, Instance):

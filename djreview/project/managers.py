@@ -73,10 +73,30 @@ class ManagerReader:
             pair = from_queryset_call(base)
             if pair is not None:
                 return self.classes.resolve_expr(info.name, pair[1])
+        built = self._built_queryset(info.name, node)
+        if built is not None:
+            return built
         for base_name in self.classes.bases(qualified):
             inherited = self._class_queryset(base_name, depth + 1)
             if inherited is not None:
                 return inherited
+        return None
+
+    def _built_queryset(self, module: str, node: ast.ClassDef) -> str | None:
+        """`def get_queryset(self): return MyQuerySet(self.model, using=self._db)`.
+
+        Also the pre-1.6 spelling `get_query_set`.
+        """
+        for item in node.body:
+            if not (
+                isinstance(item, ast.FunctionDef) and item.name in ("get_queryset", "get_query_set")
+            ):
+                continue
+            for statement in ast.walk(item):
+                if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Call):
+                    target = self.classes.resolve_expr(module, statement.value.func)
+                    if target is not None and self.is_queryset_class(target):
+                        return target
         return None
 
     def read(self, module: str, name: str, value: ast.expr) -> ManagerInfo | None:

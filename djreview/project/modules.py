@@ -230,6 +230,8 @@ class NameResolver:
     def __init__(self, modules: dict[str, ModuleInfo]) -> None:
         self.modules = modules
         self._cache: dict[str, str] = {}
+        # Package short name -> the top-level folders holding a package of that name.
+        self._roots: dict[str, list[str]] | None = None
 
     def local(self, module: str, name: str) -> str | None:
         """The qualified name `name` has in `module`'s namespace, or None if unbound there."""
@@ -283,7 +285,26 @@ class NameResolver:
             if target is None or target == f"{module}.{attribute}":
                 return qualified
             return self._canonical(".".join([target, *rest]), depth + 1)
+        rooted = self._under_source_root(parts[0])
+        if rooted is not None:
+            return self._canonical(f"{rooted}.{qualified}", depth + 1)
         return qualified
+
+    def _under_source_root(self, top: str) -> str | None:
+        """`apps` for `homepage` when `apps/homepage/` is the only project package so named.
+
+        Old layouts put a folder on `sys.path` (`sys.path.insert(0, "apps")`) and
+        import its packages by their short names; a name no top-level module
+        takes is looked for one folder down.
+        """
+        if self._roots is None:
+            self._roots = {}
+            for name, info in self.modules.items():
+                root, _, short = name.rpartition(".")
+                if info.is_package and root and "." not in root:
+                    self._roots.setdefault(short, []).append(root)
+        found = self._roots.get(top, [])
+        return found[0] if len(found) == 1 and top not in self.modules else None
 
     def resolve(self, module: str, dotted: str) -> str | None:
         """The canonical qualified name of `dotted` (`m.Post`) as written in `module`."""

@@ -104,6 +104,17 @@ class TemplateFinder:
                 return TemplateInfo(name, file, self.parse(file))
         return None
 
+    def name_of(self, rel: str) -> str | None:
+        """The name Django loads the template file `rel` by (its path under a search folder)."""
+        for folder in self.dirs:
+            prefix = "" if folder == "." else folder.rstrip("/") + "/"
+            if rel.startswith(prefix):
+                name = rel[len(prefix) :]
+                found = self.find(name)
+                if found is not None and found.rel == rel:
+                    return name
+        return None
+
     def parse(self, file: SourceFile) -> Template:
         """The DTL tree of a template file (parsed once per run)."""
         tree = self._parsed.get(file.rel)

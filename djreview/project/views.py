@@ -201,6 +201,14 @@ class ViewCollector:
         name = classes.attribute(qualified, "context_object_name")
         view.context_object_name = literal_str(name[1]) if name else None
         view.default_templates = self._default_templates(qualified, view)
+        override = classes.method(qualified, "get_template_names")
+        if override is not None:
+            # The project chooses the template: the names it returns, not Django's default.
+            returned = _returned_strings(override[1])
+            if returned:
+                view.template_name, view.default_templates = None, returned
+            else:
+                view.default_templates = ()
         for item in node.body:
             if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                 view.renders.extend(self.render_calls(module, item, qualified))
@@ -289,14 +297,32 @@ class ViewCollector:
         return RenderCall(names, context, module.file.node_location(call), call, opaque)
 
 
+def _returned_strings(function: ast.AST) -> tuple[str, ...]:
+    """The string literals (or lists of them) a function returns."""
+    found: list[str] = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Return):
+            found.extend(string_sequence(node.value) or ())
+    return tuple(dict.fromkeys(found))
+
+
 def _takes_request(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     arguments = [*node.args.posonlyargs, *node.args.args]
     return bool(arguments) and arguments[0].arg in ("request", "req")
 
 
 def local_string_values(function: ast.AST) -> dict[str, tuple[str, ...]]:
-    """Local names assigned string literals (or lists of them) in a function."""
+    """Local names assigned string literals (or lists of them) in a function.
+
+    A parameter's string default counts too: `def view(request,
+    template_name="x.html")` renders "x.html" unless a URL pattern passes another.
+    """
     found: dict[str, tuple[str, ...]] = {}
+    if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        for argument, default in _defaults(function.args):
+            values = string_sequence(default)
+            if values:
+                found[argument.arg] = values
     for node in ast.walk(function):
         if isinstance(node, ast.Assign):
             values = string_sequence(node.value)
@@ -304,6 +330,19 @@ def local_string_values(function: ast.AST) -> dict[str, tuple[str, ...]]:
                 if isinstance(target, ast.Name) and values:
                     found[target.id] = found.get(target.id, ()) + values
     return found
+
+
+def _defaults(arguments: ast.arguments) -> list[tuple[ast.arg, ast.expr]]:
+    """(parameter, default) pairs of a signature."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    with_default = positional[len(positional) - len(arguments.defaults) :]
+    pairs = list(zip(with_default, arguments.defaults, strict=True))
+    pairs.extend(
+        (argument, default)
+        for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+        if default is not None
+    )
+    return pairs
 
 
 def _template_names(node: ast.expr | None, strings: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -335,14 +374,14 @@ def _context_of(
         return {kw.arg: kw.value for kw in node.keywords if kw.arg}, bool(node.args)
     if isinstance(node, ast.Name) and node.id in local_dicts:
         context = _dict_items(local_dicts[node.id])
-        context.update(_subscript_assignments(function, node.id))
+        context.update(subscript_assignments(function, node.id))
         return context, False
     if isinstance(node, ast.Call) and dotted_name(node.func) == "locals":
         return {}, True
     return {}, True
 
 
-def _subscript_assignments(function: ast.AST, name: str) -> dict[str, ast.expr]:
+def subscript_assignments(function: ast.AST, name: str) -> dict[str, ast.expr]:
     """`name["key"] = value` and `name.update(key=value / {...})` in a function."""
     found: dict[str, ast.expr] = {}
     for node in ast.walk(function):
@@ -380,5 +419,5 @@ def _context_assignments(function: ast.FunctionDef | ast.AsyncFunctionDef) -> di
         if isinstance(node, ast.Return) and isinstance(node.value, ast.Dict):
             found.update(_dict_items(node.value))
     for name in names:
-        found.update(_subscript_assignments(function, name))
+        found.update(subscript_assignments(function, name))
     return found

@@ -64,17 +64,28 @@ class Proof:
 
 
 def _index_findings(tree: Path) -> dict[tuple[str, int], str]:
-    """Index findings by their hottest query site, where the planted markers sit: the first
-    related location when the finding points at the model field, else its own location."""
+    """Index findings by each query site they name, where the planted markers sit.
+
+    A finding points at the model field; its query sites are its related
+    locations (the hottest first), or its own location when it has no field
+    line. A planted query need not be the hottest of its finding's sites.
+    Offline and admin sites (tests, commands, staff pages) only ride along
+    with a need others make (ranking._strong): they do not count as flagged.
+    """
     result = run_tree(tree, select=tuple(sorted(INDEX_RULES)))
     out = {}
     for f in result.findings:
         if f.rule_id not in INDEX_RULES:
             continue
-        site = f.location
-        if f.related and f.related[0].message.startswith("hottest query site"):
-            site = f.related[0].location
-        out[(site.path, site.start_line)] = f.rule_id
+        sites = [
+            r.location
+            for r in f.related
+            if not r.message.startswith("model ")
+            and not r.message.endswith(("(offline)", "(admin)"))
+        ]
+        for site in sites or [f.location]:
+            out.setdefault((site.path, site.start_line), f.rule_id)
+        out.setdefault((f.location.path, f.location.start_line), f.rule_id)
     return out
 
 
