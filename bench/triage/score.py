@@ -11,9 +11,9 @@ A verdict file holds one judged finding per line::
      "verdict": "true"|"false"|"debatable", "fix": "right"|"wrong"|"none",
      "reason": "our own words"}
 
-Findings are matched to verdicts by fingerprint, then by (rule_id, path,
-line) for findings whose code line changed. Printed: findings in the report
-(of the family), judged, precision = true / judged (debatable counts
+Findings are matched to verdicts by fingerprint and line, then by (rule_id,
+path, line), then by fingerprint alone (for findings whose line moved).
+Printed: findings in the report (of the family), judged, precision = true / judged (debatable counts
 against), the share of offered fixes judged right, per rule, the findings
 no verdict covers (what an "after" run still has to judge) and the verdicts
 no finding matches any more (what a change removed). ``--stub`` prints the
@@ -147,9 +147,13 @@ def load_verdicts(paths: Iterable[Path]) -> list[Verdict]:
 
 
 def match(findings: Sequence[Finding], verdicts: Sequence[Verdict]) -> list[Match]:
-    """Each finding with its verdict: by fingerprint first, then by place.
+    """Each finding with its verdict: by fingerprint and line, then by place, then by fingerprint.
 
-    A verdict judges at most one finding.
+    The trees are fixed commits, so a line does not move between runs; the
+    fingerprint counts occurrences of one code line, so when a change removes
+    the first of two findings on identical lines the second one inherits the
+    first one's fingerprint. Matching the line first keeps each verdict on the
+    finding it judged. A verdict judges at most one finding.
     """
     by_fingerprint = {v.fingerprint: v for v in verdicts}
     by_place: dict[tuple[str, str, int], list[Verdict]] = {}
@@ -157,19 +161,22 @@ def match(findings: Sequence[Finding], verdicts: Sequence[Verdict]) -> list[Matc
         by_place.setdefault(v.place, []).append(v)
     used: set[int] = set()
     found: dict[int, Verdict] = {}
-    for index, finding in enumerate(findings):
-        hit = by_fingerprint.get(finding.fingerprint)
-        if hit is not None and id(hit) not in used:
+
+    def take(index: int, hit: Verdict | None) -> None:
+        if index not in found and hit is not None and id(hit) not in used:
             used.add(id(hit))
             found[index] = hit
+
     for index, finding in enumerate(findings):
-        if index in found:
-            continue
+        hit = by_fingerprint.get(finding.fingerprint)
+        if hit is not None and hit.place == finding.place:
+            take(index, hit)
+    for index, finding in enumerate(findings):
         for candidate in by_place.get(finding.place, []):
-            if id(candidate) not in used:
-                used.add(id(candidate))
-                found[index] = candidate
-                break
+            if index not in found and id(candidate) not in used:
+                take(index, candidate)
+    for index, finding in enumerate(findings):
+        take(index, by_fingerprint.get(finding.fingerprint))
     return [Match(finding, found.get(index)) for index, finding in enumerate(findings)]
 
 
