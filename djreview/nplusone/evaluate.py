@@ -19,7 +19,7 @@ from djreview.nplusone.querysets import (
     QuerySetState,
     apply_call,
 )
-from djreview.nplusone.relation_map import Function, Schema
+from djreview.nplusone.relation_map import MANY, Function, Schema
 from djreview.project.modules import ModuleInfo, NameResolver, dotted_name
 from djreview.source.file import SourceFile
 
@@ -27,6 +27,8 @@ MAX_DEPTH = 4
 # A slice of at most this many rows, fixed by code, is a handful, not N.
 FEW_ROWS = 5
 _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+# Paginator methods returning a page of its queryset (a Paginator evaluates to its queryset).
+_PAGES = frozenset({"get_page", "page"})
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Scope:
     self_value: Value = None
     # The class a method runs for (a subclass of class_node), for attribute lookups.
     leaf: Scope | None = None
+    # Parameters bound to the caller's arguments (a helper called with a queryset).
+    bound: tuple[tuple[str, Value], ...] = ()
 
 
 def _assignment_table(function: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
@@ -143,7 +147,7 @@ class Evaluator:
         if scope.function is not None:
             args = scope.function.args
             if any(a.arg == expr.id for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)):
-                return None
+                return self._parameter(expr, scope, depth)
             earlier = [
                 (line, value)
                 for line, value in self.assignments(scope.function).get(expr.id, [])
@@ -178,11 +182,26 @@ class Evaluator:
         label = self.schema.model_of(scope.module, expr) if scope.module else None
         if label is not None:
             return ModelRef(label)
+        if expr.attr == "user" and _is_request(expr.value):
+            label = self.schema.index.user_model_label
+            return Instance(label, QuerySetState(label, None)) if label else None
         base = self.value(expr.value, scope, depth + 1)
         if isinstance(base, ModelRef):
             if expr.attr in _MANAGERS or expr.attr in self.schema.managers(base.model):
                 return self._manager(base.model, expr.attr, expr, scope, depth)
             return None
+        if isinstance(base, Instance):
+            return self._related(base, expr, scope)
+        if isinstance(base, QuerySetState) and expr.attr == "object_list":
+            return base  # a Page of a Paginator over the queryset
+        if (
+            isinstance(expr.value, ast.Name)
+            and expr.value.id == "self"
+            and scope.class_node is not None
+            and expr.attr == "object"
+        ):
+            listed = self.class_queryset(scope, depth + 1)
+            return Instance(listed.model, listed) if listed is not None else None
         if (
             isinstance(expr.value, ast.Name)
             and expr.value.id == "self"
@@ -193,6 +212,28 @@ class Evaluator:
             if expr.attr == "queryset":
                 return self._attribute_queryset(self._mro(leaf), leaf, depth + 1)
             return self.class_queryset(scope, depth + 1)
+        return None
+
+    def _related(self, row: Instance, expr: ast.Attribute, scope: Scope) -> Value:
+        """`obj.comments` (a related manager) or `obj.author` of one object.
+
+        Rows of a reverse foreign key's manager have their foreign key to
+        `obj` filled by Django (`comment.post`), so reading it costs nothing.
+        """
+        relation = self.schema.relation(row.model, expr.attr)
+        if relation is None:
+            return None
+        if relation.kind == MANY:
+            known = frozenset({relation.back}) if relation.back else frozenset()
+            origin = Origin(scope.file, expr, scope.function.name if scope.function else "")
+            return QuerySetState(relation.target, origin, known=known)
+        return Instance(relation.target, QuerySetState(relation.target, None))
+
+    def _parameter(self, expr: ast.Name, scope: Scope, depth: int) -> Value:
+        """A parameter: the caller's argument when bound, else unknown."""
+        bound = dict(scope.bound)
+        if expr.id in bound:
+            return bound[expr.id]
         return None
 
     def _manager(
@@ -219,6 +260,8 @@ class Evaluator:
 
     def _call(self, expr: ast.Call, scope: Scope, depth: int) -> Value:
         func = expr.func
+        if isinstance(func, ast.Attribute | ast.Name) and _callee(func) == "get_model":
+            return self._get_model(expr)
         if isinstance(func, ast.Attribute):
             if func.attr == "get_queryset" and _is_super(func.value):
                 if isinstance(scope.self_value, QuerySetState):
@@ -235,6 +278,17 @@ class Evaluator:
                     return scope.self_value
                 if scope.class_node is not None:
                     return self.class_queryset(scope, depth + 1)
+            if (
+                func.attr == "queryset"
+                and _is_super(func.value)
+                and isinstance(scope.self_value, QuerySetState)
+            ):
+                # Django < 1.6 admin: `queryset()` before it became `get_queryset()`.
+                return scope.self_value
+            if _is_self(func.value) and scope.class_node is not None:
+                found = self._self_call(func.attr, expr, scope, depth)
+                if found is not None:
+                    return found
             receiver = self.value(func.value, scope, depth + 1)
             if isinstance(receiver, ModelRef) and func.attr in ("objects",):
                 return None
@@ -245,7 +299,12 @@ class Evaluator:
             # A manager's get_queryset(): `MyQuerySet(self.model, using=self._db)`.
             return scope.self_value
         name = dotted_name(func) or ""
-        if name.rsplit(".", 1)[-1] in ("get_object_or_404",) and expr.args:
+        last = name.rsplit(".", 1)[-1]
+        if last == "Paginator" and expr.args:
+            # Iterating a page iterates a slice of the queryset.
+            inner = self.value(expr.args[0], scope, depth + 1)
+            return inner if isinstance(inner, QuerySetState) else None
+        if last in ("get_object_or_404",) and expr.args:
             target = self.value(expr.args[0], scope, depth + 1)
             if isinstance(target, ModelRef):
                 target = QuerySetState(target.model, Origin(scope.file, expr.args[0]))
@@ -254,8 +313,66 @@ class Evaluator:
             inner = self.value(expr.args[0], scope, depth + 1)
             return replace(inner, evaluated=True) if isinstance(inner, QuerySetState) else None
         if isinstance(func, ast.Name) and depth < MAX_DEPTH * 3:
-            return self._helper(func.id, scope, depth)
+            return self._helper(func.id, expr, scope, depth)
         return None
+
+    def _get_model(self, call: ast.Call) -> Value:
+        """`apps.get_model("blog", "Post")` / `apps.get_model("blog.Post")`: the model class."""
+        parts = [a.value for a in call.args if isinstance(a, ast.Constant)]
+        if not parts or len(parts) != len(call.args) or not all(isinstance(p, str) for p in parts):
+            return None
+        label = ".".join(str(p) for p in parts)
+        found = self.schema.index.model(label) if "." in label else None
+        return ModelRef(found.label) if found is not None else None
+
+    def _self_call(self, name: str, call: ast.Call, scope: Scope, depth: int) -> Value:
+        """`self.get_object()`, `self.paginate_queryset(qs)`, `self.narrow(qs)` in a class."""
+        if name == "get_object":
+            listed = self.class_queryset(scope, depth + 1)
+            return Instance(listed.model, listed) if listed is not None else None
+        if name in ("paginate_queryset", "filter_queryset") and call.args:
+            # DRF: the page is a list of the queryset's rows.
+            inner = self.value(call.args[0], scope, depth + 1)
+            return inner if isinstance(inner, QuerySetState) else None
+        if depth >= MAX_DEPTH * 3 or name in ("get_queryset", "queryset"):
+            return None
+        leaf = scope.leaf or scope
+        for owner in self._mro(leaf):
+            assert owner.class_node is not None
+            method = next(
+                (
+                    item
+                    for item in owner.class_node.body
+                    if isinstance(item, ast.FunctionDef) and item.name == name
+                ),
+                None,
+            )
+            if method is not None:
+                called = Scope(
+                    owner.file,
+                    owner.module,
+                    method,
+                    owner.class_node,
+                    scope.self_value,
+                    leaf,
+                    self._bind(method, call, scope, depth, skip=1),
+                )
+                return self.returns(method, called, depth + MAX_DEPTH)
+        return None
+
+    def _bind(
+        self, function: Function, call: ast.Call, scope: Scope, depth: int, skip: int = 0
+    ) -> tuple[tuple[str, Value], ...]:
+        """The parameters of `function` bound to the queryset arguments of `call`."""
+        params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)][skip:]
+        pairs = list(zip(params, call.args, strict=False))
+        pairs += [(k.arg, k.value) for k in call.keywords if k.arg is not None]
+        bound = []
+        for name, arg in pairs:
+            value = self.value(arg, scope, depth + 1)
+            if isinstance(value, QuerySetState | Instance):
+                bound.append((name, value))
+        return tuple(bound)
 
     def _queryset_call(
         self, receiver: QuerySetState, expr: ast.Call, func: ast.Attribute, scope: Scope, depth: int
@@ -263,6 +380,8 @@ class Evaluator:
         method = func.attr
         if method in ONE_ROW:
             return Instance(receiver.model, receiver)
+        if method in _PAGES:
+            return receiver  # `Paginator(qs, n).get_page(p)`: a slice of the same rows
         reader = PrefetchReader(lambda node: self.value(node, scope, depth + 1))
         state = apply_call(receiver, expr, method, reader)
         if state is None:
@@ -288,20 +407,27 @@ class Evaluator:
             return None
         return None
 
-    def _helper(self, name: str, scope: Scope, depth: int) -> Value:
-        """A project function called by name: what its return statements build."""
+    def _helper(self, name: str, call: ast.Call, scope: Scope, depth: int) -> Value:
+        """A project function called by name: what its return statements build.
+
+        Its parameters are bound to the caller's queryset arguments, so a
+        helper that narrows a queryset (`visible_to(user, qs)`) keeps it known.
+        """
         if not scope.module:
             tree = scope.file.tree
             local = [n for n in (tree.body if tree else []) if isinstance(n, ast.FunctionDef)]
             same_file = next((n for n in local if n.name == name), None)
             if same_file is None:
                 return None
-            return self.returns(same_file, Scope(scope.file, "", same_file), depth + MAX_DEPTH)
+            bound = self._bind(same_file, call, scope, depth)
+            inner = Scope(scope.file, "", same_file, bound=bound)
+            return self.returns(same_file, inner, depth + MAX_DEPTH)
         found = self._definition(scope, name)
         if found is None or not isinstance(found[1], ast.FunctionDef):
             return None
         info, node = found[0], found[1]
-        return self.returns(node, Scope(info.file, info.name, node), depth + MAX_DEPTH)
+        bound = self._bind(node, call, scope, depth)
+        return self.returns(node, Scope(info.file, info.name, node, bound=bound), depth + MAX_DEPTH)
 
     def returns(self, function: Function, scope: Scope, depth: int) -> Value:
         """What a function returns: the value of its return statements when they agree."""
@@ -409,6 +535,21 @@ def _class_assignment(cls: ast.ClassDef, name: str) -> ast.Assign | None:
         ):
             found = item
     return found
+
+
+def _callee(func: ast.Attribute | ast.Name) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
+
+
+def _is_request(node: ast.expr) -> bool:
+    """`request` or `self.request`."""
+    if isinstance(node, ast.Name):
+        return node.id == "request"
+    return isinstance(node, ast.Attribute) and node.attr == "request" and _is_self(node.value)
 
 
 def _is_super(node: ast.expr) -> bool:

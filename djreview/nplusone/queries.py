@@ -43,7 +43,11 @@ def find_queries_in_loops(
         loops.sort(key=lambda n: (n.lineno, n.col_offset), reverse=True)
         for loop in loops:
             for iterable, target, body in iterables(loop):
-                if literal(iterable) or _batched(iterable, target):
+                if (
+                    literal(iterable)
+                    or _batched(iterable, target)
+                    or _command_line(evaluator, function, iterable)
+                ):
                     continue
                 iterable, target = enumerated(iterable, target)
                 row = row_target(target)
@@ -55,13 +59,40 @@ def find_queries_in_loops(
                 for access in _queries(evaluator, scope, file, body, rows, span):
                     if id(access.node) not in reported:
                         reported.add(id(access.node))
-                        yield LoopAccess(access, loop, file, function.name)
+                        yield LoopAccess(access, loop, file, function.name, function)
 
 
 def _batched(iterable: ast.expr, target: ast.expr) -> bool:
-    """A loop over batches or chunks: one query per batch is the cure, not the smell."""
+    """A loop over batches, chunks or a Paginator's pages: one query per batch is the cure."""
     text = f"{ast.unparse(iterable)} {ast.unparse(target)}".lower()
-    return "batch" in text or "chunk" in text
+    return "batch" in text or "chunk" in text or "page_range" in text or "paginator" in text
+
+
+def _command_line(evaluator: Evaluator, function: ast.AST, iterable: ast.expr) -> bool:
+    """A loop over a management command's arguments (`options["ids"]`): a few typed values.
+
+    The values a person types on the command line are a handful, not rows;
+    one query per value is how such a command reads them.
+    """
+    if not isinstance(function, ast.FunctionDef) or function.name != "handle":
+        return False
+    given = {a.arg for a in (function.args.vararg, function.args.kwarg) if a is not None}
+    root = _root(iterable)
+    if isinstance(root, ast.Name) and root.id not in given:
+        assigned = [
+            value
+            for line, value in evaluator.assignments(function).get(root.id, [])
+            if line < iterable.lineno
+        ]
+        root = _root(assigned[-1]) if assigned else root
+    return isinstance(root, ast.Name) and root.id in given
+
+
+def _root(expr: ast.expr) -> ast.expr:
+    """`options` of `options["ids"]` / `options.get("ids", [])`."""
+    while isinstance(expr, ast.Call | ast.Attribute | ast.Subscript):
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    return expr
 
 
 def _built_in_loop(
