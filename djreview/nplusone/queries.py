@@ -27,6 +27,8 @@ from djreview.nplusone.rows import Access
 from djreview.source.file import SourceFile
 
 _WRITES = frozenset({"save"})
+# The keywords of Django's Model.save().
+_SAVE_ARGUMENTS = frozenset({"force_insert", "force_update", "using", "update_fields"})
 _CREATES = frozenset({"create", "get_or_create", "update_or_create"})
 
 
@@ -153,11 +155,13 @@ def _queries(
                     yield Access("query", file, node, _clip(node), "", receiver)
             elif func.attr in _CREATES:
                 receiver = evaluator.value(func.value, scope)
-                if isinstance(receiver, QuerySetState):
+                if isinstance(receiver, QuerySetState) and not _custom_create(
+                    evaluator, receiver.model, node
+                ):
                     yield Access(
                         "save", file, node, f"{receiver.model}.objects.{func.attr}()", "", receiver
                     )
-            elif func.attr in _WRITES:
+            elif func.attr in _WRITES and not _custom_save(node):
                 target = evaluator.value(func.value, scope)
                 is_row = isinstance(func.value, ast.Name) and func.value.id in rows
                 built = _constructed(evaluator, scope, func.value, body)
@@ -165,6 +169,35 @@ def _queries(
                     text = f"{ast.unparse(func.value)}.save()"
                     # A row built in the loop is new: bulk_create(), not bulk_update().
                     yield Access("save", file, node, text, "", None, built=built is not None)
+
+
+def _custom_save(call: ast.Call) -> bool:
+    """`obj.save(created_by_id=...)`: arguments Django's save() does not take.
+
+    They belong to the project's own save(), which bulk_create()/bulk_update()
+    skip: the per-row write is how that code runs, so the batch advice is wrong.
+    """
+    return any(k.arg is not None and k.arg not in _SAVE_ARGUMENTS for k in call.keywords)
+
+
+def _custom_create(evaluator: Evaluator, model: str, call: ast.Call) -> bool:
+    """`Model.objects.create(update_parent_languages=False, ...)`: a keyword that is no field.
+
+    Such a keyword goes to the model's own `__init__`/save(), which a bulk
+    write would skip.
+    """
+    info = evaluator.schema.info(model)
+    if info is None:
+        return False
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            continue
+        name = keyword.arg.split("__", 1)[0]  # get_or_create(name__iexact=...) looks up `name`
+        if name in ("defaults", "create_defaults", "pk", "id"):
+            continue
+        if info.attribute(name) is None and evaluator.schema.relation(model, name) is None:
+            return True
+    return False
 
 
 def _constructed(
