@@ -194,6 +194,8 @@ class Evaluator:
             return self._related(base, expr, scope)
         if isinstance(base, QuerySetState) and expr.attr == "object_list":
             return base  # a Page of a Paginator over the queryset
+        if expr.attr == "model" and _is_self(expr.value):
+            return self._own_model(scope, depth)
         if (
             isinstance(expr.value, ast.Name)
             and expr.value.id == "self"
@@ -228,6 +230,23 @@ class Evaluator:
             origin = Origin(scope.file, expr, scope.function.name if scope.function else "")
             return QuerySetState(relation.target, origin, known=known)
         return Instance(relation.target, QuerySetState(relation.target, None))
+
+    def _own_model(self, scope: Scope, depth: int) -> Value:
+        """`self.model`: a manager's, an admin's or a view's model class."""
+        if isinstance(scope.self_value, QuerySetState):
+            return ModelRef(scope.self_value.model)
+        if scope.class_node is None or depth > MAX_DEPTH * 3:
+            return None
+        leaf = scope.leaf or scope
+        # The class attributes only: get_queryset() itself may read self.model.
+        listed = self._attribute_queryset(self._mro(leaf), leaf, depth + 1)
+        if listed is not None:
+            return ModelRef(listed.model)
+        # A ModelAdmin: the model it is registered for (`admin.site.register(Page, PageAdmin)`).
+        assert leaf.class_node is not None
+        qualified = f"{leaf.module}.{leaf.class_node.name}"
+        labels = {a.model.label for a in self.schema.index.admin if a.admin_class == qualified}
+        return ModelRef(labels.pop()) if len(labels) == 1 else None
 
     def _parameter(self, expr: ast.Name, scope: Scope, depth: int) -> Value:
         """A parameter: the caller's argument when bound, else unknown."""
@@ -385,7 +404,7 @@ class Evaluator:
         reader = PrefetchReader(lambda node: self.value(node, scope, depth + 1))
         state = apply_call(receiver, expr, method, reader)
         if state is None:
-            state = self._custom(receiver, method, depth)
+            state = self._custom(receiver, method, depth, scope)
         if state is None or receiver.values and not state.values:
             return None if state is None else state
         origin = receiver.origin
@@ -393,7 +412,9 @@ class Evaluator:
             state = replace(state, origin=replace(origin, node=expr))
         return state
 
-    def _custom(self, receiver: QuerySetState, method: str, depth: int) -> QuerySetState | None:
+    def _custom(
+        self, receiver: QuerySetState, method: str, depth: int, scope: Scope
+    ) -> QuerySetState | None:
         """A project manager/queryset method: evaluate its body with self = receiver."""
         if depth > MAX_DEPTH * 3:
             return None
@@ -401,6 +422,10 @@ class Evaluator:
             found = self.schema.manager_methods(receiver.model, manager).get(method)
             if found is None:
                 continue
+            if found[1] is scope.function:
+                # A manager method forwarding to its QuerySet's namesake
+                # (`return self.get_queryset().on_site(site)`): the same rows.
+                return receiver
             result = self._in_method(found, receiver, depth)
             if isinstance(result, QuerySetState) and result.model == receiver.model:
                 return replace(result, origin=receiver.origin)
