@@ -195,6 +195,7 @@ class SerializerReader:
                         access.kind == "prefetch" or access.many,
                         access.text,
                         access.trigger,
+                        access.kind == "bypass" or access.filtered,
                     )
 
     def list_views(self, file: SourceFile) -> Iterator[Listing]:
@@ -215,7 +216,7 @@ class SerializerReader:
             ):
                 continue
             serializer = self._view_serializer(qualified)
-            if serializer is None or serializer.model is None:
+            if serializer is None or serializer.model is None or self._list_refused(qualified):
                 continue
             state = self.evaluator.class_queryset(self.evaluator.scope_for(file, None, cls), 0)
             if _listable(state, serializer):
@@ -229,6 +230,14 @@ class SerializerReader:
             for node in own_nodes(entry.function):
                 if isinstance(node, ast.Call):
                     yield from self._hand_built(info.name, scope, entry, node)
+
+    def _list_refused(self, qualified: str) -> bool:
+        """`def list(...): raise Http404()`: a viewset that serves single objects only."""
+        found = self.index.classes.method(qualified, "list")
+        if found is None:
+            return False
+        body = [s for s in found[1].body if not isinstance(s, ast.Expr)]  # docstrings
+        return len(body) == 1 and isinstance(body[0], ast.Raise)
 
     def _view_serializer(self, qualified: str) -> SerializerInfo | None:
         """The serializer a view lists with: `get_serializer_class()`'s, else `serializer_class`."""
