@@ -232,12 +232,22 @@ class SerializerReader:
                     yield from self._hand_built(info.name, scope, entry, node)
 
     def _list_refused(self, qualified: str) -> bool:
-        """`def list(...): raise Http404()`: a viewset that serves single objects only."""
+        """Whether the view's own `list()` does not list its queryset.
+
+        `def list(...): raise Http404()` serves single objects only; a `list()`
+        that never reads `get_queryset()`/`queryset`/`super().list()` serializes
+        rows it builds itself (read as a hand-built serializer instead).
+        """
         found = self.index.classes.method(qualified, "list")
         if found is None:
             return False
         body = [s for s in found[1].body if not isinstance(s, ast.Expr)]  # docstrings
-        return len(body) == 1 and isinstance(body[0], ast.Raise)
+        if len(body) == 1 and isinstance(body[0], ast.Raise):
+            return True
+        names = {n.attr for n in ast.walk(found[1]) if isinstance(n, ast.Attribute)} | {
+            n.id for n in ast.walk(found[1]) if isinstance(n, ast.Name)
+        }
+        return not names & {"get_queryset", "queryset", "filter_queryset", "super", "object_list"}
 
     def _view_serializer(self, qualified: str) -> SerializerInfo | None:
         """The serializer a view lists with: `get_serializer_class()`'s, else `serializer_class`."""

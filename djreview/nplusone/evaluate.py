@@ -424,13 +424,44 @@ class Evaluator:
                 continue
             if found[1] is scope.function:
                 # A manager method forwarding to its QuerySet's namesake
-                # (`return self.get_queryset().on_site(site)`): the same rows.
-                return receiver
+                # (`return self.get_queryset().on_site(site)`): read the QuerySet's.
+                found = self._queryset_method(receiver.model, manager, method)
+                if found is None:
+                    return None
             result = self._in_method(found, receiver, depth)
             if isinstance(result, QuerySetState) and result.model == receiver.model:
                 return replace(result, origin=receiver.origin)
             return None
         return None
+
+    def _queryset_method(
+        self, model: str, manager: str, name: str
+    ) -> tuple[SourceFile, Function] | None:
+        """Method `name` of the QuerySet class a manager's get_queryset() builds.
+
+        `get_queryset()` (or the pre-1.6 `get_query_set()`) returning
+        `MyQuerySet(self.model, using=self._db)` names the class.
+        """
+        methods = self.schema.manager_methods(model, manager)
+        getter = methods.get("get_queryset") or methods.get("get_query_set")
+        if getter is None:
+            return None
+        info = self.by_file.get(getter[0].rel)
+        built = [
+            node.value
+            for node in ast.walk(getter[1])
+            if isinstance(node, ast.Return)
+            and isinstance(node.value, ast.Call)
+            and _of_own_model(node.value)
+        ]
+        dotted = dotted_name(built[0].func) if built and info is not None else None
+        if info is None or dotted is None:
+            return None
+        qualified = self.resolver.resolve(info.name, dotted)
+        found = self.schema.index.classes.method(qualified, name) if qualified else None
+        if found is None or found[0].file.rel not in self.schema.files:
+            return None
+        return self.schema.files[found[0].file.rel], found[1]
 
     def _helper(self, name: str, call: ast.Call, scope: Scope, depth: int) -> Value:
         """A project function called by name: what its return statements build.
