@@ -11,11 +11,11 @@ A verdict file holds one judged finding per line::
      "verdict": "true"|"false"|"debatable", "fix": "right"|"wrong"|"none",
      "reason": "our own words"}
 
-Findings are matched to verdicts by fingerprint, then by a stable key when
-both sides carry one (index rules: rule_id, model and fields, which survive
-a move of the finding's location), then by (rule_id, path, line) for
-findings whose code line changed. Printed: findings in the report
-(of the family), judged, precision = true / judged (debatable counts
+Findings are matched to verdicts by fingerprint and line, then by a stable
+key when both sides carry one (index rules: rule_id, model and fields, which
+survive a move of the finding's location), then by (rule_id, path, line),
+then by fingerprint alone (for findings whose line moved). Printed: findings
+in the report (of the family), judged, precision = true / judged (debatable counts
 against), the share of offered fixes judged right, per rule, the findings
 no verdict covers (what an "after" run still has to judge) and the verdicts
 no finding matches any more (what a change removed). ``--stub`` prints the
@@ -168,9 +168,13 @@ def load_verdicts(paths: Iterable[Path]) -> list[Verdict]:
 
 
 def match(findings: Sequence[Finding], verdicts: Sequence[Verdict]) -> list[Match]:
-    """Each finding with its verdict: by fingerprint, then stable key, then place.
+    """Each finding with its verdict: by fingerprint and line, stable key, place, fingerprint.
 
-    A verdict judges at most one finding.
+    The trees are fixed commits, so a line does not move between runs; the
+    fingerprint counts occurrences of one code line, so when a change removes
+    the first of two findings on identical lines the second one inherits the
+    first one's fingerprint. Matching the line first keeps each verdict on the
+    finding it judged. A verdict judges at most one finding.
     """
     by_fingerprint: dict[str, list[Verdict]] = {}
     by_key: dict[tuple[str, str, str], list[Verdict]] = {}
@@ -183,9 +187,10 @@ def match(findings: Sequence[Finding], verdicts: Sequence[Verdict]) -> list[Matc
     used: set[int] = set()
     found: dict[int, Verdict] = {}
     passes: list[Callable[[Finding], list[Verdict]]] = [
-        lambda f: by_fingerprint.get(f.fingerprint, []),
+        lambda f: [v for v in by_fingerprint.get(f.fingerprint, []) if v.place == f.place],
         lambda f: by_key.get(f.key, []) if f.key is not None else [],
         lambda f: by_place.get(f.place, []),
+        lambda f: by_fingerprint.get(f.fingerprint, []),
     ]
     for candidates in passes:
         for index, finding in enumerate(findings):

@@ -107,8 +107,13 @@ class AdminReader:
             state = replace(state, select=frozenset(chosen))
             # Inherited: a list_select_related written on this class would hide the base's.
             fixable = _assigned(cls, "list_select_related") is not None
+        # `queryset()` is the name of get_queryset() before Django 1.6.
         override = next(
-            (i for i in cls.body if isinstance(i, ast.FunctionDef) and i.name == "get_queryset"),
+            (
+                i
+                for i in cls.body
+                if isinstance(i, ast.FunctionDef) and i.name in ("get_queryset", "queryset")
+            ),
             None,
         )
         if override is not None:

@@ -9,6 +9,7 @@ Fixes are grouped per origin, so two findings on one queryset produce one edit.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -18,6 +19,7 @@ from djreview.nplusone.graphql_problems import graphql_problems
 from djreview.nplusone.loop_problems import loop_problem
 from djreview.nplusone.loops import LoopAccess, find_loop_accesses, function_loops
 from djreview.nplusone.once import runs_once
+from djreview.nplusone.one_read import one_per_read
 from djreview.nplusone.prefetch_fix import admin_fix, build_fix
 from djreview.nplusone.problem import Problem
 from djreview.nplusone.queries import find_queries_in_loops
@@ -89,7 +91,10 @@ def _analyse(project: Project) -> NPlusOne:
     analysis.problems.extend(
         loop_problem(item)
         for item in loops
-        if not (item.access.file is item.loop_file and runs_once(item.loop, item.access.node))
+        if not (
+            item.access.file is item.loop_file
+            and runs_once(item.loop, item.access.node, _assigned(evaluator, item))
+        )
     )
     rels = [file.rel for file in files if file.tree is not None]
     analysis.problems.extend(template_problems(analysis, project, rels))
@@ -97,6 +102,7 @@ def _analyse(project: Project) -> NPlusOne:
     analysis.problems.extend(admin_problems(analysis, project, rels))
     analysis.problems.extend(_graphql(analysis, project, rels, context))
     _attach_fixes(analysis.problems)
+    analysis.problems = one_per_read(analysis.problems)
     return analysis
 
 
@@ -155,6 +161,20 @@ def _graphql(
         return Reads(problems, reads)
 
     return project.joined("nplusone-graphql", context, compute, lambda r: r.valid_in(project)).value
+
+
+def _assigned(evaluator: Evaluator, item: LoopAccess) -> dict[str, ast.expr]:
+    """The values the loop's function last assigned to each name before the loop."""
+    if item.function_node is None:
+        return {}
+    line = getattr(item.loop, "lineno", 0)
+    table = evaluator.assignments(item.function_node)
+    out = {}
+    for name, entries in table.items():
+        earlier = [value for at, value in entries if at < line]
+        if earlier:
+            out[name] = earlier[-1]
+    return out
 
 
 def _origin_key(origin: Origin) -> tuple[str, int, int]:

@@ -71,9 +71,10 @@ def drf_problems(analysis: NPlusOne, project: Project, files: list[str]) -> Iter
     reader = SerializerReader(analysis.schema, analysis.evaluator)
     for rel in files:
         file = project.by_rel[rel]
-        for view, state, read in reader.list_views(file):
+        for listing in reader.list_views(file):
+            read, state = listing.read, listing.state
             related = [
-                RelatedLocation(file.node_location(view), f"the list view {view.name}"),
+                RelatedLocation(file.node_location(listing.at), listing.listing),
                 *_queryset_related(state),
             ]
             method = "prefetch_related" if read.many else "select_related"
@@ -89,12 +90,12 @@ def drf_problems(analysis: NPlusOne, project: Project, files: list[str]) -> Iter
                 origin=_where(state),
                 trigger=Trigger(short(*read.trigger)) if read.trigger is not None else None,
                 many=read.many,
-                owner=view.name,
+                owner=listing.owner,
                 related=tuple(related),
                 queryset=state.origin if not read.filtered else None,
                 model=state.model,
                 needs=(method, read.path) if not read.filtered else None,
-                safe=state.origin is not None and state.origin.function == "",
+                safe=state.origin is not None and state.origin.function == listing.function,
             )
 
 

@@ -17,12 +17,14 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from djreview.nplusone.evaluate import Evaluator
+from djreview.nplusone.evaluate import Evaluator, Scope
+from djreview.nplusone.loops import FunctionLoops, function_loops, own_nodes
 from djreview.nplusone.querysets import Instance, QuerySetState
 from djreview.nplusone.relation_map import FORWARD, MANY, Schema
 from djreview.nplusone.rows import RowReader
 from djreview.project.drf import SerializerField, SerializerInfo
 from djreview.project.model_types import FunctionRef
+from djreview.project.modules import dotted_name
 from djreview.source.file import SourceFile
 
 LIST_VIEW_ROOTS = frozenset(
@@ -40,6 +42,18 @@ MAX_NESTING = 3
 
 
 @dataclass(frozen=True)
+class Listing:
+    """One serializer read a list does not cover: where the list is, who lists, its queryset."""
+
+    at: ast.AST  # the list view class, or the `Serializer(..., many=True)` call
+    owner: str  # `PostViewSet`, `ItemView.get`
+    listing: str  # `the list view PostViewSet`, for the related location
+    state: QuerySetState
+    read: Read
+    function: str = ""  # the function a hand-built serializer is called in
+
+
+@dataclass(frozen=True)
 class Read:
     """One relation path a serializer reads per object, and where it says so."""
 
@@ -51,6 +65,18 @@ class Read:
     trigger: tuple[SourceFile, ast.AST] | None = None
     # A manager re-queried per object (`.filter()`, `.values_list()`): a prefetch does not serve it.
     filtered: bool = False
+
+
+def _serialised(serializer: SerializerInfo, name: str) -> bool:
+    """Whether a declared field is in the output: `Meta.fields`/`exclude` narrow inherited ones.
+
+    DRF drops a declared field that a subclass's `Meta.fields` leaves out (and
+    one its `exclude` names), so a nested serializer that subclasses a full
+    one and narrows `fields` reads only what it lists.
+    """
+    if name in serializer.exclude:
+        return False
+    return not isinstance(serializer.fields, tuple) or name in serializer.fields
 
 
 class SerializerReader:
@@ -68,7 +94,8 @@ class SerializerReader:
             return
         label = serializer.model.label
         for declared in serializer.declared.values():
-            yield from self._declared(serializer, label, declared, depth)
+            if _serialised(serializer, declared.name):
+                yield from self._declared(serializer, label, declared, depth)
         yield from self._meta_fields(serializer, label)
 
     def _declared(
@@ -168,10 +195,17 @@ class SerializerReader:
                         access.kind == "prefetch" or access.many,
                         access.text,
                         access.trigger,
+                        access.kind == "bypass" or access.filtered,
                     )
 
-    def list_views(self, file: SourceFile) -> Iterator[tuple[ast.ClassDef, QuerySetState, Read]]:
-        """(view, its queryset, a serializer read it does not cover) for list views in `file`."""
+    def list_views(self, file: SourceFile) -> Iterator[Listing]:
+        """The serializer reads each list in `file` does not cover.
+
+        A list is a list view (its queryset, its `serializer_class` or the
+        serializer `get_serializer_class()` returns for `list`), or a serializer
+        built by hand on a queryset with `many=True` in any function
+        (`ItemSerializer(items, many=True).data`).
+        """
         info = self.index.module_for(file)
         if info is None or file.tree is None:
             return
@@ -181,20 +215,140 @@ class SerializerReader:
                 qualified, LIST_VIEW_ROOTS, lambda q: q in LIST_VIEW_ROOTS
             ):
                 continue
-            view = self.index.api_views.get(qualified)
-            serializer = self.index.serializers.get(
-                view.serializer_class or "" if view is not None else ""
-            )
-            if serializer is None or serializer.model is None:
+            serializer = self._view_serializer(qualified)
+            if serializer is None or serializer.model is None or self._list_refused(qualified):
                 continue
             state = self.evaluator.class_queryset(self.evaluator.scope_for(file, None, cls), 0)
-            if (
-                state is None
-                or state.values
-                or state.empty
-                or state.model != serializer.model.label
-            ):
-                continue
-            for read in self.reads(serializer):
-                if not state.covered(read.path, forward=not read.many, null=False):
-                    yield cls, state, read
+            if _listable(state, serializer):
+                assert state is not None
+                listing = f"the list view {cls.name}"
+                yield from self._uncovered(cls, cls.name, listing, state, serializer)
+        if "many=True" not in file.text:
+            return
+        for entry in function_loops(file):
+            scope = self.evaluator.scope_for(file, entry.function, entry.cls)
+            for node in own_nodes(entry.function):
+                if isinstance(node, ast.Call):
+                    yield from self._hand_built(info.name, scope, entry, node)
+
+    def _list_refused(self, qualified: str) -> bool:
+        """Whether the view's own `list()` does not list its queryset.
+
+        `def list(...): raise Http404()` serves single objects only; a `list()`
+        that never reads `get_queryset()`/`queryset`/`super().list()` serializes
+        rows it builds itself (read as a hand-built serializer instead).
+        """
+        found = self.index.classes.method(qualified, "list")
+        if found is None:
+            return False
+        body = [s for s in found[1].body if not isinstance(s, ast.Expr)]  # docstrings
+        if len(body) == 1 and isinstance(body[0], ast.Raise):
+            return True
+        names = {n.attr for n in ast.walk(found[1]) if isinstance(n, ast.Attribute)} | {
+            n.id for n in ast.walk(found[1]) if isinstance(n, ast.Name)
+        }
+        return not names & {"get_queryset", "queryset", "filter_queryset", "super", "object_list"}
+
+    def _view_serializer(self, qualified: str) -> SerializerInfo | None:
+        """The serializer a view lists with: `get_serializer_class()`'s, else `serializer_class`."""
+        view = self.index.api_views.get(qualified)
+        if view is None:
+            return None
+        if view.get_serializer_class is not None:
+            chosen = self._chosen_serializer(view.get_serializer_class)
+            if chosen is not None:
+                return chosen
+        return self.index.serializers.get(view.serializer_class or "")
+
+    def _chosen_serializer(self, method: FunctionRef) -> SerializerInfo | None:
+        """The serializer `get_serializer_class()` returns for the list action.
+
+        The return under a test that names "list" (`if self.action == "list"`)
+        wins; otherwise the method must return one serializer on every path.
+        """
+        info = self.index.module_for(self.schema.files[method[0]])
+        if info is None:
+            return None
+        listed: list[SerializerInfo] = []
+        returned: list[SerializerInfo | None] = []
+        for node in ast.walk(method[1]):
+            if isinstance(node, ast.If) and _names_list(node.test):
+                listed.extend(self._returned(info.name, node.body))
+            elif isinstance(node, ast.Return) and node.value is not None:
+                returned.append(self._serializer_named(info.name, node.value))
+        if listed:
+            return listed[0]
+        first = returned[0] if returned else None
+        return first if all(r is not None and r is first for r in returned) else None
+
+    def _returned(self, module: str, body: list[ast.stmt]) -> Iterator[SerializerInfo]:
+        for statement in body:
+            if isinstance(statement, ast.Return) and statement.value is not None:
+                found = self._serializer_named(module, statement.value)
+                if found is not None:
+                    yield found
+
+    def _serializer_named(self, module: str, expr: ast.expr) -> SerializerInfo | None:
+        dotted = dotted_name(expr)
+        qualified = self.index.resolve_name(module, dotted) if dotted else None
+        return self.index.serializers.get(qualified or "")
+
+    def _hand_built(
+        self, module: str, scope: Scope, entry: FunctionLoops, call: ast.Call
+    ) -> Iterator[Listing]:
+        """`ItemSerializer(items, many=True)` on a queryset: the serializer lists its rows."""
+        if not any(
+            k.arg == "many" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in call.keywords
+        ):
+            return
+        rows = call.args[0] if call.args else None
+        rows = next((k.value for k in call.keywords if k.arg == "instance"), rows)
+        serializer = self._serializer_named(module, call.func)
+        func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "get_serializer"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "self"
+            and entry.cls is not None
+        ):
+            serializer = self._view_serializer(f"{module}.{entry.cls.name}")
+        if rows is None or serializer is None or serializer.model is None:
+            return
+        state = self.evaluator.value(rows, scope)
+        if not isinstance(state, QuerySetState) or not _listable(state, serializer):
+            return
+        owner = entry.function.name
+        if entry.cls is not None:
+            owner = f"{entry.cls.name}.{owner}"
+        listing = f"the {serializer.node.name}(..., many=True) call in {owner}"
+        for found in self._uncovered(call, owner, listing, state, serializer):
+            yield replace(found, function=entry.function.name)
+
+    def _uncovered(
+        self,
+        at: ast.AST,
+        owner: str,
+        listing: str,
+        state: QuerySetState,
+        serializer: SerializerInfo,
+    ) -> Iterator[Listing]:
+        for read in self.reads(serializer):
+            if not state.covered(read.path, forward=not read.many, null=False):
+                yield Listing(at, owner, listing, state, read)
+
+
+def _listable(state: QuerySetState | None, serializer: SerializerInfo) -> bool:
+    """A queryset of the serializer's model with rows to list."""
+    return (
+        state is not None
+        and serializer.model is not None
+        and not (state.values or state.empty or state.few)
+        and state.model == serializer.model.label
+    )
+
+
+def _names_list(test: ast.expr) -> bool:
+    """`self.action == "list"`, `self.action in ("list", ...)`: a test for the list action."""
+    return any(isinstance(n, ast.Constant) and n.value == "list" for n in ast.walk(test))

@@ -28,6 +28,8 @@ MAX_DEPTH = 4
 # A slice of at most this many rows, fixed by code, is a handful, not N.
 FEW_ROWS = 5
 _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+# Paginator methods returning a page of its queryset (a Paginator evaluates to its queryset).
+_PAGES = frozenset({"get_page", "page"})
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Scope:
     self_value: Value = None
     # The class a method runs for (a subclass of class_node), for attribute lookups.
     leaf: Scope | None = None
+    # Parameters bound to the caller's arguments (a helper called with a queryset).
+    bound: tuple[tuple[str, Value], ...] = ()
 
 
 def _assignment_table(function: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
@@ -149,7 +153,7 @@ class Evaluator:
         if scope.function is not None:
             args = scope.function.args
             if any(a.arg == expr.id for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)):
-                return None
+                return self._parameter(expr, scope, depth)
             earlier = [
                 (line, value)
                 for line, value in self.assignments(scope.function).get(expr.id, [])
@@ -188,13 +192,28 @@ class Evaluator:
         label = self.schema.model_of(scope.module, expr) if scope.module else None
         if label is not None:
             return ModelRef(label)
+        if expr.attr == "user" and _is_request(expr.value):
+            label = self.schema.index.user_model_label
+            return Instance(label, QuerySetState(label, None)) if label else None
         base = self.value(expr.value, scope, depth + 1)
-        if isinstance(base, Instance):
-            return self._instance_attribute(base, expr, scope, depth)
         if isinstance(base, ModelRef):
             if expr.attr in _MANAGERS or expr.attr in self.schema.managers(base.model):
                 return self._manager(base.model, expr.attr, expr, scope, depth)
             return None
+        if isinstance(base, Instance):
+            return self._instance_attribute(base, expr, scope, depth)
+        if isinstance(base, QuerySetState) and expr.attr == "object_list":
+            return base  # a Page of a Paginator over the queryset
+        if expr.attr == "model" and _is_self(expr.value):
+            return self._own_model(scope, depth)
+        if (
+            isinstance(expr.value, ast.Name)
+            and expr.value.id == "self"
+            and scope.class_node is not None
+            and expr.attr == "object"
+        ):
+            listed = self.class_queryset(scope, depth + 1)
+            return Instance(listed.model, listed) if listed is not None else None
         if (
             isinstance(expr.value, ast.Name)
             and expr.value.id == "self"
@@ -208,34 +227,59 @@ class Evaluator:
         return None
 
     def _instance_attribute(
-        self, base: Instance, expr: ast.Attribute, scope: Scope, depth: int
+        self, row: Instance, expr: ast.Attribute, scope: Scope, depth: int
     ) -> Value:
-        """`obj.comments` (a fresh queryset of the related rows) or a property of `obj`.
+        """`obj.comments` (a related manager), `obj.author`, or a property of one object.
 
-        Only for an object that is not a row of a loop (no path prefix) and
-        whose queryset did not prefetch the relation: the related rows then
-        come from a query of their own, built here.
+        Rows of a reverse foreign key's manager have their foreign key to
+        `obj` filled by Django (`comment.post`), so reading it costs nothing.
+        A to-many relation of a loop's row (a path prefix) or one its queryset
+        prefetched is no fresh query of its own: unknown here. A property is
+        read for the queryset it returns.
         """
-        relation = self.schema.relation(base.model, expr.attr)
+        relation = self.schema.relation(row.model, expr.attr)
         if relation is not None:
-            if (
-                relation.kind != MANY
-                or base.prefix
-                or base.state.covered(expr.attr, forward=False, null=True)
-            ):
+            if relation.kind != MANY:
+                return Instance(relation.target, QuerySetState(relation.target, None))
+            if row.prefix or row.state.covered(expr.attr, forward=False, null=True):
                 return None
-            function = scope.function.name if scope.function else ""
-            return QuerySetState(relation.target, Origin(scope.file, expr, function))
-        if not self.schema.is_property(base.model, expr.attr) or depth > MAX_DEPTH * 3:
+            known = frozenset({relation.back}) if relation.back else frozenset()
+            origin = Origin(scope.file, expr, scope.function.name if scope.function else "")
+            return QuerySetState(relation.target, origin, known=known)
+        if not self.schema.is_property(row.model, expr.attr) or depth > MAX_DEPTH * 3:
             return None
-        found = self.schema.function(base.model, expr.attr)
+        found = self.schema.function(row.model, expr.attr)
         if found is None:
             return None
         file, function_node = found
         info = self.by_file.get(file.rel)
-        inner = Scope(file, info.name if info else "", function_node, None, base)
+        inner = Scope(file, info.name if info else "", function_node, None, row)
         result = self.returns(function_node, inner, depth + 1)
         return result if isinstance(result, QuerySetState) else None
+
+    def _own_model(self, scope: Scope, depth: int) -> Value:
+        """`self.model`: a manager's, an admin's or a view's model class."""
+        if isinstance(scope.self_value, QuerySetState):
+            return ModelRef(scope.self_value.model)
+        if scope.class_node is None or depth > MAX_DEPTH * 3:
+            return None
+        leaf = scope.leaf or scope
+        # The class attributes only: get_queryset() itself may read self.model.
+        listed = self._attribute_queryset(self._mro(leaf), leaf, depth + 1)
+        if listed is not None:
+            return ModelRef(listed.model)
+        # A ModelAdmin: the model it is registered for (`admin.site.register(Page, PageAdmin)`).
+        assert leaf.class_node is not None
+        qualified = f"{leaf.module}.{leaf.class_node.name}"
+        labels = {a.model.label for a in self.schema.index.admin if a.admin_class == qualified}
+        return ModelRef(labels.pop()) if len(labels) == 1 else None
+
+    def _parameter(self, expr: ast.Name, scope: Scope, depth: int) -> Value:
+        """A parameter: the caller's argument when bound, else unknown."""
+        bound = dict(scope.bound)
+        if expr.id in bound:
+            return bound[expr.id]
+        return None
 
     def _manager(
         self, model: str, attribute: str, expr: ast.expr, scope: Scope, depth: int
@@ -265,6 +309,8 @@ class Evaluator:
 
     def _call(self, expr: ast.Call, scope: Scope, depth: int) -> Value:
         func = expr.func
+        if isinstance(func, ast.Attribute | ast.Name) and _callee(func) == "get_model":
+            return self._get_model(expr)
         if isinstance(func, ast.Attribute):
             if func.attr == "get_queryset" and _is_super(func.value):
                 if isinstance(scope.self_value, QuerySetState):
@@ -281,6 +327,17 @@ class Evaluator:
                     return scope.self_value
                 if scope.class_node is not None:
                     return self.class_queryset(scope, depth + 1)
+            if (
+                func.attr == "queryset"
+                and _is_super(func.value)
+                and isinstance(scope.self_value, QuerySetState)
+            ):
+                # Django < 1.6 admin: `queryset()` before it became `get_queryset()`.
+                return scope.self_value
+            if _is_self(func.value) and scope.class_node is not None:
+                found = self._self_call(func.attr, expr, scope, depth)
+                if found is not None:
+                    return found
             receiver = self.value(func.value, scope, depth + 1)
             if isinstance(receiver, ModelRef) and func.attr in ("objects",):
                 return None
@@ -291,20 +348,81 @@ class Evaluator:
             # A manager's get_queryset(): `MyQuerySet(self.model, using=self._db)`.
             return scope.self_value
         name = dotted_name(func) or ""
-        if name.rsplit(".", 1)[-1] in ("get_object_or_404",) and expr.args:
+        last = name.rsplit(".", 1)[-1]
+        qualified = self._qualified(scope, name)
+        if expr.args and (qualified == _PAGINATOR or (qualified is None and last == "Paginator")):
+            # `Paginator(qs, 25)`: its pages iterate a slice of the rows of `qs`.
+            inner = self.value(expr.args[0], scope, depth + 1)
+            return inner if isinstance(inner, QuerySetState) else None
+        if last in ("get_object_or_404",) and expr.args:
             target = self.value(expr.args[0], scope, depth + 1)
             if isinstance(target, ModelRef):
                 target = QuerySetState(target.model, Origin(scope.file, expr.args[0]))
             return Instance(target.model, target) if isinstance(target, QuerySetState) else None
-        if expr.args and self._qualified(scope, name) == _PAGINATOR:
-            # `Paginator(qs, 25)`: its pages iterate the rows of `qs`.
-            return self.value(expr.args[0], scope, depth + 1)
         if name in ("list", "sorted", "tuple") and len(expr.args) == 1:
             inner = self.value(expr.args[0], scope, depth + 1)
             return replace(inner, evaluated=True) if isinstance(inner, QuerySetState) else None
         if isinstance(func, ast.Name) and depth < MAX_DEPTH * 3:
-            return self._helper(func.id, scope, depth)
+            return self._helper(func.id, expr, scope, depth)
         return None
+
+    def _get_model(self, call: ast.Call) -> Value:
+        """`apps.get_model("blog", "Post")` / `apps.get_model("blog.Post")`: the model class."""
+        parts = [a.value for a in call.args if isinstance(a, ast.Constant)]
+        if not parts or len(parts) != len(call.args) or not all(isinstance(p, str) for p in parts):
+            return None
+        label = ".".join(str(p) for p in parts)
+        found = self.schema.index.model(label) if "." in label else None
+        return ModelRef(found.label) if found is not None else None
+
+    def _self_call(self, name: str, call: ast.Call, scope: Scope, depth: int) -> Value:
+        """`self.get_object()`, `self.paginate_queryset(qs)`, `self.narrow(qs)` in a class."""
+        if name == "get_object":
+            listed = self.class_queryset(scope, depth + 1)
+            return Instance(listed.model, listed) if listed is not None else None
+        if name in ("paginate_queryset", "filter_queryset") and call.args:
+            # DRF: the page is a list of the queryset's rows.
+            inner = self.value(call.args[0], scope, depth + 1)
+            return inner if isinstance(inner, QuerySetState) else None
+        if depth >= MAX_DEPTH * 3 or name in ("get_queryset", "queryset"):
+            return None
+        leaf = scope.leaf or scope
+        for owner in self._mro(leaf):
+            assert owner.class_node is not None
+            method = next(
+                (
+                    item
+                    for item in owner.class_node.body
+                    if isinstance(item, ast.FunctionDef) and item.name == name
+                ),
+                None,
+            )
+            if method is not None:
+                called = Scope(
+                    owner.file,
+                    owner.module,
+                    method,
+                    owner.class_node,
+                    scope.self_value,
+                    leaf,
+                    self._bind(method, call, scope, depth, skip=1),
+                )
+                return self.returns(method, called, depth + MAX_DEPTH)
+        return None
+
+    def _bind(
+        self, function: Function, call: ast.Call, scope: Scope, depth: int, skip: int = 0
+    ) -> tuple[tuple[str, Value], ...]:
+        """The parameters of `function` bound to the queryset arguments of `call`."""
+        params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)][skip:]
+        pairs = list(zip(params, call.args, strict=False))
+        pairs += [(k.arg, k.value) for k in call.keywords if k.arg is not None]
+        bound = []
+        for name, arg in pairs:
+            value = self.value(arg, scope, depth + 1)
+            if isinstance(value, QuerySetState | Instance):
+                bound.append((name, value))
+        return tuple(bound)
 
     def _queryset_call(
         self, receiver: QuerySetState, expr: ast.Call, func: ast.Attribute, scope: Scope, depth: int
@@ -312,14 +430,16 @@ class Evaluator:
         method = func.attr
         if method in ONE_ROW:
             return Instance(receiver.model, receiver)
-        if method in _PAGE_CALLS and self._paginator(func.value, scope):
-            # `paginator.get_page(n)`: one page of the paginated rows, fetched
-            # in one query; a loop over pages (chunking) is not a query per row.
+        if method in _PAGES and self._paginator(func.value, scope):
+            # `paginator.get_page(n)`: one page of the paginated rows, fetched in one
+            # query; a loop over pages (chunking) is not a query per row.
             return replace(receiver, evaluated=True)
+        if method in _PAGES:
+            return receiver  # `Paginator(qs, n).get_page(p)`: a slice of the same rows
         reader = PrefetchReader(lambda node: self.value(node, scope, depth + 1))
         state = apply_call(receiver, expr, method, reader)
         if state is None:
-            state = self._custom(receiver, method, depth)
+            state = self._custom(receiver, method, depth, scope)
         if state is None or receiver.values and not state.values:
             return None if state is None else state
         origin = receiver.origin
@@ -327,7 +447,9 @@ class Evaluator:
             state = replace(state, origin=replace(origin, node=expr))
         return state
 
-    def _custom(self, receiver: QuerySetState, method: str, depth: int) -> QuerySetState | None:
+    def _custom(
+        self, receiver: QuerySetState, method: str, depth: int, scope: Scope
+    ) -> QuerySetState | None:
         """A project manager/queryset method: evaluate its body with self = receiver."""
         if depth > MAX_DEPTH * 3:
             return None
@@ -338,6 +460,12 @@ class Evaluator:
                 found = self._queryset_method(receiver.model, manager, method)
             if found is None:
                 continue
+            if found[1] is scope.function:
+                # A manager method forwarding to its QuerySet's namesake
+                # (`return self.get_queryset().on_site(site)`): read the QuerySet's.
+                found = self._queryset_method(receiver.model, manager, method)
+                if found is None:
+                    return None
             result = self._in_method(found, receiver, depth)
             if isinstance(result, QuerySetState) and result.model == receiver.model:
                 return replace(result, origin=receiver.origin)
@@ -351,15 +479,23 @@ class Evaluator:
     def _queryset_method(
         self, model: str, manager: str, method: str
     ) -> tuple[SourceFile, Function] | None:
-        """The method `method` of the QuerySet class behind a model's manager."""
+        """The method `method` of the QuerySet class behind a model's manager.
+
+        The class comes from the project model's manager facts, else from the
+        manager's own `get_queryset()`.
+        """
         info = self.schema.info(model)
         managed = info.managers.get(manager) if info is not None else None
-        if managed is None or managed.queryset_class is None:
-            return None
-        for name, ref, _ in self.schema.index.classes.functions(managed.queryset_class):
-            if name == method and ref[0] in self.schema.files and id(ref[1]) not in self._active:
-                return self.schema.files[ref[0]], ref[1]
-        return None
+        if managed is not None and managed.queryset_class is not None:
+            for name, ref, _ in self.schema.index.classes.functions(managed.queryset_class):
+                if (
+                    name == method
+                    and ref[0] in self.schema.files
+                    and id(ref[1]) not in self._active
+                ):
+                    return self.schema.files[ref[0]], ref[1]
+        found = self._parsed_queryset_method(model, manager, method)
+        return None if found is None or id(found[1]) in self._active else found
 
     def _qualified(self, scope: Scope, name: str) -> str | None:
         """The qualified name a dotted name in `scope` refers to (None when unbound)."""
@@ -381,20 +517,56 @@ class Evaluator:
             and self._qualified(scope, dotted_name(expr.func) or "") == _PAGINATOR
         )
 
-    def _helper(self, name: str, scope: Scope, depth: int) -> Value:
-        """A project function called by name: what its return statements build."""
+    def _parsed_queryset_method(
+        self, model: str, manager: str, name: str
+    ) -> tuple[SourceFile, Function] | None:
+        """Method `name` of the QuerySet class a manager's get_queryset() builds.
+
+        `get_queryset()` (or the pre-1.6 `get_query_set()`) returning
+        `MyQuerySet(self.model, using=self._db)` names the class.
+        """
+        methods = self.schema.manager_methods(model, manager)
+        getter = methods.get("get_queryset") or methods.get("get_query_set")
+        if getter is None:
+            return None
+        info = self.by_file.get(getter[0].rel)
+        built = [
+            node.value
+            for node in ast.walk(getter[1])
+            if isinstance(node, ast.Return)
+            and isinstance(node.value, ast.Call)
+            and _of_own_model(node.value)
+        ]
+        dotted = dotted_name(built[0].func) if built and info is not None else None
+        if info is None or dotted is None:
+            return None
+        qualified = self.resolver.resolve(info.name, dotted)
+        found = self.schema.index.classes.method(qualified, name) if qualified else None
+        if found is None or found[0].file.rel not in self.schema.files:
+            return None
+        return self.schema.files[found[0].file.rel], found[1]
+
+    def _helper(self, name: str, call: ast.Call, scope: Scope, depth: int) -> Value:
+        """A project function called by name: what its return statements build.
+
+        Its parameters are bound to the caller's queryset arguments, so a
+        helper that narrows a queryset (`visible_to(user, qs)`) keeps it known.
+        """
         if not scope.module:
             tree = scope.file.tree
             local = [n for n in (tree.body if tree else []) if isinstance(n, ast.FunctionDef)]
             same_file = next((n for n in local if n.name == name), None)
             if same_file is None:
                 return None
-            return self.returns(same_file, Scope(scope.file, "", same_file), depth + MAX_DEPTH)
+            bound = self._bind(same_file, call, scope, depth)
+            inner = Scope(scope.file, "", same_file, bound=bound)
+            return self.returns(same_file, inner, depth + MAX_DEPTH)
         found = self._definition(scope, name)
         if found is None or not isinstance(found[1], ast.FunctionDef):
             return None
         info, node = found[0], found[1]
-        return self.returns(node, Scope(info.file, info.name, node), depth + MAX_DEPTH)
+        bound = self._bind(node, call, scope, depth)
+        return self.returns(node, Scope(info.file, info.name, node, bound=bound), depth + MAX_DEPTH)
 
     def returns(self, function: Function, scope: Scope, depth: int) -> Value:
         """What a function returns: the value of its return statements when they agree."""
@@ -463,7 +635,6 @@ class Evaluator:
 
 
 _PAGINATOR = "django.core.paginator.Paginator"
-_PAGE_CALLS = frozenset({"page", "get_page"})
 
 
 def _restates(value: ast.expr, name: str, line: int) -> bool:
@@ -514,6 +685,21 @@ def _class_assignment(cls: ast.ClassDef, name: str) -> ast.Assign | None:
         ):
             found = item
     return found
+
+
+def _callee(func: ast.Attribute | ast.Name) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
+
+
+def _is_request(node: ast.expr) -> bool:
+    """`request` or `self.request`."""
+    if isinstance(node, ast.Name):
+        return node.id == "request"
+    return isinstance(node, ast.Attribute) and node.attr == "request" and _is_self(node.value)
 
 
 def _is_super(node: ast.expr) -> bool:

@@ -44,6 +44,8 @@ class LoopAccess:
     loop: ast.AST
     loop_file: SourceFile
     function: str = ""
+    # The function the loop is in, for the names it assigns (`keys = [...]`).
+    function_node: ast.AST | None = None
 
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -200,4 +202,4 @@ def find_loop_accesses(
                     continue
                 accesses = list(reader.scan(file, body, {name: Instance(state.model, state)}))
                 for access in deepest(accesses):
-                    yield LoopAccess(access, node, file, function.name)
+                    yield LoopAccess(access, node, file, function.name, function)

@@ -3,7 +3,9 @@
 A query followed in its own block by `return`, `raise` or `break` ends the
 loop the first time it runs; one under an `if x is None:` / `if not x:` /
 `if key not in memo:` guard that assigns what it tests, or in an
-`except KeyError:` that fills a memo dict, runs once (per distinct key).
+`except KeyError:` that fills a memo dict, runs once (per distinct key). So
+does one under `if key == "a":` when the loop walks distinct keys (a dict's
+`items()`/`keys()`, a literal of distinct constants): one key matches once.
 """
 
 from __future__ import annotations
@@ -102,10 +104,53 @@ def _memo_handler(handler: ast.ExceptHandler) -> bool:
     )
 
 
-def runs_once(loop: ast.AST, node: ast.AST) -> bool:
-    """Whether `node`, inside the body of `loop`, runs at most once (or once per memo key)."""
+def _distinct_key(loop: ast.For | ast.AsyncFor, assigned: dict[str, ast.expr]) -> str | None:
+    """The loop variable when the loop walks distinct values, else None."""
+    iterable, target = loop.iter, loop.target
+    if isinstance(iterable, ast.Name) and iterable.id in assigned:
+        iterable = assigned[iterable.id]
+    if (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Attribute)
+        and iterable.func.attr in ("items", "keys")
+        and not iterable.args
+    ):
+        if iterable.func.attr == "items":
+            first = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else None
+            return first.id if isinstance(first, ast.Name) else None
+        return target.id if isinstance(target, ast.Name) else None
+    if not isinstance(target, ast.Name):
+        return None
+    if isinstance(iterable, ast.Dict | ast.Set):
+        return target.id
+    if isinstance(iterable, ast.List | ast.Tuple):
+        values = [e.value for e in iterable.elts if isinstance(e, ast.Constant)]
+        if len(values) == len(iterable.elts) and len(set(values)) == len(values):
+            return target.id
+    return None
+
+
+def _matches_key(test: ast.expr, key: str) -> bool:
+    """`key == "a"` (or `"a" == key`)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return False
+    if not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(isinstance(s, ast.Name) and s.id == key for s in sides) and any(
+        isinstance(s, ast.Constant) for s in sides
+    )
+
+
+def runs_once(loop: ast.AST, node: ast.AST, assigned: dict[str, ast.expr] | None = None) -> bool:
+    """Whether `node`, inside the body of `loop`, runs at most once (or once per memo key).
+
+    `assigned` holds the values the function gave its names before the loop,
+    to see a loop over `keys = ["a", "b"]` walk distinct constants.
+    """
     if not isinstance(loop, ast.For | ast.AsyncFor | ast.While):
         return False
+    key = _distinct_key(loop, assigned or {}) if isinstance(loop, ast.For | ast.AsyncFor) else None
     # A guard on the row itself (`if not row.cache:`) is tested anew for every row.
     rows = (
         {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
@@ -121,6 +166,8 @@ def runs_once(loop: ast.AST, node: ast.AST) -> bool:
                 return True
             if isinstance(statement, ast.Break) and not nested:
                 return True
+        if isinstance(owner, ast.If) and key is not None and _matches_key(owner.test, key):
+            return True  # one of distinct keys matches in one iteration
         if isinstance(owner, ast.If):
             guarded = _guarded(owner.test)
             if (

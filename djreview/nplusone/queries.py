@@ -27,6 +27,8 @@ from djreview.nplusone.rows import Access
 from djreview.source.file import SourceFile
 
 _WRITES = frozenset({"save"})
+# The keywords of Django's Model.save().
+_SAVE_ARGUMENTS = frozenset({"force_insert", "force_update", "using", "update_fields"})
 _CREATES = frozenset({"create", "get_or_create", "update_or_create"})
 
 
@@ -43,7 +45,11 @@ def find_queries_in_loops(
         loops.sort(key=lambda n: (n.lineno, n.col_offset), reverse=True)
         for loop in loops:
             for iterable, target, body in iterables(loop):
-                if literal(iterable) or _batched(iterable, target):
+                if (
+                    literal(iterable)
+                    or _batched(iterable, target)
+                    or _command_line(evaluator, function, iterable)
+                ):
                     continue
                 iterable, target = enumerated(iterable, target)
                 row = row_target(target)
@@ -55,13 +61,40 @@ def find_queries_in_loops(
                 for access in _queries(evaluator, scope, file, body, rows, span):
                     if id(access.node) not in reported:
                         reported.add(id(access.node))
-                        yield LoopAccess(access, loop, file, function.name)
+                        yield LoopAccess(access, loop, file, function.name, function)
 
 
 def _batched(iterable: ast.expr, target: ast.expr) -> bool:
-    """A loop over batches or chunks: one query per batch is the cure, not the smell."""
+    """A loop over batches, chunks or a Paginator's pages: one query per batch is the cure."""
     text = f"{ast.unparse(iterable)} {ast.unparse(target)}".lower()
-    return "batch" in text or "chunk" in text
+    return "batch" in text or "chunk" in text or "page_range" in text or "paginator" in text
+
+
+def _command_line(evaluator: Evaluator, function: ast.AST, iterable: ast.expr) -> bool:
+    """A loop over a management command's arguments (`options["ids"]`): a few typed values.
+
+    The values a person types on the command line are a handful, not rows;
+    one query per value is how such a command reads them.
+    """
+    if not isinstance(function, ast.FunctionDef) or function.name != "handle":
+        return False
+    given = {a.arg for a in (function.args.vararg, function.args.kwarg) if a is not None}
+    root = _root(iterable)
+    if isinstance(root, ast.Name) and root.id not in given:
+        assigned = [
+            value
+            for line, value in evaluator.assignments(function).get(root.id, [])
+            if line < iterable.lineno
+        ]
+        root = _root(assigned[-1]) if assigned else root
+    return isinstance(root, ast.Name) and root.id in given
+
+
+def _root(expr: ast.expr) -> ast.expr:
+    """`options` of `options["ids"]` / `options.get("ids", [])`."""
+    while isinstance(expr, ast.Call | ast.Attribute | ast.Subscript):
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    return expr
 
 
 def _built_in_loop(
@@ -122,11 +155,13 @@ def _queries(
                     yield Access("query", file, node, _clip(node), "", receiver)
             elif func.attr in _CREATES:
                 receiver = evaluator.value(func.value, scope)
-                if isinstance(receiver, QuerySetState):
+                if isinstance(receiver, QuerySetState) and not _custom_create(
+                    evaluator, receiver.model, node
+                ):
                     yield Access(
                         "save", file, node, f"{receiver.model}.objects.{func.attr}()", "", receiver
                     )
-            elif func.attr in _WRITES:
+            elif func.attr in _WRITES and not _custom_save(node):
                 target = evaluator.value(func.value, scope)
                 is_row = isinstance(func.value, ast.Name) and func.value.id in rows
                 built = _constructed(evaluator, scope, func.value, body)
@@ -134,6 +169,35 @@ def _queries(
                     text = f"{ast.unparse(func.value)}.save()"
                     # A row built in the loop is new: bulk_create(), not bulk_update().
                     yield Access("save", file, node, text, "", None, built=built is not None)
+
+
+def _custom_save(call: ast.Call) -> bool:
+    """`obj.save(created_by_id=...)`: arguments Django's save() does not take.
+
+    They belong to the project's own save(), which bulk_create()/bulk_update()
+    skip: the per-row write is how that code runs, so the batch advice is wrong.
+    """
+    return any(k.arg is not None and k.arg not in _SAVE_ARGUMENTS for k in call.keywords)
+
+
+def _custom_create(evaluator: Evaluator, model: str, call: ast.Call) -> bool:
+    """`Model.objects.create(update_parent_languages=False, ...)`: a keyword that is no field.
+
+    Such a keyword goes to the model's own `__init__`/save(), which a bulk
+    write would skip.
+    """
+    info = evaluator.schema.info(model)
+    if info is None:
+        return False
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            continue
+        name = keyword.arg.split("__", 1)[0]  # get_or_create(name__iexact=...) looks up `name`
+        if name in ("defaults", "create_defaults", "pk", "id"):
+            continue
+        if info.attribute(name) is None and evaluator.schema.relation(model, name) is None:
+            return True
+    return False
 
 
 def _constructed(

@@ -91,9 +91,13 @@ class QuerySetState:
     empty: bool = False
     # Sliced to a handful of rows by code (`qs[:2]`): a per-row read is not an N+1.
     few: bool = False
+    # Relations Django fills without a query: `comment.post` of `post.comments.all()`.
+    known: frozenset[str] = frozenset()
 
     def covered(self, path: str, *, forward: bool, null: bool) -> bool:
         """Whether reading relation `path` per row costs no query."""
+        if path in self.known:
+            return True
         for group in (self.select, self.prefetch, self.nested):
             if any(p == path or p.startswith(path + "__") for p in group):
                 return True

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from djreview.nplusone.querysets import Instance, QuerySetState
-from djreview.nplusone.relation_map import FORWARD, MANY, Relation, Schema
+from djreview.nplusone.relation_map import FORWARD, MANY, Function, Relation, Schema
+from djreview.project.modules import dotted_name
 from djreview.source.file import SourceFile
 
 MAX_FOLLOW = 3
@@ -207,6 +208,7 @@ class RowReader:
                 return
             if isinstance(node, ast.Call):
                 yield from self._str_call(file, node, rows, via, depth)
+                yield from self._helper_call(file, node, rows, via, depth)
         if (
             isinstance(node, ast.FormattedValue)
             and isinstance(node.value, ast.Name)
@@ -230,6 +232,65 @@ class RowReader:
             arg = node.args[0]
             if isinstance(arg, ast.Name) and arg.id in rows:
                 yield from self.follow(file, node, rows[arg.id], "__str__", arg.id, via, depth)
+
+    def _helper_call(
+        self,
+        file: SourceFile,
+        node: ast.Call,
+        rows: dict[str, Instance],
+        via: tuple[Via, ...],
+        depth: int,
+    ) -> Iterator[Access]:
+        """`grid_resource(row)`: a project function the row is passed to, read with it bound.
+
+        The reads inside the helper happen once per row; they are reported at
+        the call, with the line inside the helper as the trigger.
+        """
+        if depth >= MAX_FOLLOW or not isinstance(node.func, ast.Name | ast.Attribute):
+            return
+        passed = [
+            (index, arg.id)
+            for index, arg in enumerate(node.args)
+            if isinstance(arg, ast.Name) and arg.id in rows
+        ]
+        if not passed:
+            return
+        found = self._function(file, node.func)
+        if found is None or any(v.node is found[1] for v in via) or _writes(found[1]):
+            return
+        body_file, function = found
+        params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        bound = {params[i]: rows[name] for i, name in passed if i < len(params)}
+        if not bound:
+            return
+        step = Via(body_file, function, function.name)
+        for access in self.scan(body_file, list(function.body), bound, (*via, step), depth + 1):
+            if via or depth:
+                yield access
+            elif access.kind != "deferred":
+                text = f"{ast.unparse(node.func)}({passed[0][1]})"
+                yield replace(
+                    access, file=file, node=node, text=text, trigger=(access.file, access.node)
+                )
+
+    def _function(self, file: SourceFile, func: ast.expr) -> tuple[SourceFile, Function] | None:
+        """The project module-level function a call names (`helper`, `utils.helper`)."""
+        index = self.schema.index
+        info = index.module_for(file)
+        dotted = dotted_name(func)
+        if info is None or dotted is None:
+            return None
+        qualified = index.resolve_name(info.name, dotted)
+        if qualified is None:
+            return None
+        module, _, attribute = index.resolver.canonical(qualified).rpartition(".")
+        target = index.modules.get(module)
+        node = target.defs.get(attribute) if target is not None else None
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return None
+        if target is None or target.file.rel not in self.schema.files:
+            return None
+        return self.schema.files[target.file.rel], node
 
     def _walk(self, row: Instance, steps: list[tuple[str, ast.expr]]) -> tuple[Instance, int]:
         """Follow forward relations; return the last instance and the index of the next step."""

@@ -12,11 +12,15 @@ class SerializerRelatedAccess(NPlusOneCheck):
 
     ## What it does
     For DRF list endpoints (`ListAPIView`, `ListCreateAPIView`, viewsets with
-    `list`), reads the serializer: nested serializers, `source="fk.attr"`,
+    `list`; the serializer `get_serializer_class()` returns for the list) and
+    serializers built by hand on a queryset (`ItemSerializer(items,
+    many=True)`), reads the serializer: nested serializers, `source="fk.attr"`,
     `StringRelatedField`/`SlugRelatedField`, related fields with `many=True`,
-    many-to-many names in `Meta.fields`, and `SerializerMethodField` bodies;
-    reports each relation the view's `queryset`/`get_queryset()` does not
-    `select_related`/`prefetch_related`.
+    many-to-many names in `Meta.fields`, and `SerializerMethodField` bodies
+    (declared fields a narrowed `Meta.fields` leaves out are not read);
+    reports each relation the queryset does not
+    `select_related`/`prefetch_related`, once per serializer line, naming
+    every list that reads it.
 
     ## Why is this bad?
     The serializer runs once per object: each uncovered relation is a query
@@ -58,5 +62,7 @@ class SerializerRelatedAccess(NPlusOneCheck):
         return {
             **super().fields(problem),
             "trigger": at(problem, "reads "),
-            "origin": to_queryset(problem, ""),
+            "origin": to_queryset(problem, "").replace(" queryset at ", " querysets at ")
+            if ", " in problem.origin
+            else to_queryset(problem, ""),
         }

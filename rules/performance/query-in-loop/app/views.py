@@ -99,3 +99,32 @@ def guard_reset_every_iteration(ids):
             # ruleid: DJR104
             post = Post.objects.get(pk=pk)
         print(post)
+
+
+def one_key_of_a_dict(params):
+    for name, value in params.items():
+        if name == "since":
+            # ok: DJR104
+            print(Post.objects.get(pk=value))
+
+
+def one_key_of_a_literal():
+    keys = ["first", "last"]
+    for key in keys:
+        if key == "first":
+            # ok: DJR104
+            print(Post.objects.order_by("pk").first())
+
+
+def any_key_of_a_list(keys):
+    for key in keys:
+        if key == "first":
+            # ruleid: DJR104
+            print(Post.objects.get(slug=key))
+
+
+class Command:
+    def handle(self, *args, **options):
+        for pk in options["ids"]:
+            # ok: DJR104
+            print(Post.objects.get(pk=pk))

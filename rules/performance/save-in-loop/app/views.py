@@ -38,3 +38,16 @@ def saved_once(pk):
     post.title = post.title.strip()
     # ok: DJR105
     post.save()
+
+
+def through_the_project_save(titles, user_id):
+    for title in titles:
+        post = Post(title=title)
+        # ok: DJR105
+        post.save(created_by_id=user_id)
+
+
+def through_a_custom_create(titles):
+    for title in titles:
+        # ok: DJR105
+        Post.objects.create(title=title, notify_followers=False)
