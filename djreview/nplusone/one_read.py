@@ -57,22 +57,27 @@ def groups_merged(members: list[Problem]) -> Problem:
         cure = " and ".join(f"{c} to the queryset at {o}" if o else c for c, o in cures)
         origin = ""
     merged = replace(first, owner=owner, cure=cure, origin=origin, related=tuple(related), fix=None)
-    merged.fix = _joined([p.fix for p in members])
+    merged.fix = joined_fix([p.fix for p in members])
     return merged
 
 
-def _joined(fixes: list[Fix | None]) -> Fix | None:
-    """The edits of every list's fix, each once; None when one list has no fix.
+def joined_fix(fixes: list[Fix | None]) -> Fix | None:
+    """The edits of every list's fix, each once, as safe as the least safe of them.
 
-    A fix must remove the finding: the edits of some lists alone would not.
+    None when one list has no fix (a fix must remove the finding: the edits of
+    some lists alone would not), or when two lists' edits replace the same
+    place differently (no one fix cures both).
     """
-    if any(f is None for f in fixes):
+    if not fixes or any(f is None for f in fixes):
         return None
     distinct = list({id(f): f for f in fixes if f is not None}.values())
     if len(distinct) == 1:
         return distinct[0]
     edits: list[Edit] = []
     for fix in distinct:
+        taken = {edit.location: edit for edit in edits}
+        if any(taken.get(e.location, e) != e for e in fix.edits):
+            return None
         edits.extend(e for e in fix.edits if e not in edits)
     safety = max((f.applicability for f in distinct), key=_SAFETY.index)
     description = "; ".join(dict.fromkeys(f.description for f in distinct))

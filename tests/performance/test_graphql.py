@@ -419,7 +419,9 @@ def test_one_finding_per_read_names_every_list_and_fixes_them_all(tmp_path):
     (finding,) = fixed
     assert "listed by Query.books (and by Query.recent)" in finding.message
     assert finding.fix is not None and len(finding.fix.edits) == 2
-    assert "and the same for 1 other list" in finding.fix.description
+    # One fix, one queryset edit per list, each named (shared with the DRF merge).
+    assert {e.location.start_line for e in finding.fix.edits} == {31, 34}
+    assert finding.fix.description.count("select_related") == 2
     lists = {r.message for r in finding.related if r.message.startswith("the list field")}
     assert lists == {"the list field Query.books", "the list field Query.recent"}
     # The DjangoListField's rows come from the type's hook: its own finding, no fix.

@@ -7,8 +7,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from djreview.checks.performance._nplusone import NPlusOneCheck, to_queryset
-from djreview.model import Applicability, Edit, Finding, Fix, RelatedLocation, Severity
+from djreview.model import Finding, RelatedLocation, Severity
 from djreview.nplusone.analysis import NPlusOne
+from djreview.nplusone.one_read import joined_fix
 from djreview.nplusone.problem import Problem
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ class GraphqlResolverRelatedAccess(NPlusOneCheck):
             first.location,
             self.template(first).format(**self.fields(replace(first, owner=owner))),
             related=related,
-            fix=_merged([p.fix for p in group]),
+            fix=joined_fix([p.fix for p in group]),
         )
 
     def fields(self, problem: Problem) -> dict[str, object]:
@@ -189,31 +190,3 @@ class GraphqlResolverRelatedAccess(NPlusOneCheck):
             if problem.library == "strawberry"
             else "",
         }
-
-
-def _merged(fixes: list[Fix | None]) -> Fix | None:
-    """One fix with every list's edits (each edit once), as safe as the least safe of them.
-
-    None unless every list has a fix and their edits agree where they meet.
-    """
-    present = [fix for fix in fixes if fix is not None]
-    if not present or len(present) < len(fixes):
-        return None
-    if len(present) == 1:
-        return present[0]
-    edits: list[Edit] = []
-    kept: list[Fix] = []
-    for fix in present:
-        taken = {edit.location: edit for edit in edits}
-        if any(taken.get(e.location, e) != e for e in fix.edits):
-            return None  # two lists' edits collide: no fix cures all of them at once
-        edits.extend(e for e in fix.edits if e not in edits)
-        kept.append(fix)
-    order = [Applicability.SAFE, Applicability.UNSAFE, Applicability.SUGGESTION]
-    applicability = max((fix.applicability for fix in kept), key=order.index)
-    description = kept[0].description
-    if len(kept) > 1:
-        description += (
-            f", and the same for {len(kept) - 1} other list{'s' if len(kept) > 2 else ''}"
-        )
-    return Fix(description, tuple(edits), applicability)
