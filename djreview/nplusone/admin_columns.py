@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from djreview.model import RelatedLocation
 from djreview.nplusone.evaluate import Evaluator, Scope
+from djreview.nplusone.expr_shapes import class_assignment
 from djreview.nplusone.querysets import Instance, Origin, QuerySetState
 from djreview.nplusone.relation_map import FORWARD, Schema
 from djreview.nplusone.rows import Access, RowReader
@@ -27,18 +28,6 @@ from djreview.source.file import SourceFile
 ADMIN_ROOTS = frozenset(
     {"django.contrib.admin.ModelAdmin", "django.contrib.admin.options.ModelAdmin"}
 )
-
-
-def _assigned(cls: ast.ClassDef, name: str) -> ast.Assign | None:
-    for item in cls.body:
-        if (
-            isinstance(item, ast.Assign)
-            and len(item.targets) == 1
-            and isinstance(item.targets[0], ast.Name)
-            and item.targets[0].id == name
-        ):
-            return item
-    return None
 
 
 class AdminReader:
@@ -65,7 +54,7 @@ class AdminReader:
                 qualified, ADMIN_ROOTS, lambda q: q in ADMIN_ROOTS
             ):
                 continue
-            display = _assigned(cls, "list_display")
+            display = class_assignment(cls, "list_display")
             if display is None or not isinstance(display.value, ast.List | ast.Tuple):
                 continue
             for admin in registered[qualified]:
@@ -106,7 +95,7 @@ class AdminReader:
         else:
             state = replace(state, select=frozenset(chosen))
             # Inherited: a list_select_related written on this class would hide the base's.
-            fixable = _assigned(cls, "list_select_related") is not None
+            fixable = class_assignment(cls, "list_select_related") is not None
         # `queryset()` is the name of get_queryset() before Django 1.6.
         override = next(
             (

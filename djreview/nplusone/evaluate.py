@@ -11,9 +11,20 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, replace
 
+from djreview.nplusone.expr_shapes import (
+    assignment_table,
+    callee,
+    class_assignment,
+    few,
+    is_request,
+    is_self,
+    is_super,
+    of_own_model,
+    plain_rows,
+    restates,
+)
 from djreview.nplusone.querysets import (
     ONE_ROW,
-    ROW_FREE,
     Instance,
     Origin,
     PrefetchReader,
@@ -25,8 +36,6 @@ from djreview.project.modules import ModuleInfo, NameResolver, dotted_name
 from djreview.source.file import SourceFile
 
 MAX_DEPTH = 4
-# A slice of at most this many rows, fixed by code, is a handful, not N.
-FEW_ROWS = 5
 _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 # Paginator methods returning a page of its queryset (a Paginator evaluates to its queryset).
 _PAGES = frozenset({"get_page", "page"})
@@ -57,44 +66,6 @@ class Scope:
     bound: tuple[tuple[str, Value], ...] = ()
 
 
-def _assignment_table(function: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
-    """name -> (line, value) of the assignments in a function body, in line order.
-
-    A `for` or `with` target counts as an assignment to an unknown value.
-    """
-    table: dict[str, list[tuple[int, ast.expr]]] = {}
-    unknown = ast.Constant(None)
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            continue
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    table.setdefault(target.id, []).append((node.lineno, node.value))
-        elif isinstance(node, ast.AnnAssign | ast.NamedExpr) and isinstance(node.target, ast.Name):
-            if node.value is not None:
-                table.setdefault(node.target.id, []).append((node.lineno, node.value))
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            table.setdefault(node.target.id, []).append((node.lineno, unknown))
-        elif isinstance(node, ast.For | ast.AsyncFor | ast.With | ast.AsyncWith):
-            targets = (
-                [node.target]
-                if isinstance(node, ast.For | ast.AsyncFor)
-                else [item.optional_vars for item in node.items if item.optional_vars]
-            )
-            for target in targets:
-                for name in ast.walk(target):
-                    if isinstance(name, ast.Name):
-                        table.setdefault(name.id, []).append((node.lineno, unknown))
-        if not isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
-            stack.extend(ast.iter_child_nodes(node))
-    for entries in table.values():
-        entries.sort(key=lambda item: item[0])
-    return table
-
-
 class Evaluator:
     """Evaluates expressions to queryset states, instances or model references."""
 
@@ -112,7 +83,7 @@ class Evaluator:
         """name -> (line, value) of the assignments in `function` (cached)."""
         table = self._tables.get(id(function))
         if table is None:
-            table = self._tables[id(function)] = _assignment_table(function)
+            table = self._tables[id(function)] = assignment_table(function)
         return table
 
     def scope_for(
@@ -143,7 +114,7 @@ class Evaluator:
             inner = self.value(expr.value, scope, depth + 1)
             if isinstance(inner, QuerySetState):
                 if isinstance(expr.slice, ast.Slice):
-                    return replace(inner, few=True) if _few(expr.slice) else inner
+                    return replace(inner, few=True) if few(expr.slice) else inner
                 return Instance(inner.model, inner)
         return None
 
@@ -164,7 +135,7 @@ class Evaluator:
                 # `qs = qs.filter(...)` restated down a view costs no depth (the
                 # receiver's call charged one): the next lookup is on an
                 # earlier line, so the walk still ends.
-                cost = -1 if _restates(value, expr.id, line) else 1
+                cost = -1 if restates(value, expr.id, line) else 1
                 return self.value(value, scope, max(depth + cost, 0))
         label = self.schema.model_of(scope.module, expr)
         if label is not None:
@@ -192,7 +163,7 @@ class Evaluator:
         label = self.schema.model_of(scope.module, expr) if scope.module else None
         if label is not None:
             return ModelRef(label)
-        if expr.attr == "user" and _is_request(expr.value):
+        if expr.attr == "user" and is_request(expr.value):
             label = self.schema.index.user_model_label
             return Instance(label, QuerySetState(label, None)) if label else None
         base = self.value(expr.value, scope, depth + 1)
@@ -204,7 +175,7 @@ class Evaluator:
             return self._instance_attribute(base, expr, scope, depth)
         if isinstance(base, QuerySetState) and expr.attr == "object_list":
             return base  # a Page of a Paginator over the queryset
-        if expr.attr == "model" and _is_self(expr.value):
+        if expr.attr == "model" and is_self(expr.value):
             return self._own_model(scope, depth)
         if (
             isinstance(expr.value, ast.Name)
@@ -309,10 +280,10 @@ class Evaluator:
 
     def _call(self, expr: ast.Call, scope: Scope, depth: int) -> Value:
         func = expr.func
-        if isinstance(func, ast.Attribute | ast.Name) and _callee(func) == "get_model":
+        if isinstance(func, ast.Attribute | ast.Name) and callee(func) == "get_model":
             return self._get_model(expr)
         if isinstance(func, ast.Attribute):
-            if func.attr == "get_queryset" and _is_super(func.value):
+            if func.attr == "get_queryset" and is_super(func.value):
                 if isinstance(scope.self_value, QuerySetState):
                     return scope.self_value
                 if scope.class_node is None:
@@ -329,12 +300,12 @@ class Evaluator:
                     return self.class_queryset(scope, depth + 1)
             if (
                 func.attr == "queryset"
-                and _is_super(func.value)
+                and is_super(func.value)
                 and isinstance(scope.self_value, QuerySetState)
             ):
                 # Django < 1.6 admin: `queryset()` before it became `get_queryset()`.
                 return scope.self_value
-            if _is_self(func.value) and scope.class_node is not None:
+            if is_self(func.value) and scope.class_node is not None:
                 found = self._self_call(func.attr, expr, scope, depth)
                 if found is not None:
                     return found
@@ -344,13 +315,12 @@ class Evaluator:
             if not isinstance(receiver, QuerySetState):
                 return None
             return self._queryset_call(receiver, expr, func, scope, depth)
-        if isinstance(scope.self_value, QuerySetState) and _of_own_model(expr):
+        if isinstance(scope.self_value, QuerySetState) and of_own_model(expr):
             # A manager's get_queryset(): `MyQuerySet(self.model, using=self._db)`.
             return scope.self_value
         name = dotted_name(func) or ""
         last = name.rsplit(".", 1)[-1]
-        qualified = self._qualified(scope, name)
-        if expr.args and (qualified == _PAGINATOR or (qualified is None and last == "Paginator")):
+        if expr.args and self._qualified(scope, name) == _PAGINATOR:
             # `Paginator(qs, 25)`: its pages iterate a slice of the rows of `qs`.
             inner = self.value(expr.args[0], scope, depth + 1)
             return inner if isinstance(inner, QuerySetState) else None
@@ -455,21 +425,17 @@ class Evaluator:
             return None
         for manager in self.schema.managers(receiver.model):
             found = self.schema.manager_methods(receiver.model, manager).get(method)
-            if found is not None and id(found[1]) in self._active:
-                # `def published(self): return self.get_queryset().published()`.
+            if found is not None and (id(found[1]) in self._active or found[1] is scope.function):
+                # A manager method forwarding to its QuerySet's namesake
+                # (`def published(self): return self.get_queryset().published()`),
+                # being evaluated or being the caller: read the QuerySet's method.
                 found = self._queryset_method(receiver.model, manager, method)
             if found is None:
                 continue
-            if found[1] is scope.function:
-                # A manager method forwarding to its QuerySet's namesake
-                # (`return self.get_queryset().on_site(site)`): read the QuerySet's.
-                found = self._queryset_method(receiver.model, manager, method)
-                if found is None:
-                    return None
             result = self._in_method(found, receiver, depth)
             if isinstance(result, QuerySetState) and result.model == receiver.model:
                 return replace(result, origin=receiver.origin)
-            if result is None and _plain_rows(found[1]):
+            if result is None and plain_rows(found[1]):
                 # `return user.workspace_set.all()`: rows of the manager's model, reached
                 # through an object djreview cannot type, with no join or prefetch added.
                 return receiver
@@ -481,21 +447,41 @@ class Evaluator:
     ) -> tuple[SourceFile, Function] | None:
         """The method `method` of the QuerySet class behind a model's manager.
 
-        The class comes from the project model's manager facts, else from the
-        manager's own `get_queryset()`.
+        None when the class is unknown, has no such method, or the method is
+        being evaluated already (a forwarding loop).
+        """
+        qualified = self._queryset_class(model, manager)
+        found = self.schema.index.classes.method(qualified, method) if qualified else None
+        if found is None or id(found[1]) in self._active:
+            return None
+        file = self.schema.files.get(found[0].file.rel)
+        return (file, found[1]) if file is not None else None
+
+    def _queryset_class(self, model: str, manager: str) -> str | None:
+        """The qualified name of the QuerySet class a model's manager builds.
+
+        From the project model's manager facts, else from the manager's own
+        `get_queryset()` (or the pre-1.6 `get_query_set()`) returning
+        `MyQuerySet(self.model, using=self._db)`.
         """
         info = self.schema.info(model)
         managed = info.managers.get(manager) if info is not None else None
         if managed is not None and managed.queryset_class is not None:
-            for name, ref, _ in self.schema.index.classes.functions(managed.queryset_class):
-                if (
-                    name == method
-                    and ref[0] in self.schema.files
-                    and id(ref[1]) not in self._active
-                ):
-                    return self.schema.files[ref[0]], ref[1]
-        found = self._parsed_queryset_method(model, manager, method)
-        return None if found is None or id(found[1]) in self._active else found
+            return managed.queryset_class
+        methods = self.schema.manager_methods(model, manager)
+        getter = methods.get("get_queryset") or methods.get("get_query_set")
+        module = self.by_file.get(getter[0].rel) if getter is not None else None
+        if getter is None or module is None:
+            return None
+        built = [
+            node.value
+            for node in ast.walk(getter[1])
+            if isinstance(node, ast.Return)
+            and isinstance(node.value, ast.Call)
+            and of_own_model(node.value)
+        ]
+        dotted = dotted_name(built[0].func) if built else None
+        return self.resolver.resolve(module.name, dotted) if dotted else None
 
     def _qualified(self, scope: Scope, name: str) -> str | None:
         """The qualified name a dotted name in `scope` refers to (None when unbound)."""
@@ -516,35 +502,6 @@ class Evaluator:
             isinstance(expr, ast.Call)
             and self._qualified(scope, dotted_name(expr.func) or "") == _PAGINATOR
         )
-
-    def _parsed_queryset_method(
-        self, model: str, manager: str, name: str
-    ) -> tuple[SourceFile, Function] | None:
-        """Method `name` of the QuerySet class a manager's get_queryset() builds.
-
-        `get_queryset()` (or the pre-1.6 `get_query_set()`) returning
-        `MyQuerySet(self.model, using=self._db)` names the class.
-        """
-        methods = self.schema.manager_methods(model, manager)
-        getter = methods.get("get_queryset") or methods.get("get_query_set")
-        if getter is None:
-            return None
-        info = self.by_file.get(getter[0].rel)
-        built = [
-            node.value
-            for node in ast.walk(getter[1])
-            if isinstance(node, ast.Return)
-            and isinstance(node.value, ast.Call)
-            and _of_own_model(node.value)
-        ]
-        dotted = dotted_name(built[0].func) if built and info is not None else None
-        if info is None or dotted is None:
-            return None
-        qualified = self.resolver.resolve(info.name, dotted)
-        found = self.schema.index.classes.method(qualified, name) if qualified else None
-        if found is None or found[0].file.rel not in self.schema.files:
-            return None
-        return self.schema.files[found[0].file.rel], found[1]
 
     def _helper(self, name: str, call: ast.Call, scope: Scope, depth: int) -> Value:
         """A project function called by name: what its return statements build.
@@ -619,7 +576,7 @@ class Evaluator:
         for wanted in ("queryset", "model"):
             for owner in mro:
                 assert owner.class_node is not None
-                item = _class_assignment(owner.class_node, wanted)
+                item = class_assignment(owner.class_node, wanted)
                 if item is None:
                     continue
                 inner = Scope(owner.file, owner.module, None, owner.class_node, leaf=leaf)
@@ -635,101 +592,3 @@ class Evaluator:
 
 
 _PAGINATOR = "django.core.paginator.Paginator"
-
-
-def _restates(value: ast.expr, name: str, line: int) -> bool:
-    """`name = name.method(...)` on one line: the value starts from the name's previous value."""
-    node = value
-    while isinstance(node, ast.Call | ast.Attribute):
-        node = node.func if isinstance(node, ast.Call) else node.value
-    return isinstance(node, ast.Name) and node.id == name and node.lineno == line
-
-
-def _of_own_model(call: ast.Call) -> bool:
-    """`X(self.model, ...)` / `X(model=self.model)`: a queryset of the manager's own model."""
-    first = (
-        call.args[0]
-        if call.args
-        else next((k.value for k in call.keywords if k.arg == "model"), None)
-    )
-    return (
-        isinstance(first, ast.Attribute)
-        and first.attr == "model"
-        and isinstance(first.value, ast.Name)
-        and first.value.id == "self"
-    )
-
-
-def _few(bounds: ast.Slice) -> bool:
-    """`[:2]`, `[1:4]`: constant bounds a handful of rows apart."""
-    lower, upper = bounds.lower, bounds.upper
-    if not (isinstance(upper, ast.Constant) and isinstance(upper.value, int)):
-        return False
-    start = 0
-    if isinstance(lower, ast.Constant) and isinstance(lower.value, int):
-        start = lower.value
-    elif lower is not None:
-        return False
-    return 0 <= upper.value - start <= FEW_ROWS
-
-
-def _class_assignment(cls: ast.ClassDef, name: str) -> ast.Assign | None:
-    """The last `name = ...` statement of a class body."""
-    found = None
-    for item in cls.body:
-        if (
-            isinstance(item, ast.Assign)
-            and len(item.targets) == 1
-            and isinstance(item.targets[0], ast.Name)
-            and item.targets[0].id == name
-        ):
-            found = item
-    return found
-
-
-def _callee(func: ast.Attribute | ast.Name) -> str:
-    return func.attr if isinstance(func, ast.Attribute) else func.id
-
-
-def _is_self(node: ast.expr) -> bool:
-    return isinstance(node, ast.Name) and node.id == "self"
-
-
-def _is_request(node: ast.expr) -> bool:
-    """`request` or `self.request`."""
-    if isinstance(node, ast.Name):
-        return node.id == "request"
-    return isinstance(node, ast.Attribute) and node.attr == "request" and _is_self(node.value)
-
-
-def _is_super(node: ast.expr) -> bool:
-    return (
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
-    )
-
-
-# Queryset methods that keep rows of the same model and add no join or prefetch.
-_PLAIN_ROWS = frozenset({"all", "filter", "exclude", "order_by", "distinct", "reverse", "none"})
-_JOINING = frozenset({"select_related", "prefetch_related", "Prefetch", "only", "defer"})
-
-
-def _plain_rows(function: Function) -> bool:
-    """Whether every return of a manager method is a plain row chain (`x.rel.filter(...)`).
-
-    The method names no join, prefetch or field selection anywhere, so the
-    rows it returns are the manager model's with nothing loaded ahead.
-    """
-    names = {
-        node.attr if isinstance(node, ast.Attribute) else node.id
-        for node in ast.walk(function)
-        if isinstance(node, ast.Attribute | ast.Name)
-    }
-    if names & (_JOINING | ROW_FREE):
-        return False
-    returns = [n.value for n in ast.walk(function) if isinstance(n, ast.Return)]
-    return bool(returns) and all(
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Attribute)
-        and value.func.attr in _PLAIN_ROWS
-        for value in returns
-    )

@@ -25,7 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from djreview.model import Location
-from djreview.nplusone.evaluate import FEW_ROWS, Evaluator, Scope
+from djreview.nplusone.evaluate import Evaluator, Scope
+from djreview.nplusone.expr_shapes import FEW_ROWS
 from djreview.nplusone.querysets import Instance, QuerySetState
 from djreview.nplusone.relation_map import Schema
 from djreview.nplusone.rows import READ, REQUERY, Access, RowReader, Via
