@@ -1,6 +1,6 @@
 """The nightly catalogue import: books and authors arrive in bulk, so both tables grow."""
 
-from library.models import Author, Book, Format, Loan, Publisher
+from library.models import Author, Book, Format, Hold, Loan, Publisher
 
 
 def import_catalogue(rows):
@@ -16,3 +16,7 @@ def import_formats(rows):
 
 def import_loans(rows):
     Loan.objects.bulk_create(Loan(book_id=row["book"], kind=row["kind"]) for row in rows)
+
+
+def import_holds(rows):
+    Hold.objects.bulk_create(Hold(book_id=row["book"]) for row in rows)

@@ -87,3 +87,20 @@ class Loan(models.Model):
                 name="library_loan_kind_ref",
             )
         ]
+
+
+class Hold(models.Model):
+    book = models.ForeignKey(Book, on_delete=models.CASCADE)
+    # ruleid: DJR201 (a range over a mostly-NULL timestamp: a partial index WHERE cancelled_at IS NOT NULL)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # ok: DJR201 (the same purge, served by the partial index below)
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["expired_at"],
+                condition=models.Q(expired_at__isnull=False),
+                name="library_hold_expired",
+            ),
+        ]
