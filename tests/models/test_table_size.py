@@ -122,3 +122,32 @@ def test_a_reference_shaped_table_with_a_timestamp_still_counts(tmp_path: Path) 
     )
     (message,) = _lookups(root)
     assert "Format.name" in message
+
+
+def test_rows_made_only_by_get_or_create_with_constant_keys_get_no_advice(tmp_path: Path) -> None:
+    fixed = (
+        "from library.models import Book\n\n\ndef ensure():\n"
+        "    Book.objects.get_or_create(code='main', defaults={})\n"
+    )
+    assert _lookups(_project(tmp_path / "fixed", {"library/setup.py": fixed})) == []
+    keyed = fixed.replace("code='main'", "code=row['code']").replace("ensure()", "ensure(row)")
+    assert len(_lookups(_project(tmp_path / "keyed", {"library/setup.py": keyed}))) == 1
+
+
+EVENTS = """from django.db import models
+
+
+class BookEvent(models.Model):
+    code = models.CharField(max_length=20)
+    at = models.DateTimeField({at})
+"""
+EVENT_VIEWS = VIEWS.replace("Book", "BookEvent")
+
+
+def test_an_event_named_table_counts_only_when_its_rows_stamp_themselves(tmp_path: Path) -> None:
+    typed = {"library/models.py": EVENTS.format(at=""), "library/views.py": EVENT_VIEWS}
+    assert _lookups(_project(tmp_path / "typed", typed)) == []
+    for n, stamp in enumerate(("auto_now_add=True", "default=timezone.now")):
+        stamped = {"library/models.py": EVENTS.format(at=stamp), "library/views.py": EVENT_VIEWS}
+        (message,) = _lookups(_project(tmp_path / f"stamped{n}", stamped))
+        assert "timestamped event rows" in message

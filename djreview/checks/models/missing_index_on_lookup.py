@@ -52,7 +52,11 @@ class MissingIndexOnLookup(IndexCheck):
     nor standalone tables (no ForeignKey, no date/time column) other models
     point to whose rows only `get_or_create`/`update_or_create` make (one
     row per value), nor a query whose equality columns lead an existing
-    index (a `unique_together` with flags or choices in it). Code in
+    index (a `unique_together` with flags or choices in it), nor a table
+    only `get_or_create(key="literal")` fills (a fixed handful of settings
+    rows); an event-named model counts as a growing log only when a column
+    stamps its rows (`auto_now_add`, `default=timezone.now`), not a calendar
+    `Event` whose date staff type in. Code in
     numbered one-off modules (`0009_backfill.py`) and `factory.py` counts
     as offline.
     A range over a nullable date/time column (`deleted_at__lt=cutoff` in a

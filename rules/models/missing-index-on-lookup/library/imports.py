@@ -1,6 +1,6 @@
 """The nightly catalogue import: books and authors arrive in bulk, so both tables grow."""
 
-from library.models import Author, Book, Format, Hold, Loan, Publisher
+from library.models import Author, Book, Format, Hold, Loan, Publisher, SiteSetting, Tag
 
 
 def import_catalogue(rows):
@@ -20,3 +20,12 @@ def import_loans(rows):
 
 def import_holds(rows):
     Hold.objects.bulk_create(Hold(book_id=row["book"]) for row in rows)
+
+
+def ensure_settings():
+    SiteSetting.objects.get_or_create(key="banner", defaults={})
+
+
+def import_tags(rows):
+    for row in rows:
+        Tag.objects.get_or_create(label=row["tag"])
