@@ -1,6 +1,6 @@
 """The nightly catalogue import: books and authors arrive in bulk, so both tables grow."""
 
-from library.models import Author, Book, Format, Hold, Loan, Publisher, SiteSetting, Tag
+from library.models import Author, Book, Format, Hold, Loan, Publisher, Renewal, SiteSetting, Tag
 
 
 def import_catalogue(rows):
@@ -29,3 +29,7 @@ def ensure_settings():
 def import_tags(rows):
     for row in rows:
         Tag.objects.get_or_create(label=row["tag"])
+
+
+def import_renewals(rows):
+    Renewal.objects.bulk_create(Renewal(book_id=row["book"]) for row in rows)

@@ -128,3 +128,11 @@ class SiteSetting(models.Model):
 class Tag(models.Model):
     # ruleid: DJR201 (get_or_create from imported values: one row per distinct tag, many)
     label = models.CharField(max_length=40)
+
+
+class Renewal(models.Model):
+    book = models.ForeignKey(Book, on_delete=models.CASCADE)
+    # ruleid: DJR201 (every OR branch of the purge ranges over it: its index serves them all)
+    renewed_at = models.DateTimeField()
+    # ok: DJR201 (the (channel, renewed_at) branch composite is named in the finding above)
+    channel = models.CharField(max_length=20)
