@@ -16,6 +16,7 @@ evidence is in the code (each kind is named in the finding's message):
   date someone types in is content, not a log).
 
 Rows that only data migrations, fixtures, tests or the admin create
+(admin.py, or a ModelAdmin class in any module: an import action)
 (languages, licences, statuses, roles) leave a table small: no index advice.
 So does a reference table: a model with no ForeignKey or OneToOne of its
 own and no date/time column that other models point to (platforms, job
@@ -60,6 +61,8 @@ AUTO_STAMPED = frozenset(
         "AutoLastModifiedField",
     }
 )
+# Base classes of admin code (`admin.ModelAdmin`, a project's `...ModelAdmin`, inlines).
+ADMIN_BASE_SUFFIXES = ("Admin", "Inline")
 CREATE_HINT = re.compile(r"create|\bCreate|ModelViewSet")
 UNPARSED_CREATE = re.compile(
     r"\b([A-Z]\w*)\.objects\.(create|bulk_create|get_or_create|update_or_create)\("
@@ -246,6 +249,15 @@ def _kind(call: ast.Call, method: str) -> str:
     return "fixed" if fixed else "keyed"
 
 
+def _admin_spans(file: SourceFile) -> list[tuple[int, int]]:
+    """Line spans of the file's ModelAdmin classes (`...Admin` bases), wherever they live."""
+    spans = []
+    for node in file.nodes_of(ast.ClassDef):
+        if any(dotted(base).endswith(ADMIN_BASE_SUFFIXES) for base in node.bases):
+            spans.append((node.lineno, node.end_lineno or node.lineno))
+    return spans
+
+
 def creations_for_file(file: SourceFile, schema: Schema) -> tuple[tuple[str, str, str], ...]:
     """(model key, evidence, kind) of the rows `file` creates, in source order.
 
@@ -255,7 +267,10 @@ def creations_for_file(file: SourceFile, schema: Schema) -> tuple[tuple[str, str
     rows (`_kind`).
     """
     found: list[tuple[str, str, str]] = []
+    staff = _admin_spans(file)
     for call in file.nodes_of(ast.Call):
+        if any(start <= call.lineno <= end for start, end in staff):
+            continue  # an admin action (an import button): staff code, like admin.py
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in CREATE_METHODS:
             owner = func.value

@@ -151,3 +151,20 @@ def test_an_event_named_table_counts_only_when_its_rows_stamp_themselves(tmp_pat
         stamped = {"library/models.py": EVENTS.format(at=stamp), "library/views.py": EVENT_VIEWS}
         (message,) = _lookups(_project(tmp_path / f"stamped{n}", stamped))
         assert "timestamped event rows" in message
+
+
+ADMIN_ACTION = """from django.contrib import admin
+
+from library.models import Book
+
+
+class BookAdmin(admin.ModelAdmin):
+    def import_action(self, request, rows):
+        Book.objects.bulk_create(rows)
+"""
+
+
+def test_rows_an_admin_class_creates_are_no_evidence_in_any_module(tmp_path: Path) -> None:
+    assert _lookups(_project(tmp_path / "admin", {"library/loaders.py": ADMIN_ACTION})) == []
+    plain = ADMIN_ACTION.replace("class BookAdmin(admin.ModelAdmin):", "class BookLoader:")
+    assert len(_lookups(_project(tmp_path / "plain", {"library/loaders.py": plain}))) == 1
