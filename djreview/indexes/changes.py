@@ -27,7 +27,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from djreview.indexes.meta_pieces import Piece, index_pieces, verified_pieces
+from djreview.indexes.meta_pieces import Piece, hides_inherited, index_pieces, verified_pieces
 from djreview.indexes.migration_leaf import AppMigrations
 from djreview.indexes.migration_writer import (
     add_index_operation,
@@ -81,6 +81,8 @@ def _meta_change(need: Need) -> Change | None:
     """`need`'s own `Meta.indexes` entry: composable pieces, or one whole edit if the layout
     is unusual (correct alone; it conflicts with the model's other fixes, which are skipped)."""
     model = need.model
+    if hides_inherited(model.file.text, model.name):
+        return None  # a list of its own would drop the indexes its Meta inherits
     entry = index_source(model, need.fields, need.condition)
     width = style_for(model.file.path).line_length
     pieces = index_pieces(model.file.text, model.name, entry, width)

@@ -119,6 +119,22 @@ def index_pieces(
     return result if verified_pieces(text, model, [entry], [result]) else None
 
 
+def hides_inherited(text: str, model: str) -> bool:
+    """Whether a new `indexes` list would hide inherited ones: `class Meta(Base.Meta)` with
+    no `indexes` of its own inherits the base's, which a list of its own would drop."""
+    tree = parsed(text)
+    cls = top_class(tree, model) if tree is not None else None
+    meta = next(
+        (s for s in (cls.body if cls else []) if isinstance(s, ast.ClassDef) and s.name == "Meta"),
+        None,
+    )
+    return (
+        meta is not None
+        and bool(meta.bases)
+        and not any(assigned_name(s) == "indexes" for s in meta.body)
+    )
+
+
 def applied(text: str, pieces: list[Piece]) -> str:
     """`text` with `pieces` applied as the fix layer applies edits (duplicates once, sorted)."""
     out = text

@@ -26,14 +26,14 @@ def load(rows):
 """
 
 
-def _findings(tmp_path: Path, query: str):
+def _findings(tmp_path: Path, query: str, models: str = MODELS):
     root = make_repo(tmp_path / "p")
     tasks = f"from .models import Card\n\n\ndef purge(cutoff):\n    return {query}\n"
     write_tree(
         root,
         {
             "desk/__init__.py": "",
-            "desk/models.py": MODELS,
+            "desk/models.py": models,
             "desk/load.py": LOAD,
             "desk/tasks.py": tasks,
             "desk/migrations/__init__.py": "",
@@ -104,3 +104,24 @@ def test_each_entry_alone_adds_only_its_index_and_all_merge_into_one_list() -> N
         assert len(_indexes(both)) == len(old) + 2
         assert both.count("class Meta:") == 1 and both.count("indexes = [") == 1
         assert verified_pieces(text, "Card", ENTRIES, groups)
+
+
+BASE = """class Base(models.Model):
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["id"], name="base_id")]
+
+
+class Card(Base):"""
+INHERITED = (
+    MODELS.replace("class Card(models.Model):", BASE)
+    + "\n    class Meta(Base.Meta):\n        ordering = ['due']\n"
+)
+
+
+def test_no_fix_would_hide_the_indexes_a_meta_inherits(tmp_path: Path) -> None:
+    (finding,) = _findings(
+        tmp_path, "Card.objects.filter(deleted_at__lt=cutoff).delete()", INHERITED
+    )
+    assert "condition=models.Q(deleted_at__isnull=False)" in finding.message
+    assert finding.fix is None
