@@ -9,7 +9,9 @@ evidence is in the code (each kind is named in the finding's message):
 - a create endpoint for the model (`CreateView`, DRF `ModelViewSet`,
   `CreateAPIView`, `ListCreateAPIView`, `CreateModelMixin`);
 - rows owned by a user (a ForeignKey or OneToOne to the user model), or the
-  user model itself;
+  user model itself; not a model registered in the admin that nothing else
+  creates and whose user columns are all nullable (an audit `creator`:
+  staff-entered content);
 - timestamped event or log rows (a model named like `...Log`, `...Event`,
   `...History`, `...Activity` with a column that stamps the row when it is
   written: `auto_now_add`, `default=timezone.now`; a calendar `Event` whose
@@ -124,6 +126,7 @@ def read_sizes(project: Project, schema: Schema, base: str, context: str) -> Tab
     """
     sizes = TableSizes()
     user = schema.index.user_model_label or ""
+    admin = {info.model.label for info in schema.index.admin}
     # Models some code creates from run-time values (not only constant-keyed get_or_create).
     keyed: set[str] = set()
     for model in schema.models.values():
@@ -159,12 +162,15 @@ def read_sizes(project: Project, schema: Schema, base: str, context: str) -> Tab
             sizes.event_rows.add(model.key)
         if model.key in sizes.evidence:
             continue
-        owner = next(
-            (f.name for f in model.fields.values() if f.relation and user and f.target == user),
-            None,
-        )
-        if owner is not None:
-            sizes.evidence[model.key] = f"rows owned by a user ({owner})"
+        owners = [f for f in model.fields.values() if f.relation and user and f.target == user]
+        if owners and model.key in admin and all(f.nullable for f in owners):
+            # Nothing but the admin writes it; `creator = FK(User, null=True)` records which
+            # staff member typed the row in, not a user who owns rows of their own.
+            sizes.reference[model.key] = (
+                f"rows only the admin enters ({owners[0].name} is a nullable audit column)"
+            )
+        elif owners:
+            sizes.evidence[model.key] = f"rows owned by a user ({owners[0].name})"
         elif model.key in sizes.event_rows:
             sizes.evidence[model.key] = "timestamped event rows"
     _discount_reference_tables(schema, sizes, user)

@@ -57,6 +57,11 @@ class Migration(migrations.Migration):
             name='label',
             field=models.CharField(db_index=True, max_length=40),
         ),
+        migrations.AlterField(
+            model_name='wish',
+            name='title',
+            field=models.CharField(db_index=True, max_length=100),
+        ),
         migrations.AddIndex(
             model_name='book',
             index=models.Index(
@@ -236,3 +241,19 @@ class Renewal(models.Model):
 class Genre(models.Model):
     # ok: DJR201 (only an admin import action creates genres, in a ModelAdmin outside admin.py)
     label = models.CharField(max_length=40)
+
+
+class Notice(models.Model):
+    """A notice staff post in the admin; `creator` records who typed it in."""
+
+    # ok: DJR201 (only the admin writes notices: a nullable audit user column is no owner)
+    headline = models.CharField(max_length=100)
+    creator = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL)
+
+
+class Wish(models.Model):
+    """A reader's wish list entry: every row belongs to a reader."""
+
+    # ruleid: DJR201 (rows owned by a user: the reader column is required)
+    title = models.CharField(max_length=100, db_index=True)
+    reader = models.ForeignKey("auth.User", on_delete=models.CASCADE)

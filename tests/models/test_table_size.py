@@ -168,3 +168,25 @@ def test_rows_an_admin_class_creates_are_no_evidence_in_any_module(tmp_path: Pat
     assert _lookups(_project(tmp_path / "admin", {"library/loaders.py": ADMIN_ACTION})) == []
     plain = ADMIN_ACTION.replace("class BookAdmin(admin.ModelAdmin):", "class BookLoader:")
     assert len(_lookups(_project(tmp_path / "plain", {"library/loaders.py": plain}))) == 1
+
+
+AUDITED = MODELS + (
+    "    creator = models.ForeignKey('auth.User', null=True, on_delete=models.SET_NULL)\n"
+)
+REGISTERED = (
+    "from django.contrib import admin\n\nfrom library.models import Book\n\n"
+    "admin.site.register(Book)\n"
+)
+
+
+def test_a_nullable_user_column_on_an_admin_only_model_is_no_owner(tmp_path: Path) -> None:
+    audited = {"library/models.py": AUDITED, "library/admin.py": REGISTERED}
+    assert _lookups(_project(tmp_path / "audited", audited)) == []
+    # Not in the admin, or a required user column: rows of users, which grow.
+    assert len(_lookups(_project(tmp_path / "unregistered", {"library/models.py": AUDITED}))) == 1
+    owned = {
+        "library/models.py": AUDITED.replace("null=True, ", ""),
+        "library/admin.py": REGISTERED,
+    }
+    (message,) = _lookups(_project(tmp_path / "owned", owned))
+    assert "rows owned by a user (creator)" in message

@@ -54,7 +54,9 @@ class MissingIndexOnLookup(IndexCheck):
     row per value), nor a query whose equality columns lead an existing
     index (a `unique_together` with flags or choices in it), nor a table
     only `get_or_create(key="literal")` fills (a fixed handful of settings
-    rows); an event-named model counts as a growing log only when a column
+    rows), nor a model only the admin writes whose user columns are all
+    nullable (`creator = FK(User, null=True)`: who typed it in, not an
+    owner); an event-named model counts as a growing log only when a column
     stamps its rows (`auto_now_add`, `default=timezone.now`), not a calendar
     `Event` whose date staff type in. Code in
     numbered one-off modules (`0009_backfill.py`) and `factory.py` counts

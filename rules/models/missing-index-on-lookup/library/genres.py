@@ -12,3 +12,15 @@ class GenreAdmin(admin.ModelAdmin):
 
 def genre(request, label):
     return Genre.objects.get(label=label)
+
+
+def notice(request, headline):
+    from library.models import Notice
+
+    return Notice.objects.get(headline=headline)
+
+
+def wish(request, title):
+    from library.models import Wish
+
+    return Wish.objects.filter(title=title)
