@@ -7,7 +7,8 @@ evidence is in the code (each kind is named in the finding's message):
   `bulk_create`, `get_or_create`, `update_or_create` or the model's
   constructor in views, APIs, tasks, helpers or management commands;
 - a create endpoint for the model (`CreateView`, DRF `ModelViewSet`,
-  `CreateAPIView`, `ListCreateAPIView`, `CreateModelMixin`);
+  `CreateAPIView`, `ListCreateAPIView`, `CreateModelMixin`), unless its
+  `permission_classes` keep writes to staff (`IsAdminUser`, `IsStaff...`);
 - rows owned by a user (a ForeignKey or OneToOne to the user model), or the
   user model itself; not a model registered in the admin that nothing else
   creates and whose user columns are all nullable (an audit `creator`:
@@ -63,6 +64,8 @@ AUTO_STAMPED = frozenset(
         "AutoLastModifiedField",
     }
 )
+# Permission classes that keep writes to staff (DRF's IsAdminUser, IsStaffOrReadOnly...).
+STAFF_PERMISSION = re.compile(r"(Admin|Staff|Superuser|SuperUser)\w*$")
 # Base classes of admin code (`admin.ModelAdmin`, a project's `...ModelAdmin`, inlines).
 ADMIN_BASE_SUFFIXES = ("Admin", "Inline")
 CREATE_HINT = re.compile(r"create|\bCreate|ModelViewSet")
@@ -255,6 +258,19 @@ def _kind(call: ast.Call, method: str) -> str:
     return "fixed" if fixed else "keyed"
 
 
+def _staff_only(view: ast.ClassDef) -> bool:
+    """Whether the endpoint's `permission_classes` keep writes to staff (`IsAdminUser`,
+    `IsStaffOrReadOnly`): the admin by another name, no evidence the table grows."""
+    for statement in view.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "permission_classes" for t in statement.targets
+        ):
+            value = statement.value
+            items = value.elts if isinstance(value, ast.List | ast.Tuple) else [value]
+            return any(STAFF_PERMISSION.search(dotted(item)) for item in items)
+    return False
+
+
 def _admin_spans(file: SourceFile) -> list[tuple[int, int]]:
     """Line spans of the file's ModelAdmin classes (`...Admin` bases), wherever they live."""
     spans = []
@@ -288,7 +304,7 @@ def creations_for_file(file: SourceFile, schema: Schema) -> tuple[tuple[str, str
                     found.append((model.key, evidence, _kind(call, func.attr)))
     for node in file.nodes_of(ast.ClassDef):
         bases = {dotted(b).split(".")[-1] for b in node.bases}
-        if not bases & CREATE_VIEWS:
+        if not bases & CREATE_VIEWS or _staff_only(node):
             continue
         for statement in node.body:
             if isinstance(statement, ast.Assign) and any(

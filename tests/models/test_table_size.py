@@ -190,3 +190,22 @@ def test_a_nullable_user_column_on_an_admin_only_model_is_no_owner(tmp_path: Pat
     }
     (message,) = _lookups(_project(tmp_path / "owned", owned))
     assert "rows owned by a user (creator)" in message
+
+
+ENDPOINT = """from rest_framework import permissions, viewsets
+
+from library.models import Book
+
+
+class BookViewSet(viewsets.ModelViewSet):
+    queryset = Book.objects.all()
+    permission_classes = (permissions.{permission},)
+"""
+
+
+def test_a_create_endpoint_only_staff_can_write_is_no_evidence(tmp_path: Path) -> None:
+    staff = {"library/api.py": ENDPOINT.format(permission="IsAdminUser")}
+    assert _lookups(_project(tmp_path / "staff", staff)) == []
+    users = {"library/api.py": ENDPOINT.format(permission="IsAuthenticated")}
+    (message,) = _lookups(_project(tmp_path / "users", users))
+    assert "rows created through BookViewSet" in message

@@ -47,7 +47,7 @@ class MissingIndexOnLookup(IndexCheck):
     (equality columns first, then the range or order-by column).
     Only tables the code makes large are flagged, and the message says
     why: rows created outside tests, migrations and the admin (`create`,
-    `bulk_create`, create endpoints), rows owned by a user, timestamped
+    `bulk_create`, create endpoints not only staff can write), rows owned by a user, timestamped
     event rows; reference tables only migrations or the admin fill are not,
     nor standalone tables (no ForeignKey, no date/time column) other models
     point to whose rows only `get_or_create`/`update_or_create` make (one
