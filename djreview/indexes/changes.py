@@ -7,10 +7,10 @@ merged into one file named for what it adds (djreview/fix/migration_merge.py),
 so a run writes at most one migration per app.
 
 Single columns get `db_index=True` and an AlterField when the field's
-definition can be copied statically; otherwise, and for composite indexes,
-an entry in `Meta.indexes` and an AddIndex. The safe `Meta.indexes`
-additions of one model are one change, since two edits of one `Meta` would
-touch the same lines.
+definition can be copied statically; otherwise, and for composite and
+partial indexes, an entry in `Meta.indexes` and an AddIndex. Each entry is
+its own fix, written as pieces (djreview.indexes.meta_pieces) that merge
+with the model's other entries when a run applies several.
 
 Applicability follows the index's safety: a B-tree on unbounded text
 (`TextField`) is only a suggestion (PostgreSQL refuses index rows over
@@ -23,9 +23,11 @@ migrations emit no SQL.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
+from djreview.indexes.meta_pieces import Piece, hides_inherited, index_pieces, verified_pieces
 from djreview.indexes.migration_leaf import AppMigrations
 from djreview.indexes.migration_writer import (
     add_index_operation,
@@ -35,7 +37,7 @@ from djreview.indexes.migration_writer import (
     migration_text,
 )
 from djreview.indexes.model_defs import ModelDef
-from djreview.indexes.model_edit import add_db_index, add_meta_indexes, edit_between
+from djreview.indexes.model_edit import add_db_index, add_meta_indexes, edit_at, edit_between
 from djreview.indexes.ranking import Need
 from djreview.model import Applicability, Edit, Fix, Location
 from djreview.source.code_style import style_for
@@ -46,13 +48,15 @@ MODELS_IMPORTED = re.compile(r"^\s*from\s+django\.db\s+import\s+[^\n]*\bmodels\b
 
 @dataclass
 class Change:
-    """One model edit and the migration operation that matches it."""
+    """The model edits of one index and the migration operation that matches them."""
 
     model: ModelDef
-    edit: Edit
+    edits: tuple[Edit, ...]
     operation: str
     fragment: str
     summary: str
+    # The composable pieces of a `Meta.indexes` entry (djreview.indexes.meta_pieces).
+    pieces: tuple[Piece, ...] | None = None
 
 
 def _db_index_change(need: Need) -> Change | None:
@@ -66,29 +70,34 @@ def _db_index_change(need: Need) -> Change | None:
         return None
     return Change(
         model,
-        edit_between(model.file.rel, model.file.text, new),
+        (edit_between(model.file.rel, model.file.text, new),),
         operation[0],
         operation[1],
         f"db_index=True on {model.name}.{found.name}",
     )
 
 
-def _meta_change(needs: list[Need]) -> Change | None:
-    model = needs[0].model
-    entries = [index_source(model, need.fields) for need in needs]
+def _meta_change(need: Need) -> Change | None:
+    """`need`'s own `Meta.indexes` entry: composable pieces, or one whole edit if the layout
+    is unusual (correct alone; it conflicts with the model's other fixes, which are skipped)."""
+    model = need.model
+    if hides_inherited(model.file.text, model.name):
+        return None  # a list of its own would drop the indexes its Meta inherits
+    entry = index_source(model, need.fields, need.condition)
     width = style_for(model.file.path).line_length
-    new = add_meta_indexes(model.file.text, model.name, entries, width)
-    if new is None:
-        return None
-    operations = [add_index_operation(model, need.fields) for need in needs]
-    listed = ", ".join("(" + ", ".join(need.fields) + ")" for need in needs)
-    return Change(
-        model,
-        edit_between(model.file.rel, model.file.text, new),
-        "".join(op for op, _ in operations),
-        "_".join(fragment for _, fragment in operations),
-        f"Meta.indexes {listed} on {model.name}",
-    )
+    pieces = index_pieces(model.file.text, model.name, entry, width)
+    if pieces is not None:
+        edits = tuple(edit_at(model.file.rel, model.file.text, *piece) for piece in pieces)
+    else:
+        new = add_meta_indexes(model.file.text, model.name, [entry], width)
+        if new is None:
+            return None
+        edits = (edit_between(model.file.rel, model.file.text, new),)
+    operation, fragment = add_index_operation(model, need.fields, need.condition)
+    listed = ", ".join(need.fields)
+    where = f" where {need.condition}" if need.condition else ""
+    summary = f"Meta.indexes ({listed}){where} on {model.name}"
+    return Change(model, edits, operation, fragment, summary, pieces)
 
 
 def applicability(need: Need) -> Applicability:
@@ -105,13 +114,14 @@ def applicability(need: Need) -> Applicability:
 def plan_changes(
     project: Project, needs: list[Need], migrations: dict[str, AppMigrations]
 ) -> dict[int, Fix]:
-    """Fixes by `id(need)` for every fixable need; each depends on its app's leaf only.
+    """Fixes by `id(need)` for every fixable need; each adds its own index only.
 
-    The safe `Meta.indexes` additions of one model form one change (two
-    fixes cannot both create `Meta`); every other fix is its need's alone.
+    Each depends on its app's leaf only; the `Meta.indexes` fixes of one
+    model share their container pieces, so any of them apply together.
+    When they would not (checked by applying all of a model's at once),
+    each keeps a whole edit instead, and a run applies the first of them.
     """
-    planned: list[tuple[list[Need], Change | None]] = []
-    shared: dict[str, list[Need]] = {}
+    changes: list[tuple[Need, Change]] = []
     for need in needs:
         model = need.model
         if need.kind == "text" or not MODELS_IMPORTED.search(model.file.text):
@@ -119,29 +129,48 @@ def plan_changes(
         chain = migrations.get(model.app)
         if chain is None or not chain.leaf or not model.managed:
             continue
-        change = _db_index_change(need) if len(need.fields) == 1 else None
-        if change is not None or applicability(need) is not Applicability.SAFE:
-            planned.append(([need], change))
-        elif model.key in shared:
-            shared[model.key].append(need)
-        else:
-            shared[model.key] = [need]
-            planned.append((shared[model.key], None))
+        single = len(need.fields) == 1 and not need.condition
+        change = (_db_index_change(need) if single else None) or _meta_change(need)
+        if change is not None:
+            changes.append((need, change))
+    _keep_composable(changes)
     fixes: dict[int, Fix] = {}
-    for group, planned_change in planned:
-        change = planned_change or _meta_change(group)
-        chain = migrations[group[0].model.app]
-        if change is None:
-            continue
+    for need, change in changes:
+        chain = migrations[need.model.app]
         name = migration_name(chain.next_number, [change.fragment])
         path = f"{chain.folder}/{name}.py"
         if path in project.by_rel:
             continue
-        text = migration_text(group[0].model.app, chain.leaf, [change.operation])
-        fix = Fix(
+        text = migration_text(need.model.app, chain.leaf, [change.operation])
+        fixes[id(need)] = Fix(
             description=f"add {change.summary} and migration {name}",
-            edits=(change.edit, Edit(Location(path, 1, 1), text)),
-            applicability=applicability(group[0]),
+            edits=(*change.edits, Edit(Location(path, 1, 1), text)),
+            applicability=applicability(need),
         )
-        fixes.update({id(need): fix for need in group})
     return fixes
+
+
+def _keep_composable(changes: list[tuple[Need, Change]]) -> None:
+    """Replace a model's pieces by whole edits when its pieces do not apply together."""
+    by_model: dict[str, list[int]] = {}
+    for at, (_, change) in enumerate(changes):
+        if change.pieces is not None:
+            by_model.setdefault(change.model.key, []).append(at)
+    for members in by_model.values():
+        if len(members) < 2:
+            continue
+        model = changes[members[0]][1].model
+        entries = [
+            index_source(model, need.fields, need.condition)
+            for need in (changes[i][0] for i in members)
+        ]
+        groups = [changes[i][1].pieces or () for i in members]
+        if verified_pieces(model.file.text, model.name, entries, groups):
+            continue
+        width = style_for(model.file.path).line_length
+        for i, entry in zip(members, entries, strict=True):
+            new = add_meta_indexes(model.file.text, model.name, [entry], width)
+            if new is not None:
+                whole = (edit_between(model.file.rel, model.file.text, new),)
+                change = dataclasses.replace(changes[i][1], edits=whole, pieces=None)
+                changes[i] = (changes[i][0], change)

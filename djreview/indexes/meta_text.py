@@ -17,7 +17,7 @@ from djreview.source.code_style import DEFAULT_LINE_LENGTH, wrap_call
 _INDENT = "    "
 
 
-def _assigned_name(statement: ast.stmt) -> str:
+def assigned_name(statement: ast.stmt) -> str:
     if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
         return statement.targets[0].id
     if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
@@ -25,13 +25,13 @@ def _assigned_name(statement: ast.stmt) -> str:
     return ""
 
 
-def _line_end(text: str, lines: Lines, statement: ast.stmt) -> int:
+def line_end(text: str, lines: Lines, statement: ast.stmt) -> int:
     """The offset just past the newline ending `statement`'s last line."""
     end = text.find("\n", lines.end_of(statement))
     return len(text) if end == -1 else end + 1
 
 
-def _indent_of(lines: Lines, statement: ast.stmt) -> str:
+def indent_of(lines: Lines, statement: ast.stmt | ast.expr) -> str:
     start = lines.starts[statement.lineno - 1]
     row = lines.text[start : lines.start_of(statement)]
     return row if row.strip(" ") == "" else "\0"  # "\0": not plain spaces
@@ -45,7 +45,7 @@ def _indexes_block(indent: str, entries: list[str], width: int) -> str:
 
 def _insert_after(text: str, lines: Lines, statement: ast.stmt, block: str) -> str | None:
     """`block` inserted after the line `statement` ends on (None past an unterminated line)."""
-    at = _line_end(text, lines, statement)
+    at = line_end(text, lines, statement)
     return text[:at] + block + text[at:] if text[:at].endswith("\n") else None
 
 
@@ -53,8 +53,8 @@ def _new_meta(
     text: str, lines: Lines, cls: ast.ClassDef, entries: list[str], width: int
 ) -> str | None:
     """A Meta class after the last field (after the last statement if none is a field)."""
-    indent = _indent_of(lines, cls.body[0])
-    fields = [s for s in cls.body if _assigned_name(s)]
+    indent = indent_of(lines, cls.body[0])
+    fields = [s for s in cls.body if assigned_name(s)]
     block = f"\n{indent}class Meta:\n" + _indexes_block(indent + _INDENT, entries, width)
     return _insert_after(text, lines, fields[-1] if fields else cls.body[-1], block)
 
@@ -63,7 +63,7 @@ def _new_list(
     text: str, lines: Lines, meta: ast.ClassDef, entries: list[str], width: int
 ) -> str | None:
     """An `indexes` list appended to an existing Meta body."""
-    indent = _indent_of(lines, meta.body[-1])
+    indent = indent_of(lines, meta.body[-1])
     if indent.strip(" "):
         return None  # Meta's body shares a line with something else
     return _insert_after(text, lines, meta.body[-1], _indexes_block(indent, entries, width))
@@ -82,7 +82,7 @@ def _extended(
 
 def _edit(text: str, cls: ast.ClassDef, entries: list[str], width: int) -> str | None:
     lines = Lines(text)
-    if _indent_of(lines, cls.body[0]) != _INDENT:
+    if indent_of(lines, cls.body[0]) != _INDENT:
         return None  # not libcst's default layout: let libcst decide
     meta = next(
         (s for s in cls.body if isinstance(s, ast.ClassDef) and s.name == "Meta"),
@@ -90,7 +90,7 @@ def _edit(text: str, cls: ast.ClassDef, entries: list[str], width: int) -> str |
     )
     if meta is None:
         return _new_meta(text, lines, cls, entries, width)
-    assigned = [s for s in meta.body if _assigned_name(s) == "indexes"]
+    assigned = [s for s in meta.body if assigned_name(s) == "indexes"]
     if not assigned:
         return _new_list(text, lines, meta, entries, width)
     value = getattr(assigned[0], "value", None)
@@ -99,12 +99,12 @@ def _edit(text: str, cls: ast.ClassDef, entries: list[str], width: int) -> str |
     return _extended(text, lines, value, entries, width)
 
 
-def _intended(cls: ast.ClassDef, entries: list[str]) -> ast.ClassDef:
+def intended_class(cls: ast.ClassDef, entries: list[str]) -> ast.ClassDef:
     """`cls` (a fresh copy) with the entries in its Meta.indexes: what the edit must give."""
     parsed = [ast.parse(entry, mode="eval").body for entry in entries]
     meta = next((s for s in cls.body if isinstance(s, ast.ClassDef) and s.name == "Meta"), None)
     if meta is None:
-        fields = [i for i, s in enumerate(cls.body) if _assigned_name(s)]
+        fields = [i for i, s in enumerate(cls.body) if assigned_name(s)]
         at = fields[-1] + 1 if fields else len(cls.body)
         listed = ast.List(elts=parsed, ctx=ast.Load())
         target = ast.Name(id="indexes", ctx=ast.Store())
@@ -117,7 +117,7 @@ def _intended(cls: ast.ClassDef, entries: list[str]) -> ast.ClassDef:
         )
         cls.body.insert(at, new)
         return cls
-    assigned = [s for s in meta.body if _assigned_name(s) == "indexes"]
+    assigned = [s for s in meta.body if assigned_name(s) == "indexes"]
     if assigned:
         value = getattr(assigned[0], "value", None)
         assert isinstance(value, ast.List)
@@ -143,7 +143,7 @@ def add_meta_indexes_text(
         new = _edit(text, cls, entries, width)
         if new is None:
             return None
-        intended = _intended(fresh_class(text, cls), entries)
+        intended = intended_class(fresh_class(text, cls), entries)
     except (SyntaxError, ValueError, UnicodeDecodeError, IndexError):
         return None
     return verified(tree, new, intended)

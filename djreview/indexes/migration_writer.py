@@ -48,12 +48,16 @@ DJANGO_FIELDS = frozenset(
 )
 
 
-def index_name(model: ModelDef, fields: tuple[str, ...]) -> str:
-    """The name Django would give `models.Index(fields=fields)` on `model` (≤ 30 characters)."""
+def index_name(model: ModelDef, fields: tuple[str, ...], condition: str = "") -> str:
+    """The name Django would give `models.Index(fields=fields)` on `model` (≤ 30 characters).
+
+    A partial index (Django requires it to be named) also digests its
+    condition, so it never takes the name of a full index on the same columns.
+    """
     table = model.table.split(".")[-1].strip('"')
     columns = [(model.field(name).column if model.field(name) else name) for name in fields]  # type: ignore[union-attr]
     digest = hashlib.md5(usedforsecurity=False)
-    for part in [table, *columns, "idx"]:
+    for part in [table, *columns, "idx", *([condition] if condition else [])]:
         digest.update(part.encode())
     name = f"{table[:11]}_{columns[0][:7]}_{digest.hexdigest()[:6]}_idx"
     if name[0] == "_" or name[0].isdigit():
@@ -61,27 +65,36 @@ def index_name(model: ModelDef, fields: tuple[str, ...]) -> str:
     return name
 
 
-def _index_call(model: ModelDef, fields: tuple[str, ...], quote: str) -> str:
+def _index_call(model: ModelDef, fields: tuple[str, ...], quote: str, condition: str) -> str:
     listed = ", ".join(f"{quote}{name}{quote}" for name in fields)
-    return f"models.Index(fields=[{listed}], name={quote}{index_name(model, fields)}{quote})"
+    name = index_name(model, fields, condition)
+    # `models.Q`: the model file and the migration both import `models`, not always `Q`.
+    partial = f", condition=models.Q({condition})" if condition else ""
+    return f"models.Index(fields=[{listed}], name={quote}{name}{quote}{partial})"
 
 
-def index_source(model: ModelDef, fields: tuple[str, ...]) -> str:
-    """`models.Index(fields=[...], name="...")` for a model file, quoted as the file quotes."""
-    return _index_call(model, fields, style_for(model.file.path).quote_in(model.file.text))
+def index_source(model: ModelDef, fields: tuple[str, ...], condition: str = "") -> str:
+    """`models.Index(fields=[...], name="...")` for a model file, quoted as the file quotes.
+
+    `condition` (`deleted_at__isnull=False`) makes it a partial index.
+    """
+    quote = style_for(model.file.path).quote_in(model.file.text)
+    return _index_call(model, fields, quote, condition)
 
 
-def add_index_operation(model: ModelDef, fields: tuple[str, ...]) -> tuple[str, str]:
+def add_index_operation(
+    model: ModelDef, fields: tuple[str, ...], condition: str = ""
+) -> tuple[str, str]:
     """(operation source, name fragment) of an AddIndex, in the project's line length.
 
     Quotes follow the project's formatter when it decides them; else
     Django's own writer's (single quotes, `repr`).
     """
-    name = index_name(model, fields)
+    name = index_name(model, fields, condition)
     style = style_for(model.file.path)
     quote = style.quote or "'"
     index = wrap_call(
-        _index_call(model, fields, quote), " " * 12, style.line_length, prefix="index="
+        _index_call(model, fields, quote, condition), " " * 12, style.line_length, prefix="index="
     )
     source = (
         "        migrations.AddIndex(\n"

@@ -115,6 +115,14 @@ class FieldDef:
         )
 
     @property
+    def nullable(self) -> bool:
+        """Whether the declaration says `null=True` (a column NULL until something happens)."""
+        return self.call is not None and any(
+            kw.arg == "null" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+            for kw in self.call.keywords
+        )
+
+    @property
     def btree(self) -> bool:
         """Whether a plain B-tree index is the right tool for the column's type."""
         return self.kind not in NON_BTREE_FIELDS

@@ -57,6 +57,13 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
+def edit_at(rel: str, text: str, start: int, end: int, replacement: str) -> Edit:
+    """The Edit replacing the code points `start:end` of `text` by `replacement`."""
+    start_line, start_column = _position(text, start)
+    end_line, end_column = _position(text, end)
+    return Edit(Location(rel, start_line, start_column, end_line, end_column), replacement)
+
+
 def edit_between(rel: str, old: str, new: str) -> Edit:
     """The single smallest Edit that turns `old` into `new`, snapped to whole lines."""
     start = 0

@@ -13,7 +13,9 @@ Decisions (documented in docs/triage/missing-indexes.md):
   a column a migration's GIN/GiST (trigram) index already serves; such an
   index serves the column's equality lookups too;
 - a range alone makes a need only on date and time columns (`created__gte`):
-  `stock__gt=0` style ranges on numbers usually match most rows;
+  `stock__gt=0` style ranges on numbers usually match most rows; on a
+  nullable one (`deleted_at__lt=cutoff`) the need is a partial index
+  `condition=Q(deleted_at__isnull=False)` over the few rows with a value;
 - sites in tests, migrations, management commands and factories, and admin
   pages (search_fields, ordering, list_filter), count as related locations
   but never create a need on their own: they run rarely, on small data or on
@@ -91,6 +93,9 @@ class Need:
     listed: bool = False
     # Why the table is large (djreview.indexes.table_size), for the message.
     size: str = ""
+    # A partial index's condition (`deleted_at__isnull=False`) when the rows the
+    # query reads are the few with a value in a mostly-NULL column.
+    condition: str = ""
 
     @property
     def score(self) -> int:
@@ -161,7 +166,13 @@ class Ranker:
         self.needs: dict[tuple[str, str, tuple[str, ...]], Need] = {}
 
     def _need(
-        self, kind: str, model: ModelDef, fields: tuple[str, ...], site: Site, lookup: str = ""
+        self,
+        kind: str,
+        model: ModelDef,
+        fields: tuple[str, ...],
+        site: Site,
+        lookup: str = "",
+        condition: str = "",
     ) -> None:
         if kind != "text" and self.coverage.serves_prefix(model, fields):
             return
@@ -175,7 +186,10 @@ class Ranker:
                 lookup=lookup,
                 listed=model.key in self.listed,
                 size=self.sizes.why(model),
+                condition=condition,
             )
+        elif need.condition != condition:
+            need.condition = ""  # another query reads the column whole: a full index
         need.sites.append(site)
 
     def add(self, site: Site) -> None:
@@ -216,10 +230,11 @@ class Ranker:
             # Flags before an indexed range/order column add little to its own index.
             self._need("lookup", model, tuple(_dedupe(low + tail)), site)
         elif site.ranges:
-            if self.coverage.reason(model, site.ranges[0]) is None and _temporal(
-                model, site.ranges[0]
-            ):
-                self._need("lookup", model, (site.ranges[0],), site)
+            column = site.ranges[0]
+            # A partial index over the column's non-NULL rows serves a range on it.
+            filtered = frozenset(site.equal + site.ranges)
+            if self.coverage.reason(model, column, filtered) is None and _temporal(model, column):
+                self._need("lookup", model, (column,), site, condition=_partial(model, column))
         elif site.order and not low:
             # A trailing primary key only breaks ties; the index needs the columns before it.
             order = tuple(
@@ -376,6 +391,19 @@ def _narrowed_by_parent(model: ModelDef) -> bool:
     """Whether rows hang off a parent row (a ForeignKey): lists of them are read per parent,
     where the ForeignKey's index leaves a handful of rows to sort."""
     return any(f.relation for f in model.fields.values())
+
+
+def _partial(model: ModelDef, name: str) -> str:
+    """`name__isnull=False` for a range over a nullable timestamp, else "".
+
+    A `null=True` date/time column is NULL until its event happens
+    (`deleted_at`, `archived_at`, `sent_at`): a range over it reads only the
+    rows with a value, and a partial index over those serves it at a
+    fraction of a full index's size and write cost (a strict comparison
+    implies IS NOT NULL, which PostgreSQL and SQLite both prove).
+    """
+    found = model.field(name)
+    return f"{name}__isnull=False" if found is not None and found.nullable else ""
 
 
 def _primary(model: ModelDef, name: str) -> bool:

@@ -7,13 +7,19 @@ evidence is in the code (each kind is named in the finding's message):
   `bulk_create`, `get_or_create`, `update_or_create` or the model's
   constructor in views, APIs, tasks, helpers or management commands;
 - a create endpoint for the model (`CreateView`, DRF `ModelViewSet`,
-  `CreateAPIView`, `ListCreateAPIView`, `CreateModelMixin`);
+  `CreateAPIView`, `ListCreateAPIView`, `CreateModelMixin`), unless its
+  `permission_classes` keep writes to staff (`IsAdminUser`, `IsStaff...`);
 - rows owned by a user (a ForeignKey or OneToOne to the user model), or the
-  user model itself;
-- timestamped event or log rows (a date/time column on a model named like
-  `...Log`, `...Event`, `...History`, `...Activity`).
+  user model itself; not a model registered in the admin that nothing else
+  creates and whose user columns are all nullable (an audit `creator`:
+  staff-entered content);
+- timestamped event or log rows (a model named like `...Log`, `...Event`,
+  `...History`, `...Activity` with a column that stamps the row when it is
+  written: `auto_now_add`, `default=timezone.now`; a calendar `Event` whose
+  date someone types in is content, not a log).
 
 Rows that only data migrations, fixtures, tests or the admin create
+(admin.py, or a ModelAdmin class in any module: an import action)
 (languages, licences, statuses, roles) leave a table small: no index advice.
 So does a reference table: a model with no ForeignKey or OneToOne of its
 own and no date/time column that other models point to (platforms, job
@@ -32,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from djreview.indexes.lookups import ONE_OFF
-from djreview.indexes.model_defs import ModelDef, Schema, dotted
+from djreview.indexes.model_defs import FieldDef, ModelDef, Schema, dotted
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 
@@ -49,6 +55,19 @@ EVENT_NAME = re.compile(
     r"|Attempt|Audit|Delivery)s?$"
 )
 TEMPORAL = frozenset({"DateTimeField", "DateField", "CreationDateTimeField", "AutoCreatedField"})
+# Field classes (django-extensions, django-model-utils) that stamp the row when written.
+AUTO_STAMPED = frozenset(
+    {
+        "CreationDateTimeField",
+        "AutoCreatedField",
+        "ModificationDateTimeField",
+        "AutoLastModifiedField",
+    }
+)
+# Permission classes that keep writes to staff (DRF's IsAdminUser, IsStaffOrReadOnly...).
+STAFF_PERMISSION = re.compile(r"(Admin|Staff|Superuser|SuperUser)\w*$")
+# Base classes of admin code (`admin.ModelAdmin`, a project's `...ModelAdmin`, inlines).
+ADMIN_BASE_SUFFIXES = ("Admin", "Inline")
 CREATE_HINT = re.compile(r"create|\bCreate|ModelViewSet")
 UNPARSED_CREATE = re.compile(
     r"\b([A-Z]\w*)\.objects\.(create|bulk_create|get_or_create|update_or_create)\("
@@ -110,6 +129,9 @@ def read_sizes(project: Project, schema: Schema, base: str, context: str) -> Tab
     """
     sizes = TableSizes()
     user = schema.index.user_model_label or ""
+    admin = {info.model.label for info in schema.index.admin}
+    # Models some code creates from run-time values (not only constant-keyed get_or_create).
+    keyed: set[str] = set()
     for model in schema.models.values():
         if model.key == user:
             sizes.evidence[model.key] = "the user table"
@@ -123,32 +145,59 @@ def read_sizes(project: Project, schema: Schema, base: str, context: str) -> Tab
         ):
             continue
         if file.tree is None:
-            _unparsed_creations(file, names, sizes)
+            keyed.update(_unparsed_creations(file, names, sizes))
         else:
             found = project.per_file(
                 "index-sizes", file, context, lambda f: creations_for_file(f, schema)
             )
-            for key, evidence, plain in found:
-                if plain:
+            for key, evidence, kind in found:
+                if kind == "plain":
                     sizes.plain_created.add(key)
+                if kind != "fixed":
+                    keyed.add(key)
                 sizes.evidence.setdefault(key, evidence)
+    for key in [k for k in sizes.evidence if k not in keyed and k != user]:
+        # get_or_create(name="perf_sheriff_bot"): as many rows as the code has literals.
+        sizes.reference[key] = "rows made only by get_or_create() with constant keys"
+        del sizes.evidence[key]
     for model in schema.models.values():
-        if EVENT_NAME.search(model.name) and any(
-            f.kind in TEMPORAL or f.base_type in TEMPORAL for f in model.fields.values()
-        ):
+        if EVENT_NAME.search(model.name) and any(_stamped(f) for f in model.fields.values()):
             sizes.event_rows.add(model.key)
         if model.key in sizes.evidence:
             continue
-        owner = next(
-            (f.name for f in model.fields.values() if f.relation and user and f.target == user),
-            None,
-        )
-        if owner is not None:
-            sizes.evidence[model.key] = f"rows owned by a user ({owner})"
+        owners = [f for f in model.fields.values() if f.relation and user and f.target == user]
+        if owners and model.key in admin and all(f.nullable for f in owners):
+            # Nothing but the admin writes it; `creator = FK(User, null=True)` records which
+            # staff member typed the row in, not a user who owns rows of their own.
+            sizes.reference[model.key] = (
+                f"rows only the admin enters ({owners[0].name} is a nullable audit column)"
+            )
+        elif owners:
+            sizes.evidence[model.key] = f"rows owned by a user ({owners[0].name})"
         elif model.key in sizes.event_rows:
             sizes.evidence[model.key] = "timestamped event rows"
     _discount_reference_tables(schema, sizes, user)
     return sizes
+
+
+def _stamped(found: FieldDef) -> bool:
+    """Whether the column records when its row was written (`auto_now_add`, `default=now`).
+
+    A log or event row stamps itself; a row someone types a date into (a
+    calendar event, a meeting) is content, however it is named.
+    """
+    if found.kind in AUTO_STAMPED or found.base_type in AUTO_STAMPED:
+        return True
+    if found.call is None or not (found.kind in TEMPORAL or found.base_type in TEMPORAL):
+        return False
+    for keyword in found.call.keywords:
+        value = keyword.value
+        if keyword.arg in ("auto_now_add", "auto_now"):
+            if isinstance(value, ast.Constant) and value.value is True:
+                return True
+        elif keyword.arg == "default" and isinstance(value, ast.Name | ast.Attribute):
+            return True  # a callable such as timezone.now, evaluated as the row is written
+    return False
 
 
 def _discount_reference_tables(schema: Schema, sizes: TableSizes, user: str) -> None:
@@ -177,27 +226,73 @@ def _discount_reference_tables(schema: Schema, sizes: TableSizes, user: str) -> 
             del sizes.evidence[model.key]
 
 
-def _unparsed_creations(file: SourceFile, names: dict[str, ModelDef], sizes: TableSizes) -> None:
-    """Creation calls in a file Python 3 cannot parse (old Python 2 modules), by class name."""
+def _unparsed_creations(
+    file: SourceFile, names: dict[str, ModelDef], sizes: TableSizes
+) -> set[str]:
+    """Creation calls in a file Python 3 cannot parse (old Python 2 modules), by class name;
+    returns the models created (their keys cannot be read, so taken as run-time values)."""
+    created: set[str] = set()
     for match in UNPARSED_CREATE.finditer(file.text):
         model = names.get(match.group(1))
         if model is not None:
+            created.add(model.key)
             if match.group(2) in PLAIN_CREATE:
                 sizes.plain_created.add(model.key)
             sizes.evidence.setdefault(
                 model.key, f"rows created by {match.group(2)}() in {_where(file.rel)}"
             )
+    return created
 
 
-def creations_for_file(file: SourceFile, schema: Schema) -> tuple[tuple[str, str, bool], ...]:
-    """(model key, evidence, a plain create) of the rows `file` creates, in source order.
+def _kind(call: ast.Call, method: str) -> str:
+    """`plain` (create, bulk_create), `fixed` (get_or_create/update_or_create whose lookup
+    arguments are all literals: one row per literal in the code) or `keyed`."""
+    if method in PLAIN_CREATE:
+        return "plain"
+    lookups = [kw for kw in call.keywords if kw.arg not in ("defaults", "create_defaults")]
+    fixed = (
+        not call.args
+        and lookups
+        and all(kw.arg and isinstance(kw.value, ast.Constant) for kw in lookups)
+    )
+    return "fixed" if fixed else "keyed"
+
+
+def _staff_only(view: ast.ClassDef) -> bool:
+    """Whether the endpoint's `permission_classes` keep writes to staff (`IsAdminUser`,
+    `IsStaffOrReadOnly`): the admin by another name, no evidence the table grows."""
+    for statement in view.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "permission_classes" for t in statement.targets
+        ):
+            value = statement.value
+            items = value.elts if isinstance(value, ast.List | ast.Tuple) else [value]
+            return any(STAFF_PERMISSION.search(dotted(item)) for item in items)
+    return False
+
+
+def _admin_spans(file: SourceFile) -> list[tuple[int, int]]:
+    """Line spans of the file's ModelAdmin classes (`...Admin` bases), wherever they live."""
+    spans = []
+    for node in file.nodes_of(ast.ClassDef):
+        if any(dotted(base).endswith(ADMIN_BASE_SUFFIXES) for base in node.bases):
+            spans.append((node.lineno, node.end_lineno or node.lineno))
+    return spans
+
+
+def creations_for_file(file: SourceFile, schema: Schema) -> tuple[tuple[str, str, str], ...]:
+    """(model key, evidence, kind) of the rows `file` creates, in source order.
 
     The first evidence of a model counts; a plain `create()`/`bulk_create()`
     (not get_or_create) also keeps a pointed-to table from being read as
-    reference data.
+    reference data; a model only `fixed` creations make holds a fixed set of
+    rows (`_kind`).
     """
-    found: list[tuple[str, str, bool]] = []
+    found: list[tuple[str, str, str]] = []
+    staff = _admin_spans(file)
     for call in file.nodes_of(ast.Call):
+        if any(start <= call.lineno <= end for start, end in staff):
+            continue  # an admin action (an import button): staff code, like admin.py
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in CREATE_METHODS:
             owner = func.value
@@ -206,10 +301,10 @@ def creations_for_file(file: SourceFile, schema: Schema) -> tuple[tuple[str, str
                 model = schema.of_expr(file, root)
                 if model is not None:
                     evidence = f"rows created by {func.attr}() in {_where(file.rel)}"
-                    found.append((model.key, evidence, func.attr in PLAIN_CREATE))
+                    found.append((model.key, evidence, _kind(call, func.attr)))
     for node in file.nodes_of(ast.ClassDef):
         bases = {dotted(b).split(".")[-1] for b in node.bases}
-        if not bases & CREATE_VIEWS:
+        if not bases & CREATE_VIEWS or _staff_only(node):
             continue
         for statement in node.body:
             if isinstance(statement, ast.Assign) and any(
@@ -223,5 +318,5 @@ def creations_for_file(file: SourceFile, schema: Schema) -> tuple[tuple[str, str
                 model = schema.of_expr(file, value) if isinstance(value, ast.expr) else None
                 if model is not None:
                     evidence = f"rows created through {node.name} in {file.rel}"
-                    found.append((model.key, evidence, False))
+                    found.append((model.key, evidence, "endpoint"))
     return tuple(found)

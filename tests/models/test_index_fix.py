@@ -89,6 +89,10 @@ def test_index_names_are_valid_for_django() -> None:
     assert name.startswith("blog_post_title_") and name.endswith("_idx") and len(name) <= 30
     digit_table = index_name(_model("2fa_codes_with_a_long_name"), ("title",))
     assert digit_table[0] == "D" and len(digit_table) <= 30
+    # A partial index on the same column gets its own stable name.
+    partial = index_name(_model(), ("title",), "title__isnull=False")
+    assert partial != name and len(partial) <= 30
+    assert partial == index_name(_model(), ("title",), "title__isnull=False")
 
 
 def test_migration_name_follows_makemigrations() -> None:

@@ -26,6 +26,11 @@ def test_fix_writes_one_migration_per_app_and_makemigrations_is_clean(tmp_path) 
     assert sorted(apps) == ["catalog", "orders"]
     catalog = next(copy / p for p in new if p.parts[0] == "catalog").read_text()
     assert "AlterField" in catalog and "AddIndex" in catalog
+    # orders gets two Meta.indexes entries on Order, each its own fix, merged in one list.
+    assert "skipped" not in fixed.output, fixed.output
+    orders = next(copy / p for p in new if p.parts[0] == "orders").read_text()
+    assert orders.count("migrations.AddIndex(") == 2
+    assert (copy / "orders/models.py").read_text().count("indexes = [") == 1
     check = harness.manage(copy, "makemigrations", "--check", "--dry-run", in_place=True)
     assert check.returncode == 0, check.stdout + check.stderr
 

@@ -53,3 +53,21 @@ def test_two_queries_on_two_lines_stay_two_findings(tmp_path: Path) -> None:
     findings = run_tree(_project(tmp_path, views), select=("DJR201",)).findings
     assert sorted(dict(f.properties)["fields"] for f in findings) == ["code", "title"]
     assert all("also" not in dict(f.properties) for f in findings)
+
+
+def test_a_column_every_or_branch_ranges_over_leads_the_finding(tmp_path: Path) -> None:
+    root = _project(tmp_path, "")
+    (root / "library/models.py").write_text(
+        MODELS + "    made = models.DateTimeField()\n    kind = models.CharField(max_length=20)\n"
+    )
+    (root / "library/tasks.py").write_text(
+        "from django.db.models import Exists, OuterRef, Q\n\nfrom .models import Book\n\n\n"
+        "def purge(t, v):\n"
+        "    newer = Book.objects.filter(kind=OuterRef('kind'))\n"
+        "    return Book.objects.filter(Q(Exists(newer)) | Q(code=v), made__lt=t).delete()\n"
+    )
+    findings = run_tree(root, select=("DJR201",)).findings
+    (finding,) = [f for f in findings if f.related[0].location.start_line == 8]
+    props = dict(finding.properties)
+    # An index on `made` serves both branches; (code, made) only the second.
+    assert (props["fields"], props["also"]) == ("made", "code,made")

@@ -11,7 +11,9 @@ Projects: the two fixture projects and tests/data/index_library (unique_together
 composite non-leading column, conditional UniqueConstraint, Q in a variable,
 relation span, Meta.ordering of a listed model, RunSQL index, test-only lookup,
 a related manager that needs a ForeignKey-led composite, a queryset reassigned
-from itself).
+from itself, a purge ranging over a mostly-NULL timestamp that the partial
+index `condition=Q(withdrawn_at__isnull=False)` serves, and its twin served
+by an existing partial index).
 """
 
 from __future__ import annotations

@@ -122,3 +122,90 @@ def test_a_reference_shaped_table_with_a_timestamp_still_counts(tmp_path: Path) 
     )
     (message,) = _lookups(root)
     assert "Format.name" in message
+
+
+def test_rows_made_only_by_get_or_create_with_constant_keys_get_no_advice(tmp_path: Path) -> None:
+    fixed = (
+        "from library.models import Book\n\n\ndef ensure():\n"
+        "    Book.objects.get_or_create(code='main', defaults={})\n"
+    )
+    assert _lookups(_project(tmp_path / "fixed", {"library/setup.py": fixed})) == []
+    keyed = fixed.replace("code='main'", "code=row['code']").replace("ensure()", "ensure(row)")
+    assert len(_lookups(_project(tmp_path / "keyed", {"library/setup.py": keyed}))) == 1
+
+
+EVENTS = """from django.db import models
+
+
+class BookEvent(models.Model):
+    code = models.CharField(max_length=20)
+    at = models.DateTimeField({at})
+"""
+EVENT_VIEWS = VIEWS.replace("Book", "BookEvent")
+
+
+def test_an_event_named_table_counts_only_when_its_rows_stamp_themselves(tmp_path: Path) -> None:
+    typed = {"library/models.py": EVENTS.format(at=""), "library/views.py": EVENT_VIEWS}
+    assert _lookups(_project(tmp_path / "typed", typed)) == []
+    for n, stamp in enumerate(("auto_now_add=True", "default=timezone.now")):
+        stamped = {"library/models.py": EVENTS.format(at=stamp), "library/views.py": EVENT_VIEWS}
+        (message,) = _lookups(_project(tmp_path / f"stamped{n}", stamped))
+        assert "timestamped event rows" in message
+
+
+ADMIN_ACTION = """from django.contrib import admin
+
+from library.models import Book
+
+
+class BookAdmin(admin.ModelAdmin):
+    def import_action(self, request, rows):
+        Book.objects.bulk_create(rows)
+"""
+
+
+def test_rows_an_admin_class_creates_are_no_evidence_in_any_module(tmp_path: Path) -> None:
+    assert _lookups(_project(tmp_path / "admin", {"library/loaders.py": ADMIN_ACTION})) == []
+    plain = ADMIN_ACTION.replace("class BookAdmin(admin.ModelAdmin):", "class BookLoader:")
+    assert len(_lookups(_project(tmp_path / "plain", {"library/loaders.py": plain}))) == 1
+
+
+AUDITED = MODELS + (
+    "    creator = models.ForeignKey('auth.User', null=True, on_delete=models.SET_NULL)\n"
+)
+REGISTERED = (
+    "from django.contrib import admin\n\nfrom library.models import Book\n\n"
+    "admin.site.register(Book)\n"
+)
+
+
+def test_a_nullable_user_column_on_an_admin_only_model_is_no_owner(tmp_path: Path) -> None:
+    audited = {"library/models.py": AUDITED, "library/admin.py": REGISTERED}
+    assert _lookups(_project(tmp_path / "audited", audited)) == []
+    # Not in the admin, or a required user column: rows of users, which grow.
+    assert len(_lookups(_project(tmp_path / "unregistered", {"library/models.py": AUDITED}))) == 1
+    owned = {
+        "library/models.py": AUDITED.replace("null=True, ", ""),
+        "library/admin.py": REGISTERED,
+    }
+    (message,) = _lookups(_project(tmp_path / "owned", owned))
+    assert "rows owned by a user (creator)" in message
+
+
+ENDPOINT = """from rest_framework import permissions, viewsets
+
+from library.models import Book
+
+
+class BookViewSet(viewsets.ModelViewSet):
+    queryset = Book.objects.all()
+    permission_classes = (permissions.{permission},)
+"""
+
+
+def test_a_create_endpoint_only_staff_can_write_is_no_evidence(tmp_path: Path) -> None:
+    staff = {"library/api.py": ENDPOINT.format(permission="IsAdminUser")}
+    assert _lookups(_project(tmp_path / "staff", staff)) == []
+    users = {"library/api.py": ENDPOINT.format(permission="IsAuthenticated")}
+    (message,) = _lookups(_project(tmp_path / "users", users))
+    assert "rows created through BookViewSet" in message

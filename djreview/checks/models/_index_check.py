@@ -35,7 +35,8 @@ def index_findings(
         if need.kind == kind:
             groups.setdefault((need.model.key, need.primary().location), []).append((rank, need))
     out = []
-    for group in groups.values():
+    for members in groups.values():
+        group = _shared_first(members)
         rank, need = group[0]
         others = [other for _, other in group[1:]]
         model = need.model
@@ -66,6 +67,20 @@ def index_findings(
         )
         out.append(dataclasses.replace(finding, severity=need.severity))
     return out
+
+
+def _shared_first(group: list[tuple[int, Need]]) -> list[tuple[int, Need]]:
+    """The group with a need whose columns every other need of the query reads put first.
+
+    OR branches ANDed with one range (`date_created__lt=t` AND (`Exists(...)`
+    | `asset_version=None`)) each ask for an index; one on the shared column
+    serves every branch, while a branch's composite serves only its own.
+    """
+    for at, (_, need) in enumerate(group):
+        columns = set(need.fields)
+        if at and all(columns <= set(other.fields) for _, other in group if other is not need):
+            return [group[at], *group[:at], *group[at + 1 :]]
+    return group
 
 
 def _also(others: list[Need]) -> str:

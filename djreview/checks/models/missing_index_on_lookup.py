@@ -12,6 +12,13 @@ from djreview.source.project import Project
 
 def _advice(need: Need) -> str:
     fields = need.fields
+    if need.condition:
+        return (
+            f"add models.Index(fields={list(fields)}, condition=models.Q({need.condition})): "
+            f"a partial index over the few rows with a {fields[0]} (the rest are NULL), which "
+            "the range reads; condition= works on PostgreSQL and SQLite, while MySQL and "
+            "Oracle ignore it (check models.W037) and would build a full index"
+        )
     if len(fields) == 1:
         table = need.model.table
         return f"add db_index=True so the database searches an index instead of scanning {table}"
@@ -40,14 +47,26 @@ class MissingIndexOnLookup(IndexCheck):
     (equality columns first, then the range or order-by column).
     Only tables the code makes large are flagged, and the message says
     why: rows created outside tests, migrations and the admin (`create`,
-    `bulk_create`, create endpoints), rows owned by a user, timestamped
+    `bulk_create`, create endpoints not only staff can write), rows owned by a user, timestamped
     event rows; reference tables only migrations or the admin fill are not,
     nor standalone tables (no ForeignKey, no date/time column) other models
     point to whose rows only `get_or_create`/`update_or_create` make (one
     row per value), nor a query whose equality columns lead an existing
-    index (a `unique_together` with flags or choices in it). Code in
+    index (a `unique_together` with flags or choices in it), nor a table
+    only `get_or_create(key="literal")` fills (a fixed handful of settings
+    rows), nor a model only the admin writes whose user columns are all
+    nullable (`creator = FK(User, null=True)`: who typed it in, not an
+    owner); an event-named model counts as a growing log only when a column
+    stamps its rows (`auto_now_add`, `default=timezone.now`), not a calendar
+    `Event` whose date staff type in. Code in
     numbered one-off modules (`0009_backfill.py`) and `factory.py` counts
     as offline.
+    A range over a nullable date/time column (`deleted_at__lt=cutoff` in a
+    purge task) asks for a partial index,
+    `Index(fields=["deleted_at"], condition=Q(deleted_at__isnull=False))`:
+    the column is NULL until its event happens, so the index holds only the
+    rows the range can match (PostgreSQL and SQLite; MySQL and Oracle
+    ignore `condition`).
     Boolean and choice columns alone are never flagged; lookups that occur
     only in tests, migrations, management commands or admin pages
     are not flagged (they are listed with a finding that other code causes).

@@ -94,7 +94,23 @@ def _language_edition_reassigned():
     return _book(language="l1", edition=3)
 
 
+def _purge(field):
+    from datetime import datetime, timezone
+
+    return _book(**{f"{field}__lt": datetime(2020, 3, 1, tzinfo=timezone.utc)})
+
+
+def _withdrawn_purge():
+    return _purge("withdrawn_at")
+
+
+def _archived_purge():
+    return _purge("archived_at")
+
+
 INDEXES = {
+    "withdrawn_purge": {"query": _withdrawn_purge, "planted": True},
+    "archived_purge": {"query": _archived_purge, "planted": False},
     "isbn_detail": {"query": _isbn_detail, "planted": True},
     "title_published": {"query": _title_published, "planted": True},
     "author_email_span": {"query": _author_email_span, "planted": True},

@@ -1,6 +1,6 @@
 """The nightly catalogue import: books and authors arrive in bulk, so both tables grow."""
 
-from library.models import Author, Book, Format, Loan, Publisher
+from library.models import Author, Book, Format, Hold, Loan, Publisher, Renewal, SiteSetting, Tag
 
 
 def import_catalogue(rows):
@@ -16,3 +16,20 @@ def import_formats(rows):
 
 def import_loans(rows):
     Loan.objects.bulk_create(Loan(book_id=row["book"], kind=row["kind"]) for row in rows)
+
+
+def import_holds(rows):
+    Hold.objects.bulk_create(Hold(book_id=row["book"]) for row in rows)
+
+
+def ensure_settings():
+    SiteSetting.objects.get_or_create(key="banner", defaults={})
+
+
+def import_tags(rows):
+    for row in rows:
+        Tag.objects.get_or_create(label=row["tag"])
+
+
+def import_renewals(rows):
+    Renewal.objects.bulk_create(Renewal(book_id=row["book"]) for row in rows)

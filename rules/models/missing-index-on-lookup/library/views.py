@@ -2,7 +2,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from .models import Author, Book, Format, Licence, Loan, Publisher
+from .models import Author, Book, Format, Licence, Loan, Publisher, ReadingEvent, OpenLog, SiteSetting, Tag
 
 
 class BookDetailView(DetailView):
@@ -167,3 +167,19 @@ def local_import(request, name):
 
     # ok: DJR201 (imported inside the function and resolved: handle is unique)
     return Writer.objects.filter(handle=name)
+
+
+def upcoming_readings(request, today):
+    return ReadingEvent.objects.filter(held_on__gte=today)
+
+
+def recent_opens(request, since):
+    return OpenLog.objects.filter(opened_at__gte=since)
+
+
+def setting(request, key):
+    return SiteSetting.objects.get(key=key)
+
+
+def tagged(request, label):
+    return Tag.objects.get(label=label)

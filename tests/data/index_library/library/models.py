@@ -24,9 +24,19 @@ class Book(models.Model):
     in_print = models.BooleanField(default=True)
     published = models.DateField(null=True)
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+    # NULL until the book is withdrawn / archived: most rows have neither.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["shelf", "row"], name="library_book_shelf_row_idx")]
+        indexes = [
+            models.Index(fields=["shelf", "row"], name="library_book_shelf_row_idx"),
+            models.Index(
+                fields=["archived_at"],
+                condition=models.Q(archived_at__isnull=False),
+                name="library_book_archived_idx",
+            ),
+        ]
         unique_together = [("language", "edition")]
         constraints = [
             models.UniqueConstraint(

@@ -5,7 +5,7 @@ SQLite's plans do not depend on the data, so its runs build nothing (size 1).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 
 def build(size):
@@ -31,7 +31,13 @@ def build(size):
             in_print=i % 3 != 0,
             published=date(2000, 1, 1) + timedelta(days=i % 5000),
             author=authors[i % size],
+            withdrawn_at=_stamp(i) if i % 50 == 0 else None,
+            archived_at=_stamp(i) if i % 50 == 1 else None,
         )
         for i in range(size * 2)
     )
     return {}
+
+
+def _stamp(i):
+    return datetime(2020, 1, 1, tzinfo=timezone.utc) + timedelta(hours=i)
