@@ -13,7 +13,8 @@ _VIEW = (
 )
 
 
-def _ids(tmp_path, files, select=("security",)):
+# DJR301 is audit-level (off by default): the marker cases select it by id.
+def _ids(tmp_path, files, select=("security", "DJR301")):
     root = make_repo(tmp_path)
     for rel, text in files.items():
         path = root / rel
@@ -59,7 +60,7 @@ def test_audit_rule_runs_only_when_selected(tmp_path) -> None:
             "class Post(models.Model):\n    title = models.CharField(max_length=9)\n"
         ),
     }
-    assert ("DJR604", "app/forms.py") not in _ids(tmp_path / "a", files)
+    assert ("DJR604", "app/forms.py") not in _ids(tmp_path / "a", files, select=("security",))
     assert ("DJR604", "app/forms.py") in _ids(tmp_path / "b", files, select=("audit",))
     assert ("DJR604", "app/forms.py") in _ids(tmp_path / "c", files, select=("all",))
 
