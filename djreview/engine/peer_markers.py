@@ -26,6 +26,7 @@ PEER_CODES: dict[str, frozenset[str]] = {
     "DJR324": frozenset({"B303", "B324", "S303", "S324"}),
     "DJR325": frozenset({"B301", "S301"}),
     "DJR328": frozenset({"B610", "B611", "S610", "S611"}),
+    "DJR331": frozenset({"B602", "B604", "B605", "B609", "S602", "S604", "S605", "S609"}),
     "DJR402": frozenset({"B105", "S105"}),
     "DJR604": frozenset({"DJ007"}),
 }
