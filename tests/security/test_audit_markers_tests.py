@@ -37,6 +37,19 @@ def test_unmarked_mark_safe_is_reported(tmp_path) -> None:
     assert ("DJR301", "app/views.py") in _ids(tmp_path, {"app/views.py": _VIEW.format(marker="")})
 
 
+def test_noqa_s308_silences_request_data_into_mark_safe(tmp_path) -> None:
+    view = (
+        "from django.utils.safestring import mark_safe\n\n\n"
+        "def banner(request):\n"
+        "    return mark_safe(request.GET['b']){marker}\n"
+    )
+    marked = _ids(tmp_path / "a", {"app/views.py": view.format(marker="  # noqa: S308 - audited")})
+    assert ("DJR311", "app/views.py") not in marked
+    assert ("DJR311", "app/views.py") in _ids(
+        tmp_path / "b", {"app/views.py": view.format(marker="")}
+    )
+
+
 def test_security_rule_skips_tests_and_migrations(tmp_path) -> None:
     files = {
         "app/tests/test_views.py": _VIEW.format(marker=""),
