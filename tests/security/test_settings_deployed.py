@@ -25,6 +25,7 @@ def _debug_paths(tmp_path, files) -> list[str]:
         ("demodesk", False),  # the repository's demo project, run by manage.py
         ("example_site", False),
         ("sandbox", False),
+        ("shop_workbench", False),  # the app's development workbench
         ("helpdesk_site", True),  # a plain project package: deployed
     ],
 )

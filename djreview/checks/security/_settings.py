@@ -4,8 +4,9 @@ A settings module counts as deployed unless its name says development or
 tests (`dev`, `local`, `test`, `ci`...), it star-imports such a module (a
 `docker.py` built on `dev.py` is a development setup too), or it belongs to
 the repository's demo or example project (a top-level package named
-`demo*`, `example*`, `sandbox`, `sample*`: what `manage.py` runs for trying
-the app, not what gets deployed), and when an entry point (`manage.py`,
+`demo*`, `example*`, `sandbox`, `sample*`, `workbench*`, or whose name ends
+in `_workbench`: what `manage.py` runs for trying or developing the app,
+not what gets deployed), and when an entry point (`manage.py`,
 `wsgi.py`, `asgi.py`, `celery.py`) names it as `DJANGO_SETTINGS_MODULE`, it is
 named for production (`prod`, `live`, `deploy`...), or no other settings
 module star-imports it (a leaf, such as a lone `settings.py`). A base
@@ -69,12 +70,13 @@ class Deployed:
 
 
 # A top-level package starting with one of these is a project for trying the app.
-_DEMO_PREFIXES = ("demo", "example", "sandbox", "sample")
+_DEMO_PREFIXES = ("demo", "example", "sandbox", "sample", "workbench")
 
 
 def _development(info: SettingsInfo, name: str, seen: frozenset[str] = frozenset()) -> bool:
     """Named for development, in a demo project, or built on a development module."""
-    if info.is_development(name) or name.split(".", 1)[0].lower().startswith(_DEMO_PREFIXES):
+    top = name.split(".", 1)[0].lower()
+    if info.is_development(name) or top.startswith(_DEMO_PREFIXES) or top.endswith("_workbench"):
         return True
     module = info.modules.get(name)
     if module is None or name in seen:
