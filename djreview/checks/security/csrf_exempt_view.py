@@ -54,9 +54,9 @@ class CsrfExemptView(Check):
 
     Audit-level (tag `audit`, off by default; `--select audit` or `--select
     DJR310` switches it on): an exemption is a decision a project makes for a
-    view with its own check, and on ten unseen projects none of the 4
-    findings over three rounds was a defect (a read-only POST, an OAuth
-    callback checked by its `state` parameter, webhooks). semgrep keeps its
+    view with its own check, and on ten unseen projects neither of its 2
+    findings (judged in three rounds) was a defect: a read-only POST and an
+    OAuth callback checked by its `state` parameter. semgrep keeps its
     `csrf-exempt` rule among its audit rules for the same reason.
 
     ## Why is this bad?

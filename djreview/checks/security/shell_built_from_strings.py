@@ -33,7 +33,7 @@ class ShellBuiltFromStrings(Check):
 
     Audit-level (tag `audit`, off by default; `--select audit` or `--select
     DJR331` switches it on), as DJR303 is for SQL: over three rounds of hand
-    triage on ten unseen projects none of the 3 such findings was a defect
+    triage on ten unseen projects neither of the 2 such findings was a defect
     (an integer parameter, paths under a settings directory in a management
     command); the value is the operator's, not a visitor's. bandit (B602,
     B605) and ruff (S602, S605) report the same shape for review.
