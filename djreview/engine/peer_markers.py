@@ -20,12 +20,15 @@ PEER_CODES: dict[str, frozenset[str]] = {
     "DJR305": frozenset({"B602", "B604", "B605", "B609", "S602", "S604", "S605", "S609"}),
     "DJR306": frozenset({"B102", "B307", "S102", "S307"}),
     "DJR309": frozenset({"B301", "B302", "S301", "S302"}),
+    # Request data into mark_safe() is DJR311's since DJR301 went audit-level.
+    "DJR311": frozenset({"B308", "B703", "S308"}),
     "DJR320": frozenset({"B701", "S701"}),
     "DJR321": frozenset({"B610", "B611", "S610", "S611"}),
     "DJR323": frozenset({"B323", "B501", "S323", "S501"}),
     "DJR324": frozenset({"B303", "B324", "S303", "S324"}),
     "DJR325": frozenset({"B301", "S301"}),
     "DJR328": frozenset({"B610", "B611", "S610", "S611"}),
+    "DJR331": frozenset({"B602", "B604", "B605", "B609", "S602", "S604", "S605", "S609"}),
     "DJR402": frozenset({"B105", "S105"}),
     "DJR604": frozenset({"DJ007"}),
 }

@@ -24,7 +24,7 @@ def convert(request):
 def backup(database):
     # ok: DJR305
     subprocess.run("pg_dump " + shlex.quote(database), shell=True)
-    # ruleid: DJR305
+    # ok: DJR305 -- no request data reaches it: DJR331's (audit)
     subprocess.check_call("pg_dump " + database, shell=True)
     # ok: DJR305
     subprocess.check_call(["pg_dump", database])

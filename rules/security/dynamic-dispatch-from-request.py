@@ -20,6 +20,20 @@ def run(request, post):
     return handler, value, backend, chosen, title, settings_module
 
 
+class Commands:
+    def dispatch(self, request):
+        command = request.GET["command"]
+        # ok: DJR307
+        handler = getattr(self, "handle_%s" % command, None)
+        # ok: DJR307
+        fallback = getattr(self, f"dispatch_{command}", None)
+        # ruleid: DJR307
+        anything = getattr(self, "%s" % command, None)
+        # ruleid: DJR307
+        suffixed = getattr(self, command + "_handler", None)
+        return handler, fallback, anything, suffixed
+
+
 def checked(request, post):
     field = request.GET["field"]
     if field not in {"title", "slug"}:

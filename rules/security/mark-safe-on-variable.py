@@ -11,7 +11,7 @@ ICON = "<i class='icon'></i>"
 def badge(user, request, items):
     # ruleid: DJR301
     a = mark_safe(f"<b>{user.first_name}</b>")
-    # ruleid: DJR301
+    # ok: DJR301 -- request data reaching mark_safe is DJR311's (on by default)
     b = mark_safe(request.GET["html"])
     # ruleid: DJR301
     c = safestring.mark_safe("<i>" + user.bio + "</i>")

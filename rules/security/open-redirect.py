@@ -12,8 +12,30 @@ def after_login(request):
 
 def back(request):
     target = request.META.get("HTTP_REFERER") or "/"
+    # ok: DJR314 -- the Referer is the page the user came from: no forged target
+    return HttpResponseRedirect(target)
+
+
+def back_by_header(request):
+    # ok: DJR314
+    return HttpResponseRedirect(request.headers.get("Referer", "/"))
+
+
+def next_or_back(request):
+    target = request.GET.get("next") or request.META.get("HTTP_REFERER")
     # ruleid: DJR314
     return HttpResponseRedirect(target)
+
+
+def back_or_next(request):
+    target = request.META.get("HTTP_REFERER") or request.GET["next"]
+    # ruleid: DJR314
+    return HttpResponseRedirect(target)
+
+
+def back_to_forwarded(request):
+    # ruleid: DJR314
+    return HttpResponseRedirect(request.META["HTTP_X_FORWARDED_URL"])
 
 
 def after_login_checked(request):

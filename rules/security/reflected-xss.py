@@ -1,5 +1,6 @@
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe as ms
 
 
 def search(request):
@@ -14,4 +15,10 @@ def search(request):
     formatted = HttpResponse(format_html("<h1>Results for {}</h1>", q))
     # ok: DJR311
     plain = HttpResponse(q, content_type="text/plain")
-    return page, error, escaped, formatted, plain
+    # ruleid: DJR311
+    banner = ms("<b>" + q + "</b>")
+    # ok: DJR311
+    quoted = ms("<b>" + escape(q) + "</b>")
+    # ok: DJR311
+    fixed = ms("<b>" + "results" + "</b>")
+    return page, error, escaped, formatted, plain, banner, quoted, fixed

@@ -127,8 +127,9 @@ def settings(endpoint: FakeEndpoint, tmp_path: Path) -> AISettings:
     )
 
 
-# mark_safe on data, and format_html on a pre-formatted string (a wrong fix for the first).
-RULES = ("DJR301", "DJR312")
+# mark_safe on data (DJR301, audit-level; DJR311 when the data is the request's), and
+# format_html on a pre-formatted string (a wrong fix for the first).
+RULES = ("DJR301", "DJR311", "DJR312")
 
 
 def analyse_and_review(path: Path, settings: AISettings) -> tuple[RunResult, AIOutcome]:

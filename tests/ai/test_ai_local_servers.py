@@ -14,8 +14,8 @@ SCHEMA_500 = (
     "1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
     "'msg': \"Input should be 'text' or 'json_object'\"}"
 )
-MORE = "\n\ndef shout(request, text):\n    return mark_safe(text.upper())\n" + (
-    "\n\ndef whisper(request, text):\n    return mark_safe(text.lower())\n"
+MORE = "\n\ndef shout(text):\n    return mark_safe(text.upper())\n" + (
+    "\n\ndef whisper(text):\n    return mark_safe(text.lower())\n"
 )
 
 

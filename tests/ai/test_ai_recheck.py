@@ -106,10 +106,8 @@ def test_partial_recheck_gives_the_full_verification_verdict(blog):
         "checks the host": patch(CHECKED),
         "keeps the redirect": patch(REDIRECT + "  # checked upstream"),
         "moves it to another parameter": patch('return redirect(request.GET["then"])'),
-        "adds a csrf_exempt view": patch(
-            CHECKED + "\n\n\n@csrf_exempt\n@require_POST\ndef ping(request):\n"
-            '    request.user.profile.save(update_fields=["bio"])\n'
-            "    return JsonResponse({})"
+        "adds a reflected XSS view": patch(
+            CHECKED + '\n\n\ndef echo(request):\n    return HttpResponse(request.GET["q"])'
         ),
     }
     partial = Verifier(blog.project, blog.registry, blog.rules, blog.findings)
@@ -122,4 +120,4 @@ def test_partial_recheck_gives_the_full_verification_verdict(blog):
     assert outcomes["checks the host"][0] == "verified"
     assert "still reports DJR314" in outcomes["keeps the redirect"][1]
     assert "still reports DJR314" in outcomes["moves it to another parameter"][1]
-    assert "new DJR310 finding" in outcomes["adds a csrf_exempt view"][1]
+    assert "new DJR311 finding" in outcomes["adds a reflected XSS view"][1]

@@ -120,7 +120,7 @@ def test_no_endpoint_says_what_to_set_and_changes_nothing(shop, settings, endpoi
 def test_budget_stops_new_requests_and_says_so(endpoint, tmp_path, settings):
     from ai_support import VIEWS, write_tree
 
-    extra = "\n\ndef other(request, text):\n    return mark_safe(text)\n"
+    extra = "\n\ndef other(text):\n    return mark_safe(text)\n"
     tree = write_tree(tmp_path / "two", {"shop/__init__.py": "", "shop/views.py": VIEWS + extra})
     endpoint.responder = lambda body: completion(reply(fix=None), tokens=(1500, 100))
     # The first prompt (about 1,200 tokens by estimate) fits; the second would not.

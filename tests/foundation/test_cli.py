@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from helpers import make_repo
 
-UNSAFE = "from django.utils.safestring import mark_safe\n\ndef f(x):\n    return mark_safe(x)\n"
-SAFE = 'from django.utils.safestring import mark_safe\n\ndef f():\n    return mark_safe("<br>")\n'
+# A default-level warning (DJR323, TLS verification switched off) and its safe twin.
+UNSAFE = "import requests\n\ndef f(url):\n    return requests.get(url, verify=False)\n"
+SAFE = "import requests\n\ndef f(url):\n    return requests.get(url)\n"
 
 
 def djreview(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -34,7 +35,7 @@ def tree(tmp_path: Path, source: str) -> Path:
 def test_findings_exit_1_and_clean_exit_0(tmp_path: Path) -> None:
     bad = djreview("check", ".", cwd=tree(tmp_path / "a", UNSAFE))
     assert bad.returncode == 1, bad.stderr
-    assert "app/views.py:4:12: warning DJR301" in bad.stdout
+    assert "app/views.py:4:30: warning DJR323" in bad.stdout
     good = djreview("check", ".", cwd=tree(tmp_path / "b", SAFE))
     assert good.returncode == 0, good.stdout + good.stderr
     assert "Found 0 findings" in good.stdout
@@ -43,12 +44,12 @@ def test_findings_exit_1_and_clean_exit_0(tmp_path: Path) -> None:
 def test_fail_on_error_ignores_warnings(tmp_path: Path) -> None:
     result = djreview("check", ".", "--fail-on", "error", cwd=tree(tmp_path, UNSAFE))
     assert result.returncode == 0
-    assert "DJR301" in result.stdout
+    assert "DJR323" in result.stdout
 
 
 def test_ignore_by_name_and_select_by_category(tmp_path: Path) -> None:
     repo = tree(tmp_path, UNSAFE)
-    assert djreview("check", ".", "--ignore", "mark-safe-on-variable", cwd=repo).returncode == 0
+    assert djreview("check", ".", "--ignore", "tls-verification-disabled", cwd=repo).returncode == 0
     assert djreview("check", ".", "--select", "security", cwd=repo).returncode == 1
     assert djreview("check", ".", "--select", "performance", cwd=repo).returncode == 0
 
@@ -91,7 +92,7 @@ def test_a_bad_config_value_exits_2_with_one_line_naming_the_key(
 def test_pyproject_severity_and_fail_on(tmp_path: Path) -> None:
     repo = tree(tmp_path, UNSAFE)
     (repo / "pyproject.toml").write_text(
-        '[tool.djreview]\nfail-on = "error"\n[tool.djreview.severity]\nDJR301 = "error"\n'
+        '[tool.djreview]\nfail-on = "error"\n[tool.djreview.severity]\nDJR323 = "error"\n'
     )
     result = djreview("check", ".", "--format", "json", cwd=repo)
     assert result.returncode == 1
@@ -115,13 +116,13 @@ def test_output_file_and_json_shape(tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     assert data["version"] == 1
     finding = data["findings"][0]
-    assert finding["rule_id"] == "DJR301"
+    assert finding["rule_id"] == "DJR323"
     assert finding["location"] == {
         "path": "app/views.py",
         "start_line": 4,
-        "start_column": 12,
+        "start_column": 30,
         "end_line": 4,
-        "end_column": 24,
+        "end_column": 42,
     }
     assert len(finding["fingerprint"]) == 32
 

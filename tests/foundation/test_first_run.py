@@ -16,7 +16,8 @@ from djreview.engine.cache.store import Store
 from djreview.report.text import shorten
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-UNSAFE = "from django.utils.safestring import mark_safe\n\ndef f(x):\n    return mark_safe(x)\n"
+# A default-level warning (DJR323, TLS verification switched off) and its safe twin.
+UNSAFE = "import requests\n\ndef f(url):\n    return requests.get(url, verify=False)\n"
 
 
 def djreview(
@@ -144,7 +145,7 @@ def test_a_committed_cache_is_not_used(tmp_path):
     subprocess.run(["git", "add", "-f", ".djreview_cache"], cwd=repo, check=True)
     done = djreview("check", ".", cwd=repo, project_cache=True)
     assert "cache not used: git tracks files in it" in done.stdout
-    assert "DJR301" in done.stdout
+    assert "DJR323" in done.stdout
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ VIEWS = (
     "def banner(request):\n"
     "    return mark_safe(request.GET['b'])\n\n\n"
     "def quiet(request):\n"
-    "    return mark_safe(request.GET['q'])  # djreview: ignore[DJR301]\n"
+    "    return mark_safe(request.GET['q'])  # djreview: ignore[DJR311]\n"
 )
 
 
@@ -151,7 +151,7 @@ def test_composite_steps_run_locally(tmp_path: Path) -> None:
     workspace = project(tmp_path, "plain")
     inputs = {
         "output": "reports/djreview.sarif",
-        "args": "--select DJR301",
+        "args": "--select DJR311",
         "annotations": "true",
         "fail-on": "warning",
     }
@@ -161,15 +161,15 @@ def test_composite_steps_run_locally(tmp_path: Path) -> None:
         "sarif-file": "reports/djreview.sarif",
         "exit-code": "1",
         "findings": "1",
-        "errors": "0",
-        "warnings": "1",
+        "errors": "1",
+        "warnings": "0",
         "notes": "0",
     }
     log = json.loads((workspace / "reports" / "djreview.sarif").read_text())
     assert schema_errors(log) == []
     assert len(log["runs"][0]["results"]) == 2  # the suppressed one stays, marked
     annotations = [line for line in out.stdout.splitlines() if line.startswith("::")]
-    assert len(annotations) == 1 and annotations[0].startswith("::warning file=views.py,line=5,")
+    assert len(annotations) == 1 and annotations[0].startswith("::error file=views.py,line=5,")
 
     # A baseline: known findings neither count nor fail.
     workspace = project(tmp_path, "baselined")
@@ -179,7 +179,7 @@ def test_composite_steps_run_locally(tmp_path: Path) -> None:
             "check",
             ".",
             "--select",
-            "DJR301",
+            "DJR311",
             "--write-baseline",
             "base.json",
         ],
@@ -187,7 +187,7 @@ def test_composite_steps_run_locally(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    inputs = {"args": "--select DJR301", "baseline": "base.json", "fail-on": "warning"}
+    inputs = {"args": "--select DJR311", "baseline": "base.json", "fail-on": "warning"}
     out, outputs = run_check(bin_dir, workspace, inputs)
     assert out.returncode == 0, out.stdout + out.stderr
     assert outputs["findings"] == "0" and outputs["exit-code"] == "0"

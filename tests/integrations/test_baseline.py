@@ -18,7 +18,7 @@ VIEW = "def banner(request):\n    return mark_safe(request.GET['b'])\n"
 
 def djreview(repo: Path, *args: str) -> Result:
     """`djreview check` in-process, from `repo`, on the one rule the tests plant."""
-    return CliRunner().invoke(main, ["check", ".", "--select", "DJR301", *args])
+    return CliRunner().invoke(main, ["check", ".", "--select", "DJR311", *args])
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def sarif_states(repo: Path) -> list[tuple[str, int, str]]:
 
 def test_written_baseline_lists_the_findings(repo: Path) -> None:
     data = json.loads((repo / "baseline.json").read_text())
-    assert [(e["rule_id"], e["path"]) for e in data["findings"]] == [("DJR301", "views.py")]
+    assert [(e["rule_id"], e["path"]) for e in data["findings"]] == [("DJR311", "views.py")]
     assert load(repo / "baseline.json").fingerprints == {data["findings"][0]["fingerprint"]}
 
 
@@ -64,7 +64,7 @@ def test_known_finding_does_not_count(repo: Path) -> None:
 def test_known_finding_survives_a_line_shift(repo: Path) -> None:
     (repo / "views.py").write_text(HEADER + "X = 1\nY = 2\n\n\n" + VIEW)
     assert djreview(repo, "--baseline", "baseline.json").exit_code == 0
-    assert sarif_states(repo) == [("DJR301", 9, "unchanged")]
+    assert sarif_states(repo) == [("DJR311", 9, "unchanged")]
 
 
 def test_new_finding_of_a_baselined_rule_in_the_same_function_is_reported(repo: Path) -> None:
@@ -79,14 +79,14 @@ def test_new_finding_of_a_baselined_rule_in_the_same_function_is_reported(repo: 
     out = djreview(repo, "--baseline", "baseline.json", "--format", "json")
     assert out.exit_code == 1
     assert [f["location"]["start_line"] for f in json.loads(out.stdout)["findings"]] == [6]
-    assert sarif_states(repo) == [("DJR301", 5, "unchanged"), ("DJR301", 6, "new")]
+    assert sarif_states(repo) == [("DJR311", 5, "unchanged"), ("DJR311", 6, "new")]
 
 
 def test_different_new_finding_of_the_same_rule_is_reported(repo: Path) -> None:
     (repo / "views.py").write_text(HEADER + VIEW + "    return mark_safe(request.GET['other'])\n")
     out = djreview(repo, "--baseline", "baseline.json", "--format", "github")
     assert out.exit_code == 1
-    assert out.stdout.count("title=DJR301") == 1 and "line=6" in out.stdout
+    assert out.stdout.count("title=DJR311") == 1 and "line=6" in out.stdout
 
 
 def test_fixed_finding_leaves_nothing_behind(repo: Path) -> None:
@@ -119,6 +119,6 @@ def test_a_bad_baseline_is_a_usage_error(
 
 def test_load_rejects_entries_without_fingerprint(tmp_path: Path) -> None:
     path = tmp_path / "b.json"
-    path.write_text('{"version": 1, "findings": [{"rule_id": "DJR301"}]}')
+    path.write_text('{"version": 1, "findings": [{"rule_id": "DJR311"}]}')
     with pytest.raises(BaselineError, match="fingerprint"):
         load(path)

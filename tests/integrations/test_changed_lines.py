@@ -46,7 +46,7 @@ SAFE = "from django.utils.safestring import mark_safe\n\n\ndef banner(request):\
 
 
 def djreview(*args: str) -> Result:
-    return CliRunner().invoke(main, ["check", ".", "--select", "DJR101,DJR301", *args])
+    return CliRunner().invoke(main, ["check", ".", "--select", "DJR101,DJR311", *args])
 
 
 def reported(*args: str) -> list[tuple[str, str, int]]:
@@ -87,7 +87,7 @@ def test_without_changes_nothing_is_reported(repo: Path) -> None:
 
 def test_new_finding_on_a_changed_line_is_reported(repo: Path) -> None:
     edit(repo / "blog" / "views.py", "return 1", "return mark_safe(request.GET['b'])")
-    assert reported("--diff", "HEAD") == [("DJR301", "blog/views.py", 5)]
+    assert reported("--diff", "HEAD") == [("DJR311", "blog/views.py", 5)]
     assert djreview("--diff", "HEAD").exit_code == 1
 
 
@@ -120,7 +120,7 @@ def test_untracked_files_count_as_changed(repo: Path, monkeypatch: pytest.Monkey
     (repo / "blog" / "extra.py").write_text(
         SAFE.replace("return 1", "return mark_safe(request.GET['x'])")
     )
-    assert reported("--diff", "HEAD") == [("DJR301", "blog/extra.py", 5)]
+    assert reported("--diff", "HEAD") == [("DJR311", "blog/extra.py", 5)]
     # In a pre-commit hook an untracked file is not part of the commit.
     monkeypatch.setenv("PRE_COMMIT", "1")
     assert reported("--diff", "HEAD") == []
@@ -130,7 +130,7 @@ def test_diff_against_an_earlier_commit_includes_committed_changes(repo: Path) -
     edit(repo / "blog" / "views.py", "return 1", "return mark_safe(request.GET['b'])")
     git(repo, "commit", "-q", "-am", "more")
     assert reported("--diff", "HEAD") == []
-    assert reported("--diff", "HEAD~1") == [("DJR301", "blog/views.py", 5)]
+    assert reported("--diff", "HEAD~1") == [("DJR311", "blog/views.py", 5)]
 
 
 @pytest.mark.parametrize("ref", ["no-such-ref", "--output=x"])
@@ -181,4 +181,4 @@ def test_head_before_the_first_commit_means_everything_is_new(
     monkeypatch.chdir(repo)
     (repo / "views.py").write_text(SAFE.replace("return 1", "return mark_safe(request.GET['b'])"))
     git(repo, "add", "views.py")
-    assert reported("--diff", "HEAD") == [("DJR301", "views.py", 5)]
+    assert reported("--diff", "HEAD") == [("DJR311", "views.py", 5)]

@@ -21,7 +21,7 @@ DEFECT = (
     '    return mark_safe(request.GET["name"])\n'
 )
 DEFECT_LINE = 5
-DEFECT_RULE = "DJR301"
+DEFECT_RULE = "DJR311"
 
 
 @dataclass

@@ -13,7 +13,8 @@ _VIEW = (
 )
 
 
-def _ids(tmp_path, files, select=("security",)):
+# DJR301 is audit-level (off by default): the marker cases select it by id.
+def _ids(tmp_path, files, select=("security", "DJR301")):
     root = make_repo(tmp_path)
     for rel, text in files.items():
         path = root / rel
@@ -34,6 +35,19 @@ def test_nosec_with_other_code_keeps_mark_safe(tmp_path) -> None:
 
 def test_unmarked_mark_safe_is_reported(tmp_path) -> None:
     assert ("DJR301", "app/views.py") in _ids(tmp_path, {"app/views.py": _VIEW.format(marker="")})
+
+
+def test_noqa_s308_silences_request_data_into_mark_safe(tmp_path) -> None:
+    view = (
+        "from django.utils.safestring import mark_safe\n\n\n"
+        "def banner(request):\n"
+        "    return mark_safe(request.GET['b']){marker}\n"
+    )
+    marked = _ids(tmp_path / "a", {"app/views.py": view.format(marker="  # noqa: S308 - audited")})
+    assert ("DJR311", "app/views.py") not in marked
+    assert ("DJR311", "app/views.py") in _ids(
+        tmp_path / "b", {"app/views.py": view.format(marker="")}
+    )
 
 
 def test_security_rule_skips_tests_and_migrations(tmp_path) -> None:
@@ -59,7 +73,7 @@ def test_audit_rule_runs_only_when_selected(tmp_path) -> None:
             "class Post(models.Model):\n    title = models.CharField(max_length=9)\n"
         ),
     }
-    assert ("DJR604", "app/forms.py") not in _ids(tmp_path / "a", files)
+    assert ("DJR604", "app/forms.py") not in _ids(tmp_path / "a", files, select=("security",))
     assert ("DJR604", "app/forms.py") in _ids(tmp_path / "b", files, select=("audit",))
     assert ("DJR604", "app/forms.py") in _ids(tmp_path / "c", files, select=("all",))
 

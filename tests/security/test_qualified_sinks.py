@@ -92,7 +92,7 @@ CASES: dict[str, tuple[str, str, str]] = {
         """,
     ),
     "mark-safe-as-ms": (
-        "DJR301",
+        "DJR311",
         """
         from django.utils.safestring import mark_safe as ms
 

@@ -15,3 +15,54 @@ def test_safe_filter_in_a_plain_text_template_is_not_flagged(tmp_path: Path) -> 
     (templates / "page.html").write_text("<p>{{ check.name|safe }}</p>\n")
     flagged = {f.location.path for f in run_tree(root, select=("DJR501",)).findings}
     assert flagged == {"templates/page.html"}
+
+
+def test_autoescape_off_in_a_plain_text_email_template_is_not_flagged(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "project")
+    templates = root / "templates" / "registration"
+    templates.mkdir(parents=True)
+    block = "{% autoescape off %}Hello {{ user.username }},\n{{ link }}\n{% endautoescape %}\n"
+    (templates / "password_reset_email.html").write_text("{% load i18n %}\n" + block)
+    # The same name with markup is an HTML e-mail; the same text not named for mail may be
+    # an included page fragment: both stay flagged.
+    (templates / "welcome_email.html").write_text("<p>" + block + "</p>\n")
+    (templates / "greeting.html").write_text(block)
+    flagged = {f.location.path for f in run_tree(root, select=("DJR502",)).findings}
+    assert flagged == {
+        "templates/registration/welcome_email.html",
+        "templates/registration/greeting.html",
+    }
+
+
+STYLE_GUIDE = '<form method="post" action="{action}">\n  <input name="email">\n</form>\n'
+URLS = (
+    "from django.urls import path\n"
+    "from django.views.generic import TemplateView\n\n"
+    "urlpatterns = [\n"
+    '    path("styleguide/", TemplateView.as_view(template_name="styleguide.html")),\n'
+    "]\n"
+)
+
+
+def _csrf_flagged(tmp_path: Path, action: str, views: str = "") -> bool:
+    root = make_repo(tmp_path / "project")
+    (root / "site_conf").mkdir()
+    (root / "site_conf" / "__init__.py").write_text("")
+    (root / "site_conf" / "settings.py").write_text('ROOT_URLCONF = "site_conf.urls"\n')
+    (root / "site_conf" / "urls.py").write_text(URLS)
+    (root / "site_conf" / "views.py").write_text(views)
+    (root / "templates").mkdir()
+    (root / "templates" / "styleguide.html").write_text(STYLE_GUIDE.format(action=action))
+    return bool(run_tree(root, select=("DJR503",)).findings)
+
+
+def test_sample_form_on_a_page_only_a_template_view_serves_is_not_flagged(tmp_path: Path) -> None:
+    # TemplateView answers POST with 405: the form posting back changes nothing.
+    assert not _csrf_flagged(tmp_path / "a", "")
+    # Posting elsewhere, or the template also rendered by a view: a real form.
+    assert _csrf_flagged(tmp_path / "b", "/subscribe/")
+    rendered = (
+        "from django.shortcuts import render\n\n\n"
+        "def page(request):\n    return render(request, 'styleguide.html')\n"
+    )
+    assert _csrf_flagged(tmp_path / "c", "", views=rendered)

@@ -128,7 +128,7 @@ def test_each_edit_gives_the_findings_of_a_full_run(tree: Path):
     before = session_findings(session)
     assert before == full_run(tree)
     assert any(f[1].path == LOOP for f in before)  # the helper's loop is an N+1 at first
-    assert any(f[0] == "DJR301" and f[1].path == HELPER for f in before)  # a flow via the caller
+    assert any(f[0] == "DJR311" and f[1].path == HELPER for f in before)  # a flow via the caller
     after = replay(tree, EDITS, before, session)
     assert not any(f[0].startswith("DJR1") and f[1].path == LOOP for f in after)  # N+1 cured
 

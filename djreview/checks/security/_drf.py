@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 
 from djreview.checks.security._classes import base_names, class_attribute
+from djreview.source.file import SourceFile
 from djreview.taint.sources import call_name
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
@@ -67,3 +69,53 @@ def names_allow_any(node: ast.expr | None) -> bool:
         return False
     elements = node.elts if isinstance(node, ast.List | ast.Tuple) else [node]
     return any(call_name(element) == "AllowAny" for element in elements)
+
+
+# DRF's own view and viewset classes, by name: a class built on one is a DRF view.
+_DRF_BASES = re.compile(r"APIView$|ViewSet$|^ViewSetMixin$|ModelMixin$")
+
+
+def api_is_read_only(files: Iterable[SourceFile]) -> bool:
+    """Whether the project has DRF views and none accepts a write without its own permissions.
+
+    A class counts as a DRF view when one of its bases is DRF's (`*APIView`,
+    `*ViewSet`, the model mixins) or a project class that is one, so views
+    built on a project base are not missed. A view that writes counts as open
+    unless it sets `permission_classes` or overrides `get_permissions` itself
+    (inherited policies are not followed: when unsure, the answer is "not
+    read-only").
+    """
+    classes = [cls for file in files for cls in file.nodes_of(ast.ClassDef)]
+    functions = [function for file in files for function in file.functions()]
+    drf: set[str] = set()
+    while True:
+        found = {
+            cls.name
+            for cls in classes
+            if any(_DRF_BASES.search(base) or base in drf for base in base_names(cls))
+        }
+        if found <= drf:
+            break
+        drf |= found
+    writers = [
+        cls
+        for cls in classes
+        if cls.name in drf
+        and unsafe_methods_of_class(cls)
+        and class_attribute(cls, "permission_classes") is None
+        and not any(
+            isinstance(item, ast.FunctionDef) and item.name == "get_permissions"
+            for item in cls.body
+        )
+    ]
+    open_functions = [
+        function
+        for function in functions
+        if any(m in UNSAFE for m in api_view_methods(function) or ())
+        and not any(
+            isinstance(d, ast.Call) and call_name(d.func) == "permission_classes"
+            for d in function.decorator_list
+        )
+    ]
+    has_views = bool(drf) or any(api_view_methods(f) is not None for f in functions)
+    return has_views and not writers and not open_functions

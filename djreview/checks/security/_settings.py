@@ -1,7 +1,12 @@
 """The shared shape of settings rules: which settings modules get deployed, and where to report.
 
 A settings module counts as deployed unless its name says development or
-tests (`dev`, `local`, `test`, `ci`...), and when an entry point (`manage.py`,
+tests (`dev`, `local`, `test`, `ci`...), it star-imports such a module (a
+`docker.py` built on `dev.py` is a development setup too), or it belongs to
+the repository's demo or example project (a top-level package named
+`demo*`, `example*`, `sandbox`, `sample*`, `workbench*`, or whose name ends
+in `_workbench`: what `manage.py` runs for trying or developing the app,
+not what gets deployed), and when an entry point (`manage.py`,
 `wsgi.py`, `asgi.py`, `celery.py`) names it as `DJANGO_SETTINGS_MODULE`, it is
 named for production (`prod`, `live`, `deploy`...), or no other settings
 module star-imports it (a leaf, such as a lone `settings.py`). A base
@@ -18,6 +23,7 @@ from typing import ClassVar
 
 from djreview.checks.base import Check
 from djreview.model import Finding, Location
+from djreview.project.modules import resolve_relative
 from djreview.project.project_model import ProjectModel
 from djreview.project.settings import SettingsInfo, SettingsModule
 from djreview.project.settings_eval import SettingValue
@@ -63,6 +69,40 @@ class Deployed:
         return f"in {self.name}"
 
 
+# A top-level package starting with one of these is a project for trying the app.
+_DEMO_PREFIXES = ("demo", "example", "sandbox", "sample", "workbench")
+
+
+def _development(info: SettingsInfo, name: str, seen: frozenset[str] = frozenset()) -> bool:
+    """Named for development, in a demo project, or built on a development module."""
+    top = name.split(".", 1)[0].lower()
+    if info.is_development(name) or top.startswith(_DEMO_PREFIXES) or top.endswith("_workbench"):
+        return True
+    module = info.modules.get(name)
+    if module is None or name in seen:
+        return False
+    base = _built_on(module)
+    return base is not None and _development(info, base, seen | {name})
+
+
+def _built_on(module: SettingsModule) -> str | None:
+    """The module an unconditional top-level `from X import *` builds this one on.
+
+    Only a star import written directly in the module body counts: a trailing
+    `try: from .local import *` is an optional override, not the base.
+    """
+    tree = module.module.file.tree
+    for statement in tree.body if tree is not None else ():
+        if isinstance(statement, ast.ImportFrom) and any(a.name == "*" for a in statement.names):
+            source = (
+                resolve_relative(module.module.package, statement.module, statement.level)
+                if statement.level
+                else statement.module or ""
+            )
+            return source if source in module.star_imports else None
+    return None
+
+
 def deployed_modules(project: Project, *, bases: bool = False) -> list[Deployed]:
     """The settings modules that run in production, by the rules in the module docstring.
 
@@ -73,7 +113,7 @@ def deployed_modules(project: Project, *, bases: bool = False) -> list[Deployed]
     imported = {star for module in info.modules.values() for star in module.star_imports}
     found = []
     for name, module in sorted(info.modules.items()):
-        if info.is_development(name) or not any(key in module.values for key in _PROJECT_SETTINGS):
+        if _development(info, name) or not any(key in module.values for key in _PROJECT_SETTINGS):
             continue
         # Named as DJANGO_SETTINGS_MODULE by manage.py, wsgi, asgi or celery: what runs.
         named = bool(module.entry_points)

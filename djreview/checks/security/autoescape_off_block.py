@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._template import TemplateCheck, location, tokenize
@@ -11,6 +12,10 @@ from djreview.source.project import Project
 
 # Plain-text templates (e-mails, robots.txt) are not parsed as HTML by anyone.
 _PLAIN_TEXT = (".txt", ".eml", ".text")
+# An e-mail template named so (`password_reset_email.html`, `*_subject.html`)...
+_MAIL_NAME = re.compile(r"e?mail|subject", re.IGNORECASE)
+# ...with no HTML tag of its own is a plain-text body, as Django's own reset e-mail.
+_TAG = re.compile(r"<[A-Za-z!/]")
 
 
 class AutoescapeOffBlock(TemplateCheck):
@@ -19,6 +24,12 @@ class AutoescapeOffBlock(TemplateCheck):
     ## What it does
     Flags `{% autoescape off %}` in HTML templates. Plain-text templates
     (`.txt`, e-mail bodies) are not flagged: nothing renders them as HTML.
+    That includes an e-mail template with an `.html` name (its file name
+    says `email`, `mail` or `subject`) that holds no HTML tag outside its
+    template tags, such as Django's own `registration/password_reset_email.html`:
+    it is sent as the text part, where escaping would only garble `&` and
+    quotes. An `.html` fragment without tags but not named for e-mail is
+    still flagged: it may be included into a page.
 
     ## Why is this bad?
     Every variable in the block is trusted as markup, including ones added
@@ -54,7 +65,7 @@ class AutoescapeOffBlock(TemplateCheck):
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per autoescape-off block in an HTML template."""
-        if file.rel.endswith(_PLAIN_TEXT):
+        if file.rel.endswith(_PLAIN_TEXT) or _plain_mail(file):
             return ()
         return self._findings(file)
 
@@ -62,3 +73,11 @@ class AutoescapeOffBlock(TemplateCheck):
         for token in tokenize(file.text):
             if token.kind == "block" and token.words[:2] == ["autoescape", "off"]:
                 yield self.finding(location(file, token.offset, token.end))
+
+
+def _plain_mail(file: SourceFile) -> bool:
+    """An e-mail template (by its file name) with no HTML tag outside template syntax."""
+    if not _MAIL_NAME.search(file.rel.rsplit("/", 1)[-1]):
+        return False
+    text = "".join(t.content for t in tokenize(file.text) if t.kind == "text")
+    return _TAG.search(text) is None

@@ -52,6 +52,13 @@ class CsrfExemptView(Check):
     or login-required guard, as in webhooks and token-authenticated APIs,
     where no cookie makes a forged request count.
 
+    Audit-level (tag `audit`, off by default; `--select audit` or `--select
+    DJR310` switches it on): an exemption is a decision a project makes for a
+    view with its own check, and on ten unseen projects neither of its 2
+    findings (judged in three rounds) was a defect: a read-only POST and an
+    OAuth callback checked by its `state` parameter. semgrep keeps its
+    `csrf-exempt` rule among its audit rules for the same reason.
+
     ## Why is this bad?
     Without the CSRF token check, another site can submit a form to this view on
     behalf of a logged-in user (change their e-mail, place an order). Webhooks
@@ -86,7 +93,8 @@ class CsrfExemptView(Check):
     cwe = (352,)
     security_severity = 6.5
     precision = "medium"
-    tags = ("csrf",)
+    tags = ("csrf", "audit")
+    enabled_by_default = False
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per exempted view that accepts an unsafe method."""

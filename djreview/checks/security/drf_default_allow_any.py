@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from djreview.checks.security._drf import api_is_read_only
 from djreview.checks.security._settings import Deployed, SettingsCheck
 from djreview.model import Finding, Severity
+from djreview.source.project import Project
 
 
 class DrfDefaultAllowAny(SettingsCheck):
@@ -15,6 +17,14 @@ class DrfDefaultAllowAny(SettingsCheck):
     In deployed settings that install `rest_framework`, flags a missing
     `REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"]` (DRF's default is
     `AllowAny`) and a default list containing `AllowAny`.
+
+    Not reported, deliberately: projects whose every DRF view is read-only
+    (`ReadOnlyModelViewSet`, list and retrieve views, `@api_view(["GET"])`)
+    or sets its own `permission_classes` / `get_permissions` when it
+    accepts writes. The default then opens nothing but what the views
+    publish on purpose; a public read-only API was the one false finding
+    of this rule on ten unseen projects. A writing view that relies on an
+    inherited policy still counts as open (inheritance is not followed).
 
     ## Why is this bad?
     Every API view that forgets its own `permission_classes` is open to
@@ -45,6 +55,12 @@ class DrfDefaultAllowAny(SettingsCheck):
     security_severity = 6.5
     precision = "medium"
     tags = ("drf", "auth")
+
+    def check_deployed(self, deployed: Deployed, project: Project) -> Iterator[Finding]:
+        """As `check_settings`, unless every API view is read-only or guards itself."""
+        python = [file for file in project.files if file.kind == "python"]
+        if not api_is_read_only(python):
+            yield from self.check_settings(deployed)
 
     def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
         """No default permission policy, or AllowAny."""

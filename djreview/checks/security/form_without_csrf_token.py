@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._template import TemplateCheck, flatten, location, tokenize
 from djreview.model import Finding, Severity
+from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 
@@ -14,6 +16,8 @@ _FORM = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
 _END = re.compile(r"</form\s*>", re.IGNORECASE)
 _POST = re.compile(r"""\bmethod\s*=\s*["']?post\b""", re.IGNORECASE)
 _EXTERNAL = re.compile(r"""\baction\s*=\s*["']?(https?:)?//""", re.IGNORECASE)
+# No action, or an empty one: the form posts back to the page's own URL.
+_ACTION = re.compile(r"""\baction\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
 # Tags that may emit the token themselves (an included partial, crispy-forms).
 _MAY_ADD_TOKEN = frozenset({"csrf_token", "include", "crispy", "render_form", "bootstrap_form"})
 
@@ -36,7 +40,12 @@ class FormWithoutCsrfToken(TemplateCheck):
     (`<input name="csrfmiddlewaretoken" value="{{ csrf_token }}">`, common in
     Jinja templates), and POST forms with no field, button or variable inside
     (wrappers that submit nothing a forger could choose); a variable counts
-    as a field only when its name has `form` in it.
+    as a field only when its name has `form` in it. Nor a form that posts
+    back to its own page (no `action`, or `action=""`) in a template that
+    only `TemplateView.as_view(template_name=...)` in the URLconf serves
+    (its name written nowhere else in the project): `TemplateView` answers
+    POST with 405, so the form is a sample that changes nothing (a style
+    guide's example form).
 
     ## Why is this bad?
     With `CsrfViewMiddleware` on, the form fails with 403 for every user; the
@@ -72,17 +81,21 @@ class FormWithoutCsrfToken(TemplateCheck):
     security_severity = 6.5
     precision = "high"
     tags = ("csrf", "templates")
+    uses = (ProjectModel,)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per POST form without a token."""
-        return self._findings(file)
+        return self._findings(file, _only_served_by_template_view(file, project))
 
-    def _findings(self, file: SourceFile) -> Iterator[Finding]:
+    def _findings(self, file: SourceFile, static_page: bool) -> Iterator[Finding]:
         flat = flatten(file.text)
         blocks = [t for t in tokenize(file.text) if t.kind == "block" and t.words]
         for form in _FORM.finditer(flat):
             tag = file.text[form.start() : form.end()]
             if not _POST.search(tag) or _EXTERNAL.search(tag):
+                continue
+            action = _ACTION.search(tag)
+            if static_page and (action is None or not action.group(2).strip()):
                 continue
             closing = _END.search(flat, form.end())
             end = closing.start() if closing else len(flat)
@@ -92,3 +105,24 @@ class FormWithoutCsrfToken(TemplateCheck):
                 continue
             if not inside & _MAY_ADD_TOKEN:
                 yield self.finding(location(file, form.start(), form.end()))
+
+
+def _only_served_by_template_view(file: SourceFile, project: Project) -> bool:
+    """Whether only `TemplateView.as_view(template_name=...)` patterns name this template."""
+    model = project.analysis(ProjectModel)
+    served = [
+        literal.value
+        for pattern in model.urls
+        if (pattern.view or "").startswith("django.views.generic")
+        and (pattern.view or "").endswith(".TemplateView")
+        and isinstance(literal := pattern.view_kwargs.get("template_name"), ast.Constant)
+        and isinstance(literal.value, str)
+        and file.rel.endswith("templates/" + literal.value)
+    ]
+    if not served:
+        return False
+    name = served[0]
+    mentions = sum(
+        other.text.count(f'"{name}"') + other.text.count(f"'{name}'") for other in project.files
+    )
+    return mentions <= len(served)

@@ -15,7 +15,6 @@ from djreview.checks.security._safe_html import (
     SafeMarkup,
     TemplateUses,
 )
-from djreview.checks.security._taint import source_label
 from djreview.checks.security.template_filter_unescaped import filter_flags
 from djreview.model import Finding, Severity
 from djreview.project.project_model import ProjectModel
@@ -42,8 +41,8 @@ class MarkSafeOnVariable(Check):
     `render_to_string`, `json_script`...), also when `x` is a local variable
     or a list joined from such parts. Inside template filters registered with
     `is_safe` or `needs_autoescape` the call is DJR322's. When request data
-    reaches the call,
-    the finding says where it came from and carries the path.
+    reaches the call, it is DJR311's (reflected XSS, on by default), which
+    says where the data came from and carries the path.
 
     Not reported, deliberately:
     - the result of a project helper (same module, `self.method()`, or
@@ -73,6 +72,10 @@ class MarkSafeOnVariable(Check):
       policy counts administrator-written markup as not a defect);
     - translation functions however imported (`gettext_lazy as t`);
     - test modules and migrations.
+
+    Audit-level (off by default; `--select audit` or `DJR301`): 4 of 24
+    findings on ten unseen projects were true; the rest was markup built
+    safely in ways only a reader sees (docs/triage/security.md).
 
     ## Why is this bad?
     `mark_safe` tells Django's template engine not to escape the value. If any
@@ -109,9 +112,9 @@ class MarkSafeOnVariable(Check):
     cwe = (79,)
     security_severity = 6.1
     precision = "high"
-    tags = ("xss",)
+    tags = ("xss", "audit")
+    enabled_by_default = False
     hints = tuple(sorted(MARK_SAFE))
-    reports_flows = True  # when request data reaches the call, the finding carries its path
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per mark_safe() whose argument is not provably safe."""
@@ -151,21 +154,11 @@ class MarkSafeOnVariable(Check):
                 and not SafeMarkup(
                     inner, child.lineno, resolve, constrained=constrained, templates=templates
                 ).is_safe(child.args[0])
+                and project.analysis(TaintAnalysis).hit_at(file, child, "markup") is None
             ):
-                yield self._report(file, project, child)
+                # Request data reaching the call is DJR311's (on by default): one finding.
+                yield self.finding((file, child), call=call_name(child.func))
             yield from self._visit(file, project, child, inner, context)
-
-    def _report(self, file: SourceFile, project: Project, call: ast.Call) -> Finding:
-        name = call_name(call.func)
-        hit = project.analysis(TaintAnalysis).hit_at(file, call, "markup")
-        if hit is None:
-            return self.finding((file, call), call=name)
-        return self.finding(
-            (file, call),
-            f"{name}() marks request data from {source_label(hit)} as safe HTML; "
-            "escape it with format_html() instead",
-            flow=hit.steps,
-        )
 
 
 def _template_uses(project: Project) -> TemplateUses:

@@ -1,0 +1,65 @@
+"""Which settings modules the settings rules judge: demo projects and dev-based setups are not."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import make_repo, run_tree
+
+SETTINGS = 'INSTALLED_APPS = []\nSECRET_KEY = "x" * 60\nDEBUG = True\n'
+MANAGE = 'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "{module}")\n'
+
+
+def _debug_paths(tmp_path, files) -> list[str]:
+    root = make_repo(tmp_path)
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    found = run_tree(root, select=("DJR401",)).active
+    return sorted(f.location.path for f in found)
+
+
+@pytest.mark.parametrize(
+    ("package", "reported"),
+    [
+        ("demodesk", False),  # the repository's demo project, run by manage.py
+        ("example_site", False),
+        ("sandbox", False),
+        ("shop_workbench", False),  # the app's development workbench
+        ("helpdesk_site", True),  # a plain project package: deployed
+    ],
+)
+def test_demo_project_settings_are_not_deployed(tmp_path, package, reported) -> None:
+    files = {
+        "manage.py": MANAGE.format(module=f"{package}.config.settings"),
+        f"{package}/__init__.py": "",
+        f"{package}/config/__init__.py": "",
+        f"{package}/config/settings.py": SETTINGS,
+    }
+    expected = [f"{package}/config/settings.py"] if reported else []
+    assert _debug_paths(tmp_path, files) == expected
+
+
+def _layout(leaf: str) -> dict[str, str]:
+    return {
+        "manage.py": MANAGE.format(module="site_conf.settings.leaf"),
+        "site_conf/__init__.py": "",
+        "site_conf/settings/__init__.py": "",
+        "site_conf/settings/common.py": 'INSTALLED_APPS = []\nSECRET_KEY = "x" * 60\n',
+        "site_conf/settings/dev.py": "from .common import *\n\nDEBUG = True\n",
+        "site_conf/settings/local.py": 'INTERNAL_IPS = ["127.0.0.1"]\n',
+        "site_conf/settings/leaf.py": leaf,
+    }
+
+
+def test_a_module_built_on_a_development_module_is_development(tmp_path) -> None:
+    # docker.py-style: the entry point names it, but it star-imports dev.py first.
+    assert _debug_paths(tmp_path, _layout("from .dev import *\n\nALLOWED_HOSTS = ['web']\n")) == []
+
+
+def test_an_optional_local_override_does_not_make_production_development(tmp_path) -> None:
+    leaf = (
+        "from .common import *\n\nDEBUG = True\n\n"
+        "try:\n    from .local import *\nexcept ImportError:\n    pass\n"
+    )
+    assert _debug_paths(tmp_path, _layout(leaf)) == ["site_conf/settings/leaf.py"]
