@@ -81,17 +81,34 @@ class Coverage:
                 return origin
         return None
 
-    def pins(self, model: ModelDef, equal: frozenset[str], selective: frozenset[str]) -> bool:
+    def pins(
+        self,
+        model: ModelDef,
+        equal: frozenset[str],
+        selective: frozenset[str],
+        then: str | None = None,
+    ) -> bool:
         """Whether an index's leading columns are all equality columns of the query and
         include every selective one (`unique_together (channel, probe, platform)` for
-        `filter(channel=c, probe=p, platform=f)`, flags and choices included)."""
+        `filter(channel=c, probe=p, platform=f)`, flags and choices included).
+
+        With `then` (the query's range or sort column), the index must go on with
+        it right after those columns: `(repository, job_type, start_time)` pins
+        `filter(repository=r, job_type=t)` but scans every row of the key for
+        `filter(repository=r, submit_time__lt=d)`.
+        """
         for fields, _ in self._index_lists(model, equal):
             prefix: list[str] = []
             for name in fields:
                 if name not in equal:
                     break
                 prefix.append(name)
-            if prefix and selective <= set(prefix):
+            rest = fields[len(prefix) :]
+            if (
+                prefix
+                and selective <= set(prefix)
+                and (then is None or then in prefix or (rest and rest[0] == then))
+            ):
                 return True
         return False
 

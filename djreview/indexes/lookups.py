@@ -757,10 +757,25 @@ def _filter_args(call: ast.Call, names: dict[str, ast.expr], query: _Query) -> N
     for kw in call.keywords:
         if kw.arg is None:
             query.opaque = True
-        elif kw.arg not in ("defaults", "create_defaults"):
+        elif kw.arg not in ("defaults", "create_defaults") and not _bound_by_a_column(kw):
             query.terms.append((kw.arg, 0))
     for arg in call.args:
         _q_terms(arg, names, query, False, 0)
+
+
+def _bound_by_a_column(kw: ast.keyword) -> bool:
+    """`read_time__gte=F("thread__last_posted_at")`: a range bounded by another column.
+
+    The bound changes from row to row, so no index range scan can use it; the
+    column must not be proposed as an index's range column.
+    """
+    value = kw.value
+    return (
+        kw.arg is not None
+        and kw.arg.rsplit("__", 1)[-1] in RANGE
+        and isinstance(value, ast.Call)
+        and dotted(value.func).split(".")[-1] == "F"
+    )
 
 
 def _q_terms(
@@ -781,7 +796,7 @@ def _q_terms(
             query.groups += 1
         group = query.groups if ored else 0
         for kw in node.keywords:
-            if kw.arg is not None:
+            if kw.arg is not None and not _bound_by_a_column(kw):
                 query.terms.append((kw.arg, group))
         for arg in node.args:
             _q_terms(arg, names, query, ored, depth + 1)

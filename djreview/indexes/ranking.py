@@ -220,10 +220,11 @@ class Ranker:
             return
         selective = [n for n in equal if not _low(model, n)]
         low = [n for n in equal if _low(model, n)]
-        if selective and self.coverage.pins(model, frozenset(equal), frozenset(selective)):
-            return  # an index led by the query's equality columns (flags too) serves it
         # Ordering or ranging by the primary key after an equality adds nothing worth indexing.
         tail = [n for n in (site.ranges[:1] or site.order[:1]) if not _primary(model, n)]
+        then = tail[0] if tail else None
+        if selective and self.coverage.pins(model, frozenset(equal), frozenset(selective), then):
+            return  # an index led by the query's equality columns (flags too) serves it
         if selective:
             self._need("lookup", model, tuple(_dedupe(selective + tail)), site)
         elif low and tail and self.coverage.reason(model, tail[0]) is None:

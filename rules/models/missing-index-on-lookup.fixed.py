@@ -87,6 +87,12 @@ class Migration(migrations.Migration):
                 condition=models.Q(cancelled_at__isnull=False),
             ),
         ),
+        migrations.AddIndex(
+            model_name='review',
+            index=models.Index(
+                fields=['book', 'posted'], name='library_rev_book_id_aeca16_idx'
+            ),
+        ),
     ]
 
 # --- library/models.py ---
@@ -272,3 +278,28 @@ class Branch(models.Model):
 class Request(models.Model):
     # ruleid: DJR201 (any signed-in reader creates requests through the API)
     code = models.CharField(max_length=10, db_index=True)
+
+
+class Review(models.Model):
+    # ruleid: DJR201 (the (book, stars) index is pinned by book= but scans that book's reviews for the date range)
+    book = models.ForeignKey(Book, on_delete=models.CASCADE)
+    stars = models.IntegerField(default=0)
+    posted = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["book", "stars"], name="library_review_book_stars"),
+            models.Index(
+                fields=["book", "posted"], name="library_rev_book_id_aeca16_idx"
+            ),
+        ]
+
+
+class Quote(models.Model):
+    # ok: DJR201 (the (book, posted) index goes on with the range column: it serves the query)
+    book = models.ForeignKey(Book, on_delete=models.CASCADE)
+    stars = models.IntegerField(default=0)
+    posted = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["book", "posted"], name="library_quote_book_posted")]

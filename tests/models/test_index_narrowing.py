@@ -145,3 +145,42 @@ def test_an_index_led_by_a_flag_the_query_also_pins_serves_it(tmp_path: Path) ->
     assert run_tree(root, select=("DJR201",)).findings == []
     (message,) = _findings(tmp_path / "b", query)  # no such index: text is advised
     assert message.startswith("Card.text is looked up")
+
+
+def _with_meta(tmp_path: Path, meta: str, query: str) -> list[str]:
+    root = make_repo(tmp_path / "p")
+    files = {
+        "desk/__init__.py": "",
+        "desk/models.py": MODELS + f"\n    class Meta:\n        {meta}\n",
+        "desk/tasks.py": LOAD,
+        "desk/views.py": (
+            "from django.db.models import F\n\nfrom .models import Card\n\n\n"
+            f"def v(r, q, d):\n    return {query}\n"
+        ),
+        "desk/migrations/__init__.py": "",
+    }
+    write_tree(root, files)
+    return [f.message for f in run_tree(root, select=("DJR201",)).findings]
+
+
+def test_an_index_pinned_by_the_equality_must_go_on_with_the_range_column(
+    tmp_path: Path,
+) -> None:
+    # One board has many cards: the ForeignKey's own index leaves every card of the board.
+    query = "Card.objects.filter(board_id=q, due__gte=d)"
+    # (board, kind) is pinned by board=q but scans every card of the board for the range.
+    (message,) = _with_meta(tmp_path / "a", "unique_together = [('board', 'kind')]", query)
+    assert message.startswith("Card.board+due is looked up"), message
+    # (board, due) goes on with the range column: it serves the query.
+    assert _with_meta(tmp_path / "b", "unique_together = [('board', 'due')]", query) == []
+
+
+def test_a_range_bounded_by_another_column_is_not_an_index_range(tmp_path: Path) -> None:
+    # `due__gte=F("number")` changes its bound on every row: (board, due) cannot range-scan
+    # it, so (board, kind) already serves the query through its board prefix.
+    pinned = "unique_together = [('board', 'kind')]"
+    by_column = 'Card.objects.filter(board_id=q, due__gte=F("board__title"))'
+    assert _with_meta(tmp_path / "a", pinned, by_column) == []
+    # The same query with a value bound is a range an index can use.
+    (message,) = _with_meta(tmp_path / "b", pinned, "Card.objects.filter(board_id=q, due__gte=d)")
+    assert message.startswith("Card.board+due is looked up"), message

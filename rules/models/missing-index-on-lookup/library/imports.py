@@ -1,6 +1,18 @@
 """The nightly catalogue import: books and authors arrive in bulk, so both tables grow."""
 
-from library.models import Author, Book, Format, Hold, Loan, Publisher, Renewal, SiteSetting, Tag
+from library.models import (
+    Author,
+    Book,
+    Format,
+    Hold,
+    Loan,
+    Publisher,
+    Quote,
+    Renewal,
+    Review,
+    SiteSetting,
+    Tag,
+)
 
 
 def import_catalogue(rows):
@@ -33,3 +45,8 @@ def import_tags(rows):
 
 def import_renewals(rows):
     Renewal.objects.bulk_create(Renewal(book_id=row["book"]) for row in rows)
+
+
+def import_reviews(rows):
+    Review.objects.bulk_create(Review(book_id=row["book"], posted=row["at"]) for row in rows)
+    Quote.objects.bulk_create(Quote(book_id=row["book"], posted=row["at"]) for row in rows)

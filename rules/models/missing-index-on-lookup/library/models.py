@@ -167,3 +167,23 @@ class Branch(models.Model):
 class Request(models.Model):
     # ruleid: DJR201 (any signed-in reader creates requests through the API)
     code = models.CharField(max_length=10)
+
+
+class Review(models.Model):
+    # ruleid: DJR201 (the (book, stars) index is pinned by book= but scans that book's reviews for the date range)
+    book = models.ForeignKey(Book, on_delete=models.CASCADE)
+    stars = models.IntegerField(default=0)
+    posted = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["book", "stars"], name="library_review_book_stars")]
+
+
+class Quote(models.Model):
+    # ok: DJR201 (the (book, posted) index goes on with the range column: it serves the query)
+    book = models.ForeignKey(Book, on_delete=models.CASCADE)
+    stars = models.IntegerField(default=0)
+    posted = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["book", "posted"], name="library_quote_book_posted")]

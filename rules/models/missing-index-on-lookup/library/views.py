@@ -2,7 +2,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from .models import Author, Book, Format, Licence, Loan, Publisher, ReadingEvent, OpenLog, SiteSetting, Tag
+from .models import Author, Book, Format, Licence, Loan, Publisher, Quote, ReadingEvent, OpenLog, Review, SiteSetting, Tag
 
 
 class BookDetailView(DetailView):
@@ -183,3 +183,13 @@ def setting(request, key):
 
 def tagged(request, label):
     return Tag.objects.get(label=label)
+
+
+def recent_reviews(request, pk, since):
+    # The finding is at Review.book: a composite (book, posted) led by the key.
+    return Review.objects.filter(book_id=pk, posted__gte=since)
+
+
+def recent_quotes(request, pk, since):
+    # ok: DJR201 (Quote's (book, posted) index serves the key and the range)
+    return Quote.objects.filter(book_id=pk, posted__gte=since)
