@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
-from djreview.engine.deadline import BudgetExceeded, time_budget
+from djreview.engine.deadline import BudgetExceeded, handler_installed, time_budget
 from djreview.engine.yaml_rules import parse_python
 from djreview.model import Finding, Notification
 
@@ -167,7 +167,10 @@ _SHARED: tuple[Project, RuleSet, float] | None = None
 def _work(batch: list[tuple[int, frozenset[str]]]) -> list[FileResult]:
     assert _SHARED is not None
     project, rules, budget = _SHARED
-    return [analyse_file(project.files[i], project, rules, wanted, budget) for i, wanted in batch]
+    with handler_installed():
+        return [
+            analyse_file(project.files[i], project, rules, wanted, budget) for i, wanted in batch
+        ]
 
 
 def worker_count(jobs: int) -> int:
@@ -197,7 +200,10 @@ def analyse_files(
 def _work_here(
     project: Project, rules: RuleSet, work: list[tuple[int, frozenset[str]]], budget: float
 ) -> list[FileResult]:
-    return [analyse_file(project.files[i], project, rules, wanted, budget) for i, wanted in work]
+    with handler_installed():
+        return [
+            analyse_file(project.files[i], project, rules, wanted, budget) for i, wanted in work
+        ]
 
 
 def _work_in_pool(

@@ -175,8 +175,12 @@ def verified(tree: ast.Module, new: str, intended: ast.ClassDef) -> str | None:
     return new if ast.dump(edited) == ast.dump(intended) else None
 
 
+@functools.lru_cache(maxsize=256)
 def add_db_index_text(text: str, model: str, field: str) -> str | None:
-    """`text` with `db_index=True` on `model.field`, or None when only libcst should try."""
+    """`text` with `db_index=True` on `model.field`, or None when only libcst should try.
+
+    Memoised (a pure function of its strings): a session plans the same fixes after every edit.
+    """
     if "\r" in text or "\\\n" in text:
         return None
     tree = parsed(text)

@@ -10,6 +10,7 @@ the intended tree. Anything else returns None and the caller uses libcst.
 from __future__ import annotations
 
 import ast
+import functools
 
 from djreview.indexes.keyword_text import Lines, appended, fresh_class, parsed, top_class, verified
 from djreview.source.code_style import DEFAULT_LINE_LENGTH, wrap_call
@@ -133,6 +134,13 @@ def add_meta_indexes_text(
 ) -> str | None:
     """`text` with `entries` in `model.Meta.indexes` (new lines within `width`), or None
     when only libcst should try."""
+    return _meta_indexes_text(text, model, tuple(entries), width)
+
+
+@functools.lru_cache(maxsize=256)
+def _meta_indexes_text(text: str, model: str, kept: tuple[str, ...], width: int) -> str | None:
+    """`add_meta_indexes_text`, memoised: a session plans the same fixes after every edit."""
+    entries = list(kept)
     if "\r" in text or "\t" in text or "\\\n" in text or not entries:
         return None
     tree = parsed(text)

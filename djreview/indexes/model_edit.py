@@ -8,6 +8,7 @@ turns old and new text into the one `Edit` a `Fix` carries.
 
 from __future__ import annotations
 
+import functools
 import sys
 
 from djreview.indexes.keyword_text import add_db_index_text, parsed
@@ -64,8 +65,13 @@ def edit_at(rel: str, text: str, start: int, end: int, replacement: str) -> Edit
     return Edit(Location(rel, start_line, start_column, end_line, end_column), replacement)
 
 
+@functools.lru_cache(maxsize=256)
 def edit_between(rel: str, old: str, new: str) -> Edit:
-    """The single smallest Edit that turns `old` into `new`, snapped to whole lines."""
+    """The single smallest Edit that turns `old` into `new`, snapped to whole lines.
+
+    Memoised (a pure function of its strings; an Edit is frozen): the scan is
+    character by character, and a session plans the same fixes after every edit.
+    """
     start = 0
     limit = min(len(old), len(new))
     while start < limit and old[start] == new[start]:

@@ -52,8 +52,12 @@ class CodeStyle:
         return f"{quote}{value}{quote}"
 
 
+@lru_cache(maxsize=128)
 def dominant_quote(text: str) -> str:
-    """The quote most one-line string literals of `text` use; double when none or a tie."""
+    """The quote most one-line string literals of `text` use; double when none or a tie.
+
+    Memoised by text: every fix in one file asks again (a server session, per edit).
+    """
     single = double = 0
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):

@@ -4,12 +4,16 @@ One session takes a sequence of edits (its per-file facts kept from run to
 run, as in the server): an unrelated module, a model (the schema changes), a
 view, a template, a helper another module's loop calls, and back. After each,
 every finding (rule, place, message, fingerprint, related locations, fix) must
-equal a full run of the same tree written to disk.
+equal a full run of the same tree written to disk, made in a fresh interpreter
+so that no cache of the session's process answers for it.
 """
 
 from __future__ import annotations
 
+import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,8 +55,27 @@ def board(request):
 """
 
 
-def full_run(root: Path) -> list[tuple[object, ...]]:
+def in_process_run(root: Path) -> list[tuple[object, ...]]:
     return sorted(_key(f) for f in run([root], resolve_config(None, root)).findings)
+
+
+def full_run(root: Path) -> list[tuple[object, ...]]:
+    """A full run in a fresh interpreter: no memo of this process (the session's, an
+    `lru_cache` of fix texts) can give both sides the same stale answer."""
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH_RUN, str(root)],
+        capture_output=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    return pickle.loads(done.stdout)  # noqa: S301 - our own child's output
+
+
+FRESH_RUN = (
+    "import pickle, sys; from pathlib import Path; "
+    "from tests.server.test_incremental import in_process_run; "
+    "sys.stdout.buffer.write(pickle.dumps(in_process_run(Path(sys.argv[1]))))"
+)
 
 
 def _replace(old: str, new: str):
@@ -77,6 +100,9 @@ EDITS = [
         ),
         True,
     ),
+    # The model file's quotes flip: the index fixes' text follows the file's quotes.
+    ("blog/models.py", lambda text: text.replace('"', "'"), True),
+    ("blog/models.py", lambda text: text.replace("'", '"'), True),
     (
         "blog/views.py",
         _replace(
@@ -133,6 +159,8 @@ def test_each_edit_gives_the_findings_of_a_full_run(tree: Path):
     assert not any(f[0].startswith("DJR1") and f[1].path == LOOP for f in after)  # N+1 cured
 
 
+BOOK_MODEL = """        model = Book
+        fields = ("id", "title", "published", "author", "publisher", "tags")"""
 GRAPHQL_EDITS = [
     ("library/loaders.py", lambda text: "# moved down a line\n" + text, False),
     # A resolver's queryset loses its prefetch: the list field's per-object reads are N+1s.
@@ -148,15 +176,39 @@ GRAPHQL_EDITS = [
         _replace('.select_related("author").prefetch_related("reviews")', ""),
         True,
     ),
+    # A type's model changes (BookType maps Author: its per-book reads go), and back.
+    ("library/schema.py", _replace(BOOK_MODEL, BOOK_MODEL.replace("Book", "Author")), True),
+    ("library/schema.py", _replace(BOOK_MODEL.replace("Book", "Author"), BOOK_MODEL), True),
     ("library/models.py", lambda text: "# moved\n" + text, False),
 ]
 
 
-def test_graphql_edits_give_the_findings_of_a_full_run(tmp_path: Path):
-    tree = tmp_path / "graphql"
-    shutil.copytree(FIXTURE.parent / "graphql", tree)
+def opened(tmp_path: Path, fixture: str) -> tuple[Path, Session, list[tuple[object, ...]]]:
+    """A copy of a fixture, a session on it, and its first findings (those of a full run)."""
+    tree = tmp_path / fixture
+    shutil.copytree(FIXTURE.parent / fixture, tree)
     session = Session(tree, resolve_config(None, tree))
     before = session_findings(session)
     assert before == full_run(tree)
+    return tree, session, before
+
+
+def test_graphql_edits_give_the_findings_of_a_full_run(tmp_path: Path):
+    tree, session, before = opened(tmp_path, "graphql")
     assert any(f[0] == "DJR150" for f in before)
     replay(tree, GRAPHQL_EDITS, before, session)
+
+
+SHOP_EDITS = [
+    # Every line of both models modules moves: each index fix (Meta.indexes, db_index) is
+    # planned again on the new text; a fix text kept from the old text would show.
+    ("catalog/models.py", lambda text: "# moved\n" + text, True),
+    ("orders/models.py", lambda text: "# moved\n# twice\n" + text, True),
+    ("catalog/models.py", lambda text: text.replace("# moved\n", "", 1), True),
+]
+
+
+def test_model_edits_plan_the_index_fixes_of_a_full_run(tmp_path: Path):
+    tree, session, before = opened(tmp_path, "shop")
+    assert any(f[0].startswith("DJR20") and f[6] is not None for f in before)  # index fixes
+    replay(tree, SHOP_EDITS, before, session)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,16 @@ def test_an_interrupted_run_leaves_no_side_process(fixture_project: Path, monkey
     with pytest.raises(KeyboardInterrupt):
         Incremental(project, rules, jobs=2).analyse()
     assert multiprocessing.active_children() == []
+
+
+def test_one_handler_for_a_batch_still_budgets_each_file_and_is_restored(tmp_path: Path) -> None:
+    files = [
+        SourceFile(tmp_path / name, name, "python", "x = 1\n") for name in ("slow.py", "fast.py")
+    ]
+    project = Project(tmp_path, files)
+    before = signal.getsignal(signal.SIGVTALRM)
+    analysis = Incremental(project, RuleSet((), (Endless(),)), budget=0.2).analyse()
+    # The file after the one cut off ran to its end: its own budget, not the leftover of one.
+    assert [f.location.path for f in analysis.raw] == ["fast.py"]
+    assert [n.path for n in analysis.notes] == ["slow.py"]
+    assert signal.getsignal(signal.SIGVTALRM) == before
