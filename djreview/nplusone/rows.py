@@ -91,11 +91,16 @@ def _callee_name(call: ast.Call) -> str:
 
 
 def _writes(function: ast.AST) -> bool:
-    """Whether a method body saves, deletes, updates or creates rows."""
+    """Whether a method body saves, deletes, updates or creates rows.
+
+    `data.update({...})` with a positional argument is a dict's update:
+    QuerySet.update() takes keyword arguments only.
+    """
     return any(
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr in _WRITES | {"save", "bulk_update"}
+        and not (node.func.attr == "update" and node.args)
         for node in ast.walk(function)
     )
 

@@ -165,3 +165,29 @@ def through_a_custom_manager_joined():
     for book in Book.shelved.select_related("author"):
         # ok: DJR101
         print(book.author.name)
+
+
+def _card(book):
+    data = {"title": book.title}
+    data.update({"author": book.author.name})  # a dict's update, not QuerySet.update()
+    return data
+
+
+def helper_with_a_dict_update():
+    # ruleid: DJR101
+    return [_card(book) for book in Book.objects.all()]
+
+
+def helper_with_a_dict_update_joined():
+    # ok: DJR101
+    return [_card(book) for book in Book.objects.select_related("author")]
+
+
+def _rename(book):
+    Book.objects.filter(pk=book.pk).update(title=book.author.name)
+
+
+def helper_that_updates_rows():
+    for book in Book.objects.all():
+        # ok: DJR101
+        _rename(book)
