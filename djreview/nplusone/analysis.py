@@ -51,12 +51,16 @@ class NPlusOne:
 
 
 def skipped(rel: str) -> bool:
-    """Tests and migrations: loops there are one-off or deliberate, not request paths."""
+    """Tests and migrations: loops there are one-off or deliberate, not request paths.
+
+    A test package may carry the project's name (`shuup_tests/`, `tests_api/`).
+    """
     parts = rel.split("/")
     name = parts[-1]
     return (
         "migrations" in parts
         or "tests" in parts
+        or any(part.endswith("_tests") or part.startswith("tests_") for part in parts[:-1])
         or "test" in parts
         or "testing" in parts
         or name.startswith("test_")

@@ -58,6 +58,14 @@ def test_security_rule_skips_tests_and_migrations(tmp_path) -> None:
     assert _ids(tmp_path, files) == []
 
 
+def test_a_test_package_named_after_the_project_is_tests(tmp_path) -> None:
+    # shuup keeps its tests in a top-level `shuup_tests/` package.
+    assert _ids(tmp_path / "a", {"shop_tests/xtheme/utils.py": _VIEW.format(marker="")}) == []
+    # A module merely named like one is still project code.
+    found = _ids(tmp_path / "b", {"shop/latest_tests_report.py": _VIEW.format(marker="")})
+    assert ("DJR301", "shop/latest_tests_report.py") in found
+
+
 def test_audit_rule_runs_only_when_selected(tmp_path) -> None:
     form = (
         "from django import forms\n\nfrom .models import Post\n\n\n"
