@@ -13,9 +13,11 @@ from dataclasses import dataclass, replace
 
 from djreview.nplusone.expr_shapes import (
     assignment_table,
+    branch_spans,
     callee,
     class_assignment,
     few,
+    hints_beside_a_filter,
     is_request,
     is_self,
     is_super,
@@ -75,6 +77,7 @@ class Evaluator:
         self.resolver = NameResolver(modules)
         self.by_file = {info.file.rel: info for info in modules.values()}
         self._tables: dict[int, dict[str, list[tuple[int, ast.expr]]]] = {}
+        self._branches: dict[int, list[tuple[int, int]]] = {}
         # Manager and queryset methods being evaluated (a manager method that
         # forwards to the queryset method of the same name).
         self._active: set[int] = set()
@@ -85,6 +88,13 @@ class Evaluator:
         if table is None:
             table = self._tables[id(function)] = assignment_table(function)
         return table
+
+    def _only_on_a_branch(self, function: ast.AST, line: int, use: int) -> bool:
+        """Whether the body of an `if` (without `else`) holds `line` but not the use on `use`."""
+        spans = self._branches.get(id(function))
+        if spans is None:
+            spans = self._branches[id(function)] = branch_spans(function)
+        return any(first <= line <= last and not first <= use <= last for first, last in spans)
 
     def scope_for(
         self,
@@ -130,6 +140,15 @@ class Evaluator:
                 for line, value in self.assignments(scope.function).get(expr.id, [])
                 if line < expr.lineno
             ]
+            while (
+                len(earlier) > 1
+                and restates(earlier[-1][1], expr.id, earlier[-1][0])
+                and hints_beside_a_filter(earlier[-1][1])
+                and self._only_on_a_branch(scope.function, earlier[-1][0], expr.lineno)
+            ):
+                # `if organization: qs = qs.select_related(...).filter(...)`: on
+                # the path that skips the branch the rows come without it.
+                earlier.pop()
             if earlier:
                 line, value = earlier[-1]
                 # `qs = qs.filter(...)` restated down a view costs no depth (the

@@ -61,6 +61,39 @@ def restates(value: ast.expr, name: str, line: int) -> bool:
     return isinstance(node, ast.Name) and node.id == name and node.lineno == line
 
 
+def branch_spans(function: ast.AST) -> list[tuple[int, int]]:
+    """(first, last) lines of the body of each `if` without `else`, nested ones too.
+
+    An `if`/`else` is left out: both branches may set the name, and which one
+    ran is not known.
+    """
+    return [
+        (node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno)
+        for node in ast.walk(function)
+        if isinstance(node, ast.If) and not node.orelse
+    ]
+
+
+_HINTS = frozenset({"select_related", "prefetch_related"})
+
+
+def hints_beside_a_filter(value: ast.expr) -> bool:
+    """`qs.select_related("a__b").filter(a__b__login=x)`: a select or prefetch added with a filter.
+
+    Such a hint goes with the filter's condition (the branch that filters),
+    not with what every row reads. A hint added alone under a condition
+    (`if "project" in requested: qs = qs.prefetch_related("project")`)
+    usually guards the same condition as the read, so it is kept.
+    """
+    node = value
+    methods = set()
+    while isinstance(node, ast.Call | ast.Attribute):
+        if isinstance(node, ast.Attribute):
+            methods.add(node.attr)
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return bool(methods & _HINTS) and bool(methods & {"filter", "exclude"})
+
+
 def of_own_model(call: ast.Call) -> bool:
     """`X(self.model, ...)` / `X(model=self.model)`: a queryset of the manager's own model."""
     first = (

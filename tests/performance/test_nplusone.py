@@ -105,3 +105,42 @@ def test_no_fix_when_select_related_would_conflict_with_only(tmp_path):
     findings = list(run_tree(project, select=("DJR101",)).findings)
     assert len(findings) == 1
     assert findings[0].fix is None
+
+
+_BRANCHES = """from .models import Book
+
+
+def shelf(request, who):
+    books = Book.objects.order_by("title")
+    if who:
+        books = books.select_related("author").filter(author__name=who)
+    return [book.author.name for book in books]
+
+
+def picked(request, fields):
+    books = Book.objects.order_by("title")
+    if "author" in fields:
+        books = books.select_related("author")
+    return [book.author.name for book in books]
+
+
+def both(request, who):
+    books = Book.objects.order_by("title").select_related("author")
+    if who:
+        books = books.select_related("author").filter(author__name=who)
+    return [book.author.name for book in books]
+"""
+
+
+def test_a_select_added_only_with_a_branchs_filter_leaves_the_other_path_bare(tmp_path):
+    tree = copy_sample(SAMPLES / "related-access-in-loop", tmp_path / "project")
+    (tree / "app" / "branches.py").write_text(_BRANCHES)
+    found = [
+        f.location.start_line
+        for f in run_tree(tree, select=("DJR101",)).findings
+        if f.location.path == "app/branches.py"
+    ]
+    # shelf(): without `who` the rows come without the author.
+    assert found == [8], found
+    # picked() guards the select and the read by the same request (the read is
+    # usually under the same condition): kept quiet; both() selects on every path.
