@@ -55,8 +55,10 @@ class Change:
     operation: str
     fragment: str
     summary: str
-    # The composable pieces of a `Meta.indexes` entry (djreview.indexes.meta_pieces).
+    # The composable pieces of a `Meta.indexes` entry (djreview.indexes.meta_pieces),
+    # and the entry they add.
     pieces: tuple[Piece, ...] | None = None
+    entry: str = ""
 
 
 def _db_index_change(need: Need) -> Change | None:
@@ -97,7 +99,7 @@ def _meta_change(need: Need) -> Change | None:
     listed = ", ".join(need.fields)
     where = f" where {need.condition}" if need.condition else ""
     summary = f"Meta.indexes ({listed}){where} on {model.name}"
-    return Change(model, edits, operation, fragment, summary, pieces)
+    return Change(model, edits, operation, fragment, summary, pieces, entry)
 
 
 def applicability(need: Need) -> Applicability:
@@ -160,10 +162,7 @@ def _keep_composable(changes: list[tuple[Need, Change]]) -> None:
         if len(members) < 2:
             continue
         model = changes[members[0]][1].model
-        entries = [
-            index_source(model, need.fields, need.condition)
-            for need in (changes[i][0] for i in members)
-        ]
+        entries = [changes[i][1].entry for i in members]
         groups = [changes[i][1].pieces or () for i in members]
         if verified_pieces(model.file.text, model.name, entries, groups):
             continue

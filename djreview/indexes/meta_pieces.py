@@ -105,10 +105,11 @@ def index_pieces(
         return None
     tree = parsed(text)
     cls = top_class(tree, model) if tree is not None else None
-    if tree is None or cls is None or indent_of(Lines(text), cls.body[0]) != _INDENT:
+    lines = Lines(text)
+    if tree is None or cls is None or indent_of(lines, cls.body[0]) != _INDENT:
         return None
     try:
-        found = _container(text, Lines(text), cls)
+        found = _container(text, lines, cls)
     except IndexError:
         return None
     if found is None:
