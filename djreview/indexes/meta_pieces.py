@@ -20,6 +20,7 @@ for one entry and for every entry of a model together.
 from __future__ import annotations
 
 import ast
+import functools
 
 from djreview.indexes.keyword_text import Lines, fresh_class, parsed, top_class, verified
 from djreview.indexes.meta_text import assigned_name, indent_of, intended_class, line_end
@@ -97,10 +98,15 @@ def _inline(
     return pieces, closing, inner
 
 
+@functools.lru_cache(maxsize=256)
 def index_pieces(
     text: str, model: str, entry: str, width: int = DEFAULT_LINE_LENGTH
 ) -> tuple[Piece, ...] | None:
-    """The pieces that add `entry` to `model.Meta.indexes`, or None for an unusual layout."""
+    """The pieces that add `entry` to `model.Meta.indexes`, or None for an unusual layout.
+
+    Memoised, as the other fix texts (a pure function of its strings): a
+    language server plans the same index fixes after every edit.
+    """
     if "\r" in text or "\t" in text or "\\\n" in text:
         return None
     tree = parsed(text)
@@ -120,6 +126,7 @@ def index_pieces(
     return result if verified_pieces(text, model, [entry], [result]) else None
 
 
+@functools.lru_cache(maxsize=256)
 def hides_inherited(text: str, model: str) -> bool:
     """Whether a new `indexes` list would hide inherited ones: `class Meta(Base.Meta)` with
     no `indexes` of its own inherits the base's, which a list of its own would drop."""
@@ -149,6 +156,13 @@ def verified_pieces(
 ) -> bool:
     """Whether the pieces of `groups` (one per entry, its own line last) applied together
     give `model` with every entry added, in the order the insertions sort in."""
+    return _verified_pieces(text, model, tuple(entries), tuple(groups))
+
+
+@functools.lru_cache(maxsize=256)
+def _verified_pieces(
+    text: str, model: str, entries: tuple[str, ...], groups: tuple[tuple[Piece, ...], ...]
+) -> bool:
     tree = parsed(text)
     cls = top_class(tree, model) if tree is not None else None
     if tree is None or cls is None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from djreview.indexes.model_defs import literal_strings
+from djreview.source.file import SourceFile
 from djreview.source.project import Project
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.py$")
@@ -61,14 +62,25 @@ def read_migrations(project: Project, app: str, app_dir: str) -> AppMigrations:
         if not MIGRATION_NAME.match(name):
             continue
         source = project.by_rel.get(f"{folder}/{name}")
-        tree = source.tree if source is not None else _parse(directory / name)
-        if tree is None:
-            continue
+        if source is not None and source.tree is not None:
+            # Kept per file by a session: a migration's dependencies read only its file.
+            depended |= project.per_file(
+                "migration-dependencies", source, app, lambda f: _file_dependencies(f, app)
+            )
+        else:
+            tree = _parse(directory / name) if source is None else None
+            if tree is None:
+                continue
+            depended |= _dependencies(tree, app)
         migrations.add(name[:-3])
-        depended |= _dependencies(tree, app)
     leaves = sorted(migrations - depended)
     found.leaf = leaves[-1] if leaves else (max(migrations) if migrations else "")
     return found
+
+
+def _file_dependencies(file: SourceFile, app: str) -> frozenset[str]:
+    tree = file.tree
+    return frozenset(_dependencies(tree, app)) if tree is not None else frozenset()
 
 
 def _parse(path: Path) -> ast.Module | None:

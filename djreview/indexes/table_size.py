@@ -33,6 +33,7 @@ made that way stay few.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -100,7 +101,9 @@ class TableSizes:
         )
 
 
+@functools.lru_cache(maxsize=16384)
 def _counts(rel: str, base: str) -> bool:
+    """Whether creations in `rel` are evidence (memoised: a session asks after every edit)."""
     if base and rel.startswith(f"{base}/"):
         rel = rel[len(base) + 1 :]
     parts = PurePosixPath(rel).parts

@@ -5,9 +5,11 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from djreview.checks.security._classes import base_names, class_attribute
 from djreview.source.file import SourceFile
+from djreview.source.project import Project
 from djreview.taint.sources import call_name
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
@@ -75,7 +77,42 @@ def names_allow_any(node: ast.expr | None) -> bool:
 _DRF_BASES = re.compile(r"APIView$|ViewSet$|^ViewSetMixin$|ModelMixin$")
 
 
-def api_is_read_only(files: Iterable[SourceFile]) -> bool:
+@dataclass(frozen=True, slots=True)
+class _ApiFacts:
+    """What one module tells about the project's DRF views (kept per file in a session)."""
+
+    classes: tuple[tuple[str, tuple[str, ...], bool], ...]  # name, bases, writes unguarded
+    function_views: bool  # an `@api_view` function
+    open_function: bool  # one that accepts a write without its own permissions
+
+
+def _api_facts(file: SourceFile) -> _ApiFacts:
+    classes = tuple(
+        (
+            cls.name,
+            tuple(base_names(cls)),
+            bool(unsafe_methods_of_class(cls))
+            and class_attribute(cls, "permission_classes") is None
+            and not any(
+                isinstance(item, ast.FunctionDef) and item.name == "get_permissions"
+                for item in cls.body
+            ),
+        )
+        for cls in file.nodes_of(ast.ClassDef)
+    )
+    listed = [(f, api_view_methods(f)) for f in file.functions()]
+    open_function = any(
+        any(m in UNSAFE for m in methods or ())
+        and not any(
+            isinstance(d, ast.Call) and call_name(d.func) == "permission_classes"
+            for d in function.decorator_list
+        )
+        for function, methods in listed
+    )
+    return _ApiFacts(classes, any(m is not None for _, m in listed), open_function)
+
+
+def api_is_read_only(project: Project, files: Iterable[SourceFile]) -> bool:
     """Whether the project has DRF views and none accepts a write without its own permissions.
 
     A class counts as a DRF view when one of its bases is DRF's (`*APIView`,
@@ -83,39 +120,20 @@ def api_is_read_only(files: Iterable[SourceFile]) -> bool:
     built on a project base are not missed. A view that writes counts as open
     unless it sets `permission_classes` or overrides `get_permissions` itself
     (inherited policies are not followed: when unsure, the answer is "not
-    read-only").
+    read-only"). Each file's facts are read once per file in a session.
     """
-    classes = [cls for file in files for cls in file.nodes_of(ast.ClassDef)]
-    functions = [function for file in files for function in file.functions()]
+    facts = [project.per_file("drf-api", file, "", _api_facts) for file in files]
+    classes = [cls for fact in facts for cls in fact.classes]
     drf: set[str] = set()
     while True:
         found = {
-            cls.name
-            for cls in classes
-            if any(_DRF_BASES.search(base) or base in drf for base in base_names(cls))
+            name
+            for name, bases, _ in classes
+            if any(_DRF_BASES.search(base) or base in drf for base in bases)
         }
         if found <= drf:
             break
         drf |= found
-    writers = [
-        cls
-        for cls in classes
-        if cls.name in drf
-        and unsafe_methods_of_class(cls)
-        and class_attribute(cls, "permission_classes") is None
-        and not any(
-            isinstance(item, ast.FunctionDef) and item.name == "get_permissions"
-            for item in cls.body
-        )
-    ]
-    open_functions = [
-        function
-        for function in functions
-        if any(m in UNSAFE for m in api_view_methods(function) or ())
-        and not any(
-            isinstance(d, ast.Call) and call_name(d.func) == "permission_classes"
-            for d in function.decorator_list
-        )
-    ]
-    has_views = bool(drf) or any(api_view_methods(f) is not None for f in functions)
-    return has_views and not writers and not open_functions
+    writers = [name for name, _, unguarded in classes if name in drf and unguarded]
+    has_views = bool(drf) or any(fact.function_views for fact in facts)
+    return has_views and not writers and not any(fact.open_function for fact in facts)

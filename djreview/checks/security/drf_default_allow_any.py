@@ -59,7 +59,7 @@ class DrfDefaultAllowAny(SettingsCheck):
     def check_deployed(self, deployed: Deployed, project: Project) -> Iterator[Finding]:
         """As `check_settings`, unless every API view is read-only or guards itself."""
         python = [file for file in project.files if file.kind == "python"]
-        if not api_is_read_only(python):
+        if not api_is_read_only(project, python):
             yield from self.check_settings(deployed)
 
     def check_settings(self, deployed: Deployed) -> Iterator[Finding]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import weakref
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.base import Check
 from djreview.model import Finding, Severity
+from djreview.project import facts_context
 from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
@@ -17,6 +19,9 @@ _READS = frozenset({"get", "getlist", "__getitem__"})
 # Calls whose keyword arguments are written to the database.
 _WRITES = frozenset({"save", "create", "update", "get_or_create", "update_or_create"})
 # Fields that grant rights, whatever their type.
+_RELATIONS: weakref.WeakKeyDictionary[ProjectModel, tuple[frozenset[str], str]] = (
+    weakref.WeakKeyDictionary()
+)
 _PERMISSION_FIELDS = frozenset(
     {"is_staff", "is_superuser", "is_active", "is_admin", "role", "roles", "permissions", "groups"}
 )
@@ -83,15 +88,18 @@ class RequestDataAfterValidation(Check):
     tags = ("forms",)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
-        """One finding per raw field read inside an is_valid() branch."""
-        model = project.analysis(ProjectModel)
-        relations = frozenset(
-            field.name
-            for info in model.models.values()
-            for field in info.fields.values()
-            if field.relation is not None or field.target_raw is not None
+        """One finding per raw field read inside an is_valid() branch.
+
+        The findings read the file and the names of the models' relations
+        only: a session keeps them per file while those names stay.
+        """
+        relations, digest = _relations(project.analysis(ProjectModel))
+        return project.per_file(
+            "request-data-after-validation",
+            file,
+            digest,
+            lambda f: tuple(self._findings(f, relations)),
         )
-        return self._findings(file, relations)
 
     def _findings(self, file: SourceFile, relations: frozenset[str]) -> Iterator[Finding]:
         # Only functions spanning an `is_valid` line can hold a validated branch.
@@ -114,6 +122,20 @@ class RequestDataAfterValidation(Check):
                             # DRF serializers (bound to request.data) keep validated_data.
                             cleaned = "validated_data" if bound[form] == "data" else "cleaned_data"
                             yield self.finding((file, read), raw=raw, form=form, cleaned=cleaned)
+
+
+def _relations(model: ProjectModel) -> tuple[frozenset[str], str]:
+    """The names of every relation field of the project's models, and their digest (per build)."""
+    found = _RELATIONS.get(model)
+    if found is None:
+        names = frozenset(
+            field.name
+            for info in model.models.values()
+            for field in info.fields.values()
+            if field.relation is not None or field.target_raw is not None
+        )
+        found = _RELATIONS[model] = (names, facts_context.digest(sorted(names)))
+    return found
 
 
 def _stored_values(body: list[ast.stmt]) -> Iterator[tuple[str, ast.expr]]:
