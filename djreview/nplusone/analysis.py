@@ -27,6 +27,7 @@ from djreview.nplusone.querysets import Origin
 from djreview.nplusone.relation_map import Schema
 from djreview.nplusone.rows import RowReader
 from djreview.project import facts_context
+from djreview.project.graphql import GraphQLSchema
 from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 
@@ -92,14 +93,7 @@ def _analyse(project: Project) -> NPlusOne:
                 still_valid=lambda facts: facts.valid_in(project),
             ).value
         )
-    analysis.problems.extend(
-        loop_problem(item)
-        for item in loops
-        if not (
-            item.access.file is item.loop_file
-            and runs_once(item.loop, item.access.node, _assigned(evaluator, item))
-        )
-    )
+    analysis.problems.extend(loop_problem(item) for item in loops)
     rels = [file.rel for file in files if file.tree is not None]
     analysis.problems.extend(template_problems(analysis, project, rels))
     analysis.problems.extend(drf_problems(analysis, project, rels))
@@ -130,9 +124,19 @@ def loops_for_file(
     schema.touched = set()
     try:
         functions = function_loops(file)
-        loops = (
+        found = (
             *find_loop_accesses(evaluator, reader, file, functions),
             *find_queries_in_loops(evaluator, file, functions),
+        )
+        # A read the loop's own code runs once (before its first row, or after a
+        # `break` it always takes) is not per row; judged here, from the file alone.
+        loops = tuple(
+            item
+            for item in found
+            if not (
+                item.access.file is item.loop_file
+                and runs_once(item.loop, item.access.node, _assigned(evaluator, item))
+            )
         )
         reads = tuple(
             schema.files[rel]
@@ -151,7 +155,9 @@ def _graphql(
     schema = analysis.schema
     graphql = schema.index.graphql
     if project.memo is not None:
-        context = facts_context.digest(context, facts_context.shape(graphql), tuple(rels))
+        if graphql.shape_digest is None:
+            graphql.shape_digest = facts_context.digest(_schema_shape(graphql))
+        context = facts_context.digest(context, graphql.shape_digest, tuple(rels))
 
     def compute() -> Reads[tuple[Problem, ...]]:
         schema.touched = {info.file for info in graphql.types.values()}
@@ -165,6 +171,29 @@ def _graphql(
         return Reads(problems, reads)
 
     return project.joined("nplusone-graphql", context, compute, lambda r: r.valid_in(project)).value
+
+
+def _schema_shape(graphql: GraphQLSchema) -> object:
+    """The schema as plain data, each type's model by its label.
+
+    The models' own facts are in the context already; walking each type's
+    model again was a third of a language server's GraphQL step on saleor.
+    Computed once per schema (`shape_digest`): a session keeps the schema
+    while nothing it was read from changes.
+    """
+    types = tuple(
+        (
+            name,
+            found.module,
+            found.file,
+            found.library,
+            found.model.label if found.model is not None else None,
+            facts_context.shape(found.fields),
+            facts_context.shape(found.get_queryset),
+        )
+        for name, found in graphql.types.items()
+    )
+    return types, len(graphql.optimizer)
 
 
 def _assigned(evaluator: Evaluator, item: LoopAccess) -> dict[str, ast.expr]:

@@ -31,9 +31,19 @@ class ClassTable:
         self._subclass: dict[tuple[str, int], bool] = {}
         self._linear: dict[str, list[str]] = {}
         self._attributes: dict[str, dict[str, tuple[ModuleInfo, ast.expr]]] = {}
+        # When a set: the paths of the classes whose bodies were read through `get`
+        # (what a kept result depends on; see `graphql_kept`). Subclass tests and
+        # base lists read only class heads and are not recorded.
+        self.touched: set[str] | None = None
 
     def get(self, qualified: str) -> tuple[ModuleInfo, ast.ClassDef] | None:
         """The module and ClassDef of a project class."""
+        found = self._find(qualified)
+        if found is not None and self.touched is not None:
+            self.touched.add(found[0].rel)
+        return found
+
+    def _find(self, qualified: str) -> tuple[ModuleInfo, ast.ClassDef] | None:
         owner, _, name = qualified.rpartition(".")
         info = self.modules.get(owner)
         node = info.defs.get(name) if info is not None else None
@@ -60,7 +70,7 @@ class ClassTable:
         cached = self._bases.get(qualified)
         if cached is not None:
             return cached
-        found = self.get(qualified)
+        found = self._find(qualified)
         result: list[str] = []
         if found is not None:
             info, node = found
@@ -84,7 +94,7 @@ class ClassTable:
         self._subclass[key] = False  # cycle guard
         if qualified in roots:
             result = True
-        elif self.get(qualified) is None:
+        elif self._find(qualified) is None:
             result = external(qualified) if external is not None else False
         else:
             result = any(self.is_subclass(b, roots, external) for b in self.bases(qualified))
@@ -102,7 +112,7 @@ class ClassTable:
         order: list[str] = []
 
         def visit(name: str, depth: int) -> None:
-            if name in order or depth > 30 or self.get(name) is None:
+            if name in order or depth > 30 or self._find(name) is None:
                 return
             order.append(name)
             for base in self.bases(name):

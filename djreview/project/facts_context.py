@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from djreview.project.project_model import ProjectModel
 
 _MODEL_CONTEXTS: weakref.WeakKeyDictionary[ProjectModel, str] = weakref.WeakKeyDictionary()
+_NAMES: weakref.WeakKeyDictionary[ProjectModel, str] = weakref.WeakKeyDictionary()
 
 
 def shape(value: object) -> object:
@@ -116,6 +117,14 @@ def names_fingerprint(project: Project, modules: Iterable[ModuleInfo]) -> str:
     return digest(tuple(_module_names(project, info) for info in modules))
 
 
+def index_names(project: Project, index: ProjectModel) -> str:
+    """`names_fingerprint` of the project model's modules, once per build."""
+    found = _NAMES.get(index)
+    if found is None:
+        found = _NAMES[index] = names_fingerprint(project, index.modules.values())
+    return found
+
+
 def _module_names(project: Project, info: ModuleInfo) -> str:
     """A module's names digest, kept per file (it depends on the file and its module name)."""
     return project.per_file("names", info.file, info.name, lambda _file: _names_of(info))
@@ -128,8 +137,8 @@ def model_context(project: Project, index: ProjectModel) -> str:
     found = _MODEL_CONTEXTS.get(index)
     if found is None:
         found = _MODEL_CONTEXTS[index] = digest(
-            names_fingerprint(project, index.modules.values()),
-            shape(index.models),
+            index_names(project, index),
+            index.models_shape(),
             index.user_model_label,
         )
     return found

@@ -58,6 +58,8 @@ class GraphQLSchema:
 
     types: dict[str, GraphQLType] = field(default_factory=dict)
     optimizer: tuple[Location, ...] = ()
+    # The digest of the schema's shape, once computed (a session keeps the schema).
+    shape_digest: str | None = field(default=None, compare=False, repr=False)
 
     def by_model(self, label: str) -> GraphQLType | None:
         """The first graphene-django type of a model (what graphene's registry maps it to)."""

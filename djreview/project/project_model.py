@@ -13,6 +13,7 @@ import dataclasses
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from djreview.project import facts_context
 from djreview.project.admin import AdminCollector, AdminInfo
 from djreview.project.apps import AppRegistry
 from djreview.project.builtin import BUILTIN_PREFIX, builtin_files
@@ -21,8 +22,10 @@ from djreview.project.django_models import ModelCollector
 from djreview.project.drf import APIViewInfo, DRFCollector, SerializerInfo
 from djreview.project.dtl import Template
 from djreview.project.graphql import GraphQLCollector, GraphQLSchema
+from djreview.project.graphql_kept import kept_schema
 from djreview.project.migrations import MigrationIndex, read_migration
 from djreview.project.model_types import ModelInfo
+from djreview.project.models_kept import ModelBlock, kept_models
 from djreview.project.modules import (
     ModuleInfo,
     NameResolver,
@@ -36,6 +39,7 @@ from djreview.project.templates import TemplateFinder, TemplateInfo
 from djreview.project.types import Scope, TypeResolver
 from djreview.project.urls import URLCollector, URLPattern
 from djreview.project.views import ViewCollector, ViewInfo
+from djreview.project.views_kept import kept_views
 from djreview.source.file import SourceFile
 
 if TYPE_CHECKING:
@@ -66,6 +70,7 @@ class ProjectModel:
 
     def __init__(self, files: list[SourceFile], project: Project | None = None) -> None:
         self.files = files
+        self._project = project
         # Module name -> paths of files hidden behind an earlier file with the same
         # module name (several projects in one tree); names in them are not followed.
         self.shadowed_modules: dict[str, list[str]] = {}
@@ -76,27 +81,43 @@ class ProjectModel:
         self.resolver = NameResolver(self.modules)
         self.classes = ClassTable(self.modules, self.resolver)
         self.apps = AppRegistry(self.modules, self.resolver)
+        self._user_label = self._auth_user_model()
+        self.swapped = (
+            {DEFAULT_USER_MODEL} if self.user_model_label != DEFAULT_USER_MODEL else set()
+        )
+        block = kept_models(project, self) if project is not None else self.build_models()
+        self._models_block = block
+        self._by_class = block.by_class
+        self.models = block.models
+        self.lookup = block.lookup
+        self._class_models: dict[str, ModelInfo | None] = {}
+
+    def build_models(self) -> ModelBlock:
+        """Collect the models, resolve their relations' targets, add the reverse accessors."""
         collector = ModelCollector(
             self.modules, self.classes, self.apps, self._auto_field_setting()
         )
         by_class = collector.collect()
-        self._by_class = by_class
-        self._class_models: dict[str, ModelInfo | None] = {}
-        self.models: dict[str, ModelInfo] = {}
+        models: dict[str, ModelInfo] = {}
         # Project models first, so a project app reusing a contrib label wins.
         for info in sorted(by_class.values(), key=lambda m: m.builtin):
-            self.models.setdefault(info.label, info)
-        self.lookup = ModelLookup(self.models, by_class)
-        self._user_label = self._auth_user_model()
-        resolve_targets(collector.pending, self.lookup, self.resolver, self.user_model_label)
-        swapped = {DEFAULT_USER_MODEL} if self.user_model_label != DEFAULT_USER_MODEL else set()
-        self.swapped = swapped
-        left_out = swapped | {
+            models.setdefault(info.label, info)
+        lookup = ModelLookup(models, by_class)
+        resolve_targets(collector.pending, lookup, self.resolver, self.user_model_label)
+        left_out = self.swapped | {
             m.label
-            for m in self.models.values()
+            for m in models.values()
             if m.builtin and m.app_label not in self.installed_builtin_apps
         }
-        build_reverse(self.models, self.lookup, left_out)
+        build_reverse(models, lookup, left_out)
+        return ModelBlock(by_class, models, lookup)
+
+    def models_shape(self) -> str:
+        """A digest of every model's facts, positions left out (once per set of models)."""
+        block = self._models_block
+        if block.shape_digest is None:
+            block.shape_digest = facts_context.digest(facts_context.shape(self.models))
+        return block.shape_digest
 
     # -- settings-derived ------------------------------------------------------
 
@@ -133,6 +154,11 @@ class ProjectModel:
                 return values.pop()
             return DEFAULT_USER_MODEL if not values else None
         return found.value if isinstance(found.value, str) else None
+
+    @property
+    def default_auto_field(self) -> str | None:
+        """The DEFAULT_AUTO_FIELD setting, when the settings give one."""
+        return self._auto_field_setting()
 
     def _auto_field_setting(self) -> str | None:
         found = self.settings.get("DEFAULT_AUTO_FIELD")
@@ -257,7 +283,7 @@ class ProjectModel:
     @cached_property
     def views(self) -> dict[str, ViewInfo]:
         """Function and class-based views by qualified name (built on first use)."""
-        return ViewCollector(self).collect()
+        return kept_views(self._project, self) if self._project else ViewCollector(self).collect()
 
     @cached_property
     def urls(self) -> list[URLPattern]:
@@ -302,7 +328,9 @@ class ProjectModel:
     @cached_property
     def graphql(self) -> GraphQLSchema:
         """graphene/strawberry types and fields (empty when no module imports them)."""
-        return GraphQLCollector(self).collect()
+        return (
+            kept_schema(self._project, self) if self._project else GraphQLCollector(self).collect()
+        )
 
     # -- migrations --------------------------------------------------------------
 
@@ -317,11 +345,24 @@ class ProjectModel:
                 continue
             package = ".".join(parts[:-2])
             app_label = self.apps.label_for_package(package)
-            for item in read_migration(module, app_label, self._migration_model):
+            for item in self._migration(module, app_label):
                 if item.model is None and item.table is not None and item.table in by_table:
                     item = dataclasses.replace(item, model=by_table[item.table])
                 found.append(item)
         return found
+
+    def _migration(self, module: ModuleInfo, app_label: str) -> tuple[MigrationIndex, ...]:
+        """One migration's indexes; a session keeps them while the file and the models stay."""
+        project = self._project
+        if project is None or project.memo is None:
+            return tuple(read_migration(module, app_label, self._migration_model))
+        context = facts_context.digest(facts_context.model_context(project, self), app_label)
+        return project.per_file(
+            "migration-indexes",
+            module.file,
+            context,
+            lambda _file: tuple(read_migration(module, app_label, self._migration_model)),
+        )
 
     def _migration_model(self, app_label: str, model_name: str) -> str | None:
         found = self.lookup.label(f"{app_label}.{model_name}")

@@ -138,6 +138,12 @@ class ViewInfo:
         return names
 
 
+def may_hold_views(module: ModuleInfo) -> bool:
+    """Whether a module can define a view (a project module that mentions one)."""
+    text = module.file.text
+    return not module.rel.startswith("<") and ("request" in text or "View" in text)
+
+
 class ViewCollector:
     """Finds the views of the project (one pass over each candidate module)."""
 
@@ -148,21 +154,23 @@ class ViewCollector:
         """Every view by qualified name."""
         views: dict[str, ViewInfo] = {}
         for module in self.index.modules.values():
-            text = module.file.text
-            if module.rel.startswith("<") or ("request" not in text and "View" not in text):
-                continue
-            for name, node in module.defs.items():
-                qualified = f"{module.name}.{name}"
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _takes_request(
-                    node
-                ):
-                    views[qualified] = self.function_view(module, node)
-                elif (
-                    isinstance(node, ast.ClassDef)
-                    and node.bases
-                    and self.index.classes.is_subclass(qualified, VIEW_ROOTS, _external_view)
-                ):
-                    views[qualified] = self.class_view(module, node)
+            if may_hold_views(module):
+                views.update(self.module_views(module))
+        return views
+
+    def module_views(self, module: ModuleInfo) -> dict[str, ViewInfo]:
+        """The views one module defines, by qualified name."""
+        views: dict[str, ViewInfo] = {}
+        for name, node in module.defs.items():
+            qualified = f"{module.name}.{name}"
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _takes_request(node):
+                views[qualified] = self.function_view(module, node)
+            elif (
+                isinstance(node, ast.ClassDef)
+                and node.bases
+                and self.index.classes.is_subclass(qualified, VIEW_ROOTS, _external_view)
+            ):
+                views[qualified] = self.class_view(module, node)
         return views
 
     def function_view(

@@ -212,3 +212,108 @@ def test_model_edits_plan_the_index_fixes_of_a_full_run(tmp_path: Path):
     tree, session, before = opened(tmp_path, "shop")
     assert any(f[0].startswith("DJR20") and f[6] is not None for f in before)  # index fixes
     replay(tree, SHOP_EDITS, before, session)
+
+
+MIXIN = '''
+
+class PublisherBooksMixin:
+    """A field and its resolver a type takes from a base in another module."""
+
+    all_books = graphene.List("library.schema.BookType")
+
+    def resolve_all_books(root, info):
+        return []
+'''
+# The kept GraphQL schema is read through a type's bases: a base's body, in a module
+# no type lives in, changes what the type's field resolves (graphql_kept).
+MIXIN_EDITS = [
+    ("library/loaders.py", lambda text: "import graphene\n" + text + MIXIN, False),
+    (
+        "library/schema.py",
+        lambda text: _replace(
+            "class PublisherType(DjangoObjectType):",
+            "class PublisherType(PublisherBooksMixin, DjangoObjectType):",
+        )(
+            _replace(
+                "from .models import",
+                "from .loaders import PublisherBooksMixin\nfrom .models import",
+            )(text)
+        ),
+        True,  # the import moves every line below it
+    ),
+    # Only the base's resolver changes: each publisher's books are read per publisher.
+    (
+        "library/loaders.py",
+        _replace("        return []\n", "        return root.books.all()\n"),
+        True,
+    ),
+    (
+        "library/loaders.py",
+        _replace("        return root.books.all()\n", "        return []\n"),
+        True,
+    ),
+]
+
+
+def test_an_edit_to_a_types_base_in_another_module_gives_the_findings_of_a_full_run(
+    tmp_path: Path,
+):
+    tree, session, before = opened(tmp_path, "graphql")
+    after = replay(tree, MIXIN_EDITS[:3], before, session)
+    assert any(f[0] == "DJR150" and f[1].path == "library/loaders.py" for f in after)
+    replay(tree, MIXIN_EDITS[3:], after, session)
+
+
+STAMPED = """from django.conf import settings
+from django.db import models
+
+
+class Stamped(models.Model):
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+"""
+EDITORS = """from django.http import JsonResponse
+
+from .models import Tag
+
+
+def editors(request):
+    return JsonResponse({"names": [tag.editor.username for tag in Tag.objects.all()]})
+"""
+RELATION = """    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+"""
+PLAIN = "    editor = models.CharField(max_length=40)\n"
+# The kept models are read through a model's bases: an abstract base's field, in a
+# module no concrete model lives in, decides whether the loop reads a relation.
+BASE_EDITS = [
+    ("blog/stamps.py", _replace(RELATION, PLAIN), True),
+    ("blog/stamps.py", _replace(PLAIN, RELATION), True),
+]
+
+
+def test_an_edit_to_an_abstract_base_in_another_module_gives_the_findings_of_a_full_run(
+    tmp_path: Path,
+):
+    tree = tmp_path / "blog"
+    shutil.copytree(FIXTURE, tree)
+    (tree / "blog/stamps.py").write_text(STAMPED, encoding="utf-8")
+    (tree / "blog/editors.py").write_text(EDITORS, encoding="utf-8")
+    models = tree / "blog/models.py"
+    text = models.read_text(encoding="utf-8")
+    text = _replace("class Tag(models.Model):", "class Tag(Stamped):")(text)
+    text = _replace(
+        "from django.urls import reverse\n",
+        "from django.urls import reverse\n\nfrom .stamps import Stamped\n",
+    )(text)
+    models.write_text(text, encoding="utf-8")
+    session = Session(tree, resolve_config(None, tree))
+    before = session_findings(session)
+    assert before == full_run(tree)
+    assert any(f[0] == "DJR101" and f[1].path == "blog/editors.py" for f in before)
+    replay(tree, BASE_EDITS, before, session)
