@@ -15,11 +15,12 @@ import ast
 import dataclasses
 import hashlib
 import weakref
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import TYPE_CHECKING
 
 from djreview.model import Location
 from djreview.project.modules import ModuleInfo
+from djreview.project.referenced import Referenced, referenced
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 
@@ -83,38 +84,76 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def _names_of(info: ModuleInfo) -> str:
+@dataclasses.dataclass(frozen=True)
+class _Bindings:
+    """A module's header (name, package, star imports, `__all__`) and one digest per binding."""
+
+    header: str
+    names: tuple[tuple[str, str], ...]
+
+    def digest(self, spelled: Container[str]) -> str:
+        return digest(self.header, tuple(item for item in self.names if _read(item[0], spelled)))
+
+
+def _bindings_of(info: ModuleInfo) -> _Bindings:
     """What a module's top level binds, for name resolution from other modules."""
+    header = digest(info.name, info.is_package, tuple(info.star_imports), info.all_names)
     try:
-        return _bindings(info)
+        return _Bindings(header, _binding_digests(info))
     except RecursionError:  # a generated, deeply nested value: the file's digest stands in
-        return info.file.digest or info.file.text
+        return _Bindings(digest(header, info.file.digest or info.file.text), ())
 
 
-def _bindings(info: ModuleInfo) -> str:
+def _binding_digests(info: ModuleInfo) -> tuple[tuple[str, str], ...]:
     defs = tuple(
         (
             name,
-            type(node).__name__,
-            ast.dump(node.value)
-            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None
-            else "",
+            digest(
+                type(node).__name__,
+                ast.dump(node.value)
+                if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None
+                else "",
+            ),
         )
         for name, node in info.defs.items()
     )
-    return digest(
-        info.name,
-        info.is_package,
-        tuple(info.imports.items()),
-        tuple(info.star_imports),
-        info.all_names,
-        defs,
+    imports = tuple((name, digest("import", target)) for name, target in info.imports.items())
+    return defs + imports
+
+
+# Names Django or djreview read from a module by convention, without any code spelling
+# them: URLconfs, template tag libraries, error handlers, settings (upper case), dunders.
+_CONVENTIONAL = frozenset({"urlpatterns", "app_name", "register", "default_app_config"})
+
+
+def _read(name: str, spelled: Container[str]) -> bool:
+    return (
+        name in spelled
+        or name in _CONVENTIONAL
+        or name.isupper()
+        or name.startswith(("__", "handler"))
     )
 
 
 def names_fingerprint(project: Project, modules: Iterable[ModuleInfo]) -> str:
-    """The names every module binds: equal as long as no module's bindings change."""
-    return digest(tuple(_module_names(project, info) for info in modules))
+    """The names the modules bind that some file spells: equal while none of those change.
+
+    A binding nobody spells (a new helper not yet used elsewhere) cannot
+    change another module's resolution (see `project.referenced`). A check
+    run keeps nothing, so it spells out every binding.
+    """
+    if project.memo is None:
+        return digest(tuple(_bindings_of(info).digest(_EVERY) for info in modules))
+    spelled = referenced(project)
+    return digest(tuple(_module_names(project, info, spelled) for info in modules))
+
+
+class _Every:
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+_EVERY = _Every()
 
 
 def index_names(project: Project, index: ProjectModel) -> str:
@@ -125,9 +164,33 @@ def index_names(project: Project, index: ProjectModel) -> str:
     return found
 
 
-def _module_names(project: Project, info: ModuleInfo) -> str:
-    """A module's names digest, kept per file (it depends on the file and its module name)."""
-    return project.per_file("names", info.file, info.name, lambda _file: _names_of(info))
+def _module_names(project: Project, info: ModuleInfo, spelled: Referenced) -> str:
+    """A module's names digest, kept while the file, its name and the spelled names stay."""
+    kept = project.per_file(
+        "names", info.file, info.name, lambda _f: _KeptNames(_bindings_of(info))
+    )
+    return kept.digest(spelled)
+
+
+class _KeptNames:
+    """A module's bindings and their digest under the spelled names of a token.
+
+    When the spelled names change (a new identifier somewhere), only a module
+    that binds one of the names that changed digests again.
+    """
+
+    def __init__(self, bindings: _Bindings) -> None:
+        self.bindings = bindings
+        self.token = 0
+        self.value = ""
+
+    def digest(self, spelled: Referenced) -> str:
+        if self.token != spelled.token:
+            names = (name for name, _ in self.bindings.names)
+            if not self.token or spelled.flipped_since(self.token, names):
+                self.value = self.bindings.digest(spelled)
+            self.token = spelled.token
+        return self.value
 
 
 def model_context(project: Project, index: ProjectModel) -> str:

@@ -317,3 +317,50 @@ def test_an_edit_to_an_abstract_base_in_another_module_gives_the_findings_of_a_f
     assert before == full_run(tree)
     assert any(f[0] == "DJR101" and f[1].path == "blog/editors.py" for f in before)
     replay(tree, BASE_EDITS, before, session)
+
+
+TAGGED_USE = """
+
+def tagged(request):
+    return JsonResponse({"n": Tagged.objects.filter(name=request.GET["t"]).count()})
+"""
+TAGGED_IMPORT = ("from .recent import ", "from .recent import Tagged, ")
+TAGGED_MODELS = ("from .models import Comment\n", "from .models import Comment, Tag\n")
+TAGGED_DEF = "\n\nTagged = Tag\n"
+
+
+def _add_tagged(text: str) -> str:
+    return _replace(*TAGGED_MODELS)(text) + TAGGED_DEF
+
+
+def _drop_tagged(text: str) -> str:
+    return _replace(*reversed(TAGGED_MODELS))(_replace(TAGGED_DEF, "")(text))
+
+
+# A new module-level name no file spells leaves the names fingerprint as it was
+# (project/referenced.py); once a file spells it, or it answers a name already
+# spelled, the facts of every file that may resolve it are computed again. The
+# index lookup sites read other modules only through names: a stale fingerprint
+# would keep the count of places where Tag.name is looked up. Both orders.
+NAME_EDITS = [
+    # The view looks up through a name that does not exist yet: nothing to count.
+    (LOOP, lambda t: _replace(*TAGGED_IMPORT)(t) + TAGGED_USE, False),
+    # The name appears in another module: one more place looks Tag.name up.
+    (HELPER, _add_tagged, True),
+    (HELPER, _drop_tagged, True),
+    (LOOP, lambda t: _replace(*reversed(TAGGED_IMPORT))(_replace(TAGGED_USE, "")(t)), False),
+    # The other order: the name first (nobody spells it), then the view.
+    (HELPER, _add_tagged, False),
+    (LOOP, lambda t: _replace(*TAGGED_IMPORT)(t) + TAGGED_USE, True),
+]
+
+
+def test_a_new_name_gives_the_findings_of_a_full_run_in_either_order(tmp_path: Path):
+    tree = tmp_path / "blog"
+    shutil.copytree(FIXTURE, tree)
+    (tree / HELPER).write_text(HELPER_TEXT, encoding="utf-8")
+    (tree / LOOP).write_text(LOOP_TEXT, encoding="utf-8")
+    session = Session(tree, resolve_config(None, tree))
+    before = session_findings(session)
+    after = replay(tree, NAME_EDITS, before, session)
+    assert any(f[0] == "DJR201" and "3 places" in f[2] for f in after), after
