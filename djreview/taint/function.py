@@ -9,6 +9,8 @@ bodies twice. Calls the project defines are looked up through a `Resolver`
 from __future__ import annotations
 
 import ast
+import re
+import string
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -373,7 +375,7 @@ class FunctionAnalysis:
         while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
             head = head.left
         if isinstance(head, ast.BinOp) and isinstance(head.op, ast.Mod):
-            head = head.left
+            return self.percent_formatted(head, value)
         if isinstance(head, ast.JoinedStr) and head.values:
             head = head.values[0]
         if isinstance(head, ast.Constant):
@@ -382,6 +384,42 @@ class FunctionAnalysis:
             # The code's own value comes first (`f"{obj.local_path}?{query}"`): it picks the host.
             start = head.value if isinstance(head, ast.FormattedValue) else head
             fixed = start is not node and self.ev(start) is None
+        return value.sanitised(frozenset({"redirect", "ssrf"})) if fixed else value
+
+    def percent_formatted(self, node: ast.BinOp, value: Taint) -> Taint | None:
+        """`"<template>" % args`: the text before the first conversion pins the target
+        (`"https://%s/" % host` does not), or the code's own value fills it first."""
+        template = node.left
+        if not (isinstance(template, ast.Constant) and isinstance(template.value, str)):
+            return value
+        literal = _before_percent_field(template.value)
+        if literal:
+            fixed = _fixed_target(literal)
+        else:
+            args = node.right
+            first = args.elts[0] if isinstance(args, ast.Tuple) and args.elts else args
+            fixed = not isinstance(args, ast.Dict) and self.ev(first) is None
+        return value.sanitised(frozenset({"redirect", "ssrf"})) if fixed else value
+
+    def formatted(
+        self, node: ast.Call, value: Taint | None, values: dict[int, Taint | None]
+    ) -> Taint | None:
+        """`"<template>".format(...)`: a fixed path or host first, or the code's own value
+        in the first field (`"{}?mode={}".format(url, mode)`), cannot redirect off-site."""
+        template = node.func.value if isinstance(node.func, ast.Attribute) else None
+        if value is None or not (
+            isinstance(template, ast.Constant) and isinstance(template.value, str)
+        ):
+            return value
+        try:
+            literal, field, _, _ = next(iter(string.Formatter().parse(template.value)))
+        except (StopIteration, ValueError):
+            return value
+        if literal:
+            fixed = _fixed_target(literal)
+        else:
+            first = _format_argument(node, field)
+            fixed = first is not None and id(first) in values and values[id(first)] is None
         return value.sanitised(frozenset({"redirect", "ssrf"})) if fixed else value
 
     def attribute(self, node: ast.Attribute) -> Taint | None:
@@ -508,6 +546,8 @@ class FunctionAnalysis:
             if name in NON_PROPAGATING_METHODS:
                 return None
             return combine(receiver, *args)
+        if name == "format" and isinstance(node.func, ast.Attribute):
+            return self.formatted(node, combine(*args), values)
         if name in PROPAGATORS and (isinstance(node.func, ast.Name) or name in METHOD_PROPAGATORS):
             return combine(*args)
         return None
@@ -622,6 +662,30 @@ def _worth_resolving(node: ast.Call, args: list[Taint | None]) -> bool:
         and isinstance(func.value, ast.Name)
         and func.value.id == "self"
     )
+
+
+def _before_percent_field(text: str) -> str:
+    """The text of a `%` template before its first conversion (`%%` is a literal `%`)."""
+    at = 0
+    while True:
+        at = text.find("%", at)
+        if at < 0 or at + 1 >= len(text):
+            return text if at < 0 else text[:at]
+        if text[at + 1] != "%":
+            return text[:at]
+        at += 2
+
+
+def _format_argument(node: ast.Call, field: str | None) -> ast.expr | None:
+    """The argument of `.format(...)` that fills a field named `field` ("", "0", "name")."""
+    if field is None:
+        return None
+    name = re.split(r"[.\[]", field, maxsplit=1)[0]
+    if name in ("", "0"):
+        return node.args[0] if node.args and not isinstance(node.args[0], ast.Starred) else None
+    if name.isdigit():
+        return None  # a later positional first: unusual, judged as request data
+    return next((kw.value for kw in node.keywords if kw.arg == name), None)
 
 
 def _fixed_target(prefix: str) -> bool:

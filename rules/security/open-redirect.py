@@ -67,6 +67,31 @@ def bounce(request):
     return redirect(f"{request.GET['host']}/done/")
 
 
+def keep_mode(request, post):
+    # ok: DJR314 -- the code's own URL fills the first field: the query cannot move the host
+    return redirect("{}?mode={}".format(post.get_absolute_url(), request.GET["mode"]))
+
+
+def bounce_formatted(request):
+    # ruleid: DJR314
+    return redirect("{}/done/".format(request.GET["host"]))
+
+
+def to_post_formatted(request):
+    # ok: DJR314
+    return redirect("/posts/{slug}/".format(slug=request.GET["slug"]))
+
+
+def keep_mode_percent(request, post):
+    # ok: DJR314
+    return redirect("%s?mode=%s" % (post.get_absolute_url(), request.GET["mode"]))
+
+
+def bounce_percent(request):
+    # ruleid: DJR314
+    return redirect("%s/done/" % request.GET["host"])
+
+
 def _allow_redirect(url):
     return url.startswith("/") and not url.startswith("//")
 

@@ -15,7 +15,15 @@ def preview(request):
     api = requests.get(f"https://api.example.com/items/{url}", timeout=5)
     # ok: DJR315
     fixed = requests.get("https://example.com/feed.xml", timeout=5)
-    return page, raw, api, fixed
+    # ok: DJR315 -- the host is written out before the first field
+    item = requests.get("https://api.example.com/items/{}".format(url), timeout=5)
+    # ruleid: DJR315
+    hosted = requests.get("https://%s/items" % request.GET["host"], timeout=5)
+    # ruleid: DJR315
+    formatted = requests.get("https://{}/items".format(request.GET["host"]), timeout=5)
+    # ok: DJR315
+    pinned = requests.get("https://api.example.com/%s" % url, timeout=5)
+    return page, raw, api, fixed, item, hosted, formatted, pinned
 
 
 def preview_bare_get(request):

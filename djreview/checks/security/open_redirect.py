@@ -25,11 +25,15 @@ class OpenRedirect(TaintCheck):
     `HttpResponsePermanentRedirect()` whose target comes from the request
     (`?next=`, a form field), unless it was checked with
     `url_has_allowed_host_and_scheme()` or starts with a fixed path
-    (`f"/posts/{slug}/"`). Callees are matched by qualified name through the
-    imports: `from django.shortcuts import redirect as go` counts.
+    (`f"/posts/{slug}/"`, `"/posts/{}/".format(slug)`, `"/posts/%s/" % slug`).
+    Callees are matched by qualified name through the imports: `from
+    django.shortcuts import redirect as go` counts.
 
     Not reported, deliberately: a `redirect` imported from another library
-    or defined in the module (a look-alike); the result of a helper whose
+    or defined in the module (a look-alike); a URL the code computed with the
+    request data only after it (`f"{url}?mode={mode}"`,
+    `"{}?mode={}".format(url, mode)`, `"%s?mode=%s" % (url, mode)`): the
+    query string cannot move the host; the result of a helper whose
     every return is a checked or code-built URL (`reverse()`, a fixed path,
     `obj.get_absolute_url()`), even when another of its paths returns an
     object's URL; a target whose only source is the `Referer` header

@@ -11,7 +11,10 @@ class ServerSideRequestForgery(TaintCheck):
     ## What it does
     Flags `requests.get/post/...`, `httpx.*`, `urllib.request.urlopen()` and
     session methods whose URL comes from the request. A URL whose scheme and
-    host are fixed in the code (`f"https://api.example.com/{x}"`) is fine.
+    host are fixed in the code before the first value is filled in is fine
+    (`f"https://api.example.com/{x}"`, `"https://api.example.com/{}".format(x)`,
+    `"https://api.example.com/%s" % x`); `"https://%s/" % host` is not: the
+    host is the request's.
     Callees are resolved through the imports: `from requests import get;
     get(url)` and `import requests as r` count. A URL whose host was tested
     against a collection (`urlparse(url).hostname in ALLOWED_HOSTS`) is

@@ -49,3 +49,13 @@ def _safe_next(request):
 def after_signup(request):
     # suite: safe
     return redirect(_safe_next(request))
+
+
+def filtered_list(request):
+    # suite: safe
+    return redirect("{}?status={}".format(reverse("orders:list"), request.GET["status"]))
+
+
+def hop(request):
+    # suite: positive
+    return redirect("%s/welcome/" % request.GET["site"])

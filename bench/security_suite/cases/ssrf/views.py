@@ -56,3 +56,17 @@ def status(request):
     # suite: safe
     upstream = requests.get(settings.STATUS_URL, timeout=3)
     return JsonResponse({"ok": upstream.ok})
+
+
+def partner_status(request):
+    host = request.GET["partner"]
+    # suite: positive
+    reply = requests.get("https://%s/status" % host, timeout=5)
+    return JsonResponse({"ok": reply.ok})
+
+
+def partner_item(request):
+    item = request.GET["item"]
+    # suite: safe
+    reply = requests.get("https://partners.example.net/items/{}".format(item), timeout=5)
+    return JsonResponse({"ok": reply.ok})
