@@ -292,7 +292,10 @@ class FunctionAnalysis:
                 kinds = GUARDS.get(
                     callee, ALL_KINDS if _named_as_validator(callee) else frozenset()
                 )
-                if callee in {"match", "fullmatch"} and len(node.args) >= 2:
+                if callee == "is_relative_to" and isinstance(node.func, ast.Attribute):
+                    # `path.resolve().is_relative_to(base)`: the resolved path stays under base.
+                    name, kinds = _path_root(node.func.value), frozenset({"path"})
+                elif callee in {"match", "fullmatch"} and len(node.args) >= 2:
                     name = _name_of(node.args[1])
                 elif (
                     isinstance(node.func, ast.Attribute)
@@ -302,6 +305,10 @@ class FunctionAnalysis:
                     name = _name_of(node.func.value)
                 elif node.args:
                     name = _name_of(node.args[0])
+                else:
+                    # `url_has_allowed_host_and_scheme(url=next, ...)`: the value by its keyword.
+                    checked = next((k.value for k in node.keywords if k.arg in _CHECKED), None)
+                    name = _name_of(checked) if checked is not None else None
             elif isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.In | ast.NotIn):
                 name, kinds = _name_of(node.left), ALL_KINDS
                 host = _parsed_host(node.left)
@@ -664,6 +671,10 @@ def _worth_resolving(node: ast.Call, args: list[Taint | None]) -> bool:
     )
 
 
+# The parameter names validators take the checked value by (Django's own and most others').
+_CHECKED = frozenset({"url", "value", "password"})
+
+
 def _before_percent_field(text: str) -> str:
     """The text of a `%` template before its first conversion (`%%` is a literal `%`)."""
     at = 0
@@ -706,6 +717,17 @@ def _named_as_sanitiser(name: str) -> bool:
     """A project's own cleaner, by its name: `sanitize_cell`, `escape_like`, `bleach.clean`."""
     lower = name.lower()
     return any(word in lower for word in ("escape", "sanitiz", "sanitis", "clean", "validat"))
+
+
+def _path_root(node: ast.expr) -> str | None:
+    """The variable a path expression starts from, through `.resolve()` / `.absolute()`."""
+    while (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"resolve", "absolute"}
+    ):
+        node = node.func.value
+    return _name_of(node)
 
 
 def _name_of(node: ast.expr) -> str | None:

@@ -46,6 +46,14 @@ def after_login_checked(request):
     return redirect(target)
 
 
+def after_save_checked_by_keyword(request):
+    target = request.POST.get("return_url")
+    if url_has_allowed_host_and_scheme(url=target, allowed_hosts=request.get_host()):
+        # ok: DJR314 -- the same check, the URL passed by its keyword
+        return redirect(target)
+    return redirect("/")
+
+
 def to_post(request):
     slug = request.GET["slug"]
     # ok: DJR314
