@@ -32,7 +32,7 @@ class ClassTable:
         self._linear: dict[str, list[str]] = {}
         self._attributes: dict[str, dict[str, tuple[ModuleInfo, ast.expr]]] = {}
         # When a set: the paths of the classes whose bodies were read through `get`
-        # (what a kept result depends on; see `graphql_kept`). Subclass tests and
+        # (what a kept result depends on; see `project.kept`). Subclass tests and
         # base lists read only class heads and are not recorded.
         self.touched: set[str] | None = None
 

@@ -139,21 +139,10 @@ def names_fingerprint(project: Project, modules: Iterable[ModuleInfo]) -> str:
     """The names the modules bind that some file spells: equal while none of those change.
 
     A binding nobody spells (a new helper not yet used elsewhere) cannot
-    change another module's resolution (see `project.referenced`). A check
-    run keeps nothing, so it spells out every binding.
+    change another module's resolution (see `project.referenced`).
     """
-    if project.memo is None:
-        return digest(tuple(_bindings_of(info).digest(_EVERY) for info in modules))
     spelled = referenced(project)
     return digest(tuple(_module_names(project, info, spelled) for info in modules))
-
-
-class _Every:
-    def __contains__(self, name: object) -> bool:
-        return True
-
-
-_EVERY = _Every()
 
 
 def index_names(project: Project, index: ProjectModel) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from djreview.project.graphql import GraphQLCollector, GraphQLSchema
-from djreview.project.kept import Tracked, current_models, heads_context, tracked
+from djreview.project.kept import Tracked, heads_context, tracked, with_current_models
 from djreview.source.project import Project
 
 if TYPE_CHECKING:
@@ -29,13 +29,10 @@ def kept_schema(project: Project, index: ProjectModel) -> GraphQLSchema:
         lambda: _collect(project, index),
         lambda k: k.valid_in(project),
     )
-    models = current_models(kept.models, index)
-    if models is None:  # a model no longer found by its label: collect afresh
-        kept = _collect(project, index)
-        models = current_models(kept.models, index) or {}
-    for name, graphql_type in kept.value.types.items():
+    schema, models = with_current_models(kept, index, lambda: _collect(project, index))
+    for name, graphql_type in schema.types.items():
         graphql_type.model = models.get(name)
-    return kept.value
+    return schema
 
 
 def _collect(project: Project, index: ProjectModel) -> Tracked[GraphQLSchema]:

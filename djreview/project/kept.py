@@ -7,7 +7,7 @@ calls, fingerprinted with the models' facts in `heads_context`; and the
 bodies of the classes it opened, recorded as it runs (`ClassTable.touched`)
 and checked to be the same files on reuse (`Tracked.valid_in`). A table holds
 models of the build that found it, so a kept one takes its models from the
-current project model by label (`current_models`).
+current project model by label (`with_current_models`).
 """
 
 from __future__ import annotations
@@ -65,10 +65,23 @@ def tracked(
     return value, tuple(project.by_rel[rel] for rel in sorted(read) if rel in project.by_rel)
 
 
-def current_models(
+def with_current_models(
+    kept: Tracked[T], index: ProjectModel, fresh: Callable[[], Tracked[T]]
+) -> tuple[T, dict[str, ModelInfo]]:
+    """A kept table and each of its names' model in the current build, by label.
+
+    When a label is no longer a model, the table is computed afresh (`fresh()`).
+    """
+    models = _current_models(kept.models, index)
+    if models is None:
+        kept = fresh()
+        models = _current_models(kept.models, index) or {}
+    return kept.value, models
+
+
+def _current_models(
     labels: Iterable[tuple[str, str]], index: ProjectModel
 ) -> dict[str, ModelInfo] | None:
-    """Each name's model in the current build, by label (None when one is gone)."""
     found: dict[str, ModelInfo] = {}
     for name, label in labels:
         model = index.models.get(label)

@@ -94,9 +94,7 @@ class ProjectModel:
 
     def build_models(self) -> ModelBlock:
         """Collect the models, resolve their relations' targets, add the reverse accessors."""
-        collector = ModelCollector(
-            self.modules, self.classes, self.apps, self._auto_field_setting()
-        )
+        collector = ModelCollector(self.modules, self.classes, self.apps, self.default_auto_field)
         by_class = collector.collect()
         models: dict[str, ModelInfo] = {}
         # Project models first, so a project app reusing a contrib label wins.
@@ -158,9 +156,6 @@ class ProjectModel:
     @property
     def default_auto_field(self) -> str | None:
         """The DEFAULT_AUTO_FIELD setting, when the settings give one."""
-        return self._auto_field_setting()
-
-    def _auto_field_setting(self) -> str | None:
         found = self.settings.get("DEFAULT_AUTO_FIELD")
         return found.value if found is not None and isinstance(found.value, str) else None
 

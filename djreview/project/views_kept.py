@@ -8,9 +8,10 @@ kept per module on `kept.heads_context` and the class bodies opened (see
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
-from djreview.project.kept import Tracked, current_models, heads_context, tracked
+from djreview.project.kept import Tracked, heads_context, tracked, with_current_models
 from djreview.project.modules import ModuleInfo
 from djreview.project.views import ViewCollector, ViewInfo, may_hold_views
 from djreview.source.project import Project
@@ -28,13 +29,11 @@ def kept_views(project: Project, index: ProjectModel) -> dict[str, ViewInfo]:
     views: dict[str, ViewInfo] = {}
     for module in index.modules.values():
         kept = _kept_module_views(project, index, collector, module, context)
-        models = current_models(kept.models, index)
-        if models is None:  # a model no longer found by its label: read afresh
-            kept = _module_views(project, index, collector, module)
-            models = current_models(kept.models, index) or {}
-        for name, view in kept.value.items():
+        fresh = partial(_module_views, project, index, collector, module)
+        found, models = with_current_models(kept, index, fresh)
+        for name, view in found.items():
             view.model = models.get(name)
-        views.update(kept.value)
+        views.update(found)
     return views
 
 

@@ -124,7 +124,7 @@ class FunctionAnalysis:
             value = combine(before, self.ev(stmt.value))
             if value is not None and before is None and isinstance(stmt.op, ast.Add):
                 # Appending to a URL the code built keeps its scheme and host.
-                value = value.sanitised(frozenset({"redirect", "ssrf"}))
+                value = value.sanitised(_URL_KINDS)
             self.bind(stmt.target, value, stmt.value)
         elif isinstance(stmt, ast.Expr):
             self.ev(stmt.value)
@@ -391,7 +391,7 @@ class FunctionAnalysis:
             # The code's own value comes first (`f"{obj.local_path}?{query}"`): it picks the host.
             start = head.value if isinstance(head, ast.FormattedValue) else head
             fixed = start is not node and self.ev(start) is None
-        return value.sanitised(frozenset({"redirect", "ssrf"})) if fixed else value
+        return value.sanitised(_URL_KINDS) if fixed else value
 
     def percent_formatted(self, node: ast.BinOp, value: Taint) -> Taint | None:
         """`"<template>" % args`: the text before the first conversion pins the target
@@ -399,14 +399,10 @@ class FunctionAnalysis:
         template = node.left
         if not (isinstance(template, ast.Constant) and isinstance(template.value, str)):
             return value
-        literal = _before_percent_field(template.value)
-        if literal:
-            fixed = _fixed_target(literal)
-        else:
-            args = node.right
-            first = args.elts[0] if isinstance(args, ast.Tuple) and args.elts else args
-            fixed = not isinstance(args, ast.Dict) and self.ev(first) is None
-        return value.sanitised(frozenset({"redirect", "ssrf"})) if fixed else value
+        args = node.right
+        first = args.elts[0] if isinstance(args, ast.Tuple) and args.elts else args
+        own_first = not isinstance(args, ast.Dict) and self.ev(first) is None
+        return _pinned(value, _before_percent_field(template.value), own_first)
 
     def formatted(
         self, node: ast.Call, value: Taint | None, values: dict[int, Taint | None]
@@ -422,12 +418,9 @@ class FunctionAnalysis:
             literal, field, _, _ = next(iter(string.Formatter().parse(template.value)))
         except (StopIteration, ValueError):
             return value
-        if literal:
-            fixed = _fixed_target(literal)
-        else:
-            first = _format_argument(node, field)
-            fixed = first is not None and id(first) in values and values[id(first)] is None
-        return value.sanitised(frozenset({"redirect", "ssrf"})) if fixed else value
+        first = _format_argument(node, field)
+        own_first = first is not None and id(first) in values and values[id(first)] is None
+        return _pinned(value, literal, own_first)
 
     def attribute(self, node: ast.Attribute) -> Taint | None:
         """`request.GET`, `self.kwargs`, `form.data`, `self.<tainted attribute>`, `x.attr`."""
@@ -673,6 +666,13 @@ def _worth_resolving(node: ast.Call, args: list[Taint | None]) -> bool:
 
 # The parameter names validators take the checked value by (Django's own and most others').
 _CHECKED = frozenset({"url", "value", "password"})
+
+
+def _pinned(value: Taint, literal: str, own_first: bool) -> Taint | None:
+    """A built URL cannot leave the site when the text before its first field pins the
+    path or host, or (no text first) the code's own value fills that field."""
+    fixed = _fixed_target(literal) if literal else own_first
+    return value.sanitised(_URL_KINDS) if fixed else value
 
 
 def _before_percent_field(text: str) -> str:
