@@ -102,6 +102,11 @@ def _patterns(file: SourceFile, rules: RuleSet) -> Part:
     findings: list[Finding] = []
     if file.tree is None and file.parse_error:
         notes.append(Notification(file.rel, f"{file.parse_error}; only pattern rules ran on it"))
+    elif file.python2_lines:
+        lines = file.python2_lines
+        notes.append(
+            Notification(file.rel, f"read as Python 2 ({lines} line{'s' * (lines != 1)} rewritten)")
+        )
     # A file none of the rules' hints occur in is never parsed by tree-sitter:
     # that parse was a tenth of a whole run on a large project.
     # Only the pattern rules read ast-grep trees: one per file, dropped once its

@@ -119,6 +119,19 @@ def _all_names(value: ast.expr) -> tuple[str, ...] | None:
     return None
 
 
+def _wraps_itself(value: ast.expr, target: ast.expr, defs: dict[str, ast.AST]) -> bool:
+    """`view = login_required(view)`: a decorator applied the pre-2.4 way.
+
+    The name still means the function (or class) defined above, as with `@`.
+    """
+    if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
+        return False
+    defined = defs.get(target.id)
+    if not isinstance(defined, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return False
+    return any(isinstance(arg, ast.Name) and arg.id == target.id for arg in value.args)
+
+
 def read_module(name: str, file: SourceFile, is_package: bool) -> ModuleInfo:
     """The names `file`'s top level binds (one pass over its top-level statements)."""
     info = ModuleInfo(name=name, file=file, is_package=is_package)
@@ -137,6 +150,8 @@ def read_module(name: str, file: SourceFile, is_package: bool) -> ModuleInfo:
             info.imports.pop(node.name, None)
         elif isinstance(node, ast.Assign):
             for target in node.targets:
+                if _wraps_itself(node.value, target, info.defs):
+                    continue
                 if isinstance(target, ast.Name):
                     info.defs[target.id] = node
                     info.imports.pop(target.id, None)

@@ -44,6 +44,13 @@ _RENDER_FUNCTIONS = {
     "django.template.loader.get_template": (0, -1),
     "django.template.loader.select_template": (0, -1),
 }
+# Context classes -> index of the argument holding the context dict.
+_CONTEXT_CLASSES = {
+    "django.template.RequestContext": 1,
+    "django.template.context.RequestContext": 1,
+    "django.template.Context": 0,
+    "django.template.context.Context": 0,
+}
 # Generic view -> template name suffix Django appends by default.
 _TEMPLATE_SUFFIXES = {
     "ListView": "_list",
@@ -301,8 +308,28 @@ class ViewCollector:
         context_node = keyword(call, "context") or (
             call.args[context_at] if 0 <= context_at < len(call.args) else None
         )
-        context, opaque = _context_of(context_node, local_dicts, function)
+        context, opaque = _context_of(
+            self._unwrapped_context(module, context_node), local_dicts, function
+        )
         return RenderCall(names, context, module.file.node_location(call), call, opaque)
+
+    def _unwrapped_context(self, module: ModuleInfo, node: ast.expr | None) -> ast.expr | None:
+        """The dict inside `RequestContext(request, {...})` / `Context({...})`.
+
+        Code written for Django < 1.10 passes its context wrapped:
+        `render_to_response(name, RequestContext(request, {...}))`.
+        """
+        if not isinstance(node, ast.Call):
+            return node
+        callee = dotted_name(node.func)
+        at = (
+            _CONTEXT_CLASSES.get(self.index.resolve_name(module.name, callee) or "")
+            if callee
+            else None
+        )
+        if at is None:
+            return node
+        return keyword(node, "dict_") or (node.args[at] if len(node.args) > at else None)
 
 
 def _returned_strings(function: ast.AST) -> tuple[str, ...]:

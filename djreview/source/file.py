@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Literal, TypeVar, cast
 
 from djreview.model import Location
+from djreview.source.python2 import parse_python2
 
 FileKind = Literal["python", "template"]
 NodeT = TypeVar("NodeT", bound=ast.AST)
@@ -112,6 +113,8 @@ class SourceFile:
     kind: FileKind
     text: str
     parse_error: str | None = field(default=None, init=False)
+    # Lines rewritten to read the file as Python 2 (python2.py); 0 for Python 3.
+    python2_lines: int = field(default=0, init=False)
 
     # A digest of the file's bytes: the key of its cache entries.
     digest: str = field(default="", compare=False)
@@ -145,6 +148,10 @@ class SourceFile:
         try:
             return ast.parse(self.text, filename=self.rel, type_comments=False)
         except SyntaxError as exc:
+            python2 = parse_python2(self.text, self.rel)
+            if python2 is not None:
+                self.python2_lines = python2[1]
+                return python2[0]
             self.parse_error = f"syntax error at line {exc.lineno}: {exc.msg}"
         except (RecursionError, MemoryError, ValueError) as exc:
             self.parse_error = f"cannot parse: {exc.__class__.__name__}"

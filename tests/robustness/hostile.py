@@ -59,7 +59,7 @@ def build(root: Path, outside: Path, max_bytes: int) -> Expected:
     good("app/bom.py", b"\xef\xbb\xbf" + DEFECT.encode())
     good("app/crlf.py", DEFECT.replace("\n", "\r\n").encode())
     bad("app/syntax_error.py", b"def broken(:\n    pass\n", "syntax error")
-    bad("app/python2.py", b'print "hello"\nexec "x = 1"\n', "syntax error")
+    bad("app/python2.py", b'print "hello"\nexec "x = 1"\n', "read as Python 2 (2 lines")
     bad("app/invalid_utf8.py", b"name = '\xff\xfe\xfd'\n", "cannot decode")
     bad("app/nul_bytes.py", b"x = 1\x00\ny = 2\n", "binary content")
     bad("app/binary.py", bytes(range(256)) * 8, "binary content")
