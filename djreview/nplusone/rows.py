@@ -14,9 +14,11 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from djreview.nplusone.prefetch_probe import ends, probe_of
 from djreview.nplusone.querysets import Instance, QuerySetState
 from djreview.nplusone.relation_map import FORWARD, MANY, Function, Relation, Schema
-from djreview.project.modules import dotted_name
+from djreview.project.modules import dotted_name, record_import
+from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 
 MAX_FOLLOW = 3
@@ -46,6 +48,7 @@ REQUERY = frozenset(
 )
 # Calls on a related manager that read the rows: served by a prefetch, a query otherwise.
 READ = frozenset({"all", "count", "exists", "first", "last", "iterator"})
+_CACHES = frozenset({"django.core.cache.cache", "django.core.cache.caches"})
 _WRITES = frozenset({"delete", "update", "create", "add", "remove", "set", "clear", "bulk_create"})
 
 
@@ -90,19 +93,62 @@ def _callee_name(call: ast.Call) -> str:
     )
 
 
-def _writes(function: ast.AST) -> bool:
+def _writes(function: ast.AST, file: SourceFile, index: ProjectModel) -> bool:
     """Whether a method body saves, deletes, updates or creates rows.
 
     `data.update({...})` with a positional argument is a dict's update:
-    QuerySet.update() takes keyword arguments only.
+    QuerySet.update() takes keyword arguments only. `cache.set(key, value)`
+    writes to Django's cache, not to a table: a method that memoises its
+    result there is still a read.
     """
+    module = index.module_for(file)
     return any(
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr in _WRITES | {"save", "bulk_update"}
         and not (node.func.attr == "update" and node.args)
+        and not (module is not None and _is_cache(node.func.value, module.name, index))
         for node in ast.walk(function)
     )
+
+
+def _has_to_attr(row: Instance, attr: str) -> bool:
+    """Whether the row's queryset sets `attr` on it: `Prefetch("<row path>__x", to_attr=attr)`."""
+    for name, lookup in row.state.to_attr:
+        parent = lookup.rsplit("__", 1)[0] if "__" in lookup else ""
+        if name == attr and parent == row.prefix:
+            return True
+    return False
+
+
+def _enclosing_function(file: SourceFile, node: ast.AST) -> ast.AST | None:
+    """The innermost function of `file` holding `node`."""
+    line = getattr(node, "lineno", 0)
+    holding = [
+        function
+        for function in file.functions()
+        if function.lineno <= line <= (function.end_lineno or function.lineno)
+    ]
+    return max(holding, key=lambda function: function.lineno, default=None)
+
+
+def _function_imports(function: ast.AST | None, package: str) -> dict[str, str]:
+    """The names a function's own imports bind (`from .utils import helper` in a method)."""
+    bound: dict[str, str] = {}
+    if function is None:
+        return bound
+    for node in ast.walk(function):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            record_import(node, package, bound)
+    return bound
+
+
+def _is_cache(receiver: ast.expr, module: str, index: ProjectModel) -> bool:
+    """`cache` / `caches["name"]` of django.core.cache, as the module imports them."""
+    if isinstance(receiver, ast.Subscript):
+        receiver = receiver.value
+    name = dotted_name(receiver)
+    return name is not None and index.resolve_name(module, name) in _CACHES
 
 
 def chain(node: ast.expr) -> tuple[str, list[tuple[str, ast.expr]]] | None:
@@ -147,9 +193,32 @@ class RowReader:
     ) -> Iterator[Access]:
         """Every per-row access in `nodes`, with `rows` binding names to row instances."""
         self.schema.touch(file)
-        rows = dict(rows)
+        yield from self._block(file, nodes, dict(rows), via, depth)
+
+    def _block(
+        self,
+        file: SourceFile,
+        nodes: list[ast.AST] | list[ast.stmt],
+        rows: dict[str, Instance],
+        via: tuple[Via, ...],
+        depth: int,
+    ) -> Iterator[Access]:
+        """The accesses of consecutive statements, up to one that always leaves for these rows."""
         for node in nodes:
             yield from self._visit(file, node, rows, via, depth)
+            if isinstance(node, ast.If):
+                taken = self._taken_branch(file, node, rows)
+                if taken is not None and ends(node.body if taken else node.orelse):
+                    return
+
+    def _taken_branch(
+        self, file: SourceFile, node: ast.If, rows: dict[str, Instance]
+    ) -> bool | None:
+        """The branch of `if` that runs for these rows, when it tests a prefetched list."""
+        probe = probe_of(node.test, _enclosing_function(file, node))
+        if probe is None or probe.row not in rows:
+            return None
+        return probe.when_set if _has_to_attr(rows[probe.row], probe.attr) else None
 
     def _visit(
         self,
@@ -172,6 +241,10 @@ class RowReader:
                 rows[node.targets[0].id] = bound
             else:
                 rows.pop(node.targets[0].id, None)
+            return
+        if isinstance(node, ast.If) and (taken := self._taken_branch(file, node, rows)) is not None:
+            yield from self._visit(file, node.test, rows, via, depth)
+            yield from self._block(file, node.body if taken else node.orelse, rows, via, depth)
             return
         if isinstance(node, ast.For | ast.AsyncFor):
             yield from self._visit(file, node.iter, rows, via, depth)
@@ -261,7 +334,11 @@ class RowReader:
         if not passed:
             return
         found = self._function(file, node.func)
-        if found is None or any(v.node is found[1] for v in via) or _writes(found[1]):
+        if (
+            found is None
+            or any(v.node is found[1] for v in via)
+            or _writes(found[1], found[0], self.schema.index)
+        ):
             return
         body_file, function = found
         params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
@@ -285,7 +362,12 @@ class RowReader:
         dotted = dotted_name(func)
         if info is None or dotted is None:
             return None
-        qualified = index.resolve_name(info.name, dotted)
+        head, _, rest = dotted.partition(".")
+        local = _function_imports(_enclosing_function(file, func), info.package)
+        if head in local:
+            qualified: str | None = local[head] + (f".{rest}" if rest else "")
+        else:
+            qualified = index.resolve_name(info.name, dotted)
         if qualified is None:
             return None
         module, _, attribute = index.resolver.canonical(qualified).rpartition(".")
@@ -458,7 +540,11 @@ class RowReader:
         if found is None or any(v.node is found[1] for v in via):
             return
         body_file, function = found
-        if name != "__str__" and not self.schema.is_property(row.model, name) and _writes(function):
+        if (
+            name != "__str__"
+            and not self.schema.is_property(row.model, name)
+            and _writes(function, body_file, self.schema.index)
+        ):
             # An action (`cancel()`, `sync()`): its per-row cost is the writes.
             return
         step = Via(body_file, function, f"{row.model.rsplit('.', 1)[-1]}.{name}")
