@@ -66,6 +66,9 @@ class Case:
     fix_sites: tuple[Site, ...]
     model: str
     fields: tuple[str, ...]
+    # Findings on the fix commit judged by hand to be another defect, still present
+    # there (rule, path, primary line): not the fixed one reported again.
+    fix_other: frozenset[tuple[str, str, int]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class Result:
     # Stricter: a finding on the fix whose own location is at a fixed per-row site. A
     # related location near a fix site is often another, still unfixed defect's resolver.
     reported_on_fix_primary: bool = False
+    # Reported on the fix only by findings judged another, still-present defect (fix_other).
+    fix_other_only: bool = False
     parent_rules: list[str] = field(default_factory=list)
     fix_rules: list[str] = field(default_factory=list)
     # On a miss, what djreview did report in the files of the parent sites ("DJR101 path:line").
@@ -141,6 +146,10 @@ def load_cases(base: Path) -> list[Case]:
                             fix_sites=_sites(raw["fix_sites"]),
                             model=raw.get("model", ""),
                             fields=tuple(raw.get("fields", [])),
+                            fix_other=frozenset(
+                                (str(o["rule"]), str(o["path"]), int(o["line"]))
+                                for o in raw.get("fix_other", [])
+                            ),
                         )
                     )
                 except (KeyError, TypeError, ValueError) as error:
@@ -330,6 +339,14 @@ def matches(case: Case, sites: Sequence[Site], finding: Found, primary_only: boo
     return False
 
 
+def _judged_other(case: Case, finding: Found) -> bool:
+    """Whether `finding` on the fix is one the case lists as another, still-present defect."""
+    if not finding.locations:
+        return False
+    primary = finding.locations[0]
+    return (finding.rule, primary.path, primary.line) in case.fix_other
+
+
 def evaluate(case: Case, git_dir: Path | None, trees: Trees) -> Result:
     """Run one case: hit on the parent, still reported on the fix."""
     result = Result(case.id, case.repo, case.family, case.kind, "ok")
@@ -339,17 +356,19 @@ def evaluate(case: Case, git_dir: Path | None, trees: Trees) -> Result:
     try:
         found = trees.findings(git_dir, case.parent, case.root, case.family)
         parent = [f for f in found if matches(case, case.parent_sites, f)]
-        fixed = [
+        near_fix = [
             f
             for f in trees.findings(git_dir, case.fix, case.root, case.family)
             if matches(case, case.fix_sites, f)
         ]
+        fixed = [f for f in near_fix if not _judged_other(case, f)]
     except Skip as skip:
         result.status, result.reason = "skipped", str(skip)
         return result
     result.hit_parent, result.parent_rules = bool(parent), sorted({f.rule for f in parent})
     result.hit_parent_primary = any(matches(case, case.parent_sites, f, True) for f in parent)
     result.reported_on_fix, result.fix_rules = bool(fixed), sorted({f.rule for f in fixed})
+    result.fix_other_only = bool(near_fix) and not fixed
     result.reported_on_fix_primary = any(matches(case, case.fix_sites, f, True) for f in fixed)
     if not parent:
         files = {site.path for site in case.parent_sites}
@@ -385,6 +404,11 @@ def summary(results: Sequence[Result]) -> str:
         lines.append(
             f"  FP on fixed code  {_ratio(sum(r.reported_on_fix for r in rows), len(rows))}"
         )
+        other = sum(r.fix_other_only for r in rows)
+        if other:
+            raw = sum(r.reported_on_fix or r.fix_other_only for r in rows)
+            counted = _ratio(raw, len(rows))
+            lines.append(f"  (counting findings judged another, still-present defect: {counted})")
         strict_fp = sum(r.reported_on_fix_primary for r in rows)
         lines.append(
             f"  (primary location at a fixed per-row site: {_ratio(strict_fp, len(rows))})"
@@ -397,7 +421,8 @@ def summary(results: Sequence[Result]) -> str:
             lines.append(f"{r.id:<{width}}  {r.kind:<13} {'skip':<7} {'skip':<7} {r.reason}")
             continue
         rules = ",".join(sorted(set(r.parent_rules) | set(r.fix_rules)))
-        hit, fix = ("hit" if r.hit_parent else "miss"), ("FP" if r.reported_on_fix else "clean")
+        hit = "hit" if r.hit_parent else "miss"
+        fix = "FP" if r.reported_on_fix else "other" if r.fix_other_only else "clean"
         lines.append(f"{r.id:<{width}}  {r.kind:<13} {hit:<7} {fix:<7} {rules}")
     return "\n".join(lines)
 

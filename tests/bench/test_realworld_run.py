@@ -138,6 +138,39 @@ def test_hit_on_parent_clean_on_fix_and_skips_reported(tmp_path: Path) -> None:
     assert not (work / f"{parent}-src" / "src" / "clip.mp4").exists()
 
 
+def test_a_finding_judged_another_defect_is_not_a_false_positive_on_the_fix(
+    tmp_path: Path,
+) -> None:
+    repo = tmp_path / "project"
+    repo.mkdir()
+    parent, _ = _history(repo)
+    # The "fix" still holds the defect: reported there, unless judged another one.
+    judged = json.loads(_case("t-judged", "acme/shop", parent, parent))
+    judged["fix_other"] = [
+        {"rule": "DJR101", "path": "src/app/views.py", "line": 10, "why": "another defect"}
+    ]
+    elsewhere = dict(judged, id="t-elsewhere")
+    elsewhere["fix_other"] = [{"rule": "DJR101", "path": "src/app/views.py", "line": 9, "why": ""}]
+    plain = json.loads(_case("t-plain", "acme/shop", parent, parent))
+    cases = tmp_path / "cases"
+    (cases / "nplusone").mkdir(parents=True)
+    lines = [json.dumps(c) for c in (judged, elsewhere, plain)]
+    (cases / "nplusone" / "acme__shop.jsonl").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "results.json"
+    command = [sys.executable, str(RUN), "--cases", str(cases), "--work", str(tmp_path / "w")]
+    command += ["--git-dir", f"acme/shop={repo / '.git'}", "--json", str(out)]
+    run = subprocess.run(command, capture_output=True, text=True, check=True)
+
+    results = {r["id"]: r for r in json.loads(out.read_text())}
+    assert results["t-judged"]["reported_on_fix"] is False
+    assert results["t-judged"]["fix_other_only"] is True
+    # Judged by its exact primary line: a listed line elsewhere excuses nothing.
+    assert results["t-elsewhere"]["reported_on_fix"] is True
+    assert results["t-plain"]["reported_on_fix"] is True
+    assert "FP on fixed code  2/3 = 0.67" in run.stdout
+    assert "another, still-present defect: 3/3 = 1.00" in run.stdout
+
+
 def _run_module():  # type: ignore[no-untyped-def]
     import importlib.util
 
