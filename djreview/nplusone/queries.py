@@ -24,6 +24,7 @@ from djreview.nplusone.loops import (
 )
 from djreview.nplusone.querysets import EVALUATING, Instance, QuerySetState
 from djreview.nplusone.rows import Access
+from djreview.project.modules import dotted_name
 from djreview.source.file import SourceFile
 
 _WRITES = frozenset({"save"})
@@ -49,6 +50,7 @@ def find_queries_in_loops(
                     literal(iterable)
                     or _batched(iterable, target)
                     or _command_line(evaluator, function, iterable)
+                    or _code_defined(evaluator, scope, iterable)
                 ):
                     continue
                 iterable, target = enumerated(iterable, target)
@@ -88,6 +90,54 @@ def _command_line(evaluator: Evaluator, function: ast.AST, iterable: ast.expr) -
         ]
         root = _root(assigned[-1]) if assigned else root
     return isinstance(root, ast.Name) and root.id in given
+
+
+_DICT_VIEWS = frozenset({"items", "keys", "values"})
+
+
+def _code_defined(evaluator: Evaluator, scope: Scope, iterable: ast.expr) -> bool:
+    """A loop over values the code itself spells: a literal bound to a name, or a setting.
+
+    `for key, handler in field_map.items()` with `field_map = {...}` in the
+    function, `for item in DEFAULT_KEYS` with a module-level (or imported)
+    list literal, `for pair in settings.DEFAULT_TYPES` with a literal in the
+    settings: the number of iterations is fixed by code, not by rows, like a
+    loop over the literal itself.
+    """
+    if (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Attribute)
+        and iterable.func.attr in _DICT_VIEWS
+        and not iterable.args
+    ):
+        iterable = iterable.func.value
+    index = evaluator.schema.index
+    if isinstance(iterable, ast.Attribute) and dotted_name(iterable) == f"settings.{iterable.attr}":
+        if index.resolve_name(scope.module, "settings") != "django.conf.settings":
+            return False
+        found = index.settings.get(iterable.attr)
+        return found is not None and found.known and isinstance(found.value, list | tuple | dict)
+    if not isinstance(iterable, ast.Name):
+        return False
+    if scope.function is not None:
+        if iterable.id in _parameters(scope.function):
+            return False
+        assigned = evaluator.assignments(scope.function).get(iterable.id, [])
+        if assigned:
+            return all(literal(value) for _, value in assigned)
+    qualified = index.resolve_name(scope.module, iterable.id)
+    module, _, name = (qualified or "").rpartition(".")
+    bound = index.modules[module].defs.get(name) if module in index.modules else None
+    return isinstance(bound, ast.Assign) and literal(bound.value)
+
+
+def _parameters(function: ast.AST) -> set[str]:
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        return set()
+    arguments = function.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return {a.arg for a in every}
 
 
 def _root(expr: ast.expr) -> ast.expr:
@@ -155,8 +205,10 @@ def _queries(
                     yield Access("query", file, node, _clip(node), "", receiver)
             elif func.attr in _CREATES:
                 receiver = evaluator.value(func.value, scope)
-                if isinstance(receiver, QuerySetState) and not _custom_create(
-                    evaluator, receiver.model, node
+                if (
+                    isinstance(receiver, QuerySetState)
+                    and not _custom_create(evaluator, receiver.model, node)
+                    and not _own_save(evaluator, receiver.model)
                 ):
                     yield Access(
                         "save", file, node, f"{receiver.model}.objects.{func.attr}()", "", receiver
@@ -165,10 +217,23 @@ def _queries(
                 target = evaluator.value(func.value, scope)
                 is_row = isinstance(func.value, ast.Name) and func.value.id in rows
                 built = _constructed(evaluator, scope, func.value, body)
+                model = target.model if isinstance(target, Instance) else built
+                if model is not None and _own_save(evaluator, model):
+                    continue
                 if is_row or isinstance(target, Instance) or built:
                     text = f"{ast.unparse(func.value)}.save()"
                     # A row built in the loop is new: bulk_create(), not bulk_update().
                     yield Access("save", file, node, text, "", None, built=built is not None)
+
+
+def _own_save(evaluator: Evaluator, model: str) -> bool:
+    """Whether the project overrides the model's save(): bulk writes would skip that code.
+
+    bulk_create() and bulk_update() never call save(); a loop that saves rows
+    one by one to run the project's save (versions, derived fields, audit
+    rows) is the cure already, not the defect.
+    """
+    return evaluator.schema.function(model, "save") is not None
 
 
 def _custom_save(call: ast.Call) -> bool:

@@ -15,6 +15,13 @@ class SaveInLoop(NPlusOneCheck):
     `save()` runs signals and custom `save()` logic that `bulk_update()` and
     `bulk_create()` skip, so check that before switching.
 
+    Not reported when the project overrides the model's `save()`: bulk writes
+    would skip that code, so the loop that saves row by row is how the code
+    runs it, not a defect (nor are calls with arguments Django's own
+    `save()`/`create()` do not take, which belong to such an override).
+    `pre_save`/`post_save` receivers are not read yet: a model with receivers
+    but no `save()` of its own is still reported.
+
     ## Why is this bad?
     Each write is its own statement and round trip; updating 1,000 rows one by
     one is 1,000 queries where `bulk_update()` needs a handful.

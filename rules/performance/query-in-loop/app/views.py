@@ -128,3 +128,25 @@ class Command:
         for pk in options["ids"]:
             # ok: DJR104
             print(Post.objects.get(pk=pk))
+
+
+FEATURED_SLUGS = ["welcome", "about"]
+
+
+def featured_posts():
+    for slug in FEATURED_SLUGS:
+        # ok: DJR104
+        print(Post.objects.filter(title=slug).exists())
+
+
+def labelled_posts():
+    labels = {"welcome": "Start here", "about": "Who we are"}
+    for slug, label in labels.items():
+        # ok: DJR104
+        print(label, Post.objects.filter(title=slug).exists())
+
+
+def posts_of_chosen_slugs(slugs):
+    for slug in slugs:
+        # ruleid: DJR104
+        print(Post.objects.filter(title=slug).exists())

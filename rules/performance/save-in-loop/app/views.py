@@ -1,4 +1,4 @@
-from .models import Post
+from .models import Page, Post
 
 
 def recount():
@@ -51,3 +51,16 @@ def through_a_custom_create(titles):
     for title in titles:
         # ok: DJR105
         Post.objects.create(title=title, notify_followers=False)
+
+
+def pages_saved_for_their_slugs(titles):
+    for title in titles:
+        page = Page(title=title)
+        # ok: DJR105
+        page.save()
+
+
+def pages_created_for_their_slugs(titles):
+    for title in titles:
+        # ok: DJR105
+        Page.objects.create(title=title)
