@@ -205,10 +205,8 @@ def _queries(
                     yield Access("query", file, node, _clip(node), "", receiver)
             elif func.attr in _CREATES:
                 receiver = evaluator.value(func.value, scope)
-                if (
-                    isinstance(receiver, QuerySetState)
-                    and not _custom_create(evaluator, receiver.model, node)
-                    and not _own_save(evaluator, receiver.model)
+                if isinstance(receiver, QuerySetState) and not _custom_create(
+                    evaluator, receiver.model, node
                 ):
                     yield Access(
                         "save", file, node, f"{receiver.model}.objects.{func.attr}()", "", receiver
@@ -227,13 +225,22 @@ def _queries(
 
 
 def _own_save(evaluator: Evaluator, model: str) -> bool:
-    """Whether the project overrides the model's save(): bulk writes would skip that code.
+    """Whether the model class itself overrides save(): bulk_update() would skip that code.
 
-    bulk_create() and bulk_update() never call save(); a loop that saves rows
-    one by one to run the project's save (versions, derived fields, audit
-    rows) is the cure already, not the defect.
+    bulk_update() never calls save(); a loop that saves existing rows one by
+    one to run the model's own save (new versions, derived fields) is how the
+    code runs that logic, not the defect. A save() inherited from a project
+    base class (stamping `updated_by` on every model) is no such sign, and
+    creates are still reported: inserting rows one by one is rarely the point.
     """
-    return evaluator.schema.function(model, "save") is not None
+    found = evaluator.schema.function(model, "save")
+    info = evaluator.schema.info(model)
+    return (
+        found is not None
+        and info is not None
+        and info.node is not None
+        and any(item is found[1] for item in info.node.body)
+    )
 
 
 def _custom_save(call: ast.Call) -> bool:

@@ -15,3 +15,19 @@ class Page(models.Model):
         # Project code bulk_create() and bulk_update() would skip.
         self.slug = self.title.lower().replace(" ", "-")
         super().save(*args, **kwargs)
+
+
+class Stamped(models.Model):
+    changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Inherited by every model: no sign that a row-by-row save is meant.
+        self.changed_at = None
+        super().save(*args, **kwargs)
+
+
+class Note(Stamped):
+    text = models.TextField()
