@@ -124,11 +124,52 @@ def _code_defined(evaluator: Evaluator, scope: Scope, iterable: ast.expr) -> boo
             return False
         assigned = evaluator.assignments(scope.function).get(iterable.id, [])
         if assigned:
-            return all(literal(value) for _, value in assigned)
+            return all(_spelled(value) for _, value in assigned) and not _filled(
+                scope.function, iterable.id
+            )
     qualified = index.resolve_name(scope.module, iterable.id)
     module, _, name = (qualified or "").rpartition(".")
     bound = index.modules[module].defs.get(name) if module in index.modules else None
-    return isinstance(bound, ast.Assign) and literal(bound.value)
+    return isinstance(bound, ast.Assign) and _spelled(bound.value)
+
+
+_FILLERS = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
+
+
+def _spelled(value: ast.expr) -> bool:
+    """A literal of constants (or of literals of them): not a tuple of row variables."""
+    if isinstance(value, ast.Constant):
+        return True
+    if isinstance(value, ast.Dict):
+        return all(isinstance(key, ast.Constant) for key in value.keys)
+    if isinstance(value, ast.List | ast.Tuple | ast.Set):
+        return bool(value.elts) and all(_spelled(item) for item in value.elts)
+    return literal(value) and isinstance(value, ast.Call)  # range(<number>)
+
+
+def _filled(function: ast.AST, name: str) -> bool:
+    """Whether the function adds to `name` (`x.append(...)`, `x += ...`, `x[k] = ...`)."""
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _FILLERS
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+        ):
+            return True
+        if (
+            isinstance(node, ast.AugAssign)
+            and isinstance(node.target, ast.Name)
+            and node.target.id == name
+        ):
+            return True
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name
+            for t in node.targets
+        ):
+            return True
+    return False
 
 
 def _parameters(function: ast.AST) -> set[str]:
@@ -215,32 +256,10 @@ def _queries(
                 target = evaluator.value(func.value, scope)
                 is_row = isinstance(func.value, ast.Name) and func.value.id in rows
                 built = _constructed(evaluator, scope, func.value, body)
-                model = target.model if isinstance(target, Instance) else built
-                if model is not None and _own_save(evaluator, model):
-                    continue
                 if is_row or isinstance(target, Instance) or built:
                     text = f"{ast.unparse(func.value)}.save()"
                     # A row built in the loop is new: bulk_create(), not bulk_update().
                     yield Access("save", file, node, text, "", None, built=built is not None)
-
-
-def _own_save(evaluator: Evaluator, model: str) -> bool:
-    """Whether the model class itself overrides save(): bulk_update() would skip that code.
-
-    bulk_update() never calls save(); a loop that saves existing rows one by
-    one to run the model's own save (new versions, derived fields) is how the
-    code runs that logic, not the defect. A save() inherited from a project
-    base class (stamping `updated_by` on every model) is no such sign, and
-    creates are still reported: inserting rows one by one is rarely the point.
-    """
-    found = evaluator.schema.function(model, "save")
-    info = evaluator.schema.info(model)
-    return (
-        found is not None
-        and info is not None
-        and info.node is not None
-        and any(item is found[1] for item in info.node.body)
-    )
 
 
 def _custom_save(call: ast.Call) -> bool:

@@ -14,9 +14,10 @@ class QueryInLoop(NPlusOneCheck):
     `.first()`, `.count()`, `.exists()`, `.aggregate()`, iterating a queryset,
     `get_object_or_404(...)`. Loops over literals (`for name in ("a", "b")`,
     `range(3)`) are bounded and ignored, and so are loops over values the
-    code spells elsewhere: a name bound only to a literal in the function or
-    at module level (imported or not), `.items()`/`.keys()`/`.values()` of
-    one, and a setting whose value in the settings is a literal
+    code spells elsewhere: a name bound only to a literal of constants (and
+    never appended to) in the function or at module level (imported or
+    not), `.items()`/`.keys()`/`.values()` of one, and a setting whose value
+    in the settings is a literal
     (`settings.DEFAULT_TYPES`): their length is fixed by code, not by rows.
     Tests and migrations are ignored too.
 

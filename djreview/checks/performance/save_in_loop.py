@@ -15,12 +15,10 @@ class SaveInLoop(NPlusOneCheck):
     `save()` runs signals and custom `save()` logic that `bulk_update()` and
     `bulk_create()` skip, so check that before switching.
 
-    `obj.save()` is not reported when the model class itself defines `save()`:
-    `bulk_update()` would skip that code, so the loop that saves row by row is
-    how the code runs it (new versions, derived fields), not a defect. A
-    `save()` inherited from a project base class, and `create()` calls, are
-    still reported. Nor are calls with arguments Django's own `save()`/
-    `create()` do not take: they belong to the project's override.
+    Calls with arguments Django's own `save()`/`create()` do not take are not
+    reported: they belong to the project's override, which bulk writes skip.
+    A model's own `save()` is no reason to stay silent: in the triage it as
+    often stamps fields that one queryset `update()` could write.
     `pre_save`/`post_save` receivers are not read yet: a model with receivers
     but no `save()` of its own is still reported.
 

@@ -150,3 +150,12 @@ def posts_of_chosen_slugs(slugs):
     for slug in slugs:
         # ruleid: DJR104
         print(Post.objects.filter(title=slug).exists())
+
+
+def posts_of_collected_slugs(posts):
+    slugs = []
+    for post in posts:
+        slugs.append(post.title)
+    for slug in slugs:
+        # ruleid: DJR104
+        print(Post.objects.filter(title=slug).exists())

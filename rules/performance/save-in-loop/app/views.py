@@ -56,7 +56,7 @@ def through_a_custom_create(titles):
 def pages_saved_for_their_slugs(titles):
     for title in titles:
         page = Page(title=title)
-        # ok: DJR105
+        # ruleid: DJR105
         page.save()
 
 
