@@ -34,6 +34,7 @@ from djreview.nplusone.querysets import (
     apply_call,
 )
 from djreview.nplusone.relation_map import MANY, Function, Schema
+from djreview.project.model_getters import MODEL_CLASS_GETTERS, getter_label
 from djreview.project.modules import ModuleInfo, NameResolver, dotted_name
 from djreview.source.file import SourceFile
 
@@ -299,7 +300,11 @@ class Evaluator:
 
     def _call(self, expr: ast.Call, scope: Scope, depth: int) -> Value:
         func = expr.func
-        if isinstance(func, ast.Attribute | ast.Name) and callee(func) == "get_model":
+        if isinstance(func, ast.Attribute | ast.Name) and (
+            callee(func) == "get_model"
+            or self._qualified(scope, dotted_name(func) or "") in MODEL_CLASS_GETTERS
+        ):
+            # `apps.get_model()` is spelled: in a migration `apps` is a parameter.
             return self._get_model(expr)
         if isinstance(func, ast.Attribute):
             if func.attr == "get_queryset" and is_super(func.value):
@@ -357,11 +362,8 @@ class Evaluator:
 
     def _get_model(self, call: ast.Call) -> Value:
         """`apps.get_model("blog", "Post")` / `apps.get_model("blog.Post")`: the model class."""
-        parts = [a.value for a in call.args if isinstance(a, ast.Constant)]
-        if not parts or len(parts) != len(call.args) or not all(isinstance(p, str) for p in parts):
-            return None
-        label = ".".join(str(p) for p in parts)
-        found = self.schema.index.model(label) if "." in label else None
+        label = getter_label(call)
+        found = self.schema.index.model(label) if label is not None else None
         return ModelRef(found.label) if found is not None else None
 
     def _self_call(self, name: str, call: ast.Call, scope: Scope, depth: int) -> Value:

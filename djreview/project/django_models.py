@@ -67,8 +67,9 @@ EXTERNAL_MODEL_BASES = frozenset(
 )
 
 
-def _external_model(qualified: str) -> bool:
-    return qualified in EXTERNAL_MODEL_BASES
+# Where Django's own model field classes live: a class body that assigns one
+# of these is a model's body, whatever base it names.
+DJANGO_FIELD_MODULES = ("django.db.models.", "django.contrib.postgres.fields.")
 
 
 @dataclass
@@ -106,14 +107,57 @@ class ModelCollector:
         self.built: dict[str, _Built] = {}
         self.pending: list[PendingTarget] = []
         self._field_classes: dict[str, FieldClass | None] = {}
+        self._inferred_bases: frozenset[str] | None = None
 
     # -- discovery ---------------------------------------------------------
 
     def is_model_class(self, qualified: str) -> bool:
         """True for a model class (not for `models.Model` itself)."""
         return qualified not in MODEL_ROOTS and self.classes.is_subclass(
-            qualified, MODEL_ROOTS, _external_model
+            qualified, MODEL_ROOTS, self.external_model_base
         )
+
+    def external_model_base(self, qualified: str) -> bool:
+        """Whether a class outside the project is a model base.
+
+        The known third-party bases, and any outside base of a project class
+        that declares Django model fields: `class BaseModel(TimeStampedEditableModel):
+        name = models.CharField(...)` is a model even though the package that
+        ships `TimeStampedEditableModel` is not installed here.
+        """
+        if qualified in EXTERNAL_MODEL_BASES:
+            return True
+        if self._inferred_bases is None:
+            self._inferred_bases = self._bases_of_field_declaring_classes()
+        return qualified in self._inferred_bases
+
+    def _bases_of_field_declaring_classes(self) -> frozenset[str]:
+        found: set[str] = set()
+        for module in self.modules.values():
+            for node in module.classes():
+                outside = [
+                    base
+                    for base in self.classes.bases(f"{module.name}.{node.name}")
+                    if self.classes.get(base) is None and not base.startswith("django.")
+                ]
+                if outside and self._declares_django_field(node, module):
+                    found.update(outside)
+        return frozenset(found)
+
+    def _declares_django_field(self, node: ast.ClassDef, module: ModuleInfo) -> bool:
+        for statement in node.body:
+            value = statement.value if isinstance(statement, ast.Assign | ast.AnnAssign) else None
+            if not isinstance(value, ast.Call):
+                continue
+            dotted = dotted_name(value.func)
+            qualified = self.classes.resolver.resolve(module.name, dotted) if dotted else None
+            if (
+                qualified
+                and qualified.startswith(DJANGO_FIELD_MODULES)
+                and looks_like_field_class(qualified.rsplit(".", 1)[-1])
+            ):
+                return True
+        return False
 
     def collect(self) -> dict[str, ModelInfo]:
         """Every model of every module, by qualified class name."""
@@ -136,7 +180,9 @@ class ModelCollector:
         module, node = found
         bases = self.classes.bases(qualified)
         parents = [b for b in bases if self.classes.get(b) is not None and self.is_model_class(b)]
-        external = tuple(b for b in bases if b in EXTERNAL_MODEL_BASES)
+        external = tuple(
+            b for b in bases if self.classes.get(b) is None and self.external_model_base(b)
+        )
         own_meta_node = meta_class(node)
         meta, declared = read_meta(own_meta_node, module.file)
         info = ModelInfo(

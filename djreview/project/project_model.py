@@ -24,6 +24,7 @@ from djreview.project.dtl import Template
 from djreview.project.graphql import GraphQLCollector, GraphQLSchema
 from djreview.project.graphql_kept import kept_schema
 from djreview.project.migrations import MigrationIndex, read_migration
+from djreview.project.model_getters import MODEL_CLASS_GETTERS, label_of_getter_call
 from djreview.project.model_types import ModelInfo
 from djreview.project.models_kept import ModelBlock, kept_models
 from djreview.project.modules import (
@@ -206,13 +207,17 @@ class ProjectModel:
         """The model an expression naming a model class refers to, seen from `module`.
 
         Handles `Post`, `m.Post`, `get_user_model()`, `settings.AUTH_USER_MODEL`
-        strings' class, and module-level aliases such as `User = get_user_model()`.
+        strings' class, `apps.get_model("blog", "Post")` and swapper's
+        `load_model()`, and module-level aliases such as `User = get_user_model()`.
         """
-        if isinstance(expr, ast.Call) and not expr.args:
+        if isinstance(expr, ast.Call):
             callee = dotted_name(expr.func)
-            if callee and self.resolve_name(module, callee) in USER_MODEL_GETTERS:
+            if not expr.args and callee and self.resolve_name(module, callee) in USER_MODEL_GETTERS:
                 return self.user_model
-            return None
+            named = label_of_getter_call(
+                expr, lambda name: self.resolve_name(module, name), MODEL_CLASS_GETTERS
+            )
+            return self.model(named) if named is not None else None
         dotted = dotted_name(expr)
         if dotted is None:
             return None

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from djreview.project.django_models import PendingTarget
 from djreview.project.literals import literal_str
+from djreview.project.model_getters import label_of_getter_call
 from djreview.project.model_types import FieldInfo, ModelInfo, ReverseRelation
 from djreview.project.modules import NameResolver, dotted_name
 
@@ -57,6 +58,10 @@ def resolve_reference(
         if text == "self":
             return owner.label
         found = lookup.label(text if "." in text else f"{owner.app_label}.{text}")
+        return found.label if found is not None else None
+    named = label_of_getter_call(expr, lambda callee: resolver.resolve(module, callee))
+    if named is not None:
+        found = lookup.label(named)
         return found.label if found is not None else None
     dotted = dotted_name(expr)
     if dotted is None:
