@@ -89,6 +89,10 @@ def _write_cure(access: Access) -> str:
             "bulk_create() for the new ones and bulk_update() for the changed ones "
             "(or bulk_create(update_conflicts=True, ...) on a unique key)"
         )
+    if access.text.endswith((".add()", ".remove()")):
+        # A related manager takes many objects in one call: one query for them all.
+        method = access.text.rsplit(".", 1)[-1].removesuffix("()")
+        return f"a single {method}(*objects)"
     if access.text.endswith(".create()") or access.built:
         return "bulk_create()"
     return "bulk_update()"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from djreview.nplusone.evaluate import Evaluator, ModelRef, Scope
 from djreview.nplusone.loops import (
@@ -22,7 +23,7 @@ from djreview.nplusone.loops import (
     own_nodes,
     row_target,
 )
-from djreview.nplusone.querysets import EVALUATING, Instance, QuerySetState
+from djreview.nplusone.querysets import EVALUATING, SAME_ROWS, Instance, QuerySetState
 from djreview.nplusone.rows import Access
 from djreview.project.modules import dotted_name
 from djreview.source.file import SourceFile
@@ -31,6 +32,9 @@ _WRITES = frozenset({"save"})
 # The keywords of Django's Model.save().
 _SAVE_ARGUMENTS = frozenset({"force_insert", "force_update", "using", "update_fields"})
 _CREATES = frozenset({"create", "get_or_create", "update_or_create"})
+_RELATION_WRITES = frozenset({"add", "remove"})
+# Queryset methods that keep a queryset's rows (besides SAME_ROWS).
+_NARROWING = frozenset({"only", "defer", "select_related", "prefetch_related", "annotate"})
 
 
 def find_queries_in_loops(
@@ -59,8 +63,15 @@ def find_queries_in_loops(
                 if isinstance(iterated, QuerySetState) and (iterated.few or iterated.empty):
                     continue
                 rows = {row} if row and isinstance(iterated, QuerySetState) else set()
+                # What the loop hands out, even when its type is unknown (for M2M adds).
+                handed = _Handed(
+                    row,
+                    iterated.model if isinstance(iterated, QuerySetState) else None,
+                    isinstance(iterated, QuerySetState)
+                    or _queryset_shaped(evaluator, function, iterable),
+                )
                 span = (loop.lineno, loop.end_lineno or loop.lineno)
-                for access in _queries(evaluator, scope, file, body, rows, span):
+                for access in _queries(evaluator, scope, file, body, rows, span, handed):
                     if id(access.node) not in reported:
                         reported.add(id(access.node))
                         yield LoopAccess(access, loop, file, function.name, function)
@@ -216,6 +227,7 @@ def _queries(
     body: list[ast.AST],
     rows: set[str],
     span: tuple[int, int],
+    handed: _Handed | None = None,
 ) -> Iterator[Access]:
     for top in body:
         for node in (top, *own_nodes(top)):
@@ -252,6 +264,20 @@ def _queries(
                     yield Access(
                         "save", file, node, f"{receiver.model}.objects.{func.attr}()", "", receiver
                     )
+            elif func.attr in _RELATION_WRITES and _one_object(node):
+                # `config.templates.add(template)`: only a related manager has add() and
+                # remove(); each call is its own INSERT/DELETE (an M2M add first SELECTs).
+                receiver = evaluator.value(func.value, scope)
+                if (
+                    handed is not None
+                    and handed.rows_from_database
+                    and (
+                        isinstance(receiver, QuerySetState)
+                        or _adds_the_row(evaluator, func.value, node.args[0], handed)
+                    )
+                ):
+                    text = f"{ast.unparse(func.value)}.{func.attr}()"
+                    yield Access("save", file, node, text, "", None)
             elif func.attr in _WRITES and not _custom_save(node):
                 target = evaluator.value(func.value, scope)
                 is_row = isinstance(func.value, ast.Name) and func.value.id in rows
@@ -260,6 +286,64 @@ def _queries(
                     text = f"{ast.unparse(func.value)}.save()"
                     # A row built in the loop is new: bulk_create(), not bulk_update().
                     yield Access("save", file, node, text, "", None, built=built is not None)
+
+
+@dataclass(frozen=True)
+class _Handed:
+    """What a loop hands its body: its row (name, model) and whether the rows are the database's.
+
+    Relation writes are reported only in loops over database rows: a loop over
+    the few tags a form or a factory was given is the caller's short list.
+    """
+
+    row: str | None
+    model: str | None
+    rows_from_database: bool
+
+
+def _queryset_shaped(evaluator: Evaluator, function: ast.AST, iterable: ast.expr) -> bool:
+    """`qs.filter(...).only("id").distinct()`, also through a name: a queryset of unknown model."""
+    if isinstance(iterable, ast.Name):
+        values = evaluator.assignments(function).get(iterable.id, [])
+        if len(values) != 1:
+            return False
+        iterable = values[0][1]
+    return (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Attribute)
+        and iterable.func.attr in SAME_ROWS | _NARROWING
+    )
+
+
+def _adds_the_row(
+    evaluator: Evaluator, manager: ast.expr, argument: ast.expr, handed: _Handed
+) -> bool:
+    """`owner.templates.add(row)`: one owner given each row of the loop, one call per row.
+
+    The owner is often a parameter; the call is a relation write when some
+    project model has a many-to-many field of that name (to the row's model,
+    when known). A Python set's `seen.add(row)` or `self.seen.add(row)` names
+    no such field. `row.tags.add(x)`, the row as the owner, is not reported:
+    its batch is a `bulk_create()` on the through model, and in the triage
+    such loops were batch jobs where the one write per row did not matter.
+    """
+    if not (
+        handed.row
+        and isinstance(manager, ast.Attribute)
+        and isinstance(argument, ast.Name)
+        and argument.id == handed.row
+    ):
+        return False
+    return any(
+        field.relation == "m2m" and (handed.model is None or field.target == handed.model)
+        for model in evaluator.schema.index.models.values()
+        if (field := model.fields.get(manager.attr)) is not None
+    )
+
+
+def _one_object(call: ast.Call) -> bool:
+    """`m2m.add(obj)`: one positional object; `add(*objs)` is already the batch."""
+    return len(call.args) == 1 and not isinstance(call.args[0], ast.Starred) and not call.keywords
 
 
 def _custom_save(call: ast.Call) -> bool:

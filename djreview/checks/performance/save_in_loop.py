@@ -7,13 +7,22 @@ from djreview.model import Severity
 
 
 class SaveInLoop(NPlusOneCheck):
-    """Writes one row per loop iteration with save() or objects.create().
+    """Writes one row per loop iteration with save(), objects.create() or an M2M add().
 
     ## What it does
     Finds `obj.save()` on model instances and `Model.objects.create()` (or
     `get_or_create`/`update_or_create`) inside loops. A hint, not an error:
     `save()` runs signals and custom `save()` logic that `bulk_update()` and
     `bulk_create()` skip, so check that before switching.
+
+    Also `owner.tags.add(row)` / `remove(row)` on a many-to-many manager,
+    one call per row of a loop over database rows: each call is its own
+    SELECT and INSERT (or DELETE), where one `add(*rows)` does them all. The
+    owner may be untyped (a parameter): a many-to-many field of that name in
+    the project is the evidence. Not reported: a loop over a list the caller
+    gave (the few tags of a form or a factory), and `row.tags.add(x)` with
+    the row as the owner (its batch is a `bulk_create()` on the through
+    model; in the triage such loops were batch jobs).
 
     Calls with arguments Django's own `save()`/`create()` do not take are not
     reported: they belong to the project's override, which bulk writes skip.

@@ -1,10 +1,15 @@
 from django.db import models
 
 
+class Label(models.Model):
+    name = models.CharField(max_length=50)
+
+
 class Post(models.Model):
     title = models.CharField(max_length=100)
     word_count = models.IntegerField(default=0)
     body = models.TextField()
+    labels = models.ManyToManyField(Label)
 
 
 class Page(models.Model):

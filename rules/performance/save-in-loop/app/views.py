@@ -1,4 +1,4 @@
-from .models import Note, Page, Post
+from .models import Label, Note, Page, Post
 
 
 def recount():
@@ -71,3 +71,33 @@ def stamped_notes_saved(texts, user):
         note = Note(text=text)
         # ruleid: DJR105
         note.save()
+
+
+def label_every_post(label):
+    for post in Post.objects.all():
+        # ok: DJR105 (the row is the owner: its batch is the through model's bulk_create)
+        post.labels.add(label)
+
+
+def labels_one_by_one(post):
+    # `post` is untyped: the many-to-many field named `labels` to Label says what add() is.
+    for label in Label.objects.filter(name__startswith="a"):
+        # ruleid: DJR105
+        post.labels.add(label)
+
+
+def labels_at_once(post):
+    # ok: DJR105
+    post.labels.add(*Label.objects.filter(name__startswith="a"))
+
+
+def labels_from_the_form(post, cleaned_labels):
+    for label in cleaned_labels:
+        # ok: DJR105
+        post.labels.add(label)
+
+
+def seen_labels(seen):
+    for label in Label.objects.all():
+        # ok: DJR105
+        seen.add(label)
