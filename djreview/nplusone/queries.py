@@ -258,8 +258,10 @@ def _queries(
                     yield Access("query", file, node, _clip(node), "", receiver)
             elif func.attr in _CREATES:
                 receiver = evaluator.value(func.value, scope)
-                if isinstance(receiver, QuerySetState) and not _custom_create(
-                    evaluator, receiver.model, node
+                if (
+                    isinstance(receiver, QuerySetState)
+                    and not _custom_create(evaluator, receiver.model, node)
+                    and not _signalled(evaluator, receiver.model, created=True)
                 ):
                     yield Access(
                         "save", file, node, f"{receiver.model}.objects.{func.attr}()", "", receiver
@@ -282,7 +284,14 @@ def _queries(
                 target = evaluator.value(func.value, scope)
                 is_row = isinstance(func.value, ast.Name) and func.value.id in rows
                 built = _constructed(evaluator, scope, func.value, body)
-                if is_row or isinstance(target, Instance) or built:
+                model = (
+                    target.model
+                    if isinstance(target, Instance)
+                    else built or (handed.model if is_row and handed is not None else None)
+                )
+                if (is_row or isinstance(target, Instance) or built) and not _signalled(
+                    evaluator, model, created=built is not None
+                ):
                     text = f"{ast.unparse(func.value)}.save()"
                     # A row built in the loop is new: bulk_create(), not bulk_update().
                     yield Access("save", file, node, text, "", None, built=built is not None)
@@ -339,6 +348,20 @@ def _adds_the_row(
         for model in evaluator.schema.index.models.values()
         if (field := model.fields.get(manager.attr)) is not None
     )
+
+
+def _signalled(evaluator: Evaluator, model: str | None, *, created: bool) -> bool:
+    """Whether a receiver of `pre_save`/`post_save` for `model` acts on this write.
+
+    bulk_create()/bulk_update() send neither signal, so the batch the rule
+    would advise drops the receivers' work (in the triage: django-guardian
+    permissions kept by a post_save receiver, the code saying so). A receiver
+    that acts only on created rows does not stop advice on updates.
+    """
+    if model is None:
+        return False
+    receivers = evaluator.schema.index.save_receivers
+    return receivers.on_create(model) if created else receivers.on_update(model)
 
 
 def _one_object(call: ast.Call) -> bool:

@@ -36,6 +36,7 @@ from djreview.project.modules import (
 )
 from djreview.project.relations import ModelLookup, build_reverse, resolve_targets
 from djreview.project.settings import SettingsInfo
+from djreview.project.signals import SaveReceivers, models_with_save_receivers
 from djreview.project.templates import TemplateFinder, TemplateInfo
 from djreview.project.types import Scope, TypeResolver
 from djreview.project.urls import URLCollector, URLPattern
@@ -231,6 +232,11 @@ class ProjectModel:
         if assigned is not None and assigned[1] is not expr:
             return self.model_of_expr(assigned[0].name, assigned[1])
         return None
+
+    @cached_property
+    def save_receivers(self) -> SaveReceivers:
+        """The models with `pre_save`/`post_save` receivers in the project."""
+        return models_with_save_receivers(self)
 
     # -- expression types ---------------------------------------------------------
 

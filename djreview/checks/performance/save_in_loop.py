@@ -28,8 +28,12 @@ class SaveInLoop(NPlusOneCheck):
     reported: they belong to the project's override, which bulk writes skip.
     A model's own `save()` is no reason to stay silent: in the triage it as
     often stamps fields that one queryset `update()` could write.
-    `pre_save`/`post_save` receivers are not read yet: a model with receivers
-    but no `save()` of its own is still reported.
+    Writes to a model with `pre_save`/`post_save` receivers in the project
+    (`@receiver(post_save, sender=X)`, `post_save.connect(f, sender=X)`) are
+    not reported: bulk writes send no signals, so the batch would drop the
+    receivers' work. A `post_save` receiver that acts only on created rows
+    (`if not created: return`) does not stop advice on updates of existing
+    rows. Receivers connected without a resolvable sender are not seen.
 
     ## Why is this bad?
     Each write is its own statement and round trip; updating 1,000 rows one by

@@ -36,3 +36,11 @@ class Stamped(models.Model):
 
 class Note(Stamped):
     text = models.TextField()
+
+
+class Subscription(models.Model):
+    renewed = models.BooleanField(default=False)
+
+
+class Feed(models.Model):
+    url = models.URLField()

@@ -1,4 +1,4 @@
-from .models import Label, Note, Page, Post
+from .models import Feed, Label, Note, Page, Post, Subscription
 
 
 def recount():
@@ -101,3 +101,22 @@ def seen_labels(seen):
     for label in Label.objects.all():
         # ok: DJR105
         seen.add(label)
+
+
+def renew_subscriptions():
+    for subscription in Subscription.objects.all():
+        # ok: DJR105 (a pre_save receiver acts on every save; a bulk write would skip it)
+        subscription.save()
+
+
+def normalise_feed_urls():
+    for feed in Feed.objects.all():
+        feed.url = feed.url.strip()
+        # ruleid: DJR105 (the post_save receiver acts only on created feeds)
+        feed.save()
+
+
+def add_feeds(urls):
+    for url in urls:
+        # ok: DJR105 (the post_save receiver acts on every created feed)
+        Feed.objects.create(url=url)
