@@ -72,9 +72,56 @@ def find_queries_in_loops(
                 )
                 span = (loop.lineno, loop.end_lineno or loop.lineno)
                 for access in _queries(evaluator, scope, file, body, rows, span, handed):
+                    if access.kind == "query" and _fetches_a_batch(
+                        evaluator, function, access.node, target, span
+                    ):
+                        continue
                     if id(access.node) not in reported:
                         reported.add(id(access.node))
                         yield LoopAccess(access, loop, file, function.name, function)
+
+
+def _fetches_a_batch(
+    evaluator: Evaluator,
+    function: ast.AST,
+    node: ast.AST,
+    target: ast.expr,
+    span: tuple[int, int],
+) -> bool:
+    """A query filtered `field__in=` a batch: a collection the loop hands out, or a slice of one.
+
+    `for (start, end), uids in windows.items(): ...filter(user_id__in=uids)` or
+    `chunk = ids[i : i + size]; ...filter(user_id__in=chunk)`: each query
+    already fetches a batch of rows, which is the cure DJR104 would advise.
+    A collection derived from one row (`ids_of[row.pk]`, a list built per
+    row) is no batch: the loop still runs a query per row.
+    """
+    table = evaluator.assignments(function)
+    in_loop = {
+        name: [value for line, value in values if span[0] <= line <= span[1]]
+        for name, values in table.items()
+    }
+    handed = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    sliced = {name for name, values in in_loop.items() if values and all(map(_a_slice, values))}
+    queried = node.iter if isinstance(node, ast.comprehension | ast.For) else node
+    shapes = [queried]
+    for name in {n.id for n in ast.walk(queried) if isinstance(n, ast.Name)}:
+        shapes += in_loop.get(name, [])
+    return any(
+        isinstance(keyword, ast.keyword)
+        and (keyword.arg or "").endswith("__in")
+        and (
+            _a_slice(keyword.value)
+            or (isinstance(keyword.value, ast.Name) and keyword.value.id in handed | sliced)
+        )
+        for shape in shapes
+        for keyword in ast.walk(shape)
+    )
+
+
+def _a_slice(expr: ast.expr) -> bool:
+    """`ids[start:end]`: a chunk of a sequence."""
+    return isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice)
 
 
 def _batched(iterable: ast.expr, target: ast.expr) -> bool:

@@ -19,7 +19,10 @@ class QueryInLoop(NPlusOneCheck):
     not), `.items()`/`.keys()`/`.values()` of one, and a setting whose value
     in the settings is a literal
     (`settings.DEFAULT_TYPES`): their length is fixed by code, not by rows.
-    Tests and migrations are ignored too.
+    A query filtered `field__in=` a batch is already the cure: a collection
+    the loop hands out (`for window, ids in groups.items()`) or a slice made
+    in the loop (`chunk = ids[i : i + size]`); a collection looked up per row
+    (`ids_of[row.pk]`) is still reported. Tests and migrations are ignored too.
 
     ## Why is this bad?
     The number of queries grows with the number of items: a request that

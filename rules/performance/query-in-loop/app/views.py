@@ -159,3 +159,25 @@ def posts_of_collected_slugs(posts):
     for slug in slugs:
         # ruleid: DJR104
         print(Post.objects.filter(title=slug).exists())
+
+
+def approved_counts_in_chunks(post_ids, size):
+    counts = {}
+    for start in range(0, len(post_ids), size):
+        chunk = post_ids[start : start + size]
+        # ok: DJR104 (each query fetches a chunk of ids: already the batch)
+        for comment in Comment.objects.filter(post_id__in=chunk, is_approved=True):
+            counts[comment.post_id] = counts.get(comment.post_id, 0) + 1
+    return counts
+
+
+def titles_by_group(groups):
+    for label, ids in groups.items():
+        # ok: DJR104 (the loop hands out a collection of ids per group)
+        print(label, Post.objects.filter(pk__in=ids).count())
+
+
+def titles_per_reader(readers, read_ids):
+    for reader in readers:
+        # ruleid: DJR104 (a collection looked up per row is no batch)
+        print(reader, Post.objects.filter(pk__in=read_ids[reader]).count())
