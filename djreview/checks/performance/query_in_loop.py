@@ -22,7 +22,10 @@ class QueryInLoop(NPlusOneCheck):
     A query filtered `field__in=` a batch is already the cure: a collection
     the loop hands out (`for window, ids in groups.items()`) or a slice made
     in the loop (`chunk = ids[i : i + size]`); a collection looked up per row
-    (`ids_of[row.pk]`) is still reported. Tests and migrations are ignored too.
+    (`ids_of[row.pk]`) is still reported. A query under a once-guard,
+    `if x is None: x = Model.objects.get(...)` with `x` set nowhere else in
+    the loop, runs at most once and is not reported (reset per iteration, it
+    is). Tests and migrations are ignored too.
 
     ## Why is this bad?
     The number of queries grows with the number of items: a request that

@@ -24,6 +24,9 @@ class SaveInLoop(NPlusOneCheck):
     the row as the owner (its batch is a `bulk_create()` on the through
     model; in the triage such loops were batch jobs).
 
+    A `get_or_create()` under a once-guard (`if x is None: x, _ = ...`, `x`
+    set nowhere else in the loop) runs at most once and is not reported.
+
     Calls with arguments Django's own `save()`/`create()` do not take are not
     reported: they belong to the project's override, which bulk writes skip.
     A model's own `save()` is no reason to stay silent: in the triage it as

@@ -181,3 +181,21 @@ def titles_per_reader(readers, read_ids):
     for reader in readers:
         # ruleid: DJR104 (a collection looked up per row is no batch)
         print(reader, Post.objects.filter(pk__in=read_ids[reader]).count())
+
+
+def first_post_once(slugs):
+    first = None
+    for slug in slugs:
+        if first is None:
+            # ok: DJR104 (the guard runs the query at most once)
+            first = Post.objects.get(title=slug)
+        print(first, slug)
+
+
+def first_post_reset_per_slug(slugs):
+    for slug in slugs:
+        first = None
+        if first is None:
+            # ruleid: DJR104 (reset on every iteration: the guard is always open)
+            first = Post.objects.get(title=slug)
+        print(first)
