@@ -240,10 +240,33 @@ def _code_defined(evaluator: Evaluator, scope: Scope, iterable: ast.expr) -> boo
             return all(_spelled(value) for _, value in assigned) and not _filled(
                 scope.function, iterable.id
             )
-    qualified = index.resolve_name(scope.module, iterable.id)
-    module, _, name = (qualified or "").rpartition(".")
-    bound = index.modules[module].defs.get(name) if module in index.modules else None
-    return isinstance(bound, ast.Assign) and _spelled(bound.value)
+    return _module_constant(evaluator, scope.module, iterable.id)
+
+
+def _module_constant(evaluator: Evaluator, module_name: str, name: str, depth: int = 0) -> bool:
+    """`name`, seen from `module_name`, is a module-level literal of constants.
+
+    Also `ALL = [*CORE, *EXTENDED]`: a list unpacking such literals (a few levels).
+    """
+    index = evaluator.schema.index
+    qualified = index.resolve_name(module_name, name)
+    module, _, attribute = (qualified or "").rpartition(".")
+    bound = index.modules[module].defs.get(attribute) if module in index.modules else None
+    if not isinstance(bound, ast.Assign):
+        return False
+    value = bound.value
+    if depth and isinstance(value, ast.List | ast.Tuple) and not value.elts:
+        return True  # an empty part (`EXTENDED = []`, for editions that add some)
+    if isinstance(value, ast.List | ast.Tuple) and depth < 3:
+        unpacked = [e for e in value.elts if isinstance(e, ast.Starred)]
+        if unpacked and all(
+            isinstance(e.value, ast.Name)
+            and _module_constant(evaluator, module, e.value.id, depth + 1)
+            for e in unpacked
+        ):
+            rest = [e for e in value.elts if not isinstance(e, ast.Starred)]
+            return all(_spelled(e) for e in rest)
+    return _spelled(value)
 
 
 _FILLERS = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})

@@ -16,7 +16,8 @@ class QueryInLoop(NPlusOneCheck):
     `range(3)`) are bounded and ignored, and so are loops over values the
     code spells elsewhere: a name bound only to a literal of constants (and
     never appended to) in the function or at module level (imported or
-    not), `.items()`/`.keys()`/`.values()` of one, and a setting whose value
+    not; also a module list unpacking such literals, `[*CORE, *EXTRA]`),
+    `.items()`/`.keys()`/`.values()` of one, and a setting whose value
     in the settings is a literal
     (`settings.DEFAULT_TYPES`): their length is fixed by code, not by rows.
     A query filtered `field__in=` a batch is already the cure: a collection

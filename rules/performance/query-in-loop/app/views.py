@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404
 
+from .constants import ALL_SLUGS
 from .models import Post, Comment
 
 
@@ -199,3 +200,16 @@ def first_post_reset_per_slug(slugs):
             # ruleid: DJR104 (reset on every iteration: the guard is always open)
             first = Post.objects.get(title=slug)
         print(first)
+
+
+def every_known_slug():
+    for slug in ALL_SLUGS:
+        # ok: DJR104 (a list unpacking module literals: its length is fixed by code)
+        print(Post.objects.filter(title=slug).exists())
+
+
+def every_title_again():
+    titles = [*Post.objects.values_list("title", flat=True)]
+    for slug in titles:
+        # ruleid: DJR104 (unpacking rows is no literal)
+        print(Post.objects.filter(title=slug).exists())
