@@ -67,7 +67,14 @@ def _assignments(body: list[ast.stmt], target: str) -> set[int]:
                 targets = item.targets
             elif isinstance(item, ast.AnnAssign | ast.AugAssign):
                 targets = [item.target]
-            for written in targets:
+            # `x, created = ...get_or_create()` writes `x` too.
+            unpacked = [
+                item
+                for written in targets
+                if isinstance(written, ast.Tuple | ast.List)
+                for item in written.elts
+            ]
+            for written in [*targets, *unpacked]:
                 if ast.unparse(written) == target or (
                     isinstance(written, ast.Subscript) and ast.unparse(written.value) == target
                 ):

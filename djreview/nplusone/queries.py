@@ -23,6 +23,7 @@ from djreview.nplusone.loops import (
     own_nodes,
     row_target,
 )
+from djreview.nplusone.once import runs_once
 from djreview.nplusone.querysets import EVALUATING, SAME_ROWS, Instance, QuerySetState
 from djreview.nplusone.rows import Access
 from djreview.project.modules import dotted_name
@@ -76,7 +77,9 @@ def find_queries_in_loops(
                         evaluator, function, access.node, target, span
                     ):
                         continue
-                    if _memoised(access.node, body):
+                    if runs_once(loop, access.node):
+                        # Judged here too, so that an outer loop that resets the
+                        # guard (`x = None` per row) still reports it, once per row.
                         continue
                     if id(access.node) not in reported:
                         reported.add(id(access.node))
@@ -119,59 +122,6 @@ def _fetches_a_batch(
         for shape in shapes
         for keyword in ast.walk(shape)
     )
-
-
-def _memoised(node: ast.AST, body: list[ast.AST]) -> bool:
-    """`if x is None: x = Model.objects.get(...)` in the loop: the query runs at most once.
-
-    The name must be assigned nowhere else in the loop body, or a reset
-    (`x = None` per row) would run the query again each time.
-    """
-    for guard in (n for top in body for n in ast.walk(top)):
-        if not isinstance(guard, ast.If) or (name := _unset_test(guard.test)) is None:
-            continue
-        filled = [
-            statement
-            for statement in guard.body
-            if isinstance(statement, ast.Assign)
-            and any(name in _target_names(t) for t in statement.targets)
-            and any(inner is node for inner in ast.walk(statement.value))
-        ]
-        if not filled:
-            continue
-        elsewhere = [
-            assign
-            for top in body
-            for assign in ast.walk(top)
-            if isinstance(assign, ast.Assign | ast.AugAssign | ast.AnnAssign)
-            and assign not in filled
-            and any(
-                name in _target_names(t)
-                for t in (assign.targets if isinstance(assign, ast.Assign) else [assign.target])
-            )
-        ]
-        return not elsewhere
-    return False
-
-
-def _unset_test(test: ast.expr) -> str | None:
-    """The name tested by `x is None` or `not x`."""
-    if (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], ast.Is)
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value is None
-    ):
-        return test.left.id
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return test.operand.id if isinstance(test.operand, ast.Name) else None
-    return None
-
-
-def _target_names(target: ast.expr) -> set[str]:
-    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
 
 
 def _a_slice(expr: ast.expr) -> bool:
