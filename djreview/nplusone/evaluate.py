@@ -78,10 +78,28 @@ class Evaluator:
         self.resolver = NameResolver(modules)
         self.by_file = {info.file.rel: info for info in modules.values()}
         self._tables: dict[int, dict[str, list[tuple[int, ast.expr]]]] = {}
+        self._calls: dict[str, list[tuple[ModuleInfo, ast.Call]]] | None = None
         self._branches: dict[int, list[tuple[int, int]]] = {}
         # Manager and queryset methods being evaluated (a manager method that
         # forwards to the queryset method of the same name).
         self._active: set[int] = set()
+
+    def calls_named(self, name: str) -> list[tuple[ModuleInfo, ast.Call]]:
+        """Every call in the project whose callee's last name is `name` (indexed once)."""
+        if self._calls is None:
+            self._calls = {}
+            for module in self.modules.values():
+                tree = module.file.tree
+                if tree is None or module.rel.startswith("<"):
+                    continue
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Call):
+                        func = node.func
+                        last = func.attr if isinstance(func, ast.Attribute) else None
+                        last = func.id if isinstance(func, ast.Name) else last
+                        if last is not None:
+                            self._calls.setdefault(last, []).append((module, node))
+        return self._calls.get(name, [])
 
     def assignments(self, function: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
         """name -> (line, value) of the assignments in `function` (cached)."""

@@ -13,6 +13,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from djreview.nplusone.code_defined import code_defined
 from djreview.nplusone.evaluate import Evaluator, ModelRef, Scope
 from djreview.nplusone.loops import (
     FunctionLoops,
@@ -26,7 +27,6 @@ from djreview.nplusone.loops import (
 from djreview.nplusone.once import runs_once
 from djreview.nplusone.querysets import EVALUATING, SAME_ROWS, Instance, QuerySetState
 from djreview.nplusone.rows import Access
-from djreview.project.modules import dotted_name
 from djreview.source.file import SourceFile
 
 _WRITES = frozenset({"save"})
@@ -55,7 +55,7 @@ def find_queries_in_loops(
                     literal(iterable)
                     or _batched(iterable, target)
                     or _command_line(evaluator, function, iterable)
-                    or _code_defined(evaluator, scope, iterable)
+                    or code_defined(evaluator, scope, iterable)
                 ):
                     continue
                 iterable, target = enumerated(iterable, target)
@@ -153,118 +153,6 @@ def _command_line(evaluator: Evaluator, function: ast.AST, iterable: ast.expr) -
         ]
         root = _root(assigned[-1]) if assigned else root
     return isinstance(root, ast.Name) and root.id in given
-
-
-_DICT_VIEWS = frozenset({"items", "keys", "values"})
-
-
-def _code_defined(evaluator: Evaluator, scope: Scope, iterable: ast.expr) -> bool:
-    """A loop over values the code itself spells: a literal bound to a name, or a setting.
-
-    `for key, handler in field_map.items()` with `field_map = {...}` in the
-    function, `for item in DEFAULT_KEYS` with a module-level (or imported)
-    list literal, `for pair in settings.DEFAULT_TYPES` with a literal in the
-    settings: the number of iterations is fixed by code, not by rows, like a
-    loop over the literal itself.
-    """
-    if (
-        isinstance(iterable, ast.Call)
-        and isinstance(iterable.func, ast.Attribute)
-        and iterable.func.attr in _DICT_VIEWS
-        and not iterable.args
-    ):
-        iterable = iterable.func.value
-    index = evaluator.schema.index
-    if isinstance(iterable, ast.Attribute) and dotted_name(iterable) == f"settings.{iterable.attr}":
-        if index.resolve_name(scope.module, "settings") != "django.conf.settings":
-            return False
-        found = index.settings.get(iterable.attr)
-        return found is not None and found.known and isinstance(found.value, list | tuple | dict)
-    if not isinstance(iterable, ast.Name):
-        return False
-    if scope.function is not None:
-        if iterable.id in _parameters(scope.function):
-            return False
-        assigned = evaluator.assignments(scope.function).get(iterable.id, [])
-        if assigned:
-            return all(_spelled(value) for _, value in assigned) and not _filled(
-                scope.function, iterable.id
-            )
-    return _module_constant(evaluator, scope.module, iterable.id)
-
-
-def _module_constant(evaluator: Evaluator, module_name: str, name: str, depth: int = 0) -> bool:
-    """`name`, seen from `module_name`, is a module-level literal of constants.
-
-    Also `ALL = [*CORE, *EXTENDED]`: a list unpacking such literals (a few levels).
-    """
-    index = evaluator.schema.index
-    qualified = index.resolve_name(module_name, name)
-    module, _, attribute = (qualified or "").rpartition(".")
-    bound = index.modules[module].defs.get(attribute) if module in index.modules else None
-    if not isinstance(bound, ast.Assign):
-        return False
-    value = bound.value
-    if depth and isinstance(value, ast.List | ast.Tuple) and not value.elts:
-        return True  # an empty part (`EXTENDED = []`, for editions that add some)
-    if isinstance(value, ast.List | ast.Tuple) and depth < 3:
-        unpacked = [e for e in value.elts if isinstance(e, ast.Starred)]
-        if unpacked and all(
-            isinstance(e.value, ast.Name)
-            and _module_constant(evaluator, module, e.value.id, depth + 1)
-            for e in unpacked
-        ):
-            rest = [e for e in value.elts if not isinstance(e, ast.Starred)]
-            return all(_spelled(e) for e in rest)
-    return _spelled(value)
-
-
-_FILLERS = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
-
-
-def _spelled(value: ast.expr) -> bool:
-    """A literal of constants (or of literals of them): not a tuple of row variables."""
-    if isinstance(value, ast.Constant):
-        return True
-    if isinstance(value, ast.Dict):
-        return all(isinstance(key, ast.Constant) for key in value.keys)
-    if isinstance(value, ast.List | ast.Tuple | ast.Set):
-        return bool(value.elts) and all(_spelled(item) for item in value.elts)
-    return literal(value) and isinstance(value, ast.Call)  # range(<number>)
-
-
-def _filled(function: ast.AST, name: str) -> bool:
-    """Whether the function adds to `name` (`x.append(...)`, `x += ...`, `x[k] = ...`)."""
-    for node in ast.walk(function):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in _FILLERS
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == name
-        ):
-            return True
-        if (
-            isinstance(node, ast.AugAssign)
-            and isinstance(node.target, ast.Name)
-            and node.target.id == name
-        ):
-            return True
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name
-            for t in node.targets
-        ):
-            return True
-    return False
-
-
-def _parameters(function: ast.AST) -> set[str]:
-    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-        return set()
-    arguments = function.args
-    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
-    return {a.arg for a in every}
 
 
 def _root(expr: ast.expr) -> ast.expr:

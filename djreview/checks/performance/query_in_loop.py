@@ -17,7 +17,9 @@ class QueryInLoop(NPlusOneCheck):
     code spells elsewhere: a name bound only to a literal of constants (and
     never appended to) in the function or at module level (imported or
     not; also a module list unpacking such literals, `[*CORE, *EXTRA]`),
-    `.items()`/`.keys()`/`.values()` of one, and a setting whose value
+    `.items()`/`.keys()`/`.values()` of one, a parameter of a module-level
+    function that every call in the project fills with such a literal, and
+    a setting whose value
     in the settings is a literal
     (`settings.DEFAULT_TYPES`): their length is fixed by code, not by rows.
     A query filtered `field__in=` a batch is already the cure: a collection

@@ -213,3 +213,22 @@ def every_title_again():
     for slug in titles:
         # ruleid: DJR104 (unpacking rows is no literal)
         print(Post.objects.filter(title=slug).exists())
+
+
+def posts_of_spelled_slugs(slugs):
+    for slug in slugs:
+        # ok: DJR104 (every caller in the project passes a literal list)
+        print(Post.objects.filter(title=slug).exists())
+
+
+def posts_of_given_slugs(slugs):
+    for slug in slugs:
+        # ruleid: DJR104 (one caller passes what the request holds)
+        print(Post.objects.filter(title=slug).exists())
+
+
+def landing_pages(request):
+    posts_of_spelled_slugs(["welcome", "about"])
+    posts_of_spelled_slugs(slugs=("contact",))
+    posts_of_given_slugs(["welcome"])
+    posts_of_given_slugs(request.GET.getlist("slug"))
