@@ -12,12 +12,15 @@ import ast
 
 from djreview.nplusone.evaluate import Evaluator, Scope
 from djreview.nplusone.loops import literal
+from djreview.nplusone.shipped_data import shipped_data
 from djreview.project.modules import dotted_name
 
 _DICT_VIEWS = frozenset({"items", "keys", "values"})
+# Reading a part of a row of data: `seed.pop("labels")`, `seed.get("ids", [])`.
+_ITEM_READS = frozenset({"pop", "get"})
 
 
-def code_defined(evaluator: Evaluator, scope: Scope, iterable: ast.expr) -> bool:
+def code_defined(evaluator: Evaluator, scope: Scope, iterable: ast.expr, depth: int = 0) -> bool:
     """A loop over values the code itself spells: a literal bound to a name, or a setting.
 
     `for key, handler in field_map.items()` with `field_map = {...}` in the
@@ -39,6 +42,8 @@ def code_defined(evaluator: Evaluator, scope: Scope, iterable: ast.expr) -> bool
             return False
         found = index.settings.get(iterable.attr)
         return found is not None and found.known and isinstance(found.value, list | tuple | dict)
+    if isinstance(iterable, ast.Call):
+        return shipped_data(evaluator, scope, iterable)
     if not isinstance(iterable, ast.Name):
         return False
     if scope.function is not None:
@@ -46,10 +51,35 @@ def code_defined(evaluator: Evaluator, scope: Scope, iterable: ast.expr) -> bool
             return _every_caller_spells(evaluator, scope, iterable.id)
         assigned = evaluator.assignments(scope.function).get(iterable.id, [])
         if assigned:
-            return all(_spelled(value) for _, value in assigned) and not _filled(
-                scope.function, iterable.id
-            )
+            return all(
+                _spelled(value)
+                or shipped_data(evaluator, scope, value)
+                or _part_of_a_fixed_row(evaluator, scope, value, depth)
+                for _, value in assigned
+            ) and not _filled(scope.function, iterable.id)
     return _module_constant(evaluator, scope.module, iterable.id)
+
+
+def _part_of_a_fixed_row(evaluator: Evaluator, scope: Scope, value: ast.expr, depth: int) -> bool:
+    """`labels = seed.pop("labels")` where `seed` walks a loop that is fixed by code."""
+    while isinstance(value, ast.Subscript | ast.Attribute | ast.Call):
+        if isinstance(value, ast.Call):
+            if not isinstance(value.func, ast.Attribute) or value.func.attr not in _ITEM_READS:
+                return False
+            value = value.func.value
+        else:
+            value = value.value
+    if not isinstance(value, ast.Name) or scope.function is None or depth > 2:
+        return False
+    loops = [
+        node
+        for node in ast.walk(scope.function)
+        if isinstance(node, ast.For | ast.AsyncFor)
+        and any(isinstance(n, ast.Name) and n.id == value.id for n in ast.walk(node.target))
+    ]
+    return bool(loops) and all(
+        literal(loop.iter) or code_defined(evaluator, scope, loop.iter, depth + 1) for loop in loops
+    )
 
 
 def _every_caller_spells(evaluator: Evaluator, scope: Scope, parameter: str) -> bool:

@@ -18,8 +18,10 @@ class QueryInLoop(NPlusOneCheck):
     never appended to) in the function or at module level (imported or
     not; also a module list unpacking such literals, `[*CORE, *EXTRA]`),
     `.items()`/`.keys()`/`.values()` of one, a parameter of a module-level
-    function that every call in the project fills with such a literal, and
-    a setting whose value
+    function that every call in the project fills with such a literal, data
+    the repository ships (a project function called with constants that
+    loads JSON/YAML/CSV from a path built from constants, settings and
+    `__file__`: seed files) and the parts of its rows, and a setting whose value
     in the settings is a literal
     (`settings.DEFAULT_TYPES`): their length is fixed by code, not by rows.
     A query filtered `field__in=` a batch is already the cure: a collection
