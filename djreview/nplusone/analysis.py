@@ -20,7 +20,7 @@ from djreview.nplusone.loop_problems import loop_problem
 from djreview.nplusone.loops import LoopAccess, find_loop_accesses, function_loops
 from djreview.nplusone.once import runs_once
 from djreview.nplusone.one_read import one_per_read
-from djreview.nplusone.prefetch_fix import admin_fix, build_fix
+from djreview.nplusone.prefetch_fix import admin_fix, applicable, build_fix
 from djreview.nplusone.problem import Problem
 from djreview.nplusone.queries import find_queries_in_loops
 from djreview.nplusone.querysets import Origin
@@ -232,5 +232,11 @@ def _attach_fixes(problems: list[Problem]) -> None:
             fix = admin_fix(first.queryset, needs["list_select_related"])
         else:
             fix = build_fix(first.queryset, needs, all(p.safe for p in members))
+        kept = applicable(first.queryset, needs)
         for problem in members:
-            problem.fix = fix
+            assert problem.needs is not None
+            method, path = problem.needs
+            # A fix that had to leave this problem's own path out does not cure it.
+            problem.fix = (
+                fix if method == "list_select_related" or path in kept.get(method, []) else None
+            )

@@ -48,6 +48,29 @@ def _related(item: LoopAccess, state: QuerySetState | None) -> tuple[RelatedLoca
     return tuple(related)
 
 
+def _bare_iterator(loop: ast.AST, origin: Origin | None) -> bool:
+    """The loop walks `<queryset>.iterator()` without `chunk_size`, outside the origin's chain.
+
+    When the origin is the loop's own `qs.iterator()`, the fix adds the
+    chunk_size itself.
+    """
+    iterable = loop.iter if isinstance(loop, ast.For | ast.AsyncFor | ast.comprehension) else None
+    if (
+        origin is not None
+        and origin.node is not None
+        and iterable is not None
+        and any(node is iterable for node in ast.walk(origin.node))
+    ):
+        return False
+    return (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Attribute)
+        and iterable.func.attr == "iterator"
+        and not iterable.args
+        and not any(k.arg == "chunk_size" for k in iterable.keywords)
+    )
+
+
 def _needs(access: Access, state: QuerySetState | None) -> tuple[str, str] | None:
     """What the queryset origin lacks, when adding it there is the cure."""
     if access.kind == "select":
@@ -109,6 +132,10 @@ def loop_problem(item: LoopAccess) -> Problem:
         and origin.function in (item.function, "")
     )
     needs = _needs(access, state)
+    if needs is not None and needs[0] == "prefetch_related" and _bare_iterator(item.loop, origin):
+        # `for row in qs.iterator():` with no chunk_size: Django 5 refuses to
+        # prefetch there (ValueError); a fix at another origin cannot mend the loop.
+        needs = None
     return Problem(
         kind=access.kind,
         location=access.file.node_location(access.node),

@@ -79,3 +79,31 @@ def test_no_select_related_narrowing_of_a_bare_select_related(tmp_path):
     assert len(findings) == 1
     assert findings[0].fix is None
     assert text == views
+
+
+def test_a_shared_fix_that_leaves_out_a_findings_own_path_is_not_offered_for_it(tmp_path):
+    # The bare select_related() keeps editor out of the fix; the fix still
+    # prefetches books, which cures the count but not the editor read.
+    views = (
+        "from .models import Book\n\n\n"
+        "def editors():\n"
+        "    for book in Book.objects.select_related():\n"
+        "        print(book.editor.name, book.author.books.count())\n"
+    )
+    project_findings, _ = _fixed(tmp_path, views, "DJR101")
+    assert [f.fix for f in project_findings] == [None]
+
+
+def test_no_prefetch_fix_for_a_loop_over_iterator_made_after_the_origin(tmp_path):
+    # Django 5 raises ValueError for prefetch_related() with iterator() and no chunk_size.
+    views = (
+        "from .models import Author\n\n\n"
+        "def counts():\n"
+        "    authors = Author.objects.filter(name='x')\n"
+        "    for author in authors.iterator():\n"
+        "        print(author.books.count())\n"
+    )
+    findings, text = _fixed(tmp_path, views, "DJR102")
+    assert len(findings) == 1
+    assert findings[0].fix is None
+    assert text == views
