@@ -74,7 +74,9 @@ def test_autoescape_off_around_one_variable_is_the_safe_filter(tmp_path: Path) -
     root = make_repo(tmp_path / "project")
     templates = root / "templates"
     templates.mkdir()
-    one = "<li>\n  {% autoescape off %}\n    {{ item.rendered_html }}\n  {% endautoescape %}\n</li>\n"
+    one = (
+        "<li>\n  {% autoescape off %}\n    {{ item.rendered_html }}\n  {% endautoescape %}\n</li>\n"
+    )
     (templates / "panel.html").write_text(one)
     (templates / "card.html").write_text(one.replace("}}\n", "}} {{ item.name }}\n", 1))
     by_rule = {

@@ -65,9 +65,9 @@ class TlsVerificationDisabled(ModuleCheck):
     under `if not webhook.ssl_verification:` (directly, through a local
     boolean, or at every call of the function that holds the switch), where
     the same value is passed as the verification flag elsewhere in the
-    module (`session.verify = webhook.ssl_verification`). Comparisons with `ssl.CERT_NONE`, calls of look-alike functions
-    from other libraries (`from mylib import get`), nor test code and
-    migrations.
+    module (`session.verify = webhook.ssl_verification`). Comparisons with
+    `ssl.CERT_NONE`, calls of look-alike functions from other libraries
+    (`from mylib import get`), nor test code and migrations.
 
     ## Why is this bad?
     Without certificate verification anyone on the network path can present
@@ -154,9 +154,12 @@ class _ChosenOff:
             return False
         child, parent = node, self.parents.get(node)
         while parent is not None:
-            if isinstance(parent, ast.If) and child in parent.body:
-                if self._off(parent.test, self._function(parent)):
-                    return True
+            if (
+                isinstance(parent, ast.If)
+                and child in parent.body
+                and self._off(parent.test, self._function(parent))
+            ):
+                return True
             if isinstance(parent, FunctionNode):
                 calls = self.calls.get(parent.name, [])
                 return bool(calls) and all(self.guards(call, depth + 1) for call in calls)
@@ -172,9 +175,12 @@ class _ChosenOff:
     def _off(self, test: ast.expr, function: FunctionNode | None) -> bool:
         """`not flag`, `flag is False`, `flag == False`, or a local boolean built from one."""
         for part in ast.walk(test):
-            if isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Not):
-                if ast.unparse(part.operand) in self.flags:
-                    return True
+            if (
+                isinstance(part, ast.UnaryOp)
+                and isinstance(part.op, ast.Not)
+                and ast.unparse(part.operand) in self.flags
+            ):
+                return True
             if (
                 isinstance(part, ast.Compare)
                 and len(part.ops) == 1
