@@ -1,5 +1,6 @@
 from django.utils import html
 from django.utils.html import format_html
+from django.utils.html import format_html as fh
 from mylib import format_html as format_markup
 
 LINK = "<a href='{}'>{}</a>"
@@ -26,7 +27,11 @@ def link(url, name, css):
     i = format_html("<p>{}</p>", f"{name}!")
     # ok: DJR312
     j = format_markup(f"<b>{name}</b>")
-    return a, b, c, d, e, f, g, h, i, j
+    # ruleid: DJR312
+    k = fh(f"<b>{name}</b>")
+    # ok: DJR312
+    m = fh("<b>{}</b>", name)
+    return a, b, c, d, e, f, g, h, i, j, k, m
 
 
 class SavedMessage:
