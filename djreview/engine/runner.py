@@ -185,16 +185,29 @@ def analyse(project: Project, registry: Registry, rules: list[RuleMeta]) -> list
     return finish(analysis.raw, project, rules)
 
 
+# Top-level folders of sample code shipped with a library or app (nautobot's
+# `examples/example_app/`): documentation to read and copy, not deployed, as the
+# settings rules already treat a `demo*` / `example*` project.
+_EXAMPLE_FOLDERS = frozenset({"examples", "example"})
+
+
+def example_code(rel: str) -> bool:
+    """A file under the repository's top-level `examples/` (or `example/`) folder."""
+    return rel.split("/", 1)[0] in _EXAMPLE_FOLDERS and "/" in rel
+
+
 def finish(raw: list[Finding], project: Project, rules: list[RuleMeta]) -> list[Finding]:
     """Dedupe, attach snippets, apply severity overrides and suppressions, fingerprint, sort.
 
     Findings of rules that do not report tests and migrations (most security
-    rules) are dropped there.
+    rules) are dropped there, and so are their findings in the repository's
+    example code.
     """
     not_in_tests = {meta.id for meta in rules if not meta.reports_tests}
     unique: dict[tuple[object, ...], Finding] = {}
     for finding in raw:
-        if finding.rule_id in not_in_tests and skipped(finding.location.path):
+        path = finding.location.path
+        if finding.rule_id in not_in_tests and (skipped(path) or example_code(path)):
             continue
         key = (finding.rule_id, finding.location, finding.message)
         unique.setdefault(key, finding)

@@ -23,3 +23,20 @@ def login(request, username, password, user):
 def checkout_log(checkout):
     # ok: DJR608
     logger.info("Checkout %s completed", checkout.token)
+
+
+def new_key():
+    import secrets
+    import string
+
+    alphabet = string.ascii_letters + string.digits
+    password = "".join(secrets.choice(alphabet) for _ in range(50))
+    # ok: DJR608
+    print(password)
+    # ruleid: DJR608
+    logger.info("generated %s", password)
+
+
+def echo_key(password):
+    # ruleid: DJR608
+    print(password)

@@ -76,3 +76,41 @@ import ldap
 AUTH_LDAP_GLOBAL_OPTIONS = {ldap.OPT_X_TLS_REQUIRE_CERT: ldap.OPT_X_TLS_NEVER}
 # ok: DJR323
 AUTH_LDAP_CONNECTION_OPTIONS = {ldap.OPT_X_TLS_REQUIRE_CERT: ldap.OPT_X_TLS_DEMAND}
+
+
+def _send_pinned(url, address):
+    import urllib3
+
+    # ok: DJR323
+    pool = urllib3.HTTPSConnectionPool(host=address, cert_reqs="CERT_NONE", server_hostname=url)
+    return pool.urlopen("POST", "/")
+
+
+def _send_unpinned(url, address):
+    import urllib3
+
+    # ruleid: DJR323
+    pool = urllib3.HTTPSConnectionPool(host=address, cert_reqs="CERT_NONE", server_hostname=url)
+    return pool.urlopen("POST", "/")
+
+
+def deliver(hook, address):
+    pinned = hook.url.startswith("https") and not hook.ssl_verification
+    if pinned:
+        return _send_pinned(hook.url, address)
+    if not hook.is_active:
+        return _send_unpinned(hook.url, address)
+    with http.Session() as session:
+        session.verify = hook.ssl_verification
+        return session.post(hook.url)
+
+
+def probe(hook):
+    context = ssl.create_default_context()
+    if not hook.ssl_verification:
+        # ok: DJR323
+        context.verify_mode = ssl.CERT_NONE
+    if not hook.is_active:
+        # ruleid: DJR323
+        context.verify_mode = ssl.CERT_NONE
+    return context

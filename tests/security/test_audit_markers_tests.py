@@ -91,3 +91,16 @@ def test_peer_marker_map() -> None:
     assert peer_silenced("DJR402", 'SECRET_KEY = "x"  # noqa: S105 - dev only')
     assert not peer_silenced("DJR402", 'SECRET_KEY = "x"  # noqa: E501')
     assert not peer_silenced("DJR607", "x = y  # nosec")
+
+
+def test_security_rule_skips_the_repository_examples_folder(tmp_path) -> None:
+    # nautobot ships `examples/example_app/`, an app to copy from, not deployed code.
+    example = "examples/example_app/example_app/views.py"
+    assert _ids(tmp_path / "a", {example: _VIEW.format(marker="")}) == []
+    # An app's own `examples` module, or an examples folder inside a package, is project code.
+    found = _ids(
+        tmp_path / "b",
+        {"shop/examples/views.py": _VIEW.format(marker=""), "examples.py": _VIEW.format(marker="")},
+    )
+    assert ("DJR301", "shop/examples/views.py") in found
+    assert ("DJR301", "examples.py") in found

@@ -66,3 +66,21 @@ def test_sample_form_on_a_page_only_a_template_view_serves_is_not_flagged(tmp_pa
         "def page(request):\n    return render(request, 'styleguide.html')\n"
     )
     assert _csrf_flagged(tmp_path / "c", "", views=rendered)
+
+
+def test_autoescape_off_around_one_variable_is_the_safe_filter(tmp_path: Path) -> None:
+    # A block holding one variable is `|safe` by another spelling: the audit-level DJR501
+    # reports it, DJR502 keeps the blocks that span other text or variables.
+    root = make_repo(tmp_path / "project")
+    templates = root / "templates"
+    templates.mkdir()
+    one = (
+        "<li>\n  {% autoescape off %}\n    {{ item.rendered_html }}\n  {% endautoescape %}\n</li>\n"
+    )
+    (templates / "panel.html").write_text(one)
+    (templates / "card.html").write_text(one.replace("}}\n", "}} {{ item.name }}\n", 1))
+    by_rule = {
+        (f.rule_id, f.location.path, f.location.start_line)
+        for f in run_tree(root, select=("DJR501", "DJR502")).findings
+    }
+    assert by_rule == {("DJR501", "templates/panel.html", 2), ("DJR502", "templates/card.html", 2)}

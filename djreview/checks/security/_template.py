@@ -79,6 +79,41 @@ def flatten(text: str) -> str:
     return "".join(pieces)
 
 
+def autoescape_off_blocks(tokens: tuple[Token, ...]) -> list[tuple[Token, tuple[Token, ...]]]:
+    """Each `{% autoescape off %}` tag with the tokens up to its own `{% endautoescape %}`.
+
+    Nested autoescape blocks are counted so an inner `endautoescape` does not end the
+    outer block; an unclosed block runs to the end of the template (as Django's parser
+    would refuse it, but the rule should still see it).
+    """
+    blocks = []
+    for index, token in enumerate(tokens):
+        if token.kind != "block" or token.words[:2] != ["autoescape", "off"]:
+            continue
+        depth, end = 1, len(tokens)
+        for later in range(index + 1, len(tokens)):
+            words = tokens[later].words[:1] if tokens[later].kind == "block" else []
+            depth += words == ["autoescape"]
+            depth -= words == ["endautoescape"]
+            if depth == 0:
+                end = later
+                break
+        blocks.append((token, tokens[index + 1 : end]))
+    return blocks
+
+
+def lone_variable(body: tuple[Token, ...]) -> Token | None:
+    """The one variable a block holds when it holds nothing else but blank text and comments.
+
+    `{% autoescape off %}{{ html }}{% endautoescape %}` is `{{ html|safe }}` spelled as a block.
+    """
+    variables = [t for t in body if t.kind == "var"]
+    rest = [t for t in body if t.kind not in ("var", "comment")]
+    if len(variables) != 1 or any(t.kind != "text" or t.content.strip() for t in rest):
+        return None
+    return variables[0]
+
+
 _HTML_TAG = re.compile(r"<\s*[a-zA-Z!/]")
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from djreview.checks.security._template import TemplateCheck, location, tokenize
+from djreview.checks.security._template import (
+    TemplateCheck,
+    autoescape_off_blocks,
+    location,
+    lone_variable,
+    tokenize,
+)
 from djreview.model import Finding, Severity
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
@@ -30,6 +36,15 @@ class AutoescapeOffBlock(TemplateCheck):
     it is sent as the text part, where escaping would only garble `&` and
     quotes. An `.html` fragment without tags but not named for e-mail is
     still flagged: it may be included into a page.
+
+    A block around one variable and nothing else
+    (`{% autoescape off %}{{ panel.html }}{% endautoescape %}`) is not
+    flagged either: it is `{{ panel.html|safe }}` written as a block, one
+    value the author chose to trust, with no room for another variable to
+    slip in unnoticed. Such blocks are judged with `|safe` by the
+    audit-level DJR501 (safe-filter-in-template), which reports them; on
+    nautobot all three were HTML the project had rendered from its own
+    templates.
 
     ## Why is this bad?
     Every variable in the block is trusted as markup, including ones added
@@ -70,8 +85,9 @@ class AutoescapeOffBlock(TemplateCheck):
         return self._findings(file)
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
-        for token in tokenize(file.text):
-            if token.kind == "block" and token.words[:2] == ["autoescape", "off"]:
+        for token, body in autoescape_off_blocks(tokenize(file.text)):
+            # One trusted value is `|safe` by another spelling: DJR501's to judge.
+            if lone_variable(body) is None:
                 yield self.finding(location(file, token.offset, token.end))
 
 

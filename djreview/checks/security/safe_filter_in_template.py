@@ -7,7 +7,9 @@ from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._template import (
     TemplateCheck,
+    autoescape_off_blocks,
     location,
+    lone_variable,
     looks_like_html,
     tokenize,
 )
@@ -32,6 +34,9 @@ class SafeFilterInTemplate(TemplateCheck):
     that write no HTML tag at all (SMS or chat messages named `.html`), and
     values that pass an escaping or sanitising filter first (`|escape`,
     `|bleach`, `|sanitize`, a `markdown` filter: check that yours cleans).
+    An `{% autoescape off %}` block around one variable and nothing else is
+    the same `|safe`, and is reported here (DJR502 reports the blocks that
+    span more).
 
     Audit-level (tag `audit`, off by default; `--select audit` or `--select
     DJR501` switches it on): `|safe` / `{% autoescape off %}` marks a value as
@@ -61,7 +66,7 @@ class SafeFilterInTemplate(TemplateCheck):
 
     id = "DJR501"
     name = "safe-filter-in-template"
-    message = "|{filter} renders `{expression}` without HTML escaping"
+    message = "{marker} renders `{expression}` without HTML escaping"
     severity = Severity.WARNING
     cwe = (79,)
     security_severity = 6.1
@@ -74,7 +79,16 @@ class SafeFilterInTemplate(TemplateCheck):
         return self._findings(file) if looks_like_html(file.text) else ()
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
-        for token in tokenize(file.text):
+        tokens = tokenize(file.text)
+        for opening, body in autoescape_off_blocks(tokens):
+            variable = lone_variable(body)
+            if variable is not None and not variable.expression.startswith(("'", '"')):
+                yield self.finding(
+                    location(file, opening.offset, opening.end),
+                    marker="{% autoescape off %}",
+                    expression=variable.expression,
+                )
+        for token in tokens:
             if token.kind != "var":
                 continue
             filters = token.filters
@@ -85,6 +99,6 @@ class SafeFilterInTemplate(TemplateCheck):
             if not any(_SANITISING.search(name) for name in before):
                 yield self.finding(
                     location(file, token.offset, token.end),
-                    filter=marked[0],
+                    marker="|" + marked[0],
                     expression=token.expression,
                 )

@@ -7,10 +7,24 @@ import re
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.base import Check
+from djreview.checks.security._resolved import assigned_values, qualified
 from djreview.model import Finding, Severity
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
+from djreview.taint.names import imported_names
 from djreview.taint.sources import call_name
+
+# Functions that make a new random secret (resolved through the imports): a command or
+# script that prints what they made is handing a new credential to the person who ran it.
+_GENERATORS = frozenset(
+    {
+        "django.utils.crypto.get_random_string",
+        "django.core.management.utils.get_random_secret_key",
+        "os.urandom",
+        "uuid.uuid4",
+    }
+)
+_GENERATOR_MODULES = ("secrets.",)
 
 _LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
@@ -55,6 +69,13 @@ class SecretInLog(Check):
     with far weaker access control than the database: a password or token in
     them is a credential leak.
 
+    `print()` of a secret the same function (or script) has just generated
+    (every value bound to the name comes from `secrets.*`,
+    `get_random_string()`, `get_random_secret_key()`, `os.urandom()`) is not
+    reported: that is a generator handing its result to the person who ran
+    it, such as a script that prints a new `SECRET_KEY`. A logger call of
+    the same value still is: a log is kept, a terminal is not.
+
     ## Example
     ```python
     logger.info("login attempt %s / %s", username, password)
@@ -90,7 +111,7 @@ class SecretInLog(Check):
         for node in file.nodes_of(ast.Call):
             if _is_log_call(node):
                 secret = next((found for arg in _values(node) if (found := _secret_in(arg))), None)
-                if secret is not None:
+                if secret is not None and not _prints_what_it_generated(file, node, secret):
                     yield self.finding((file, node), secret=secret)
 
 
@@ -133,3 +154,28 @@ def _secret_in(node: ast.expr) -> str | None:
         ):
             return ast.unparse(child)
     return None
+
+
+def _prints_what_it_generated(file: SourceFile, call: ast.Call, secret: str) -> bool:
+    """`print(password)` where every value bound to `password` here is freshly generated."""
+    tree = file.tree
+    if tree is None or not (isinstance(call.func, ast.Name) and call.func.id == "print"):
+        return False
+    scope: ast.AST = tree
+    for function in file.functions():
+        end = function.end_lineno or function.lineno
+        if function.lineno <= call.lineno <= end and function.lineno >= getattr(scope, "lineno", 0):
+            scope = function
+    values = assigned_values(scope, secret)
+    names = imported_names(tree)
+    return bool(values) and all(_generated(value, names) for value in values)
+
+
+def _generated(value: ast.expr, names: dict[str, str]) -> bool:
+    """Whether a value is built by a call of a random-secret generator."""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call):
+            full = qualified(node.func, names)
+            if full in _GENERATORS or full.startswith(_GENERATOR_MODULES):
+                return True
+    return False

@@ -61,9 +61,13 @@ class TlsVerificationDisabled(ModuleCheck):
 
     It deliberately does not report `verify=` with anything but the literal
     `False` (a setting such as `verify=settings.VERIFY_TLS` is the operator's
-    choice), comparisons with `ssl.CERT_NONE`, calls of look-alike functions
-    from other libraries (`from mylib import get`), nor test code and
-    migrations.
+    choice), nor a switch the code reaches only when such a choice says so:
+    under `if not webhook.ssl_verification:` (directly, through a local
+    boolean, or at every call of the function that holds the switch), where
+    the same value is passed as the verification flag elsewhere in the
+    module (`session.verify = webhook.ssl_verification`). Comparisons with
+    `ssl.CERT_NONE`, calls of look-alike functions from other libraries
+    (`from mylib import get`), nor test code and migrations.
 
     ## Why is this bad?
     Without certificate verification anyone on the network path can present
@@ -107,13 +111,113 @@ class TlsVerificationDisabled(ModuleCheck):
         """Findings in one module."""
         names = imported_names(tree)
         libraries = {q.split(".")[0] for q in names.values()} & _CLIENTS.keys()
+        chosen = _ChosenOff(tree)
         for resolved in resolved_calls(tree, names):
             for kw, what in _client_keywords(resolved.call, resolved.name, libraries):
-                yield self.finding((file, kw), what=what)
+                if not chosen.guards(kw):
+                    yield self.finding((file, kw), what=what)
         for node in ast.walk(tree):
             switch = _other_switch(node, names, libraries)
-            if switch:
+            if switch and not chosen.guards(node):
                 yield self.finding((file, node), what=switch)
+
+
+_FLAG_KEYWORDS = frozenset(key for keys in _CLIENTS.values() for key in keys)
+_FLAG_ATTRIBUTES = frozenset({"verify", "check_hostname"})
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class _ChosenOff:
+    """Which switches run only when the module's own verification flag is off.
+
+    A flag is a value the module passes as the verification setting somewhere
+    (`verify=webhook.ssl_verification`, `session.verify = self.verify_tls`): the
+    user's or operator's choice. A switch under `if not <flag>` (or `<flag> is False`)
+    implements that choice, as `verify=<flag>` does, which is not reported either.
+    """
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.flags = _flags(tree)
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.calls: dict[str, list[ast.Call]] = {}
+        for parent in ast.walk(tree):
+            for child in ast.iter_child_nodes(parent):
+                self.parents[child] = parent
+            if isinstance(parent, ast.Call):
+                func = parent.func
+                callee = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                self.calls.setdefault(callee, []).append(parent)
+
+    def guards(self, node: ast.AST, depth: int = 0) -> bool:
+        """Whether `node` runs only when a flag is off (here, or at every call of its function)."""
+        if not self.flags or depth > 2:
+            return False
+        child, parent = node, self.parents.get(node)
+        while parent is not None:
+            if (
+                isinstance(parent, ast.If)
+                and child in parent.body
+                and self._off(parent.test, self._function(parent))
+            ):
+                return True
+            if isinstance(parent, FunctionNode):
+                calls = self.calls.get(parent.name, [])
+                return bool(calls) and all(self.guards(call, depth + 1) for call in calls)
+            child, parent = parent, self.parents.get(parent)
+        return False
+
+    def _function(self, node: ast.AST) -> FunctionNode | None:
+        parent = self.parents.get(node)
+        while parent is not None and not isinstance(parent, FunctionNode):
+            parent = self.parents.get(parent)
+        return parent
+
+    def _off(self, test: ast.expr, function: FunctionNode | None) -> bool:
+        """`not flag`, `flag is False`, `flag == False`, or a local boolean built from one."""
+        for part in ast.walk(test):
+            if (
+                isinstance(part, ast.UnaryOp)
+                and isinstance(part.op, ast.Not)
+                and ast.unparse(part.operand) in self.flags
+            ):
+                return True
+            if (
+                isinstance(part, ast.Compare)
+                and len(part.ops) == 1
+                and isinstance(part.ops[0], ast.Is | ast.Eq)
+                and is_false(part.comparators[0])
+                and ast.unparse(part.left) in self.flags
+            ):
+                return True
+            if isinstance(part, ast.Name) and function is not None:
+                for stmt in ast.walk(function):
+                    if (
+                        isinstance(stmt, ast.Assign)
+                        and any(isinstance(t, ast.Name) and t.id == part.id for t in stmt.targets)
+                        and self._off(stmt.value, None)
+                    ):
+                        return True
+        return False
+
+
+def _flags(tree: ast.Module) -> set[str]:
+    """The values the module passes as a verification flag (never a literal)."""
+    flags = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in _FLAG_KEYWORDS:
+            value: ast.expr | None = node.value
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Attribute)
+            and node.targets[0].attr in _FLAG_ATTRIBUTES
+        ):
+            value = node.value
+        else:
+            continue
+        if isinstance(value, ast.Attribute | ast.Name | ast.Subscript):
+            flags.add(ast.unparse(value))
+    return flags
 
 
 def _client_keywords(
