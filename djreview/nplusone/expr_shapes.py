@@ -58,15 +58,19 @@ def function_imports(function: ast.AST | None, package: str) -> dict[str, str]:
     """name -> qualified name of what a function's own imports bind.
 
     `def f(): from .models import Post` (often to dodge a circular import)
-    binds `Post` only inside `f`; the module's namespace never holds it.
-    Relative imports start from `package`, the package of the function's module.
+    binds `Post` only inside `f`; the module's namespace never holds it. An
+    import in a function or class nested in `f` binds in that scope, not in
+    `f`. Relative imports start from `package`, the package of the function's
+    module.
     """
     bound: dict[str, str] = {}
-    if function is None:
-        return bound
-    for node in ast.walk(function):
+    stack = list(ast.iter_child_nodes(function)) if function is not None else []
+    while stack:
+        node = stack.pop()
         if isinstance(node, ast.Import | ast.ImportFrom):
             record_import(node, package, bound)
+        elif not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            stack.extend(ast.iter_child_nodes(node))
     return bound
 
 

@@ -111,6 +111,27 @@ def report():
     assert _flagged(tmp_path, code, {"app/fakes.py": fakes}) == []
 
 
+def test_an_import_in_a_nested_function_does_not_bind_in_the_outer_one(tmp_path):
+    fakes = """
+class Book:
+    objects = []
+"""
+    code = """
+from .models import Book
+
+
+def report():
+    def fake():
+        from .fakes import Book
+
+        return Book
+
+    for book in Book.objects.all():
+        print(book.author.name)
+"""
+    assert _flagged(tmp_path, code, {"app/fakes.py": fakes}) == [12]
+
+
 def test_a_foreign_key_to_an_ordered_model_is_loaded_per_row(tmp_path):
     code = """
 from .models import Sponsorship
