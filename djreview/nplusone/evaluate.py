@@ -17,6 +17,7 @@ from djreview.nplusone.expr_shapes import (
     callee,
     class_assignment,
     few,
+    function_imports,
     hints_beside_a_filter,
     is_request,
     is_self,
@@ -80,6 +81,7 @@ class Evaluator:
         self._tables: dict[int, dict[str, list[tuple[int, ast.expr]]]] = {}
         self._calls: dict[str, list[tuple[ModuleInfo, ast.Call]]] | None = None
         self._branches: dict[int, list[tuple[int, int]]] = {}
+        self._imports: dict[int, dict[str, str]] = {}
         # Manager and queryset methods being evaluated (a manager method that
         # forwards to the queryset method of the same name).
         self._active: set[int] = set()
@@ -175,14 +177,38 @@ class Evaluator:
                 # earlier line, so the walk still ends.
                 cost = -1 if restates(value, expr.id, line) else 1
                 return self.value(value, scope, max(depth + cost, 0))
-        label = self.schema.model_of(scope.module, expr)
+        label = self._model_named(expr, scope)
         if label is not None:
             return ModelRef(label)
         return self._module_value(scope, expr.id, depth)
 
+    def _imported(self, scope: Scope, dotted: str) -> str | None:
+        """The qualified name `dotted` has through an import inside the scope's own function."""
+        if scope.function is None:
+            return None
+        bound = self._imports.get(id(scope.function))
+        if bound is None:
+            info = self.modules.get(scope.module)
+            package = info.package if info is not None else ""
+            bound = self._imports[id(scope.function)] = function_imports(scope.function, package)
+        head, _, rest = dotted.partition(".")
+        found = bound.get(head)
+        return f"{found}.{rest}" if found and rest else found
+
+    def _model_named(self, expr: ast.Name | ast.Attribute, scope: Scope) -> str | None:
+        """The label of the model class `expr` names, a function's own imports first."""
+        dotted = dotted_name(expr)
+        imported = self._imported(scope, dotted) if dotted else None
+        if imported is not None:
+            found = self.schema.index.model_named(imported)
+            return found.label if found is not None else None
+        if isinstance(expr, ast.Attribute) and not scope.module:
+            return None
+        return self.schema.model_of(scope.module, expr)
+
     def _definition(self, scope: Scope, name: str) -> tuple[ModuleInfo, ast.AST] | None:
         """The module-level definition `name` refers to in `scope`, across imports."""
-        qualified = self.resolver.local(scope.module, name)
+        qualified = self._qualified(scope, name)
         if qualified is None:
             return None
         module, _, attribute = self.resolver.canonical(qualified).rpartition(".")
@@ -198,7 +224,7 @@ class Evaluator:
         return None
 
     def _attribute(self, expr: ast.Attribute, scope: Scope, depth: int) -> Value:
-        label = self.schema.model_of(scope.module, expr) if scope.module else None
+        label = self._model_named(expr, scope)
         if label is not None:
             return ModelRef(label)
         if expr.attr == "user" and is_request(expr.value):
@@ -524,6 +550,9 @@ class Evaluator:
 
     def _qualified(self, scope: Scope, name: str) -> str | None:
         """The qualified name a dotted name in `scope` refers to (None when unbound)."""
+        imported = self._imported(scope, name) if name else None
+        if imported is not None:
+            return imported
         head, _, rest = name.partition(".")
         found = self.resolver.local(scope.module, head) if scope.module and head else None
         return f"{found}.{rest}" if found and rest else found

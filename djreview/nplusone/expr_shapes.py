@@ -1,4 +1,4 @@
-"""Syntactic shapes the queryset evaluator reads: assignments, slices, `self`, `super()`.
+"""Syntactic shapes the queryset evaluator reads: assignments, imports, slices, `self`, `super()`.
 
 Pure functions of the syntax tree, with no project knowledge; the evaluator
 (`evaluate.py`) gives them meaning.
@@ -10,6 +10,7 @@ import ast
 
 from djreview.nplusone.querysets import ROW_FREE
 from djreview.nplusone.relation_map import Function
+from djreview.project.modules import record_import
 
 # A slice of at most this many rows, fixed by code, is a handful, not N.
 FEW_ROWS = 5
@@ -51,6 +52,26 @@ def assignment_table(function: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]
     for entries in table.values():
         entries.sort(key=lambda item: item[0])
     return table
+
+
+def function_imports(function: ast.AST | None, package: str) -> dict[str, str]:
+    """name -> qualified name of what a function's own imports bind.
+
+    `def f(): from .models import Post` (often to dodge a circular import)
+    binds `Post` only inside `f`; the module's namespace never holds it. An
+    import in a function or class nested in `f` binds in that scope, not in
+    `f`. Relative imports start from `package`, the package of the function's
+    module.
+    """
+    bound: dict[str, str] = {}
+    stack = list(ast.iter_child_nodes(function)) if function is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            record_import(node, package, bound)
+        elif not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            stack.extend(ast.iter_child_nodes(node))
+    return bound
 
 
 def restates(value: ast.expr, name: str, line: int) -> bool:

@@ -14,10 +14,11 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from djreview.nplusone.expr_shapes import function_imports
 from djreview.nplusone.prefetch_probe import ends, probe_of
 from djreview.nplusone.querysets import Instance, QuerySetState
 from djreview.nplusone.relation_map import FORWARD, MANY, Function, Relation, Schema
-from djreview.project.modules import dotted_name, record_import
+from djreview.project.modules import dotted_name
 from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 
@@ -130,17 +131,6 @@ def _enclosing_function(file: SourceFile, node: ast.AST) -> ast.AST | None:
         if function.lineno <= line <= (function.end_lineno or function.lineno)
     ]
     return max(holding, key=lambda function: function.lineno, default=None)
-
-
-def _function_imports(function: ast.AST | None, package: str) -> dict[str, str]:
-    """The names a function's own imports bind (`from .utils import helper` in a method)."""
-    bound: dict[str, str] = {}
-    if function is None:
-        return bound
-    for node in ast.walk(function):
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            record_import(node, package, bound)
-    return bound
 
 
 def _is_cache(receiver: ast.expr, module: str, index: ProjectModel) -> bool:
@@ -363,7 +353,7 @@ class RowReader:
         if info is None or dotted is None:
             return None
         head, _, rest = dotted.partition(".")
-        local = _function_imports(_enclosing_function(file, func), info.package)
+        local = function_imports(_enclosing_function(file, func), info.package)
         if head in local:
             qualified: str | None = local[head] + (f".{rest}" if rest else "")
         else:

@@ -39,6 +39,10 @@ FIELD_ROOTS = frozenset({"django.db.models.Field", "django.db.models.fields.Fiel
 EXTERNAL_MODEL_BASES = frozenset(
     {
         "mptt.models.MPTTModel",
+        "ordered_model.models.OrderedModel",
+        "ordered_model.models.OrderedModelBase",
+        "parler.models.TranslatableModel",
+        "parler.models.TranslatedFieldsModel",
         "polymorphic.models.PolymorphicModel",
         "treebeard.mp_tree.MP_Node",
         "treebeard.ns_tree.NS_Node",

@@ -34,7 +34,12 @@ from djreview.project.modules import (
     dotted_name,
     read_module,
 )
-from djreview.project.relations import ModelLookup, build_reverse, resolve_targets
+from djreview.project.relations import (
+    USER_MODEL_GETTERS,
+    ModelLookup,
+    build_reverse,
+    resolve_targets,
+)
 from djreview.project.settings import SettingsInfo
 from djreview.project.signals import SaveReceivers, models_with_save_receivers
 from djreview.project.templates import TemplateFinder, TemplateInfo
@@ -49,12 +54,6 @@ if TYPE_CHECKING:
 
 DEFAULT_USER_MODEL = "auth.User"
 DEFAULT_CONTRIB_APPS = frozenset({"admin", "auth", "contenttypes", "sessions"})
-USER_MODEL_GETTERS = frozenset(
-    {
-        "django.contrib.auth.get_user_model",
-        "django.contrib.auth.models.get_user_model",
-    }
-)
 
 
 class ProjectModel:
@@ -103,7 +102,7 @@ class ProjectModel:
         for info in sorted(by_class.values(), key=lambda m: m.builtin):
             models.setdefault(info.label, info)
         lookup = ModelLookup(models, by_class)
-        resolve_targets(collector.pending, lookup, self.resolver, self.user_model_label)
+        resolve_targets(collector.pending, lookup, self.classes, self.user_model_label)
         left_out = self.swapped | {
             m.label
             for m in models.values()
@@ -223,8 +222,14 @@ class ProjectModel:
         if dotted is None:
             return None
         qualified = self.resolve_name(module, dotted)
-        if qualified is None:
-            return None
+        return self.model_named(qualified, expr) if qualified is not None else None
+
+    def model_named(self, qualified: str, expr: ast.expr | None = None) -> ModelInfo | None:
+        """The model a qualified name refers to: its class, or a module-level alias of one.
+
+        `expr` is the expression being resolved, when the name came from one:
+        an alias bound to that same expression (`User = User`) stops the walk.
+        """
         found = self.model_for_class(qualified)
         if found is not None:
             return found

@@ -5,13 +5,23 @@ from __future__ import annotations
 import ast
 from collections import defaultdict
 
+from djreview.project.classes import ClassTable
 from djreview.project.django_models import PendingTarget
 from djreview.project.literals import literal_str
 from djreview.project.model_getters import label_of_getter_call
 from djreview.project.model_types import FieldInfo, ModelInfo, ReverseRelation
-from djreview.project.modules import NameResolver, dotted_name
+from djreview.project.modules import dotted_name
 
 USER_MODEL_REF = "AUTH_USER_MODEL"
+USER_MODEL_GETTERS = frozenset(
+    {
+        "django.contrib.auth.get_user_model",
+        "django.contrib.auth.models.get_user_model",
+    }
+)
+# Module-level aliases followed from a relation's target (`User = get_user_model()`
+# imported from a shortcuts module, itself re-bound once more at most in practice).
+_MAX_ALIASES = 4
 
 
 class ModelLookup:
@@ -47,21 +57,32 @@ def resolve_reference(
     module: str,
     owner: ModelInfo,
     lookup: ModelLookup,
-    resolver: NameResolver,
+    classes: ClassTable,
     user_model: str | None,
+    aliases: int = 0,
 ) -> str | None:
-    """The label a relation's target argument names, seen from `owner` (None if unknown)."""
+    """The label a relation's target argument names, seen from `owner` (None if unknown).
+
+    A name bound at module level to another target (`User = get_user_model()`,
+    `Owner = Profile`), here or in the module it is imported from, means that target.
+    """
     if expr is None:
         return None
+    resolver = classes.resolver
+    if isinstance(expr, ast.Call):
+        callee = dotted_name(expr.func)
+        getter = resolver.resolve(module, callee) if callee and not expr.args else None
+        if getter in USER_MODEL_GETTERS:
+            return user_model
+        # swapper's get_model_name("app", "Model"), apps.get_model(...), load_model(...)
+        named = label_of_getter_call(expr, lambda name: resolver.resolve(module, name))
+        found = lookup.label(named) if named is not None else None
+        return found.label if found is not None else None
     text = literal_str(expr)
     if text is not None:
         if text == "self":
             return owner.label
         found = lookup.label(text if "." in text else f"{owner.app_label}.{text}")
-        return found.label if found is not None else None
-    named = label_of_getter_call(expr, lambda callee: resolver.resolve(module, callee))
-    if named is not None:
-        found = lookup.label(named)
         return found.label if found is not None else None
     dotted = dotted_name(expr)
     if dotted is None:
@@ -73,24 +94,34 @@ def resolve_reference(
         ):
             return user_model
     qualified = resolver.resolve(module, dotted)
-    found = lookup.by_class.get(qualified) if qualified else None
-    return found.label if found is not None else None
+    if qualified is None:
+        return None
+    found = lookup.by_class.get(qualified) or lookup.by_class.get(resolver.canonical(qualified))
+    if found is not None:
+        return found.label
+    assigned = classes.assignment(resolver.canonical(qualified))
+    if assigned is None or aliases >= _MAX_ALIASES:
+        return None
+    alias_module, value = assigned
+    return resolve_reference(
+        value, alias_module.name, owner, lookup, classes, user_model, aliases + 1
+    )
 
 
 def resolve_targets(
     pending: list[PendingTarget],
     lookup: ModelLookup,
-    resolver: NameResolver,
+    classes: ClassTable,
     user_model: str | None,
 ) -> None:
     """Fill `target` (and `through`) of every relation field collected by the models pass."""
     for item in pending:
         item.field.target = resolve_reference(
-            item.expr, item.module, item.model, lookup, resolver, user_model
+            item.expr, item.module, item.model, lookup, classes, user_model
         )
         if item.through is not None:
             through = resolve_reference(
-                item.through, item.module, item.model, lookup, resolver, user_model
+                item.through, item.module, item.model, lookup, classes, user_model
             )
             item.field.through = through or item.field.through
     # Second pass: a through model's own `tag` foreign key is resolved by now.
