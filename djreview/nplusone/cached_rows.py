@@ -58,7 +58,7 @@ class CachedRows:
                     self.uses.setdefault(node.id, []).append(node.lineno)
         self.loaded: dict[str, list[_Loaded]] = {}
 
-    def covered(self, loop: ast.AST, iterable: ast.expr) -> frozenset[str]:
+    def covered(self, loop: ast.stmt | ast.expr, iterable: ast.expr) -> frozenset[str]:
         """The relation paths an earlier loop over `iterable` loaded on every row."""
         if not isinstance(iterable, ast.Name) or self.stores.get(iterable.id) != 1:
             return frozenset()
@@ -88,7 +88,7 @@ class CachedRows:
             self.loaded.setdefault(iterable.id, []).append(_Loaded(loop, paths))
 
     def _every_pass(self, node: ast.AST, loop: ast.For) -> bool:
-        """Whether `node` runs on every pass of `loop`: in a top-level statement, unconditionally."""
+        """Whether `node` runs on every pass of `loop`: in a top-level statement, unconditioned."""
         current = node
         while True:
             parent = self.parents.get(id(current))
@@ -96,9 +96,11 @@ class CachedRows:
                 return False
             if parent is loop:
                 return current in loop.body
-            if isinstance(current, ast.stmt) or isinstance(parent, _CONDITIONAL):
-                if not (isinstance(parent, ast.BoolOp) and parent.values[0] is current):
-                    return False
+            first_operand = isinstance(parent, ast.BoolOp) and parent.values[0] is current
+            if (isinstance(current, ast.stmt) or isinstance(parent, _CONDITIONAL)) and not (
+                first_operand
+            ):
+                return False
             current = parent
 
     def _runs_before(self, earlier: ast.For, later: ast.AST) -> bool:

@@ -95,7 +95,10 @@ def _key_test(test: ast.expr, function: ast.AST, owner: str) -> tuple[str, bool]
         test = test.left
     elif not isinstance(test, ast.Name | ast.Call):
         return None
-    key = _held_key(test.id, function, owner) if isinstance(test, ast.Name) else _get_key(test, owner)
+    if isinstance(test, ast.Name):
+        key = _held_key(test.id, function, owner)
+    else:
+        key = _get_key(test, owner)
     return (key, body_needs) if key is not None else None
 
 
