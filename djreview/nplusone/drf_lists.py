@@ -17,6 +17,14 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from djreview.nplusone.context_keys import (
+    CONTEXT_BUILDERS,
+    DRF_CONTEXT,
+    Written,
+    needed_keys,
+    never_held,
+    written_keys,
+)
 from djreview.nplusone.evaluate import Evaluator, Scope
 from djreview.nplusone.loops import FunctionLoops, function_loops, own_nodes
 from djreview.nplusone.querysets import Instance, QuerySetState
@@ -65,6 +73,8 @@ class Read:
     trigger: tuple[SourceFile, ast.AST] | None = None
     # A manager re-queried per object (`.filter()`, `.values_list()`): a prefetch does not serve it.
     filtered: bool = False
+    # Serializer context keys the read runs only with (`if self.context.get("k"):`).
+    context: frozenset[str] = frozenset()
 
 
 def _serialised(serializer: SerializerInfo, name: str) -> bool:
@@ -87,6 +97,7 @@ class SerializerReader:
         self.evaluator = evaluator
         self.index = schema.index
         self.rows = RowReader(schema)
+        self._written: Written | None = None
 
     def reads(self, serializer: SerializerInfo, depth: int = 0) -> Iterator[Read]:
         """Every relation path `serializer` reads per object (paths from its model)."""
@@ -161,6 +172,7 @@ class SerializerReader:
         file = self.schema.files[method[0]]
         row = Instance(label, QuerySetState(label, None))
         body: list[ast.AST] = list(method[1].body)
+        needs = needed_keys(method[1])
         for access in self.rows.scan(file, body, {method[1].args.args[1].arg: row}):
             yield Read(
                 file,
@@ -170,6 +182,7 @@ class SerializerReader:
                 access.text,
                 access.trigger,
                 access.kind == "bypass" or access.filtered,
+                needs.get(id(access.node), frozenset()),
             )
 
     def _meta_fields(self, serializer: SerializerInfo, label: str) -> Iterator[Read]:
@@ -222,7 +235,8 @@ class SerializerReader:
             if _listable(state, serializer):
                 assert state is not None
                 listing = f"the list view {cls.name}"
-                yield from self._uncovered(cls, cls.name, listing, state, serializer)
+                context = self._view_context(qualified)
+                yield from self._uncovered(cls, cls.name, listing, state, serializer, context)
         if "many=True" not in file.text:
             return
         for entry in function_loops(file):
@@ -305,6 +319,8 @@ class SerializerReader:
         rows = call.args[0] if call.args else None
         rows = next((k.value for k in call.keywords if k.arg == "instance"), rows)
         serializer = self._serializer_named(module, call.func)
+        # A serializer built directly without `context=` gets an empty one.
+        context: frozenset[str] | None = frozenset()
         func = call.func
         if (
             isinstance(func, ast.Attribute)
@@ -314,6 +330,9 @@ class SerializerReader:
             and entry.cls is not None
         ):
             serializer = self._view_serializer(f"{module}.{entry.cls.name}")
+            context = self._view_context(f"{module}.{entry.cls.name}")
+        if any(k.arg in ("context", None) for k in call.keywords):
+            context = None
         if rows is None or serializer is None or serializer.model is None:
             return
         state = self.evaluator.value(rows, scope)
@@ -323,7 +342,7 @@ class SerializerReader:
         if entry.cls is not None:
             owner = f"{entry.cls.name}.{owner}"
         listing = f"the {serializer.node.name}(..., many=True) call in {owner}"
-        for found in self._uncovered(call, owner, listing, state, serializer):
+        for found in self._uncovered(call, owner, listing, state, serializer, context):
             yield replace(found, function=entry.function.name)
 
     def _uncovered(
@@ -333,10 +352,52 @@ class SerializerReader:
         listing: str,
         state: QuerySetState,
         serializer: SerializerInfo,
+        context: frozenset[str] | None,
     ) -> Iterator[Listing]:
+        """The reads of `serializer` the list's queryset does not cover and that run there.
+
+        `context` holds the keys the list's serializer context has (None: unknown).
+        """
         for read in self.reads(serializer):
+            if read.context and never_held(read.context, context, self._serializer_writes()):
+                continue  # a branch for a context key this list never sets
             if not state.covered(read.path, forward=not read.many, null=False):
                 yield Listing(at, owner, listing, state, read)
+
+    def _serializer_writes(self) -> Written:
+        """The context keys the project's serializers set themselves (once per run)."""
+        if self._written is None:
+            self._written = written_keys(
+                function[1]
+                for serializer in self.index.serializers.values()
+                for _, function, _ in self.index.classes.functions(serializer.qualified_name)
+            )
+        return self._written
+
+    def _view_context(self, qualified: str) -> frozenset[str] | None:
+        """DRF's own context keys, when the view and its bases cannot add any (else None).
+
+        Every base must be a project class or one of DRF's, and none may
+        override a method that builds the serializer or its context.
+        """
+        classes = self.index.classes
+        for owner in classes.linearize(qualified):
+            found = classes.get(owner)
+            if found is None:
+                return None
+            node = found[1]
+            bases = classes.bases(owner)
+            if len(bases) != len(node.bases) or any(
+                classes.get(b) is None and not b.startswith("rest_framework.") for b in bases
+            ):
+                return None
+            if any(
+                isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                and item.name in CONTEXT_BUILDERS
+                for item in node.body
+            ):
+                return None
+        return DRF_CONTEXT
 
 
 def _listable(state: QuerySetState | None, serializer: SerializerInfo) -> bool:

@@ -12,6 +12,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from djreview.nplusone.cached_rows import CachedRows
 from djreview.nplusone.evaluate import Evaluator
 from djreview.nplusone.querysets import Instance, QuerySetState
 from djreview.nplusone.rows import Access, RowReader
@@ -184,6 +185,10 @@ def deepest(accesses: list[Access]) -> list[Access]:
     return kept
 
 
+def _loaded(path: str, loaded: frozenset[str]) -> bool:
+    return any(p == path or p.startswith(path + "__") for p in loaded)
+
+
 def find_loop_accesses(
     evaluator: Evaluator, reader: RowReader, file: SourceFile, functions: list[FunctionLoops]
 ) -> Iterator[LoopAccess]:
@@ -191,7 +196,8 @@ def find_loop_accesses(
     for entry in functions:
         function = entry.function
         scope = evaluator.scope_for(file, function, entry.cls)
-        for node in entry.loops:
+        cached = CachedRows(function)
+        for node in sorted(entry.loops, key=lambda n: (n.lineno, n.col_offset)):
             for iterable, target, body in iterables(node):
                 iterable, target = enumerated(iterable, target)
                 name = row_target(target)
@@ -201,5 +207,9 @@ def find_loop_accesses(
                 if not isinstance(state, QuerySetState) or state.values or state.empty or state.few:
                     continue
                 accesses = list(reader.scan(file, body, {name: Instance(state.model, state)}))
+                loaded = cached.covered(node, iterable)
+                cached.note(node, iterable, accesses)
                 for access in deepest(accesses):
+                    if access.kind == "select" and _loaded(access.path, loaded):
+                        continue  # the same instances, loaded by an earlier loop
                     yield LoopAccess(access, node, file, function.name, function)

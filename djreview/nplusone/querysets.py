@@ -123,6 +123,9 @@ class Instance:
     # The attribute Django filled with `parent`, the object this one was reached from.
     back: str = ""
     parent: Instance | None = None
+    # Relations the code set on this object from memory (`poll.thread = threads[id]`):
+    # reading them queries nothing, and what they hold is not this queryset's.
+    assigned: frozenset[str] = frozenset()
 
     def path(self, attribute: str) -> str:
         """The lookup path of `attribute` from the queryset's model."""

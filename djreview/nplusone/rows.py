@@ -157,6 +157,25 @@ def chain(node: ast.expr) -> tuple[str, list[tuple[str, ast.expr]]] | None:
             return None
 
 
+def _note_assigned(statement: ast.AST, rows: dict[str, Instance]) -> None:
+    """`row.rel = value` as a statement of the block: later reads of `row.rel` are from memory.
+
+    Only statements run on every pass count (not ones nested in an `if`), so
+    a read the assignment may not precede stays reported.
+    """
+    if not isinstance(statement, ast.Assign | ast.AnnAssign):
+        return
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    for target in targets:
+        if (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and target.value.id in rows
+        ):
+            row = rows[target.value.id]
+            rows[target.value.id] = replace(row, assigned=row.assigned | {target.attr})
+
+
 def _through(row: Instance, relation: Relation) -> Instance:
     """The object a one-to-one or forward relation of `row` leads to."""
     path = row.path(relation.name)
@@ -196,6 +215,7 @@ class RowReader:
         """The accesses of consecutive statements, up to one that always leaves for these rows."""
         for node in nodes:
             yield from self._visit(file, node, rows, via, depth)
+            _note_assigned(node, rows)
             if isinstance(node, ast.If):
                 taken = self._taken_branch(file, node, rows)
                 if taken is not None and ends(node.body if taken else node.orelse):
@@ -242,8 +262,8 @@ class RowReader:
             local = dict(rows)
             if inner is not None and isinstance(node.target, ast.Name):
                 local[node.target.id] = inner
-            for statement in (*node.body, *node.orelse):
-                yield from self._visit(file, statement, local, via, depth)
+            yield from self._block(file, node.body, local, via, depth)
+            yield from self._block(file, node.orelse, local, via, depth)
             return
         if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp):
             local = dict(rows)
@@ -373,6 +393,8 @@ class RowReader:
         """Follow forward relations; return the last instance and the index of the next step."""
         index = 0
         while index < len(steps) and steps[index][0] != "()":
+            if steps[index][0] in row.assigned:
+                break
             if row.parent is not None and steps[index][0] == row.back:
                 row, index = row.parent, index + 1
                 continue
@@ -434,6 +456,9 @@ class RowReader:
             name, step_node = steps[index]
             if name == "()":
                 break
+            if name in row.assigned:
+                # Set from memory earlier in the body: no query, and no known queryset behind it.
+                return
             if row.parent is not None and name == row.back:
                 # Filled by Django when it loaded this object through the parent.
                 row, text, index = row.parent, f"{text}.{name}", index + 1

@@ -197,3 +197,37 @@ def helper_that_updates_rows():
     for book in Book.objects.all():
         # ok: DJR101
         _rename(book)
+
+
+def relation_set_from_memory(authors_by_id):
+    for book in Book.objects.all():
+        book.author = authors_by_id[book.author_id]
+        # ok: DJR101
+        print(book.author.name)
+
+
+def relation_set_from_memory_on_one_branch(authors_by_id):
+    for book in Book.objects.all().select_related("author"):
+        if book.author_id in authors_by_id:
+            book.author = authors_by_id[book.author_id]
+        # ruleid: DJR101
+        print(book.author.name)
+
+
+def rows_of_an_earlier_loop():
+    books = Book.objects.filter(title__startswith="B").select_related("author")
+    for book in books:
+        # ruleid: DJR101
+        print(book.author.name)
+    # ok: DJR101
+    return [book.author.name for book in books]
+
+
+def rows_of_an_earlier_loop_that_stops():
+    books = Book.objects.filter(title__startswith="B").select_related("author")
+    for book in books:
+        # ruleid: DJR101
+        if book.author.name == "stop":
+            break
+    # ruleid: DJR101
+    return [book.author.name for book in books]

@@ -106,3 +106,50 @@ class AuthorPosts(generics.ListAPIView):
     # Django fills post.author of every prefetched post with its author.
     serializer_class = AuthorPostsSerializer
     queryset = Author.objects.prefetch_related("post_set")
+
+
+class LabelledPostSerializer(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = ["id", "label"]
+
+    def get_label(self, obj):
+        names = self.context.get("author_names")
+        if names is not None:
+            # ok: DJR120
+            return names.get(obj.author_id) or obj.author.name
+        # ruleid: DJR120
+        return obj.author.name.upper()
+
+
+class LabelledPosts(generics.ListAPIView):
+    # DRF's own context has no "author_names": only the last line of get_label runs.
+    serializer_class = LabelledPostSerializer
+    queryset = Post.objects.all().select_related("author")
+
+
+class NamedPostSerializer(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = ["id", "label"]
+
+    def get_label(self, obj):
+        names = self.context.get("author_names")
+        if names is not None:
+            # ruleid: DJR120
+            return names.get(obj.author_id) or obj.author.name
+        return ""
+
+
+class NamedPosts(generics.ListAPIView):
+    serializer_class = NamedPostSerializer
+    queryset = Post.objects.all().select_related("author")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["author_names"] = {}
+        return context
