@@ -264,9 +264,7 @@ class SerializerReader:
         with those rows. When a serializer's rows cannot be followed the
         view's queryset stands for them.
         """
-        own = next(
-            (n for n in cls.body if isinstance(n, Function) and n.name == "list"), None
-        )
+        own = next((n for n in cls.body if isinstance(n, Function) and n.name == "list"), None)
         if own is None or _calls_super_list(own):
             return False
         scope = self.evaluator.scope_for(file, own, cls)
@@ -327,7 +325,10 @@ class SerializerReader:
     def _listed_rows(
         self, module: str, call: ast.Call, cls: ast.ClassDef | None, function: Function
     ) -> ast.expr | None:
-        """The rows of `ItemSerializer(rows, many=True)` / `self.get_serializer(rows, many=True)`."""
+        """The rows of `ItemSerializer(rows, many=True)` or `self.get_serializer(rows, many=True)`.
+
+        None when the call lists nothing (no `many=True`) or builds no serializer known.
+        """
         if not any(
             k.arg == "many" and isinstance(k.value, ast.Constant) and k.value.value is True
             for k in call.keywords

@@ -2,9 +2,10 @@
 
 Each file gets a dotted module name (walking up through folders that hold an
 `__init__.py`, and namespace folders inside them, as the import system would
-from the folder above the top package) and a table of the names its top level binds: classes, functions,
-assignments and imports. `NameResolver` follows those tables across modules:
-aliases, relative imports, re-exports through `__init__.py` and star imports.
+from the folder above the top package) and a table of the names its top level
+binds: classes, functions, assignments and imports. `NameResolver` follows
+those tables across modules: aliases, relative imports, re-exports through
+`__init__.py` and star imports.
 Only top-level statements are read (plus the bodies of module-level `if` and
 `try`, where conditional imports live); nothing is imported or executed.
 """

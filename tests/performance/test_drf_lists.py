@@ -154,7 +154,8 @@ def test_a_filtered_manager_bypasses_the_prefetch_and_is_reported(tmp_path):
     assert finding.message.startswith(
         "obj.translations.filter() runs a new query once per object listed by TermList, "
         "bypassing the queryset's prefetch_related; "
-        f'add Prefetch("translations", queryset=..., to_attr=...) to the queryset at api.py:{origin}'
+        'add Prefetch("translations", queryset=..., to_attr=...) '
+        f"to the queryset at api.py:{origin}"
     )
     assert "prefetch_related(" not in finding.message.split("; add ")[1]
     # A Prefetch's queryset is the project's to write: no mechanical fix.

@@ -83,8 +83,7 @@ class SerializerRelatedAccess(NPlusOneCheck):
     name = "serializer-related-access"
     message = "{relation}{trigger} is loaded once per object listed by {owner}; add {cure}{origin}"
     filtered_message = (
-        "{relation}{trigger} runs a new query once per object listed by {owner}; "
-        "add {cure}{origin}"
+        "{relation}{trigger} runs a new query once per object listed by {owner}; add {cure}{origin}"
     )
     bypassed_message = (
         "{relation}{trigger} runs a new query once per object listed by {owner}, "
