@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from djreview.nplusone.template_loops import TemplateReader
 
 if TYPE_CHECKING:
     from djreview.nplusone.analysis import NPlusOne
+    from djreview.source.file import SourceFile
     from djreview.source.project import Project
 
 
@@ -30,6 +32,13 @@ def _queryset_related(state: QuerySetState) -> list[RelatedLocation]:
     if state.origin is None:
         return []
     return [RelatedLocation(origin_location(state.origin), "the view's queryset")]
+
+
+def _queries_at(trigger: tuple[SourceFile, ast.AST] | None) -> list[RelatedLocation]:
+    """The line inside a property, method or helper that runs the per-row query."""
+    if trigger is None:
+        return []
+    return [RelatedLocation(trigger[0].node_location(trigger[1]), "the line that queries")]
 
 
 def _where(state: QuerySetState) -> str:
@@ -76,6 +85,7 @@ def drf_problems(analysis: NPlusOne, project: Project, files: list[str]) -> Iter
             related = [
                 RelatedLocation(file.node_location(listing.at), listing.listing),
                 *_queryset_related(state),
+                *_queries_at(read.trigger),
             ]
             method = "prefetch_related" if read.many else "select_related"
             cure = _cure("select", read.path, read.many)
@@ -90,6 +100,9 @@ def drf_problems(analysis: NPlusOne, project: Project, files: list[str]) -> Iter
                 origin=_where(state),
                 trigger=Trigger(short(*read.trigger)) if read.trigger is not None else None,
                 many=read.many,
+                filtered=read.filtered,
+                # A filter on a manager the queryset prefetches: the prefetch is bypassed.
+                bypassed=read.filtered and state.covered(read.path, forward=False, null=False),
                 owner=listing.owner,
                 related=tuple(related),
                 queryset=state.origin if not read.filtered else None,
@@ -125,14 +138,8 @@ def template_problems(analysis: NPlusOne, project: Project, files: list[str]) ->
                 related = [
                     RelatedLocation(item.loop, "the {% for %} loop"),
                     *_queryset_related(item.state),
+                    *_queries_at(access.trigger),
                 ]
-                if access.trigger is not None:
-                    related.append(
-                        RelatedLocation(
-                            access.trigger[0].node_location(access.trigger[1]),
-                            "the line that queries",
-                        )
-                    )
                 yield Problem(
                     kind="template",
                     location=item.location,

@@ -26,9 +26,10 @@ from djreview.nplusone.context_keys import (
     written_keys,
 )
 from djreview.nplusone.evaluate import Evaluator, Scope
+from djreview.nplusone.expr_shapes import is_super
 from djreview.nplusone.loops import FunctionLoops, function_loops, own_nodes
 from djreview.nplusone.querysets import Instance, QuerySetState
-from djreview.nplusone.relation_map import FORWARD, MANY, Schema
+from djreview.nplusone.relation_map import FORWARD, MANY, Function, Schema
 from djreview.nplusone.rows import RowReader
 from djreview.project.drf import SerializerField, SerializerInfo
 from djreview.project.model_types import FunctionRef
@@ -47,6 +48,8 @@ LIST_VIEW_ROOTS = frozenset(
 # Related fields that read the related object (not just its key) per row.
 _READS_OBJECT = frozenset({"StringRelatedField", "SlugRelatedField", "HyperlinkedRelatedField"})
 MAX_NESTING = 3
+# What a view's own list() reads of the view when it lists the view's rows.
+_VIEW_ROWS = frozenset({"get_queryset", "filter_queryset", "queryset", "object_list"})
 
 
 @dataclass(frozen=True)
@@ -229,7 +232,9 @@ class SerializerReader:
             ):
                 continue
             serializer = self._view_serializer(qualified)
-            if serializer is None or serializer.model is None or self._list_refused(qualified):
+            if serializer is None or serializer.model is None:
+                continue
+            if self._list_refused(qualified) or self._lists_by_hand(info.name, file, cls):
                 continue
             state = self.evaluator.class_queryset(self.evaluator.scope_for(file, None, cls), 0)
             if _listable(state, serializer):
@@ -249,19 +254,43 @@ class SerializerReader:
         """Whether the view's own `list()` does not list its queryset.
 
         `def list(...): raise Http404()` serves single objects only; a `list()`
-        that never reads `get_queryset()`/`queryset`/`super().list()` serializes
-        rows it builds itself (read as a hand-built serializer instead).
+        that neither calls `super().list()` nor reads the view's queryset
+        (`self.get_queryset()`, `self.filter_queryset()`, `self.queryset`,
+        `self.object_list`) serializes rows it builds itself (read as a
+        hand-built serializer instead). A local variable named `queryset` is
+        not the view's attribute.
         """
         found = self.index.classes.method(qualified, "list")
         if found is None:
             return False
-        body = [s for s in found[1].body if not isinstance(s, ast.Expr)]  # docstrings
+        function = found[1]
+        body = [s for s in function.body if not isinstance(s, ast.Expr)]  # docstrings
         if len(body) == 1 and isinstance(body[0], ast.Raise):
             return True
-        names = {n.attr for n in ast.walk(found[1]) if isinstance(n, ast.Attribute)} | {
-            n.id for n in ast.walk(found[1]) if isinstance(n, ast.Name)
-        }
-        return not names & {"get_queryset", "queryset", "filter_queryset", "super", "object_list"}
+        return not _reads_view_rows(function)
+
+    def _lists_by_hand(self, module: str, file: SourceFile, cls: ast.ClassDef) -> bool:
+        """Whether the class's own `list()` serializes, by hand, rows the analysis can follow.
+
+        `queryset = self.get_queryset().select_related("customer")` then
+        `self.get_serializer(queryset, many=True)`: the serializer lists the
+        local queryset, not the view's, and the hand-built reading reports it
+        with those rows. When a serializer's rows cannot be followed the
+        view's queryset stands for them.
+        """
+        own = next((n for n in cls.body if isinstance(n, Function) and n.name == "list"), None)
+        if own is None or _calls_super_list(own):
+            return False
+        scope = self.evaluator.scope_for(file, own, cls)
+        rows = [
+            rows
+            for node in own_nodes(own)
+            if isinstance(node, ast.Call)
+            and (rows := self._listed_rows(module, node, cls, own)) is not None
+        ]
+        return bool(rows) and all(
+            isinstance(self.evaluator.value(expr, scope), QuerySetState) for expr in rows
+        )
 
     def _view_serializer(self, qualified: str) -> SerializerInfo | None:
         """The serializer a view lists with: `get_serializer_class()`'s, else `serializer_class`."""
@@ -307,34 +336,47 @@ class SerializerReader:
         qualified = self.index.resolve_name(module, dotted) if dotted else None
         return self.index.serializers.get(qualified or "")
 
-    def _hand_built(
-        self, module: str, scope: Scope, entry: FunctionLoops, call: ast.Call
-    ) -> Iterator[Listing]:
-        """`ItemSerializer(items, many=True)` on a queryset: the serializer lists its rows."""
+    def _listed_rows(
+        self, module: str, call: ast.Call, cls: ast.ClassDef | None, function: Function
+    ) -> ast.expr | None:
+        """The rows of `ItemSerializer(rows, many=True)` or `self.get_serializer(rows, many=True)`.
+
+        None when the call lists nothing (no `many=True`) or builds no serializer known.
+        """
         if not any(
             k.arg == "many" and isinstance(k.value, ast.Constant) and k.value.value is True
             for k in call.keywords
         ):
-            return
+            return None
+        if self._built_serializer(module, call, cls, function) is None:
+            return None
         rows = call.args[0] if call.args else None
-        rows = next((k.value for k in call.keywords if k.arg == "instance"), rows)
-        serializer = self._serializer_named(module, call.func)
-        # A serializer built directly without `context=` gets an empty one.
-        context: frozenset[str] | None = frozenset()
+        return next((k.value for k in call.keywords if k.arg == "instance"), rows)
+
+    def _built_serializer(
+        self, module: str, call: ast.Call, cls: ast.ClassDef | None, function: Function
+    ) -> SerializerInfo | None:
+        """The serializer a call in `function` builds: a serializer class, or the view's own."""
         func = call.func
         if (
-            isinstance(func, ast.Attribute)
+            cls is not None
+            and isinstance(func, ast.Attribute)
             and func.attr == "get_serializer"
             and isinstance(func.value, ast.Name)
-            and func.value.id == "self"
-            and entry.cls is not None
+            and func.value.id == _receiver(function)
         ):
-            serializer = self._view_serializer(f"{module}.{entry.cls.name}")
-            context = self._view_context(f"{module}.{entry.cls.name}")
-        if any(k.arg in ("context", None) for k in call.keywords):
-            context = None
+            return self._view_serializer(f"{module}.{cls.name}")
+        return self._serializer_named(module, func)
+
+    def _hand_built(
+        self, module: str, scope: Scope, entry: FunctionLoops, call: ast.Call
+    ) -> Iterator[Listing]:
+        """`ItemSerializer(items, many=True)` on a queryset: the serializer lists its rows."""
+        rows = self._listed_rows(module, call, entry.cls, entry.function)
+        serializer = self._built_serializer(module, call, entry.cls, entry.function)
         if rows is None or serializer is None or serializer.model is None:
             return
+        context = self._built_context(module, call, entry)
         state = self.evaluator.value(rows, scope)
         if not isinstance(state, QuerySetState) or not _listable(state, serializer):
             return
@@ -344,6 +386,27 @@ class SerializerReader:
         listing = f"the {serializer.node.name}(..., many=True) call in {owner}"
         for found in self._uncovered(call, owner, listing, state, serializer, context):
             yield replace(found, function=entry.function.name)
+
+    def _built_context(
+        self, module: str, call: ast.Call, entry: FunctionLoops
+    ) -> frozenset[str] | None:
+        """The keys the context of a serializer built by `call` holds (None: unknown).
+
+        Built directly without `context=`, it gets an empty one; the view's
+        `get_serializer()` gives DRF's own keys on a view that adds none.
+        """
+        if any(k.arg in ("context", None) for k in call.keywords):
+            return None
+        func = call.func
+        if (
+            entry.cls is not None
+            and isinstance(func, ast.Attribute)
+            and func.attr == "get_serializer"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == _receiver(entry.function)
+        ):
+            return self._view_context(f"{module}.{entry.cls.name}")
+        return frozenset()
 
     def _uncovered(
         self,
@@ -361,7 +424,9 @@ class SerializerReader:
         for read in self.reads(serializer):
             if read.context and never_held(read.context, context, self._serializer_writes()):
                 continue  # a branch for a context key this list never sets
-            if not state.covered(read.path, forward=not read.many, null=False):
+            # A filtered manager (`obj.translations.filter(...)`) builds a new query per
+            # object: a prefetch of the relation does not serve it, so it is never covered.
+            if read.filtered or not state.covered(read.path, forward=not read.many, null=False):
                 yield Listing(at, owner, listing, state, read)
 
     def _serializer_writes(self) -> Written:
@@ -413,3 +478,32 @@ def _listable(state: QuerySetState | None, serializer: SerializerInfo) -> bool:
 def _names_list(test: ast.expr) -> bool:
     """`self.action == "list"`, `self.action in ("list", ...)`: a test for the list action."""
     return any(isinstance(n, ast.Constant) and n.value == "list" for n in ast.walk(test))
+
+
+def _receiver(function: Function) -> str:
+    """The name a method's instance goes by (its first parameter, `self` by convention)."""
+    params = [*function.args.posonlyargs, *function.args.args]
+    return params[0].arg if params else ""
+
+
+def _calls_super_list(function: Function) -> bool:
+    """`super().list(request)`: DRF's own list() serializes the view's queryset."""
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "list"
+        and is_super(node.func.value)
+        for node in ast.walk(function)
+    )
+
+
+def _reads_view_rows(function: Function) -> bool:
+    """Whether a view method reaches the view's rows: its queryset, or `super().list()`."""
+    me = _receiver(function)
+    return _calls_super_list(function) or any(
+        isinstance(node, ast.Attribute)
+        and node.attr in _VIEW_ROWS
+        and isinstance(node.value, ast.Name)
+        and node.value.id == me
+        for node in ast.walk(function)
+    )

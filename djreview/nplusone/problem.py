@@ -39,7 +39,7 @@ class Problem:
     trigger: Trigger | None = None
     many: bool = False  # a to-many path (prefetch_related), or a `.count()`-style read
     filtered: bool = False  # a manager filtered per row, nothing prefetched (Prefetch cures it)
-    bypassed: bool = False  # a prefetched relation queried anew per row (template loops)
+    bypassed: bool = False  # a prefetched relation queried anew per row (templates, DRF)
     loop_line: int = 0  # the line of the loop (query, save)
     owner: str = ""  # the list view (drf) or ModelAdmin (admin) the rows are listed by
     library: str = ""  # graphql: "graphene" or "strawberry", the schema's library

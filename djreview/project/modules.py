@@ -1,10 +1,11 @@
 """Python modules of the analysed project and the names they bind.
 
 Each file gets a dotted module name (walking up through folders that hold an
-`__init__.py`, as the import system would from the folder above the top
-package) and a table of the names its top level binds: classes, functions,
-assignments and imports. `NameResolver` follows those tables across modules:
-aliases, relative imports, re-exports through `__init__.py` and star imports.
+`__init__.py`, and namespace folders inside them, as the import system would
+from the folder above the top package) and a table of the names its top level
+binds: classes, functions, assignments and imports. `NameResolver` follows
+those tables across modules: aliases, relative imports, re-exports through
+`__init__.py` and star imports.
 Only top-level statements are read (plus the bodies of module-level `if` and
 `try`, where conditional imports live); nothing is imported or executed.
 """
@@ -164,7 +165,13 @@ def read_module(name: str, file: SourceFile, is_package: bool) -> ModuleInfo:
 
 
 class _PackageDirs:
-    """Which folders are regular packages (hold an `__init__.py`), cached."""
+    """Which folders are packages, cached: regular ones and namespace portions inside them.
+
+    A folder with an `__init__.py` is a regular package. One without, inside a
+    package, is a namespace package (PEP 420): `import plane.app.views.user`
+    works with no `views/user/__init__.py`. A top-level folder without one is
+    not taken for a package: scripts and source roots (`src/`) live there.
+    """
 
     def __init__(self, known_rels: set[str]) -> None:
         self.known = known_rels
@@ -175,6 +182,9 @@ class _PackageDirs:
         if found is None:
             init_rel = f"{rel_dir}/__init__.py"
             found = init_rel in self.known or (directory / "__init__.py").is_file()
+            parent = PurePosixPath(rel_dir).parent
+            if not found and str(parent) != "." and parent.name.isidentifier():
+                found = self.is_package(directory.parent, parent.as_posix())
             self.cache[rel_dir] = found
         return found
 

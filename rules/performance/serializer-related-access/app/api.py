@@ -1,4 +1,5 @@
 from rest_framework import generics, serializers, viewsets
+from rest_framework.response import Response
 
 from .models import Author, Post
 
@@ -147,3 +148,40 @@ class NamedPosts(generics.ListAPIView):
         context = super().get_serializer_context()
         context["author_names"] = {}
         return context
+
+
+class RecentCommentsSerializer(serializers.ModelSerializer):
+    recent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = ["id", "recent"]
+
+    def get_recent(self, obj):
+        # ruleid: DJR120
+        return [comment.body for comment in obj.comments.filter(body__startswith="Re")]
+
+
+class RecentComments(generics.ListAPIView):
+    # A filter on the prefetched comments builds a new query per post.
+    serializer_class = RecentCommentsSerializer
+    queryset = Post.objects.prefetch_related("comments")
+
+
+class JoinedBylineSerializer(serializers.ModelSerializer):
+    # ok: DJR120
+    author_name = serializers.CharField(source="author.name")
+
+    class Meta:
+        model = Post
+        fields = ["id", "author_name"]
+
+
+class OwnListBylines(viewsets.ReadOnlyModelViewSet):
+    # list() serializes the rows it builds (joined), not the view's queryset.
+    serializer_class = JoinedBylineSerializer
+    queryset = Post.objects.all()
+
+    def list(self, request):
+        queryset = Post.objects.select_related("author")
+        return Response(self.get_serializer(queryset, many=True).data)
