@@ -128,7 +128,37 @@ class Evaluator:
         info = self.by_file.get(file.rel)
         # A file outside any package (a script, a one-file sample) still has
         # local names; imports just do not resolve.
-        return Scope(file, info.name if info else "", function, class_node)
+        module = info.name if info else ""
+        own = self._own_row(module, class_node) if function is not None else None
+        return Scope(file, module, function, class_node, own)
+
+    def _own_row(self, module: str, class_node: ast.ClassDef | None) -> Value:
+        """`self` in a model's method: one row of that model (of its one concrete child).
+
+        An abstract base's method runs for the concrete models built on it;
+        with exactly one outside tests (a reusable app's swappable model), its
+        reverse relations (`self.config_relations`) are that model's.
+        """
+        if class_node is None:
+            return None
+        index = self.schema.index
+        model = index.model_for_class(f"{module}.{class_node.name}")
+        if model is None or model.builtin:
+            return None
+        if model.abstract:
+            from djreview.nplusone.analysis import skipped  # analysis imports this module
+
+            children = [
+                m
+                for m in index.models.values()
+                if not m.abstract
+                and model.qualified_name in index.classes.linearize(m.qualified_name)
+                and not skipped(m.file)
+            ]
+            if len(children) != 1:
+                return None
+            model = children[0]
+        return Instance(model.label, QuerySetState(model.label, None))
 
     def value(self, expr: ast.expr, scope: Scope, depth: int = 0) -> Value:
         """What `expr` evaluates to in `scope`, when it can be known statically."""

@@ -39,3 +39,30 @@ class Book(models.Model):
     def archive(self):
         self.title = f"[{self.author.name}] {self.title}"
         self.save()
+
+
+class AbstractSeries(models.Model):
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        abstract = True
+
+    def editor_names(self):
+        # `self` is a row of the one concrete model built on this base (Series).
+        # ruleid: DJR101
+        return [volume.editor.name for volume in self.volumes.all()]
+
+    def editor_names_joined(self):
+        # ok: DJR101
+        return [volume.editor.name for volume in self.volumes.select_related("editor")]
+
+
+class Series(AbstractSeries):
+    def first_authors(self):
+        # ruleid: DJR101
+        return [volume.editor.mentor for volume in self.volumes.select_related("editor")]
+
+
+class Volume(models.Model):
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="volumes")
+    editor = models.ForeignKey(Author, on_delete=models.CASCADE)
