@@ -31,10 +31,10 @@ from djreview.engine.registry import Registry, load_registry
 from djreview.engine.shard import Shard
 from djreview.engine.suppress import is_suppressed
 from djreview.model import Finding, Notification, RuleMeta
-from djreview.nplusone.analysis import skipped
 from djreview.source.discover import discover, project_root
 from djreview.source.file import SourceFile, UnreadableFile
 from djreview.source.project import Project
+from djreview.source.test_code import skipped
 
 log = logging.getLogger("djreview")
 CATEGORIES = ("performance", "models", "security")

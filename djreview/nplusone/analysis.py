@@ -30,6 +30,7 @@ from djreview.project import facts_context
 from djreview.project.graphql import GraphQLSchema
 from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
+from djreview.source.test_code import skipped
 
 if TYPE_CHECKING:
     from djreview.source.project import Project
@@ -49,26 +50,6 @@ class NPlusOne:
     def build(cls, project: Project) -> NPlusOne:
         """The N+1 analysis of `project` (called once per run by `Project.analysis`)."""
         return _analyse(project)
-
-
-def skipped(rel: str) -> bool:
-    """Tests and migrations: loops there are one-off or deliberate, not request paths.
-
-    A test package may carry the project's name (`shuup_tests/`, `tests_api/`).
-    """
-    parts = rel.split("/")
-    name = parts[-1]
-    return (
-        "migrations" in parts
-        or "tests" in parts
-        or any(part.endswith("_tests") or part.startswith("tests_") for part in parts[:-1])
-        or "test" in parts
-        or "testing" in parts
-        or name.startswith("test_")
-        or name.endswith("_tests.py")
-        or name == "tests.py"
-        or name == "conftest.py"
-    )
 
 
 def _analyse(project: Project) -> NPlusOne:

@@ -286,7 +286,8 @@ class SerializerReader:
             rows
             for node in own_nodes(own)
             if isinstance(node, ast.Call)
-            and (rows := self._listed_rows(module, node, cls, own)) is not None
+            and (rows := _listed_rows(node)) is not None
+            and self._built_serializer(module, node, cls, own) is not None
         ]
         return bool(rows) and all(
             isinstance(self.evaluator.value(expr, scope), QuerySetState) for expr in rows
@@ -336,45 +337,23 @@ class SerializerReader:
         qualified = self.index.resolve_name(module, dotted) if dotted else None
         return self.index.serializers.get(qualified or "")
 
-    def _listed_rows(
-        self, module: str, call: ast.Call, cls: ast.ClassDef | None, function: Function
-    ) -> ast.expr | None:
-        """The rows of `ItemSerializer(rows, many=True)` or `self.get_serializer(rows, many=True)`.
-
-        None when the call lists nothing (no `many=True`) or builds no serializer known.
-        """
-        if not any(
-            k.arg == "many" and isinstance(k.value, ast.Constant) and k.value.value is True
-            for k in call.keywords
-        ):
-            return None
-        if self._built_serializer(module, call, cls, function) is None:
-            return None
-        rows = call.args[0] if call.args else None
-        return next((k.value for k in call.keywords if k.arg == "instance"), rows)
-
     def _built_serializer(
         self, module: str, call: ast.Call, cls: ast.ClassDef | None, function: Function
     ) -> SerializerInfo | None:
         """The serializer a call in `function` builds: a serializer class, or the view's own."""
-        func = call.func
-        if (
-            cls is not None
-            and isinstance(func, ast.Attribute)
-            and func.attr == "get_serializer"
-            and isinstance(func.value, ast.Name)
-            and func.value.id == _receiver(function)
-        ):
+        if cls is not None and _own_get_serializer(call, function):
             return self._view_serializer(f"{module}.{cls.name}")
-        return self._serializer_named(module, func)
+        return self._serializer_named(module, call.func)
 
     def _hand_built(
         self, module: str, scope: Scope, entry: FunctionLoops, call: ast.Call
     ) -> Iterator[Listing]:
         """`ItemSerializer(items, many=True)` on a queryset: the serializer lists its rows."""
-        rows = self._listed_rows(module, call, entry.cls, entry.function)
         serializer = self._built_serializer(module, call, entry.cls, entry.function)
-        if rows is None or serializer is None or serializer.model is None:
+        if serializer is None or serializer.model is None:
+            return
+        rows = _listed_rows(call)
+        if rows is None:
             return
         context = self._built_context(module, call, entry)
         state = self.evaluator.value(rows, scope)
@@ -397,14 +376,7 @@ class SerializerReader:
         """
         if any(k.arg in ("context", None) for k in call.keywords):
             return None
-        func = call.func
-        if (
-            entry.cls is not None
-            and isinstance(func, ast.Attribute)
-            and func.attr == "get_serializer"
-            and isinstance(func.value, ast.Name)
-            and func.value.id == _receiver(entry.function)
-        ):
+        if entry.cls is not None and _own_get_serializer(call, entry.function):
             return self._view_context(f"{module}.{entry.cls.name}")
         return frozenset()
 
@@ -463,6 +435,31 @@ class SerializerReader:
             ):
                 return None
         return DRF_CONTEXT
+
+
+def _listed_rows(call: ast.Call) -> ast.expr | None:
+    """The rows of `ItemSerializer(rows, many=True)` / `self.get_serializer(rows, many=True)`.
+
+    None when the call lists nothing (no `many=True`).
+    """
+    if not any(
+        k.arg == "many" and isinstance(k.value, ast.Constant) and k.value.value is True
+        for k in call.keywords
+    ):
+        return None
+    rows = call.args[0] if call.args else None
+    return next((k.value for k in call.keywords if k.arg == "instance"), rows)
+
+
+def _own_get_serializer(call: ast.Call, function: Function) -> bool:
+    """`self.get_serializer(...)` in a view method: the view's own serializer (and context)."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "get_serializer"
+        and isinstance(func.value, ast.Name)
+        and func.value.id == _receiver(function)
+    )
 
 
 def _listable(state: QuerySetState | None, serializer: SerializerInfo) -> bool:

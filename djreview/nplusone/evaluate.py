@@ -38,6 +38,7 @@ from djreview.nplusone.relation_map import MANY, Function, Schema
 from djreview.project.model_getters import MODEL_CLASS_GETTERS, getter_label
 from djreview.project.modules import ModuleInfo, NameResolver, dotted_name
 from djreview.source.file import SourceFile
+from djreview.source.test_code import skipped
 
 MAX_DEPTH = 4
 _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
@@ -82,6 +83,8 @@ class Evaluator:
         self._calls: dict[str, list[tuple[ModuleInfo, ast.Call]]] | None = None
         self._branches: dict[int, list[tuple[int, int]]] = {}
         self._imports: dict[int, dict[str, str]] = {}
+        # `self` of a model's methods, by the class's qualified name (see _own_row).
+        self._own_rows: dict[str, Value] = {}
         # Manager and queryset methods being evaluated (a manager method that
         # forwards to the queryset method of the same name).
         self._active: set[int] = set()
@@ -141,13 +144,17 @@ class Evaluator:
         """
         if class_node is None:
             return None
+        qualified = f"{module}.{class_node.name}"
+        if qualified not in self._own_rows:
+            self._own_rows[qualified] = self._row_of_class(qualified)
+        return self._own_rows[qualified]
+
+    def _row_of_class(self, qualified: str) -> Value:
         index = self.schema.index
-        model = index.model_for_class(f"{module}.{class_node.name}")
+        model = index.model_for_class(qualified)
         if model is None or model.builtin:
             return None
         if model.abstract:
-            from djreview.nplusone.analysis import skipped  # analysis imports this module
-
             children = [
                 m
                 for m in index.models.values()

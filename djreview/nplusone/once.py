@@ -69,10 +69,10 @@ def _assignments(body: list[ast.stmt], target: str) -> set[int]:
                 targets = [item.target]
             # `x, created = ...get_or_create()` writes `x` too.
             unpacked = [
-                item
+                element
                 for written in targets
                 if isinstance(written, ast.Tuple | ast.List)
-                for item in written.elts
+                for element in written.elts
             ]
             for written in [*targets, *unpacked]:
                 if ast.unparse(written) == target or (

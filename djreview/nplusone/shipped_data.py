@@ -37,7 +37,6 @@ _PATH_BUILDERS = frozenset(
         "os.path.abspath",
         "os.path.realpath",
         "pathlib.Path",
-        "open",
     }
 )
 
@@ -49,13 +48,10 @@ def shipped_data(evaluator: Evaluator, scope: Scope, value: ast.expr) -> bool:
     and open only paths built from constants, its parameters, settings,
     `__file__` and path joins.
     """
-    if (
-        not isinstance(value, ast.Call)
-        or value.keywords
-        and not all(isinstance(k.value, ast.Constant) for k in value.keywords)
-    ):
+    if not isinstance(value, ast.Call):
         return False
-    if not all(isinstance(argument, ast.Constant) for argument in value.args):
+    arguments = [*value.args, *(k.value for k in value.keywords)]
+    if not all(isinstance(argument, ast.Constant) for argument in arguments):
         return False
     callee = dotted_name(value.func)
     index = evaluator.schema.index
@@ -72,22 +68,28 @@ def shipped_data(evaluator: Evaluator, scope: Scope, value: ast.expr) -> bool:
     calls = [node for node in ast.walk(function) if isinstance(node, ast.Call)]
     if not any(resolve(dotted_name(c.func) or "") in LOADERS for c in calls):
         return False
-    fixed = _fixed_names(function, resolve)
+    fixed = _fixed_names(evaluator.assignments(function), function, resolve)
     opened = [c for c in calls if isinstance(c.func, ast.Name) and c.func.id == "open"]
     return bool(opened) and all(c.args and _fixed_path(c.args[0], fixed, resolve) for c in opened)
 
 
-def _fixed_names(function: ast.FunctionDef, resolve: _Resolve) -> set[str]:
-    """Parameters, and locals assigned only from fixed path parts (in order)."""
-    fixed = {a.arg for a in (*function.args.posonlyargs, *function.args.args)}
-    for node in ast.walk(function):
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-            and _fixed_path(node.value, fixed, resolve)
-        ):
-            fixed.add(node.targets[0].id)
+def _fixed_names(
+    table: dict[str, list[tuple[int, ast.expr]]], function: ast.FunctionDef, resolve: _Resolve
+) -> set[str]:
+    """Parameters and locals every assignment of which builds a fixed path part.
+
+    `table` is the function's assignment table, where a `for`/`with` target
+    counts as an unknown value: such a name is never fixed.
+    """
+    parameters = {a.arg for a in (*function.args.posonlyargs, *function.args.args)}
+    fixed = parameters - set(table)
+    growing = True
+    while growing:
+        growing = False
+        for name, values in table.items():
+            if name not in fixed and all(_fixed_path(v, fixed, resolve) for _, v in values):
+                fixed.add(name)
+                growing = True
     return fixed
 
 
@@ -110,9 +112,7 @@ def _fixed_path(expr: ast.expr, fixed: set[str], resolve: _Resolve) -> bool:
             if isinstance(part, ast.Constant | ast.FormattedValue)
         )
     if isinstance(expr, ast.Call) and not expr.keywords:
-        callee = dotted_name(expr.func) or ""
-        builder = callee if callee == "open" else resolve(callee)
-        return builder in _PATH_BUILDERS and all(
+        return resolve(dotted_name(expr.func) or "") in _PATH_BUILDERS and all(
             _fixed_path(argument, fixed, resolve) for argument in expr.args
         )
     return False

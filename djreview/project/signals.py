@@ -3,7 +3,8 @@
 Read from the two ways Django connects a receiver, resolved by qualified name:
 `@receiver(post_save, sender=Locale)` (also a list of signals) and
 `post_save.connect(handler, sender=Locale)`. A receiver connected without a
-sender, or with a sender djreview cannot resolve, names no model.
+sender, or with a sender djreview cannot resolve, names no model; nor does
+one connected in tests (it runs there only).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from djreview.project.modules import dotted_name
+from djreview.source.test_code import skipped
 
 if TYPE_CHECKING:
     from djreview.project.project_model import ProjectModel
@@ -47,8 +49,8 @@ def models_with_save_receivers(index: ProjectModel) -> SaveReceivers:
     created: set[str] = set()
     for module in index.modules.values():
         tree = module.file.tree
-        if tree is None or module.file.rel.startswith("<"):
-            continue  # Django's own stubs connect nothing of the project's
+        if tree is None or module.file.rel.startswith("<") or skipped(module.file.rel):
+            continue  # Django's stubs connect nothing; a test's receivers run in tests only
         for node in ast.walk(tree):
             for connection in _connections(node):
                 decorator, signals, sender, handler = connection

@@ -71,10 +71,29 @@ def audit_everything(sender, instance, **kwargs):
 """
 
 
+TEST_RECEIVER = """\
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from app.models import Draft
+
+
+@receiver(post_save, sender=Draft)
+def record_draft(sender, instance, **kwargs):
+    print(instance)
+"""
+
+
 def test_receivers_are_read_by_qualified_name_and_kind(tmp_path: Path) -> None:
     root = write_tree(
         make_repo(tmp_path / "site"),
-        {"app/__init__.py": "", "app/models.py": MODELS, "app/signals.py": SIGNALS},
+        {
+            "app/__init__.py": "",
+            "app/models.py": MODELS,
+            "app/signals.py": SIGNALS,
+            "app/tests/__init__.py": "",
+            "app/tests/test_drafts.py": TEST_RECEIVER,
+        },
     )
     receivers = load_project([root], Config()).analysis(ProjectModel).save_receivers
     # pre_save via an aliased module and an aliased `receiver`: every save.
@@ -83,5 +102,5 @@ def test_receivers_are_read_by_qualified_name_and_kind(tmp_path: Path) -> None:
     assert receivers.on_create("app.Attachment") and not receivers.on_update("app.Attachment")
     # `.connect()` handlers are not read: taken to act on every save.
     assert receivers.on_update("app.Token")
-    # A receiver without a sender names no model.
+    # A receiver without a sender names no model; nor does one a test connects.
     assert not receivers.on_create("app.Draft")
