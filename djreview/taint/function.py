@@ -388,9 +388,14 @@ class FunctionAnalysis:
         if isinstance(head, ast.Constant):
             fixed = isinstance(head.value, str) and _fixed_target(head.value)
         else:
-            # The code's own value comes first (`f"{obj.local_path}?{query}"`): it picks the host.
+            # The code's own value comes first (`f"{obj.local_path}?{query}"`): it picks the host;
+            # so does a URL already pinned (`url = reverse(...) + f"?a={a}"`, then `url + "&b"`).
             start = head.value if isinstance(head, ast.FormattedValue) else head
-            fixed = start is not node and self.ev(start) is None
+            if start is node:
+                return value
+            first = self.ev(start)
+            pinned = _URL_KINDS if first is None else _URL_KINDS & first.safe_for
+            return value.sanitised(pinned) if pinned else value
         return value.sanitised(_URL_KINDS) if fixed else value
 
     def percent_formatted(self, node: ast.BinOp, value: Taint) -> Taint | None:

@@ -169,3 +169,15 @@ class DeleteAttachmentUnchecked(View):
         if request.GET.get("back"):
             return request.GET["back"]
         return post.get_absolute_url()
+
+
+def import_chosen(request):
+    url = reverse("mail:import") + f"?account={request.POST['account']}"
+    # ok: DJR314 -- `url` starts with reverse(): what is appended stays in its query string
+    return HttpResponseRedirect(url + f"&{request.GET.urlencode()}")
+
+
+def import_chosen_elsewhere(request):
+    url = request.POST["back"] + f"?account={request.POST['account']}"
+    # ruleid: DJR314
+    return HttpResponseRedirect(url + f"&{request.GET.urlencode()}")

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from djreview.checks.security._template import (
     TemplateCheck,
+    Token,
     autoescape_off_blocks,
     location,
     lone_variable,
@@ -22,6 +23,30 @@ _PLAIN_TEXT = (".txt", ".eml", ".text")
 _MAIL_NAME = re.compile(r"e?mail|subject", re.IGNORECASE)
 # ...with no HTML tag of its own is a plain-text body, as Django's own reset e-mail.
 _TAG = re.compile(r"<[A-Za-z!/]")
+# Block tags that write nothing a user supplied: asset and URL paths the template names,
+# translations of literal text, control flow whose variables are tested, not written.
+# Any other tag (`include`, `block`, a project's own tag) may write data: the block counts.
+_WRITES_NO_DATA = frozenset(
+    {
+        "load",
+        "static",
+        "get_static_prefix",
+        "get_media_prefix",
+        "url",
+        "csrf_token",
+        "now",
+        "trans",
+        "translate",
+        "if",
+        "elif",
+        "else",
+        "endif",
+        "spaceless",
+        "endspaceless",
+        "autoescape",
+        "endautoescape",
+    }
+)
 
 
 class AutoescapeOffBlock(TemplateCheck):
@@ -45,6 +70,14 @@ class AutoescapeOffBlock(TemplateCheck):
     audit-level DJR501 (safe-filter-in-template), which reports them; on
     nautobot all three were HTML the project had rendered from its own
     templates.
+
+    Nor a block that writes no variable at all, only tags that write
+    nothing a user supplied (`{% static %}`, `{% url %}`, `{% trans
+    "literal" %}`, `{% csrf_token %}`, `{% if %}`): there is nothing left to
+    escape, the block only keeps asset paths unescaped inside `<script>` and
+    `<link>` (on umap, all six blocks were such asset lists). A block with
+    any `{% include %}`, `{% block %}` or a project's own tag still counts,
+    since the included template renders under the same setting.
 
     ## Why is this bad?
     Every variable in the block is trusted as markup, including ones added
@@ -87,8 +120,27 @@ class AutoescapeOffBlock(TemplateCheck):
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
         for token, body in autoescape_off_blocks(tokenize(file.text)):
             # One trusted value is `|safe` by another spelling: DJR501's to judge.
-            if lone_variable(body) is None:
+            if lone_variable(body) is None and not _writes_no_data(body):
                 yield self.finding(location(file, token.offset, token.end))
+
+
+def _writes_no_data(body: tuple[Token, ...]) -> bool:
+    """No variable in the block, and only tags that write template-named text."""
+    for token in body:
+        if token.kind == "var":
+            return False
+        if token.kind == "block":
+            words = token.words
+            if not words or words[0] not in _WRITES_NO_DATA:
+                return False
+            if words[0] in ("trans", "translate") and not _literal_translation(words):
+                return False
+    return True
+
+
+def _literal_translation(words: list[str]) -> bool:
+    """`{% trans "text" %}`: a quoted literal, not a variable, and not stored `as` one."""
+    return len(words) >= 2 and words[1][:1] in "\"'" and "as" not in words[2:]
 
 
 def _plain_mail(file: SourceFile) -> bool:
