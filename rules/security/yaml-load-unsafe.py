@@ -13,7 +13,9 @@ def read(upload, path):
     # ok: DJR304
     named = load(upload, Loader=SafeLoader)
     # ruleid: DJR304
-    aliased = yload(upload, Loader=yaml.FullLoader)
+    aliased = yload(upload, Loader=yaml.UnsafeLoader)
+    # ok: DJR304 -- PyYAML >= 5.4's full loader builds no objects (no pin below 5.4 here)
+    full = yload(upload, Loader=yaml.FullLoader)
     # ok: DJR304
     safe = yaml.safe_load(upload.read())
     # ok: DJR304
@@ -22,7 +24,7 @@ def read(upload, path):
     positional = yaml.load(upload.read(), yaml.CSafeLoader)
     # ok: DJR304
     data = json.load(upload)
-    return config, docs, other, named, aliased, safe, explicit, positional, data
+    return config, docs, other, named, aliased, full, safe, explicit, positional, data
 
 
 def round_trip(text):

@@ -38,7 +38,7 @@ def insecure(request):
 
 TEMPLATE = """\
 {# suite: positive #}
-{% autoescape off %}{{ page.body }}{% endautoescape %}
+{% autoescape off %}{{ page.title }}: {{ page.body }}{% endautoescape %}
 {# suite: safe #}
 <p>{{ page.body }}</p>
 """

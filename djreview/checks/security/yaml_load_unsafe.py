@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 
 from djreview.checks.security._resolved import ModuleCheck, argument, resolved_calls
 from djreview.model import Finding, Severity
@@ -15,6 +18,15 @@ _LOADS = frozenset({"yaml.load", "yaml.load_all"})
 _SAFE_LOADERS = frozenset(
     {f"yaml.{name}" for name in ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")}
 )
+# Since PyYAML 5.4 (January 2021, the fix of CVE-2020-14343) the full loader builds no
+# objects: the python/object, object/new, object/apply and module tags are registered on
+# UnsafeConstructor only; FullConstructor keeps plain containers and python/name lookups.
+_FULL_LOADERS = frozenset({"yaml.FullLoader", "yaml.CFullLoader"})
+# Where a project pins its dependencies, relative to the project root.
+_PIN_FILES = ("requirements*.txt", "requirements/*.txt", "requirements/*.in", "*.in")
+_PIN_FILES_NAMED = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
+# `PyYAML==5.3.1`, `pyyaml<5.4`, `"pyyaml ~= 5.1"`: an upper bound or an exact version.
+_PIN = re.compile(r"\bpyyaml\b\s*(?:\[[^\]]*\])?\s*(==|<=|<|~=)\s*([0-9][0-9.]*)", re.I)
 
 
 class YamlLoadUnsafe(ModuleCheck):
@@ -26,6 +38,16 @@ class YamlLoadUnsafe(ModuleCheck):
     whatever the data. Callee and loader are resolved through the module's
     imports: `from yaml import load as yload` and `import yaml as y` count,
     and so does a loader imported by name (`from yaml import SafeLoader`).
+
+    `Loader=FullLoader` (or `CFullLoader`) is not reported either: since
+    PyYAML 5.4 (2021) the full loader constructs no objects (the
+    `python/object`, `object/new`, `object/apply` and `python/module` tags
+    belong to the unsafe loader only), so it cannot run the document's code.
+    It is reported when the project pins PyYAML below 5.4
+    (`requirements*.txt`, `pyproject.toml`, `setup.py`, `setup.cfg`,
+    `Pipfile` at its root), where those tags were still honoured. On
+    treeherder the one finding was such a load of the repository's own
+    schema files.
 
     It deliberately does not report a `load()` on anything that is not the
     PyYAML module: a local variable named `yaml` that holds ruamel's `YAML()`
@@ -75,7 +97,10 @@ class YamlLoadUnsafe(ModuleCheck):
             if found.name not in _LOADS or _local_head(found.call.func, found.scope):
                 continue
             loader = argument(found.call, 1, "Loader")
-            if loader is not None and qualified_callee(loader, names) in _SAFE_LOADERS:
+            chosen = qualified_callee(loader, names) if loader is not None else ""
+            if chosen in _SAFE_LOADERS:
+                continue
+            if chosen in _FULL_LOADERS and not _pins_old_pyyaml(project.root):
                 continue
             yield self.finding((file, found.call), function=found.name.rsplit(".", 1)[-1])
 
@@ -91,3 +116,31 @@ def _local_head(func: ast.expr, scope: ast.AST) -> bool:
         isinstance(node, ast.Name) and node.id == head.id and isinstance(node.ctx, ast.Store)
         for node in ast.walk(scope)
     )
+
+
+@cache
+def _pins_old_pyyaml(root: Path) -> bool:
+    """Whether the project's dependency files allow only a PyYAML older than 5.4."""
+    files = [path for pattern in _PIN_FILES for path in root.glob(pattern)]
+    files += [root / name for name in _PIN_FILES_NAMED]
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for operator, version in _PIN.findall(text):
+            if _below_5_4(operator, version):
+                return True
+    return False
+
+
+def _below_5_4(operator: str, version: str) -> bool:
+    """Whether the requirement `pyyaml <operator> <version>` rules out every release >= 5.4."""
+    parts = tuple(int(part) for part in version.split(".") if part.isdigit())
+    if operator == "~=":
+        # `~=5.3.1` allows 5.3.x, `~=5.3` allows 5.x: compare the fixed prefix.
+        prefix = parts[:-1] or parts
+        return prefix[0] < 5 if len(prefix) == 1 else prefix[:2] < (5, 4)
+    if operator == "<":
+        return (parts + (0, 0, 0))[:3] <= (5, 4, 0)
+    return (parts + (0, 0))[:2] < (5, 4)
