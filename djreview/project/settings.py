@@ -38,6 +38,13 @@ _DEVELOPMENT_WORDS = (
     "testing",
     "ci",
     "debug",
+    # Test runners' settings named as one word (DefectDojo's `settings/unittests.py`);
+    # not "ends with test", which would take `latest` or `contest` for a test module.
+    "unittest",
+    "unittests",
+    "pytest",
+    "testsettings",
+    "e2e",
 )
 
 

@@ -262,6 +262,8 @@ class FunctionAnalysis:
         if isinstance(source, ast.Dict) and None not in source.keys and name not in self.not_dicts:
             keys = [self.ev(key) for key in source.keys if key is not None]
             self.dict_keys[name] = combine(self.dict_keys.get(name), *keys)
+        elif _keyword_dict(source) and name not in self.not_dicts:
+            self.dict_keys.setdefault(name, None)
         else:
             self.not_dicts.add(name)
             self.dict_keys.pop(name, None)
@@ -272,6 +274,8 @@ class FunctionAnalysis:
             return combine(*(self.ev(key) for key in arg.keys if key is not None))
         if isinstance(arg, ast.Name) and arg.id in self.dict_keys:
             return self.dict_keys[arg.id]
+        if _keyword_dict(arg):
+            return None  # dict(title=..., author=...): the keywords name the fields
         return value
 
     def form_data(self, call: ast.Call) -> Taint | None:
@@ -671,6 +675,18 @@ def _worth_resolving(node: ast.Call, args: list[Taint | None]) -> bool:
 
 # The parameter names validators take the checked value by (Django's own and most others').
 _CHECKED = frozenset({"url", "value", "password"})
+
+
+def _keyword_dict(node: ast.expr) -> bool:
+    """`dict(title=t, author=a)`: keys named by keywords only (no mapping, no `**`)."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "dict"
+        and not node.args
+        and bool(node.keywords)
+        and all(kw.arg is not None for kw in node.keywords)
+    )
 
 
 def _pinned(value: Taint, literal: str, own_first: bool) -> Taint | None:

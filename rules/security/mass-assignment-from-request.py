@@ -100,3 +100,13 @@ def paginate_by(queryset, after, order_by):
 
 def sorted_posts(request):
     return paginate_by(Post.objects.all(), 0, request.GET.get("order", "id"))
+
+
+def new_thread(request):
+    fields = dict(title=request.POST["title"], summary=request.POST["summary"])
+    # ok: DJR605 -- dict(...) with keywords only: the code names every field
+    thread = Post(**fields)
+    chosen = dict(request.POST.items(), author=request.user)
+    # ruleid: DJR605
+    draft = Post(**chosen)
+    return thread, draft

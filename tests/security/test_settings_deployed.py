@@ -63,3 +63,24 @@ def test_an_optional_local_override_does_not_make_production_development(tmp_pat
         "try:\n    from .local import *\nexcept ImportError:\n    pass\n"
     )
     assert _debug_paths(tmp_path, _layout(leaf)) == ["site_conf/settings/leaf.py"]
+
+
+@pytest.mark.parametrize(
+    ("leaf_name", "reported"),
+    [
+        ("unittests", False),  # DefectDojo's `dojo/settings/unittests.py`
+        ("pytest", False),
+        ("latest", True),  # not a test module: "ends with test" would be wrong
+    ],
+)
+def test_a_test_runner_settings_module_named_as_one_word_is_not_deployed(
+    tmp_path, leaf_name, reported
+) -> None:
+    files = {
+        "manage.py": MANAGE.format(module=f"site_conf.settings.{leaf_name}"),
+        "site_conf/__init__.py": "",
+        "site_conf/settings/__init__.py": "",
+        f"site_conf/settings/{leaf_name}.py": SETTINGS,
+    }
+    expected = [f"site_conf/settings/{leaf_name}.py"] if reported else []
+    assert _debug_paths(tmp_path, files) == expected

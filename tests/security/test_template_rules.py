@@ -84,3 +84,28 @@ def test_autoescape_off_around_one_variable_is_the_safe_filter(tmp_path: Path) -
         for f in run_tree(root, select=("DJR501", "DJR502")).findings
     }
     assert by_rule == {("DJR501", "templates/panel.html", 2), ("DJR502", "templates/card.html", 2)}
+
+
+UPLOAD_FORM = (
+    '<form method="post" enctype="multipart/form-data">\n  <input type="file" name="f">\n</form>\n'
+)
+
+
+def test_forms_of_a_page_that_hands_its_scripts_the_token_are_not_flagged(
+    tmp_path: Path,
+) -> None:
+    root = make_repo(tmp_path / "project")
+    templates = root / "templates"
+    templates.mkdir()
+    script = '<script>var csrftoken = "{{ csrf_token }}";</script>\n'
+    (templates / "thread.html").write_text(UPLOAD_FORM + script)
+    (templates / "meta.html").write_text(
+        '<meta name="csrf-token" content="{{ csrf_token }}">\n' + UPLOAD_FORM
+    )
+    # The token inside another form is that form's own: this page's upload form is bare.
+    (templates / "two_forms.html").write_text(
+        UPLOAD_FORM + '<form method="post">{% csrf_token %}<input name="q"></form>\n'
+    )
+    (templates / "plain.html").write_text(UPLOAD_FORM)
+    flagged = {f.location.path for f in run_tree(root, select=("DJR503",)).findings}
+    assert flagged == {"templates/two_forms.html", "templates/plain.html"}

@@ -6,7 +6,13 @@ import ast
 import re
 from collections.abc import Iterable, Iterator
 
-from djreview.checks.security._template import TemplateCheck, flatten, location, tokenize
+from djreview.checks.security._template import (
+    TemplateCheck,
+    Token,
+    flatten,
+    location,
+    tokenize,
+)
 from djreview.model import Finding, Severity
 from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
@@ -46,6 +52,14 @@ class FormWithoutCsrfToken(TemplateCheck):
     (its name written nowhere else in the project): `TemplateView` answers
     POST with 405, so the form is a sample that changes nothing (a style
     guide's example form).
+
+    Nor the tokenless forms of a template that writes the token outside
+    every form (`var csrftoken = "{{ csrf_token }}"` in a `<script>`, a
+    `<meta>` tag, a lone `{% csrf_token %}`): that page hands the token to
+    its scripts, which submit the forms with it in the `X-CSRFToken` header
+    (CiviWiki's four upload forms, sent by `$.ajax`). Only the template
+    itself is read, not the base it extends: a token in a base layout
+    still leaves the child's forms reported.
 
     ## Why is this bad?
     With `CsrfViewMiddleware` on, the form fails with 403 for every user; the
@@ -89,7 +103,12 @@ class FormWithoutCsrfToken(TemplateCheck):
 
     def _findings(self, file: SourceFile, static_page: bool) -> Iterator[Finding]:
         flat = flatten(file.text)
-        blocks = [t for t in tokenize(file.text) if t.kind == "block" and t.words]
+        tokens = tokenize(file.text)
+        blocks = [t for t in tokens if t.kind == "block" and t.words]
+        forms = [(m, _END.search(flat, m.end())) for m in _FORM.finditer(flat)]
+        spans = [(m.start(), end.end() if end else len(flat)) for m, end in forms]
+        if _token_for_scripts(tokens, spans):
+            return
         for form in _FORM.finditer(flat):
             tag = file.text[form.start() : form.end()]
             if not _POST.search(tag) or _EXTERNAL.search(tag):
@@ -105,6 +124,22 @@ class FormWithoutCsrfToken(TemplateCheck):
                 continue
             if not inside & _MAY_ADD_TOKEN:
                 yield self.finding(location(file, form.start(), form.end()))
+
+
+def _token_for_scripts(tokens: tuple[Token, ...], forms: list[tuple[int, int]]) -> bool:
+    """The template writes the CSRF token outside every form: its scripts send it.
+
+    `var csrftoken = "{{ csrf_token }}"`, `<meta name="csrf-token" content="{{ csrf_token }}">`,
+    a `{% csrf_token %}` the page's JavaScript reads: the forms of such a page are
+    submitted by script with the token in a header (CiviWiki's image uploads).
+    """
+    for token in tokens:
+        writes = (token.kind == "var" and token.expression == "csrf_token") or (
+            token.kind == "block" and token.words[:1] == ["csrf_token"]
+        )
+        if writes and not any(start <= token.offset < end for start, end in forms):
+            return True
+    return False
 
 
 def _only_served_by_template_view(file: SourceFile, project: Project) -> bool:
