@@ -9,6 +9,8 @@ from djreview.checks.security._template import (
     TemplateCheck,
     Token,
     autoescape_off_blocks,
+    flatten,
+    in_tag,
     location,
     lone_variable,
     tokenize,
@@ -37,6 +39,8 @@ _WRITES_NO_DATA = frozenset(
         "now",
         "trans",
         "translate",
+        "with",
+        "endwith",
         "if",
         "elif",
         "else",
@@ -75,7 +79,11 @@ class AutoescapeOffBlock(TemplateCheck):
     nothing a user supplied (`{% static %}`, `{% url %}`, `{% trans
     "literal" %}`, `{% csrf_token %}`, `{% if %}`): there is nothing left to
     escape, the block only keeps asset paths unescaped inside `<script>` and
-    `<link>` (on umap, all six blocks were such asset lists). A block with
+    `<link>` (on umap, all six blocks were such asset lists). `{% with %}`
+    only names a value (written later as a variable, which counts), and a
+    computed `{% static path %}` counts as writing nothing only inside a
+    double-quoted attribute: the storage percent-encodes `"`, `<` and `>`
+    in the URL, but not `'`. A block with
     any `{% include %}`, `{% block %}` or a project's own tag still counts,
     since the included template renders under the same setting.
 
@@ -120,11 +128,11 @@ class AutoescapeOffBlock(TemplateCheck):
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
         for token, body in autoescape_off_blocks(tokenize(file.text)):
             # One trusted value is `|safe` by another spelling: DJR501's to judge.
-            if lone_variable(body) is None and not _writes_no_data(body):
+            if lone_variable(body) is None and not _writes_no_data(body, file.text):
                 yield self.finding(location(file, token.offset, token.end))
 
 
-def _writes_no_data(body: tuple[Token, ...]) -> bool:
+def _writes_no_data(body: tuple[Token, ...], text: str) -> bool:
     """No variable in the block, and only tags that write template-named text."""
     for token in body:
         if token.kind == "var":
@@ -135,7 +143,23 @@ def _writes_no_data(body: tuple[Token, ...]) -> bool:
                 return False
             if words[0] in ("trans", "translate") and not _literal_translation(words):
                 return False
+            if words[0] == "static" and not _literal_or_quoted_path(words, text, token):
+                return False
     return True
+
+
+def _literal_or_quoted_path(words: list[str], text: str, token: Token) -> bool:
+    """`{% static 'x.js' %}`, or a computed path written inside a double-quoted attribute.
+
+    The storage's `url()` passes the path through `filepath_to_uri`, which percent-encodes
+    `"`, `<` and `>` (not `'`): inside `src="..."` a computed path cannot end the value.
+    """
+    if len(words) >= 2 and words[1][:1] in "\"'" and "as" not in words[2:]:
+        return True
+    flat = flatten(text)
+    opening = in_tag(flat, token.offset)
+    # Inside a tag, an odd number of `"` before the path: within a double-quoted value.
+    return opening >= 0 and flat[opening : token.offset].count('"') % 2 == 1
 
 
 def _literal_translation(words: list[str]) -> bool:
