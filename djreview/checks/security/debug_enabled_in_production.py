@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from djreview.checks.security._settings import Deployed, SettingsCheck, env_helper_default
 from djreview.model import Finding, Severity
+from djreview.taint.sources import dotted
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
+# Environment reads that return the variable's text as is (no cast to bool).
+_RAW_READS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
 
 
 class DebugEnabledInProduction(SettingsCheck):
@@ -20,6 +24,14 @@ class DebugEnabledInProduction(SettingsCheck):
     settings module that is deployed: the one `wsgi.py`/`asgi.py` names, one
     named for production, or a lone settings module. Development and test
     settings (`dev`, `local`, `test`...) are not flagged.
+
+    `DEBUG = os.getenv("DEBUG", False)` is flagged too: `os.getenv()` returns
+    the variable's text, and every non-empty string is true, so the
+    `DEBUG=False` or `DEBUG=0` an operator sets to switch it off turns it on
+    (OpenCiviWiki's production settings). A default that is a non-empty
+    string (`os.environ.get("DEBUG", "False")`) makes it true when unset.
+    Not flagged: the same read compared or cast (`== "1"`, `bool(int(...))`,
+    `env.bool()`), which the evaluator reads as the value it yields.
 
     ## Why is this bad?
     With `DEBUG = True` every error page shows source code, local variables,
@@ -56,7 +68,19 @@ class DebugEnabledInProduction(SettingsCheck):
         if value is None:
             return
         helper = env_helper_default(value.node)
-        if helper is not None and str(helper[1]).lower() in _TRUE:
+        raw = _raw_env_read(value.node)
+        if raw is not None:
+            variable, default = raw
+            if not (isinstance(default, str) and default):
+                how = (
+                    f"read as raw text from {variable} (any value, 'False' and '0' included, "
+                    "turns it on)"
+                )
+            else:
+                how = (
+                    f"the string {default!r} when {variable} is unset (a non-empty string is true)"
+                )
+        elif helper is not None and str(helper[1]).lower() in _TRUE:
             how = f"True when {helper[0]} is unset (default of {helper[2]}())"
         elif value.value is not True:
             return
@@ -66,3 +90,17 @@ class DebugEnabledInProduction(SettingsCheck):
         else:
             how = "True"
         yield self.finding(deployed.where(value), how=how, applies=deployed.applies(value))
+
+
+def _raw_env_read(statement: ast.AST | None) -> tuple[str, object] | None:
+    """`DEBUG = os.getenv("DEBUG", default)`: the variable and default of an uncast read."""
+    value = getattr(statement, "value", None)
+    if not isinstance(value, ast.Call) or not value.args or dotted(value.func) not in _RAW_READS:
+        return None
+    name = value.args[0]
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+        return None
+    default = value.args[1] if len(value.args) > 1 else None
+    if default is not None and not isinstance(default, ast.Constant):
+        return None
+    return name.value, default.value if default is not None else None

@@ -1,0 +1,6 @@
+import os
+
+from .base import *
+
+# ruleid: DJR401
+DEBUG = os.environ.get("DEBUG", "False")
