@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 
 from djreview.indexes.coverage import Coverage
 from djreview.indexes.lookups import Site
-from djreview.indexes.model_defs import ModelDef, Schema
+from djreview.indexes.model_defs import FieldDef, ModelDef, Schema
 from djreview.indexes.table_size import TableSizes
 from djreview.model import Severity
 
@@ -243,12 +243,31 @@ class Ranker:
                 _dedupe(site.order[:1] + [n for n in site.order[1:] if not _primary(model, n)])
             )
             from_meta = site.source == "Meta.ordering"
-            if from_meta and _narrowed_by_parent(model) and not self.sizes.events(model):
+            if from_meta and _narrowed_by_parent(model) and not self._read_whole(model):
                 return
             if (
                 site.context in REQUEST_CONTEXTS or (from_meta and model.key in self.listed)
             ) and not (self.coverage.serves_prefix(model, order[:1])):
                 self._need("order", model, order, site)
+
+    def _read_whole(self, model: ModelDef) -> bool:
+        """Whether lists in `Meta.ordering` order read the whole table, not one parent's rows.
+
+        A timestamped event table whose keys all point at tables without growth
+        evidence (a log per repository, per job type) is read across parents; one
+        with a key to a growing table (a user's notifications, a hook's logs) is
+        read per parent, where the key-led composite of those queries serves it.
+        """
+        if not self.sizes.events(model):
+            return False
+        return not any(self._growing(f) for f in model.fields.values() if f.relation)
+
+    def _growing(self, found: FieldDef) -> bool:
+        """Whether a relation points at a table that grows (Django's own user model too)."""
+        target = self.schema.target(found)
+        if target is None:
+            return found.target == self.schema.index.user_model_label
+        return self.sizes.large(target)
 
     def _served(self, site: Site, through_joins: bool = False, fk_leads: bool = False) -> bool:
         """Whether an indexed, selective equality column serves `site` (joins' keys if asked).
@@ -302,11 +321,7 @@ class Ranker:
         columns = [*others, *ranges, *order]
         found = model.field(name)
         target = self.schema.target(found) if found is not None else None
-        if target is not None:
-            many_parents = self.sizes.large(target)
-        else:
-            # Django's own user model: every account is a parent of its rows.
-            many_parents = found is not None and found.target == self.schema.index.user_model_label
+        many_parents = found is not None and self._growing(found)
         # The other column's own index, or one led by the key and then a column
         # of the query, already narrows the rows past the key. An index on the
         # sort column alone does so only when one parent holds many of the rows;

@@ -192,3 +192,69 @@ def test_no_meta_fix_drops_the_options_an_abstract_base_passes_on(tmp_path: Path
     (finding,) = run_tree(_tree(tmp_path, SCAN_LOG), select=("DJR201",)).findings
     # `class Meta:` on ScanLog would drop the ordering it inherits from Stamped.
     assert finding.fix is None
+
+
+LOGS = """from django.db import models
+
+
+class Desk(models.Model):
+    name = models.CharField(max_length=40)
+
+
+class Reader(models.Model):
+    name = models.CharField(max_length=40)
+
+
+class WireLog(models.Model):
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE)
+    received = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received"]
+
+
+class ReadLog(models.Model):
+    reader = models.ForeignKey(Reader, on_delete=models.CASCADE)
+    opened = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opened"]
+"""
+LOG_VIEWS = """from django.views.generic import ListView
+
+from .models import Reader, ReadLog, WireLog
+
+
+class WireLogList(ListView):
+    model = WireLog
+
+
+class ReadLogList(ListView):
+    model = ReadLog
+
+
+def reader(request, pk):
+    return Reader.objects.get(pk=pk)
+
+
+def record(request, desk, reader):
+    Reader.objects.create(name=request.name)
+    WireLog.objects.create(desk=desk)
+    ReadLog.objects.create(reader=reader)
+"""
+
+
+def test_an_event_logs_default_order_is_advised_only_when_read_across_parents(
+    tmp_path: Path,
+) -> None:
+    root = make_repo(tmp_path / "p")
+    files = {
+        "news/__init__.py": "",
+        "news/models.py": LOGS,
+        "news/views.py": LOG_VIEWS,
+        "news/migrations/__init__.py": "",
+        "news/migrations/0001_initial.py": "",
+    }
+    found = run_tree(write_tree(root, files), select=("DJR203",)).findings
+    # WireLog's key points at a few desks; ReadLog's at readers, a growing table.
+    assert [f.message.split(" rows ")[0] for f in found] == ["WireLog"]
