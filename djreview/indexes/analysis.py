@@ -23,6 +23,7 @@ SOURCE_LABEL = {
     "lookup_field": "DRF lookup_field",
     "filterset_fields": "DRF filterset_fields",
     "filter_fields": "DRF filter_fields",
+    "filterset": "django-filter FilterSet",
     "search_fields": "search_fields",
     "ordering_fields": "DRF ordering_fields",
     "ordering": "ordering",

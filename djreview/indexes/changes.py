@@ -83,8 +83,8 @@ def _meta_change(need: Need) -> Change | None:
     """`need`'s own `Meta.indexes` entry: composable pieces, or one whole edit if the layout
     is unusual (correct alone; it conflicts with the model's other fixes, which are skipped)."""
     model = need.model
-    if hides_inherited(model.file.text, model.name):
-        return None  # a list of its own would drop the indexes its Meta inherits
+    if hides_inherited(model.file.text, model.name) or model.inherits_meta:
+        return None  # a Meta or list of its own would drop the options its Meta inherits
     entry = index_source(model, need.fields, need.condition)
     width = style_for(model.file.path).line_length
     pieces = index_pieces(model.file.text, model.name, entry, width)

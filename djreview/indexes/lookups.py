@@ -61,7 +61,7 @@ PASSTHROUGH = CHAIN_METHODS | {
 }
 QUERY_HINT = re.compile(
     r"\.(?:filter|exclude|get|get_or_create|update_or_create|order_by|distinct|latest|earliest)\("
-    r"|_or_404\(|_fields\b|slug_field|lookup_field|list_filter|ordering"
+    r"|_or_404\(|_fields\b|slug_field|lookup_field|list_filter|ordering|FilterSet|\.all\(\)"
 )
 # Inner calls whose result is not a queryset any more (rows, dicts, numbers).
 NOT_A_QUERYSET = frozenset(
@@ -83,6 +83,13 @@ NOT_A_QUERYSET = frozenset(
         "delete",
     }
 )
+# Folders of code that runs from a shell, never on a request: an app's `management`
+# package holds its commands and the helpers only they import.
+OFFLINE_FOLDERS = frozenset(
+    {"tests", "test", "testing", "migrations", "management", "commands", "factories"}
+)
+# Columns holding identifiers: an equality on one finds a handful of rows.
+IDENTIFIER_FIELDS = frozenset({"CharField", "SlugField", "UUIDField", "EmailField", "URLField"})
 # A numbered module (`0009_backfill_x.py`): a migration or a one-off job run once.
 ONE_OFF = re.compile(r"\d{4}_\w+\.py$")
 # search_fields prefixes (admin and DRF): ^ startswith, = iexact, @ full-text, $ regex.
@@ -126,6 +133,8 @@ class _Query:
     groups: int = 0
     # `filter(**lookups)`: columns unknown, so the query's needs cannot be judged.
     opaque: bool = False
+    # Read through a related manager (`job_result.log_entries.all()`): one parent's rows.
+    related: bool = False
 
 
 def file_context(rel: str, base: str = "") -> str:
@@ -143,7 +152,7 @@ def file_context(rel: str, base: str = "") -> str:
     parts = PurePosixPath(rel).parts
     name = parts[-1]
     lowered = {p.lower() for p in parts[:-1]}
-    if lowered & {"tests", "test", "testing", "migrations", "commands", "factories"} or (
+    if lowered & OFFLINE_FOLDERS or (
         name.startswith(("test_", "tests", "conftest", "factories", "factory."))
         or ONE_OFF.match(name)
     ):
@@ -186,6 +195,7 @@ class Collector:
         self.function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
         self.class_name: str | None = None
         self.typed_scopes: dict[int, Scope] = {}
+        self.reverse_seen: set[tuple[str, int, str, str]] = set()
         self.manager_models = _manager_models(schema)
         parents = [PurePosixPath(folder).parent.as_posix() for folder in schema.app_dirs.values()]
         self.app_parents = frozenset(parents)
@@ -351,6 +361,8 @@ class Collector:
             model = self.schema.of_expr(file, attrs["model"])
         elif "queryset" in attrs:
             model = self._resolve_root(attrs["queryset"], file, None, {})
+        if model is None and any(b.endswith("FilterSet") for b in bases):
+            self._filterset(file, node, context)
         if model is not None and listing:
             self.listed.add(model.key)
         if model is not None:
@@ -386,6 +398,45 @@ class Collector:
                 for name in names if attr == "ordering_fields" else names[:1]:
                     self._add(model, file, value, context, attr, _Query(order=[name]))
 
+    def _filterset(self, file: SourceFile, node: ast.ClassDef, context: str) -> None:
+        """A django-filter FilterSet: a site per filter it offers on `Meta.model`.
+
+        `Meta.fields` as a list (exact lookups) or a dict of lookups per field,
+        and declared filters with `field_name=` (`name=` before django-filter 2)
+        and `lookup_expr=`. Each filter is a client's option, not a query anyone
+        is known to run: weak evidence, as `filterset_fields` is.
+        """
+        meta = next(
+            (s for s in node.body if isinstance(s, ast.ClassDef) and s.name == "Meta"), None
+        )
+        options = _assignments(meta) if meta is not None else {}
+        model = self.schema.of_expr(file, options["model"]) if "model" in options else None
+        if model is None:
+            return
+        terms: list[tuple[ast.AST, str]] = []
+        fields = options.get("fields")
+        if isinstance(fields, ast.Dict):
+            for key, lookups in zip(fields.keys, fields.values, strict=True):
+                names = literal_strings(key) if key is not None else []
+                # One filter of each kind per field: `gt`, `lt`, `gte` are one range.
+                kinds: dict[int, str] = {}
+                for lookup in literal_strings(lookups) if names else []:
+                    kind = 0 if lookup in EQUALITY else 1 if lookup in RANGE else 2
+                    kinds.setdefault(kind, lookup)
+                terms += [(key or fields, f"{names[0]}__{lookup}") for lookup in kinds.values()]
+        elif fields is not None:
+            terms += [(fields, name) for name in literal_strings(fields) if name != "__all__"]
+        for value in _assignments(node).values():
+            if isinstance(value, ast.Call) and dotted(value.func).endswith("Filter"):
+                keywords = {k.arg: k.value for k in value.keywords if k.arg}
+                field = keywords.get("field_name", keywords.get("name"))
+                names = literal_strings(field) if field is not None else []
+                expr = literal_strings(keywords.get("lookup_expr", ast.Constant("exact")))
+                if names and expr:
+                    terms.append((value, f"{names[0]}__{expr[0]}"))
+        for where, path in terms:
+            self._add(model, file, where, context, "filterset", _Query(terms=[(path, 0)]))
+
     # -- queryset expressions ---------------------------------------------
 
     def _call(
@@ -415,7 +466,7 @@ class Collector:
                     detail=func_name == "get_object_or_404",
                 )
             return
-        if not (isinstance(node.func, ast.Attribute) and node.func.attr in CHAIN_METHODS):
+        if not (isinstance(node.func, ast.Attribute) and node.func.attr in CHAIN_METHODS | {"all"}):
             return
         query = _Query()
         current: ast.AST = node
@@ -446,6 +497,10 @@ class Collector:
             model = self._typed_root(current, query)
         if model is None:
             return
+        if not query.order and query.related and not detail:
+            # One parent's rows through its related manager, listed in the model's
+            # default order: the key then the ordering column (a job's log lines by time).
+            query.order = list(model.default_order)
         if query.latest_default:
             query.order = [name for name, _ in model.latest_by]
         self._add(model, file, node, context, "queryset", query, detail=detail)
@@ -504,7 +559,9 @@ class Collector:
             scope = Scope(self.module, self.function, self.class_name)
             self.typed_scopes = {key: scope}
         typed = self.schema.index.types.type_of(node, scope)
-        if typed is None or typed.kind not in ("class", "manager", "queryset", "related_manager"):
+        if typed is None:
+            return self._accessor_root(node, query)
+        if typed.kind not in ("class", "manager", "queryset", "related_manager"):
             return None
         model = self.schema.models.get(typed.model.label)
         relation = typed.relation
@@ -512,7 +569,46 @@ class Collector:
             if relation.via_m2m or relation.generic:
                 return None
             query.terms.insert(0, (relation.field, 0))
+            query.related = True
         return model
+
+    def _accessor_root(self, node: ast.expr, query: _Query) -> ModelDef | None:
+        """The model behind `owner.<reverse accessor>` when the owner's type is unknown.
+
+        `self.user.post_set` (a middleware's `self.user`), `thread.post_set` (a
+        parameter): the accessor names the relation when exactly one ForeignKey
+        of the project adds it, or when the owner's name is that of the key or
+        of its target model (`user` for the key `poster` to the user model).
+        """
+        if not isinstance(node, ast.Attribute):
+            return None
+        owner = dotted(node.value).split(".")[-1].lower()
+        candidates = self.accessors.get(node.attr, [])
+        if len(candidates) > 1:
+            candidates = [
+                (label, name, target)
+                for label, name, target in candidates
+                if owner in (name.lower(), target.rsplit(".", 1)[-1].lower())
+            ]
+        if len(candidates) != 1:
+            return None
+        label, name, _ = candidates[0]
+        model = self.schema.models.get(label)
+        if model is not None:
+            query.terms.insert(0, (name, 0))
+            query.related = True
+        return model
+
+    @cached_property
+    def accessors(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Reverse accessor -> (model, ForeignKey, target) of each ForeignKey adding it."""
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        for target in self.schema.index.models.values():
+            for accessor, reverse in target.reverse.items():
+                if reverse.via_m2m or reverse.generic or not reverse.multiple:
+                    continue
+                found.setdefault(accessor, []).append((reverse.model, reverse.field, target.label))
+        return found
 
     # -- resolution to columns --------------------------------------------
 
@@ -526,9 +622,16 @@ class Collector:
         query: _Query,
         detail: bool = False,
     ) -> None:
+        location = file.node_location(node)
+        for path, group in query.terms:
+            joined = self._reverse_span(model, path) if not group else None
+            if joined is not None:
+                # `Push.objects.filter(commits__revision=r)`: the join starts from the
+                # related rows the lookup finds by their own column, whatever else
+                # the query filters (even through `**kwargs`).
+                self._add_reverse(*joined, location, context, source)
         if query.opaque:
             return
-        location = file.node_location(node)
         main = Site(model.key, location, context, source, detail=detail)
         others: dict[tuple[int, str], Site] = {}
         unknown = False
@@ -582,6 +685,52 @@ class Collector:
         self.sites.extend(others.values())
         if not unknown and (main.equal or main.ranges or main.text or main.order):
             self.sites.append(main)
+
+    def _reverse_span(self, model: ModelDef, path: str) -> tuple[ModelDef, str] | None:
+        """(related model, field) of `<reverse query name>__field[__exact|__in]`.
+
+        Only a ForeignKey's reverse side, one hop, an identifier the related rows
+        are found by (`commits__revision=r`: a hash, a slug, a UUID), where the
+        join starts; a status or flag there narrows only what the key joins.
+        """
+        name, _, rest = path.partition("__")
+        info = self.schema.index.models.get(model.key)
+        if info is None or not rest:
+            return None
+        reverse = next(
+            (
+                r
+                for r in info.reverse.values()
+                if r.query_name == name and r.multiple and not (r.via_m2m or r.generic)
+            ),
+            None,
+        )
+        related = self.schema.models.get(reverse.model) if reverse is not None else None
+        if related is None:
+            return None
+        resolved = self._resolve_path(related, rest)
+        if resolved is None or resolved[0] is not related or resolved[3]:
+            return None
+        found = related.field(resolved[1])
+        if found is None or found.has_choices or resolved[2] not in ("exact", "in"):
+            return None
+        if (found.base_type or found.kind) not in IDENTIFIER_FIELDS:
+            return None  # a status, a flag or a range: the join is driven from the key
+        return related, resolved[1]
+
+    def _add_reverse(
+        self, model: ModelDef, name: str, location: Location, context: str, source: str
+    ) -> None:
+        """The equality site a reverse span makes on the related model.
+
+        Once per function: a chain reassigned from itself (`qs = qs.filter(...)`)
+        carries the span into every later query of the chain.
+        """
+        key = (location.path, id(self.function), model.key, name)
+        if key in self.reverse_seen:
+            return
+        self.reverse_seen.add(key)
+        self.sites.append(Site(model.key, location, context, source, equal=[name]))
 
     def _resolve_path(self, model: ModelDef, path: str) -> tuple[ModelDef, str, str, str] | None:
         """(model, field, lookup, first relation) for `a__b__lookup`, following forward relations.
@@ -665,6 +814,15 @@ def _manager_models(schema: Schema) -> dict[str, str]:
                 if name and not name.startswith("django."):
                     found.setdefault(name, set()).add(model.label)
     return {name: labels.pop() for name, labels in found.items() if len(labels) == 1}
+
+
+def _assignments(node: ast.ClassDef) -> dict[str, ast.expr]:
+    """`name = value` statements of a class body, by name."""
+    return {
+        s.targets[0].id: s.value
+        for s in node.body
+        if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+    }
 
 
 def _rebase(value: ast.expr, name: str, previous: ast.expr) -> ast.expr:

@@ -151,6 +151,10 @@ class ModelDef:
     fields: dict[str, FieldDef] = field(default_factory=dict)
     indexes: list[IndexDef] = field(default_factory=list)
     ordering: list[tuple[str, ast.AST]] = field(default_factory=list)
+    # The rows' default order, also when an abstract base's Meta sets it.
+    default_order: tuple[str, ...] = ()
+    # No Meta of its own, options from an abstract base's: a plain `class Meta:` drops them.
+    inherits_meta: bool = False
     latest_by: list[tuple[str, ast.AST]] = field(default_factory=list)
     abstract: bool = False
     meta: ast.ClassDef | None = None
@@ -276,6 +280,16 @@ def _model(info: ModelInfo, file: SourceFile) -> ModelDef:
     model.indexes += [IndexDef(t, "index_together") for t in meta.index_together if t]
     managed = _meta_list(info.node, "managed")
     model.managed = not (isinstance(managed, ast.Constant) and managed.value is False)
+    model.default_order = tuple(meta.ordering)
+    own_meta = any(isinstance(s, ast.ClassDef) and s.name == "Meta" for s in info.node.body)
+    model.inherits_meta = not own_meta and bool(
+        meta.ordering
+        or meta.indexes
+        or meta.constraints
+        or meta.unique_together
+        or meta.index_together
+        or meta.get_latest_by
+    )
     ordering = _meta_list(info.node, "ordering")
     if ordering is not None:
         model.ordering = [(name, ordering) for name in meta.ordering]

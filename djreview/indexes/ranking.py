@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 
 from djreview.indexes.coverage import Coverage
 from djreview.indexes.lookups import Site
-from djreview.indexes.model_defs import ModelDef, Schema
+from djreview.indexes.model_defs import FieldDef, ModelDef, Schema
 from djreview.indexes.table_size import TableSizes
 from djreview.model import Severity
 
@@ -67,9 +67,10 @@ WEAK_SOURCES = frozenset({"list_filter"})
 # Options that list what a client may filter, sort or search by: weak evidence that
 # anyone does; a need they alone make is a note, and only on a large table.
 OPTION_SOURCES = frozenset(
-    {"filterset_fields", "filter_fields", "search_fields", "ordering_fields"}
+    {"filterset_fields", "filter_fields", "filterset", "search_fields", "ordering_fields"}
 )
 REQUEST_CONTEXTS = frozenset({"view", "api", "admin"})
+CONTENT_TYPE = "contenttypes.ContentType"
 CONTEXT_WEIGHT = {"view": 3, "api": 3, "admin": 2, "model": 2, "code": 1, "offline": 0}
 CONTEXT_LABEL = {
     "view": "view",
@@ -242,12 +243,31 @@ class Ranker:
                 _dedupe(site.order[:1] + [n for n in site.order[1:] if not _primary(model, n)])
             )
             from_meta = site.source == "Meta.ordering"
-            if from_meta and _narrowed_by_parent(model) and not self.sizes.events(model):
+            if from_meta and _narrowed_by_parent(model) and not self._read_whole(model):
                 return
             if (
                 site.context in REQUEST_CONTEXTS or (from_meta and model.key in self.listed)
             ) and not (self.coverage.serves_prefix(model, order[:1])):
                 self._need("order", model, order, site)
+
+    def _read_whole(self, model: ModelDef) -> bool:
+        """Whether lists in `Meta.ordering` order read the whole table, not one parent's rows.
+
+        A timestamped event table whose keys all point at tables without growth
+        evidence (a log per repository, per job type) is read across parents; one
+        with a key to a growing table (a user's notifications, a hook's logs) is
+        read per parent, where the key-led composite of those queries serves it.
+        """
+        if not self.sizes.events(model):
+            return False
+        return not any(self._growing(f) for f in model.fields.values() if f.relation)
+
+    def _growing(self, found: FieldDef) -> bool:
+        """Whether a relation points at a table that grows (Django's own user model too)."""
+        target = self.schema.target(found)
+        if target is None:
+            return found.target == self.schema.index.user_model_label
+        return self.sizes.large(target)
 
     def _served(self, site: Site, through_joins: bool = False, fk_leads: bool = False) -> bool:
         """Whether an indexed, selective equality column serves `site` (joins' keys if asked).
@@ -286,7 +306,8 @@ class Ranker:
         column makes the composite worth it. A key to a growing table (users,
         issues, threads) leaves a handful per parent (an issue's links, a
         project's labels: hand triage found those not worth it), unless the
-        query ranges over time (a user's posts since a date).
+        query ranges over time (a user's posts since a date) or the rows are
+        timestamped events, which accumulate per parent without bound.
         """
         others = [
             n
@@ -298,19 +319,27 @@ class Ranker:
         if not (others or ranges or order):
             return False
         columns = [*others, *ranges, *order]
+        found = model.field(name)
+        target = self.schema.target(found) if found is not None else None
+        many_parents = found is not None and self._growing(found)
         # The other column's own index, or one led by the key and then a column
-        # of the query, already narrows the rows past the key.
-        if any(self.coverage.reason(model, n) for n in columns) or self.coverage.leads_with(
+        # of the query, already narrows the rows past the key. An index on the
+        # sort column alone does so only when one parent holds many of the rows;
+        # among many parents it walks everyone's rows to find one parent's.
+        narrowing = [*others, *ranges] if many_parents else columns
+        if any(self.coverage.reason(model, n) for n in narrowing) or self.coverage.leads_with(
             model, name, frozenset(columns)
         ):
             return False
-        found = model.field(name)
-        target = self.schema.target(found) if found is not None else None
-        if target is None:
-            return False
-        if not self.sizes.large(target):
+        if target is None and not many_parents:
+            # A generic relation's content type: one row per model class, each with
+            # every object of that class (`content_type=ct, object_id=pk`).
+            return found is not None and found.target == CONTENT_TYPE
+        if not many_parents:
             return True
-        return any(_temporal(model, n) for n in ranges)
+        # A log or event table keeps every row it was ever sent: one user's
+        # notifications, one job's log lines pile up past any handful.
+        return any(_temporal(model, n) for n in ranges) or self.sizes.events(model)
 
     def result(self) -> list[Need]:
         """Needs after prefix merging, without those only offline code has; best first.
@@ -376,8 +405,12 @@ def _strong(site: Site) -> bool:
     """Whether a site can create a need by itself: not offline code, not an admin page.
 
     Admin changelists (search, ordering, filters) are staff pages over tables
-    whose hot paths are elsewhere: they join a need others create.
+    whose hot paths are elsewhere: they join a need others create. So do a
+    django-filter FilterSet's equality filters; its time-window filters
+    (`last_modified__gt`, what polling clients send) make a need, a note.
     """
+    if site.source == "filterset" and not site.ranges:
+        return False  # a FilterSet's equality filters are a client's options, no hot query
     return site.context not in ("offline", "admin") and site.source not in WEAK_SOURCES
 
 

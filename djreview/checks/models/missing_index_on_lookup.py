@@ -68,8 +68,23 @@ class MissingIndexOnLookup(IndexCheck):
     rows the range can match (PostgreSQL and SQLite; MySQL and Oracle
     ignore `condition`).
     Boolean and choice columns alone are never flagged; lookups that occur
-    only in tests, migrations, management commands or admin pages
+    only in tests, migrations, management commands (and the helpers of an
+    app's `management` package) or admin pages
     are not flagged (they are listed with a finding that other code causes).
+    A parent's rows read through its related manager (`book.scan_logs.all()`,
+    also of an owner whose type is unknown when one ForeignKey adds the
+    accessor) filter on the key and sort by the model's default ordering,
+    inherited ones too; a ForeignKey leads a composite when it points at a
+    table without growth evidence or at `ContentType` (many rows per
+    parent), or, for a key to a growing table, when the query ranges over
+    time or the rows are timestamped events. A reverse span on an
+    identifier (`Push.objects.filter(commits__revision=r)`) asks for an
+    index on the related model's column. A django-filter FilterSet's
+    time-window filters (`Meta.fields = {"modified": ["gt", "lt"]}`) make a
+    note; its equality filters, like `filterset_fields`, only join findings
+    other code causes. A model whose abstract base passes Meta options on
+    and that has no Meta of its own gets no `Meta.indexes` fix (a plain
+    `class Meta:` would drop those options).
 
     ## Why is this bad?
     Without an index the database reads the whole table for every such

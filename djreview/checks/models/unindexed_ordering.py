@@ -22,7 +22,11 @@ class UnindexedOrdering(IndexCheck):
     `Meta.ordering` or admin `ordering` of models that a list view, an API
     list or an admin changelist shows, when the first order-by column is not
     the leading column of an index and no indexed equality filter narrows
-    the rows first.
+    the rows first. The `Meta.ordering` of a model with a ForeignKey counts
+    only for timestamped event rows whose keys all point at tables without
+    growth evidence (a log listed across a few desks); a log keyed to a
+    growing table (a user's notifications) is read per parent, where a
+    composite led by the key serves the order (DJR201).
 
     ## Why is this bad?
     To return the first page the database must read and sort every row

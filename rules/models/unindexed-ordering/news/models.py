@@ -24,3 +24,31 @@ class Note(models.Model):
     class Meta:
         # ok: DJR203
         ordering = ["position"]
+
+
+class Desk(models.Model):
+    """The newsroom's desks: a handful, typed in once."""
+
+    name = models.CharField(max_length=40)
+
+
+class WireLog(models.Model):
+    """A line per wire story received, listed newest first across desks."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE)
+    # ruleid: DJR203 (a log listed across its few desks: the whole table in this order)
+    received = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received"]
+
+
+class ReadLog(models.Model):
+    """A line each time a reader opens an article: read per article, never as one list."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    # ok: DJR203 (a log of a growing table's rows: read per article, where a key-led index serves)
+    opened = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opened"]

@@ -1,6 +1,6 @@
 """Editors publish articles and notes from the site: both tables grow."""
 
-from news.models import Article, Note
+from news.models import Article, Note, ReadLog, WireLog
 
 
 def publish(title):
@@ -9,3 +9,11 @@ def publish(title):
 
 def jot(text):
     return Note.objects.create(text=text)
+
+
+def receive(desk):
+    return WireLog.objects.create(desk=desk)
+
+
+def opened(article):
+    return ReadLog.objects.create(article=article)

@@ -1,10 +1,18 @@
 from django.views.generic import ListView
 
-from .models import Article
+from .models import Article, ReadLog, WireLog
 
 
 class ArticleListView(ListView):
     model = Article
+
+
+class WireLogListView(ListView):
+    model = WireLog
+
+
+class ReadLogListView(ListView):
+    model = ReadLog
 
 
 def latest(request):
