@@ -120,12 +120,10 @@ class FunctionAnalysis:
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
             self.bind(stmt.target, self.ev(stmt.value), stmt.value)
         elif isinstance(stmt, ast.AugAssign):
-            before = self.ev(stmt.target)
-            value = combine(before, self.ev(stmt.value))
-            if value is not None and before is None and isinstance(stmt.op, ast.Add):
-                # Appending to a URL the code built keeps its scheme and host.
-                value = value.sanitised(_URL_KINDS)
-            self.bind(stmt.target, value, stmt.value)
+            # `url += e` is `url = url + e`: a URL the code built (or pinned) keeps its host
+            # through any number of appends.
+            spelled = ast.copy_location(ast.BinOp(stmt.target, stmt.op, stmt.value), stmt)
+            self.bind(stmt.target, self.ev(spelled), stmt.value)
         elif isinstance(stmt, ast.Expr):
             self.ev(stmt.value)
             # A validator called for its exception (validate_password(p)) checks `p` from here on.

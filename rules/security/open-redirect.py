@@ -181,3 +181,20 @@ def import_chosen_elsewhere(request):
     url = request.POST["back"] + f"?account={request.POST['account']}"
     # ruleid: DJR314
     return HttpResponseRedirect(url + f"&{request.GET.urlencode()}")
+
+
+def import_chosen_appended(request):
+    url = reverse("mail:import") + "?step=2"
+    url += f"&account={request.POST['account']}"
+    url += f"&ticket={request.GET['ticket']}"
+    # ok: DJR314 -- `url += e` is `url = url + e`: every append stays in the query string
+    return HttpResponseRedirect(url)
+
+
+def import_chosen_appended_elsewhere(request):
+    url = request.POST["back"]
+    url += f"?account={request.POST['account']}"
+    url += f"&ticket={request.GET['ticket']}"
+    # ruleid: DJR314
+    return HttpResponseRedirect(url)
+
