@@ -387,18 +387,31 @@ class FunctionAnalysis:
             return self.percent_formatted(head, value)
         if isinstance(head, ast.JoinedStr) and head.values:
             head = head.values[0]
+        start = head.value if isinstance(head, ast.FormattedValue) else head
+        return value if start is node else self.led_by(start, value)
+
+    def led_by(self, head: ast.expr, value: Taint) -> Taint | None:
+        """A URL built with `head` first: pinned by a fixed path or host, by the code's own
+        value (`f"{obj.local_path}?{query}"`), or by a URL already pinned
+        (`url = reverse(...) + f"?a={a}"`, then `url + "&b"`)."""
         if isinstance(head, ast.Constant):
             fixed = isinstance(head.value, str) and _fixed_target(head.value)
-        else:
-            # The code's own value comes first (`f"{obj.local_path}?{query}"`): it picks the host;
-            # so does a URL already pinned (`url = reverse(...) + f"?a={a}"`, then `url + "&b"`).
-            start = head.value if isinstance(head, ast.FormattedValue) else head
-            if start is node:
-                return value
-            first = self.ev(start)
-            pinned = _URL_KINDS if first is None else _URL_KINDS & first.safe_for
-            return value.sanitised(pinned) if pinned else value
-        return value.sanitised(_URL_KINDS) if fixed else value
+            return value.sanitised(_URL_KINDS) if fixed else value
+        first = self.ev(head)
+        pinned = _URL_KINDS if first is None else _URL_KINDS & first.safe_for
+        return value.sanitised(pinned) if pinned else value
+
+    def joined(self, node: ast.Call, value: Taint | None) -> Taint | None:
+        """`"?".join([url, query])` over a list or tuple literal: built like `url + "?" + query`."""
+        parts = node.args[0] if len(node.args) == 1 and not node.keywords else None
+        if (
+            value is None
+            or not isinstance(parts, ast.List | ast.Tuple)
+            or not parts.elts
+            or isinstance(parts.elts[0], ast.Starred)
+        ):
+            return value
+        return self.led_by(parts.elts[0], value)
 
     def percent_formatted(self, node: ast.BinOp, value: Taint) -> Taint | None:
         """`"<template>" % args`: the text before the first conversion pins the target
@@ -555,6 +568,8 @@ class FunctionAnalysis:
             return combine(receiver, *args)
         if name == "format" and isinstance(node.func, ast.Attribute):
             return self.formatted(node, combine(*args), values)
+        if name == "join" and isinstance(node.func, ast.Attribute) and _is_text(node.func.value):
+            return self.joined(node, combine(*args))
         if name in PROPAGATORS and (isinstance(node.func, ast.Name) or name in METHOD_PROPAGATORS):
             return combine(*args)
         return None
@@ -692,6 +707,10 @@ def _pinned(value: Taint, literal: str, own_first: bool) -> Taint | None:
     path or host, or (no text first) the code's own value fills that field."""
     fixed = _fixed_target(literal) if literal else own_first
     return value.sanitised(_URL_KINDS) if fixed else value
+
+
+def _is_text(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _before_percent_field(text: str) -> str:

@@ -32,10 +32,10 @@ class OpenRedirect(TaintCheck):
     Not reported, deliberately: a `redirect` imported from another library
     or defined in the module (a look-alike); a URL the code computed with the
     request data only after it (`f"{url}?mode={mode}"`,
-    `"{}?mode={}".format(url, mode)`, `"%s?mode=%s" % (url, mode)`), also
-    through any number of appends (`url += f"&a={a}"` is
-    `url = url + f"&a={a}"`): the query string cannot move the host; the
-    result of a helper whose
+    `"{}?mode={}".format(url, mode)`, `"%s?mode=%s" % (url, mode)`,
+    `"?".join([url, query])` over a list or tuple literal), also through
+    any number of appends (`url += f"&a={a}"` is `url = url + f"&a={a}"`):
+    the query string cannot move the host; the result of a helper whose
     every return is a checked or code-built URL (`reverse()`, a fixed path,
     `obj.get_absolute_url()`), even when another of its paths returns an
     object's URL; a target whose only source is the `Referer` header
