@@ -33,7 +33,7 @@ class TaintCheck(Check):
     def _findings(self, file: SourceFile, project: Project) -> Iterator[Finding]:
         hits = project.analysis(TaintAnalysis).hits_in(file)
         for hit in hits:
-            if hit.sink.kind in self.kinds and self.accepts(hit, hits):
+            if hit.sink.kind in self.kinds and self.accepts_in(project, hit, hits):
                 yield self.finding(
                     (file, hit.sink.call),
                     flow=hit.steps,
@@ -44,6 +44,10 @@ class TaintCheck(Check):
     def accepts(self, hit: Hit, hits: list[Hit]) -> bool:
         """Whether this rule reports the hit; `hits` are all flows into this file's sinks."""
         return True
+
+    def accepts_in(self, project: Project, hit: Hit, hits: list[Hit]) -> bool:
+        """`accepts`, for rules that look beyond the sink's file (templates, other modules)."""
+        return self.accepts(hit, hits)
 
 
 def source_label(hit: Hit) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from djreview.checks.security._taint import TaintCheck
+from djreview.source.project import Project
 from djreview.taint.function import Hit
 
 # The source expression read at its step's column: `request.META["HTTP_REFERER"]`,
@@ -39,8 +40,10 @@ class OpenRedirect(TaintCheck):
     every return is a checked or code-built URL (`reverse()`, a fixed path,
     `obj.get_absolute_url()`), even when another of its paths returns an
     object's URL; a target whose only source is the `Referer` header
-    (`request.META["HTTP_REFERER"]`, `request.headers.get("Referer")`): a
-    forger can only set it to the page the user came from, so the redirect
+    (`request.META["HTTP_REFERER"]`, `request.headers.get("Referer")`, read
+    inline or by a helper in any module, such as rdmo's `get_referer()`;
+    a helper that also reads `?next=`, or is handed it as its default,
+    stays reported): a forger can only set it to the page the user came from, so the redirect
     sends them back where they were, no phishing gain (on shuup, 12 of 18
     findings were this "go back" shape); test modules and migrations.
 
@@ -78,21 +81,30 @@ class OpenRedirect(TaintCheck):
     tags = ("redirect",)
     kinds = frozenset({"redirect"})
 
-    def accepts(self, hit: Hit, hits: list[Hit]) -> bool:
+    def accepts_in(self, project: Project, hit: Hit, hits: list[Hit]) -> bool:
         """Not when the data came from the Referer header only."""
-        return not _from_referer(hit)
+        return not _from_referer(project, hit)
 
 
-def _from_referer(hit: Hit) -> bool:
-    """The flow starts at a read of the Referer header, with no other request read on its line."""
+def _from_referer(project: Project, hit: Hit) -> bool:
+    """The flow starts at a read of the Referer header, wherever it is (a helper in another
+    module too), with no other request read on its line nor on the lines of the helper calls
+    that hand it back (`get_referer(request, default=request.GET["next"])`)."""
     if not hit.steps:
         return False
     where = hit.steps[0].location
-    if where.path != hit.file.rel:
+    line = _line(project, where.path, where.start_line)
+    if _REFERER.match(line, where.start_column - 1) is None:
         return False
-    lines = hit.file.text.splitlines()
-    if not 0 < where.start_line <= len(lines):
-        return False
-    line = lines[where.start_line - 1]
-    found = _REFERER.match(line, where.start_column - 1)
-    return found is not None and not _OTHER_READ.search(line[: found.start()] + line[found.end() :])
+    lines = [line] + [
+        _line(project, step.location.path, step.location.start_line)
+        for step in hit.steps[1:]
+        if step.message.startswith("returned by")
+    ]
+    return not any(_OTHER_READ.search(_REFERER.sub("", text)) for text in lines)
+
+
+def _line(project: Project, path: str, number: int) -> str:
+    file = project.by_rel.get(path)
+    lines = file.text.splitlines() if file is not None else []
+    return lines[number - 1] if 0 < number <= len(lines) else ""
