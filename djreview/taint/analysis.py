@@ -22,6 +22,7 @@ from djreview.source.project import Project
 from djreview.taint.function import FunctionAnalysis, Hit, Summary
 from djreview.taint.module_functions import FunctionNode, FunctionTable
 from djreview.taint.routes import view_params
+from djreview.taint.url_guards import resolves_only_own_paths
 from djreview.taint.values import Taint
 
 MAX_DEPTH = 4
@@ -77,6 +78,7 @@ class TaintAnalysis:
         self._tables: dict[str, FunctionTable] = {}
         self._names: dict[tuple[str, str], tuple[SourceFile, FunctionNode] | None] = {}
         self.routes = view_params(self.model)
+        self.resolve_guards = resolves_only_own_paths(self.model)
         self._summaries: dict[SummaryKey, tuple[Summary, list[str]] | None] = {}
         self._stack: list[tuple[str, int]] = []
         self._hits: dict[str, dict[tuple[str, int, int, str], Hit]] | None = None
@@ -100,6 +102,7 @@ class TaintAnalysis:
                 facts_context.digest(
                     facts_context.model_context(self.project, self.model),
                     facts_context.shape(self.routes),
+                    self.resolve_guards,
                 )
                 if self.project.memo is not None
                 else ""
@@ -245,7 +248,7 @@ class TaintAnalysis:
         self, call: ast.Call, caller: FunctionAnalysis
     ) -> tuple[Summary, list[str]] | None:
         """The summary of a project function called at `call`, or None."""
-        target = self._callee(call, caller)
+        target = self.callee(call, caller)
         if target is None:
             return None
         file, function = target
@@ -287,9 +290,10 @@ class TaintAnalysis:
         analysis.run()
         return analysis.summary, [arg.arg for arg in params]
 
-    def _callee(
+    def callee(
         self, call: ast.Call, caller: FunctionAnalysis
     ) -> tuple[SourceFile, FunctionNode] | None:
+        """The project function a call inside `caller` runs (a local function first), or None."""
         func = call.func
         if isinstance(func, ast.Name) and func.id in caller.local_functions:
             return caller.file, caller.local_functions[func.id]

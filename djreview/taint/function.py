@@ -30,6 +30,7 @@ from djreview.taint.sources import (
     is_request_object,
     request_source,
 )
+from djreview.taint.url_guards import catches_not_found, resolved_name, tests_resolve
 from djreview.taint.values import ALL_KINDS, UPLOADED, Taint, combine
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -67,10 +68,18 @@ class Summary:
 class Resolver(Protocol):
     """Finds the summary of a call the project defines (a helper, a method)."""
 
+    # Whether `django.urls.resolve()` succeeds only for the site's own paths (no catch-all).
+    resolve_guards: bool
+
     def summarise_call(
         self, call: ast.Call, caller: FunctionAnalysis
     ) -> tuple[Summary, list[str]] | None:
         """The callee's summary and its parameter names, or None when unknown."""
+
+    def callee(
+        self, call: ast.Call, caller: FunctionAnalysis
+    ) -> tuple[SourceFile, FunctionNode] | None:
+        """The project function a call runs, or None."""
 
 
 @dataclass
@@ -155,11 +164,7 @@ class FunctionAnalysis:
                     self.bind(item.optional_vars, value, item.context_expr)
             self.block(stmt.body)
         elif isinstance(stmt, ast.Try | ast.TryStar):
-            self.block(stmt.body)
-            for handler in stmt.handlers:
-                self.block(handler.body)
-            self.block(stmt.orelse)
-            self.block(stmt.finalbody)
+            self.try_statement(stmt)
         elif isinstance(stmt, ast.Match):
             self.ev(stmt.subject)
             subject = stmt.subject.id if isinstance(stmt.subject, ast.Name) else None
@@ -178,6 +183,50 @@ class FunctionAnalysis:
             self.ev(stmt.exc)
         elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             self.nested(stmt)
+
+    def try_statement(self, stmt: ast.Try | ast.TryStar) -> None:
+        """The paths of a `try`: a handler starts from the state before the body or after
+        it, and one that leaves (`return`, `raise`) does not reach what follows. After
+        `resolve(url)` in a body whose handler catches `Resolver404`, `url` is one of the
+        site's own paths (see `url_guards`)."""
+        names = self.names()
+        guards = self.resolver.resolve_guards and any(
+            catches_not_found(handler) for handler in stmt.handlers
+        )
+        start = dict(self.env)
+        for part in stmt.body:
+            self.statement(part)
+            checked = resolved_name(part, names) if guards else None
+            if checked in self.env:
+                sanitised = self.env[checked].sanitised(_URL_KINDS)
+                if sanitised is None:
+                    del self.env[checked]
+                else:
+                    self.env[checked] = sanitised
+        raised = _union([start, self.env])
+        self.block(stmt.orelse)
+        ends = [self.env]
+        for handler in stmt.handlers:
+            self.env = dict(raised)
+            self.block(handler.body)
+            if not (handler.body and isinstance(handler.body[-1], ast.Return | ast.Raise)):
+                ends.append(self.env)
+        self.env = _union(ends)
+        self.block(stmt.finalbody)
+
+    def tests_resolve(self, call: ast.Call) -> bool:
+        """A project helper that is true only for a URL the site resolves (`url_guards`)."""
+        if not self.resolver.resolve_guards:
+            return False
+        target = self.resolver.callee(call, self)
+        if target is None:
+            return False
+        file, function = target
+        return tests_resolve(function, module_names(file.tree) if file.tree else {})
+
+    def names(self) -> dict[str, str]:
+        """The module's names to qualified names (imports, local definitions)."""
+        return module_names(self.file.tree) if self.file.tree else {}
 
     def nested(self, function: FunctionNode) -> None:
         """A function defined in this one: analysed with the closure's taint, its hits ours.
@@ -307,6 +356,8 @@ class FunctionAnalysis:
                     name = _name_of(node.func.value)
                 elif node.args:
                     name = _name_of(node.args[0])
+                    if not kinds and name in self.env and self.tests_resolve(node):
+                        kinds = _URL_KINDS
                 else:
                     # `url_has_allowed_host_and_scheme(url=next, ...)`: the value by its keyword.
                     checked = next((k.value for k in node.keywords if k.arg in _CHECKED), None)
@@ -621,6 +672,15 @@ class FunctionAnalysis:
             self.hits.append(hit)
         for index in value.params:
             self.summary.param_sinks.append((index, hit))
+
+
+def _union(envs: list[dict[str, Taint]]) -> dict[str, Taint]:
+    """The names tainted on any of several paths (safe only where safe on every one)."""
+    merged: dict[str, Taint] = {}
+    for env in envs:
+        for name, value in env.items():
+            merged[name] = combine(merged.get(name), value) or value
+    return merged
 
 
 def _parsed_host(node: ast.expr) -> str | None:

@@ -1,6 +1,7 @@
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.shortcuts import redirect as go
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
@@ -221,3 +222,13 @@ def back_through_helper(request):
 def back_through_helper_or_next(request):
     # ruleid: DJR314
     return HttpResponseRedirect(_referer(request, default=request.GET["next"]))
+
+
+def after_login_resolved(request):
+    target = request.GET.get("next", "/")
+    try:
+        resolve(target)
+    except Resolver404:
+        target = "/"
+    # ruleid: DJR314 -- no URLconf read here: resolve() might match any path (see tests/security)
+    return redirect(target)

@@ -62,3 +62,97 @@ def test_helper_mixing_referer_and_next_is_still_reported(tmp_path: Path) -> Non
         {"app/__init__.py": "", "app/views.py": REFERER_VIEW, "app/utils.py": REFERER_OR_NEXT},
     )
     assert found == [("app/views.py", 7), ("app/views.py", 11)]
+
+
+RESOLVE_VIEWS = """
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+
+
+def is_authorize(url):
+    try:
+        match = resolve(url)
+        return match.url_name == "authorize"
+    except Resolver404:
+        return False
+
+
+def after_login(request):
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    try:
+        resolve(target)
+    except Resolver404:
+        if not is_authorize(target):
+            target = "/"
+    return redirect(target)
+
+
+def after_logout(request):
+    target = request.GET.get("next", "/")
+    try:
+        resolve(target)
+    except Resolver404:
+        return redirect("/")
+    return redirect(target)
+
+
+def after_signup(request):
+    target = request.GET.get("next", "/")
+    try:
+        resolve(target)
+    except Resolver404:
+        pass  # the unresolved URL is kept: reported
+    return redirect(target)
+"""
+URLS = """
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("login/", views.after_login),
+    path("logout/", views.after_logout),
+    path("signup/", views.after_signup),
+    path("o/authorize/", views.after_login, name="authorize"),
+{extra}]
+"""
+SETTINGS = 'ROOT_URLCONF = "app.urls"\nSECRET_KEY = "x"\n'
+
+
+def _resolve_project(tmp_path: Path, extra: str) -> list[tuple[str, int]]:
+    return _redirects(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/settings.py": SETTINGS,
+            "app/views.py": RESOLVE_VIEWS,
+            "app/urls.py": URLS.replace("{extra}", extra),
+        },
+    )
+
+
+def _line_of(text: str, needle: str, after: str) -> int:
+    lines = textwrap.dedent(text).lstrip().splitlines()
+    start = next(n for n, line in enumerate(lines) if after in line)
+    return next(n for n, line in enumerate(lines[start:], start + 1) if needle in line)
+
+
+def test_resolve_in_a_try_whose_handler_rebinds_or_returns_guards_the_redirect(
+    tmp_path: Path,
+) -> None:
+    found = _resolve_project(tmp_path, "")
+    signup = _line_of(RESOLVE_VIEWS, "return redirect(target)", "def after_signup")
+    assert found == [("app/views.py", signup)]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        '    path("<path:page>", views.after_login),\n',
+        '    path("", include("django.contrib.flatpages.urls")),\n',
+    ],
+    ids=["path-converter-at-the-root", "flatpages-included-at-the-root"],
+)
+def test_resolve_is_no_guard_when_the_urlconf_resolves_anything(extra: str, tmp_path: Path) -> None:
+    found = _resolve_project(tmp_path, extra)
+    assert [path for path, _ in found] == ["app/views.py"] * 3

@@ -45,7 +45,16 @@ class OpenRedirect(TaintCheck):
     a helper that also reads `?next=`, or is handed it as its default,
     stays reported): a forger can only set it to the page the user came from, so the redirect
     sends them back where they were, no phishing gain (on shuup, 12 of 18
-    findings were this "go back" shape); test modules and migrations.
+    findings were this "go back" shape); a URL that
+    `django.urls.resolve()` matched: `try: resolve(url)` whose `except
+    Resolver404` (or `Http404`) rebinds `url` or leaves, or a helper whose
+    every `return` is a falsy literal or tests `resolve()` of its argument
+    (peeringdb's `is_oauth_authorize()`), because `//evil.example` and
+    `/\\evil.example` resolve to nothing; unless the URLconf could not be
+    read or resolves any path (a root `<path:...>` or open regex, an
+    included `django.contrib.flatpages.urls` or `cms.urls`). A helper that
+    only compares `urlparse(url).netloc` with the site is no such guard
+    (`///evil.example` passes it); test modules and migrations.
 
     ## Why is this bad?
     A link to your login page with `?next=https://evil.example/` sends users
