@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+from djreview.checks.security._post_fields import Pages, set_by_own_pages
 from djreview.checks.security._taint import TaintCheck
+from djreview.project.project_model import ProjectModel
 from djreview.source.project import Project
+from djreview.taint.analysis import TaintAnalysis
 from djreview.taint.function import Hit
 
 # The source expression read at its step's column: `request.META["HTTP_REFERER"]`,
@@ -54,7 +57,21 @@ class OpenRedirect(TaintCheck):
     read or resolves any path (a root `<path:...>` or open regex, an
     included `django.contrib.flatpages.urls` or `cms.urls`). A helper that
     only compares `urlparse(url).netloc` with the site is no such guard
-    (`///evil.example` passes it); test modules and migrations.
+    (`///evil.example` passes it); a field of a CSRF-protected POST body
+    (`CsrfViewMiddleware` deployed, the view not `csrf_exempt` nor a DRF
+    view) that only the site's own pages fill: every form posting to the
+    view (its `action` names one of the view's URL names, or the form
+    posts back to a template the view renders) fills the field with a
+    literal, a `{% url %}` or a context value the code sets only from
+    `build_absolute_uri()`, `get_full_path()`, `request.path`, `reverse()`
+    or `get_absolute_url()`, or no form posts to it and no template or
+    script of the project names the field at all: a cross-site form cannot
+    post without the token, so only the site's page chooses the value
+    (django-crm's hidden `next` of its changelist forms, shuup's shop
+    enabler). A field a form fills from `?next=`, one a whole form object
+    (`{{ form.as_p }}`) or an included template may hold, and any POST
+    field of a project whose forms are not in its templates stay
+    reported; test modules and migrations.
 
     ## Why is this bad?
     A link to your login page with `?next=https://evil.example/` sends users
@@ -89,10 +106,12 @@ class OpenRedirect(TaintCheck):
     security_severity = 6.1
     tags = ("redirect",)
     kinds = frozenset({"redirect"})
+    uses = (TaintAnalysis, ProjectModel, Pages)
 
     def accepts_in(self, project: Project, hit: Hit, hits: list[Hit]) -> bool:
-        """Not when the data came from the Referer header only."""
-        return not _from_referer(project, hit)
+        """Not when the data came from the Referer header only, or from a POST field the
+        site's own forms fill (behind the CSRF token)."""
+        return not _from_referer(project, hit) and not set_by_own_pages(project, hit, _REFERER)
 
 
 def _from_referer(project: Project, hit: Hit) -> bool:
