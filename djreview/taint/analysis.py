@@ -23,7 +23,7 @@ from djreview.taint.function import FunctionAnalysis, Hit, Summary
 from djreview.taint.module_functions import FunctionNode, FunctionTable
 from djreview.taint.routes import view_params
 from djreview.taint.url_guards import resolves_only_own_paths
-from djreview.taint.values import Taint
+from djreview.taint.values import ONE_SOURCE, Taint
 
 MAX_DEPTH = 4
 _VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "dispatch", "options"})
@@ -44,6 +44,7 @@ _VIEW_DECORATORS = frozenset(
 )
 _SAFE_ANNOTATIONS = frozenset({"int", "UUID", "uuid.UUID", "bool", "float"})
 SummaryKey = tuple[str, int]
+_ONE = frozenset({ONE_SOURCE})
 _MISSING = object()
 
 
@@ -114,7 +115,13 @@ class TaintAnalysis:
                 # Reused flows bring the summaries their run made, as a full run would have.
                 self._summaries.update(flows.made)
                 for hit in flows.hits:
-                    self._hits.setdefault(hit.file.rel, {}).setdefault(hit.key, hit)
+                    bucket = self._hits.setdefault(hit.file.rel, {})
+                    kept = bucket.setdefault(hit.key, hit)
+                    if hit.steps[:1] != kept.steps[:1] and all(
+                        hit.steps[:1] != other.steps[:1] for other in kept.others
+                    ):
+                        # Another flow reaches the same sink from another read: kept beside it.
+                        bucket[hit.key] = dataclasses.replace(kept, others=(*kept.others, hit))
         return self._hits
 
     def flows_for_file(self, file: SourceFile) -> FileFlows:
@@ -286,7 +293,9 @@ class TaintAnalysis:
         )
         for position, arg in enumerate(params):
             step = analysis.step(arg, f"parameter `{arg.arg}` of `{function.name}()`")
-            analysis.env[arg.arg] = Taint((step,), frozenset({position}), from_request=False)
+            analysis.env[arg.arg] = Taint(
+                (step,), frozenset({position}), from_request=False, safe_for=_ONE
+            )
         analysis.run()
         return analysis.summary, [arg.arg for arg in params]
 

@@ -31,7 +31,7 @@ from djreview.taint.sources import (
     request_source,
 )
 from djreview.taint.url_guards import catches_not_found, resolved_name, tests_resolve
-from djreview.taint.values import ALL_KINDS, UPLOADED, Taint, combine
+from djreview.taint.values import ALL_KINDS, ONE_SOURCE, UPLOADED, Taint, combine
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _MASS = frozenset({"mass"})
@@ -47,6 +47,10 @@ class Hit:
     sink: Sink
     file: SourceFile
     steps: tuple[FlowStep, ...]
+    # Only the first step's read of the request reaches the sink (see `values.ONE_SOURCE`).
+    one_source: bool = False
+    # The other flows into the same sink that start at another read (other callers, entries).
+    others: tuple[Hit, ...] = ()
 
     @property
     def key(self) -> tuple[str, int, int, str]:
@@ -501,8 +505,9 @@ class FunctionAnalysis:
             # self.kwargs: the URLconf names the keys, so they cannot pick model fields.
             url_kwargs = described.startswith("self.")
             if node.attr == "FILES":
-                return Taint((step,), safe_for=frozenset({UPLOADED}))
-            return Taint((step,), safe_for=frozenset({"mass"}) if url_kwargs else frozenset())
+                return Taint((step,), safe_for=frozenset({UPLOADED, ONE_SOURCE}))
+            marks = frozenset({"mass", ONE_SOURCE}) if url_kwargs else frozenset({ONE_SOURCE})
+            return Taint((step,), safe_for=marks)
         if isinstance(node.value, ast.Name):
             if node.value.id == "self" and node.attr in self.class_attrs:
                 return self.class_attrs[node.attr]
@@ -640,7 +645,8 @@ class FunctionAnalysis:
             if arg is None or not arg.reaches(hit.sink.kind):
                 continue
             path = arg.steps + (self.step(node, f"passed to `{label}()`"),) + hit.steps
-            self.record(Hit(hit.sink, hit.file, path), arg)
+            one = hit.one_source and ONE_SOURCE in arg.safe_for
+            self.record(Hit(hit.sink, hit.file, path, one), arg)
         result = summary.returns
         if result is None:
             return None
@@ -651,9 +657,9 @@ class FunctionAnalysis:
         for index in result.params:
             arg = by_param.get(index)
             if arg is not None:
-                through = Taint(
-                    arg.steps, arg.params, arg.from_request, arg.safe_for | result.safe_for
-                )
+                # The callee's sanitising applies to the argument; its one-source mark does not.
+                safe = arg.safe_for | (result.safe_for - {ONE_SOURCE})
+                through = Taint(arg.steps, arg.params, arg.from_request, safe)
                 parts.append(through.step(returned))
         return combine(*parts)
 
@@ -662,7 +668,12 @@ class FunctionAnalysis:
         if value is None or not value.reaches(sink.kind):
             return
         self.record(
-            Hit(sink, self.file, value.steps + (self.step(sink.call, f"reaches `{sink.what}`"),)),
+            Hit(
+                sink,
+                self.file,
+                value.steps + (self.step(sink.call, f"reaches `{sink.what}`"),),
+                ONE_SOURCE in value.safe_for,
+            ),
             value,
         )
 

@@ -232,3 +232,20 @@ def after_login_resolved(request):
         target = "/"
     # ruleid: DJR314 -- no URLconf read here: resolve() might match any path (see tests/security)
     return redirect(target)
+
+
+def back_or_home(request):
+    target = request.META.get("HTTP_REFERER")
+    if not target:
+        target = "/"
+    # ok: DJR314 -- the Referer on one path, a literal on the other
+    return HttpResponseRedirect(target)
+
+
+def back_or_next_by_branch(request):
+    if request.GET.get("back"):
+        target = request.META.get("HTTP_REFERER")
+    else:
+        target = request.GET["next"]
+    # ruleid: DJR314 -- two reads of the request reach the redirect: not the Referer only
+    return HttpResponseRedirect(target)

@@ -121,7 +121,10 @@ def test_form_object_rendered_whole_may_hold_the_field(
     template = FORM.replace(
         '<input type="hidden" name="next" value="{{ next }}">', "{{ form.as_p }}"
     )
-    forms = f"from django import forms\n\n\nclass SwitchForm(forms.Form):\n    {declared} = forms.CharField()\n"
+    forms = (
+        "from django import forms\n\n\n"
+        f"class SwitchForm(forms.Form):\n    {declared} = forms.CharField()\n"
+    )
     assert _reported(tmp_path, template=template, extra={"app/forms.py": forms}) is reported
 
 

@@ -156,3 +156,42 @@ def test_resolve_in_a_try_whose_handler_rebinds_or_returns_guards_the_redirect(
 def test_resolve_is_no_guard_when_the_urlconf_resolves_anything(extra: str, tmp_path: Path) -> None:
     found = _resolve_project(tmp_path, extra)
     assert [path for path, _ in found] == ["app/views.py"] * 3
+
+
+GO_BACK = """
+from django.http import HttpResponseRedirect
+
+
+def go(url):
+    return HttpResponseRedirect(url)
+"""
+CALLERS = """
+from .helpers import go
+
+
+def back(request):
+    return go(request.META.get("HTTP_REFERER", "/"))
+
+
+def onward(request):
+    return go({target})
+"""
+
+
+@pytest.mark.parametrize(
+    ("target", "reported"),
+    [('request.META.get("HTTP_REFERER", "/")', False), ('request.GET["next"]', True)],
+)
+def test_redirect_helper_reached_by_the_referer_and_by_next_is_reported(
+    target: str, reported: bool, tmp_path: Path
+) -> None:
+    # One sink, two callers: the Referer exemption holds only when every flow is the Referer.
+    found = _redirects(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/helpers.py": GO_BACK,
+            "app/views.py": CALLERS.replace("{target}", target),
+        },
+    )
+    assert bool(found) is reported

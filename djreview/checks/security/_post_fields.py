@@ -68,7 +68,7 @@ def set_by_own_pages(project: Project, hit: Hit, ignore: re.Pattern[str] | None 
 
     Another request read on the source's line makes it request data, unless `ignore`
     matches it (DJR314 leaves the Referer to its own exemption)."""
-    if not hit.steps or not hit.steps[0].message.startswith(
+    if not hit.one_source or not hit.steps[0].message.startswith(
         ("`request.POST`", "`self.request.POST`")
     ):
         return False

@@ -45,10 +45,12 @@ class OpenRedirect(TaintCheck):
     object's URL; a target whose only source is the `Referer` header
     (`request.META["HTTP_REFERER"]`, `request.headers.get("Referer")`, read
     inline or by a helper in any module, such as rdmo's `get_referer()`;
-    a helper that also reads `?next=`, or is handed it as its default,
-    stays reported): a forger can only set it to the page the user came from, so the redirect
-    sends them back where they were, no phishing gain (on shuup, 12 of 18
-    findings were this "go back" shape); a URL that
+    a helper that also reads `?next=`, or is handed it as its default, or
+    any other read of the request reaching the same redirect on another
+    path or through another caller, stays reported): a forger can only set
+    it to the page the user came from, so the redirect sends them back
+    where they were, no phishing gain (on shuup, 12 of 18 findings were
+    this "go back" shape); a URL that
     `django.urls.resolve()` matched: `try: resolve(url)` whose `except
     Resolver404` (or `Http404`) rebinds `url` or leaves, or a helper whose
     every `return` is a falsy literal or tests `resolve()` of its argument
@@ -111,14 +113,17 @@ class OpenRedirect(TaintCheck):
     def accepts_in(self, project: Project, hit: Hit, hits: list[Hit]) -> bool:
         """Not when the data came from the Referer header only, or from a POST field the
         site's own forms fill (behind the CSRF token)."""
-        return not _from_referer(project, hit) and not set_by_own_pages(project, hit, _REFERER)
+        flows = (hit, *hit.others)
+        if all(_from_referer(project, flow) for flow in flows):
+            return False
+        return not all(set_by_own_pages(project, flow, _REFERER) for flow in flows)
 
 
 def _from_referer(project: Project, hit: Hit) -> bool:
     """The flow starts at a read of the Referer header, wherever it is (a helper in another
     module too), with no other request read on its line nor on the lines of the helper calls
     that hand it back (`get_referer(request, default=request.GET["next"])`)."""
-    if not hit.steps:
+    if not hit.steps or not hit.one_source:
         return False
     where = hit.steps[0].location
     line = _line(project, where.path, where.start_line)

@@ -68,4 +68,4 @@ class ReflectedXss(TaintCheck):
 
     def accepts_in(self, project: Project, hit: Hit, hits: list[Hit]) -> bool:
         """Not when the data is a POST field the site's own forms fill (behind the CSRF token)."""
-        return not set_by_own_pages(project, hit)
+        return not all(set_by_own_pages(project, flow) for flow in (hit, *hit.others))
