@@ -424,6 +424,7 @@ def _refers_to(node: ast.expr, names: frozenset[str]) -> bool:
         if (
             isinstance(part, ast.Constant)
             and isinstance(part.value, str)
+            and "." in part.value  # a dotted path to the view, not a route like "flag"
             and part.value.rsplit(".", 1)[-1] in names
         ):
             return True
