@@ -22,7 +22,8 @@ from djreview.source.project import Project
 from djreview.taint.function import FunctionAnalysis, Hit, Summary
 from djreview.taint.module_functions import FunctionNode, FunctionTable
 from djreview.taint.routes import view_params
-from djreview.taint.values import Taint
+from djreview.taint.url_guards import resolves_only_own_paths
+from djreview.taint.values import ONE_SOURCE, Taint
 
 MAX_DEPTH = 4
 _VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "dispatch", "options"})
@@ -43,6 +44,7 @@ _VIEW_DECORATORS = frozenset(
 )
 _SAFE_ANNOTATIONS = frozenset({"int", "UUID", "uuid.UUID", "bool", "float"})
 SummaryKey = tuple[str, int]
+_ONE = frozenset({ONE_SOURCE})
 _MISSING = object()
 
 
@@ -77,6 +79,7 @@ class TaintAnalysis:
         self._tables: dict[str, FunctionTable] = {}
         self._names: dict[tuple[str, str], tuple[SourceFile, FunctionNode] | None] = {}
         self.routes = view_params(self.model)
+        self.resolve_guards = resolves_only_own_paths(self.model)
         self._summaries: dict[SummaryKey, tuple[Summary, list[str]] | None] = {}
         self._stack: list[tuple[str, int]] = []
         self._hits: dict[str, dict[tuple[str, int, int, str], Hit]] | None = None
@@ -100,6 +103,7 @@ class TaintAnalysis:
                 facts_context.digest(
                     facts_context.model_context(self.project, self.model),
                     facts_context.shape(self.routes),
+                    self.resolve_guards,
                 )
                 if self.project.memo is not None
                 else ""
@@ -111,7 +115,13 @@ class TaintAnalysis:
                 # Reused flows bring the summaries their run made, as a full run would have.
                 self._summaries.update(flows.made)
                 for hit in flows.hits:
-                    self._hits.setdefault(hit.file.rel, {}).setdefault(hit.key, hit)
+                    bucket = self._hits.setdefault(hit.file.rel, {})
+                    kept = bucket.setdefault(hit.key, hit)
+                    if hit.steps[:1] != kept.steps[:1] and all(
+                        hit.steps[:1] != other.steps[:1] for other in kept.others
+                    ):
+                        # Another flow reaches the same sink from another read: kept beside it.
+                        bucket[hit.key] = dataclasses.replace(kept, others=(*kept.others, hit))
         return self._hits
 
     def flows_for_file(self, file: SourceFile) -> FileFlows:
@@ -245,7 +255,7 @@ class TaintAnalysis:
         self, call: ast.Call, caller: FunctionAnalysis
     ) -> tuple[Summary, list[str]] | None:
         """The summary of a project function called at `call`, or None."""
-        target = self._callee(call, caller)
+        target = self.callee(call, caller)
         if target is None:
             return None
         file, function = target
@@ -283,13 +293,16 @@ class TaintAnalysis:
         )
         for position, arg in enumerate(params):
             step = analysis.step(arg, f"parameter `{arg.arg}` of `{function.name}()`")
-            analysis.env[arg.arg] = Taint((step,), frozenset({position}), from_request=False)
+            analysis.env[arg.arg] = Taint(
+                (step,), frozenset({position}), from_request=False, safe_for=_ONE
+            )
         analysis.run()
         return analysis.summary, [arg.arg for arg in params]
 
-    def _callee(
+    def callee(
         self, call: ast.Call, caller: FunctionAnalysis
     ) -> tuple[SourceFile, FunctionNode] | None:
+        """The project function a call inside `caller` runs (a local function first), or None."""
         func = call.func
         if isinstance(func, ast.Name) and func.id in caller.local_functions:
             return caller.file, caller.local_functions[func.id]

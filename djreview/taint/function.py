@@ -30,7 +30,8 @@ from djreview.taint.sources import (
     is_request_object,
     request_source,
 )
-from djreview.taint.values import ALL_KINDS, UPLOADED, Taint, combine
+from djreview.taint.url_guards import catches_not_found, resolved_name, tests_resolve
+from djreview.taint.values import ALL_KINDS, ONE_SOURCE, UPLOADED, Taint, combine
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _MASS = frozenset({"mass"})
@@ -46,6 +47,10 @@ class Hit:
     sink: Sink
     file: SourceFile
     steps: tuple[FlowStep, ...]
+    # Only the first step's read of the request reaches the sink (see `values.ONE_SOURCE`).
+    one_source: bool = False
+    # The other flows into the same sink that start at another read (other callers, entries).
+    others: tuple[Hit, ...] = ()
 
     @property
     def key(self) -> tuple[str, int, int, str]:
@@ -67,10 +72,18 @@ class Summary:
 class Resolver(Protocol):
     """Finds the summary of a call the project defines (a helper, a method)."""
 
+    # Whether `django.urls.resolve()` succeeds only for the site's own paths (no catch-all).
+    resolve_guards: bool
+
     def summarise_call(
         self, call: ast.Call, caller: FunctionAnalysis
     ) -> tuple[Summary, list[str]] | None:
         """The callee's summary and its parameter names, or None when unknown."""
+
+    def callee(
+        self, call: ast.Call, caller: FunctionAnalysis
+    ) -> tuple[SourceFile, FunctionNode] | None:
+        """The project function a call runs, or None."""
 
 
 @dataclass
@@ -120,12 +133,10 @@ class FunctionAnalysis:
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
             self.bind(stmt.target, self.ev(stmt.value), stmt.value)
         elif isinstance(stmt, ast.AugAssign):
-            before = self.ev(stmt.target)
-            value = combine(before, self.ev(stmt.value))
-            if value is not None and before is None and isinstance(stmt.op, ast.Add):
-                # Appending to a URL the code built keeps its scheme and host.
-                value = value.sanitised(_URL_KINDS)
-            self.bind(stmt.target, value, stmt.value)
+            # `url += e` is `url = url + e`: a URL the code built (or pinned) keeps its host
+            # through any number of appends.
+            spelled = ast.copy_location(ast.BinOp(stmt.target, stmt.op, stmt.value), stmt)
+            self.bind(stmt.target, self.ev(spelled), stmt.value)
         elif isinstance(stmt, ast.Expr):
             self.ev(stmt.value)
             # A validator called for its exception (validate_password(p)) checks `p` from here on.
@@ -157,11 +168,7 @@ class FunctionAnalysis:
                     self.bind(item.optional_vars, value, item.context_expr)
             self.block(stmt.body)
         elif isinstance(stmt, ast.Try | ast.TryStar):
-            self.block(stmt.body)
-            for handler in stmt.handlers:
-                self.block(handler.body)
-            self.block(stmt.orelse)
-            self.block(stmt.finalbody)
+            self.try_statement(stmt)
         elif isinstance(stmt, ast.Match):
             self.ev(stmt.subject)
             subject = stmt.subject.id if isinstance(stmt.subject, ast.Name) else None
@@ -180,6 +187,50 @@ class FunctionAnalysis:
             self.ev(stmt.exc)
         elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             self.nested(stmt)
+
+    def try_statement(self, stmt: ast.Try | ast.TryStar) -> None:
+        """The paths of a `try`: a handler starts from the state before the body or after
+        it, and one that leaves (`return`, `raise`) does not reach what follows. After
+        `resolve(url)` in a body whose handler catches `Resolver404`, `url` is one of the
+        site's own paths (see `url_guards`)."""
+        names = self.names()
+        guards = self.resolver.resolve_guards and any(
+            catches_not_found(handler) for handler in stmt.handlers
+        )
+        start = dict(self.env)
+        for part in stmt.body:
+            self.statement(part)
+            checked = resolved_name(part, names) if guards else None
+            if checked in self.env:
+                sanitised = self.env[checked].sanitised(_URL_KINDS)
+                if sanitised is None:
+                    del self.env[checked]
+                else:
+                    self.env[checked] = sanitised
+        raised = _union([start, self.env])
+        self.block(stmt.orelse)
+        ends = [self.env]
+        for handler in stmt.handlers:
+            self.env = dict(raised)
+            self.block(handler.body)
+            if not (handler.body and isinstance(handler.body[-1], ast.Return | ast.Raise)):
+                ends.append(self.env)
+        self.env = _union(ends)
+        self.block(stmt.finalbody)
+
+    def tests_resolve(self, call: ast.Call) -> bool:
+        """A project helper that is true only for a URL the site resolves (`url_guards`)."""
+        if not self.resolver.resolve_guards:
+            return False
+        target = self.resolver.callee(call, self)
+        if target is None:
+            return False
+        file, function = target
+        return tests_resolve(function, module_names(file.tree) if file.tree else {})
+
+    def names(self) -> dict[str, str]:
+        """The module's names to qualified names (imports, local definitions)."""
+        return module_names(self.file.tree) if self.file.tree else {}
 
     def nested(self, function: FunctionNode) -> None:
         """A function defined in this one: analysed with the closure's taint, its hits ours.
@@ -309,6 +360,8 @@ class FunctionAnalysis:
                     name = _name_of(node.func.value)
                 elif node.args:
                     name = _name_of(node.args[0])
+                    if not kinds and name in self.env and self.tests_resolve(node):
+                        kinds = _URL_KINDS
                 else:
                     # `url_has_allowed_host_and_scheme(url=next, ...)`: the value by its keyword.
                     checked = next((k.value for k in node.keywords if k.arg in _CHECKED), None)
@@ -389,18 +442,31 @@ class FunctionAnalysis:
             return self.percent_formatted(head, value)
         if isinstance(head, ast.JoinedStr) and head.values:
             head = head.values[0]
+        start = head.value if isinstance(head, ast.FormattedValue) else head
+        return value if start is node else self.led_by(start, value)
+
+    def led_by(self, head: ast.expr, value: Taint) -> Taint | None:
+        """A URL built with `head` first: pinned by a fixed path or host, by the code's own
+        value (`f"{obj.local_path}?{query}"`), or by a URL already pinned
+        (`url = reverse(...) + f"?a={a}"`, then `url + "&b"`)."""
         if isinstance(head, ast.Constant):
             fixed = isinstance(head.value, str) and _fixed_target(head.value)
-        else:
-            # The code's own value comes first (`f"{obj.local_path}?{query}"`): it picks the host;
-            # so does a URL already pinned (`url = reverse(...) + f"?a={a}"`, then `url + "&b"`).
-            start = head.value if isinstance(head, ast.FormattedValue) else head
-            if start is node:
-                return value
-            first = self.ev(start)
-            pinned = _URL_KINDS if first is None else _URL_KINDS & first.safe_for
-            return value.sanitised(pinned) if pinned else value
-        return value.sanitised(_URL_KINDS) if fixed else value
+            return value.sanitised(_URL_KINDS) if fixed else value
+        first = self.ev(head)
+        pinned = _URL_KINDS if first is None else _URL_KINDS & first.safe_for
+        return value.sanitised(pinned) if pinned else value
+
+    def joined(self, node: ast.Call, value: Taint | None) -> Taint | None:
+        """`"?".join([url, query])` over a list or tuple literal: built like `url + "?" + query`."""
+        parts = node.args[0] if len(node.args) == 1 and not node.keywords else None
+        if (
+            value is None
+            or not isinstance(parts, ast.List | ast.Tuple)
+            or not parts.elts
+            or isinstance(parts.elts[0], ast.Starred)
+        ):
+            return value
+        return self.led_by(parts.elts[0], value)
 
     def percent_formatted(self, node: ast.BinOp, value: Taint) -> Taint | None:
         """`"<template>" % args`: the text before the first conversion pins the target
@@ -439,8 +505,9 @@ class FunctionAnalysis:
             # self.kwargs: the URLconf names the keys, so they cannot pick model fields.
             url_kwargs = described.startswith("self.")
             if node.attr == "FILES":
-                return Taint((step,), safe_for=frozenset({UPLOADED}))
-            return Taint((step,), safe_for=frozenset({"mass"}) if url_kwargs else frozenset())
+                return Taint((step,), safe_for=frozenset({UPLOADED, ONE_SOURCE}))
+            marks = frozenset({"mass", ONE_SOURCE}) if url_kwargs else frozenset({ONE_SOURCE})
+            return Taint((step,), safe_for=marks)
         if isinstance(node.value, ast.Name):
             if node.value.id == "self" and node.attr in self.class_attrs:
                 return self.class_attrs[node.attr]
@@ -557,6 +624,8 @@ class FunctionAnalysis:
             return combine(receiver, *args)
         if name == "format" and isinstance(node.func, ast.Attribute):
             return self.formatted(node, combine(*args), values)
+        if name == "join" and isinstance(node.func, ast.Attribute) and _is_text(node.func.value):
+            return self.joined(node, combine(*args))
         if name in PROPAGATORS and (isinstance(node.func, ast.Name) or name in METHOD_PROPAGATORS):
             return combine(*args)
         return None
@@ -576,7 +645,8 @@ class FunctionAnalysis:
             if arg is None or not arg.reaches(hit.sink.kind):
                 continue
             path = arg.steps + (self.step(node, f"passed to `{label}()`"),) + hit.steps
-            self.record(Hit(hit.sink, hit.file, path), arg)
+            one = hit.one_source and ONE_SOURCE in arg.safe_for
+            self.record(Hit(hit.sink, hit.file, path, one), arg)
         result = summary.returns
         if result is None:
             return None
@@ -587,9 +657,9 @@ class FunctionAnalysis:
         for index in result.params:
             arg = by_param.get(index)
             if arg is not None:
-                through = Taint(
-                    arg.steps, arg.params, arg.from_request, arg.safe_for | result.safe_for
-                )
+                # The callee's sanitising applies to the argument; its one-source mark does not.
+                safe = arg.safe_for | (result.safe_for - {ONE_SOURCE})
+                through = Taint(arg.steps, arg.params, arg.from_request, safe)
                 parts.append(through.step(returned))
         return combine(*parts)
 
@@ -598,7 +668,12 @@ class FunctionAnalysis:
         if value is None or not value.reaches(sink.kind):
             return
         self.record(
-            Hit(sink, self.file, value.steps + (self.step(sink.call, f"reaches `{sink.what}`"),)),
+            Hit(
+                sink,
+                self.file,
+                value.steps + (self.step(sink.call, f"reaches `{sink.what}`"),),
+                ONE_SOURCE in value.safe_for,
+            ),
             value,
         )
 
@@ -608,6 +683,15 @@ class FunctionAnalysis:
             self.hits.append(hit)
         for index in value.params:
             self.summary.param_sinks.append((index, hit))
+
+
+def _union(envs: list[dict[str, Taint]]) -> dict[str, Taint]:
+    """The names tainted on any of several paths (safe only where safe on every one)."""
+    merged: dict[str, Taint] = {}
+    for env in envs:
+        for name, value in env.items():
+            merged[name] = combine(merged.get(name), value) or value
+    return merged
 
 
 def _parsed_host(node: ast.expr) -> str | None:
@@ -694,6 +778,10 @@ def _pinned(value: Taint, literal: str, own_first: bool) -> Taint | None:
     path or host, or (no text first) the code's own value fills that field."""
     fixed = _fixed_target(literal) if literal else own_first
     return value.sanitised(_URL_KINDS) if fixed else value
+
+
+def _is_text(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _before_percent_field(text: str) -> str:

@@ -32,6 +32,12 @@ ALL_KINDS = frozenset(
 # (`request.FILES`), kept by `combine` only when every part carries it. Django reduces an
 # UploadedFile's `name` to a base name, so `.name` of such a value is safe for paths.
 UPLOADED = "uploaded-file"
+# Not a sink kind either: a mark that the request data in the value comes from one read of
+# the request, the source its flow starts at. Request parts with different first steps,
+# merged by `combine` (or by a call's summary, or by two flows into one sink), lose it: a
+# rule that exempts a source (the Referer, a POST field the site fills) trusts the first
+# step only with it. A helper's parameters carry it too, so a summary passes it on.
+ONE_SOURCE = "one-source"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,4 +87,6 @@ def combine(*values: Taint | None) -> Taint | None:
     first = next((value for value in tainted if value.from_request), tainted[0])
     params = frozenset().union(*(value.params for value in tainted))
     safe = frozenset.intersection(*(value.safe_for for value in tainted))
+    if len({value.steps[:1] for value in tainted if value.from_request}) > 1:
+        safe -= {ONE_SOURCE}
     return Taint(first.steps, params, any(v.from_request for v in tainted), safe)

@@ -1,6 +1,7 @@
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.shortcuts import redirect as go
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
@@ -181,3 +182,70 @@ def import_chosen_elsewhere(request):
     url = request.POST["back"] + f"?account={request.POST['account']}"
     # ruleid: DJR314
     return HttpResponseRedirect(url + f"&{request.GET.urlencode()}")
+
+
+def import_chosen_appended(request):
+    url = reverse("mail:import") + "?step=2"
+    url += f"&account={request.POST['account']}"
+    url += f"&ticket={request.GET['ticket']}"
+    # ok: DJR314 -- `url += e` is `url = url + e`: every append stays in the query string
+    return HttpResponseRedirect(url)
+
+
+def import_chosen_appended_elsewhere(request):
+    url = request.POST["back"]
+    url += f"?account={request.POST['account']}"
+    url += f"&ticket={request.GET['ticket']}"
+    # ruleid: DJR314
+    return HttpResponseRedirect(url)
+
+
+def canonical_with_query(request, post):
+    # ok: DJR314 -- joined after the code's own URL: the query cannot move the host
+    return HttpResponseRedirect("?".join([post.get_absolute_url(), request.META["QUERY_STRING"]]))
+
+
+def joined_from_request(request):
+    # ruleid: DJR314
+    return HttpResponseRedirect("?".join([request.GET["back"], request.META["QUERY_STRING"]]))
+
+
+def _referer(request, default="/"):
+    return request.META.get("HTTP_REFERER", default)
+
+
+def back_through_helper(request):
+    # ok: DJR314 -- the helper hands back the Referer only
+    return HttpResponseRedirect(_referer(request))
+
+
+def back_through_helper_or_next(request):
+    # ruleid: DJR314
+    return HttpResponseRedirect(_referer(request, default=request.GET["next"]))
+
+
+def after_login_resolved(request):
+    target = request.GET.get("next", "/")
+    try:
+        resolve(target)
+    except Resolver404:
+        target = "/"
+    # ruleid: DJR314 -- no URLconf read here: resolve() might match any path (see tests/security)
+    return redirect(target)
+
+
+def back_or_home(request):
+    target = request.META.get("HTTP_REFERER")
+    if not target:
+        target = "/"
+    # ok: DJR314 -- the Referer on one path, a literal on the other
+    return HttpResponseRedirect(target)
+
+
+def back_or_next_by_branch(request):
+    if request.GET.get("back"):
+        target = request.META.get("HTTP_REFERER")
+    else:
+        target = request.GET["next"]
+    # ruleid: DJR314 -- two reads of the request reach the redirect: not the Referer only
+    return HttpResponseRedirect(target)

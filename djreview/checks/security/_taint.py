@@ -8,7 +8,7 @@ from typing import ClassVar
 from djreview.checks.base import Check
 from djreview.model import Finding, Severity
 from djreview.source.file import SourceFile
-from djreview.source.project import Project
+from djreview.source.project import Project, ProjectAnalysis
 from djreview.taint.analysis import TaintAnalysis
 from djreview.taint.function import Hit
 
@@ -24,7 +24,7 @@ class TaintCheck(Check):
     severity = Severity.ERROR
     kinds: ClassVar[frozenset[str]]
     reports_flows = True
-    uses = (TaintAnalysis,)
+    uses: ClassVar[tuple[type[ProjectAnalysis], ...]] = (TaintAnalysis,)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per sink that request data reaches."""
@@ -33,7 +33,7 @@ class TaintCheck(Check):
     def _findings(self, file: SourceFile, project: Project) -> Iterator[Finding]:
         hits = project.analysis(TaintAnalysis).hits_in(file)
         for hit in hits:
-            if hit.sink.kind in self.kinds and self.accepts(hit, hits):
+            if hit.sink.kind in self.kinds and self.accepts_in(project, hit, hits):
                 yield self.finding(
                     (file, hit.sink.call),
                     flow=hit.steps,
@@ -44,6 +44,10 @@ class TaintCheck(Check):
     def accepts(self, hit: Hit, hits: list[Hit]) -> bool:
         """Whether this rule reports the hit; `hits` are all flows into this file's sinks."""
         return True
+
+    def accepts_in(self, project: Project, hit: Hit, hits: list[Hit]) -> bool:
+        """`accepts`, for rules that look beyond the sink's file (templates, other modules)."""
+        return self.accepts(hit, hits)
 
 
 def source_label(hit: Hit) -> str:

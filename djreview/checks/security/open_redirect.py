@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+from djreview.checks.security._post_fields import Pages, set_by_own_pages
 from djreview.checks.security._taint import TaintCheck
+from djreview.project.project_model import ProjectModel
+from djreview.source.project import Project
+from djreview.taint.analysis import TaintAnalysis
 from djreview.taint.function import Hit
 
 # The source expression read at its step's column: `request.META["HTTP_REFERER"]`,
@@ -32,15 +36,44 @@ class OpenRedirect(TaintCheck):
     Not reported, deliberately: a `redirect` imported from another library
     or defined in the module (a look-alike); a URL the code computed with the
     request data only after it (`f"{url}?mode={mode}"`,
-    `"{}?mode={}".format(url, mode)`, `"%s?mode=%s" % (url, mode)`): the
-    query string cannot move the host; the result of a helper whose
+    `"{}?mode={}".format(url, mode)`, `"%s?mode=%s" % (url, mode)`,
+    `"?".join([url, query])` over a list or tuple literal), also through
+    any number of appends (`url += f"&a={a}"` is `url = url + f"&a={a}"`):
+    the query string cannot move the host; the result of a helper whose
     every return is a checked or code-built URL (`reverse()`, a fixed path,
     `obj.get_absolute_url()`), even when another of its paths returns an
     object's URL; a target whose only source is the `Referer` header
-    (`request.META["HTTP_REFERER"]`, `request.headers.get("Referer")`): a
-    forger can only set it to the page the user came from, so the redirect
-    sends them back where they were, no phishing gain (on shuup, 12 of 18
-    findings were this "go back" shape); test modules and migrations.
+    (`request.META["HTTP_REFERER"]`, `request.headers.get("Referer")`, read
+    inline or by a helper in any module, such as rdmo's `get_referer()`;
+    a helper that also reads `?next=`, or is handed it as its default, or
+    any other read of the request reaching the same redirect on another
+    path or through another caller, stays reported): a forger can only set
+    it to the page the user came from, so the redirect sends them back
+    where they were, no phishing gain (on shuup, 12 of 18 findings were
+    this "go back" shape); a URL that
+    `django.urls.resolve()` matched: `try: resolve(url)` whose `except
+    Resolver404` (or `Http404`) rebinds `url` or leaves, or a helper whose
+    every `return` is a falsy literal or tests `resolve()` of its argument
+    (peeringdb's `is_oauth_authorize()`), because `//evil.example` and
+    `/\\evil.example` resolve to nothing; unless the URLconf could not be
+    read or resolves any path (a root `<path:...>` or open regex, an
+    included `django.contrib.flatpages.urls` or `cms.urls`). A helper that
+    only compares `urlparse(url).netloc` with the site is no such guard
+    (`///evil.example` passes it); a field of a CSRF-protected POST body
+    (`CsrfViewMiddleware` deployed, the view not `csrf_exempt` nor a DRF
+    view) that only the site's own pages fill: every form posting to the
+    view (its `action` names one of the view's URL names, or the form
+    posts back to a template the view renders) fills the field with a
+    literal, a `{% url %}` or a context value the code sets only from
+    `build_absolute_uri()`, `get_full_path()`, `request.path`, `reverse()`
+    or `get_absolute_url()`, or no form posts to it and no template or
+    script of the project names the field at all: a cross-site form cannot
+    post without the token, so only the site's page chooses the value
+    (django-crm's hidden `next` of its changelist forms, shuup's shop
+    enabler). A field a form fills from `?next=`, one a whole form object
+    (`{{ form.as_p }}`) or an included template may hold, and any POST
+    field of a project whose forms are not in its templates stay
+    reported; test modules and migrations.
 
     ## Why is this bad?
     A link to your login page with `?next=https://evil.example/` sends users
@@ -75,22 +108,36 @@ class OpenRedirect(TaintCheck):
     security_severity = 6.1
     tags = ("redirect",)
     kinds = frozenset({"redirect"})
+    uses = (TaintAnalysis, ProjectModel, Pages)
 
-    def accepts(self, hit: Hit, hits: list[Hit]) -> bool:
-        """Not when the data came from the Referer header only."""
-        return not _from_referer(hit)
+    def accepts_in(self, project: Project, hit: Hit, hits: list[Hit]) -> bool:
+        """Not when the data came from the Referer header only, or from a POST field the
+        site's own forms fill (behind the CSRF token)."""
+        flows = (hit, *hit.others)
+        if all(_from_referer(project, flow) for flow in flows):
+            return False
+        return not all(set_by_own_pages(project, flow, _REFERER) for flow in flows)
 
 
-def _from_referer(hit: Hit) -> bool:
-    """The flow starts at a read of the Referer header, with no other request read on its line."""
-    if not hit.steps:
+def _from_referer(project: Project, hit: Hit) -> bool:
+    """The flow starts at a read of the Referer header, wherever it is (a helper in another
+    module too), with no other request read on its line nor on the lines of the helper calls
+    that hand it back (`get_referer(request, default=request.GET["next"])`)."""
+    if not hit.steps or not hit.one_source:
         return False
     where = hit.steps[0].location
-    if where.path != hit.file.rel:
+    line = _line(project, where.path, where.start_line)
+    if _REFERER.match(line, where.start_column - 1) is None:
         return False
-    lines = hit.file.text.splitlines()
-    if not 0 < where.start_line <= len(lines):
-        return False
-    line = lines[where.start_line - 1]
-    found = _REFERER.match(line, where.start_column - 1)
-    return found is not None and not _OTHER_READ.search(line[: found.start()] + line[found.end() :])
+    lines = [line] + [
+        _line(project, step.location.path, step.location.start_line)
+        for step in hit.steps[1:]
+        if step.message.startswith("returned by")
+    ]
+    return not any(_OTHER_READ.search(_REFERER.sub("", text)) for text in lines)
+
+
+def _line(project: Project, path: str, number: int) -> str:
+    file = project.by_rel.get(path)
+    lines = file.text.splitlines() if file is not None else []
+    return lines[number - 1] if 0 < number <= len(lines) else ""

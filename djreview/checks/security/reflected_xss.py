@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from djreview.checks.security._post_fields import Pages, set_by_own_pages
 from djreview.checks.security._taint import TaintCheck
+from djreview.project.project_model import ProjectModel
+from djreview.source.project import Project
+from djreview.taint.analysis import TaintAnalysis
+from djreview.taint.function import Hit
 
 
 class ReflectedXss(TaintCheck):
@@ -22,7 +27,11 @@ class ReflectedXss(TaintCheck):
     from the request (model fields, helpers' results). Whether those hold
     markup is DJR301's question, an audit rule (off by default) because a
     reader must judge it: on unseen projects most such values were built
-    safely in ways no rule proves.
+    safely in ways no rule proves. A field of a CSRF-protected POST body
+    that only the site's own pages fill, as DJR314 decides it (every form
+    posting to the view fills it with a literal, a `{% url %}` or the
+    page's own URL, or nothing in the project's templates and scripts names
+    it): no cross-site form can send it.
 
     ## Why is this bad?
     A link with `?q=<script>...</script>` runs the attacker's script in the
@@ -55,3 +64,8 @@ class ReflectedXss(TaintCheck):
     security_severity = 6.1
     tags = ("xss",)
     kinds = frozenset({"html", "markup"})
+    uses = (TaintAnalysis, ProjectModel, Pages)
+
+    def accepts_in(self, project: Project, hit: Hit, hits: list[Hit]) -> bool:
+        """Not when the data is a POST field the site's own forms fill (behind the CSRF token)."""
+        return not all(set_by_own_pages(project, flow) for flow in (hit, *hit.others))
