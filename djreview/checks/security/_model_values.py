@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ast
 
-from djreview.checks.security._safe_html import Constrained
+from djreview.checks.security._safe_html import Constrained, FunctionNode, Resolve
 from djreview.project.project_model import ProjectModel
 from djreview.project.types import ExprType, Scope
 from djreview.source.file import SourceFile
+from djreview.source.project import Project
+from djreview.taint.analysis import TaintAnalysis
 
 _PLAIN_TYPES = frozenset(
     {
@@ -40,6 +42,18 @@ _PLAIN_TYPES = frozenset(
     }
 )
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def markup_context(project: Project, file: SourceFile) -> tuple[Resolve, Constrained]:
+    """What `SafeMarkup` needs to judge one file's values: its callees and model fields."""
+    index = project.analysis(TaintAnalysis)
+
+    def resolve(
+        call: ast.Call, enclosing: FunctionNode | None
+    ) -> tuple[SourceFile, FunctionNode] | None:
+        return index.callee_of(file, call, enclosing)
+
+    return resolve, constrained_fields(project.analysis(ProjectModel), file)
 
 
 def constrained_fields(model: ProjectModel, file: SourceFile) -> Constrained:
