@@ -44,3 +44,33 @@ def test_print_in_a_module_without_a_main_block_is_reported(tmp_path) -> None:
     library = _SCRIPT.rpartition("if __name__")[0]
     files = {"mail/__init__.py": "", "mail/oauth.py": library}
     assert _findings(tmp_path, files) == [("DJR608", "mail/oauth.py", 5)]
+
+
+_CODEC = (
+    "import pickle\n\n"
+    "from django.db import models\n\n\n"
+    "def encode(value):\n"
+    "    return pickle.dumps(value)\n\n\n"
+    "def decode(value):\n"
+    "    return pickle.loads(value)\n\n\n"
+    "class PickledField(models.Field):\n"
+    "    def from_db_value(self, value, expression, connection):\n"
+    "        return decode(value)\n\n"
+    "    def get_prep_value(self, value):\n"
+    "        return encode(value)\n"
+)
+
+
+def test_pickle_codec_only_a_model_field_reads_back_is_its_own_storage(tmp_path) -> None:
+    files = {"store/__init__.py": "", "store/fields.py": _CODEC}
+    assert _findings(tmp_path, files) == []
+
+
+def test_pickle_codec_another_module_calls_is_judged_as_before(tmp_path) -> None:
+    files = {
+        "store/__init__.py": "",
+        "store/fields.py": _CODEC,
+        "store/wire.py": "from store.fields import decode\n\n\ndef on_data(packet):\n"
+        "    return decode(packet)\n",
+    }
+    assert _findings(tmp_path, files) == [("DJR325", "store/fields.py", 11)]

@@ -67,7 +67,7 @@ def constrained_fields(model: ProjectModel, file: SourceFile) -> Constrained:
         tree = scopes[-1] if scopes else None
         if function is None or not module_name or not isinstance(tree, ast.Module):
             return False
-        owner = _owner(tree, function)
+        owner = class_defining(tree, function)
         scope = Scope(module_name, function, owner.name if owner is not None else None)
         admin_model = admins.get(f"{module_name}.{owner.name}") if owner is not None else None
         params = function.args.args
@@ -84,7 +84,8 @@ def constrained_fields(model: ProjectModel, file: SourceFile) -> Constrained:
     return constrained
 
 
-def _owner(tree: ast.Module, function: ast.AST) -> ast.ClassDef | None:
+def class_defining(tree: ast.Module, function: ast.AST) -> ast.ClassDef | None:
+    """The class whose body defines `function` directly, if any."""
     return next(
         (
             node
