@@ -13,7 +13,11 @@ class MassAssignmentFromRequest(TaintCheck):
     Follows request data to `**` keyword unpacking in ORM calls (`create`,
     `update`, `get_or_create`, `filter`...) and model constructors, and to the
     attribute name of `setattr()`. Validated data (`form.cleaned_data`,
-    `serializer.validated_data`) is fine.
+    `serializer.validated_data`) is fine, and so is a DRF serializer's
+    `.data` (DRF allows it only after `is_valid()`, and its keys are the
+    serializer's declared fields; whether that list is too wide,
+    `fields = "__all__"`, is DJR603's question). A form's `.data` and a
+    serializer's `initial_data` are the client's keys and stay reported.
 
     Not reported, deliberately: request data in the **values** of a dict
     literal whose keys the code computes (`filter(**{column + "__lt":
