@@ -1,4 +1,4 @@
-"""Values a module makes or keeps for itself: a script's output, its own pickles, ids."""
+"""Values the code chose itself: a script's output, its own pickles, a counter family."""
 
 from __future__ import annotations
 
@@ -74,3 +74,40 @@ def test_pickle_codec_another_module_calls_is_judged_as_before(tmp_path) -> None
         "    return decode(packet)\n",
     }
     assert _findings(tmp_path, files) == [("DJR325", "store/fields.py", 11)]
+
+
+_RATING = (
+    "from django.db import models\n\n\n"
+    "class Rating(models.Model):\n"
+    "    votes_up = models.IntegerField(default=0)\n"
+    "    votes_down = models.IntegerField(default=0)\n"
+    "    is_hidden = models.BooleanField(default=False)\n"
+    "    owner = models.ForeignKey('auth.User', on_delete=models.CASCADE)\n"
+)
+_RATE = (
+    "from django.db.models import F\n\n"
+    "from .models import Rating\n\n\n"
+    "def rate(request, rating_id):\n"
+    "    rating = Rating.objects.get(id=rating_id)\n"
+    "    counter = {name}\n"
+    "    setattr(rating, counter, F(counter) + 1)\n"
+    "    rating.save()\n"
+)
+
+
+def test_setattr_confined_by_a_literal_prefix_to_plain_counters(tmp_path) -> None:
+    def found(name, built):
+        files = {
+            "votes/__init__.py": "",
+            "votes/models.py": _RATING,
+            "votes/views.py": _RATE.format(name=built),
+        }
+        return _findings(tmp_path / name, files, select=("DJR605",))
+
+    reported = [("DJR605", "votes/views.py", 9)]
+    assert found("format", '"votes_{}".format(request.POST["vote"])') == []
+    assert found("fstring", "f\"votes_{request.POST['vote']}\"") == []
+    assert found("permission", '"is_" + request.POST["flag"]') == reported
+    assert found("no_separator", '"own" + request.POST["flag"]') == reported
+    assert found("no_prefix", 'request.POST["field"]') == reported
+    assert found("no_field", '"score_" + request.POST["vote"]') == reported

@@ -8,7 +8,7 @@ from typing import ClassVar
 from djreview.checks.base import Check
 from djreview.model import Finding, Severity
 from djreview.source.file import SourceFile
-from djreview.source.project import Project
+from djreview.source.project import Project, ProjectAnalysis
 from djreview.taint.analysis import TaintAnalysis
 from djreview.taint.function import Hit
 
@@ -24,7 +24,7 @@ class TaintCheck(Check):
     severity = Severity.ERROR
     kinds: ClassVar[frozenset[str]]
     reports_flows = True
-    uses = (TaintAnalysis,)
+    uses: ClassVar[tuple[type[ProjectAnalysis], ...]] = (TaintAnalysis,)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per sink that request data reaches."""
