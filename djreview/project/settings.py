@@ -207,6 +207,7 @@ class _ModuleEvaluator:
         self.stack = stack
         self.values = settings.values
         self.schemes: dict[str, dict[str, tuple[str | None, Any]]] = {}
+        self.setters: set[str] | None = None
 
     def run(self, body: list[ast.stmt], conditional: bool) -> None:
         for node in body:
@@ -307,6 +308,9 @@ class _ModuleEvaluator:
             what = func or ast.unparse(call.func)
             self.settings.dynamic.append(f"line {call.lineno}: {what}(...) not evaluated")
             return
+        if isinstance(call.func, ast.Name) and call.func.id in self._global_setters():
+            self._set_through_helper(call, node, conditional)
+            return
         if not isinstance(call.func, ast.Attribute) or not isinstance(call.func.value, ast.Name):
             return
         name, method = call.func.value.id, call.func.attr
@@ -323,6 +327,28 @@ class _ModuleEvaluator:
         if UNKNOWN in args:
             updated = UNKNOWN
         self._set(name, updated, node, [*old.env, *evaluator.env], conditional)
+
+    def _global_setters(self) -> set[str]:
+        """The module's functions that bind the global their first argument names."""
+        if self.setters is None:
+            tree = self.settings.module.file.tree
+            self.setters = global_setters(tree) if tree is not None else set()
+        return self.setters
+
+    def _set_through_helper(self, call: ast.Call, node: ast.stmt, conditional: bool) -> None:
+        """`set_option("NAME", value)`: NAME = value, unless the environment variable NAME is set.
+
+        Only with a value: `set_from_env("NAME")` binds nothing when the variable is unset.
+        """
+        if len(call.args) < 2 or isinstance(call.args[1], ast.Starred):
+            return
+        first = call.args[0]
+        if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+            return
+        evaluator = self._evaluator()
+        value = evaluator.evaluate(call.args[1])
+        env = [*evaluator.env, EnvDefault(first.value, value)]
+        self._set(first.value, value, node, env, conditional)
 
     def _if(self, node: ast.If, conditional: bool) -> None:
         evaluator = self._evaluator()
@@ -364,3 +390,60 @@ def _deep_copy(value: Any) -> Any:
     if isinstance(value, list):
         return [_deep_copy(v) for v in value]
     return value
+
+
+def global_setters(tree: ast.Module) -> set[str]:
+    """Module functions `f(name, value, ...)` that bind the global `name` names.
+
+    Either the body assigns `globals()[name]`, or it hands `globals()` and
+    `name` to a module function that assigns `context[name]` (peeringdb's
+    `set_option(name, value)` calling `_set_option(name, value, globals())`).
+    """
+    functions = {
+        node.name: node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.args.args
+    }
+    setters: set[str] = set()
+    for name, function in functions.items():
+        first = function.args.args[0].arg
+        if _assigns_item(function, None, first):
+            setters.add(name)
+            continue
+        for call in ast.walk(function):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+                continue
+            helper = functions.get(call.func.id)
+            if helper is None or helper is function:
+                continue
+            params = [arg.arg for arg in helper.args.args]
+            passed = dict(zip(params, call.args, strict=False))
+            context = next((p for p, a in passed.items() if _is_globals(a)), None)
+            key = next(
+                (p for p, a in passed.items() if isinstance(a, ast.Name) and a.id == first), None
+            )
+            if context is not None and key is not None and _assigns_item(helper, context, key):
+                setters.add(name)
+                break
+    return setters
+
+
+def _is_globals(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and dotted_name(node.func) == "globals" and not node.args
+
+
+def _assigns_item(function: ast.FunctionDef, container: str | None, key: str) -> bool:
+    """The function assigns `container[key] = ...` (`globals()[key]` for None) in its body."""
+    return any(
+        isinstance(target, ast.Subscript)
+        and (
+            _is_globals(target.value)
+            if container is None
+            else isinstance(target.value, ast.Name) and target.value.id == container
+        )
+        and isinstance(target.slice, ast.Name)
+        and target.slice.id == key
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+    )

@@ -97,6 +97,8 @@ class FunctionAnalysis:
     class_attrs: dict[str, Taint] = field(default_factory=dict)
     env: dict[str, Taint] = field(default_factory=dict)
     forms: dict[str, Taint] = field(default_factory=dict)
+    # The forms above that are DRF serializers: `.data` holds only their declared fields.
+    serializers: set[str] = field(default_factory=set)
     hits: list[Hit] = field(default_factory=list)
     summary: Summary = field(default_factory=Summary)
     assigned_attrs: dict[str, Taint] = field(default_factory=dict)
@@ -279,6 +281,7 @@ class FunctionAnalysis:
         if isinstance(target, ast.Name):
             self._track_dict(target.id, source)
             self.forms.pop(target.id, None)
+            self.serializers.discard(target.id)
             if value is None:
                 self.env.pop(target.id, None)
             else:
@@ -287,6 +290,8 @@ class FunctionAnalysis:
                 bound = self.form_data(source)
                 if bound is not None:
                     self.forms[target.id] = bound
+                    if call_name(source.func).endswith("Serializer"):
+                        self.serializers.add(target.id)
         elif isinstance(target, ast.Tuple | ast.List):
             for element in target.elts:
                 self.bind(element, value, source)
@@ -512,7 +517,12 @@ class FunctionAnalysis:
             if node.value.id == "self" and node.attr in self.class_attrs:
                 return self.class_attrs[node.attr]
             if node.value.id in self.forms:
-                return self.forms[node.value.id] if node.attr in _BOUND_DATA else None
+                bound = self.forms[node.value.id] if node.attr in _BOUND_DATA else None
+                if bound is not None and node.attr == "data" and node.value.id in self.serializers:
+                    # DRF allows `.data` only after is_valid(): its keys are the serializer's
+                    # declared fields, never the client's (the values still are).
+                    return bound.sanitised(_MASS)
+                return bound
         if node.attr in VALIDATED_ATTRS:
             self.ev(node.value)
             return None

@@ -1,5 +1,6 @@
 import re
 
+from django import template
 from django.utils import safestring
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -238,3 +239,28 @@ def error_list_raw(errors, limit):
     lines = lines[:limit] + [errors[-1]]
     # ruleid: DJR301
     return mark_safe("<br>".join(lines))
+
+
+def status_line(entry):
+    # ok: DJR301
+    return mark_safe("<b>" + entry.created.strftime("%b %d") + "</b>: " + entry.get_action_display())
+
+
+def status_line_raw(entry):
+    # ruleid: DJR301
+    return mark_safe("<b>" + entry.created.strftime("%b %d") + "</b>: " + entry.get_action())
+
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def as_markdown(value):
+    # ruleid: DJR301
+    return mark_safe(markdown_to_html(value))
+
+
+@register.filter(needs_autoescape=True)
+def as_markdown_escaping(value, autoescape=True):
+    # ok: DJR301
+    return mark_safe(markdown_to_html(value))

@@ -1,7 +1,8 @@
 from django.views import View
 
 from .forms import PostForm
-from .models import Post
+from .models import CheckList, Post
+from .serializers import CheckListSerializer
 
 
 class PostDetail(View):
@@ -110,3 +111,22 @@ def new_thread(request):
     # ruleid: DJR605
     draft = Post(**chosen)
     return thread, draft
+
+
+def add_checklist(request, engagement):
+    checklist = CheckListSerializer(data=request.data)
+    if not checklist.is_valid():
+        return None
+    # ok: DJR605
+    item = CheckList(**checklist.data)
+    # ruleid: DJR605
+    draft = CheckList(**checklist.initial_data)
+    return item, draft
+
+
+def add_post_form(request):
+    form = PostForm(request.POST)
+    if form.is_valid():
+        # ruleid: DJR605
+        return Post(**form.data.dict())
+    return None

@@ -1,4 +1,5 @@
 import _pickle
+import base64
 import copy
 import pickle
 import pickle as pk
@@ -8,6 +9,7 @@ import json
 
 import jsonpickle
 from django.core.cache import cache
+from django.db import models
 from mylib import loads
 
 
@@ -68,3 +70,70 @@ def read_config(path):
     with open(path, "rb") as f:
         # ok: DJR325
         return json.load(f)
+
+
+class RouteCache:
+    def load(self):
+        with open(self.baked_filename, "rb") as fil:
+            # ok: DJR325
+            return pickle.load(fil)
+
+    def save(self, routes):
+        with open(self.baked_filename, "wb") as fil:
+            pickle.dump(routes, fil)
+
+
+class RouteReader:
+    def load(self):
+        with open(self.baked_filename, "rb") as fil:
+            # ruleid: DJR325
+            return pickle.load(fil)
+
+
+def encode(value):
+    return base64.b64encode(pickle.dumps(value)).decode()
+
+
+def decode(value):
+    # ok: DJR325
+    return pickle.loads(base64.b64decode(value))
+
+
+def decode_message(value):
+    # ruleid: DJR325
+    return pickle.loads(base64.b64decode(value))
+
+
+class PickledField(models.Field):
+    def from_db_value(self, value, expression, connection):
+        return decode(value)
+
+    def get_db_prep_value(self, value, connection=None, prepared=False):
+        return encode(value)
+
+
+class JSONStoredField(models.Field):
+    def to_python(self, value):
+        # ruleid: DJR325
+        return pickle.loads(value)
+
+    def get_prep_value(self, value):
+        return json.dumps(value)
+
+
+def on_message(packet):
+    return decode_message(packet)
+
+
+ROUTES_FILE = "routes.pickle"
+
+
+def load_routes():
+    with open(ROUTES_FILE, "rb") as fil:
+        # ok: DJR325
+        return pickle.load(fil)
+
+
+def save_routes(routes):
+    with open(ROUTES_FILE, "wb") as fil:
+        pickle.dump(routes, fil)

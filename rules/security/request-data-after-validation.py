@@ -1,5 +1,8 @@
+from django import forms
+from django.views import View
+
 from .forms import OrderForm
-from .models import Issue, Link
+from .models import Company, Contact, Issue, Link
 from .serializers import IssueSerializer
 from .tasks import notify
 
@@ -54,3 +57,45 @@ def create_issue(request, project):
         # ok: DJR607
         notify.delay(request.data.get("description_html"))
     return None
+
+
+class MergeDuplicate(View):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.field = kwargs["field"]
+        self.form_class = self.get_form_class()
+
+    def get_form_class(self):
+        class SelectOriginalForm(forms.ModelForm):
+            class Meta:
+                model = Contact
+                fields = [self.field]
+
+        return SelectOriginalForm
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            # ok: DJR607
+            self.original_id = request.POST.get(self.field)
+            # ruleid: DJR607
+            self.owner_id = request.POST.get("owner")
+        return None
+
+
+class ReassignForm(forms.Form):
+    company = forms.ModelChoiceField(queryset=Company.objects.all())
+    contact = forms.ModelChoiceField(queryset=Contact.objects.all())
+
+    def clean_contact(self):
+        return self.cleaned_data["contact"] or self.cleaned_data["company"].contacts.first()
+
+
+def reassign(request, deal):
+    form = ReassignForm(request.POST)
+    if form.is_valid():
+        # ok: DJR607
+        deal.company_id = request.POST["company"]
+        # ruleid: DJR607
+        deal.contact_id = request.POST["contact"]
+        deal.save()

@@ -18,10 +18,40 @@ def initial_letter_escaped(text, autoescape=True):
     return mark_safe(f"<strong>{esc(text[0])}</strong>{esc(text[1:])}")
 
 
+@register.filter(needs_autoescape=True)
+# ok: DJR322
+def import_history(entries, autoescape=True):
+    html = ""
+    for entry in entries:
+        html += "<b>" + entry.created.strftime("%b %d") + "</b>: " + entry.get_action_display()
+    return mark_safe(f"<span>{html}</span>")
+
+
+@register.filter(needs_autoescape=True)
+# ruleid: DJR322
+def import_history_names(entries, autoescape=True):
+    html = ""
+    for entry in entries:
+        html += "<b>" + entry.created.strftime("%b %d") + "</b>: " + entry.user.name
+    return mark_safe(f"<span>{html}</span>")
+
+
 @register.filter(is_safe=True)
 def wrap(value):
-    # ruleid: DJR322
+    # ok: DJR322
     return mark_safe(f"<span>{value}</span>")
+
+
+@register.filter(is_safe=True)
+def wrap_with(value, label):
+    # ruleid: DJR322
+    return f"{value} <span>{label}</span>"
+
+
+@register.filter(is_safe=True)
+def wrap_with_escaped(value, label):
+    # ok: DJR322
+    return f"{value} <span>{conditional_escape(label)}</span>"
 
 
 @register.filter(is_safe=True)

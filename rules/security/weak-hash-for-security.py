@@ -1,6 +1,9 @@
 import hashlib
 import hashlib as hl
+import os
+import time
 from hashlib import md5
+from random import randrange
 
 from django.conf import settings
 from mylib import sha1
@@ -72,3 +75,17 @@ def asset_version(path):
 
     # ok: DJR324
     return SHA1.new(path.read_bytes()).hexdigest()
+
+
+def anonymous_id():
+    # ok: DJR324
+    digest = hashlib.md5()
+    digest.update(f"{randrange(0, 2**63)}{os.getpid()}{time.time()}{settings.SECRET_KEY}".encode())
+    return digest.hexdigest()
+
+
+def anonymous_id_checked(presented):
+    # ruleid: DJR324
+    digest = hashlib.md5()
+    digest.update(f"{randrange(0, 2**63)}{time.time()}{settings.SECRET_KEY}".encode())
+    return digest.hexdigest() == presented

@@ -18,8 +18,10 @@ READ_ONLY = HEAD + (
     "\n\n@api_view(['GET'])\ndef stats(request):\n    pass\n"
 )
 
+MIXIN = "\n\nclass Guard:\n    permission_classes = [X]\n"
 
-def _reported(tmp_path, views: str) -> bool:
+
+def _reported(tmp_path, views: str, urls: str = "") -> bool:
     root = make_repo(tmp_path)
     (root / "site_conf").mkdir()
     (root / "site_conf" / "__init__.py").write_text("")
@@ -27,6 +29,8 @@ def _reported(tmp_path, views: str) -> bool:
     (root / "api").mkdir()
     (root / "api" / "__init__.py").write_text("")
     (root / "api" / "views.py").write_text(views)
+    if urls:
+        (root / "api" / "urls.py").write_text(urls)
     return any(f.rule_id == "DJR601" for f in run_tree(root, select=("DJR601",)).active)
 
 
@@ -47,6 +51,14 @@ def _reported(tmp_path, views: str) -> bool:
         ),
         (READ_ONLY + "\n\n@api_view(['POST'])\ndef vote(request):\n    pass\n", True),
         ("x = 1\n", True),  # no API view seen: the default still matters
+        (READ_ONLY + MIXIN + "\n\nclass Edit(Guard, viewsets.ModelViewSet):\n    pass\n", False),
+        (
+            READ_ONLY
+            + MIXIN
+            + "\n\nclass Guard:\n    pass\n"
+            + "\n\nclass Edit(Guard, viewsets.ModelViewSet):\n    pass\n",
+            True,
+        ),
     ],
     ids=[
         "read-only",
@@ -55,9 +67,39 @@ def _reported(tmp_path, views: str) -> bool:
         "writer-on-project-base",
         "post-api-view",
         "none",
+        "guarded-by-project-mixin",
+        "mixin-name-shared-with-an-unguarded-class",
     ],
 )
 def test_default_permission_matters_only_when_a_view_writes_unguarded(
     tmp_path, views, reported
 ) -> None:
     assert _reported(tmp_path, views) is reported
+
+
+IDENTIFY = READ_ONLY + "\n\nclass Identify(viewsets.ModelViewSet):\n    pass\n"
+
+
+@pytest.mark.parametrize(
+    ("urls", "reported"),
+    [
+        ("from api.views import Identify\n\nview = Identify.as_view({'get': 'retrieve'})\n", False),
+        ("from api import views\n\nview = views.Identify.as_view({'get': 'retrieve'})\n", False),
+        (
+            "from api.views import Identify\n\n"
+            "read = Identify.as_view({'get': 'retrieve'})\n"
+            "write = Identify.as_view({'post': 'create'})\n",
+            True,
+        ),
+        (
+            "from rest_framework import routers\n\nfrom api.views import Identify\n\n"
+            "read = Identify.as_view({'get': 'retrieve'})\n"
+            "router = routers.DefaultRouter()\nrouter.register('identify', Identify)\n",
+            True,
+        ),
+        ("from api.views import Identify\n\nview = Identify.as_view(ACTIONS)\n", True),
+    ],
+    ids=["safe-binding", "safe-binding-dotted", "write-binding", "router", "unknown-map"],
+)
+def test_a_viewset_bound_only_to_safe_methods_is_read_only(tmp_path, urls, reported) -> None:
+    assert _reported(tmp_path, IDENTIFY, urls) is reported

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ast
 
-from djreview.checks.security._safe_html import Constrained
+from djreview.checks.security._safe_html import Constrained, FunctionNode, Resolve
 from djreview.project.project_model import ProjectModel
 from djreview.project.types import ExprType, Scope
 from djreview.source.file import SourceFile
+from djreview.source.project import Project
+from djreview.taint.analysis import TaintAnalysis
 
 _PLAIN_TYPES = frozenset(
     {
@@ -42,6 +44,18 @@ _PLAIN_TYPES = frozenset(
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
+def markup_context(project: Project, file: SourceFile) -> tuple[Resolve, Constrained]:
+    """What `SafeMarkup` needs to judge one file's values: its callees and model fields."""
+    index = project.analysis(TaintAnalysis)
+
+    def resolve(
+        call: ast.Call, enclosing: FunctionNode | None
+    ) -> tuple[SourceFile, FunctionNode] | None:
+        return index.callee_of(file, call, enclosing)
+
+    return resolve, constrained_fields(project.analysis(ProjectModel), file)
+
+
 def constrained_fields(model: ProjectModel, file: SourceFile) -> Constrained:
     """A `Constrained` test for the expressions of one file."""
     module = model.module_for(file)
@@ -53,7 +67,7 @@ def constrained_fields(model: ProjectModel, file: SourceFile) -> Constrained:
         tree = scopes[-1] if scopes else None
         if function is None or not module_name or not isinstance(tree, ast.Module):
             return False
-        owner = _owner(tree, function)
+        owner = class_defining(tree, function)
         scope = Scope(module_name, function, owner.name if owner is not None else None)
         admin_model = admins.get(f"{module_name}.{owner.name}") if owner is not None else None
         params = function.args.args
@@ -70,7 +84,8 @@ def constrained_fields(model: ProjectModel, file: SourceFile) -> Constrained:
     return constrained
 
 
-def _owner(tree: ast.Module, function: ast.AST) -> ast.ClassDef | None:
+def class_defining(tree: ast.Module, function: ast.AST) -> ast.ClassDef | None:
+    """The class whose body defines `function` directly, if any."""
     return next(
         (
             node

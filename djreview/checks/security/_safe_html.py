@@ -95,6 +95,8 @@ _SAFE_TYPES = frozenset({"Markup", "SafeData", "SafeString", "SafeText"})
 _OWN_SCOPE_ENDS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 # A project's own HTML cleaner, by its name: clean_html(), sanitize(), bleach.clean().
 _SANITISER_NAME = re.compile(r"clean|sanitiz|sanitis|bleach", re.IGNORECASE)
+# The label Django's generated `get_<field>_display()` returns for a field with choices.
+_CHOICES_LABEL = re.compile(r"^get_\w+_display$")
 # str methods whose result is safe when the string and the arguments are.
 _STRING_METHODS = frozenset(
     {"join", "format", "replace", "strip", "lstrip", "rstrip", "lower", "upper"}
@@ -294,15 +296,26 @@ class SafeMarkup:
             return self.is_safe(node.args[1], depth + 1) and self.is_safe(node.args[2], depth + 1)
         if name == "strftime" and isinstance(node.func, ast.Attribute):
             return all(self.is_safe(arg, depth + 1) for arg in node.args)  # digits and the format
-        return self._helper(node, depth)
+        helper = self._helper(node)
+        if helper is not None:
+            return helper
+        # `obj.get_status_display()`, which Django defines for a field with choices only:
+        # the label the code wrote for the stored value. (A project method so named was
+        # resolved above and judged by its returns.)
+        return bool(_CHOICES_LABEL.match(name)) and not node.args and not node.keywords
 
-    def _helper(self, node: ast.Call, depth: int) -> bool:
-        """A project function whose every `return` is safe markup, whatever its arguments."""
-        if self.resolve is None or self.helpers >= _MAX_HELPERS:
+    def _helper(self, node: ast.Call) -> bool | None:
+        """A project function whose every `return` is safe markup, whatever its arguments.
+
+        None when the call runs no project function that can be found.
+        """
+        if self.resolve is None:
+            return None
+        if self.helpers >= _MAX_HELPERS:
             return False
         target = self.resolve(node, self._enclosing())
         if target is None:
-            return False
+            return None
         file, function = target
         returns = list(_own_returns(function))
         if not returns or file.tree is None:

@@ -19,12 +19,16 @@ class DrfDefaultAllowAny(SettingsCheck):
     `AllowAny`) and a default list containing `AllowAny`.
 
     Not reported, deliberately: projects whose every DRF view is read-only
-    (`ReadOnlyModelViewSet`, list and retrieve views, `@api_view(["GET"])`)
-    or sets its own `permission_classes` / `get_permissions` when it
-    accepts writes. The default then opens nothing but what the views
-    publish on purpose; a public read-only API was the one false finding
-    of this rule on ten unseen projects. A writing view that relies on an
-    inherited policy still counts as open (inheritance is not followed).
+    (`ReadOnlyModelViewSet`, list and retrieve views, `@api_view(["GET"])`,
+    a viewset the URLconf binds only with safe-method action maps such as
+    `as_view({"get": "retrieve"})` and never registers on a router, which
+    would route every action the class has) or sets its own
+    `permission_classes` / `get_permissions` when it accepts writes,
+    itself or through a project base class (a mixin) it is built on. The
+    default then opens nothing but what the views publish on purpose; a
+    public read-only API was the one false finding of this rule on ten
+    unseen projects. A writing view with no policy of its own or of a
+    project base still counts as open.
 
     ## Why is this bad?
     Every API view that forgets its own `permission_classes` is open to

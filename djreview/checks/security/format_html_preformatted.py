@@ -6,8 +6,8 @@ import ast
 from collections.abc import Callable, Iterable, Iterator
 
 from djreview.checks.base import Check
-from djreview.checks.security._model_values import constrained_fields
-from djreview.checks.security._safe_html import FunctionNode, SafeMarkup
+from djreview.checks.security._model_values import markup_context
+from djreview.checks.security._safe_html import SafeMarkup
 from djreview.model import Finding, Severity
 from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
@@ -77,13 +77,7 @@ class FormatHtmlPreformatted(Check):
         tree = file.tree
         if tree is None:
             return ()
-        index = project.analysis(TaintAnalysis)
-        constrained = constrained_fields(project.analysis(ProjectModel), file)
-
-        def resolve(
-            call: ast.Call, enclosing: FunctionNode | None
-        ) -> tuple[SourceFile, FunctionNode] | None:
-            return index.callee_of(file, call, enclosing)
+        resolve, constrained = markup_context(project, file)
 
         def safe(node: ast.expr, scopes: list[ast.AST], line: int) -> bool:
             return SafeMarkup(scopes, line, resolve, constrained=constrained).is_safe(node)

@@ -19,6 +19,14 @@ class HttpsNotEnforced(SettingsCheck):
     redirect at the proxy and only send HSTS from Django, or the reverse. A
     note, since the proxy may do both.
 
+    A setting bound through the settings module's own helper counts as set:
+    `set_option("SECURE_HSTS_SECONDS", 31536000)` where `set_option` assigns
+    `globals()[name]`, or hands `globals()` and the name to a module
+    function that assigns `context[name]`, is read as
+    `SECURE_HSTS_SECONDS = 31536000`, overridable by the environment
+    variable of that name. A helper call without a value
+    (`set_from_env("NAME")`) binds nothing.
+
     ## Why is this bad?
     Users who type the bare domain start on plain HTTP, where a network
     attacker can keep them (SSL stripping) and read their cookies.

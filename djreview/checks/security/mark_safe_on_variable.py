@@ -7,10 +7,9 @@ import re
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.base import Check
-from djreview.checks.security._model_values import constrained_fields
+from djreview.checks.security._model_values import markup_context
 from djreview.checks.security._safe_html import (
     Constrained,
-    FunctionNode,
     Resolve,
     SafeMarkup,
     TemplateUses,
@@ -26,7 +25,9 @@ from djreview.taint.sinks import MARK_SAFE, MARK_SAFE_QUALIFIED
 from djreview.taint.sources import call_name
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef)
-_FILTER_FLAGS = frozenset({"is_safe", "needs_autoescape"})
+# A filter that takes `autoescape` promises to escape: whether it does is DJR322's question.
+# An `is_safe` filter's own mark_safe() is judged here like any other.
+_FILTER_FLAGS = frozenset({"needs_autoescape"})
 
 
 class MarkSafeOnVariable(Check):
@@ -40,7 +41,9 @@ class MarkSafeOnVariable(Check):
     (`escape`, `conditional_escape`, `format_html`, `format_html_join`,
     `render_to_string`, `json_script`...), also when `x` is a local variable
     or a list joined from such parts. Inside template filters registered with
-    `is_safe` or `needs_autoescape` the call is DJR322's. When request data
+    `needs_autoescape` the call is DJR322's; in an `is_safe=True` filter it
+    is this rule's (the flag changes nothing once the filter marks its
+    result safe itself). When request data
     reaches the call, it is DJR311's (reflected XSS, on by default), which
     says where the data came from and carries the path.
 
@@ -66,7 +69,9 @@ class MarkSafeOnVariable(Check):
     - a model field whose values cannot hold markup, read through the
       project's types (a field with `choices`, numbers, dates, UUIDs, IP
       addresses, booleans), the `obj` of a registered `ModelAdmin`'s display
-      method being an instance of its model;
+      method being an instance of its model; the `get_FOO_display()` label
+      Django generates for a field with choices (a project method of that
+      name is judged by its returns);
     - values an operator or administrator sets: `django.conf.settings.*` and
       django-constance's `config.*`. Their HTML is on purpose (the triage
       policy counts administrator-written markup as not a defect);
@@ -121,14 +126,8 @@ class MarkSafeOnVariable(Check):
         tree = file.tree
         if tree is None:
             return ()
-        index = project.analysis(TaintAnalysis)
-        constrained = constrained_fields(project.analysis(ProjectModel), file)
+        resolve, constrained = markup_context(project, file)
         templates = _template_uses(project)
-
-        def resolve(
-            call: ast.Call, enclosing: FunctionNode | None
-        ) -> tuple[SourceFile, FunctionNode] | None:
-            return index.callee_of(file, call, enclosing)
 
         return self._visit(
             file, project, tree, [tree], (imported_names(tree), resolve, constrained, templates)
@@ -146,7 +145,7 @@ class MarkSafeOnVariable(Check):
         for child in ast.iter_child_nodes(node):
             inner = [child, *scopes] if isinstance(child, _SCOPES) else scopes
             if isinstance(child, ast.FunctionDef) and filter_flags(child) & _FILTER_FLAGS:
-                continue  # an escaping-aware template filter: DJR322's business
+                continue
             if (
                 isinstance(child, ast.Call)
                 and qualified_callee(child.func, names) in MARK_SAFE_QUALIFIED

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+import ast
+import re
+from collections.abc import Iterable
+
+from djreview.checks.security._model_values import class_defining
+from djreview.checks.security._resolved import assigned_values
 from djreview.checks.security._taint import TaintCheck
-from djreview.model import Severity
+from djreview.model import Finding, Severity
+from djreview.project.project_model import ProjectModel
+from djreview.project.types import Scope
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
+from djreview.taint.analysis import TaintAnalysis
+
+# A literal identifier prefix of an attribute name built from request data.
+_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9]*_$")
+# Fields that grant rights or ownership, whatever their type.
+_GUARDED = re.compile(
+    r"^(is_|can_|has_)|^(password|user|owner|author|created_by|role|roles|permissions|groups)$"
+)
 
 
 class MassAssignmentFromRequest(TaintCheck):
@@ -13,14 +31,26 @@ class MassAssignmentFromRequest(TaintCheck):
     Follows request data to `**` keyword unpacking in ORM calls (`create`,
     `update`, `get_or_create`, `filter`...) and model constructors, and to the
     attribute name of `setattr()`. Validated data (`form.cleaned_data`,
-    `serializer.validated_data`) is fine.
+    `serializer.validated_data`) is fine, and so is a DRF serializer's
+    `.data` (DRF allows it only after `is_valid()`, and its keys are the
+    serializer's declared fields; whether that list is too wide,
+    `fields = "__all__"`, is DJR603's question). A form's `.data` and a
+    serializer's `initial_data` are the client's keys and stay reported.
 
     Not reported, deliberately: request data in the **values** of a dict
     literal whose keys the code computes (`filter(**{column + "__lt":
     cursor})`, also through a helper's parameters: the cursor is the
     client's, the column the caller's); `setattr(obj, name, ...)` inside a
     `match name:` case that lists literal names (`case "bio" | "locale":`),
-    or after a check against an allow-list; test modules and migrations.
+    or after a check against an allow-list; `setattr(obj, "votes_" + x, ...)`
+    whose name has a literal identifier prefix ending in `_` when `obj`'s
+    model (resolved through the project's types) has fields with that
+    prefix and none of them is a relation or a permission or ownership
+    field (`is_*`, `can_*`, `password`, `user`, `owner`, `created_by`...):
+    the request picks only among counters the code meant to be picked
+    (an unknown suffix fails at save). An unresolved model, a prefix no
+    field has, or one reaching such a field (`"is_" + x`) stays reported;
+    test modules and migrations.
 
     ## Why is this bad?
     The client chooses the field names: it sets `is_staff=True` or
@@ -55,3 +85,73 @@ class MassAssignmentFromRequest(TaintCheck):
     security_severity = 8.1
     tags = ("mass-assignment",)
     kinds = frozenset({"mass"})
+    uses = (TaintAnalysis, ProjectModel)
+
+    def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
+        """As every taint rule, less `setattr()` confined to a family of plain fields."""
+        findings = list(super().check_file(file, project))
+        if not findings or file.tree is None:
+            return findings
+        model = project.analysis(ProjectModel)
+        confined = {
+            hit.sink.call.lineno
+            for hit in project.analysis(TaintAnalysis).hits_in(file)
+            if hit.sink.kind == "mass" and _confined_setattr(hit.sink.call, file, model)
+        }
+        return [f for f in findings if f.location.start_line not in confined]
+
+
+def _confined_setattr(call: ast.Call, file: SourceFile, model: ProjectModel) -> bool:
+    """`setattr(obj, "<prefix>_" + x, ...)` where the prefix picks only plain model fields."""
+    tree = file.tree
+    module = model.module_for(file)
+    if tree is None or module is None or len(call.args) < 2:
+        return False
+    function = next(
+        (
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and any(child is call for child in ast.walk(node))
+        ),
+        None,
+    )
+    if function is None:
+        return False
+    name = call.args[1]
+    built = assigned_values(function, name.id) if isinstance(name, ast.Name) else [name]
+    prefixes = {_literal_prefix(value) for value in built}
+    if len(prefixes) != 1 or None in prefixes:
+        return False
+    prefix = prefixes.pop()
+    owner = class_defining(tree, function)
+    scope = Scope(module.name, function, owner.name if owner is not None else None)
+    typed = model.types.type_of(call.args[0], scope)
+    if typed is None or typed.kind != "instance" or prefix is None:
+        return False
+    family = [f for f in typed.model.fields.values() if f.name.startswith(prefix)]
+    return bool(family) and not any(
+        f.relation is not None or f.target_raw is not None or _GUARDED.search(f.name)
+        for f in family
+    )
+
+
+def _literal_prefix(value: ast.expr) -> str | None:
+    """`votes_` of `"votes_{}".format(x)`, `f"votes_{x}"`, `"votes_" + x`, `"votes_%s" % x`."""
+    text: object = None
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "format"
+        and isinstance(value.func.value, ast.Constant)
+    ):
+        text = value.func.value.value
+    elif isinstance(value, ast.JoinedStr) and value.values:
+        first = value.values[0]
+        text = first.value if isinstance(first, ast.Constant) else None
+    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add | ast.Mod):
+        text = value.left.value if isinstance(value.left, ast.Constant) else None
+    if not isinstance(text, str):
+        return None
+    prefix = re.split(r"[{%]", text, maxsplit=1)[0]
+    return prefix if _PREFIX.match(prefix) else None

@@ -5,7 +5,14 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from djreview.checks.security._resolved import ModuleCheck, assigned_values, resolved_calls, shown
+from djreview.checks.security._model_values import class_defining
+from djreview.checks.security._resolved import (
+    ModuleCheck,
+    ResolvedCall,
+    assigned_values,
+    resolved_calls,
+    shown,
+)
 from djreview.model import Finding, Severity
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
@@ -42,6 +49,18 @@ class PickleLoadOfExternalData(ModuleCheck):
     function (`pickle.loads(pickle.dumps(x))`, a deep copy), request data reaching
     the call (DJR309, unsafe-deserialization, reports that at error level;
     one call is never reported by both), nor tests and migrations.
+
+    Nor does it report the process reading back its own storage:
+    - `pickle.load()` of a file opened with the same path expression (the
+      same `self.attr` in the same class, or the same module-level
+      expression) that the module also opens for `pickle.dump()`: a cache
+      file the code writes and reads itself;
+    - a load in a model field's `from_db_value` / `to_python` when the same
+      field's `get_prep_value` / `get_db_prep_value` pickles (directly or
+      through a module function that dumps), or in a module function only
+      such hooks call (a `decode(value)` codec): the database hands back
+      what the field stored. A codec that another module may call stays
+      reported: its callers are not all seen.
 
     ## Why is this bad?
     Unpickling calls whatever constructors the data names. Whoever can write
@@ -93,6 +112,8 @@ class PickleLoadOfExternalData(ModuleCheck):
                 data, resolved.scope, _LOADERS[resolved.name], names
             ):
                 continue
+            if data is not None and _own_storage(file, project, tree, resolved, data, names):
+                continue
             if taint.hit_at(file, call, "deserialize") is not None:
                 continue
             yield self.finding(
@@ -113,6 +134,149 @@ def _round_trip(data: ast.expr, scope: ast.AST, dumper: str, names: dict[str, st
             for value in values
         )
     )
+
+
+def _own_storage(
+    file: SourceFile,
+    project: Project,
+    tree: ast.Module,
+    resolved: ResolvedCall,
+    data: ast.expr,
+    names: dict[str, str],
+) -> bool:
+    """The module reads back what it stored itself: in its own file, or its own model field."""
+    library = resolved.name.rpartition(".")[0]
+    if resolved.name.endswith(".load") and library in _LIBRARIES:
+        path = _opened_path(data, resolved.call, resolved.scope)
+        return path is not None and path in _dumped_paths(tree, resolved.scope, library, names)
+    if not resolved.name.endswith(".loads") or library not in _LIBRARIES:
+        return False
+    scope = resolved.scope
+    codecs = _Codecs(tree, f"{library}.dumps", names)
+    if codecs.in_field_load(scope):
+        return True
+    if isinstance(scope, ast.FunctionDef) and any(
+        scope.name in other.text for other in project.python_files if other.rel != file.rel
+    ):
+        return False  # a wrapper other modules may call: its callers are not all seen here
+    return codecs.wrapper_for_fields(scope)
+
+
+def _opened_path(handle: ast.expr, call: ast.Call, scope: ast.AST) -> str | None:
+    """`P` of the `open(P, ...)` file object `handle` is (`with open(P) as f`, or inline)."""
+    opened: ast.expr | None = handle
+    if isinstance(handle, ast.Name):
+        # The innermost `with ... as handle` around the call.
+        opened = None
+        for node in ast.walk(scope):
+            if isinstance(node, ast.With | ast.AsyncWith) and any(
+                child is call for child in ast.walk(node)
+            ):
+                opened = next(
+                    (
+                        item.context_expr
+                        for item in node.items
+                        if isinstance(item.optional_vars, ast.Name)
+                        and item.optional_vars.id == handle.id
+                    ),
+                    opened,
+                )
+    if not (
+        isinstance(opened, ast.Call)
+        and isinstance(opened.func, ast.Name)
+        and opened.func.id == "open"
+        and opened.args
+    ):
+        return None
+    return ast.unparse(opened.args[0])
+
+
+def _dumped_paths(
+    tree: ast.Module, scope: ast.AST, library: str, names: dict[str, str]
+) -> set[str]:
+    """Paths `library.dump()` writes to in the module, or in `scope`'s class for `self.` paths."""
+    owner = class_defining(tree, scope)
+    paths: set[str] = set()
+    for other in resolved_calls(tree, names):
+        if other.name != f"{library}.dump" or len(other.call.args) < 2:
+            continue
+        path = _opened_path(other.call.args[1], other.call, other.scope)
+        if path is None:
+            continue
+        if path.startswith("self.") and class_defining(tree, other.scope) is not owner:
+            continue  # another class's attribute of the same name
+        paths.add(path)
+    if owner is None:
+        return {path for path in paths if not path.startswith("self.")}
+    return paths
+
+
+# A model field's hooks: what the database hands back, and what the field stores.
+_FIELD_LOADS = frozenset({"from_db_value", "to_python"})
+_FIELD_DUMPS = frozenset({"get_prep_value", "get_db_prep_value", "get_db_prep_save"})
+
+
+class _Codecs:
+    """A module's pickle codec: the calls that dump, and its wrappers around load and dump."""
+
+    def __init__(self, tree: ast.Module, dumper: str, names: dict[str, str]) -> None:
+        self.tree = tree
+        self.names = names
+        self.dumper = dumper
+        functions = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+        # `def dbsafe_encode(value): ... dumps(value)`: a module function that dumps its input.
+        self.dump_wrappers = {
+            function.name for function in functions if self._calls(function, {dumper})
+        }
+
+    def _calls(self, scope: ast.AST, callees: set[str]) -> bool:
+        return any(
+            qualified_callee(node.func, self.names) in callees
+            or (isinstance(node.func, ast.Name) and node.func.id in callees)
+            for node in ast.walk(scope)
+            if isinstance(node, ast.Call)
+        )
+
+    def wrapper_for_fields(self, scope: ast.AST) -> bool:
+        """A module function loading its parameter that only fields' load hooks call.
+
+        (`dbsafe_decode(value)`, called from `from_db_value`.)
+        """
+        if not (isinstance(scope, ast.FunctionDef) and scope in self.tree.body):
+            return False
+        uses = [
+            node
+            for node in ast.walk(self.tree)
+            if isinstance(node, ast.Name) and node.id == scope.name
+        ]
+        callers = [self._function_around(use) for use in uses]
+        return bool(callers) and all(
+            caller is not None and self.in_field_load(caller) for caller in callers
+        )
+
+    def _function_around(self, node: ast.AST) -> ast.FunctionDef | None:
+        found: ast.FunctionDef | None = None
+        for function in ast.walk(self.tree):
+            if isinstance(function, ast.FunctionDef) and any(
+                child is node for child in ast.walk(function)
+            ):
+                found = function  # the innermost: ast.walk visits outer functions first
+        return found
+
+    def in_field_load(self, scope: ast.AST) -> bool:
+        """`scope` is a model field's load hook, and the field's dump hook runs the dumper.
+
+        What the database hands back is then what the field itself stored.
+        """
+        if not (isinstance(scope, ast.FunctionDef) and scope.name in _FIELD_LOADS):
+            return False
+        owner = class_defining(self.tree, scope)
+        return owner is not None and any(
+            isinstance(item, ast.FunctionDef)
+            and item.name in _FIELD_DUMPS
+            and self._calls(item, {self.dumper, *self.dump_wrappers})
+            for item in owner.body
+        )
 
 
 def _origin(data: ast.expr | None, scope: ast.AST) -> str:

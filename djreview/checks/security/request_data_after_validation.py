@@ -7,6 +7,7 @@ import weakref
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.base import Check
+from djreview.checks.security._model_values import class_defining
 from djreview.model import Finding, Severity
 from djreview.project import facts_context
 from djreview.project.project_model import ProjectModel
@@ -51,7 +52,16 @@ class RequestDataAfterValidation(Check):
     (`filter(external_id=...)`), comparisons, log lines or task arguments
     (the value decides nothing stored; where it reaches a dangerous call the
     taint rules report it); other request data (`?next=` when the form reads
-    POST); passing the whole `request.POST` on (to another form). Tests and
+    POST); passing the whole `request.POST` on (to another form); a key
+    that is a field of the form just validated (a declared field, or an
+    entry of a literal `Meta.fields` list less `read_only_fields`, written
+    as the same literal or the same expression, as `fields = [self.field]`
+    and `POST.get(self.field)`) when the form has no `clean_<field>` and its
+    `clean()` writes no data: the raw value passed that field's validation
+    and only type coercion separates it from `cleaned_data`. The form class
+    is found from the call that builds the form, in the module (a class
+    statement, or `self.form_class` set from a method that returns a class
+    it defines); keys that are not its fields stay reported. Tests and
     migrations are not reported.
 
     ## Why is this bad?
@@ -109,6 +119,7 @@ class RequestDataAfterValidation(Check):
             if not any(function.lineno <= line <= end for line in lines):
                 continue
             bound = _bound_forms(function)
+            classes = _FormClasses(file, function)
             for node in ast.walk(function):
                 form = _validated_form(node.test) if isinstance(node, ast.If) else None
                 if form is None or form not in bound or not isinstance(node, ast.If):
@@ -118,7 +129,7 @@ class RequestDataAfterValidation(Check):
                         continue
                     for read in ast.walk(stored):
                         raw = _raw_field_read(read, bound[form])
-                        if raw is not None:
+                        if raw is not None and not classes.validated(form, _key_of(read)):
                             # DRF serializers (bound to request.data) keep validated_data.
                             cleaned = "validated_data" if bound[form] == "data" else "cleaned_data"
                             yield self.finding((file, read), raw=raw, form=form, cleaned=cleaned)
@@ -169,6 +180,172 @@ def _validated_form(test: ast.expr) -> str | None:
         ):
             return dotted(node.func.value) or "form"
     return None
+
+
+def _key_of(read: ast.AST) -> ast.expr | None:
+    """The key of `request.POST["x"]` / `request.POST.get(x)`."""
+    if isinstance(read, ast.Subscript):
+        return read.slice
+    if isinstance(read, ast.Call) and read.args:
+        return read.args[0]
+    return None
+
+
+class _FormClasses:
+    """Which form class a validated form is, and whether a raw key is one of its fields.
+
+    The class is the one the form is built from (`form = SelectForm(request.POST)`,
+    or `self.form_class(...)` set from a method returning a class it defines).
+    """
+
+    def __init__(self, file: SourceFile, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.tree = file.tree
+        self.function = function
+
+    def validated(self, form: str, key: ast.expr | None) -> bool:
+        """`key` names a field of `form`'s class that its own validation leaves as it is.
+
+        The raw value then passed that field's validation (only type coercion
+        separates it from `cleaned_data`): a literal field name, or the same
+        expression the class's `Meta.fields` lists (`fields = [self.field]`).
+        """
+        found = self._form_class(form) if key is not None and self.tree is not None else None
+        if found is None or key is None:
+            return False
+        names, expressions = _declared_fields(found)
+        text = ast.unparse(key)
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            name: str | None = key.value
+            listed = name in names
+        else:
+            name, listed = None, text in expressions
+        return listed and not _changes_fields(found, name)
+
+    def _form_class(self, form: str) -> ast.ClassDef | None:
+        built = [
+            node.value.func
+            for node in ast.walk(self.function)
+            if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and any(dotted(target) == form for target in node.targets)
+        ]
+        return self._class_named(built[0]) if len(built) == 1 else None
+
+    def _class_named(self, expr: ast.expr, depth: int = 0) -> ast.ClassDef | None:
+        """The class an expression names: a class statement, or `self.attr` set to one."""
+        if self.tree is None or depth > 3:
+            return None
+        if isinstance(expr, ast.Name):
+            classes = [
+                node
+                for node in ast.walk(self.tree)
+                if isinstance(node, ast.ClassDef) and node.name == expr.id
+            ]
+            return classes[0] if len(classes) == 1 else None
+        owner = class_defining(self.tree, self.function)
+        if owner is None:
+            return None
+        if isinstance(expr, ast.Attribute) and dotted(expr.value) == "self":
+            values = [
+                node.value
+                for node in ast.walk(owner)
+                if isinstance(node, ast.Assign)
+                and any(
+                    dotted(target) in {f"self.{expr.attr}", expr.attr} for target in node.targets
+                )
+                and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+            ]
+            return self._class_named(values[0], depth + 1) if len(values) == 1 else None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and not expr.args:
+            name = expr.func.attr
+            method = next(
+                (i for i in owner.body if isinstance(i, ast.FunctionDef) and i.name == name), None
+            )
+            return _returned_class(method) if method is not None else None
+        return None
+
+
+def _returned_class(method: ast.FunctionDef) -> ast.ClassDef | None:
+    """The class a method defines and returns (`def get_form_class(self): class F...; return F`)."""
+    returns = [
+        node.value
+        for node in ast.walk(method)
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Name)
+    ]
+    if len(returns) != 1:
+        return None
+    return next(
+        (
+            node
+            for node in ast.walk(method)
+            if isinstance(node, ast.ClassDef) and node.name == returns[0].id
+        ),
+        None,
+    )
+
+
+def _declared_fields(form: ast.ClassDef) -> tuple[set[str], set[str]]:
+    """Field names a form or serializer validates on input, and its `Meta.fields` expressions.
+
+    Declared fields (`name = forms.CharField()`, not `read_only=True`) and the
+    literal `Meta.fields` list less `Meta.read_only_fields`; `"__all__"` is not read.
+    """
+    names: set[str] = set()
+    expressions: set[str] = set()
+    read_only: set[str] = set()
+    for item in form.body:
+        if (
+            isinstance(item, ast.Assign)
+            and isinstance(item.value, ast.Call)
+            and call_name(item.value.func).endswith(("Field", "Serializer"))
+            and not any(
+                kw.arg == "read_only" and isinstance(kw.value, ast.Constant) and kw.value.value
+                for kw in item.value.keywords
+            )
+        ):
+            names.update(t.id for t in item.targets if isinstance(t, ast.Name))
+        if isinstance(item, ast.ClassDef) and item.name == "Meta":
+            for statement in item.body:
+                if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+                    continue
+                target = dotted(statement.targets[0])
+                listed = statement.value
+                if target not in {"fields", "read_only_fields"} or not isinstance(
+                    listed, ast.List | ast.Tuple
+                ):
+                    continue
+                for element in listed.elts:
+                    if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                        (names if target == "fields" else read_only).add(element.value)
+                    elif target == "fields":
+                        expressions.add(ast.unparse(element))
+    return names - read_only, expressions
+
+
+def _changes_fields(form: ast.ClassDef, name: str | None) -> bool:
+    """The class's own hooks may change the field (`clean_<name>`, or `clean()` writing data).
+
+    For a field known only by expression, any `clean_*` / `validate_*` counts.
+    """
+    for item in form.body:
+        if not isinstance(item, ast.FunctionDef):
+            continue
+        if item.name in {"clean", "validate"}:
+            if any(
+                isinstance(node, ast.Assign | ast.AugAssign)
+                and any(isinstance(t, ast.Subscript) for t in _targets(node))
+                for node in ast.walk(item)
+            ):
+                return True
+        elif item.name.startswith(("clean_", "validate_")) and (
+            name is None or item.name.split("_", 1)[1] == name
+        ):
+            return True
+    return False
+
+
+def _targets(node: ast.Assign | ast.AugAssign) -> list[ast.expr]:
+    return node.targets if isinstance(node, ast.Assign) else [node.target]
 
 
 def _bound_forms(function: ast.AST) -> dict[str, str]:

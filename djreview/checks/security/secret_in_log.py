@@ -5,12 +5,16 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import PurePosixPath
 
 from djreview.checks.base import Check
 from djreview.checks.security._resolved import assigned_values, qualified
 from djreview.model import Finding, Severity
+from djreview.project.modules import ModuleInfo, resolve_relative
+from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
+from djreview.source.test_code import skipped
 from djreview.taint.names import imported_names
 from djreview.taint.sources import call_name
 
@@ -76,6 +80,14 @@ class SecretInLog(Check):
     it, such as a script that prints a new `SECRET_KEY`. A logger call of
     the same value still is: a log is kept, a terminal is not.
 
+    Nor is `print()` in a stand-alone script: a module that ends with an
+    `if __name__ == "__main__":` block and that no module of the project
+    (tests aside) imports, by an import statement or by its dotted name in
+    a string. Such a module runs only when an operator starts it, and what
+    it prints (a token it has just fetched for the operator to paste into
+    the settings) is its output to that person, not a log. `print()` in a
+    module the project imports, and logger calls anywhere, are reported.
+
     ## Example
     ```python
     logger.info("login attempt %s / %s", username, password)
@@ -90,6 +102,7 @@ class SecretInLog(Check):
     - https://cwe.mitre.org/data/definitions/532.html
     """
 
+    uses = (ProjectModel,)
     id = "DJR608"
     name = "secret-in-log"
     message = "`{secret}` is written to the log; logs must not hold credentials"
@@ -102,17 +115,28 @@ class SecretInLog(Check):
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per logging call with a secret among its values."""
-        return self._findings(file)
+        return self._findings(file, project)
 
-    def _findings(self, file: SourceFile) -> Iterator[Finding]:
+    def _findings(self, file: SourceFile, project: Project) -> Iterator[Finding]:
         lowered = file.text.lower()
         if not any(word in lowered for word in _SECRET_WORDS):
             return
+        script: bool | None = None
         for node in file.nodes_of(ast.Call):
             if _is_log_call(node):
                 secret = next((found for arg in _values(node) if (found := _secret_in(arg))), None)
-                if secret is not None and not _prints_what_it_generated(file, node, secret):
-                    yield self.finding((file, node), secret=secret)
+                if secret is None or _prints_what_it_generated(file, node, secret):
+                    continue
+                if _is_print(node):
+                    if script is None:
+                        script = _stand_alone_script(file, project)
+                    if script:
+                        continue
+                yield self.finding((file, node), secret=secret)
+
+
+def _is_print(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Name) and call.func.id == "print"
 
 
 def _is_log_call(call: ast.Call) -> bool:
@@ -159,7 +183,7 @@ def _secret_in(node: ast.expr) -> str | None:
 def _prints_what_it_generated(file: SourceFile, call: ast.Call, secret: str) -> bool:
     """`print(password)` where every value bound to `password` here is freshly generated."""
     tree = file.tree
-    if tree is None or not (isinstance(call.func, ast.Name) and call.func.id == "print"):
+    if tree is None or not _is_print(call):
         return False
     scope: ast.AST = tree
     for function in file.functions():
@@ -178,4 +202,57 @@ def _generated(value: ast.expr, names: dict[str, str]) -> bool:
             full = qualified(node.func, names)
             if full in _GENERATORS or full.startswith(_GENERATOR_MODULES):
                 return True
+    return False
+
+
+def _stand_alone_script(file: SourceFile, project: Project) -> bool:
+    """A module ending with `if __name__ == "__main__":` that no project module imports."""
+    tree = file.tree
+    if tree is None or not tree.body or not _is_main_guard(tree.body[-1]):
+        return False
+    modules = project.analysis(ProjectModel).modules
+    name = next((name for name, info in modules.items() if info.rel == file.rel), None)
+    if name is None:
+        # Not a module of its own (a name no import can spell), or one whose name an
+        # earlier path took: only the first cannot be imported.
+        return not PurePosixPath(file.rel).stem.isidentifier()
+    short = name.rpartition(".")[2]
+    return not any(
+        _imports(other, name)
+        for other in modules.values()
+        if other.rel != file.rel and not skipped(other.rel) and short in other.file.text
+    )
+
+
+def _is_main_guard(statement: ast.stmt) -> bool:
+    test = statement.test if isinstance(statement, ast.If) else None
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
+
+
+def _imports(importer: ModuleInfo, module: str) -> bool:
+    """Whether `importer` imports `module` (anywhere in it) or names it in a dotted string."""
+    if "." in module and module in importer.file.text:
+        return True
+    tree = importer.file.tree
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            source = (
+                resolve_relative(importer.package, node.module, node.level)
+                if node.level
+                else node.module or ""
+            )
+            names = [source, *(f"{source}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        if any(found == module or found.startswith(f"{module}.") for found in names):
+            return True
     return False

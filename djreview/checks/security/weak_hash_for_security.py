@@ -17,6 +17,8 @@ from djreview.checks.security._resolved import (
 from djreview.model import Finding, Severity
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
+from djreview.taint.names import imported_names, qualified_callee
+from djreview.taint.sources import call_name
 
 _WEAK = frozenset({"md4", "md5", "sha1", "sha"})
 _CONSTRUCTORS = {
@@ -48,6 +50,23 @@ _SECURITY_WORDS = frozenset(
 _BENIGN_WORDS = frozenset({"cache", "etag", "gravatar", "avatar"})
 # Words saying so unless the hashed value itself is a secret (a password's checksum is not).
 _ID_WORDS = frozenset({"checksum", "fingerprint", "filename", "dedup"})
+# Calls whose value is fresh on every run: a digest over one is a new id, not a MAC of data
+# that a client could send back (resolved through the imports).
+_FRESH = frozenset(
+    {
+        "os.urandom",
+        "uuid.uuid1",
+        "uuid.uuid4",
+        "time.time",
+        "time.time_ns",
+        "time.monotonic",
+        "time.perf_counter",
+        "datetime.datetime.now",
+        "datetime.datetime.utcnow",
+        "django.utils.timezone.now",
+    }
+)
+_FRESH_MODULES = ("random.", "secrets.")
 _WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -70,6 +89,13 @@ class WeakHashForSecurity(ModuleCheck):
     collision costs nothing; a "signature" without a secret is usually an
     id, as treeherder's performance signatures), nor `hmac` with SHA-1
     (HMAC does not rely on collision resistance), nor tests and migrations.
+
+    Nor does it report a hash over a fresh random or time value
+    (`random.*`, `secrets.*`, `os.urandom()`, `uuid4()`, `time.time()`...)
+    in a function that compares nothing: the digest is a new identifier
+    (Django's old session-key recipe), not a MAC a client could forge, and
+    MD5's collisions give nothing there. `md5(data + SECRET_KEY)` with no
+    fresh input, or a digest the function compares, stays reported.
 
     ## Why is this bad?
     Collisions for MD5 and SHA-1 are cheap to compute, and both are fast to
@@ -111,12 +137,14 @@ class WeakHashForSecurity(ModuleCheck):
     ) -> Iterator[Finding]:
         """Findings in one module."""
         targets = _assignment_targets(tree)
-        for resolved in resolved_calls(tree):
+        names = imported_names(tree)
+        for resolved in resolved_calls(tree, names):
             algorithm = _algorithm(resolved.call, resolved.name)
             if not algorithm or is_false(keyword(resolved.call, "usedforsecurity")):
                 continue
-            what = _security_use(resolved, targets.get(id(resolved.call), []))
-            if what:
+            stored = targets.get(id(resolved.call), [])
+            what = _security_use(resolved, stored)
+            if what and not _fresh_id(resolved, stored, names):
                 yield self.finding((file, resolved.call), algorithm=algorithm.upper(), what=what)
 
 
@@ -167,10 +195,7 @@ def _security_use(resolved: ResolvedCall, targets: list[str]) -> str:
     labels = [*targets, function] if function else list(targets)
     if any(_words(label) & _BENIGN_WORDS for label in labels):
         return ""
-    data = argument(resolved.call, 1 if resolved.name == "hashlib.new" else 0, "data")
-    hashed = [data] if data is not None else []
-    hashed += _updates(resolved.scope, targets)
-    for value in hashed:
+    for value in _hashed(resolved, targets):
         for node in ast.walk(value):
             identifier = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
             if isinstance(identifier, str) and _words(identifier) & _SECURITY_WORDS:
@@ -181,6 +206,34 @@ def _security_use(resolved: ResolvedCall, targets: list[str]) -> str:
         if _words(label) & _SECURITY_WORDS:
             return f"a value stored as `{label}`" if label != function else f"`{label}()`'s value"
     return ""
+
+
+def _hashed(resolved: ResolvedCall, targets: list[str]) -> list[ast.expr]:
+    """The values fed to the hash: its data argument and `h.update(...)` calls."""
+    data = argument(resolved.call, 1 if resolved.name == "hashlib.new" else 0, "data")
+    return ([data] if data is not None else []) + _updates(resolved.scope, targets)
+
+
+def _fresh_id(resolved: ResolvedCall, targets: list[str], names: dict[str, str]) -> bool:
+    """The hash takes a fresh random or time value and its digest is compared with nothing.
+
+    Such a digest is a new identifier (Django's old session-key recipe), not a
+    MAC a client could present: MD5's collisions give an attacker nothing.
+    """
+    fresh = any(
+        isinstance(node, ast.Call)
+        and (
+            (full := qualified_callee(node.func, names)) in _FRESH
+            or full.startswith(_FRESH_MODULES)
+        )
+        for value in _hashed(resolved, targets)
+        for node in ast.walk(value)
+    )
+    return fresh and not any(
+        isinstance(node, ast.Compare)
+        or (isinstance(node, ast.Call) and call_name(node.func) == "compare_digest")
+        for node in ast.walk(resolved.scope)
+    )
 
 
 def _updates(scope: ast.AST, targets: list[str]) -> list[ast.expr]:

@@ -40,3 +40,9 @@ def new_key():
 def echo_key(password):
     # ruleid: DJR608
     print(password)
+
+
+def connect_mail(request):
+    from accounts.mail_token import refresh
+
+    return refresh(request.GET["code"])
