@@ -22,6 +22,7 @@ from djreview.source.project import Project
 from djreview.taint.function import FunctionAnalysis, Hit, Summary
 from djreview.taint.module_functions import FunctionNode, FunctionTable
 from djreview.taint.routes import view_params
+from djreview.taint.sinks import Sink
 from djreview.taint.url_guards import resolves_only_own_paths
 from djreview.taint.values import ONE_SOURCE, Taint
 
@@ -43,6 +44,9 @@ _VIEW_DECORATORS = frozenset(
     }
 )
 _SAFE_ANNOTATIONS = frozenset({"int", "UUID", "uuid.UUID", "bool", "float"})
+# Methods of Django's generic views whose return value Django redirects to itself
+# (FormMixin / DeletionMixin / ModelFormMixin.get_success_url, RedirectView.get_redirect_url).
+_REDIRECT_HOOKS = frozenset({"get_success_url", "get_redirect_url"})
 SummaryKey = tuple[str, int]
 _ONE = frozenset({ONE_SOURCE})
 _MISSING = object()
@@ -212,6 +216,8 @@ class TaintAnalysis:
                     for attr, value in analysis.assigned_attrs.items():
                         attrs.setdefault(attr, value)
                 yield from analysis.hits
+                if view and round_ == 0 and name in _REDIRECT_HOOKS:
+                    yield from _redirect_hook_hits(file, cls, analysis)
 
     def _seed_view_params(
         self,
@@ -383,4 +389,51 @@ def is_class_view(cls: ast.ClassDef, methods: dict[str, FunctionNode]) -> bool:
         bool(_VIEW_METHODS & set(methods))
         and "dispatch" in methods
         or {"get", "post"} <= set(methods)
+    )
+
+
+def _redirect_hook_hits(
+    file: SourceFile, cls: ast.ClassDef, analysis: FunctionAnalysis
+) -> Iterator[Hit]:
+    """A view's `get_success_url()` returning request data: Django redirects to it.
+
+    Not when the class calls `self.<hook>()` itself: that call site passes the
+    value on (to `redirect()`, a template) and the flow is judged there, once.
+    """
+    name = analysis.node.name
+    if _calls_own_hook(cls, name, analysis.node):
+        return
+    for stmt, value in analysis.tainted_returns:
+        if stmt.value is None or not value.reaches("redirect") or _only_post(value):
+            continue
+        # The redirect happens in Django's code: the `return` is where the URL leaves ours.
+        call = ast.copy_location(ast.Call(func=stmt.value, args=[], keywords=[]), stmt)
+        what = f"{cls.name}.{name}() (Django redirects to what it returns)"
+        sink = Sink("redirect", call, stmt.value, what)
+        step = analysis.step(stmt, f"returned from `{name}()`, which Django redirects to")
+        yield Hit(sink, file, value.steps + (step,), ONE_SOURCE in value.safe_for)
+
+
+def _only_post(value: Taint) -> bool:
+    """The value's one source is a POST field: Django calls the hook after the site's own
+    form was submitted with its CSRF token, so the form wrote that field; the query string
+    (`?next=`, kept in the form's action) is what a link can set."""
+    first = value.steps[0].message if value.steps else ""
+    return ONE_SOURCE in value.safe_for and first.startswith(
+        ("`request.POST`", "`self.request.POST`")
+    )
+
+
+def _calls_own_hook(cls: ast.ClassDef, name: str, definition: ast.AST) -> bool:
+    """Whether the class calls `self.<name>()` outside the hook's own definition."""
+    tree = cls
+    inside = {id(node) for node in ast.walk(definition)}
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == name
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "self"
+        and id(node) not in inside
+        for node in ast.walk(tree)
     )

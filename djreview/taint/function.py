@@ -110,6 +110,12 @@ class FunctionAnalysis:
     # `f(**d)` lets the client pick fields through the keys, never through the values.
     dict_keys: dict[str, Taint | None] = field(default_factory=dict)
     not_dicts: set[str] = field(default_factory=set)
+    # Each `return` whose value holds request data, with that value (a view's
+    # `get_success_url()` is a redirect Django performs with it).
+    tainted_returns: list[tuple[ast.Return, Taint]] = field(default_factory=list)
+    # Names bound to a validator's verdict (`ok = url_has_allowed_host_and_scheme(url=u)`):
+    # testing the name tests the value, as Django's own LoginView.get_success_url() does.
+    verdicts: dict[str, ast.Call] = field(default_factory=dict)
 
     def step(self, node: ast.AST, message: str) -> FlowStep:
         """A flow step at `node` with a message."""
@@ -147,6 +153,7 @@ class FunctionAnalysis:
             value = self.ev(stmt.value)
             self.summary.returns = combine(self.summary.returns, value)
             if value is not None and value.from_request:
+                self.tainted_returns.append((stmt, value))
                 own = Taint(value.steps, frozenset(), True, value.safe_for)
                 self.summary.returns_own = combine(self.summary.returns_own, own)
         elif isinstance(stmt, ast.If):
@@ -280,6 +287,9 @@ class FunctionAnalysis:
         """Give `target` the taint `value` (None clears it)."""
         if isinstance(target, ast.Name):
             self._track_dict(target.id, source)
+            self.verdicts.pop(target.id, None)
+            if isinstance(source, ast.Call) and call_name(source.func) in _VERDICT_GUARDS:
+                self.verdicts[target.id] = source
             self.forms.pop(target.id, None)
             self.serializers.discard(target.id)
             if value is None:
@@ -347,7 +357,9 @@ class FunctionAnalysis:
         for node in ast.walk(test):
             name: str | None = None
             kinds: frozenset[str] = frozenset()
-            if isinstance(node, ast.Call):
+            if isinstance(node, ast.Name) and node.id in self.verdicts:
+                self.apply_guards(self.verdicts[node.id])
+            elif isinstance(node, ast.Call):
                 callee = call_name(node.func)
                 kinds = GUARDS.get(
                     callee, ALL_KINDS if _named_as_validator(callee) else frozenset()
@@ -769,6 +781,10 @@ def _worth_resolving(node: ast.Call, args: list[Taint | None]) -> bool:
 
 # The parameter names validators take the checked value by (Django's own and most others').
 _CHECKED = frozenset({"url", "value", "password"})
+
+
+# Validators whose result a view may keep in a name and test later.
+_VERDICT_GUARDS = frozenset({"url_has_allowed_host_and_scheme", "is_safe_url"})
 
 
 def _keyword_dict(node: ast.expr) -> bool:

@@ -195,3 +195,33 @@ def test_redirect_helper_reached_by_the_referer_and_by_next_is_reported(
         },
     )
     assert bool(found) is reported
+
+
+SUCCESS_URL_VIEWS = """
+from django.http import HttpResponseRedirect
+from django.views.generic import UpdateView
+
+
+class EditThenNext(UpdateView):
+    def get_success_url(self):
+        return self.request.GET["next"]
+
+
+class SentThenNext(UpdateView):
+    def get_success_url(self):
+        return self.request.GET["next"]
+
+    def post(self, request, *args, **kwargs):
+        return HttpResponseRedirect(self.get_success_url())
+"""
+
+
+def test_get_success_url_is_reported_once_where_the_url_leaves_the_code(tmp_path: Path) -> None:
+    # Django redirects to an unused hook's return value: reported at the `return`;
+    # a hook the module calls itself is reported at that call's redirect, not twice.
+    root = make_repo(tmp_path)
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "views.py").write_text(SUCCESS_URL_VIEWS)
+    found = run_tree(root, select=("DJR314",)).findings
+    assert sorted(f.location.start_line for f in found) == [8, 16]
