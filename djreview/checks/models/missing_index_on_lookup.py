@@ -82,8 +82,12 @@ class MissingIndexOnLookup(IndexCheck):
     index on the related model's column. A django-filter FilterSet's
     time-window filters (`Meta.fields = {"modified": ["gt", "lt"]}`) make a
     note; its equality filters, like `filterset_fields`, only join findings
-    other code causes. A model whose abstract base passes Meta options on
-    and that has no Meta of its own gets no `Meta.indexes` fix (a plain
+    other code causes. Needs that only options make (FilterSet filters,
+    `ordering_fields`, `search_fields`: what a client may send, not a query
+    the code runs) are one note per model naming every such column, each an
+    index of its own (weak evidence); a note naming several has no fix.
+    A model whose abstract base passes Meta options on and that has no Meta
+    of its own gets no `Meta.indexes` fix (a plain
     `class Meta:` would drop those options).
 
     ## Why is this bad?

@@ -47,7 +47,7 @@ class CheckoutFilter(django_filters.FilterSet):
 
     class Meta:
         model = Checkout
-        fields = {"due": ["gt", "lt"]}
+        fields = {"due": ["gt", "lt"], "returned": ["gte"]}
 
 
 def record(request, book, reader):
