@@ -131,11 +131,7 @@ class Need:
     @property
     def severity(self) -> Severity:
         """Warning on the request path, else note; text searches and option-only needs are notes."""
-        if (
-            self.kind == "text"
-            or not self.on_request_path
-            or all(site.source in OPTION_SOURCES for site in self.sites)
-        ):
+        if self.kind == "text" or not self.on_request_path or self.options:
             return Severity.NOTE
         return Severity.WARNING
 
@@ -143,7 +139,8 @@ class Need:
         """'2 views, 1 admin' style summary of the sites ('2 FilterSet filters' for options)."""
         counts: dict[str, int] = {}
         for site in self.places():
-            label = OPTION_LABEL[site.source] if self.options else CONTEXT_LABEL[site.context]
+            option = OPTION_LABEL.get(site.source) if self.options else None
+            label = option or CONTEXT_LABEL[site.context]
             counts[label] = counts.get(label, 0) + 1
         return ", ".join(
             f"{count} {label}" for label, count in sorted(counts.items(), key=lambda kv: -kv[1])
@@ -384,7 +381,8 @@ class Ranker:
 
 
 def _group_options(needs: list[Need]) -> list[Need]:
-    """One note per kind, model and lookup for the needs only options make.
+    """One note per kind, model and lookup for the needs only options make (with, at most,
+    admin, test or command sites, which never make a need of their own).
 
     An option (`search_fields`, `ordering_fields`, `filterset_fields`, a
     FilterSet's filter) lists what a client may search, sort or filter by,
@@ -394,7 +392,8 @@ def _group_options(needs: list[Need]) -> list[Need]:
     out: list[Need] = []
     groups: dict[tuple[str, str, str], Need] = {}
     for need in needs:
-        if not all(s.source in OPTION_SOURCES for s in need.sites):
+        # Admin pages, tests and commands join a need but never make one: options alone did.
+        if any(_strong(s) and s.source not in OPTION_SOURCES for s in need.sites):
             out.append(need)
             continue
         need.options = True

@@ -47,7 +47,9 @@ class CheckoutViewSet(viewsets.ReadOnlyModelViewSet):
 """
 
 
-def _findings(tmp_path: Path, rule: str, module: str, text: str):
+def _findings(
+    tmp_path: Path, rule: str, module: str, text: str, extra: dict[str, str] | None = None
+):
     """The `rule` findings of a desk project whose `desk/api/<module>` holds `text`."""
     root = make_repo(tmp_path / "p")
     files = {
@@ -58,6 +60,7 @@ def _findings(tmp_path: Path, rule: str, module: str, text: str):
         f"desk/api/{module}": text,
         "desk/migrations/__init__.py": "",
         "desk/migrations/0001_initial.py": "",
+        **(extra or {}),
     }
     return run_tree(write_tree(root, files), select=(rule,)).findings
 
@@ -82,3 +85,23 @@ def test_ordering_options_are_one_note_without_a_fix(tmp_path: Path) -> None:
     assert finding.message.startswith("Checkout rows are sorted by due, returned")
     assert "ordering_fields option" in finding.message
     assert finding.fix is None
+
+
+ADMIN = """from django.contrib import admin
+
+from .models import Checkout
+
+
+@admin.register(Checkout)
+class CheckoutAdmin(admin.ModelAdmin):
+    list_filter = ["due"]
+"""
+
+
+def test_an_admin_filter_beside_the_options_leaves_them_an_option_note(tmp_path: Path) -> None:
+    extra = {"desk/admin.py": ADMIN}
+    found = _findings(tmp_path, "DJR201", "filters.py", FILTERS, extra)
+    options = next(f for f in found if f.message.startswith("Checkout.due,"))
+    # The admin changelist's filter joins the note; it does not make it a warning.
+    assert options.severity.value == "note"
+    assert "2 FilterSet filter, 1 admin" in options.message

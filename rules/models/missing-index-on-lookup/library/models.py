@@ -245,7 +245,7 @@ class Checkout(models.Model):
     reader = models.ForeignKey("auth.User", on_delete=models.CASCADE)
     # ok: DJR201 (a FilterSet's equality filter alone: a client's option, no hot query)
     desk = models.CharField(max_length=10)
-    # ruleid: DJR201 (a FilterSet's time windows, what polling clients send: one note, no fix)
+    # ruleid: DJR201 (FilterSet time windows, an admin filter beside them: one note, no fix)
     due = models.DateTimeField()
     # ok: DJR201 (another window of the same FilterSet: named in the due note)
     returned = models.DateTimeField()
