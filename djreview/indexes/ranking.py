@@ -31,8 +31,8 @@ Decisions (documented in docs/triage/missing-indexes.md):
   are timestamped events: such lists are read per parent row, where the
   ForeignKey's index leaves a handful of rows to sort;
 - `order_by` needs come only from request-path code (views, APIs, admin) or
-  from `Meta.ordering` of a model that some list view, API list or admin
-  changelist shows;
+  from `Meta.ordering` of a model that some list view or API list shows
+  (an admin changelist is a staff page: it never makes a need alone);
 - a need whose columns are a prefix of another need's on the same model is
   merged into it, since the longer index serves both;
 - needs that only options make (`search_fields`, `ordering_fields`,
