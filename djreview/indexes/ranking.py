@@ -320,8 +320,10 @@ class Ranker:
         """Whether a composite led by the ForeignKey `name` would narrow `site` further.
 
         A key to a table with no growth evidence (repositories, projects,
-        categories) leaves many rows per parent: any other filter or sort
-        column makes the composite worth it. A key to a growing table (users,
+        categories) may leave many rows per parent: a time window or a sort
+        of one parent's rows says they accumulate, which makes the composite
+        worth it; an equality on another column (a round's panel by rank)
+        says nothing of how many rows a parent holds. A key to a growing table (users,
         issues, threads) leaves a handful per parent (an issue's links, a
         project's labels: hand triage found those not worth it), unless the
         query ranges over time (a user's posts since a date) or the rows are
@@ -354,7 +356,12 @@ class Ranker:
             # every object of that class (`content_type=ct, object_id=pk`).
             return found is not None and found.target == CONTENT_TYPE
         if not many_parents:
-            return True
+            # A time window or a sort over one parent's rows says they accumulate (a
+            # repository's jobs by start time); an equality on another column (a
+            # round's panel by rank, a calendar's venue by name) says nothing of how
+            # many rows one parent holds.
+            sequence = [*ranges, *order]
+            return any(_temporal(model, n) for n in sequence) or self.sizes.events(model)
         # A log or event table keeps every row it was ever sent: one user's
         # notifications, one job's log lines pile up past any handful.
         return any(_temporal(model, n) for n in ranges) or self.sizes.events(model)

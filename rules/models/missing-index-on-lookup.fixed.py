@@ -106,6 +106,12 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddIndex(
+            model_name='opening',
+            index=models.Index(
+                fields=['branch', 'opened'], name='library_ope_branch__4a7176_idx'
+            ),
+        ),
+        migrations.AddIndex(
             model_name='review',
             index=models.Index(
                 fields=['book', 'posted'], name='library_rev_book_id_aeca16_idx'
@@ -291,6 +297,29 @@ class Wish(models.Model):
 class Branch(models.Model):
     # ok: DJR201 (created only through a staff-only endpoint: the admin by another name)
     code = models.CharField(max_length=10)
+
+
+class Shift(models.Model):
+    """A desk shift at one of the few branches: found by branch and desk."""
+
+    # ok: DJR201 (an equality within one branch says nothing of how many shifts a branch has)
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE)
+    desk = models.CharField(max_length=10)
+
+
+class Opening(models.Model):
+    """A branch opening, read as a time window per branch: they pile up per branch."""
+
+    # ruleid: DJR201 (a time window over one branch's rows: they accumulate, (branch, opened))
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE)
+    opened = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["branch", "opened"], name="library_ope_branch__4a7176_idx"
+            ),
+        ]
 
 
 class Request(models.Model):

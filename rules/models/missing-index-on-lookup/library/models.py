@@ -164,6 +164,22 @@ class Branch(models.Model):
     code = models.CharField(max_length=10)
 
 
+class Shift(models.Model):
+    """A desk shift at one of the few branches: found by branch and desk."""
+
+    # ok: DJR201 (an equality within one branch says nothing of how many shifts a branch has)
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE)
+    desk = models.CharField(max_length=10)
+
+
+class Opening(models.Model):
+    """A branch opening, read as a time window per branch: they pile up per branch."""
+
+    # ruleid: DJR201 (a time window over one branch's rows: they accumulate, (branch, opened))
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE)
+    opened = models.DateTimeField()
+
+
 class Request(models.Model):
     # ruleid: DJR201 (any signed-in reader creates requests through the API)
     code = models.CharField(max_length=10)
