@@ -357,7 +357,7 @@ class Collector:
             model = self.schema.models.get(self.manager_models[self.class_name])
         elif node.name in self.admin_models:
             model = self.schema.models.get(self.admin_models[node.name])
-            context, listing = ("admin", False) if default != "offline" else (default, False)
+            context, listing = ("admin" if default != "offline" else default), False
         elif "model" in attrs:
             model = self.schema.of_expr(file, attrs["model"])
         elif "queryset" in attrs:

@@ -79,8 +79,9 @@ class MissingIndexOnLookup(IndexCheck):
     evidence and the query reads a time window or a sort of the parent's
     rows (an equality on another column says nothing of how many rows one
     parent holds), or, for a key to a growing table, when the query ranges
-    over time; timestamped event rows count as piling up per parent. A reverse span on an
-    identifier (`Push.objects.filter(commits__revision=r)`) asks for an
+    over time; timestamped event rows count as piling up per parent. A
+    reverse span on an identifier (`Push.objects.filter(commits__revision=r)`)
+    asks for an
     index on the related model's column. A django-filter FilterSet's
     time-window filters (`Meta.fields = {"modified": ["gt", "lt"]}`) make a
     note; its equality filters, like `filterset_fields`, only join findings
