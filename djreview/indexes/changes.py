@@ -126,7 +126,9 @@ def plan_changes(
     changes: list[tuple[Need, Change]] = []
     for need in needs:
         model = need.model
-        if need.kind == "text" or not MODELS_IMPORTED.search(model.file.text):
+        # A note naming several option columns asks for no one index: no fix.
+        several = need.options and len(need.fields) > 1
+        if need.kind == "text" or several or not MODELS_IMPORTED.search(model.file.text):
             continue
         chain = migrations.get(model.app)
         if chain is None or not chain.leaf or not model.managed:

@@ -172,7 +172,8 @@ def class_context(bases: list[str], default: str) -> tuple[str, bool]:
     if default == "offline":
         return default, False
     if "Admin" in joined:
-        return "admin", True
+        # A changelist is a staff page: like every admin site, it never makes a need alone.
+        return "admin", False
     if "ViewSet" in joined or "APIView" in joined:
         return "api", "ViewSet" in joined or "List" in joined
     if any(b.endswith(("View", "Mixin")) for b in bases):
@@ -356,7 +357,7 @@ class Collector:
             model = self.schema.models.get(self.manager_models[self.class_name])
         elif node.name in self.admin_models:
             model = self.schema.models.get(self.admin_models[node.name])
-            context, listing = ("admin", True) if default != "offline" else (default, False)
+            context, listing = ("admin" if default != "offline" else default), False
         elif "model" in attrs:
             model = self.schema.of_expr(file, attrs["model"])
         elif "queryset" in attrs:

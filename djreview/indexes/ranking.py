@@ -31,12 +31,16 @@ Decisions (documented in docs/triage/missing-indexes.md):
   are timestamped events: such lists are read per parent row, where the
   ForeignKey's index leaves a handful of rows to sort;
 - `order_by` needs come only from request-path code (views, APIs, admin) or
-  from `Meta.ordering` of a model that some list view, API list or admin
-  changelist shows;
+  from `Meta.ordering` of a model that some list view or API list shows
+  (an admin changelist is a staff page: it never makes a need alone);
 - a need whose columns are a prefix of another need's on the same model is
   merged into it, since the longer index serves both;
-- text searches that only `search_fields` options make are one note per
-  model and lookup, every listed column in it (weak evidence, grouped).
+- needs that only options make (`search_fields`, `ordering_fields`,
+  `filterset_fields`, a FilterSet's filters: what a client may send, not a
+  query the code runs) are one note per rule and model, every listed column
+  in it (weak evidence, grouped); a note naming several columns has no fix
+  (each is its own index, not a composite, and which ones clients use is
+  unknown).
 """
 
 from __future__ import annotations
@@ -72,6 +76,13 @@ OPTION_SOURCES = frozenset(
 REQUEST_CONTEXTS = frozenset({"view", "api", "admin"})
 CONTENT_TYPE = "contenttypes.ContentType"
 CONTEXT_WEIGHT = {"view": 3, "api": 3, "admin": 2, "model": 2, "code": 1, "offline": 0}
+OPTION_LABEL = {
+    "filterset_fields": "filterset_fields option",
+    "filter_fields": "filter_fields option",
+    "filterset": "FilterSet filter",
+    "search_fields": "search_fields option",
+    "ordering_fields": "ordering_fields option",
+}
 CONTEXT_LABEL = {
     "view": "view",
     "api": "API",
@@ -97,6 +108,9 @@ class Need:
     # A partial index's condition (`deleted_at__isnull=False`) when the rows the
     # query reads are the few with a value in a mostly-NULL column.
     condition: str = ""
+    # Only options name it (search_fields, ordering_fields, FilterSet filters): its
+    # columns are separate options, grouped into one note, never one composite index.
+    options: bool = False
 
     @property
     def score(self) -> int:
@@ -117,23 +131,27 @@ class Need:
     @property
     def severity(self) -> Severity:
         """Warning on the request path, else note; text searches and option-only needs are notes."""
-        if (
-            self.kind == "text"
-            or not self.on_request_path
-            or all(site.source in OPTION_SOURCES for site in self.sites)
-        ):
+        if self.kind == "text" or not self.on_request_path or self.options:
             return Severity.NOTE
         return Severity.WARNING
 
     def where(self) -> str:
-        """'2 views, 1 admin' style summary of the sites."""
+        """'2 views, 1 admin' style summary of the sites ('2 FilterSet filters' for options)."""
         counts: dict[str, int] = {}
-        for site in self.sites:
-            label = CONTEXT_LABEL[site.context]
+        for site in self.places():
+            option = OPTION_LABEL.get(site.source) if self.options else None
+            label = option or CONTEXT_LABEL[site.context]
             counts[label] = counts.get(label, 0) + 1
         return ", ".join(
             f"{count} {label}" for label, count in sorted(counts.items(), key=lambda kv: -kv[1])
         )
+
+    def places(self) -> list[Site]:
+        """The sites, one per place in the code (a FilterSet filter's range and equality
+        forms are one option)."""
+        if not self.options:
+            return self.sites
+        return list({site.location: site for site in self.sites}.values())
 
     def primary(self) -> Site:
         """The site the finding is reported at: the heaviest, then the first in the file order.
@@ -302,8 +320,10 @@ class Ranker:
         """Whether a composite led by the ForeignKey `name` would narrow `site` further.
 
         A key to a table with no growth evidence (repositories, projects,
-        categories) leaves many rows per parent: any other filter or sort
-        column makes the composite worth it. A key to a growing table (users,
+        categories) may leave many rows per parent: a time window or a sort
+        of one parent's rows says they accumulate, which makes the composite
+        worth it; an equality on another column (a round's panel by rank)
+        says nothing of how many rows a parent holds. A key to a growing table (users,
         issues, threads) leaves a handful per parent (an issue's links, a
         project's labels: hand triage found those not worth it), unless the
         query ranges over time (a user's posts since a date) or the rows are
@@ -336,7 +356,12 @@ class Ranker:
             # every object of that class (`content_type=ct, object_id=pk`).
             return found is not None and found.target == CONTENT_TYPE
         if not many_parents:
-            return True
+            # A time window or a sort over one parent's rows says they accumulate (a
+            # repository's jobs by start time); an equality on another column (a
+            # round's panel by rank, a calendar's venue by name) says nothing of how
+            # many rows one parent holds.
+            sequence = [*ranges, *order]
+            return any(_temporal(model, n) for n in sequence) or self.sizes.events(model)
         # A log or event table keeps every row it was ever sent: one user's
         # notifications, one job's log lines pile up past any handful.
         return any(_temporal(model, n) for n in ranges) or self.sizes.events(model)
@@ -363,20 +388,25 @@ class Ranker:
 
 
 def _group_options(needs: list[Need]) -> list[Need]:
-    """One note per model and lookup for text searches only `search_fields` options make.
+    """One note per kind, model and lookup for the needs only options make (with, at most,
+    admin, test or command sites, which never make a need of their own).
 
-    An option lists what a client may search by, not what anyone runs: weak
-    evidence, reported once per model with every listed column, not once per column.
+    An option (`search_fields`, `ordering_fields`, `filterset_fields`, a
+    FilterSet's filter) lists what a client may search, sort or filter by,
+    not what anyone runs: weak evidence, reported once per model with every
+    listed column, not once per column, and never as one composite index.
     """
     out: list[Need] = []
-    groups: dict[tuple[str, str], Need] = {}
+    groups: dict[tuple[str, str, str], Need] = {}
     for need in needs:
-        if need.kind != "text" or not all(s.source in OPTION_SOURCES for s in need.sites):
+        # Admin pages, tests and commands join a need but never make one: options alone did.
+        if any(_strong(s) and s.source not in OPTION_SOURCES for s in need.sites):
             out.append(need)
             continue
-        host = groups.get((need.model.key, need.lookup))
+        need.options = True
+        host = groups.get((need.kind, need.model.key, need.lookup))
         if host is None:
-            groups[(need.model.key, need.lookup)] = need
+            groups[(need.kind, need.model.key, need.lookup)] = need
             out.append(need)
             continue
         host.fields = tuple(_dedupe([*host.fields, *need.fields]))

@@ -108,7 +108,7 @@ def test_search_fields_options_alone_make_one_note_per_model(tmp_path: Path) -> 
     }
     write_tree(root, files)
     (finding,) = run_tree(root, select=("DJR202",)).findings
-    assert finding.message.startswith("Card.text+title is searched with __icontains (1 place")
+    assert finding.message.startswith("Card.text, title is searched with __icontains (1 place")
 
 
 def test_a_partial_index_after_a_shared_base_list_is_read(tmp_path: Path) -> None:

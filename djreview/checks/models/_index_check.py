@@ -40,7 +40,7 @@ def index_findings(
         rank, need = group[0]
         others = [other for _, other in group[1:]]
         model = need.model
-        count = len(need.sites)
+        count = len(need.places())
         related = result.related(need)
         for other in others:
             related.extend(r for r in result.related(other) if r not in related)
@@ -58,12 +58,13 @@ def index_findings(
                 **({"also": ";".join(",".join(o.fields) for o in others)} if others else {}),
             },
             model=model.name,
-            fields="+".join(need.fields),
+            fields=(", " if need.options else "+").join(need.fields),
             lookup=need.lookup,
             places=f"{count} place{'s' if count > 1 else ''}: {need.where()}",
             table=model.table,
             size=need.size,
-            advice=advice(need) + _also(others),
+            advice=(_options_advice(need, advice) if need.options else advice(need))
+            + _also(others),
         )
         out.append(dataclasses.replace(finding, severity=need.severity))
     return out
@@ -81,6 +82,18 @@ def _shared_first(group: list[tuple[int, Need]]) -> list[tuple[int, Need]]:
         if at and all(columns <= set(other.fields) for _, other in group if other is not need):
             return [group[at], *group[:at], *group[at + 1 :]]
     return group
+
+
+def _options_advice(need: Need, advice: Callable[[Need], str]) -> str:
+    """Advice for a note only options make: weak evidence; several columns, each alone."""
+    if len(need.fields) == 1:
+        weak = "only client options name this column and no query in the code runs it"
+        return f"{weak} (weak evidence, worth it if clients use it): {advice(need)}"
+    return (
+        "only client options name these columns and no query in the code runs them (weak "
+        "evidence, no fix): index, each on its own, those the clients of this large table "
+        "use; a list narrowed by a key first wants the key before the column"
+    )
 
 
 def _also(others: list[Need]) -> str:

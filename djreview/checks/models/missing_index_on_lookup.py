@@ -74,16 +74,23 @@ class MissingIndexOnLookup(IndexCheck):
     A parent's rows read through its related manager (`book.scan_logs.all()`,
     also of an owner whose type is unknown when one ForeignKey adds the
     accessor) filter on the key and sort by the model's default ordering,
-    inherited ones too; a ForeignKey leads a composite when it points at a
-    table without growth evidence or at `ContentType` (many rows per
-    parent), or, for a key to a growing table, when the query ranges over
-    time or the rows are timestamped events. A reverse span on an
-    identifier (`Push.objects.filter(commits__revision=r)`) asks for an
+    inherited ones too; a ForeignKey leads a composite when it points at
+    `ContentType` (many rows per parent), or at a table without growth
+    evidence and the query reads a time window or a sort of the parent's
+    rows (an equality on another column says nothing of how many rows one
+    parent holds), or, for a key to a growing table, when the query ranges
+    over time; timestamped event rows count as piling up per parent. A
+    reverse span on an identifier (`Push.objects.filter(commits__revision=r)`)
+    asks for an
     index on the related model's column. A django-filter FilterSet's
     time-window filters (`Meta.fields = {"modified": ["gt", "lt"]}`) make a
     note; its equality filters, like `filterset_fields`, only join findings
-    other code causes. A model whose abstract base passes Meta options on
-    and that has no Meta of its own gets no `Meta.indexes` fix (a plain
+    other code causes. Needs that only options make (FilterSet filters,
+    `ordering_fields`, `search_fields`: what a client may send, not a query
+    the code runs) are one note per model naming every such column, each an
+    index of its own (weak evidence); a note naming several has no fix.
+    A model whose abstract base passes Meta options on and that has no Meta
+    of its own gets no `Meta.indexes` fix (a plain
     `class Meta:` would drop those options).
 
     ## Why is this bad?

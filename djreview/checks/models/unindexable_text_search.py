@@ -34,7 +34,8 @@ class UnindexableTextSearch(IndexCheck):
     declaration, the hottest query site first among the related locations.
     A search ANDed with an indexed equality (`project_id=`), on a choices
     column, or on a column a migration's GIN/GiST index serves, is not
-    flagged; columns only `search_fields` options list make one note per model.
+    flagged; columns only `search_fields` options list make one note per model
+    (weak evidence: no query in the code runs them).
 
     ## Why is this bad?
     These lookups compile to `LIKE '%...%'`, `UPPER(x) = UPPER(...)` or a

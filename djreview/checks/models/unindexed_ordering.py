@@ -18,9 +18,11 @@ def _advice(need: Need) -> str:
 
 class UnindexedOrdering(IndexCheck):
     """## What it does
-    Finds `order_by(...)` in views, API endpoints and the admin, and
-    `Meta.ordering` or admin `ordering` of models that a list view, an API
-    list or an admin changelist shows, when the first order-by column is not
+    Finds `order_by(...)` in views and API endpoints (the admin's only
+    join findings other code causes), and `Meta.ordering` of models that a
+    list view or an API list shows (an admin changelist alone is a staff
+    page, which never makes a finding on its own), when the first order-by
+    column is not
     the leading column of an index and no indexed equality filter narrows
     the rows first. The `Meta.ordering` of a model with a ForeignKey counts
     only for timestamped event rows whose keys all point at tables without

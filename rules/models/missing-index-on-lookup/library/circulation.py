@@ -3,7 +3,18 @@
 import django_filters
 from django.shortcuts import get_object_or_404
 
-from library.models import Book, Borrowing, Chapter, Checkout, Citation, Copy, Mention, ScanLog
+from library.models import (
+    Book,
+    Borrowing,
+    Chapter,
+    Checkout,
+    Citation,
+    Copy,
+    Mention,
+    Opening,
+    ScanLog,
+    Shift,
+)
 
 
 def mentions_of(request, type_id, pk):
@@ -47,10 +58,20 @@ class CheckoutFilter(django_filters.FilterSet):
 
     class Meta:
         model = Checkout
-        fields = {"due": ["gt", "lt"]}
+        fields = {"due": ["gt", "lt"], "returned": ["gte"]}
+
+
+def shift_at(request, branch, desk):
+    return Shift.objects.filter(branch=branch, desk=desk).first()
+
+
+def openings_since(request, branch, since):
+    return list(Opening.objects.filter(branch=branch, opened__gte=since))
 
 
 def record(request, book, reader):
+    Shift.objects.create(branch=request.branch, desk=request.desk)
+    Opening.objects.create(branch=request.branch, opened=request.now)
     ScanLog.objects.create(book=book)
     Chapter.objects.create(book=book)
     Borrowing.objects.create(reader=reader, borrowed_at=request.now)

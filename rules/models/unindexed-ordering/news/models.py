@@ -52,3 +52,13 @@ class ReadLog(models.Model):
 
     class Meta:
         ordering = ["-opened"]
+
+
+class PressLog(models.Model):
+    """A line per press release sent, which staff browse in the admin only."""
+
+    # ok: DJR203 (only an admin changelist lists it: a staff page never makes a need alone)
+    sent = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent"]

@@ -1,6 +1,6 @@
 """Editors publish articles and notes from the site: both tables grow."""
 
-from news.models import Article, Note, ReadLog, WireLog
+from news.models import Article, Note, PressLog, ReadLog, WireLog
 
 
 def publish(title):
@@ -17,3 +17,7 @@ def receive(desk):
 
 def opened(article):
     return ReadLog.objects.create(article=article)
+
+
+def announce():
+    return PressLog.objects.create()
