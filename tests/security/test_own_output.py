@@ -76,6 +76,58 @@ def test_pickle_codec_another_module_calls_is_judged_as_before(tmp_path) -> None
     assert _findings(tmp_path, files) == [("DJR325", "store/fields.py", 11)]
 
 
+_ROW_CODEC = (
+    "from pickle import dumps, loads\n\n\n"
+    "def do_pickle(data):\n"
+    "    return dumps(data)\n\n\n"
+    "def do_unpickle(data):\n"
+    "    return loads(bytes(data))\n\n\n"
+    "def dbunserialize(data, owner=None):\n"
+    "    return (do_unpickle(data), owner)\n"
+)
+_SERVER_CONFIG = (
+    "from django.db import models\n\n\n"
+    "class ServerConfig(models.Model):\n"
+    "    key = models.CharField(max_length=64)\n"
+    "    value = models.BinaryField()\n"
+)
+_HANDLERS = (
+    "from store.codec import dbunserialize\n"
+    "from store.models import ServerConfig\n\n\n"
+    "class TaskHandler:\n"
+    "    def load(self):\n"
+    "        value = ServerConfig.objects.filter(key='tasks').values_list('value', flat=True)\n"
+    "        tasks = dbunserialize(value) if value else {}\n"
+    "        for task_id, value in tasks.items():\n"
+    "            self.tasks[task_id] = dbunserialize(value)\n"
+)
+
+
+def test_pickle_codec_whose_callers_read_the_projects_own_rows_is_its_own_storage(
+    tmp_path,
+) -> None:
+    files = {
+        "store/__init__.py": "",
+        "store/codec.py": _ROW_CODEC,
+        "store/models.py": _SERVER_CONFIG,
+        "store/handlers.py": _HANDLERS,
+    }
+    assert _findings(tmp_path, files) == []
+
+
+def test_pickle_codec_a_caller_hands_network_bytes_stays_reported(tmp_path) -> None:
+    files = {
+        "store/__init__.py": "",
+        "store/codec.py": _ROW_CODEC,
+        "store/models.py": _SERVER_CONFIG,
+        "store/handlers.py": _HANDLERS,
+        "store/wire.py": "from store import codec\n\n\nclass Responder:\n"
+        "    def receive(self, packed):\n"
+        "        return codec.dbunserialize(packed)\n",
+    }
+    assert _findings(tmp_path, files) == [("DJR325", "store/codec.py", 9)]
+
+
 _RATING = (
     "from django.db import models\n\n\n"
     "class Rating(models.Model):\n"

@@ -83,7 +83,7 @@ def set_by_own_pages(project: Project, hit: Hit, ignore: re.Pattern[str] | None 
     rest = line[: key.start()] + line[key.end() :] if key is not None else ""
     if key is None or _OTHER_READ.search(ignore.sub("", rest) if ignore else rest):
         return False
-    view = _enclosing_view(file.tree, where.start_line)
+    view = enclosing_view(file.tree, where.start_line)
     if view is None or _csrf_exempt(view) or not _csrf_middleware_on(project):
         return False
     pages = project.analysis(Pages)
@@ -93,7 +93,7 @@ def set_by_own_pages(project: Project, hit: Hit, ignore: re.Pattern[str] | None 
 
 
 @dataclass(frozen=True)
-class _View:
+class View:
     """The function reading the field, its class, and what they name (URLs, templates)."""
 
     function: ast.FunctionDef | ast.AsyncFunctionDef
@@ -121,7 +121,7 @@ class _View:
         }
 
 
-def _enclosing_view(tree: ast.Module, line: int) -> _View | None:
+def enclosing_view(tree: ast.Module, line: int) -> View | None:
     """The innermost function around `line`, and the class it is a method of."""
     functions = [
         node
@@ -139,14 +139,14 @@ def _enclosing_view(tree: ast.Module, line: int) -> _View | None:
         ),
         None,
     )
-    return _View(function, owner)
+    return View(function, owner)
 
 
 def _spans(node: ast.stmt, line: int) -> bool:
     return node.lineno <= line <= (node.end_lineno or node.lineno)
 
 
-def _csrf_exempt(view: _View) -> bool:
+def _csrf_exempt(view: View) -> bool:
     """`@csrf_exempt` on the function, or anywhere on its class (`method_decorator`), or a
     DRF view (its own CSRF rules)."""
     scopes: list[ast.AST] = [*view.function.decorator_list]
@@ -234,7 +234,7 @@ class Pages:
         self._context: dict[str, list[ast.expr] | None] = {}
         self._scripts: list[str] | None = None
 
-    def own_field(self, view: _View, names: set[str], field: str) -> bool:
+    def own_field(self, view: View, names: set[str], field: str) -> bool:
         """Every form posting to `view` (routed by `names`) fills `field` only with the
         site's own values."""
         rendered = view.templates()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import TypeGuard
 
+from djreview.checks.security._codec_callers import callers_pass_own_rows
 from djreview.checks.security._model_values import class_defining
 from djreview.checks.security._resolved import (
     ModuleCheck,
@@ -59,8 +61,17 @@ class PickleLoadOfExternalData(ModuleCheck):
       field's `get_prep_value` / `get_db_prep_value` pickles (directly or
       through a module function that dumps), or in a module function only
       such hooks call (a `decode(value)` codec): the database hands back
-      what the field stored. A codec that another module may call stays
-      reported: its callers are not all seen.
+      what the field stored;
+    - a module codec (a function that only loads its parameter, possibly
+      converted, `loads(to_bytes(data))`, beside a function of the same
+      module that dumps) judged at its callers: every call of it, found by
+      resolved name in every module but tests, or of a module function that
+      only hands its own parameter on to it (up to three levels), passes a
+      value read from a project model's manager (`ServerConfig.objects.conf(
+      key)`, through local names, loops over it, literals or the codec's own
+      output of it). Any other caller (a protocol handler's parameter, a
+      socket, a cache), a codec nobody calls, or its name passed around
+      uncalled keeps the finding, at the codec's `loads`.
 
     ## Why is this bad?
     Unpickling calls whatever constructors the data names. Whoever can write
@@ -155,6 +166,8 @@ def _own_storage(
     codecs = _Codecs(tree, f"{library}.dumps", names)
     if codecs.in_field_load(scope):
         return True
+    if codecs.loads_parameter(scope, data) and callers_pass_own_rows(project, file, scope):
+        return True
     if isinstance(scope, ast.FunctionDef) and any(
         scope.name in other.text for other in project.python_files if other.rel != file.rel
     ):
@@ -235,6 +248,21 @@ class _Codecs:
             or (isinstance(node.func, ast.Name) and node.func.id in callees)
             for node in ast.walk(scope)
             if isinstance(node, ast.Call)
+        )
+
+    def loads_parameter(self, scope: ast.AST, data: ast.expr) -> TypeGuard[ast.FunctionDef]:
+        """`scope` is a module codec: it loads its parameter, and the module has a dumper.
+
+        (`def do_unpickle(data): return loads(to_bytes(data))` beside `do_pickle`.)
+        """
+        if isinstance(data, ast.Call) and len(data.args) == 1 and not data.keywords:
+            data = data.args[0]  # a conversion of the parameter (`to_bytes(data)`)
+        return (
+            isinstance(scope, ast.FunctionDef)
+            and scope in self.tree.body
+            and isinstance(data, ast.Name)
+            and data.id in {arg.arg for arg in scope.args.args}
+            and bool(self.dump_wrappers - {scope.name})
         )
 
     def wrapper_for_fields(self, scope: ast.AST) -> bool:

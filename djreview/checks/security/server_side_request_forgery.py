@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from djreview.checks.security._staff_only import staff_only
 from djreview.checks.security._taint import TaintCheck
+from djreview.project.project_model import ProjectModel
+from djreview.source.project import Project
+from djreview.taint.analysis import TaintAnalysis
+from djreview.taint.function import Hit
 
 
 class ServerSideRequestForgery(TaintCheck):
@@ -21,6 +26,21 @@ class ServerSideRequestForgery(TaintCheck):
     checked and not reported; a `get` imported from another
     library does not (a look-alike, not reported); nor do test modules and
     migrations.
+
+    Nor does it report a URL that only staff or superusers can send: every
+    flow into the fetch starts in a view decorated with
+    `staff_member_required` or `user_passes_test(lambda u: u.is_staff)`
+    (`is_superuser` too, also through `method_decorator`), in a class whose
+    `UserPassesTestMixin.test_func` requires those flags, or whose own or
+    inherited `dispatch` returns or raises first without them, or in a
+    `ModelAdmin` method the admin site wraps in its staff check (names
+    resolved through the imports and the project's class bases). That URL
+    is the operators' own input, as HTML written by administrators is: the
+    fetch is the feature (an administrator pointing the site at an identity
+    provider's discovery document). `permission_required` does not count: a
+    permission is granted to ordinary accounts, so such a fetch is still
+    reported. On a hosted multi-tenant site whose "staff" are customers, this
+    is a gap to keep in mind: such a view is not reported.
 
     ## Why is this bad?
     The server can reach what the attacker cannot: cloud metadata endpoints
@@ -48,3 +68,8 @@ class ServerSideRequestForgery(TaintCheck):
     precision = "medium"
     tags = ("ssrf",)
     kinds = frozenset({"ssrf"})
+    uses = (TaintAnalysis, ProjectModel)
+
+    def accepts_in(self, project: Project, hit: Hit, hits: list[Hit]) -> bool:
+        """Not when every flow starts in a view only staff or superusers reach."""
+        return not all(staff_only(project, flow) for flow in (hit, *hit.others))
