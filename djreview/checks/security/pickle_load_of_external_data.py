@@ -16,6 +16,7 @@ from djreview.checks.security._resolved import (
     shown,
 )
 from djreview.model import Finding, Severity
+from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.analysis import TaintAnalysis
@@ -94,7 +95,7 @@ class PickleLoadOfExternalData(ModuleCheck):
     - https://cwe.mitre.org/data/definitions/502.html
     """
 
-    uses = (TaintAnalysis,)
+    uses = (TaintAnalysis, ProjectModel)
     id = "DJR325"
     name = "pickle-load-of-external-data"
     message = (
