@@ -24,7 +24,7 @@ from djreview.taint.module_functions import FunctionNode, FunctionTable
 from djreview.taint.routes import view_params
 from djreview.taint.sinks import Sink
 from djreview.taint.url_guards import resolves_only_own_paths
-from djreview.taint.values import ONE_SOURCE, Taint
+from djreview.taint.values import ONE_MARKS, ONE_SOURCE, ONE_URL_SOURCE, Taint
 
 MAX_DEPTH = 4
 _VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "dispatch", "options"})
@@ -48,7 +48,7 @@ _SAFE_ANNOTATIONS = frozenset({"int", "UUID", "uuid.UUID", "bool", "float"})
 # (FormMixin / DeletionMixin / ModelFormMixin.get_success_url, RedirectView.get_redirect_url).
 _REDIRECT_HOOKS = frozenset({"get_success_url", "get_redirect_url"})
 SummaryKey = tuple[str, int]
-_ONE = frozenset({ONE_SOURCE})
+_ONE = ONE_MARKS
 _MISSING = object()
 
 
@@ -411,7 +411,13 @@ def _redirect_hook_hits(
         what = f"{cls.name}.{name}() (Django redirects to what it returns)"
         sink = Sink("redirect", call, stmt.value, what)
         step = analysis.step(stmt, f"returned from `{name}()`, which Django redirects to")
-        yield Hit(sink, file, value.steps + (step,), ONE_SOURCE in value.safe_for)
+        yield Hit(
+            sink,
+            file,
+            value.steps + (step,),
+            ONE_SOURCE in value.safe_for,
+            ONE_URL_SOURCE in value.safe_for,
+        )
 
 
 def _only_post(value: Taint) -> bool:
@@ -419,7 +425,7 @@ def _only_post(value: Taint) -> bool:
     form was submitted with its CSRF token, so the form wrote that field; the query string
     (`?next=`, kept in the form's action) is what a link can set."""
     first = value.steps[0].message if value.steps else ""
-    return ONE_SOURCE in value.safe_for and first.startswith(
+    return ONE_URL_SOURCE in value.safe_for and first.startswith(
         ("`request.POST`", "`self.request.POST`")
     )
 

@@ -31,7 +31,15 @@ from djreview.taint.sources import (
     request_source,
 )
 from djreview.taint.url_guards import catches_not_found, resolved_name, tests_resolve
-from djreview.taint.values import ALL_KINDS, ONE_SOURCE, UPLOADED, Taint, combine
+from djreview.taint.values import (
+    ALL_KINDS,
+    ONE_MARKS,
+    ONE_SOURCE,
+    ONE_URL_SOURCE,
+    UPLOADED,
+    Taint,
+    combine,
+)
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _MASS = frozenset({"mass"})
@@ -49,6 +57,8 @@ class Hit:
     steps: tuple[FlowStep, ...]
     # Only the first step's read of the request reaches the sink (see `values.ONE_SOURCE`).
     one_source: bool = False
+    # The same for the parts that choose where a URL goes (see `values.ONE_URL_SOURCE`).
+    one_url_source: bool = False
     # The other flows into the same sink that start at another read (other callers, entries).
     others: tuple[Hit, ...] = ()
 
@@ -494,6 +504,17 @@ class FunctionAnalysis:
         args = node.right
         first = args.elts[0] if isinstance(args, ast.Tuple) and args.elts else args
         own_first = not isinstance(args, ast.Dict) and self.ev(first) is None
+        if isinstance(args, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in args.elts):
+            # Fields after a literal `?` or `#` fill the query or fragment: not the host.
+            aiming = _fields_before_query(template.value)
+            parts = [self.ev(element) for element in args.elts]
+            value = (
+                combine(
+                    *parts[:aiming],
+                    *(part.sanitised(_URL_KINDS) if part else None for part in parts[aiming:]),
+                )
+                or value
+            )
         return _pinned(value, _before_percent_field(template.value), own_first)
 
     def formatted(
@@ -522,8 +543,8 @@ class FunctionAnalysis:
             # self.kwargs: the URLconf names the keys, so they cannot pick model fields.
             url_kwargs = described.startswith("self.")
             if node.attr == "FILES":
-                return Taint((step,), safe_for=frozenset({UPLOADED, ONE_SOURCE}))
-            marks = frozenset({"mass", ONE_SOURCE}) if url_kwargs else frozenset({ONE_SOURCE})
+                return Taint((step,), safe_for=frozenset({UPLOADED}) | ONE_MARKS)
+            marks = frozenset({"mass"}) | ONE_MARKS if url_kwargs else ONE_MARKS
             return Taint((step,), safe_for=marks)
         if isinstance(node.value, ast.Name):
             if node.value.id == "self" and node.attr in self.class_attrs:
@@ -668,7 +689,8 @@ class FunctionAnalysis:
                 continue
             path = arg.steps + (self.step(node, f"passed to `{label}()`"),) + hit.steps
             one = hit.one_source and ONE_SOURCE in arg.safe_for
-            self.record(Hit(hit.sink, hit.file, path, one), arg)
+            one_url = hit.one_url_source and ONE_URL_SOURCE in arg.safe_for
+            self.record(Hit(hit.sink, hit.file, path, one, one_url), arg)
         result = summary.returns
         if result is None:
             return None
@@ -680,7 +702,7 @@ class FunctionAnalysis:
             arg = by_param.get(index)
             if arg is not None:
                 # The callee's sanitising applies to the argument; its one-source mark does not.
-                safe = arg.safe_for | (result.safe_for - {ONE_SOURCE})
+                safe = arg.safe_for | (result.safe_for - ONE_MARKS)
                 through = Taint(arg.steps, arg.params, arg.from_request, safe)
                 parts.append(through.step(returned))
         return combine(*parts)
@@ -695,6 +717,7 @@ class FunctionAnalysis:
                 self.file,
                 value.steps + (self.step(sink.call, f"reaches `{sink.what}`"),),
                 ONE_SOURCE in value.safe_for,
+                ONE_URL_SOURCE in value.safe_for,
             ),
             value,
         )
@@ -808,6 +831,22 @@ def _pinned(value: Taint, literal: str, own_first: bool) -> Taint | None:
 
 def _is_text(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _fields_before_query(text: str) -> int:
+    """How many `%` conversions of a template come before its first literal `?` or `#`."""
+    count, at = 0, 0
+    while at < len(text):
+        char = text[at]
+        if char in "?#":
+            return count
+        if char == "%" and at + 1 < len(text):
+            if text[at + 1] != "%":
+                count += 1
+            at += 2
+            continue
+        at += 1
+    return count
 
 
 def _before_percent_field(text: str) -> str:

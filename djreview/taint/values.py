@@ -38,6 +38,11 @@ UPLOADED = "uploaded-file"
 # rule that exempts a source (the Referer, a POST field the site fills) trusts the first
 # step only with it. A helper's parameters carry it too, so a summary passes it on.
 ONE_SOURCE = "one-source"
+# The same for the parts of a value that can choose where a URL goes: a query string
+# after a literal `?` cannot, so `"%s?lang=%s" % (next, lang)` keeps it for `next` alone.
+# Kept only when the first part (whose steps the value shows) is one of those parts.
+ONE_URL_SOURCE = "one-url-source"
+ONE_MARKS = frozenset({ONE_SOURCE, ONE_URL_SOURCE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,4 +94,7 @@ def combine(*values: Taint | None) -> Taint | None:
     safe = frozenset.intersection(*(value.safe_for for value in tainted))
     if len({value.steps[:1] for value in tainted if value.from_request}) > 1:
         safe -= {ONE_SOURCE}
+    aiming = [value for value in tainted if value.from_request and value.reaches("redirect")]
+    if len({value.steps[:1] for value in aiming}) > 1 or (aiming and aiming[0] is not first):
+        safe -= {ONE_URL_SOURCE}
     return Taint(first.steps, params, any(v.from_request for v in tainted), safe)

@@ -185,3 +185,21 @@ def test_helper_reading_the_field_for_unknown_views_is_reported(tmp_path: Path) 
     assert _reported(
         tmp_path, extra={"app/views.py": views.format(decorator="", next_value="None") + helper}
     )
+
+
+@pytest.mark.parametrize(
+    ("target", "reported"),
+    [
+        # Other POST fields in the query string cannot move the host: `next` alone aims.
+        ('"%s?lang=%s" % (request.POST.get("next"), request.POST.get("lang"))', False),
+        # Without the `?`, the second field is part of where the URL goes.
+        ('"%s%s" % (request.POST.get("next"), request.POST.get("lang"))', True),
+    ],
+)
+def test_query_string_fields_do_not_count_as_sources_of_the_target(
+    target: str, reported: bool, tmp_path: Path
+) -> None:
+    views = VIEWS.format(decorator="", next_value="request.build_absolute_uri()").replace(
+        'HttpResponseRedirect(request.POST.get("next"))', f"HttpResponseRedirect({target})"
+    )
+    assert _reported(tmp_path, extra={"app/views.py": views}) is reported

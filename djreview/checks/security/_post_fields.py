@@ -63,14 +63,16 @@ _SCRIPTS = (".js", ".jsx", ".ts", ".tsx", ".vue", ".svelte")
 _NOT_OURS = frozenset({"node_modules", "dist", "vendor", "vendors", "bower_components", ".git"})
 
 
-def set_by_own_pages(project: Project, hit: Hit, ignore: re.Pattern[str] | None = None) -> bool:
+def set_by_own_pages(
+    project: Project, hit: Hit, ignore: re.Pattern[str] | None = None, *, url: bool = False
+) -> bool:
     """Whether the hit's request data is one POST field only the site's own pages fill.
 
     Another request read on the source's line makes it request data, unless `ignore`
-    matches it (DJR314 leaves the Referer to its own exemption)."""
-    if not hit.one_source or not hit.steps[0].message.startswith(
-        ("`request.POST`", "`self.request.POST`")
-    ):
+    matches it (DJR314 leaves the Referer to its own exemption). With `url`, only the
+    parts that choose where a URL goes count (the query string after `?` does not)."""
+    one = hit.one_url_source if url else hit.one_source
+    if not one or not hit.steps[0].message.startswith(("`request.POST`", "`self.request.POST`")):
         return False
     where = hit.steps[0].location
     file = project.by_rel.get(where.path)

@@ -116,14 +116,14 @@ class OpenRedirect(TaintCheck):
         flows = (hit, *hit.others)
         if all(_from_referer(project, flow) for flow in flows):
             return False
-        return not all(set_by_own_pages(project, flow, _REFERER) for flow in flows)
+        return not all(set_by_own_pages(project, flow, _REFERER, url=True) for flow in flows)
 
 
 def _from_referer(project: Project, hit: Hit) -> bool:
     """The flow starts at a read of the Referer header, wherever it is (a helper in another
     module too), with no other request read on its line nor on the lines of the helper calls
     that hand it back (`get_referer(request, default=request.GET["next"])`)."""
-    if not hit.steps or not hit.one_source:
+    if not hit.steps or not hit.one_url_source:
         return False
     where = hit.steps[0].location
     line = _line(project, where.path, where.start_line)
