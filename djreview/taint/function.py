@@ -126,6 +126,9 @@ class FunctionAnalysis:
     # Names bound to a validator's verdict (`ok = url_has_allowed_host_and_scheme(url=u)`):
     # testing the name tests the value, as Django's own LoginView.get_success_url() does.
     verdicts: dict[str, ast.Call] = field(default_factory=dict)
+    # Names holding `super().get_success_url()`: Django's views return a URL or raise
+    # ImproperlyConfigured, never an empty value.
+    never_empty: set[str] = field(default_factory=set)
 
     def step(self, node: ast.AST, message: str) -> FlowStep:
         """A flow step at `node` with a message."""
@@ -169,7 +172,11 @@ class FunctionAnalysis:
         elif isinstance(stmt, ast.If):
             self.ev(stmt.test)
             self.apply_guards(stmt.test)
-            self.branches([stmt.body, stmt.orelse])
+            if _tests_empty(stmt.test, self.never_empty):
+                # `if not url:` after `url = super().get_success_url()`: never taken.
+                self.branches([stmt.orelse])
+            else:
+                self.branches([stmt.body, stmt.orelse])
         elif isinstance(stmt, ast.Assert):
             self.apply_guards(stmt.test)
         elif isinstance(stmt, ast.For | ast.AsyncFor):
@@ -300,6 +307,9 @@ class FunctionAnalysis:
             self.verdicts.pop(target.id, None)
             if isinstance(source, ast.Call) and call_name(source.func) in _VERDICT_GUARDS:
                 self.verdicts[target.id] = source
+            self.never_empty.discard(target.id)
+            if _super_success_url(source):
+                self.never_empty.add(target.id)
             self.forms.pop(target.id, None)
             self.serializers.discard(target.id)
             if value is None:
@@ -808,6 +818,28 @@ _CHECKED = frozenset({"url", "value", "password"})
 
 # Validators whose result a view may keep in a name and test later.
 _VERDICT_GUARDS = frozenset({"url_has_allowed_host_and_scheme", "is_safe_url"})
+
+
+def _super_success_url(node: ast.expr) -> bool:
+    """`super().get_success_url()`: a URL, or ImproperlyConfigured, from Django's views."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get_success_url"
+        and isinstance(node.func.value, ast.Call)
+        and isinstance(node.func.value.func, ast.Name)
+        and node.func.value.func.id == "super"
+    )
+
+
+def _tests_empty(test: ast.expr, names: set[str]) -> bool:
+    """`not url` for a name that cannot be empty."""
+    return (
+        isinstance(test, ast.UnaryOp)
+        and isinstance(test.op, ast.Not)
+        and isinstance(test.operand, ast.Name)
+        and test.operand.id in names
+    )
 
 
 def _keyword_dict(node: ast.expr) -> bool:

@@ -283,3 +283,22 @@ class NextFromTheForm(UpdateView):
     def get_success_url(self):
         # ok: DJR314 -- a POST field: Django calls the hook after the site's own form was sent
         return self.request.POST.get("next", "/")
+
+
+class LoginThenNext(UpdateView):
+    def get_success_url(self):
+        target = super().get_success_url()
+        if not target:
+            # Django's get_success_url() returns a URL or raises: this branch never runs.
+            target = self.request.GET.get("next", "")
+        # ok: DJR314
+        return target
+
+
+class LoginThenNextUnchecked(UpdateView):
+    def get_success_url(self):
+        target = super().get_success_url()
+        if target == "/":
+            target = self.request.GET.get("next", "")
+        # ruleid: DJR314
+        return target
