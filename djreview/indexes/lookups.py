@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from djreview.indexes.model_defs import ModelDef, Schema, dotted, literal_strings
 from djreview.model import Location
 from djreview.project import facts_context
+from djreview.project.meta import meta_class
 from djreview.project.types import Scope
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
@@ -29,6 +30,8 @@ FILTER_METHODS = frozenset({"filter", "get", "get_or_create", "update_or_create"
 ORDER_METHODS = frozenset({"order_by", "distinct"})
 LATEST_METHODS = frozenset({"latest", "earliest"})
 CHAIN_METHODS = FILTER_METHODS | ORDER_METHODS | LATEST_METHODS | {"exclude"}
+# Calls a query chain may start at: a related manager's `.all()` reads in default order.
+ROOT_METHODS = CHAIN_METHODS | {"all"}
 EQUALITY = frozenset({"exact", "in", "isnull"})
 RANGE = frozenset({"gt", "gte", "lt", "lte", "range", "year"})
 TEXT = frozenset(
@@ -342,13 +345,7 @@ class Collector:
     def _class(self, file: SourceFile, node: ast.ClassDef, default: str) -> None:
         bases = [dotted(b).split(".")[-1] for b in node.bases]
         context, listing = class_context(bases, default)
-        attrs = {
-            s.targets[0].id: s.value
-            for s in node.body
-            if isinstance(s, ast.Assign)
-            and len(s.targets) == 1
-            and isinstance(s.targets[0], ast.Name)
-        }
+        attrs = _assignments(node)
         model = None
         outer = self.class_name
         self.class_name = f"{self.module}.{node.name}" if self.module else None
@@ -363,7 +360,7 @@ class Collector:
         elif "queryset" in attrs:
             model = self._resolve_root(attrs["queryset"], file, None, {})
         if model is None and any(b.endswith("FilterSet") for b in bases):
-            self._filterset(file, node, context)
+            self._filterset(file, node, context, attrs)
         if model is not None and listing:
             self.listed.add(model.key)
         if model is not None:
@@ -399,7 +396,9 @@ class Collector:
                 for name in names if attr == "ordering_fields" else names[:1]:
                     self._add(model, file, value, context, attr, _Query(order=[name]))
 
-    def _filterset(self, file: SourceFile, node: ast.ClassDef, context: str) -> None:
+    def _filterset(
+        self, file: SourceFile, node: ast.ClassDef, context: str, attrs: dict[str, ast.expr]
+    ) -> None:
         """A django-filter FilterSet: a site per filter it offers on `Meta.model`.
 
         `Meta.fields` as a list (exact lookups) or a dict of lookups per field,
@@ -407,9 +406,7 @@ class Collector:
         and `lookup_expr=`. Each filter is a client's option, not a query anyone
         is known to run: weak evidence, as `filterset_fields` is.
         """
-        meta = next(
-            (s for s in node.body if isinstance(s, ast.ClassDef) and s.name == "Meta"), None
-        )
+        meta = meta_class(node)
         options = _assignments(meta) if meta is not None else {}
         model = self.schema.of_expr(file, options["model"]) if "model" in options else None
         if model is None:
@@ -427,7 +424,7 @@ class Collector:
                 terms += [(key or fields, f"{names[0]}__{lookup}") for lookup in kinds.values()]
         elif fields is not None:
             terms += [(fields, name) for name in literal_strings(fields) if name != "__all__"]
-        for value in _assignments(node).values():
+        for value in attrs.values():
             if isinstance(value, ast.Call) and dotted(value.func).endswith("Filter"):
                 keywords = {k.arg: k.value for k in value.keywords if k.arg}
                 field = keywords.get("field_name", keywords.get("name"))
@@ -467,7 +464,7 @@ class Collector:
                     detail=func_name == "get_object_or_404",
                 )
             return
-        if not (isinstance(node.func, ast.Attribute) and node.func.attr in CHAIN_METHODS | {"all"}):
+        if not (isinstance(node.func, ast.Attribute) and node.func.attr in ROOT_METHODS):
             return
         query = _Query()
         current: ast.AST = node

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from djreview.model import Location
+from djreview.project.meta import meta_class
 from djreview.project.model_types import FieldInfo, ModelInfo
 from djreview.project.modules import dotted_name
 from djreview.project.project_model import ProjectModel
@@ -281,14 +282,23 @@ def _model(info: ModelInfo, file: SourceFile) -> ModelDef:
     managed = _meta_list(info.node, "managed")
     model.managed = not (isinstance(managed, ast.Constant) and managed.value is False)
     model.default_order = tuple(meta.ordering)
-    own_meta = any(isinstance(s, ast.ClassDef) and s.name == "Meta" for s in info.node.body)
-    model.inherits_meta = not own_meta and bool(
-        meta.ordering
-        or meta.indexes
-        or meta.constraints
-        or meta.unique_together
-        or meta.index_together
-        or meta.get_latest_by
+    # Only an abstract base's Meta is lost to a plain `class Meta:` (a concrete parent's
+    # ordering is inherited whatever the child declares).
+    abstract_base = any(
+        base not in info.concrete_parents and base != "django.db.models.Model"
+        for base in info.model_bases
+    )
+    model.inherits_meta = (
+        meta_class(info.node) is None
+        and abstract_base
+        and bool(
+            meta.ordering
+            or meta.indexes
+            or meta.constraints
+            or meta.unique_together
+            or meta.index_together
+            or meta.get_latest_by
+        )
     )
     ordering = _meta_list(info.node, "ordering")
     if ordering is not None:

@@ -136,7 +136,8 @@ class Need:
         return Severity.WARNING
 
     def where(self) -> str:
-        """'2 views, 1 admin' style summary of the sites ('2 FilterSet filters' for options)."""
+        """'2 view, 1 admin' style summary of the sites: each label with its count, in the
+        singular ('2 FilterSet filter' for options)."""
         counts: dict[str, int] = {}
         for site in self.places():
             option = OPTION_LABEL.get(site.source) if self.options else None

@@ -207,7 +207,9 @@ class _ModuleEvaluator:
         self.stack = stack
         self.values = settings.values
         self.schemes: dict[str, dict[str, tuple[str | None, Any]]] = {}
-        self.setters: set[str] | None = None
+        # Module functions binding the global their first argument names -> whether they
+        # (or the helper they hand `globals()` to) read the environment.
+        self.setters: dict[str, bool] | None = None
 
     def run(self, body: list[ast.stmt], conditional: bool) -> None:
         for node in body:
@@ -328,15 +330,16 @@ class _ModuleEvaluator:
             updated = UNKNOWN
         self._set(name, updated, node, [*old.env, *evaluator.env], conditional)
 
-    def _global_setters(self) -> set[str]:
+    def _global_setters(self) -> dict[str, bool]:
         """The module's functions that bind the global their first argument names."""
         if self.setters is None:
             tree = self.settings.module.file.tree
-            self.setters = global_setters(tree) if tree is not None else set()
+            self.setters = global_setters(tree) if tree is not None else {}
         return self.setters
 
     def _set_through_helper(self, call: ast.Call, node: ast.stmt, conditional: bool) -> None:
-        """`set_option("NAME", value)`: NAME = value, unless the environment variable NAME is set.
+        """`set_option("NAME", value)`: NAME = value; when the setter reads the environment,
+        unless the environment variable NAME is set.
 
         Only with a value: `set_from_env("NAME")` binds nothing when the variable is unset.
         """
@@ -347,7 +350,9 @@ class _ModuleEvaluator:
             return
         evaluator = self._evaluator()
         value = evaluator.evaluate(call.args[1])
-        env = [*evaluator.env, EnvDefault(first.value, value)]
+        env = list(evaluator.env)
+        if isinstance(call.func, ast.Name) and self._global_setters().get(call.func.id):
+            env.append(EnvDefault(first.value, value))
         self._set(first.value, value, node, env, conditional)
 
     def _if(self, node: ast.If, conditional: bool) -> None:
@@ -392,8 +397,9 @@ def _deep_copy(value: Any) -> Any:
     return value
 
 
-def global_setters(tree: ast.Module) -> set[str]:
-    """Module functions `f(name, value, ...)` that bind the global `name` names.
+def global_setters(tree: ast.Module) -> dict[str, bool]:
+    """Module functions `f(name, value, ...)` that bind the global `name` names, each with
+    whether it (or the helper it hands `globals()` to) reads the environment.
 
     Either the body assigns `globals()[name]`, or it hands `globals()` and
     `name` to a module function that assigns `context[name]` (peeringdb's
@@ -404,11 +410,11 @@ def global_setters(tree: ast.Module) -> set[str]:
         for node in tree.body
         if isinstance(node, ast.FunctionDef) and node.args.args
     }
-    setters: set[str] = set()
+    setters: dict[str, bool] = {}
     for name, function in functions.items():
         first = function.args.args[0].arg
         if _assigns_item(function, None, first):
-            setters.add(name)
+            setters[name] = _reads_environment(function)
             continue
         for call in ast.walk(function):
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
@@ -423,9 +429,18 @@ def global_setters(tree: ast.Module) -> set[str]:
                 (p for p, a in passed.items() if isinstance(a, ast.Name) and a.id == first), None
             )
             if context is not None and key is not None and _assigns_item(helper, context, key):
-                setters.add(name)
+                setters[name] = _reads_environment(function) or _reads_environment(helper)
                 break
     return setters
+
+
+def _reads_environment(function: ast.FunctionDef) -> bool:
+    """The function reads `os.environ` / `os.getenv` (by attribute or name)."""
+    return any(
+        (isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv"})
+        or (isinstance(node, ast.Name) and node.id in {"environ", "getenv"})
+        for node in ast.walk(function)
+    )
 
 
 def _is_globals(node: ast.expr) -> bool:

@@ -112,7 +112,8 @@ class SettingValue:
         return bool(self.env)
 
 
-_ENV_GETTERS = {"os.environ.get", "os.getenv", "environ.get", "getenv"}
+# Environment reads that return the variable's text as is.
+ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "environ.get", "getenv"})
 _CASTS: dict[str, Callable[[Any], Any]] = {
     "bool": lambda v: (
         v if isinstance(v, bool) else str(v).strip().lower() in ("1", "true", "yes", "on", "y", "t")
@@ -284,7 +285,7 @@ class Evaluator:
         path = self._path_call(node, func)
         if path is not None:
             return path
-        if func in _ENV_GETTERS:
+        if func in ENV_GETTERS:
             return self._env_read(node, None, required=False)
         if func in ("env", "config") or func.startswith(("env.", "config.")):
             # django-environ / python-decouple: no default means the variable is required.

@@ -24,7 +24,7 @@ from djreview.taint.module_functions import FunctionNode, FunctionTable
 from djreview.taint.routes import view_params
 from djreview.taint.sinks import Sink
 from djreview.taint.url_guards import resolves_only_own_paths
-from djreview.taint.values import ONE_MARKS, ONE_SOURCE, ONE_URL_SOURCE, Taint
+from djreview.taint.values import ONE_MARKS, Taint
 
 MAX_DEPTH = 4
 _VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "dispatch", "options"})
@@ -47,8 +47,9 @@ _SAFE_ANNOTATIONS = frozenset({"int", "UUID", "uuid.UUID", "bool", "float"})
 # Methods of Django's generic views whose return value Django redirects to itself
 # (FormMixin / DeletionMixin / ModelFormMixin.get_success_url, RedirectView.get_redirect_url).
 _REDIRECT_HOOKS = frozenset({"get_success_url", "get_redirect_url"})
+# How a hook's sink names itself (`EditView.get_success_url() (Django redirects ...)`).
+REDIRECT_HOOK = " (Django redirects to what it returns)"
 SummaryKey = tuple[str, int]
-_ONE = ONE_MARKS
 _MISSING = object()
 
 
@@ -300,7 +301,7 @@ class TaintAnalysis:
         for position, arg in enumerate(params):
             step = analysis.step(arg, f"parameter `{arg.arg}` of `{function.name}()`")
             analysis.env[arg.arg] = Taint(
-                (step,), frozenset({position}), from_request=False, safe_for=_ONE
+                (step,), frozenset({position}), from_request=False, safe_for=ONE_MARKS
             )
         analysis.run()
         return analysis.summary, [arg.arg for arg in params]
@@ -404,35 +405,18 @@ def _redirect_hook_hits(
     if _calls_own_hook(cls, name, analysis.node):
         return
     for stmt, value in analysis.tainted_returns:
-        if stmt.value is None or not value.reaches("redirect") or _only_post(value):
+        if stmt.value is None or not value.reaches("redirect"):
             continue
         # The redirect happens in Django's code: the `return` is where the URL leaves ours.
         call = ast.copy_location(ast.Call(func=stmt.value, args=[], keywords=[]), stmt)
-        what = f"{cls.name}.{name}() (Django redirects to what it returns)"
+        what = f"{cls.name}.{name}(){REDIRECT_HOOK}"
         sink = Sink("redirect", call, stmt.value, what)
         step = analysis.step(stmt, f"returned from `{name}()`, which Django redirects to")
-        yield Hit(
-            sink,
-            file,
-            value.steps + (step,),
-            ONE_SOURCE in value.safe_for,
-            ONE_URL_SOURCE in value.safe_for,
-        )
-
-
-def _only_post(value: Taint) -> bool:
-    """The value's one source is a POST field: Django calls the hook after the site's own
-    form was submitted with its CSRF token, so the form wrote that field; the query string
-    (`?next=`, kept in the form's action) is what a link can set."""
-    first = value.steps[0].message if value.steps else ""
-    return ONE_URL_SOURCE in value.safe_for and first.startswith(
-        ("`request.POST`", "`self.request.POST`")
-    )
+        yield analysis.hit(sink, value, step)
 
 
 def _calls_own_hook(cls: ast.ClassDef, name: str, definition: ast.AST) -> bool:
     """Whether the class calls `self.<name>()` outside the hook's own definition."""
-    tree = cls
     inside = {id(node) for node in ast.walk(definition)}
     return any(
         isinstance(node, ast.Call)
@@ -441,5 +425,5 @@ def _calls_own_hook(cls: ast.ClassDef, name: str, definition: ast.AST) -> bool:
         and isinstance(node.func.value, ast.Name)
         and node.func.value.id == "self"
         and id(node) not in inside
-        for node in ast.walk(tree)
+        for node in ast.walk(cls)
     )

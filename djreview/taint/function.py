@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from djreview.model import FlowStep
+from djreview.project.literals import literal_str
 from djreview.source.file import SourceFile
 from djreview.taint.names import module_names
 from djreview.taint.sinks import Sink, path_method_sink, sinks_of
@@ -123,7 +124,8 @@ class FunctionAnalysis:
     # Each `return` whose value holds request data, with that value (a view's
     # `get_success_url()` is a redirect Django performs with it).
     tainted_returns: list[tuple[ast.Return, Taint]] = field(default_factory=list)
-    # Names bound to a validator's verdict (`ok = url_has_allowed_host_and_scheme(url=u)`):
+    # Names bound to a validator's verdict (`ok = url_has_allowed_host_and_scheme(url=u)`,
+    # any of `sources.GUARDS`):
     # testing the name tests the value, as Django's own LoginView.get_success_url() does.
     verdicts: dict[str, ast.Call] = field(default_factory=dict)
     # Names holding `super().get_success_url()`: Django's views return a URL or raise
@@ -305,7 +307,7 @@ class FunctionAnalysis:
         if isinstance(target, ast.Name):
             self._track_dict(target.id, source)
             self.verdicts.pop(target.id, None)
-            if isinstance(source, ast.Call) and call_name(source.func) in _VERDICT_GUARDS:
+            if isinstance(source, ast.Call) and call_name(source.func) in GUARDS:
                 self.verdicts[target.id] = source
             self.never_empty.discard(target.id)
             if _super_success_url(source):
@@ -512,12 +514,11 @@ class FunctionAnalysis:
         if not (isinstance(template, ast.Constant) and isinstance(template.value, str)):
             return value
         args = node.right
-        first = args.elts[0] if isinstance(args, ast.Tuple) and args.elts else args
-        own_first = not isinstance(args, ast.Dict) and self.ev(first) is None
         if isinstance(args, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in args.elts):
+            parts = [self.ev(element) for element in args.elts]
+            own_first = not parts or parts[0] is None
             # Fields after a literal `?` or `#` fill the query or fragment: not the host.
             aiming = _fields_before_query(template.value)
-            parts = [self.ev(element) for element in args.elts]
             value = (
                 combine(
                     *parts[:aiming],
@@ -525,6 +526,9 @@ class FunctionAnalysis:
                 )
                 or value
             )
+        else:
+            first = args.elts[0] if isinstance(args, ast.Tuple) and args.elts else args
+            own_first = not isinstance(args, ast.Dict) and self.ev(first) is None
         return _pinned(value, _before_percent_field(template.value), own_first)
 
     def formatted(
@@ -677,7 +681,11 @@ class FunctionAnalysis:
             return combine(receiver, *args)
         if name == "format" and isinstance(node.func, ast.Attribute):
             return self.formatted(node, combine(*args), values)
-        if name == "join" and isinstance(node.func, ast.Attribute) and _is_text(node.func.value):
+        if (
+            name == "join"
+            and isinstance(node.func, ast.Attribute)
+            and literal_str(node.func.value) is not None
+        ):
             return self.joined(node, combine(*args))
         if name in PROPAGATORS and (isinstance(node.func, ast.Name) or name in METHOD_PROPAGATORS):
             return combine(*args)
@@ -721,15 +729,16 @@ class FunctionAnalysis:
         """A value arrives at a sink: a hit for request data, a summary entry for a parameter."""
         if value is None or not value.reaches(sink.kind):
             return
-        self.record(
-            Hit(
-                sink,
-                self.file,
-                value.steps + (self.step(sink.call, f"reaches `{sink.what}`"),),
-                ONE_SOURCE in value.safe_for,
-                ONE_URL_SOURCE in value.safe_for,
-            ),
-            value,
+        self.record(self.hit(sink, value, self.step(sink.call, f"reaches `{sink.what}`")), value)
+
+    def hit(self, sink: Sink, value: Taint, last: FlowStep) -> Hit:
+        """The flow of `value` into `sink`, `last` its final step, with its one-source marks."""
+        return Hit(
+            sink,
+            self.file,
+            value.steps + (last,),
+            ONE_SOURCE in value.safe_for,
+            ONE_URL_SOURCE in value.safe_for,
         )
 
     def record(self, hit: Hit, value: Taint) -> None:
@@ -816,10 +825,6 @@ def _worth_resolving(node: ast.Call, args: list[Taint | None]) -> bool:
 _CHECKED = frozenset({"url", "value", "password"})
 
 
-# Validators whose result a view may keep in a name and test later.
-_VERDICT_GUARDS = frozenset({"url_has_allowed_host_and_scheme", "is_safe_url"})
-
-
 def _super_success_url(node: ast.expr) -> bool:
     """`super().get_success_url()`: a URL, or ImproperlyConfigured, from Django's views."""
     return (
@@ -859,10 +864,6 @@ def _pinned(value: Taint, literal: str, own_first: bool) -> Taint | None:
     path or host, or (no text first) the code's own value fills that field."""
     fixed = _fixed_target(literal) if literal else own_first
     return value.sanitised(_URL_KINDS) if fixed else value
-
-
-def _is_text(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _fields_before_query(text: str) -> int:

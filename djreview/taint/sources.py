@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from djreview.model import FlowStep
 from djreview.taint.values import ALL_KINDS
 
 # Attributes of an HttpRequest (or DRF Request) that hold client-controlled data.
@@ -210,3 +211,8 @@ def request_source(node: ast.expr, in_class_view: bool) -> str | None:
     ):
         return f"self.{node.attr} (URL parameters)"
     return None
+
+
+def reads_post(step: FlowStep) -> bool:
+    """Whether a flow's first step is a read of `request.POST` (form data, behind CSRF)."""
+    return step.message.startswith(("`request.POST`", "`self.request.POST`"))

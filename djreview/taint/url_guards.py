@@ -1,9 +1,10 @@
 """`django.urls.resolve()` as a redirect guard: a URL the site's own URLconf matches.
 
-`resolve("//evil.example")` and `resolve("/\\evil.example")` raise
-`Resolver404` (the root resolver takes one `/`, no pattern starts with `/`
-or `\\`), so a URL that resolved is a path of this site, unless a root
-pattern matches anything (`<path:rest>`, `re_path(r"^(?P<rest>.*)$")`).
+`resolve("//evil.example/")` raises `Resolver404` (the root resolver takes
+one `/`, no pattern starts with `/`), so a URL that resolved is a path of this
+site, unless a root pattern matches it: `<path:rest>`, or a first segment any
+text fills (`<str:slug>/`, `re_path(r"^(?P<s>[^/]+)/$")`), which also takes
+`\\evil.example/` — and browsers read `/\\evil.example/` as `//evil.example/`.
 Two shapes count: `try: resolve(url)` whose `except Resolver404` /
 `except Http404` rebinds `url` or leaves (the engine follows both paths),
 and a helper whose every `return` is a falsy literal or tests what
@@ -59,13 +60,23 @@ def _includes_catch_all(model: ProjectModel, module: str, call: ast.Call) -> boo
     return text in CATCH_ALL_URLCONFS
 
 
+_FIRST_CAPTURE = re.compile(r"<(?:(\w+):)?\w+>")
+_CLOSED_CONVERTERS = frozenset({"int", "slug", "uuid"})
+# What an off-site target looks like to a root pattern once the resolver took one `/`.
+_PROBES = ("/evil.example/", "\\evil.example/")
+
+
 def _catch_all(pattern: URLPattern) -> bool:
-    """A pattern that matches `/evil.example/` once the root resolver has taken its `/`."""
+    """A root pattern that matches `/evil.example/` or `\\evil.example/` once the root
+    resolver has taken its `/`."""
     route = pattern.route.lstrip("^")
-    if pattern.kind == "path" or route.startswith("<path:"):
-        return route.startswith("<path:")
+    if pattern.kind == "path":
+        # A first segment captured by a converter other than int, slug or uuid takes any
+        # text but `/`: `\\evil.example` included.
+        first = _FIRST_CAPTURE.match(route)
+        return first is not None and (first.group(1) or "str") not in _CLOSED_CONVERTERS
     try:
-        return re.match(route, "/evil.example/") is not None
+        return any(re.match(route, probe) is not None for probe in _PROBES)
     except re.error:
         return True
 

@@ -105,3 +105,23 @@ def test_an_admin_filter_beside_the_options_leaves_them_an_option_note(tmp_path:
     # The admin changelist's filter joins the note; it does not make it a warning.
     assert options.severity.value == "note"
     assert "2 FilterSet filter, 1 admin" in options.message
+
+
+SEARCH_API = """from rest_framework import viewsets
+
+from desk.models import Checkout
+
+
+class CheckoutViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Checkout.objects.all()
+    search_fields = ["due", "returned"]
+"""
+
+
+def test_search_options_on_several_columns_keep_the_text_search_advice(tmp_path: Path) -> None:
+    # A B-tree cannot serve `icontains`: the note must not advise one index per column.
+    (finding,) = _findings(tmp_path, "DJR202", "views.py", SEARCH_API)
+    assert "no query in the code runs them" in finding.message
+    assert "each on its own" not in finding.message
+    assert "trigram" in finding.message or "GIN" in finding.message
+    assert finding.fix is None

@@ -105,7 +105,7 @@ def after_signup(request):
     return redirect(target)
 """
 URLS = """
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
 
@@ -150,8 +150,16 @@ def test_resolve_in_a_try_whose_handler_rebinds_or_returns_guards_the_redirect(
     [
         '    path("<path:page>", views.after_login),\n',
         '    path("", include("django.contrib.flatpages.urls")),\n',
+        # `/\\evil.example/` resolves: the slug-less first segment takes the backslash.
+        '    path("<str:page>/", views.after_login),\n',
+        '    re_path(r"^(?P<page>[^/]+)/$", views.after_login),\n',
     ],
-    ids=["path-converter-at-the-root", "flatpages-included-at-the-root"],
+    ids=[
+        "path-converter-at-the-root",
+        "flatpages-included-at-the-root",
+        "str-converter-first-segment",
+        "open-regex-first-segment",
+    ],
 )
 def test_resolve_is_no_guard_when_the_urlconf_resolves_anything(extra: str, tmp_path: Path) -> None:
     found = _resolve_project(tmp_path, extra)

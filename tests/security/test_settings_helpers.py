@@ -24,9 +24,10 @@ _HELPERS = (
 )
 
 
-def _rules(tmp_path, tail: str) -> list[str]:
+def _project(tmp_path, tail: str):
+    """A deployed `site.settings` made of the helpers above and `tail`."""
     root = make_repo(tmp_path)
-    write_tree(
+    return write_tree(
         root,
         {
             "site/__init__.py": "",
@@ -35,7 +36,12 @@ def _rules(tmp_path, tail: str) -> list[str]:
             "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings')\n",
         },
     )
-    return sorted({f.rule_id for f in run_tree(root, select=("DJR406",)).active})
+
+
+def _rules(tmp_path, tail: str) -> list[str]:
+    return sorted(
+        {f.rule_id for f in run_tree(_project(tmp_path, tail), select=("DJR406",)).active}
+    )
 
 
 def test_a_helper_handing_globals_to_a_setter_binds_the_setting(tmp_path) -> None:
@@ -51,3 +57,16 @@ def test_a_function_that_binds_no_global_sets_nothing(tmp_path) -> None:
         "\n\ndef note(name, value):\n    print(name, value)\n\n\nnote('SECURE_HSTS_SECONDS', 1)\n"
     )
     assert _rules(tmp_path, tail) == ["DJR406"]
+
+
+def _debug_messages(tmp_path, tail: str) -> list[str]:
+    return [f.message for f in run_tree(_project(tmp_path, tail), select=("DJR401",)).active]
+
+
+def test_a_setter_that_reads_no_environment_binds_a_plain_value(tmp_path) -> None:
+    # A plain `globals()[name] = value` setter: DEBUG is True, not "True when DEBUG is unset".
+    plain = "\n\ndef put(name, value):\n    globals()[name] = value\n\n\nput('DEBUG', True)\n"
+    (message,) = _debug_messages(tmp_path / "plain", plain)
+    assert message.startswith("DEBUG is True in ")
+    (env_message,) = _debug_messages(tmp_path / "env", "set_option('DEBUG', True)\n")
+    assert env_message.startswith("DEBUG is True when DEBUG is unset")

@@ -89,10 +89,13 @@ def _options_advice(need: Need, advice: Callable[[Need], str]) -> str:
     if len(need.fields) == 1:
         weak = "only client options name this column and no query in the code runs it"
         return f"{weak} (weak evidence, worth it if clients use it): {advice(need)}"
+    weak = "only client options name these columns and no query in the code runs them"
+    if need.kind == "text":
+        # A search a B-tree cannot serve: the rule's own (trigram, GIN) advice applies.
+        return f"{weak} (weak evidence, no fix): {advice(need)}"
     return (
-        "only client options name these columns and no query in the code runs them (weak "
-        "evidence, no fix): index, each on its own, those the clients of this large table "
-        "use; a list narrowed by a key first wants the key before the column"
+        f"{weak} (weak evidence, no fix): index, each on its own, those the clients of this "
+        "large table use; a list narrowed by a key first wants the key before the column"
     )
 
 

@@ -29,9 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from djreview.checks.security._settings import deployed_modules
+from djreview.checks.security.security_middleware_missing import subclass_of
+from djreview.project.project_model import ProjectModel
+from djreview.source.discover import SKIP_DIRS
+from djreview.source.file import UnreadableFile, read_regular_file
 from djreview.source.project import Project
 from djreview.source.test_code import skipped
 from djreview.taint.function import Hit
+from djreview.taint.sources import reads_post
 
 _POST_KEY = re.compile(r"""POST\s*(?:\.get(?:list)?\(|\[)\s*["']([^"'\s]+)["']""")
 _OTHER_READ = re.compile(r"\b(?:GET|body|data|query_params|COOKIES|FILES|META|headers)\b")
@@ -60,6 +65,7 @@ _OWN_PATHS = frozenset({"path", "path_info"})
 _TEMPLATE_NAME = re.compile(r"[\w./-]+\.(?:html|jinja2?|djhtml|txt)$")
 _JINJA = (".jinja", ".jinja2", ".j2")
 _SCRIPTS = (".js", ".jsx", ".ts", ".tsx", ".vue", ".svelte")
+_CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
 _NOT_OURS = frozenset({"node_modules", "dist", "vendor", "vendors", "bower_components", ".git"})
 
 
@@ -71,27 +77,39 @@ def set_by_own_pages(
     Another request read on the source's line makes it request data, unless `ignore`
     matches it (DJR314 leaves the Referer to its own exemption). With `url`, only the
     parts that choose where a URL goes count (the query string after `?` does not)."""
-    one = hit.one_url_source if url else hit.one_source
-    if not one or not hit.steps[0].message.startswith(("`request.POST`", "`self.request.POST`")):
+    posted = posted_behind_token(project, hit, ignore, url=url)
+    if posted is None:
         return False
+    view, field = posted
+    pages = project.analysis(Pages)
+    # Only a routed view: a helper's callers (one may be csrf_exempt) are not known here.
+    routed, exempt = pages.url_names(view.names)
+    return bool(routed) and not exempt and pages.own_field(view, routed, field)
+
+
+def posted_behind_token(
+    project: Project, hit: Hit, ignore: re.Pattern[str] | None = None, *, url: bool = False
+) -> tuple[View, str] | None:
+    """The view and field name when the hit's request data is one POST field, read by a
+    view the CSRF middleware protects (not `csrf_exempt`, not DRF's own rules)."""
+    one = hit.one_url_source if url else hit.one_source
+    if not one or not reads_post(hit.steps[0]):
+        return None
     where = hit.steps[0].location
     file = project.by_rel.get(where.path)
     if file is None or file.tree is None:
-        return False
-    lines = file.text.splitlines()
+        return None
+    lines = file.lines
     line = lines[where.start_line - 1] if 0 < where.start_line <= len(lines) else ""
     at = line.find("POST", where.start_column - 1)
     key = _POST_KEY.match(line, at) if at >= 0 else None
     rest = line[: key.start()] + line[key.end() :] if key is not None else ""
     if key is None or _OTHER_READ.search(ignore.sub("", rest) if ignore else rest):
-        return False
+        return None
     view = enclosing_view(file.tree, where.start_line)
-    if view is None or _csrf_exempt(view) or not _csrf_middleware_on(project):
-        return False
-    pages = project.analysis(Pages)
-    # Only a routed view: a helper's callers (one may be csrf_exempt) are not known here.
-    routed, exempt = pages.url_names(view.names)
-    return bool(routed) and not exempt and pages.own_field(view, routed, key.group(1))
+    if view is None or _csrf_exempt(view) or not project.analysis(Pages).csrf_on:
+        return None
+    return view, key.group(1)
 
 
 @dataclass(frozen=True)
@@ -167,12 +185,15 @@ def _csrf_exempt(view: View) -> bool:
 
 
 def _csrf_middleware_on(project: Project) -> bool:
-    """No deployed settings module whose MIDDLEWARE could be read leaves CSRF out."""
+    """No deployed settings module whose MIDDLEWARE could be read leaves out Django's
+    `CsrfViewMiddleware` (or a project subclass of it)."""
+    model = project.analysis(ProjectModel)
     for deployed in deployed_modules(project):
         value = deployed.value("MIDDLEWARE")
         listed = value.value if value is not None else None
         if isinstance(listed, list | tuple) and not any(
-            isinstance(item, str) and "Csrf" in item for item in listed
+            isinstance(item, str) and subclass_of(model, item, _CSRF_MIDDLEWARE, 0)
+            for item in listed
         ):
             return False
     return True
@@ -219,6 +240,7 @@ class Pages:
 
     def __init__(self, project: Project) -> None:
         self.project = project
+        self.csrf_on = _csrf_middleware_on(project)
         # Jinja pages too (`.jinja`, `.j2`), which the rules' template files leave out.
         self.templates = {
             file.rel: file.text
@@ -319,13 +341,20 @@ class Pages:
         """The project's own files ending in `suffixes` (no vendored or built ones), by path."""
         root = self.project.root
         found: dict[str, str] = {}
+        limit = self.project.config.max_file_bytes
         for folder, subfolders, names in os.walk(root):
-            subfolders[:] = [name for name in subfolders if name not in _NOT_OURS]
+            subfolders[:] = [
+                name for name in subfolders if name not in _NOT_OURS and name not in SKIP_DIRS
+            ]
             for name in names:
                 path = Path(folder) / name
                 rel = path.relative_to(root).as_posix()
-                if name.endswith(suffixes) and ".min." not in name and not skipped(rel):
-                    found[rel] = path.read_text(errors="replace")
+                if not name.endswith(suffixes) or ".min." in name or skipped(rel):
+                    continue
+                try:
+                    found[rel] = read_regular_file(path, limit).decode(errors="replace")
+                except UnreadableFile:
+                    continue  # as discovery would: an unreadable page fills no field
         return found
 
     def own_value(self, value: str) -> bool:

@@ -141,7 +141,7 @@ def _writes_no_data(body: tuple[Token, ...], text: str) -> bool:
             words = token.words
             if not words or words[0] not in _WRITES_NO_DATA:
                 return False
-            if words[0] in ("trans", "translate") and not _literal_translation(words):
+            if words[0] in ("trans", "translate") and not _quoted_literal(words):
                 return False
             if words[0] == "static" and not _literal_or_quoted_path(words, text, token):
                 return False
@@ -154,7 +154,7 @@ def _literal_or_quoted_path(words: list[str], text: str, token: Token) -> bool:
     The storage's `url()` passes the path through `filepath_to_uri`, which percent-encodes
     `"`, `<` and `>` (not `'`): inside `src="..."` a computed path cannot end the value.
     """
-    if len(words) >= 2 and words[1][:1] in "\"'" and "as" not in words[2:]:
+    if _quoted_literal(words):
         return True
     flat = flatten(text)
     opening = in_tag(flat, token.offset)
@@ -162,8 +162,9 @@ def _literal_or_quoted_path(words: list[str], text: str, token: Token) -> bool:
     return opening >= 0 and flat[opening : token.offset].count('"') % 2 == 1
 
 
-def _literal_translation(words: list[str]) -> bool:
-    """`{% trans "text" %}`: a quoted literal, not a variable, and not stored `as` one."""
+def _quoted_literal(words: list[str]) -> bool:
+    """`{% trans "text" %}`, `{% static 'x.js' %}`: a quoted literal, not a variable, and
+    not stored `as` one."""
     return len(words) >= 2 and words[1][:1] in "\"'" and "as" not in words[2:]
 
 

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 
 from djreview.checks.security._settings import Deployed, SettingsCheck, env_helper_default
 from djreview.model import Finding, Severity
+from djreview.project.settings_eval import ENV_GETTERS
 from djreview.taint.sources import dotted
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
-# Environment reads that return the variable's text as is (no cast to bool).
-_RAW_READS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
 
 
 class DebugEnabledInProduction(SettingsCheck):
@@ -95,7 +94,7 @@ class DebugEnabledInProduction(SettingsCheck):
 def _raw_env_read(statement: ast.AST | None) -> tuple[str, object] | None:
     """`DEBUG = os.getenv("DEBUG", default)`: the variable and default of an uncast read."""
     value = getattr(statement, "value", None)
-    if not isinstance(value, ast.Call) or not value.args or dotted(value.func) not in _RAW_READS:
+    if not isinstance(value, ast.Call) or not value.args or dotted(value.func) not in ENV_GETTERS:
         return None
     name = value.args[0]
     if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):

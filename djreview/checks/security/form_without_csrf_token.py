@@ -109,14 +109,13 @@ class FormWithoutCsrfToken(TemplateCheck):
         spans = [(m.start(), end.end() if end else len(flat)) for m, end in forms]
         if _token_for_scripts(tokens, spans):
             return
-        for form in _FORM.finditer(flat):
+        for form, closing in forms:
             tag = file.text[form.start() : form.end()]
             if not _POST.search(tag) or _EXTERNAL.search(tag):
                 continue
             action = _ACTION.search(tag)
             if static_page and (action is None or not action.group(2).strip()):
                 continue
-            closing = _END.search(flat, form.end())
             end = closing.start() if closing else len(flat)
             inside = {t.words[0] for t in blocks if form.end() <= t.offset < end}
             body = file.text[form.end() : end]

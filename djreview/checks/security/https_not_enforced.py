@@ -23,8 +23,8 @@ class HttpsNotEnforced(SettingsCheck):
     `set_option("SECURE_HSTS_SECONDS", 31536000)` where `set_option` assigns
     `globals()[name]`, or hands `globals()` and the name to a module
     function that assigns `context[name]`, is read as
-    `SECURE_HSTS_SECONDS = 31536000`, overridable by the environment
-    variable of that name. A helper call without a value
+    `SECURE_HSTS_SECONDS = 31536000` (overridable by the environment variable
+    of that name when the helper reads the environment). A helper call without a value
     (`set_from_env("NAME")`) binds nothing.
 
     ## Why is this bad?

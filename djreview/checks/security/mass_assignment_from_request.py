@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
 
 from djreview.checks.security._model_values import class_defining
 from djreview.checks.security._resolved import assigned_values
 from djreview.checks.security._taint import TaintCheck
-from djreview.model import Finding, Severity
+from djreview.model import Severity
 from djreview.project.project_model import ProjectModel
 from djreview.project.types import Scope
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.analysis import TaintAnalysis
+from djreview.taint.function import Hit
 
 # A literal identifier prefix of an attribute name built from request data.
 _PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9]*_$")
@@ -87,18 +87,9 @@ class MassAssignmentFromRequest(TaintCheck):
     kinds = frozenset({"mass"})
     uses = (TaintAnalysis, ProjectModel)
 
-    def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
-        """As every taint rule, less `setattr()` confined to a family of plain fields."""
-        findings = list(super().check_file(file, project))
-        if not findings or file.tree is None:
-            return findings
-        model = project.analysis(ProjectModel)
-        confined = {
-            hit.sink.call.lineno
-            for hit in project.analysis(TaintAnalysis).hits_in(file)
-            if hit.sink.kind == "mass" and _confined_setattr(hit.sink.call, file, model)
-        }
-        return [f for f in findings if f.location.start_line not in confined]
+    def accepts_in(self, project: Project, hit: Hit, hits: list[Hit]) -> bool:
+        """Every mass-assignment hit, less `setattr()` confined to a family of plain fields."""
+        return not _confined_setattr(hit.sink.call, hit.file, project.analysis(ProjectModel))
 
 
 def _confined_setattr(call: ast.Call, file: SourceFile, model: ProjectModel) -> bool:
@@ -107,14 +98,11 @@ def _confined_setattr(call: ast.Call, file: SourceFile, model: ProjectModel) -> 
     module = model.module_for(file)
     if tree is None or module is None or len(call.args) < 2:
         return False
-    function = next(
-        (
-            node
-            for node in ast.walk(tree)
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            and any(child is call for child in ast.walk(node))
-        ),
-        None,
+    line = call.lineno
+    function = max(
+        (f for f in file.functions() if f.lineno <= line <= (f.end_lineno or f.lineno)),
+        key=lambda f: f.lineno,
+        default=None,
     )
     if function is None:
         return False

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from djreview.checks.security._post_fields import Pages, set_by_own_pages
+from djreview.checks.security._post_fields import Pages, posted_behind_token, set_by_own_pages
 from djreview.checks.security._taint import TaintCheck
 from djreview.project.project_model import ProjectModel
 from djreview.source.project import Project
-from djreview.taint.analysis import TaintAnalysis
+from djreview.taint.analysis import REDIRECT_HOOK, TaintAnalysis
 from djreview.taint.function import Hit
 
 # The source expression read at its step's column: `request.META["HTTP_REFERER"]`,
@@ -116,6 +116,12 @@ class OpenRedirect(TaintCheck):
         flows = (hit, *hit.others)
         if all(_from_referer(project, flow) for flow in flows):
             return False
+        if hit.sink.what.endswith(REDIRECT_HOOK) and all(
+            posted_behind_token(project, flow, _REFERER, url=True) for flow in flows
+        ):
+            # Django calls the hook after the form was sent with its token: the POST
+            # field came from the site's form; `?next=` kept in its action did not.
+            return False
         return not all(set_by_own_pages(project, flow, _REFERER, url=True) for flow in flows)
 
 
@@ -139,5 +145,5 @@ def _from_referer(project: Project, hit: Hit) -> bool:
 
 def _line(project: Project, path: str, number: int) -> str:
     file = project.by_rel.get(path)
-    lines = file.text.splitlines() if file is not None else []
+    lines = file.lines if file is not None else []
     return lines[number - 1] if 0 < number <= len(lines) else ""

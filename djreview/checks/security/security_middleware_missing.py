@@ -76,7 +76,7 @@ class SecurityMiddlewareMissing(SettingsCheck):
     def check_deployed(self, deployed: Deployed, project: Project) -> Iterable[Finding]:
         """The protective middleware the list leaves out, project subclasses counting."""
         model = project.analysis(ProjectModel)
-        return self._missing(deployed, lambda item, path: _subclass_of(model, item, path, 0))
+        return self._missing(deployed, lambda item, path: subclass_of(model, item, path, 0))
 
     def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
         """The protective middleware the list leaves out (listed by their own path)."""
@@ -98,7 +98,7 @@ class SecurityMiddlewareMissing(SettingsCheck):
             )
 
 
-def _subclass_of(model: ProjectModel, qualified: str, target: str, depth: int) -> bool:
+def subclass_of(model: ProjectModel, qualified: str, target: str, depth: int) -> bool:
     """Whether the class at `qualified` is `target` or a project subclass of it."""
     if qualified == target:
         return True
@@ -112,6 +112,6 @@ def _subclass_of(model: ProjectModel, qualified: str, target: str, depth: int) -
             for base in statement.bases:
                 spelled = dotted(base)
                 resolved = model.resolve_name(module_name, spelled) if spelled else None
-                if resolved and _subclass_of(model, resolved, target, depth + 1):
+                if resolved and subclass_of(model, resolved, target, depth + 1):
                     return True
     return False
