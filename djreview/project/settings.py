@@ -12,7 +12,7 @@ like are noted in `dynamic`, never run.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from djreview.project.modules import ModuleInfo, dotted_name, resolve_relative
@@ -360,10 +360,24 @@ class _ModuleEvaluator:
         test = evaluator.evaluate(node.test)
         if test is UNKNOWN or evaluator.env:
             # Either branch may run: keep both, marked conditional (the later one wins).
+            before = dict(self.values)
             self.run(node.body, True)
+            if test is not UNKNOWN and not test:
+                self._mark_skipped_by_default(before)
+            after_body = dict(self.values)
             self.run(node.orelse, True)
+            if test is not UNKNOWN and test:
+                self._mark_skipped_by_default(after_body)
         else:
             self.run(node.body if test else node.orelse, conditional)
+
+    def _mark_skipped_by_default(self, before: dict[str, SettingValue]) -> None:
+        """Values the branch just run changed, though the environment's defaults skip it."""
+        for name, value in self.values.items():
+            if before.get(name) is not value:
+                self.values[name] = replace(
+                    value, replaced=before.get(name), only_when_env_set=True
+                )
 
     def _star(self, node: ast.ImportFrom) -> None:
         source = (

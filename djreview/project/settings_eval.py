@@ -100,6 +100,10 @@ class SettingValue:
     env: tuple[EnvDefault, ...] = ()
     conditional: bool = False
     node: ast.AST | None = None
+    # Set only in an `if` branch the environment's defaults skip (`if env("CI", False):`):
+    # the value it replaced, the one a deployment with those variables unset runs with.
+    replaced: SettingValue | None = None
+    only_when_env_set: bool = False
 
     @property
     def known(self) -> bool:
@@ -110,6 +114,18 @@ class SettingValue:
     def from_env(self) -> bool:
         """True when an environment variable can change the value."""
         return bool(self.env)
+
+    def by_default(self) -> SettingValue | None:
+        """The value with every environment variable unset (None: then never set).
+
+        A value set in an `if` branch whose environment-read test is false by default
+        (`if config("CI_TEST_RUN", default=False, cast=bool):`) gives way to the one it
+        replaced, as `DEBUG = config("DEBUG", default=False)` counts as False.
+        """
+        value: SettingValue | None = self
+        while value is not None and value.only_when_env_set:
+            value = value.replaced
+        return value
 
 
 # Environment reads that return the variable's text as is.

@@ -84,3 +84,47 @@ def test_a_test_runner_settings_module_named_as_one_word_is_not_deployed(
     }
     expected = [f"site_conf/settings/{leaf_name}.py"] if reported else []
     assert _debug_paths(tmp_path, files) == expected
+
+
+STACK_SETTINGS = (
+    "INSTALLED_APPS = []\nSECRET_KEY = 'x'\n"
+    "BASE_MIDDLEWARE = ['django.middleware.csrf.CsrfViewMiddleware']\n"
+    "REMOVED_MIDDLEWARE = ['django.middleware.security.SecurityMiddleware']\n"
+    "MIDDLEWARE = []\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("start_up", "missing"),
+    [
+        # manage.py builds the stack Django runs from BASE_MIDDLEWARE: its CSRF middleware counts.
+        (
+            "stack = list(settings_dict['BASE_MIDDLEWARE'])\n"
+            "stack.extend(settings_dict['MIDDLEWARE'])\n"
+            "settings_dict['MIDDLEWARE'] = stack\n",
+            "SecurityMiddleware, XFrameOptionsMiddleware",
+        ),
+        # A list only tested for membership is not merged: nothing is added.
+        (
+            "settings_dict['MIDDLEWARE'] = [\n"
+            "    m for m in settings_dict['MIDDLEWARE']\n"
+            "    if m not in settings_dict['REMOVED_MIDDLEWARE']\n"
+            "]\n",
+            "SecurityMiddleware, CsrfViewMiddleware, XFrameOptionsMiddleware",
+        ),
+    ],
+)
+def test_middleware_merged_at_start_up_counts(tmp_path, start_up, missing) -> None:
+    root = make_repo(tmp_path)
+    files = {
+        "manage.py": MANAGE.format(module="site_config.settings")
+        + "settings_dict = {}\n"
+        + start_up,
+        "site_config/__init__.py": "",
+        "site_config/settings.py": STACK_SETTINGS,
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    found = run_tree(root, select=("DJR404",)).active
+    assert [f.message for f in found] == [f"MIDDLEWARE in site_config.settings lacks {missing}"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import make_repo, run_tree
+from helpers import make_repo, run_tree, write_tree
 
 
 def test_safe_filter_in_a_plain_text_template_is_not_flagged(tmp_path: Path) -> None:
@@ -109,3 +109,60 @@ def test_forms_of_a_page_that_hands_its_scripts_the_token_are_not_flagged(
     (templates / "plain.html").write_text(UPLOAD_FORM)
     flagged = {f.location.path for f in run_tree(root, select=("DJR503",)).findings}
     assert flagged == {"templates/two_forms.html", "templates/plain.html"}
+
+
+AUTOESCAPE_OFF = (
+    "<p>{% autoescape off %}{{ user.name }}: {{ comment.text }}{% endautoescape %}</p>\n"
+)
+SHOP_APP = {
+    "shop/__init__.py": "",
+    "shop/apps.py": (
+        "from django.apps import AppConfig\n\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n"
+    ),
+    "shop/mail.py": (
+        "from django.template.loader import render_to_string\n\n"
+        "PREFIX = 'shop/built/'\n\n\n"
+        "def send(kind, context):\n"
+        "    render_to_string('shop/emails/named.html', context)\n"
+        "    render_to_string(PREFIX + kind, context)\n"
+        "    render_to_string(f'{kind}_notice.html', context)\n"
+    ),
+}
+
+
+def test_autoescape_off_in_a_template_nothing_renders_is_not_flagged(tmp_path: Path) -> None:
+    root = write_tree(make_repo(tmp_path / "project"), SHOP_APP)
+    templates = (
+        # Named by nothing: no literal, no built name, no convention, an own app's folder.
+        "shop/templates/shop/emails/old_comment.html",
+        # Named by a literal, by a prefix built in code, by a suffix built in code.
+        "shop/templates/shop/emails/named.html",
+        "shop/templates/shop/built/launch.html",
+        "shop/templates/shop/emails/launch_notice.html",
+        # Django's auth views render registration/, whatever app holds the file.
+        "registration/templates/registration/login.html",
+        # A name at the top may be rendered by code outside the project.
+        "shop/templates/old_base.html",
+    )
+    registration_app = (
+        "from django.apps import AppConfig\n\n\n"
+        "class RegistrationConfig(AppConfig):\n    name = 'registration'\n"
+    )
+    write_tree(root, {"registration/__init__.py": "", "registration/apps.py": registration_app})
+    write_tree(root, dict.fromkeys(templates, AUTOESCAPE_OFF))
+    flagged = {f.location.path for f in run_tree(root, select=("DJR502",)).findings}
+    assert flagged == set(templates[1:])
+
+
+def test_a_template_name_field_makes_every_template_renderable(tmp_path: Path) -> None:
+    files = {
+        **SHOP_APP,
+        "shop/models.py": (
+            "from django.db import models\n\n\n"
+            "class Page(models.Model):\n    template_name = models.CharField(max_length=70)\n"
+        ),
+        "shop/templates/shop/emails/old_comment.html": AUTOESCAPE_OFF,
+    }
+    root = write_tree(make_repo(tmp_path / "project"), files)
+    flagged = {f.location.path for f in run_tree(root, select=("DJR502",)).findings}
+    assert flagged == {"shop/templates/shop/emails/old_comment.html"}

@@ -15,6 +15,7 @@ from djreview.checks.security._template import (
     lone_variable,
     tokenize,
 )
+from djreview.checks.security._template_use import TemplateUse
 from djreview.model import Finding, Severity
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
@@ -87,6 +88,16 @@ class AutoescapeOffBlock(TemplateCheck):
     any `{% include %}`, `{% block %}` or a project's own tag still counts,
     since the included template renders under the same setting.
 
+    Nor a template that nothing can render (`_template_use`): its name is
+    in an own app's folder, is written nowhere in the project's code or
+    templates, matches no name the code builds from a literal folder or
+    extension (`"emails/" + kind`, `f"{kind}_email.html"`) and none Django
+    derives for a model (`<app>/<model>_list.html`), and no model stores
+    template names. A dead copy left behind (on experimenter, six legacy
+    e-mail templates no code loads any more) is not part of the deployed
+    site; in doubt (Django's `registration/` and `admin/`, a name at the top,
+    an installed app's folder) the template counts as rendered.
+
     ## Why is this bad?
     Every variable in the block is trusted as markup, including ones added
     later by someone who does not notice the block: one user-supplied value
@@ -118,12 +129,16 @@ class AutoescapeOffBlock(TemplateCheck):
     security_severity = 6.1
     precision = "high"
     tags = ("xss", "templates")
+    uses = (TemplateUse,)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:
         """One finding per autoescape-off block in an HTML template."""
         if file.rel.endswith(_PLAIN_TEXT) or _plain_mail(file):
             return ()
-        return self._findings(file)
+        findings = list(self._findings(file))
+        if findings and project.analysis(TemplateUse).unreferenced(file):
+            return ()
+        return findings
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
         for token, body in autoescape_off_blocks(tokenize(file.text)):
