@@ -347,23 +347,8 @@ class Collector:
                 self._scope(file, node, _function_context(node, context), cls_model, listing)
                 self.function = outer
                 continue
-            if (
-                isinstance(node, ast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-            ):
-                target = node.targets[0].id
-                # `qs = qs.filter(...)`: the new value continues the old query.
-                previous = names.get(target)
-                if previous is not None and _lookup_dicts(previous) and _lookup_dicts(node.value):
-                    # `params = {...}` on each branch, then `filter(**params)`: either one.
-                    names[target] = ast.IfExp(ast.Constant(True), previous, node.value)
-                else:
-                    names[target] = (
-                        _rebase(node.value, target, previous)
-                        if previous is not None
-                        else node.value
-                    )
+            if isinstance(node, ast.Assign):
+                _assign(names, node)
             if isinstance(node, ast.Call) and id(node) not in seen:
                 self._call(file, node, context, cls_model, names, seen)
 
@@ -964,21 +949,28 @@ def _argument(
     return None
 
 
+def _assign(names: dict[str, ast.expr], node: ast.Assign) -> None:
+    """Record `name = value` in a scope's locals (the last assignment wins)."""
+    if not (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+        return
+    target = node.targets[0].id
+    # `qs = qs.filter(...)`: the new value continues the old query.
+    previous = names.get(target)
+    if previous is not None and _lookup_dicts(previous) and _lookup_dicts(node.value):
+        # `params = {...}` on each branch, then `filter(**params)`: either one.
+        names[target] = ast.IfExp(ast.Constant(True), previous, node.value)
+    elif previous is not None:
+        names[target] = _rebase(node.value, target, previous)
+    else:
+        names[target] = node.value
+
+
 def _local_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
-    """A function's locals by their last assignment, a reassignment from itself continuing
-    the previous value (as `Collector._scope` reads them)."""
+    """A function's locals by their last assignment (as `Collector._scope` reads them)."""
     names: dict[str, ast.expr] = {}
     for node in ast.walk(function):
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-        ):
-            target = node.targets[0].id
-            previous = names.get(target)
-            names[target] = (
-                _rebase(node.value, target, previous) if previous is not None else node.value
-            )
+        if isinstance(node, ast.Assign):
+            _assign(names, node)
     return names
 
 
