@@ -138,6 +138,21 @@ class _Query:
     opaque: bool = False
     # Read through a related manager (`job_result.log_entries.all()`): one parent's rows.
     related: bool = False
+    # `filter(**params)` with `params` one of several dict literals (one per branch):
+    # the lookups of each, one query apiece.
+    alternatives: list[list[str]] = field(default_factory=list)
+
+    def variants(self) -> list[_Query]:
+        """The query once per alternative of its unpacked dict (itself when there is none)."""
+        if not self.alternatives:
+            return [self]
+        out = []
+        for paths in self.alternatives:
+            variant = copy.copy(self)
+            variant.terms = [*self.terms, *((path, 0) for path in paths)]
+            variant.alternatives = []
+            out.append(variant)
+        return out
 
 
 def file_context(rel: str, base: str = "") -> str:
@@ -200,6 +215,10 @@ class Collector:
         self.class_name: str | None = None
         self.typed_scopes: dict[int, Scope] = {}
         self.reverse_seen: set[tuple[str, int, str, str]] = set()
+        self.call_sites: dict[
+            tuple[str, str, bool],
+            list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str | None, ast.Call]],
+        ] = {}
         self.manager_models = _manager_models(schema)
         parents = [PurePosixPath(folder).parent.as_posix() for folder in schema.app_dirs.values()]
         self.app_parents = frozenset(parents)
@@ -328,17 +347,8 @@ class Collector:
                 self._scope(file, node, _function_context(node, context), cls_model, listing)
                 self.function = outer
                 continue
-            if (
-                isinstance(node, ast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-            ):
-                target = node.targets[0].id
-                # `qs = qs.filter(...)`: the new value continues the old query.
-                previous = names.get(target)
-                names[target] = (
-                    _rebase(node.value, target, previous) if previous is not None else node.value
-                )
+            if isinstance(node, ast.Assign):
+                _assign(names, node)
             if isinstance(node, ast.Call) and id(node) not in seen:
                 self._call(file, node, context, cls_model, names, seen)
 
@@ -454,15 +464,16 @@ class Collector:
             if model is not None:
                 query = _Query()
                 _filter_args(node, names, query)
-                self._add(
-                    model,
-                    file,
-                    node,
-                    context,
-                    func_name,
-                    query,
-                    detail=func_name == "get_object_or_404",
-                )
+                for variant in query.variants():
+                    self._add(
+                        model,
+                        file,
+                        node,
+                        context,
+                        func_name,
+                        variant,
+                        detail=func_name == "get_object_or_404",
+                    )
             return
         if not (isinstance(node.func, ast.Attribute) and node.func.attr in ROOT_METHODS):
             return
@@ -493,6 +504,8 @@ class Collector:
         model = self._resolve_root(current, file, cls_model, names)
         if model is None:
             model = self._typed_root(current, query)
+        if model is None and isinstance(current, ast.Name) and current.id not in names:
+            model = self._parameter_root(current.id, file, query)
         if model is None:
             return
         if not query.order and query.related and not detail:
@@ -501,7 +514,8 @@ class Collector:
             query.order = list(model.default_order)
         if query.latest_default:
             query.order = [name for name, _ in model.latest_by]
-        self._add(model, file, node, context, "queryset", query, detail=detail)
+        for variant in query.variants():
+            self._add(model, file, node, context, "queryset", variant, detail=detail)
 
     def _resolve_root(
         self,
@@ -519,7 +533,12 @@ class Collector:
                 return cls_model
             node = node.func.value
         if isinstance(node, ast.Call):
-            return cls_model if dotted(node.func) == "super" else None
+            if dotted(node.func) == "super":
+                return cls_model
+            passed = self._passed_through(node) if depth < 3 else None
+            if passed is None:
+                return None
+            return self._resolve_root(passed, file, cls_model, names, depth + 1)
         if isinstance(node, ast.Attribute):
             owner = node.value
             if dotted(owner) in ("self.model", "cls", "self.queryset.model"):
@@ -541,6 +560,101 @@ class Collector:
         ):
             return cls_model
         return None
+
+    def _passed_through(self, call: ast.Call) -> ast.expr | None:
+        """The argument a project function returns as it came, filtered or not.
+
+        `exclude_invisible(user, category, queryset)` whose every `return` is
+        its `queryset` parameter or a chain on it (`queryset.filter(...)`,
+        through local reassignments) hands the caller's queryset back: the
+        root of the call is the root of that argument.
+        """
+        callee = dotted(call.func)
+        if self.project.memo is not None:
+            return None  # a server session keeps per-file sites: they may not read other files
+        qualified = self.schema.index.resolve_name(self.module, callee) if callee else None
+        module, _, name = (qualified or "").rpartition(".")
+        info = self.schema.index.modules.get(module)
+        function = info.defs.get(name) if info is not None else None
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            return None
+        parameter = _returned_parameter(function)
+        return _argument(call, function, parameter, 0) if parameter is not None else None
+
+    def _parameter_root(self, name: str, file: SourceFile, query: _Query) -> ModelDef | None:
+        """The model of an untyped parameter every caller in the module passes a queryset of.
+
+        A method's callers are `self.<method>(...)` calls (a base class's
+        `get()` calling the `get_target(thread, posts)` each subclass
+        defines); a function's are calls by its name. Each caller's argument
+        is resolved in the caller's scope (locals, related managers); all
+        must agree on the model. The caller's own filters on the argument
+        join the query only when every caller adds the same ones.
+        """
+        function = self.function
+        if function is None or self.project.memo is not None:
+            return None  # a server session keeps per-file sites: they may not read other scopes
+        params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        method = bool(self.class_name) and params[:1] == ["self"]
+        if name not in params or (method and name == "self"):
+            return None
+        key = (file.rel, function.name, method)
+        calls = self.call_sites.get(key)
+        if calls is None:
+            calls = self.call_sites[key] = list(_calls_of(file, function.name, method))
+        found: set[str] = set()
+        extra: list[tuple[list[tuple[str, int]], bool]] = []
+        for caller, caller_class, call in calls:
+            arg = _argument(call, function, name, 1 if method else 0)
+            if arg is None:
+                return None
+            probe = _Query()
+            scope = f"{self.module}.{caller_class}" if caller_class and self.module else None
+            model = self._caller_root(arg, file, caller, scope, probe)
+            if model is None:
+                return None
+            found.add(model.key)
+            extra.append((probe.terms, probe.related))
+        if len(found) != 1:
+            return None
+        if all(terms == extra[0] for terms in extra):
+            query.terms[:0] = extra[0][0]
+            query.related = query.related or extra[0][1]
+        return self.schema.models.get(found.pop())
+
+    def _caller_root(
+        self,
+        arg: ast.expr,
+        file: SourceFile,
+        caller: ast.FunctionDef | ast.AsyncFunctionDef,
+        caller_class: str | None,
+        query: _Query,
+    ) -> ModelDef | None:
+        """The model of `arg` in its caller's scope, with the chain's own filters in `query`."""
+        names = _local_names(caller)
+        current: ast.AST = arg
+        for _ in range(4):
+            while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
+                if current.func.attr in NOT_A_QUERYSET or current.func.attr not in PASSTHROUGH:
+                    break
+                if current.func.attr in FILTER_METHODS:
+                    _filter_args(current, names, query)
+                current = current.func.value
+            if isinstance(current, ast.Call):
+                passed = self._passed_through(current)
+                if passed is not None:
+                    current = passed
+                    continue
+            if not (isinstance(current, ast.Name) and current.id in names):
+                break
+            current = names[current.id]
+        saved = self.function, self.class_name
+        self.function, self.class_name = caller, caller_class
+        try:
+            model = self._resolve_root(current, file, None, names)
+            return model if model is not None else self._typed_root(current, query)
+        finally:
+            self.function, self.class_name = saved
 
     def _typed_root(self, node: ast.AST, query: _Query) -> ModelDef | None:
         """The model of a root the shared expression typing knows (djreview.project.types).
@@ -785,6 +899,107 @@ _COMPOUND = (
 )
 
 
+def _returned_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The parameter every `return` of `function` hands back (as is or filtered), if one."""
+    params = {a.arg for a in (*function.args.posonlyargs, *function.args.args)}
+    names = _local_names(function)
+    roots: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Return):
+            if node.value is None:
+                return None
+            current: ast.expr = node.value
+            for _ in range(4):
+                while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
+                    if current.func.attr not in PASSTHROUGH:
+                        return None
+                    current = current.func.value
+                if not isinstance(current, ast.Name):
+                    return None
+                value = names.get(current.id)
+                if value is None or _root_name(value) == current.id:
+                    break  # the parameter itself, or reassigned from itself
+                current = value
+            if not isinstance(current, ast.Name):
+                return None
+            roots.add(current.id)
+    return roots.pop() if len(roots) == 1 and roots <= params else None
+
+
+def _root_name(expr: ast.expr) -> str:
+    """The name a call/attribute chain starts at (`qs` of `qs.filter(...).all()`), or ''."""
+    while isinstance(expr, ast.Call | ast.Attribute):
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    return expr.id if isinstance(expr, ast.Name) else ""
+
+
+def _argument(
+    call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, skip: int
+) -> ast.expr | None:
+    """The expression `call` passes for parameter `name` (`skip`: the bound `self`)."""
+    params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)][skip:]
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    index = params.index(name) if name in params else -1
+    if 0 <= index < len(call.args) and not any(
+        isinstance(a, ast.Starred) for a in call.args[: index + 1]
+    ):
+        return call.args[index]
+    return None
+
+
+def _assign(names: dict[str, ast.expr], node: ast.Assign) -> None:
+    """Record `name = value` in a scope's locals (the last assignment wins)."""
+    if not (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+        return
+    target = node.targets[0].id
+    # `qs = qs.filter(...)`: the new value continues the old query.
+    previous = names.get(target)
+    if previous is not None and _lookup_dicts(previous) and _lookup_dicts(node.value):
+        # `params = {...}` on each branch, then `filter(**params)`: either one.
+        names[target] = ast.IfExp(ast.Constant(True), previous, node.value)
+    elif previous is not None:
+        names[target] = _rebase(node.value, target, previous)
+    else:
+        names[target] = node.value
+
+
+def _local_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
+    """A function's locals by their last assignment (as `Collector._scope` reads them)."""
+    names: dict[str, ast.expr] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            _assign(names, node)
+    return names
+
+
+def _calls_of(
+    file: SourceFile, name: str, method: bool
+) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str | None, ast.Call]]:
+    """(caller, its class's qualified-ish name, call) for each call of `name` in `file`:
+    `self.name(...)` for a method, `name(...)` for a function."""
+    assert file.tree is not None
+    for cls in [None, *file.nodes_of(ast.ClassDef)]:
+        body = file.tree.body if cls is None else cls.body
+        for caller in body:
+            if not isinstance(caller, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(caller):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                if method and not (
+                    isinstance(func, ast.Attribute)
+                    and func.attr == name
+                    and dotted(func.value) == "self"
+                ):
+                    continue
+                if not method and not (isinstance(func, ast.Name) and func.id == name):
+                    continue
+                yield caller, cls.name if cls is not None else None, node
+
+
 def _hint_lines(text: str) -> frozenset[int]:
     """Line numbers where a lookup may start (the QUERY_HINT text test, per line)."""
     lines: set[int] = set()
@@ -912,11 +1127,48 @@ def _order_args(call: ast.Call) -> list[str]:
 def _filter_args(call: ast.Call, names: dict[str, ast.expr], query: _Query) -> None:
     for kw in call.keywords:
         if kw.arg is None:
-            query.opaque = True
+            value = names.get(kw.value.id) if isinstance(kw.value, ast.Name) else kw.value
+            _unpacked(_lookup_dicts(value), query)
         elif kw.arg not in ("defaults", "create_defaults") and not _bound_by_a_column(kw):
             query.terms.append((kw.arg, 0))
     for arg in call.args:
         _q_terms(arg, names, query, False, 0)
+
+
+def _lookup_dicts(node: ast.expr | None) -> list[dict[str, ast.expr]] | None:
+    """The lookups of `filter(**params)` when `params` is a dict literal with string keys
+    (or one of several, `params = {...}` on each branch: an `IfExp` of them), else None."""
+    if isinstance(node, ast.IfExp):
+        left, right = _lookup_dicts(node.body), _lookup_dicts(node.orelse)
+        return left + right if left is not None and right is not None else None
+    if not isinstance(node, ast.Dict):
+        return None
+    found: dict[str, ast.expr] = {}
+    for key, value in zip(node.keys, node.values, strict=True):
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return None
+        found[key.value] = value
+    return [found]
+
+
+def _unpacked(dicts: list[dict[str, ast.expr]] | None, query: _Query) -> None:
+    """The terms of `filter(**params)`: one dict's are the query's; several (one per branch)
+    make the query once per dict (`_Query.variants`)."""
+    if dicts is None or (len(dicts) > 1 and query.alternatives):
+        query.opaque = True
+        return
+    paths = [
+        [
+            path
+            for path, value in lookups.items()
+            if not _bound_by_a_column(ast.keyword(path, value))
+        ]
+        for lookups in dicts
+    ]
+    if len(paths) == 1:
+        query.terms += [(path, 0) for path in paths[0]]
+    else:
+        query.alternatives = paths
 
 
 def _bound_by_a_column(kw: ast.keyword) -> bool:

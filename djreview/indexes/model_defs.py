@@ -8,6 +8,7 @@ not), the ordering, and where the model class and its file are (to edit it).
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -254,7 +255,23 @@ def _conditions(node: ast.ClassDef | None) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def _model(info: ModelInfo, file: SourceFile) -> ModelDef:
+def _managed(info: ModelInfo, index: ProjectModel, depth: int = 0) -> bool:
+    """`Meta.managed`, also from an abstract base's Meta the model inherits (no Meta of its
+    own, or `class Meta(Base.Meta):`), as Django applies it."""
+    value = _meta_list(info.node, "managed")
+    if value is not None:
+        return not (isinstance(value, ast.Constant) and value.value is False)
+    own = meta_class(info.node) if info.node is not None else None
+    if (own is not None and not own.bases) or depth > 5:
+        return True
+    for base in info.model_bases:
+        parent = index.model_for_class(base)
+        if parent is not None and parent.abstract and parent.node is not None:
+            return _managed(parent, index, depth + 1)
+    return True
+
+
+def _model(info: ModelInfo, file: SourceFile, index: ProjectModel) -> ModelDef:
     assert info.node is not None
     meta = info.meta
     model = ModelDef(
@@ -279,8 +296,7 @@ def _model(info: ModelInfo, file: SourceFile) -> ModelDef:
     ]
     model.indexes += [IndexDef(t, "unique_together") for t in meta.unique_together if t]
     model.indexes += [IndexDef(t, "index_together") for t in meta.index_together if t]
-    managed = _meta_list(info.node, "managed")
-    model.managed = not (isinstance(managed, ast.Constant) and managed.value is False)
+    model.managed = _managed(info, index)
     model.default_order = tuple(meta.ordering)
     # Only an abstract base's Meta is lost to a plain `class Meta:` (a concrete parent's
     # ordering is inherited whatever the child declares).
@@ -316,12 +332,20 @@ class Schema:
     index: ProjectModel
     models: dict[str, ModelDef] = field(default_factory=dict)
     app_dirs: dict[str, str] = field(default_factory=dict)
+    # Unmanaged model -> the one managed model whose table it maps (`managed = False`
+    # with that model's `db_table`): the table, its rows and its indexes are that model's.
+    table_owners: dict[str, str] = field(default_factory=dict)
 
     def of_expr(self, file: SourceFile, expr: ast.expr) -> ModelDef | None:
         """The project model an expression naming a model class refers to in `file`."""
         module = self.index.module_for(file)
         info = self.index.model_of_expr(module.name, expr) if module is not None else None
         return self.models.get(info.label) if info is not None else None
+
+    def table_owner(self, model: ModelDef) -> ModelDef | None:
+        """The managed model owning the table an unmanaged `model` maps, if exactly one does."""
+        owner = self.table_owners.get(model.key)
+        return self.models.get(owner) if owner is not None else None
 
     def target(self, relation: FieldDef) -> ModelDef | None:
         """The project model a relation points to (None for Django's own or unresolved)."""
@@ -336,7 +360,24 @@ def read_schema(project: Project) -> Schema:
         file = project.by_rel.get(info.file)
         if info.builtin or info.proxy or info.node is None or file is None:
             continue
-        schema.models[info.label] = _model(info, file)
+        schema.models[info.label] = _model(info, file, index)
         if not info.abstract:
             schema.app_dirs.setdefault(info.app_label, app_folder(info.file))
+    schema.table_owners = _table_owners(schema.models.values())
     return schema
+
+
+def _table_owners(models: Iterable[ModelDef]) -> dict[str, str]:
+    """Unmanaged model -> the managed model of the same table (a read-only or shadow view of
+    another app's table: `class Meta: managed = False; db_table = "logger_xform"`)."""
+    managed: dict[str, list[str]] = {}
+    for model in models:
+        if model.managed and not model.abstract:
+            managed.setdefault(model.table, []).append(model.key)
+    return {
+        model.key: owners[0]
+        for model in models
+        if not model.managed
+        and not model.abstract
+        and len(owners := managed.get(model.table, [])) == 1
+    }

@@ -214,6 +214,7 @@ class Ranker:
 
     def add(self, site: Site) -> None:
         """Record what one site needs, if anything."""
+        site = self._on_table_owner(site)
         model = self.schema.models.get(site.model)
         if model is None or model.abstract or not self.sizes.large(model):
             return
@@ -268,6 +269,39 @@ class Ranker:
                 site.context in REQUEST_CONTEXTS or (from_meta and model.key in self.listed)
             ) and not (self.coverage.serves_prefix(model, order[:1])):
                 self._need("order", model, order, site)
+
+    def _on_table_owner(self, site: Site) -> Site:
+        """The site on the managed model owning the table of an unmanaged one it queries.
+
+        A read-only or shadow model (`managed = False`, another model's
+        `db_table`) reads that model's rows through that model's indexes; the
+        index goes on the managed model, where migrations create it. Fields
+        are matched by column; a site naming a column the owner lacks stays.
+        """
+        parent = self._on_table_owner(site.parent) if site.parent is not None else None
+        if parent is not site.parent:
+            site = dataclasses.replace(site, parent=parent)
+        model = self.schema.models.get(site.model)
+        owner = self.schema.table_owner(model) if model is not None else None
+        if model is None or owner is None:
+            return site
+        columns = {f.column: f.name for f in owner.fields.values()}
+        renamed: dict[str, str] = {}
+        for name in [*site.equal, *site.ranges, *(n for n, _ in site.text), *site.order]:
+            found = model.field(name)
+            column = columns.get(found.column) if found is not None else None
+            if column is None:
+                return site
+            renamed[name] = column
+        return dataclasses.replace(
+            site,
+            model=owner.key,
+            equal=[renamed[n] for n in site.equal],
+            ranges=[renamed[n] for n in site.ranges],
+            text=[(renamed[n], lookup) for n, lookup in site.text],
+            order=[renamed[n] for n in site.order],
+            via=[renamed.get(n, n) for n in site.via],
+        )
 
     def _read_whole(self, model: ModelDef) -> bool:
         """Whether lists in `Meta.ordering` order read the whole table, not one parent's rows.

@@ -10,8 +10,13 @@ from library.models import (
     Checkout,
     Citation,
     Copy,
+    Fine,
+    FineRecord,
+    Memo,
     Mention,
+    Note,
     Opening,
+    Reservation,
     ScanLog,
     Shift,
 )
@@ -69,6 +74,46 @@ def openings_since(request, branch, since):
     return list(Opening.objects.filter(branch=branch, opened__gte=since))
 
 
+def hold_for(request, code, reader):
+    params = {"code": code}
+    if reader is not None:
+        params = {"reader": reader}
+    return Reservation.objects.filter(**params).first()
+
+
+def holds_since(request, since, extra):
+    return list(Reservation.objects.filter(placed__gte=since, **extra))
+
+
+def fine_by_ref(request, ref):
+    return FineRecord.objects.filter(ref=ref).first()
+
+
+def visible(reader, notes):
+    """The notes a reader may see: the queryset it was given, filtered."""
+    if reader.is_staff:
+        return notes
+    return notes.exclude(hidden=True)
+
+
+class NotesPage:
+    def get(self, request, book):
+        notes = visible(request.user, Note.objects.filter(book=book))
+        return self.pick(notes, request.since)
+
+    def pick(self, notes, since):
+        return notes.filter(written__gte=since).first()
+
+
+class MemoPage:
+    def get(self, request, rows):
+        self.latest(Memo.objects.all(), request.since)
+        return self.latest(rows, request.since)
+
+    def latest(self, rows, since):
+        return rows.filter(written__gte=since).first()
+
+
 def record(request, book, reader):
     Shift.objects.create(branch=request.branch, desk=request.desk)
     Opening.objects.create(branch=request.branch, opened=request.now)
@@ -79,3 +124,7 @@ def record(request, book, reader):
     Checkout.objects.create(reader=reader, due=request.now)
     Mention.objects.create(target_id=book.pk)
     Citation.objects.create(source_id=book.pk)
+    Reservation.objects.create(reader=reader, code=request.tag, placed=request.now)
+    Fine.objects.create(ref=request.tag)
+    Note.objects.create(book=book, written=request.now)
+    Memo.objects.create(written=request.now)

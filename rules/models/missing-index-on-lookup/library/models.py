@@ -271,3 +271,44 @@ class Stocktake(models.Model):
     reader = models.ForeignKey("auth.User", on_delete=models.CASCADE)
     # ok: DJR201 (only a helper of the management package, which commands import, looks it up)
     counted_on = models.DateTimeField()
+
+
+class Reservation(models.Model):
+    reader = models.ForeignKey("auth.User", on_delete=models.CASCADE)
+    # ruleid: DJR201 (found through `filter(**params)`, a dict literal of lookups on one branch)
+    code = models.CharField(max_length=20)
+    # ok: DJR201 (a window ANDed with `**extra`, a parameter: the query's columns are unknown)
+    placed = models.DateTimeField()
+
+
+class Fine(models.Model):
+    """A late fee; the desk reads the table through FineRecord, a view of it."""
+
+    # ruleid: DJR201 (looked up through FineRecord, an unmanaged model of this table: the index goes here)
+    ref = models.CharField(max_length=20)
+
+
+class ReadOnly(models.Model):
+    class Meta:
+        abstract = True
+        managed = False
+
+
+class FineRecord(ReadOnly):
+    # ok: DJR201 (an unmanaged model of library_fine, inheriting `managed = False`: Fine owns the table)
+    ref = models.CharField(max_length=20)
+
+    class Meta(ReadOnly.Meta):
+        db_table = "library_fine"
+
+
+class Note(models.Model):
+    # ruleid: DJR201 (a book's notes since a date, in a method whose queryset parameter its one caller passes)
+    book = models.ForeignKey(Book, related_name="notes", on_delete=models.CASCADE)
+    written = models.DateTimeField()
+    hidden = models.BooleanField(default=False)
+
+
+class Memo(models.Model):
+    # ok: DJR201 (a helper's parameter one caller passes an unknown value for: the model is not known)
+    written = models.DateTimeField()
