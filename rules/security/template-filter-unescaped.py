@@ -23,7 +23,7 @@ def initial_letter_escaped(text, autoescape=True):
 def import_history(entries, autoescape=True):
     html = ""
     for entry in entries:
-        html += "<b>" + entry.created.strftime("%b %d") + "</b>: " + entry.get_action_display()
+        html += "<b>" + entry.created.strftime("%b %d") + "</b>: " + str(len(entry.changes))
     return mark_safe(f"<span>{html}</span>")
 
 
