@@ -19,7 +19,7 @@ from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.analysis import TaintAnalysis
 
-_PLAIN_TYPES = frozenset(
+INTEGER_TYPES = frozenset(
     {
         "AutoField",
         "BigAutoField",
@@ -30,6 +30,10 @@ _PLAIN_TYPES = frozenset(
         "PositiveIntegerField",
         "PositiveBigIntegerField",
         "PositiveSmallIntegerField",
+    }
+)
+_PLAIN_TYPES = INTEGER_TYPES | frozenset(
+    {
         "FloatField",
         "DecimalField",
         "BooleanField",
