@@ -249,7 +249,8 @@ class TaintAnalysis:
             elif arg.annotation is not None and ast.unparse(arg.annotation) in _SAFE_ANNOTATIONS:
                 continue
             message = f"URL parameter `{arg.arg}`: data from the HTTP request"
-            analysis.env[arg.arg] = Taint((analysis.step(arg, message),))
+            # One read of the request, as a field read is (see `values.ONE_SOURCE`).
+            analysis.env[arg.arg] = Taint((analysis.step(arg, message),), safe_for=ONE_MARKS)
         if args.kwarg is not None and (routed is None or open_params):
             message = f"URL parameters `**{args.kwarg.arg}`: data from the HTTP request"
             # The URLconf names the keys; only the values come from the client.

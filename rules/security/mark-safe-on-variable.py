@@ -243,7 +243,12 @@ def error_list_raw(errors, limit):
 
 def status_line(entry):
     # ok: DJR301
-    return mark_safe("<b>" + entry.created.strftime("%b %d") + "</b>: " + entry.get_action_display())
+    return mark_safe("<b>" + entry.created.strftime("%b %d") + "</b>: " + str(len(entry.changes)))
+
+
+def status_line_label(entry):
+    # ruleid: DJR301
+    return mark_safe("<b>" + entry.get_action_display() + "</b>")  # entry's model unknown
 
 
 def status_line_raw(entry):

@@ -118,6 +118,10 @@ class Transfer(models.Model):
     status = models.CharField(max_length=20, choices=[("done", "Done"), ("failed", "Failed")])
     size = models.PositiveIntegerField()
     note = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=[("in", "In"), ("out", "Out")])
+
+    def get_kind_display(self):
+        return self.note
 """
 ADMIN = """
 from django.contrib import admin
@@ -136,6 +140,27 @@ class TransferAdmin(admin.ModelAdmin):
 
     def details(self, obj):
         return mark_safe(f"<li>{obj.status}: <i>{obj.note}</i></li>")  # free text
+
+    def label(self, obj):
+        return mark_safe(f"<b>{obj.get_status_display()}</b>")
+
+    def size_label(self, obj):
+        return mark_safe(f"<b>{obj.get_size_display()}</b>")  # free text
+
+    def kind_label(self, obj):
+        return mark_safe(f"<b>{obj.get_kind_display()}</b>")  # free text
+
+
+def any_label(entry):
+    return mark_safe(f"<b>{entry.get_status_display()}</b>")
+
+
+def any_kind_label(entry):
+    return mark_safe(f"<b>{entry.get_kind_display()}</b>")  # free text
+
+
+def any_note_label(entry):
+    return mark_safe(f"<b>{entry.get_note_display()}</b>")  # free text
 """
 
 

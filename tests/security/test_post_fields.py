@@ -203,3 +203,46 @@ def test_query_string_fields_do_not_count_as_sources_of_the_target(
         'HttpResponseRedirect(request.POST.get("next"))', f"HttpResponseRedirect({target})"
     )
     assert _reported(tmp_path, extra={"app/views.py": views}) is reported
+
+
+LEGACY_URLS = """
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("page/", views.page, name="page")]
+stale = [path("switch/", views.switch, name="switch")]  # in no URLconf
+"""
+ADMIN_URLS = """
+from django.contrib import admin
+from django.urls import path
+
+from . import views
+
+
+class SwitchAdmin(admin.ModelAdmin):
+    def get_urls(self):
+        return [path("switch/", views.switch, name="switch")] + super().get_urls()
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "reported"),
+    [
+        # A `path()` call the URLconf never lists routes nothing: the view's callers are unknown.
+        ({"app/urls.py": LEGACY_URLS}, True),
+        # A ModelAdmin's get_urls() is reached through admin.site.urls at run time.
+        (
+            {
+                "app/urls.py": "from django.urls import path\n\nfrom . import views\n\n"
+                'urlpatterns = [path("page/", views.page, name="page")]\n',
+                "app/admin.py": ADMIN_URLS,
+            },
+            False,
+        ),
+    ],
+)
+def test_the_view_is_routed_by_the_urlconf_or_an_admin_get_urls(
+    files: dict[str, str], reported: bool, tmp_path: Path
+) -> None:
+    assert _reported(tmp_path, extra=files) is reported

@@ -9,15 +9,17 @@ database's type) fixes. In a registered `ModelAdmin`, the display method's
 from __future__ import annotations
 
 import ast
+import re
 
 from djreview.checks.security._safe_html import Constrained, FunctionNode, Resolve
+from djreview.project.model_types import ModelInfo
 from djreview.project.project_model import ProjectModel
 from djreview.project.types import ExprType, Scope
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.analysis import TaintAnalysis
 
-_PLAIN_TYPES = frozenset(
+INTEGER_TYPES = frozenset(
     {
         "AutoField",
         "BigAutoField",
@@ -28,6 +30,10 @@ _PLAIN_TYPES = frozenset(
         "PositiveIntegerField",
         "PositiveBigIntegerField",
         "PositiveSmallIntegerField",
+    }
+)
+_PLAIN_TYPES = INTEGER_TYPES | frozenset(
+    {
         "FloatField",
         "DecimalField",
         "BooleanField",
@@ -42,6 +48,8 @@ _PLAIN_TYPES = frozenset(
     }
 )
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# `get_status_display`: the method Django's `Field.contribute_to_class()` adds for `status`.
+_CHOICES_LABEL = re.compile(r"get_(\w+)_display")
 
 
 def markup_context(project: Project, file: SourceFile) -> tuple[Resolve, Constrained]:
@@ -53,11 +61,30 @@ def markup_context(project: Project, file: SourceFile) -> tuple[Resolve, Constra
     ) -> tuple[SourceFile, FunctionNode] | None:
         return index.callee_of(file, call, enclosing)
 
-    return resolve, constrained_fields(project.analysis(ProjectModel), file)
+    defined = project.analysis(DefinedFunctions).names
+    return resolve, constrained_fields(project.analysis(ProjectModel), file, defined)
 
 
-def constrained_fields(model: ProjectModel, file: SourceFile) -> Constrained:
-    """A `Constrained` test for the expressions of one file."""
+class DefinedFunctions:
+    """The name of every function and method the project defines, read once per run."""
+
+    @classmethod
+    def build(cls, project: Project) -> DefinedFunctions:
+        """Every `def` name of `project`'s modules."""
+        return cls(
+            frozenset(node.name for file in project.python_files for node in file.functions())
+        )
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+
+
+def constrained_fields(
+    model: ProjectModel, file: SourceFile, defined: frozenset[str] = frozenset()
+) -> Constrained:
+    """A `Constrained` test for the expressions of one file; `defined` names the project's
+    functions (an object of unknown type has Django's `get_FOO_display()` only when no
+    project function has that name and some model's field `FOO` has choices)."""
     module = model.module_for(file)
     module_name = module.name if module is not None else ""
     admins = {info.admin_class: info.model for info in model.admin if info.admin_class}
@@ -74,14 +101,36 @@ def constrained_fields(model: ProjectModel, file: SourceFile) -> Constrained:
         if admin_model is not None and len(params) >= 2 and params[0].arg == "self":
             scope.known[params[1].arg] = ExprType(admin_model, "instance")  # def shown(self, obj)
         typed = model.types.type_of(node.value, scope)
+        label = _CHOICES_LABEL.fullmatch(node.attr)
+        if label is not None and (typed is None or typed.kind != "instance"):
+            # Unknown object: the label of some model's field with choices, unless the
+            # project defines a function of that name (which may be what runs).
+            return node.attr not in defined and any(
+                _generated_label(info, label.group(1), node.attr) for info in model.models.values()
+            )
         if typed is None or typed.kind != "instance":
             return False
+        if label is not None:
+            return _generated_label(typed.model, label.group(1), node.attr)
         field = typed.model.fields.get(node.attr)
         if field is None:
             return False
         return field.choices or bool({field.field_type, field.base_type} & _PLAIN_TYPES)
 
     return constrained
+
+
+def _generated_label(info: ModelInfo, field_name: str, method: str) -> bool:
+    """Django generates `method` for `info`: its field has choices, and neither the model nor
+    a project class it derives from defines a method or property of that name (Django keeps
+    those)."""
+    field = info.fields.get(field_name)
+    return (
+        field is not None
+        and field.choices
+        and method not in info.methods
+        and method not in info.properties
+    )
 
 
 def class_defining(tree: ast.Module, function: ast.AST) -> ast.ClassDef | None:

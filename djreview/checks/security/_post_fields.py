@@ -255,6 +255,7 @@ class Pages:
         ]
         self._python = [file for file in project.python_files if not skipped(file.rel)]
         self._url_names: dict[frozenset[str], tuple[set[str], bool]] = {}
+        self._entries: list[tuple[str, str | None, ast.Call]] | None = None
         self._context: dict[str, list[ast.expr] | None] = {}
         self._scripts: list[str] | None = None
 
@@ -306,19 +307,46 @@ class Pages:
         return bool(element.search(text) or _quoted(field, script=False).search(text))
 
     def url_names(self, names: frozenset[str]) -> tuple[set[str], bool]:
-        """URL names (`name="switch"`) of every URL entry whose view is one of `names`, and
-        whether one of those entries wraps it in `csrf_exempt()`."""
+        """URL names (`name="switch"`) of every routed URL entry whose view is one of `names`,
+        and whether one of those entries wraps it in `csrf_exempt()`."""
         if names not in self._url_names:
             found: set[str] = set()
             exempt = False
-            for file in self._python:
-                for call in file.nodes_of(ast.Call):
-                    url_name = _entry_name(call)
-                    if url_name is not None and any(_refers_to(arg, names) for arg in call.args):
-                        found.add(url_name)
-                        exempt = exempt or "csrf_exempt" in ast.unparse(call)
+            for url_name, view, call in self.entries():
+                if (view is not None and view.rsplit(".", 1)[-1] in names) or any(
+                    _refers_to(arg, names) for arg in call.args
+                ):
+                    found.add(url_name)
+                    exempt = exempt or "csrf_exempt" in ast.unparse(call)
             self._url_names[names] = (found, exempt)
         return self._url_names[names]
+
+    def entries(self) -> list[tuple[str, str | None, ast.Call]]:
+        """The named URL entries: name, view, and the `path(...)` call, whose arguments show
+        wrappers such as `csrf_exempt(...)`. Those of the URLconf (`ProjectModel.urls`), and
+        those a `get_urls()` method adds (`ModelAdmin.get_urls()`, an admin site's), which
+        the URLconf reaches through `admin.site.urls` at run time."""
+        if self._entries is None:
+            self._entries = []
+            for pattern in self.project.analysis(ProjectModel).urls:
+                file = self.project.by_rel.get(pattern.location.path)
+                if pattern.name is None or file is None:
+                    continue
+                line = pattern.location.start_line
+                self._entries += [
+                    (pattern.name, pattern.view, call)
+                    for call in file.nodes_of(ast.Call)
+                    if call.lineno == line and file.node_location(call) == pattern.location
+                ]
+            self._entries += [
+                (name, None, call)
+                for file in self._python
+                for function in file.functions()
+                if function.name == "get_urls"
+                for call in ast.walk(function)
+                if isinstance(call, ast.Call) and (name := _entry_name(call)) is not None
+            ]
+        return self._entries
 
     def named_anywhere(self, field: str) -> bool:
         """A template element, a template's inline script or attribute (`hx-vals='{"f": ...}'`)
@@ -407,7 +435,7 @@ class Pages:
 
 
 def _entry_name(call: ast.Call) -> str | None:
-    """`switch` for `path("switch/", views.switch, name="switch")` (any call naming one)."""
+    """`switch` for `path("switch/", view, name="switch")` (any call naming one)."""
     for keyword in call.keywords:
         if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
             return keyword.value.value if isinstance(keyword.value.value, str) else None

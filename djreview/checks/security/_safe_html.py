@@ -15,7 +15,8 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 # and its innermost enclosing function.
 Resolve = Callable[[ast.Call, FunctionNode | None], tuple[SourceFile, FunctionNode] | None]
 # Whether `obj.field` (in the given scopes, innermost first) reads a model field whose values
-# cannot hold markup: numbers, dates, UUIDs, IP addresses, booleans, a field with choices.
+# cannot hold markup: numbers, dates, UUIDs, IP addresses, booleans, a field with choices;
+# or whether `obj.get_field_display` is the label method Django generates for a field with choices.
 Constrained = Callable[[ast.Attribute, list[ast.AST]], bool]
 # The argument text of every template use of a filter, by the filter's name (None: the use
 # passes no argument, so the parameter's default applies).
@@ -300,9 +301,16 @@ class SafeMarkup:
         if helper is not None:
             return helper
         # `obj.get_status_display()`, which Django defines for a field with choices only:
-        # the label the code wrote for the stored value. (A project method so named was
-        # resolved above and judged by its returns.)
-        return bool(_CHOICES_LABEL.match(name)) and not node.args and not node.keywords
+        # the label the code wrote for the stored value. Only when `obj` resolves to a model
+        # whose field `status` has choices and that defines no method of that name itself.
+        return (
+            isinstance(node.func, ast.Attribute)
+            and bool(_CHOICES_LABEL.match(name))
+            and not node.args
+            and not node.keywords
+            and self.constrained is not None
+            and self.constrained(node.func, self.scopes)
+        )
 
     def _helper(self, node: ast.Call) -> bool | None:
         """A project function whose every `return` is safe markup, whatever its arguments.

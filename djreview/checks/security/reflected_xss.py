@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from djreview.checks.security._matched_values import matched_before_sink
 from djreview.checks.security._post_fields import Pages, set_by_own_pages
 from djreview.checks.security._taint import TaintCheck
 from djreview.project.project_model import ProjectModel
@@ -31,7 +32,13 @@ class ReflectedXss(TaintCheck):
     that only the site's own pages fill, as DJR314 decides it (every form
     posting to the view fills it with a literal, a `{% url %}` or the
     page's own URL, or nothing in the project's templates and scripts names
-    it): no cross-site form can send it.
+    it): no cross-site form can send it. A value that has just matched a
+    stored row on a `SlugField`, `UUIDField` or integer field
+    (`get_object_or_404(Form, slug__exact=slug)`, `Form.objects.get(pk=pk)`,
+    a statement of the view's own body between the value's one binding and
+    the response, the field resolved through the model): the lookup raises
+    unless the value equals a stored slug, UUID or number, which holds no
+    markup (stored values are trusted to obey their field's validators).
 
     ## Why is this bad?
     A link with `?q=<script>...</script>` runs the attacker's script in the
@@ -67,5 +74,9 @@ class ReflectedXss(TaintCheck):
     uses = (TaintAnalysis, ProjectModel, Pages)
 
     def accepts_in(self, project: Project, hit: Hit, hits: list[Hit]) -> bool:
-        """Not when the data is a POST field the site's own forms fill (behind the CSRF token)."""
-        return not all(set_by_own_pages(project, flow) for flow in (hit, *hit.others))
+        """Not when the data is a POST field the site's own forms fill (behind the CSRF token),
+        nor a value that has just matched a stored slug, UUID or number."""
+        return not all(
+            set_by_own_pages(project, flow) or matched_before_sink(project, flow)
+            for flow in (hit, *hit.others)
+        )

@@ -44,6 +44,9 @@ class TemplateFilterUnescaped(Check):
       changes nothing there, `mark_safe()` decides. Whether what it marks is
       safe is DJR301's question (audit-level, `--select audit`), which
       reports it like any other `mark_safe()` of a variable;
+    - an `is_safe=True` filter that uses its argument only to compare
+      (`value == arg`), to test or to look up (`value[arg]`): no text of the
+      argument reaches the result, only string building carries it there;
     - test modules and migrations.
 
     ## Why is this bad?
@@ -171,11 +174,26 @@ def _raw_argument_returned(function: ast.FunctionDef) -> ast.Return | None:
 
 
 def _raw(node: ast.expr, name: str) -> bool:
-    """`name` appears in `node` as text: not inside a call other than string building."""
+    """`name` appears in `node` as text: through string building only, not inside a
+    comparison, a lookup by it (`d[name]`) or a call other than string building."""
     if isinstance(node, ast.Name):
         return node.id == name
-    if isinstance(node, ast.Call) and call_name(node.func) not in _STRING_BUILDERS:
-        return False  # an escaper, mark_safe() (DJR301's), a lookup by the argument
-    return any(
-        _raw(child, name) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)
-    )
+    if isinstance(node, ast.Subscript | ast.Attribute):
+        return _raw(node.value, name)  # a slice of the text is text; `d[name]` is a lookup
+    if isinstance(node, ast.IfExp):
+        return _raw(node.body, name) or _raw(node.orelse, name)
+    parts: list[ast.expr]
+    if isinstance(node, ast.Call):
+        if call_name(node.func) not in _STRING_BUILDERS:
+            return False  # an escaper, mark_safe() (DJR301's), a lookup by the argument
+        receiver = [node.func.value] if isinstance(node.func, ast.Attribute) else []
+        parts = [*receiver, *node.args, *(keyword.value for keyword in node.keywords)]
+    elif isinstance(node, ast.BinOp):
+        parts = [node.left, node.right]
+    elif isinstance(node, ast.JoinedStr | ast.BoolOp):
+        parts = list(node.values)
+    elif isinstance(node, ast.FormattedValue):
+        parts = [node.value]
+    else:
+        return False  # a comparison, `not`, a number: no text of the argument
+    return any(_raw(part, name) for part in parts)
