@@ -17,6 +17,7 @@ from typing import Protocol
 from djreview.model import FlowStep
 from djreview.project.literals import literal_str
 from djreview.source.file import SourceFile
+from djreview.taint.hosts import host_of
 from djreview.taint.names import module_names
 from djreview.taint.sinks import Sink, path_method_sink, sinks_of
 from djreview.taint.sources import (
@@ -131,6 +132,8 @@ class FunctionAnalysis:
     # Names holding `super().get_success_url()`: Django's views return a URL or raise
     # ImproperlyConfigured, never an empty value.
     never_empty: set[str] = field(default_factory=set)
+    # Names holding only a URL variable's host, with that variable (see `hosts.host_of`).
+    hosts: dict[str, str] = field(default_factory=dict)
 
     def step(self, node: ast.AST, message: str) -> FlowStep:
         """A flow step at `node` with a message."""
@@ -310,6 +313,10 @@ class FunctionAnalysis:
             if isinstance(source, ast.Call) and call_name(source.func) in GUARDS:
                 self.verdicts[target.id] = source
             self.never_empty.discard(target.id)
+            self.hosts = {k: v for k, v in self.hosts.items() if target.id not in (k, v)}
+            host = host_of(source, self.hosts)
+            if host is not None and host != target.id:
+                self.hosts[target.id] = host
             if _super_success_url(source):
                 self.never_empty.add(target.id)
             self.forms.pop(target.id, None)
@@ -407,16 +414,22 @@ class FunctionAnalysis:
                     name = _name_of(checked) if checked is not None else None
             elif isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.In | ast.NotIn):
                 name, kinds = _name_of(node.left), ALL_KINDS
-                host = _parsed_host(node.left)
+                host = host_of(node.left, self.hosts)
                 if host is not None:
-                    # urlparse(url).hostname in ALLOWED_HOSTS: the URL's host is checked.
+                    # urlparse(url).hostname in ALLOWED_HOSTS (or a variable holding only
+                    # that host): the URL's host is checked.
+                    self.sanitise(name, kinds)
                     name, kinds = host, _URL_KINDS
-            if name and kinds and name in self.env:
-                sanitised = self.env[name].sanitised(kinds)
-                if sanitised is None:
-                    del self.env[name]
-                else:
-                    self.env[name] = sanitised
+            self.sanitise(name, kinds)
+
+    def sanitise(self, name: str | None, kinds: frozenset[str]) -> None:
+        """`name` is safe for `kinds` from here on."""
+        if name and kinds and name in self.env:
+            sanitised = self.env[name].sanitised(kinds)
+            if sanitised is None:
+                del self.env[name]
+            else:
+                self.env[name] = sanitised
 
     # Expressions ----------------------------------------------------------
 
@@ -756,19 +769,6 @@ def _union(envs: list[dict[str, Taint]]) -> dict[str, Taint]:
         for name, value in env.items():
             merged[name] = combine(merged.get(name), value) or value
     return merged
-
-
-def _parsed_host(node: ast.expr) -> str | None:
-    """`url` for `urlparse(url).hostname` / `urlsplit(url).netloc`."""
-    if (
-        isinstance(node, ast.Attribute)
-        and node.attr in {"hostname", "netloc"}
-        and isinstance(node.value, ast.Call)
-        and call_name(node.value.func) in {"urlparse", "urlsplit"}
-        and node.value.args
-    ):
-        return _name_of(node.value.args[0])
-    return None
 
 
 def _literal_pattern(pattern: ast.pattern) -> bool:

@@ -67,7 +67,9 @@ PATH_FUNCTIONS = frozenset(
 PATH_METHODS = frozenset(
     {"read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir", "iterdir"}
 )
-STORAGE_METHODS = frozenset({"open", "save", "delete", "path", "listdir"})
+# Not `save`: since Django 3.2.1 Storage.save() rejects absolute names and `..` parts
+# (validate_file_name); the others only keep the name inside the storage's root.
+STORAGE_METHODS = frozenset({"open", "delete", "path", "listdir"})
 TEMPLATE_CLASSES = frozenset({"Template", "from_string"})
 CODE_FUNCTIONS = frozenset({"eval", "exec", "compile"})
 ORM_WRITES = frozenset(

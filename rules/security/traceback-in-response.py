@@ -42,3 +42,32 @@ def logged(request):
     logger.error(details)
     # ok: DJR609
     return HttpResponse("failed", status=500)
+
+
+def reassigned(request):
+    try:
+        rows = parse(request.body)
+    except ValueError:
+        body = {"error": traceback.format_exc()}
+        # ruleid: DJR609
+        return JsonResponse(body, status=400)
+    except Exception:
+        body = {"error": "import failed"}
+        # ok: DJR609
+        return JsonResponse(body, status=500)
+    body = {"rows": len(rows)}
+    # ok: DJR609
+    return JsonResponse(body)
+
+
+def one_branch(request, verbose):
+    try:
+        rows = parse(request.body)
+    except Exception:
+        if verbose:
+            message = traceback.format_exc()
+        else:
+            message = "import failed"
+        # ruleid: DJR609
+        return HttpResponse(message, status=500)
+    return HttpResponse(len(rows))

@@ -34,12 +34,14 @@ class TaintCheck(Check):
         hits = project.analysis(TaintAnalysis).hits_in(file)
         for hit in hits:
             if hit.sink.kind in self.kinds and self.accepts_in(project, hit, hits):
+                facts = {"sink": hit.sink.what, "source": source_label(hit), **self.facts(hit)}
                 yield self.finding(
-                    (file, hit.sink.call),
-                    flow=hit.steps,
-                    sink=hit.sink.what,
-                    source=source_label(hit),
+                    (file, hit.sink.call), self.message.format(**facts), flow=hit.steps
                 )
+
+    def facts(self, hit: Hit) -> dict[str, str]:
+        """More values for this rule's message, beyond `sink` and `source`."""
+        return {}
 
     def accepts(self, hit: Hit, hits: list[Hit]) -> bool:
         """Whether this rule reports the hit; `hits` are all flows into this file's sinks."""

@@ -23,6 +23,10 @@ class CorsAllowAllOrigins(SettingsCheck):
     foreign page reads only what an anonymous client could fetch itself
     (public APIs open to every origin on purpose).
 
+    The message says who can read: with the session cookie `SameSite=Lax`
+    or `Strict` (Django's default is Lax), cross-site requests carry no
+    session, so only pages of the same site (and old browsers) can.
+
     ## Why is this bad?
     Any web page the user visits can call your API from their browser and
     read the answers; with credentials allowed, it does so logged in as them.
@@ -43,10 +47,7 @@ class CorsAllowAllOrigins(SettingsCheck):
 
     id = "DJR409"
     name = "cors-allow-all-origins"
-    message = (
-        "{setting} is True {applies} with CORS_ALLOW_CREDENTIALS, "
-        "so any web page can read your responses as the logged-in user"
-    )
+    message = "{setting} is True {applies} with CORS_ALLOW_CREDENTIALS, so {who}"
     severity = Severity.WARNING
     cwe = (942,)
     security_severity = 6.5
@@ -61,5 +62,21 @@ class CorsAllowAllOrigins(SettingsCheck):
                 credentials = deployed.value("CORS_ALLOW_CREDENTIALS")
                 if credentials is not None and credentials.value is True:
                     yield self.finding(
-                        deployed.where(value), setting=setting, applies=deployed.applies(value)
+                        deployed.where(value),
+                        setting=setting,
+                        applies=deployed.applies(value),
+                        who=_readers(deployed),
                     )
+
+
+def _readers(deployed: Deployed) -> str:
+    """Who can read responses as the user: a SameSite session cookie stays home cross-site."""
+    samesite = deployed.value("SESSION_COOKIE_SAMESITE")
+    mode = samesite.value if samesite is not None else "Lax"  # Django's default
+    if isinstance(mode, str) and mode.lower() in {"lax", "strict"}:
+        return (
+            "pages of the same site can read your responses as the logged-in user "
+            f"(the session cookie is SameSite={mode}: other sites' requests carry it only "
+            "in browsers that ignore SameSite)"
+        )
+    return "any web page can read your responses as the logged-in user"

@@ -8,9 +8,6 @@ from djreview.checks.security._settings import Deployed, SettingsCheck, env_help
 from djreview.model import Finding, Severity
 from djreview.project.settings_eval import SettingValue
 
-_MIN_LENGTH = 50
-_MIN_UNIQUE = 5
-
 
 class HardCodedSecretKey(SettingsCheck):
     """`SECRET_KEY` is a literal in the source, or falls back to one when the environment lacks it.
@@ -19,10 +16,11 @@ class HardCodedSecretKey(SettingsCheck):
     Flags `SECRET_KEY = "..."` and `SECRET_KEY = os.environ.get("SECRET_KEY",
     "...")` (and django-environ / decouple defaults) in settings that are
     deployed or shared by deployed settings (a base module's fallback ships
-    even when production overrides it), and says when the key is also weak: a `django-insecure-` key
-    from `startproject`, shorter than 50 characters, or with fewer than 5
-    distinct characters. Keys read from the environment without a fallback
-    are fine, as are keys in development and test settings.
+    even when production overrides it), and says when the key is the
+    `django-insecure-` one from `startproject`. The message does not dwell on
+    a short key: one written in the source is public, and its length
+    changes nothing. Keys read from the environment without a fallback are
+    fine, as are keys in development and test settings.
 
     ## Why is this bad?
     Whoever reads the repository can sign session cookies, password-reset
@@ -72,9 +70,8 @@ class HardCodedSecretKey(SettingsCheck):
             how = "falls back to a key written in the source"
         else:
             how = "is written in the source"
-        weakness = _weakness(key)
-        if weakness:
-            how = f"{how} ({weakness})"
+        if key.startswith("django-insecure-"):
+            how = f"{how} (the django-insecure- key from startproject)"
         yield self.finding(deployed.where(value), how=how, applies=deployed.applies(value))
 
 
@@ -86,13 +83,3 @@ def _literal_key(value: SettingValue | None) -> str | None:
         defaults = [env.default for env in value.env if isinstance(env.default, str)]
         return value.value if value.value in defaults else None
     return value.value
-
-
-def _weakness(key: str) -> str:
-    if key.startswith("django-insecure-"):
-        return "the django-insecure- key from startproject"
-    if len(key) < _MIN_LENGTH:
-        return f"only {len(key)} characters"
-    if len(set(key)) < _MIN_UNIQUE:
-        return f"only {len(set(key))} distinct characters"
-    return ""

@@ -32,6 +32,8 @@ class InsecureCookieSettings(SettingsCheck):
 
     Not reported, deliberately: `CSRF_COOKIE_SECURE` when `CSRF_USE_SESSIONS`
     is true (the token lives in the session; there is no CSRF cookie).
+    The message speaks of scripts reading the cookie only when
+    `SESSION_COOKIE_HTTPONLY` is off: `Secure` is about the network alone.
 
     ## Why is this bad?
     A cookie without `Secure` is also sent over plain HTTP: anyone on the
@@ -58,7 +60,7 @@ class InsecureCookieSettings(SettingsCheck):
 
     id = "DJR405"
     name = "insecure-cookie-settings"
-    message = "{names} {applies}, so the session can travel over plain HTTP or be read by scripts"
+    message = "{names} {applies}, so {consequence}"
     severity = Severity.WARNING
     cwe = (614, 1004)
     security_severity = 5.3
@@ -83,5 +85,19 @@ class InsecureCookieSettings(SettingsCheck):
                 (deployed.value(n) for n in _EXPECTED if deployed.value(n) is not None), None
             )
             yield self.finding(
-                deployed.where(set_here), names=", ".join(wrong), applies=f"in {deployed.name}"
+                deployed.where(set_here),
+                names=", ".join(wrong),
+                applies=f"in {deployed.name}",
+                consequence=_consequence(wrong),
             )
+
+
+def _consequence(wrong: list[str]) -> str:
+    """What the cleared flags expose: Secure guards the network, HttpOnly the page's scripts."""
+    secure = any("_SECURE" in flag for flag in wrong)
+    scripts = any("_HTTPONLY" in flag for flag in wrong)
+    if secure and scripts:
+        return "the session can travel over plain HTTP or be read by scripts"
+    if scripts:
+        return "the session cookie can be read by scripts"
+    return "the cookies can travel over plain HTTP"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from djreview.checks.security._taint import TaintCheck
+from djreview.taint.function import Hit
+from djreview.taint.sinks import STORAGE_METHODS
 
 
 class PathTraversal(TaintCheck):
@@ -12,8 +14,13 @@ class PathTraversal(TaintCheck):
     Follows request data (including URL parameters) through
     `os.path.join`, `Path` and string building to `open()`, `os.remove()`,
     `shutil` functions, `Path.read_text()` and friends, and storage
-    `open/save/delete/path`. `os.path.basename()`, `get_valid_filename()`
+    `open/delete/path/listdir`. `os.path.basename()`, `get_valid_filename()`
     and `safe_join()` end the flow.
+
+    Not reported, deliberately: `Storage.save()`. Since Django 3.2.1 it
+    validates the name itself (`validate_file_name`) and raises on an
+    absolute name or a `..` part, before and after `get_available_name()`
+    (measured on arches: 4 findings of this shape, none a traversal).
 
     Not reported, deliberately: the `name` of an uploaded file
     (`request.FILES["f"].name`). Django's `UploadedFile` already cuts the
@@ -44,10 +51,26 @@ class PathTraversal(TaintCheck):
 
     id = "DJR316"
     name = "path-traversal"
-    message = (
-        "{sink} uses a file path built from {source}; reduce it to a base name or use safe_join()"
-    )
+    message = "{sink} uses a file path built from {source}; {advice}"
     cwe = (22,)
     security_severity = 7.5
     tags = ("files",)
     kinds = frozenset({"path"})
+
+    def facts(self, hit: Hit) -> dict[str, str]:
+        """The advice: a storage already joins safely under its root, a plain path does not."""
+        return {"advice": _STORAGE_ADVICE if _storage_call(hit.sink.what) else _PATH_ADVICE}
+
+
+_PATH_ADVICE = "reduce it to a base name or use safe_join()"
+# FileSystemStorage already safe_joins with its root: `..` still moves inside it.
+_STORAGE_ADVICE = (
+    "the storage keeps it inside its root, not inside the intended folder: "
+    "check the name (a UUID, a base name) and reject `..`"
+)
+
+
+def _storage_call(what: str) -> bool:
+    """`default_storage.delete()`, `self.storage.open()`: a storage method, as sinks match it."""
+    receiver, _, method = what.removesuffix("()").rpartition(".")
+    return method in STORAGE_METHODS and "storage" in receiver

@@ -23,7 +23,9 @@ class ServerSideRequestForgery(TaintCheck):
     Callees are resolved through the imports: `from requests import get;
     get(url)` and `import requests as r` count. A URL whose host was tested
     against a collection (`urlparse(url).hostname in ALLOWED_HOSTS`) is
-    checked and not reported; a `get` imported from another
+    checked and not reported, also when the host was first stored in a
+    variable built only from it (`host = urlparse(url).hostname.lower()`,
+    an f-string or `str.format` of it: `if host in ALLOWED_HOSTS:`); a `get` imported from another
     library does not (a look-alike, not reported); nor do test modules and
     migrations.
 
