@@ -70,12 +70,9 @@ class MarkSafeOnVariable(Check):
       project's types (a field with `choices`, numbers, dates, UUIDs, IP
       addresses, booleans), the `obj` of a registered `ModelAdmin`'s display
       method being an instance of its model; the `get_FOO_display()` label
-      Django generates for a field with choices: on an object of a resolved
-      model, when neither it nor a project class it derives from defines a
-      method of that name; on an object of unknown type, when some model's
-      field of that name has choices and no function of the project has the
-      method's name (a project method so named is judged by its returns, or
-      stays reported when it cannot be resolved);
+      Django generates for a field with choices, unless the project defines
+      a method of that name (judged by its returns, or reported when it
+      cannot be resolved);
     - values an operator or administrator sets: `django.conf.settings.*` and
       django-constance's `config.*`. Their HTML is on purpose (the triage
       policy counts administrator-written markup as not a defect);
