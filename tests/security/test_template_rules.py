@@ -166,3 +166,37 @@ def test_a_template_name_field_makes_every_template_renderable(tmp_path: Path) -
     root = write_tree(make_repo(tmp_path / "project"), files)
     flagged = {f.location.path for f in run_tree(root, select=("DJR502",)).findings}
     assert flagged == {"shop/templates/shop/emails/old_comment.html"}
+
+
+def test_autoescape_off_outside_the_blocks_of_a_child_template_is_not_flagged(
+    tmp_path: Path,
+) -> None:
+    base = (
+        "{% autoescape off %}<main>{% block body %}{% endblock body %}</main>{% endautoescape %}\n"
+    )
+    child = (
+        '{% extends "base.html" %}\n{% load i18n %}\n'
+        "{% autoescape off %}\n  {% block body %}<p>{{ report.complaint }}</p>{% endblock %}\n"
+        "{% endautoescape %}\n"
+    )
+    inside = (
+        '{% extends "base.html" %}\n'
+        "{% block body %}\n{% autoescape off %}<p>{{ report.complaint }}</p>{% endautoescape %}\n"
+        "{% endblock %}\n"
+    )
+    # Without `extends` first the outer tag is live: a page, not a child.
+    page = child.replace('{% extends "base.html" %}\n', "", 1)
+    root = make_repo(tmp_path / "project")
+    files = {"base.html": base, "child.html": child, "inside.html": inside, "page.html": page}
+    views = "".join(f"# render(request, '{name}')\n" for name in files)
+    write_tree(root, {f"templates/{name}": text for name, text in files.items()})
+    write_tree(root, {"views.py": views})
+    flagged = {
+        (f.location.path, f.location.start_line)
+        for f in run_tree(root, select=("DJR502",)).findings
+    }
+    assert flagged == {
+        ("templates/base.html", 1),
+        ("templates/inside.html", 3),
+        ("templates/page.html", 2),
+    }

@@ -98,6 +98,13 @@ class AutoescapeOffBlock(TemplateCheck):
     site; in doubt (Django's `registration/` and `admin/`, a name at the top,
     an installed app's folder) the template counts as rendered.
 
+    Nor an `{% autoescape off %}` outside every `{% block %}` of a template
+    that `{% extends %}` another: Django renders the parent with the child's
+    blocks and never the rest of the child, so the tag does nothing (each
+    block takes the setting of the place it fills in the parent, where a
+    parent's own `{% autoescape off %}` is reported). The same tag inside a
+    block of the child is reported.
+
     ## Why is this bad?
     Every variable in the block is trusted as markup, including ones added
     later by someone who does not notice the block: one user-supplied value
@@ -141,10 +148,33 @@ class AutoescapeOffBlock(TemplateCheck):
         return findings
 
     def _findings(self, file: SourceFile) -> Iterator[Finding]:
-        for token, body in autoescape_off_blocks(tokenize(file.text)):
+        tokens = tokenize(file.text)
+        for token, body in autoescape_off_blocks(tokens):
+            if _outside_blocks_of_a_child(tokens, token):
+                continue
             # One trusted value is `|safe` by another spelling: DJR501's to judge.
             if lone_variable(body) is None and not _writes_no_data(body, file.text):
                 yield self.finding(location(file, token.offset, token.end))
+
+
+def _outside_blocks_of_a_child(tokens: tuple[Token, ...], tag: Token) -> bool:
+    """The tag sits outside every `{% block %}` of a template that `{% extends %}` another.
+
+    Django renders an extending template as its parent, filled with the child's blocks;
+    whatever the child has outside its blocks is never rendered, so an autoescape tag
+    there changes nothing (the blocks take the parent's setting where they land).
+    """
+    tags = [token for token in tokens if token.kind == "block" and token.words]
+    # `{% extends %}` must be a template's first tag for Django to honour it.
+    if not tags or tags[0].words[0] != "extends":
+        return False
+    depth = 0
+    for token in tags:
+        if token.offset >= tag.offset:
+            break
+        depth += token.words[0] == "block"
+        depth -= token.words[0] == "endblock"
+    return depth == 0
 
 
 def _writes_no_data(body: tuple[Token, ...], text: str) -> bool:
