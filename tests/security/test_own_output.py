@@ -163,3 +163,33 @@ def test_setattr_confined_by_a_literal_prefix_to_plain_counters(tmp_path) -> Non
     assert found("no_separator", '"own" + request.POST["flag"]') == reported
     assert found("no_prefix", 'request.POST["field"]') == reported
     assert found("no_field", '"score_" + request.POST["vote"]') == reported
+
+
+_TRAINING_SCRIPT = (
+    "import pickle\n"
+    "import sys\n\n\n"
+    "def main(path):\n"
+    "    with open(path, 'rb') as f:\n"
+    "        return pickle.load(f)\n\n\n"
+    "if __name__ == '__main__':\n"
+    "    main(sys.argv[1])\n"
+)
+
+
+def test_pickle_of_a_local_file_in_a_script_nothing_imports_is_not_reported(tmp_path) -> None:
+    files = {"ml/__init__.py": "", "ml/train.py": _TRAINING_SCRIPT}
+    tested = {**files, "tests/test_train.py": "from ml.train import main\n"}
+    assert _findings(tmp_path / "alone", files) == []
+    assert _findings(tmp_path / "tested", tested) == []
+
+
+def test_pickle_of_a_local_file_in_a_module_the_project_imports_is_reported(tmp_path) -> None:
+    found = [("DJR325", "ml/train.py", 7)]
+    imported = {
+        "ml/__init__.py": "",
+        "ml/train.py": _TRAINING_SCRIPT,
+        "ml/views.py": "from ml.train import main\n",
+    }
+    library = {"ml/__init__.py": "", "ml/train.py": _TRAINING_SCRIPT.rpartition("if __name__")[0]}
+    assert _findings(tmp_path / "imported", imported) == found
+    assert _findings(tmp_path / "library", library) == found

@@ -15,6 +15,7 @@ from djreview.checks.security._resolved import (
     resolved_calls,
     shown,
 )
+from djreview.checks.security._scripts import stand_alone_script
 from djreview.model import Finding, Severity
 from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
@@ -74,6 +75,16 @@ class PickleLoadOfExternalData(ModuleCheck):
       socket, a cache), a codec nobody calls, or its name passed around
       uncalled keeps the finding, at the codec's `loads`.
 
+    Nor does it report `pickle.load()` of a file the same function opens
+    with `open(...)` in a stand-alone script: a module that ends with an
+    `if __name__ == "__main__":` block and that no project module (tests
+    aside) imports, the notion DJR608 (secret-in-log) uses. Such a script
+    runs only when an operator starts it, on a file on that operator's disk
+    (a training script reading back its vocabulary): whoever can replace
+    the file can already edit the script. The same script unpickling what it
+    fetches over the network, reads from a socket or from stdin, and any
+    load in a module the project imports, are reported.
+
     ## Why is this bad?
     Unpickling calls whatever constructors the data names. Whoever can write
     the file, the cache entry or the message (another service, a shared
@@ -126,6 +137,8 @@ class PickleLoadOfExternalData(ModuleCheck):
                 continue
             if data is not None and _own_storage(file, project, tree, resolved, data, names):
                 continue
+            if data is not None and _local_file_in_script(file, project, resolved, data):
+                continue
             if taint.hit_at(file, call, "deserialize") is not None:
                 continue
             yield self.finding(
@@ -174,6 +187,18 @@ def _own_storage(
     ):
         return False  # a wrapper other modules may call: its callers are not all seen here
     return codecs.wrapper_for_fields(scope)
+
+
+def _local_file_in_script(
+    file: SourceFile, project: Project, resolved: ResolvedCall, data: ast.expr
+) -> bool:
+    """`pickle.load()` of a file `open()`ed in the same function, in a stand-alone script."""
+    return (
+        resolved.name.endswith(".load")
+        and resolved.name.rpartition(".")[0] in _LIBRARIES
+        and _opened_path(data, resolved.call, resolved.scope) is not None
+        and stand_alone_script(file, project)
+    )
 
 
 def _opened_path(handle: ast.expr, call: ast.Call, scope: ast.AST) -> str | None:

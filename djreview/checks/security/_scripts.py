@@ -1,0 +1,65 @@
+"""Stand-alone scripts: modules only an operator runs, which no project module imports."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import PurePosixPath
+
+from djreview.project.modules import ModuleInfo, resolve_relative
+from djreview.project.project_model import ProjectModel
+from djreview.source.file import SourceFile
+from djreview.source.project import Project
+from djreview.source.test_code import skipped
+
+
+def stand_alone_script(file: SourceFile, project: Project) -> bool:
+    """A module ending with `if __name__ == "__main__":` that no project module imports."""
+    tree = file.tree
+    if tree is None or not tree.body or not _is_main_guard(tree.body[-1]):
+        return False
+    modules = project.analysis(ProjectModel).modules
+    name = next((name for name, info in modules.items() if info.rel == file.rel), None)
+    if name is None:
+        # Not a module of its own (a name no import can spell), or one whose name an
+        # earlier path took: only the first cannot be imported.
+        return not PurePosixPath(file.rel).stem.isidentifier()
+    short = name.rpartition(".")[2]
+    return not any(
+        _imports(other, name)
+        for other in modules.values()
+        if other.rel != file.rel and not skipped(other.rel) and short in other.file.text
+    )
+
+
+def _is_main_guard(statement: ast.stmt) -> bool:
+    test = statement.test if isinstance(statement, ast.If) else None
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
+
+
+def _imports(importer: ModuleInfo, module: str) -> bool:
+    """Whether `importer` imports `module` (anywhere in it) or names it in a dotted string."""
+    if "." in module and module in importer.file.text:
+        return True
+    tree = importer.file.tree
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            source = (
+                resolve_relative(importer.package, node.module, node.level)
+                if node.level
+                else node.module or ""
+            )
+            names = [source, *(f"{source}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        if any(found == module or found.startswith(f"{module}.") for found in names):
+            return True
+    return False
