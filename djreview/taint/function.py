@@ -48,6 +48,25 @@ _MASS = frozenset({"mass"})
 _URL_KINDS = frozenset({"ssrf", "redirect"})
 _FORM_SUFFIXES = ("Form", "FormSet", "Serializer")
 _BOUND_DATA = frozenset({"data", "initial_data", "files"})
+# The HTML body of the response to the request itself. A cross-site page cannot make a
+# victim's browser send a Host header of its choosing (the browser sends the real host),
+# so the Host header reflected there reaches only its own sender. E-mails and redirects
+# built from it stay reported: the attacker's own request sends them to others
+# (password-reset poisoning).
+_RESPONSE_HTML = frozenset({"html"})
+_HOST_KEYS = frozenset({"host", "http_host"})
+
+
+def _host_header(container: ast.expr, key: ast.expr) -> bool:
+    """`request.headers["Host"]`, `request.META["HTTP_HOST"]` (also via `.get`)."""
+    return (
+        isinstance(container, ast.Attribute)
+        and container.attr in {"headers", "META"}
+        and is_request_object(container.value)
+        and isinstance(key, ast.Constant)
+        and isinstance(key.value, str)
+        and key.value.lower() in _HOST_KEYS
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -607,7 +626,10 @@ class FunctionAnalysis:
             )
             self.reach(sink, key)
             return None
-        return self.ev(node.value)
+        value = self.ev(node.value)
+        if value is not None and _host_header(node.value, node.slice):
+            return value.sanitised(_RESPONSE_HTML)
+        return value
 
     def _safe_kwarg(self, container: ast.expr, key: ast.expr) -> bool:
         """`self.kwargs["pk"]` where the URLconf captures `pk` with a safe converter."""
@@ -674,6 +696,15 @@ class FunctionAnalysis:
             and self._safe_kwarg(node.func.value, node.args[0])
         ):
             return None
+        if (
+            name == "get"
+            and node.args
+            and isinstance(node.func, ast.Attribute)
+            and receiver is not None
+            and _host_header(node.func.value, node.args[0])
+        ):
+            # A default from elsewhere keeps its own taint.
+            return combine(receiver.sanitised(_RESPONSE_HTML), *args[1:])
         if (
             name in SANITISERS
             and name != "quote"

@@ -22,3 +22,15 @@ def search(request):
     # ok: DJR311
     fixed = ms("<b>" + "results" + "</b>")
     return page, error, escaped, formatted, plain, banner, quoted, fixed
+
+
+def host_meta(request):
+    # ok: DJR311 -- the Host header reaches only its sender: no cross-site page can set it
+    own = HttpResponse("<Link template='https://%s/'/>" % request.headers["Host"])
+    # ok: DJR311
+    meta = HttpResponse("<p>%s</p>" % request.META.get("HTTP_HOST", ""))
+    # ruleid: DJR311 -- any other header, or a default taken from the query string, still counts
+    agent = HttpResponse("<p>%s</p>" % request.headers["X-Forwarded-Host"])
+    # ruleid: DJR311
+    fallback = HttpResponse("<p>%s</p>" % request.META.get("HTTP_HOST", request.GET["h"]))
+    return own, meta, agent, fallback

@@ -24,7 +24,13 @@ class ReflectedXss(TaintCheck):
     and responses with a non-HTML `content_type` (`text/plain`, JSON), are
     fine.
 
-    Not reported, deliberately: `mark_safe()` of values that do not come
+    Not reported, deliberately: the Host header (`request.headers["Host"]`,
+    `request.META["HTTP_HOST"]`) written into the response: a cross-site
+    page cannot make a victim's browser send a Host of its choosing, so the
+    value is reflected only to the one who sent it (a shared cache keyed
+    without the header is a cache-poisoning question, not this rule's).
+    E-mails and redirects built from it stay reported by their rules. Also
+    `mark_safe()` of values that do not come
     from the request (model fields, helpers' results). Whether those hold
     markup is DJR301's question, an audit rule (off by default) because a
     reader must judge it: on unseen projects most such values were built
