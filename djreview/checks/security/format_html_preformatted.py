@@ -6,7 +6,7 @@ import ast
 from collections.abc import Callable, Iterable, Iterator
 
 from djreview.checks.base import Check
-from djreview.checks.security._model_values import markup_context
+from djreview.checks.security._model_values import DefinedFunctions, markup_context
 from djreview.checks.security._safe_html import SafeMarkup
 from djreview.model import Finding, Severity
 from djreview.project.project_model import ProjectModel
@@ -57,7 +57,7 @@ class FormatHtmlPreformatted(Check):
     - https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.html.format_html
     """
 
-    uses = (TaintAnalysis, ProjectModel)
+    uses = (TaintAnalysis, ProjectModel, DefinedFunctions)
     id = "DJR312"
     name = "format-html-preformatted"
     message = (

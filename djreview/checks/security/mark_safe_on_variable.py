@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.base import Check
-from djreview.checks.security._model_values import markup_context
+from djreview.checks.security._model_values import DefinedFunctions, markup_context
 from djreview.checks.security._safe_html import (
     Constrained,
     Resolve,
@@ -106,7 +106,7 @@ class MarkSafeOnVariable(Check):
     - https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.html.format_html
     """
 
-    uses = (TaintAnalysis, ProjectModel)
+    uses = (TaintAnalysis, ProjectModel, DefinedFunctions)
     id = "DJR301"
     name = "mark-safe-on-variable"
     message = (

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterable, Iterator
 
 from djreview.checks.base import Check
-from djreview.checks.security._model_values import markup_context
+from djreview.checks.security._model_values import DefinedFunctions, markup_context
 from djreview.checks.security._safe_html import SafeMarkup
 from djreview.model import Finding, Severity
 from djreview.project.project_model import ProjectModel
@@ -73,7 +73,7 @@ class TemplateFilterUnescaped(Check):
     - https://docs.djangoproject.com/en/stable/howto/custom-template-tags/#filters-and-auto-escaping
     """
 
-    uses = (TaintAnalysis, ProjectModel)
+    uses = (TaintAnalysis, ProjectModel, DefinedFunctions)
     id = "DJR322"
     name = "template-filter-unescaped"
     message = "Filter {name}() is registered with {flag} but {problem}"
