@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import make_repo, run_tree
+from helpers import make_repo, run_tree, write_tree
 
 SETTINGS = 'INSTALLED_APPS = []\nSECRET_KEY = "x" * 60\nDEBUG = True\n'
 MANAGE = 'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "{module}")\n'
@@ -163,3 +163,42 @@ def test_a_package_choosing_dev_or_prod_is_judged_by_its_branches(tmp_path) -> N
 )
 def test_settings_named_for_a_build_step_are_not_deployed(tmp_path, leaf, reported) -> None:
     assert _leaf_reported(tmp_path, leaf) == reported
+
+
+_DEV_URLS = (
+    "from django.http import HttpResponseRedirect\n"
+    "from django.urls import path\n\n\n"
+    "def to_storage(request):\n"
+    "    return HttpResponseRedirect(request.GET['next'])\n\n\n"
+    "urlpatterns = [path('storage/', to_storage)]\n"
+)
+
+
+def _redirects(tmp_path, files) -> list[str]:
+    root = make_repo(tmp_path)
+    write_tree(root, files)
+    return sorted(f.location.path for f in run_tree(root, select=("DJR314",)).active)
+
+
+def test_a_urlconf_only_development_settings_name_is_development_code(tmp_path) -> None:
+    files = {
+        "manage.py": MANAGE.format(module="site_conf.settings"),
+        "site_conf/__init__.py": "",
+        "site_conf/settings.py": f"{SETTINGS}ROOT_URLCONF = 'site_conf.urls'\n",
+        "site_conf/dev_settings.py": "from .settings import *\n\n"
+        "ROOT_URLCONF = 'site_conf.dev_urls'\n",
+        "site_conf/urls.py": "urlpatterns = []\n",
+        "site_conf/dev_urls.py": _DEV_URLS,
+    }
+    assert _redirects(tmp_path / "dev", files) == []
+    included = {
+        **files,
+        "site_conf/urls.py": "from django.urls import include, path\n\n"
+        "urlpatterns = [path('', include('site_conf.dev_urls'))]\n",
+    }
+    assert _redirects(tmp_path / "included", included) == ["site_conf/dev_urls.py"]
+    deployed = {
+        **files,
+        "site_conf/settings.py": f"{SETTINGS}ROOT_URLCONF = 'site_conf.dev_urls'\n",
+    }
+    assert _redirects(tmp_path / "deployed", deployed) == ["site_conf/dev_urls.py"]

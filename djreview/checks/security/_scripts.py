@@ -25,7 +25,7 @@ def stand_alone_script(file: SourceFile, project: Project) -> bool:
         return not PurePosixPath(file.rel).stem.isidentifier()
     short = name.rpartition(".")[2]
     return not any(
-        _imports(other, name)
+        imports_module(other, name)
         for other in modules.values()
         if other.rel != file.rel and not skipped(other.rel) and short in other.file.text
     )
@@ -49,7 +49,7 @@ def operator_command(file: SourceFile, project: Project) -> bool:
         if other.rel != file.rel
         and not skipped(other.rel)
         and short in other.file.text
-        and _imports(other, name)
+        and imports_module(other, name)
     ]
     return bool(importers) and all(_is_command(rel) for rel in importers)
 
@@ -72,7 +72,7 @@ def _is_main_guard(statement: ast.stmt) -> bool:
     )
 
 
-def _imports(importer: ModuleInfo, module: str) -> bool:
+def imports_module(importer: ModuleInfo, module: str) -> bool:
     """Whether `importer` imports `module` (anywhere in it) or names it in a dotted string."""
     if "." in module and module in importer.file.text:
         return True

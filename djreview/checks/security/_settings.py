@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from typing import ClassVar, TypeGuard
 
 from djreview.checks.base import Check
+from djreview.checks.security._scripts import imports_module
 from djreview.model import Finding, Location
 from djreview.project.modules import resolve_relative
 from djreview.project.project_model import ProjectModel
 from djreview.project.settings import SettingsInfo, SettingsModule
 from djreview.project.settings_eval import SettingValue
 from djreview.source.project import Project
+from djreview.source.test_code import skipped
 from djreview.taint.sources import call_name
 
 # A module with none of these is an app's own defaults module, not project settings.
@@ -196,6 +198,55 @@ def supplied_at_deploy(deployed: Deployed, value: SettingValue) -> bool:
         elif statement.level and statement.lineno > after:
             return True
     return False
+
+
+def development_urlconf(project: Project, rel: str) -> bool:
+    """A URLconf that only development settings name as `ROOT_URLCONF`, and nothing imports.
+
+    At least one settings module names it, every one that does (or inherits the
+    value) is development (see `_development`), and no other module of the project
+    (tests aside) imports it or names it in a string, such as an `include()`.
+    """
+    model = project.analysis(ProjectModel)
+    info = model.settings
+    name = next((name for name, module in model.modules.items() if module.rel == rel), None)
+    if name is None:
+        return False
+    setters = {
+        module
+        for module, value in info.values_of("ROOT_URLCONF").items()
+        if value.known and value.value == name
+    }
+    # Settings modules no entry point names (`dev_settings.py`, picked by an env var).
+    setters.update(
+        module.name
+        for module in model.modules.values()
+        if "ROOT_URLCONF" in module.file.text and _sets_urlconf(module.file.tree, name)
+    )
+    if not setters or not all(_development(info, module) for module in setters):
+        return False
+    settings = {model.modules[module].rel for module in setters}
+    settings.update(module.rel for module in info.modules.values())
+    short = name.rpartition(".")[2]
+    return not any(
+        imports_module(other, name)
+        for other in model.modules.values()
+        if other.rel != rel
+        and other.rel not in settings
+        and not skipped(other.rel)
+        and short in other.file.text
+    )
+
+
+def _sets_urlconf(tree: ast.Module | None, name: str) -> bool:
+    """`ROOT_URLCONF = "<name>"` at the top level of a module."""
+    return any(
+        isinstance(statement, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "ROOT_URLCONF" for t in statement.targets)
+        and isinstance(statement.value, ast.Constant)
+        and statement.value.value == name
+        for statement in (tree.body if tree is not None else ())
+    )
 
 
 def env_helper_default(statement: ast.AST | None) -> tuple[str, object, str] | None:
