@@ -46,6 +46,26 @@ def test_print_in_a_module_without_a_main_block_is_reported(tmp_path) -> None:
     assert _findings(tmp_path, files) == [("DJR608", "mail/oauth.py", 5)]
 
 
+_HELPER = "def create_user(email, password):\n    print('created', email, password)\n"
+
+
+def test_print_in_a_helper_only_commands_import_is_operator_output(tmp_path) -> None:
+    command = "from demo.sample import create_user\n"
+    files = {
+        "demo/__init__.py": "",
+        "demo/sample.py": _HELPER,
+        "demo/management/__init__.py": "",
+        "demo/management/commands/__init__.py": "",
+        "demo/management/commands/setup.py": command,
+        "tests/test_sample.py": command,
+    }
+    assert _findings(tmp_path / "commands", files) == []
+    served = {**files, "demo/views.py": command}
+    assert _findings(tmp_path / "served", served) == [("DJR608", "demo/sample.py", 2)]
+    alone = {"demo/__init__.py": "", "demo/sample.py": _HELPER}
+    assert _findings(tmp_path / "alone", alone) == [("DJR608", "demo/sample.py", 2)]
+
+
 _CODEC = (
     "import pickle\n\n"
     "from django.db import models\n\n\n"

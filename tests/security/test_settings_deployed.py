@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import make_repo, run_tree
+from helpers import make_repo, run_tree, write_tree
 
 SETTINGS = 'INSTALLED_APPS = []\nSECRET_KEY = "x" * 60\nDEBUG = True\n'
 MANAGE = 'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "{module}")\n'
@@ -17,6 +17,17 @@ def _debug_paths(tmp_path, files) -> list[str]:
         path.write_text(text)
     found = run_tree(root, select=("DJR401",)).active
     return sorted(f.location.path for f in found)
+
+
+def _leaf_reported(tmp_path, leaf: str) -> bool:
+    """Whether `site_conf/settings/<leaf>.py`, named by manage.py, is judged as deployed."""
+    files = {
+        "manage.py": MANAGE.format(module=f"site_conf.settings.{leaf}"),
+        "site_conf/__init__.py": "",
+        "site_conf/settings/__init__.py": "",
+        f"site_conf/settings/{leaf}.py": SETTINGS,
+    }
+    return _debug_paths(tmp_path, files) == [f"site_conf/settings/{leaf}.py"]
 
 
 @pytest.mark.parametrize(
@@ -76,14 +87,7 @@ def test_an_optional_local_override_does_not_make_production_development(tmp_pat
 def test_a_test_runner_settings_module_named_as_one_word_is_not_deployed(
     tmp_path, leaf_name, reported
 ) -> None:
-    files = {
-        "manage.py": MANAGE.format(module=f"site_conf.settings.{leaf_name}"),
-        "site_conf/__init__.py": "",
-        "site_conf/settings/__init__.py": "",
-        f"site_conf/settings/{leaf_name}.py": SETTINGS,
-    }
-    expected = [f"site_conf/settings/{leaf_name}.py"] if reported else []
-    assert _debug_paths(tmp_path, files) == expected
+    assert _leaf_reported(tmp_path, leaf_name) == reported
 
 
 STACK_SETTINGS = (
@@ -128,3 +132,73 @@ def test_middleware_merged_at_start_up_counts(tmp_path, start_up, missing) -> No
         (root / rel).write_text(text)
     found = run_tree(root, select=("DJR404",)).active
     assert [f.message for f in found] == [f"MIDDLEWARE in site_config.settings lacks {missing}"]
+
+
+def _aliased(choice: str) -> dict[str, str]:
+    return {
+        "manage.py": MANAGE.format(module="site_conf.settings"),
+        "site_conf/__init__.py": "",
+        "site_conf/settings/__init__.py": choice,
+        "site_conf/settings/dev.py": SETTINGS,
+        "site_conf/settings/prod.py": SETTINGS,
+    }
+
+
+def test_a_package_choosing_dev_or_prod_is_judged_by_its_branches(tmp_path) -> None:
+    # The alias evaluates to its `try` branch (dev); what runs where dev is absent is prod.
+    alias = "# dev where present\ntry:\n    from .dev import *\nexcept ImportError:\n"
+    alias += "    from .prod import *\n"
+    assert _debug_paths(tmp_path / "alias", _aliased(alias)) == ["site_conf/settings/prod.py"]
+    # A module that also sets values of its own is judged as itself.
+    own = f"{alias}\nDEBUG = True\nINSTALLED_APPS = []\n"
+    assert _debug_paths(tmp_path / "own", _aliased(own)) == [
+        "site_conf/settings/__init__.py",
+        "site_conf/settings/prod.py",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("leaf", "reported"),
+    [("build", False), ("collectstatic_settings", False), ("builder", True)],
+)
+def test_settings_named_for_a_build_step_are_not_deployed(tmp_path, leaf, reported) -> None:
+    assert _leaf_reported(tmp_path, leaf) == reported
+
+
+_DEV_URLS = (
+    "from django.http import HttpResponseRedirect\n"
+    "from django.urls import path\n\n\n"
+    "def to_storage(request):\n"
+    "    return HttpResponseRedirect(request.GET['next'])\n\n\n"
+    "urlpatterns = [path('storage/', to_storage)]\n"
+)
+
+
+def _redirects(tmp_path, files) -> list[str]:
+    root = make_repo(tmp_path)
+    write_tree(root, files)
+    return sorted(f.location.path for f in run_tree(root, select=("DJR314",)).active)
+
+
+def test_a_urlconf_only_development_settings_name_is_development_code(tmp_path) -> None:
+    files = {
+        "manage.py": MANAGE.format(module="site_conf.settings"),
+        "site_conf/__init__.py": "",
+        "site_conf/settings.py": f"{SETTINGS}ROOT_URLCONF = 'site_conf.urls'\n",
+        "site_conf/dev_settings.py": "from .settings import *\n\n"
+        "ROOT_URLCONF = 'site_conf.dev_urls'\n",
+        "site_conf/urls.py": "urlpatterns = []\n",
+        "site_conf/dev_urls.py": _DEV_URLS,
+    }
+    assert _redirects(tmp_path / "dev", files) == []
+    included = {
+        **files,
+        "site_conf/urls.py": "from django.urls import include, path\n\n"
+        "urlpatterns = [path('', include('site_conf.dev_urls'))]\n",
+    }
+    assert _redirects(tmp_path / "included", included) == ["site_conf/dev_urls.py"]
+    deployed = {
+        **files,
+        "site_conf/settings.py": f"{SETTINGS}ROOT_URLCONF = 'site_conf.dev_urls'\n",
+    }
+    assert _redirects(tmp_path / "deployed", deployed) == ["site_conf/dev_urls.py"]

@@ -1,4 +1,4 @@
-"""Stand-alone scripts: modules only an operator runs, which no project module imports."""
+"""Operator code: scripts and management commands, and modules only commands import."""
 
 from __future__ import annotations
 
@@ -25,10 +25,39 @@ def stand_alone_script(file: SourceFile, project: Project) -> bool:
         return not PurePosixPath(file.rel).stem.isidentifier()
     short = name.rpartition(".")[2]
     return not any(
-        _imports(other, name)
+        imports_module(other, name)
         for other in modules.values()
         if other.rel != file.rel and not skipped(other.rel) and short in other.file.text
     )
+
+
+def operator_command(file: SourceFile, project: Project) -> bool:
+    """A management command module, or a module that only management commands import.
+
+    Tests aside, every project module importing it must be a command (at least one).
+    """
+    if _is_command(file.rel):
+        return True
+    modules = project.analysis(ProjectModel).modules
+    name = next((name for name, info in modules.items() if info.rel == file.rel), None)
+    if name is None:
+        return False
+    short = name.rpartition(".")[2]
+    importers = [
+        other.rel
+        for other in modules.values()
+        if other.rel != file.rel
+        and not skipped(other.rel)
+        and short in other.file.text
+        and imports_module(other, name)
+    ]
+    return bool(importers) and all(_is_command(rel) for rel in importers)
+
+
+def _is_command(rel: str) -> bool:
+    """`<app>/management/commands/<name>.py`, the module `manage.py <name>` runs."""
+    path = PurePosixPath(rel)
+    return path.parent.parts[-2:] == ("management", "commands") and path.stem != "__init__"
 
 
 def _is_main_guard(statement: ast.stmt) -> bool:
@@ -43,7 +72,7 @@ def _is_main_guard(statement: ast.stmt) -> bool:
     )
 
 
-def _imports(importer: ModuleInfo, module: str) -> bool:
+def imports_module(importer: ModuleInfo, module: str) -> bool:
     """Whether `importer` imports `module` (anywhere in it) or names it in a dotted string."""
     if "." in module and module in importer.file.text:
         return True

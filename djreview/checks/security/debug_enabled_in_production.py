@@ -22,7 +22,12 @@ class DebugEnabledInProduction(SettingsCheck):
     is `True`, or becomes `True` when its environment variable is unset, in a
     settings module that is deployed: the one `wsgi.py`/`asgi.py` names, one
     named for production, or a lone settings module. Development and test
-    settings (`dev`, `local`, `test`...) are not flagged.
+    settings (`dev`, `local`, `test`...) are not flagged, nor settings named
+    for a build step (`build`, `collectstatic`: what `collectstatic` runs
+    with while the image is built). A settings package whose whole body is
+    `try: from .dev import *` / `except ImportError: from .prod import *` is
+    an alias, not judged itself (its value is the `try` branch, the
+    development one): each branch is, as if the entry point named it.
 
     `DEBUG = os.getenv("DEBUG", False)` is flagged too: `os.getenv()` returns
     the variable's text, and every non-empty string is true, so the

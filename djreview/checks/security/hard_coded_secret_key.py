@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from djreview.checks.security._settings import Deployed, SettingsCheck, env_helper_default
+from djreview.checks.security._settings import (
+    Deployed,
+    SettingsCheck,
+    env_helper_default,
+    supplied_at_deploy,
+)
 from djreview.model import Finding, Severity
 from djreview.project.settings_eval import SettingValue
 
@@ -21,6 +26,14 @@ class HardCodedSecretKey(SettingsCheck):
     a short key: one written in the source is public, and its length
     changes nothing. Keys read from the environment without a fallback are
     fine, as are keys in development and test settings.
+
+    Nor is a key set before an unconditional `from .local_settings import *`
+    (not in a `try`) of a sibling module absent from the repository: that
+    import fails unless the deployment supplies the module, so the key
+    written before it is the fallback of a file the deployment writes (and
+    usually fills with a generated key). The same import inside
+    `try: ... except ImportError: pass` is optional and leaves the key as
+    reported.
 
     ## Why is this bad?
     Whoever reads the repository can sign session cookies, password-reset
@@ -57,7 +70,7 @@ class HardCodedSecretKey(SettingsCheck):
     def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
         """A literal key, or a literal fallback for an environment variable."""
         value = deployed.value("SECRET_KEY")
-        if value is None:
+        if value is None or supplied_at_deploy(deployed, value):
             return
         key = _literal_key(value)
         helper = env_helper_default(value.node)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from djreview.checks.security._post_fields import Pages, posted_behind_token, set_by_own_pages
+from djreview.checks.security._settings import development_urlconf
 from djreview.checks.security._taint import TaintCheck
 from djreview.project.project_model import ProjectModel
 from djreview.source.project import Project
@@ -73,7 +74,12 @@ class OpenRedirect(TaintCheck):
     enabler). A field a form fills from `?next=`, one a whole form object
     (`{{ form.as_p }}`) or an included template may hold, and any POST
     field of a project whose forms are not in its templates stay
-    reported; test modules and migrations.
+    reported; test modules and migrations; and a development URLconf: a
+    module that only development settings (`dev_settings.py`, `local`...)
+    name as `ROOT_URLCONF` and that no other module imports or `include()`s
+    (a redirect to a local storage emulator served only by `runserver`).
+    The same URLconf also named by a deployed settings module, or included
+    by the deployed one, stays reported.
 
     ## Why is this bad?
     A link to your login page with `?next=https://evil.example/` sends users
@@ -114,6 +120,8 @@ class OpenRedirect(TaintCheck):
         """Not when the data came from the Referer header only, or from a POST field the
         site's own forms fill (behind the CSRF token)."""
         flows = (hit, *hit.others)
+        if development_urlconf(project, hit.file.rel):
+            return False
         if all(_from_referer(project, flow) for flow in flows):
             return False
         if hit.sink.what.endswith(REDIRECT_HOOK) and all(

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from djreview.checks.base import Check
 from djreview.checks.security._resolved import assigned_values, qualified
-from djreview.checks.security._scripts import stand_alone_script
+from djreview.checks.security._scripts import operator_command, stand_alone_script
 from djreview.model import Finding, Severity
 from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
@@ -86,6 +86,13 @@ class SecretInLog(Check):
     the settings) is its output to that person, not a log. `print()` in a
     module the project imports, and logger calls anywhere, are reported.
 
+    The same holds for `print()` in a management command
+    (`<app>/management/commands/<name>.py`) and in a module that only
+    management commands import (tests aside), such as the sample-data
+    helpers of a `setup` command: an operator started the command and reads
+    its console, so the password it was given or the test password it just
+    set is shown to that person. A logger call there is still reported.
+
     ## Example
     ```python
     logger.info("login attempt %s / %s", username, password)
@@ -127,7 +134,9 @@ class SecretInLog(Check):
                     continue
                 if _is_print(node):
                     if script is None:
-                        script = stand_alone_script(file, project)
+                        script = stand_alone_script(file, project) or operator_command(
+                            file, project
+                        )
                     if script:
                         continue
                 yield self.finding((file, node), secret=secret)

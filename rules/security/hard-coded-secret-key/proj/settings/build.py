@@ -1,0 +1,4 @@
+from .base import *
+
+# ok: DJR402
+SECRET_KEY = "dummykeyforbuilding"
