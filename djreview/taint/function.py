@@ -471,10 +471,9 @@ class FunctionAnalysis:
         if isinstance(node, ast.BinOp):
             return self.prefixed(node, combine(self.ev(node.left), self.ev(node.right)))
         if isinstance(node, ast.BoolOp):
-            return combine(*(self.ev(value) for value in node.values))
+            return self.bool_op(node)
         if isinstance(node, ast.IfExp):
-            self.ev(node.test)
-            return combine(self.ev(node.body), self.ev(node.orelse))
+            return self.if_exp(node)
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             return combine(*(self.ev(element) for element in node.elts))
         if isinstance(node, ast.Dict):
@@ -492,6 +491,33 @@ class FunctionAnalysis:
                 if isinstance(child, ast.expr):
                     self.ev(child)
         return None
+
+    def guarded(self, test: ast.expr, arm: ast.expr) -> Taint | None:
+        """The taint of `arm`, evaluated only where `test` held: its guards apply there only."""
+        saved = dict(self.env)
+        self.apply_guards(test)
+        value = self.ev(arm)
+        self.env = saved
+        return value
+
+    def if_exp(self, node: ast.IfExp) -> Taint | None:
+        """`url if url_is_safe else ''`: the arm the test admits is guarded, as for `if`."""
+        self.ev(node.test)
+        test = node.test
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            # `'' if not ok else url`: the test's guards hold in the `else` arm.
+            return combine(self.ev(node.body), self.guarded(test.operand, node.orelse))
+        return combine(self.guarded(test, node.body), self.ev(node.orelse))
+
+    def bool_op(self, node: ast.BoolOp) -> Taint | None:
+        """`ok and url`: each operand of `and` is reached only when the ones before held."""
+        if not isinstance(node.op, ast.And):
+            return combine(*(self.ev(value) for value in node.values))
+        values = [self.ev(node.values[0])]
+        for index, value in enumerate(node.values[1:], start=1):
+            test = ast.BoolOp(ast.And(), node.values[:index]) if index > 1 else node.values[0]
+            values.append(self.guarded(test, value))
+        return combine(*values)
 
     def dictionary(self, node: ast.Dict) -> Taint | None:
         """A dict literal: its values taint it, but cannot pick field names when keys are fixed."""

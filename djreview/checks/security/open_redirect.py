@@ -73,7 +73,12 @@ class OpenRedirect(TaintCheck):
     enabler). A field a form fills from `?next=`, one a whole form object
     (`{{ form.as_p }}`) or an included template may hold, and any POST
     field of a project whose forms are not in its templates stay
-    reported; test modules and migrations.
+    reported; the arm of a conditional expression or of an `and` that the
+    check admits (`(url if url_is_safe else "") or reverse("home")`,
+    `url_is_safe and url`, the verdict kept in a name as DMOJ's two-factor
+    login does), exactly as the body of an `if` on that check; the other
+    arm (`"/" if url_is_safe else url`) stays reported; test modules and
+    migrations.
 
     ## Why is this bad?
     A link to your login page with `?next=https://evil.example/` sends users
