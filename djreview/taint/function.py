@@ -116,6 +116,9 @@ class Resolver(Protocol):
     ) -> tuple[SourceFile, FunctionNode] | None:
         """The project function a call runs, or None."""
 
+    def builds_plain_object(self, file: SourceFile, call: ast.Call) -> bool:
+        """Whether the call constructs a project class that cannot be a Django model."""
+
 
 @dataclass
 class FunctionAnalysis:
@@ -709,6 +712,8 @@ class FunctionAnalysis:
         for sink in sinks:
             value = values[id(sink.arg)] if id(sink.arg) in values else self.ev(sink.arg)
             if sink.kind == "mass" and sink.what.endswith("(**...)"):
+                if self.resolver.builds_plain_object(self.file, node):
+                    continue  # a pydantic model or plain class: no model fields to pick
                 value = self.mass_taint(sink.arg, value)
             self.reach(sink, value)
         args = [values[id(arg)] for arg in node.args] + [
