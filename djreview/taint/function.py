@@ -54,6 +54,11 @@ _BOUND_DATA = frozenset({"data", "initial_data", "files"})
 # built from it stay reported: the attacker's own request sends them to others
 # (password-reset poisoning).
 _RESPONSE_HTML = frozenset({"html"})
+# QuerySet methods whose arguments only choose rows (or their order): the rows
+# come from the receiver, whatever the lookup values were.
+_ROW_CHOOSERS = frozenset(
+    {"filter", "exclude", "order_by", "distinct", "select_related", "prefetch_related"}
+)
 _HOST_KEYS = frozenset({"host", "http_host"})
 
 
@@ -745,6 +750,9 @@ class FunctionAnalysis:
             return mixed.sanitised(SANITISERS[name]) if mixed is not None else None
         if _named_as_sanitiser(name):
             return None
+        if name in _ROW_CHOOSERS and isinstance(node.func, ast.Attribute):
+            # `qs.filter(name=request.GET["q"])`: database rows, not the lookup's value.
+            return receiver
         resolved = (
             self.resolver.summarise_call(node, self) if _worth_resolving(node, args) else None
         )
