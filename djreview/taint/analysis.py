@@ -21,6 +21,7 @@ from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.function import FunctionAnalysis, Hit, Summary
 from djreview.taint.module_functions import FunctionNode, FunctionTable
+from djreview.taint.names import module_names
 from djreview.taint.routes import view_params
 from djreview.taint.sinks import Sink
 from djreview.taint.url_guards import resolves_only_own_paths
@@ -344,6 +345,58 @@ class TaintAnalysis:
             self._names[key] = self._function_named(self.model.resolve_name(*key))
         return self._names[key]
 
+    def builds_plain_object(self, file: SourceFile, call: ast.Call) -> bool:
+        """Whether `call` constructs a project class that cannot be a Django model.
+
+        Every ancestor is a project class or a known non-model root (pydantic's
+        `BaseModel`, `NamedTuple`, `TypedDict`): `DocumentInputItem(**doc)` only
+        fills a data object. A base outside the project that is none of these
+        could be a model and keeps the call a sink.
+        """
+        info = self.info(file)
+        if isinstance(call.func, ast.Name) and call.func.id in info.classes:
+            return self._plain_here(file, info, info.classes[call.func.id], set())
+        name = dotted_name(call.func)
+        if name is None or not info.module:
+            return False
+        qualified = self.model.resolve_name(info.module, name)
+        return qualified is not None and self._plain_class(qualified, set())
+
+    def _plain_here(
+        self, file: SourceFile, info: FunctionTable, cls: ast.ClassDef, seen: set[str]
+    ) -> bool:
+        """A class of `file` itself: its bases by the file's own classes and imports."""
+        if cls.name in seen:
+            return False
+        seen.add(cls.name)
+        imports = module_names(file.tree) if file.tree else {}
+        for base in cls.bases:
+            name = dotted_name(base)
+            if name is None:
+                return False
+            if name in info.classes:
+                if not self._plain_here(file, info, info.classes[name], seen):
+                    return False
+                continue
+            head, _, rest = name.partition(".")
+            qualified = imports.get(head, name if head in {"object"} else "")
+            qualified = f"{qualified}.{rest}" if rest and qualified else qualified
+            if not qualified or not self._plain_class(qualified, set()):
+                return False
+        return True
+
+    def _plain_class(self, qualified: str, seen: set[str]) -> bool:
+        if qualified in _NON_MODEL_ROOTS:
+            return True
+        found = self.model.classes.get(qualified)
+        if found is None or qualified in seen:
+            return False
+        seen.add(qualified)
+        bases = self.model.classes.bases(qualified)
+        return len(bases) == len(found[1].bases) and all(
+            self._plain_class(base, seen) for base in bases
+        )
+
     def _function_named(self, qualified: str | None) -> tuple[SourceFile, FunctionNode] | None:
         """The project function a qualified name (`blog.helpers.build_query`) refers to."""
         if qualified is None:
@@ -354,6 +407,20 @@ class TaintAnalysis:
             return None
         function = self.info(module.file).functions.get(function_name)
         return (module.file, function) if function is not None else None
+
+
+# Classes a constructor call fills with data that no Django model inherits from.
+_NON_MODEL_ROOTS = frozenset(
+    {
+        "pydantic.BaseModel",
+        "pydantic.main.BaseModel",
+        "typing.NamedTuple",
+        "typing.TypedDict",
+        "typing_extensions.TypedDict",
+        "object",
+        "builtins.object",
+    }
+)
 
 
 def _may_read_request(file: SourceFile, function: FunctionNode, in_class_view: bool) -> bool:

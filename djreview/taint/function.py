@@ -54,6 +54,11 @@ _BOUND_DATA = frozenset({"data", "initial_data", "files"})
 # built from it stay reported: the attacker's own request sends them to others
 # (password-reset poisoning).
 _RESPONSE_HTML = frozenset({"html"})
+# QuerySet methods whose arguments only choose rows (or their order): the rows
+# come from the receiver, whatever the lookup values were.
+_ROW_CHOOSERS = frozenset(
+    {"filter", "exclude", "order_by", "distinct", "select_related", "prefetch_related"}
+)
 _HOST_KEYS = frozenset({"host", "http_host"})
 
 
@@ -115,6 +120,9 @@ class Resolver(Protocol):
         self, call: ast.Call, caller: FunctionAnalysis
     ) -> tuple[SourceFile, FunctionNode] | None:
         """The project function a call runs, or None."""
+
+    def builds_plain_object(self, file: SourceFile, call: ast.Call) -> bool:
+        """Whether the call constructs a project class that cannot be a Django model."""
 
 
 @dataclass
@@ -471,10 +479,9 @@ class FunctionAnalysis:
         if isinstance(node, ast.BinOp):
             return self.prefixed(node, combine(self.ev(node.left), self.ev(node.right)))
         if isinstance(node, ast.BoolOp):
-            return combine(*(self.ev(value) for value in node.values))
+            return self.bool_op(node)
         if isinstance(node, ast.IfExp):
-            self.ev(node.test)
-            return combine(self.ev(node.body), self.ev(node.orelse))
+            return self.if_exp(node)
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             return combine(*(self.ev(element) for element in node.elts))
         if isinstance(node, ast.Dict):
@@ -492,6 +499,33 @@ class FunctionAnalysis:
                 if isinstance(child, ast.expr):
                     self.ev(child)
         return None
+
+    def guarded(self, test: ast.expr, arm: ast.expr) -> Taint | None:
+        """The taint of `arm`, evaluated only where `test` held: its guards apply there only."""
+        saved = dict(self.env)
+        self.apply_guards(test)
+        value = self.ev(arm)
+        self.env = saved
+        return value
+
+    def if_exp(self, node: ast.IfExp) -> Taint | None:
+        """`url if url_is_safe else ''`: the arm the test admits is guarded, as for `if`."""
+        self.ev(node.test)
+        test = node.test
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            # `'' if not ok else url`: the test's guards hold in the `else` arm.
+            return combine(self.ev(node.body), self.guarded(test.operand, node.orelse))
+        return combine(self.guarded(test, node.body), self.ev(node.orelse))
+
+    def bool_op(self, node: ast.BoolOp) -> Taint | None:
+        """`ok and url`: each operand of `and` is reached only when the ones before held."""
+        if not isinstance(node.op, ast.And):
+            return combine(*(self.ev(value) for value in node.values))
+        values = [self.ev(node.values[0])]
+        for index, value in enumerate(node.values[1:], start=1):
+            test = ast.BoolOp(ast.And(), node.values[:index]) if index > 1 else node.values[0]
+            values.append(self.guarded(test, value))
+        return combine(*values)
 
     def dictionary(self, node: ast.Dict) -> Taint | None:
         """A dict literal: its values taint it, but cannot pick field names when keys are fixed."""
@@ -683,6 +717,8 @@ class FunctionAnalysis:
         for sink in sinks:
             value = values[id(sink.arg)] if id(sink.arg) in values else self.ev(sink.arg)
             if sink.kind == "mass" and sink.what.endswith("(**...)"):
+                if self.resolver.builds_plain_object(self.file, node):
+                    continue  # a pydantic model or plain class: no model fields to pick
                 value = self.mass_taint(sink.arg, value)
             self.reach(sink, value)
         args = [values[id(arg)] for arg in node.args] + [
@@ -714,6 +750,9 @@ class FunctionAnalysis:
             return mixed.sanitised(SANITISERS[name]) if mixed is not None else None
         if _named_as_sanitiser(name):
             return None
+        if name in _ROW_CHOOSERS and isinstance(node.func, ast.Attribute):
+            # `qs.filter(name=request.GET["q"])`: database rows, not the lookup's value.
+            return receiver
         resolved = (
             self.resolver.summarise_call(node, self) if _worth_resolving(node, args) else None
         )

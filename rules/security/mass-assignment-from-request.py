@@ -1,4 +1,7 @@
+from dataclasses import dataclass
+
 from django.views import View
+from pydantic import BaseModel
 
 from .forms import PostForm
 from .models import CheckList, Post
@@ -130,3 +133,27 @@ def add_post_form(request):
         # ruleid: DJR605
         return Post(**form.data.dict())
     return None
+
+
+class SearchQuery(BaseModel):
+    text: str
+    page: int
+
+
+@dataclass
+class Filters:
+    text: str
+
+
+class ArchivedPost(Post):
+    pass
+
+
+def search(request):
+    # ok: DJR605 -- a pydantic model: no database fields for the client to pick
+    query = SearchQuery(**request.GET.dict())
+    # ok: DJR605 -- a dataclass of the project, not a Django model
+    filters = Filters(**request.GET.dict())
+    # ruleid: DJR605 -- a project class whose base may be a model stays reported
+    archived = ArchivedPost(**request.POST.dict())
+    return query, filters, archived

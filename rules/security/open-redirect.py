@@ -302,3 +302,24 @@ class LoginThenNextUnchecked(UpdateView):
             target = self.request.GET.get("next", "")
         # ruleid: DJR314
         return target
+
+
+def next_if_safe(request):
+    target = request.GET.get("next", "")
+    url_is_safe = url_has_allowed_host_and_scheme(url=target, allowed_hosts=None)
+    # ok: DJR314 -- the verdict picks the arm: the unchecked URL is never the result
+    return HttpResponseRedirect((target if url_is_safe else "") or "/")
+
+
+def next_and_safe(request):
+    target = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(url=target, allowed_hosts=None)
+    # ok: DJR314
+    return HttpResponseRedirect(safe and target or "/")
+
+
+def next_if_unsafe(request):
+    target = request.GET.get("next", "")
+    url_is_safe = url_has_allowed_host_and_scheme(url=target, allowed_hosts=None)
+    # ruleid: DJR314
+    return HttpResponseRedirect("/" if url_is_safe else target)

@@ -12,6 +12,14 @@ class CsvFormulaInjection(TaintCheck):
     Flags request data reaching `csv.writer(...).writerow()` /
     `writerows()`.
 
+    Not reported, deliberately: the rows of a queryset the request only
+    filtered or ordered (`qs.filter(project__name=request.GET["p"])`,
+    `exclude()`, `order_by()`, `distinct()`, `select_related()`,
+    `prefetch_related()`), also through a helper that returns such a chain
+    on its queryset parameter (tock's `get_timecardobjects()`): the lookup
+    chooses which rows, their cells are database values. `annotate()` and
+    `values()`, which can put the request's value into the rows, carry it.
+
     ## Why is this bad?
     Spreadsheet programs run a cell that starts with `=`, `+`, `-` or `@` as a
     formula: `=HYPERLINK(...)` or DDE payloads fire when an administrator opens

@@ -50,7 +50,13 @@ class MassAssignmentFromRequest(TaintCheck):
     the request picks only among counters the code meant to be picked
     (an unknown suffix fails at save). An unresolved model, a prefix no
     field has, or one reaching such a field (`"is_" + x`) stays reported;
-    test modules and migrations.
+    `Cls(**data)` where `Cls` is a project class whose every ancestor is a
+    project class, pydantic's `BaseModel`, `NamedTuple` or `TypedDict` (a
+    pydantic schema, a dataclass, a plain class: adhocracy-plus's
+    `DocumentInputItem(**doc)`): it has no database fields for the client
+    to pick, and saves nothing; a class with a base from outside the
+    project (which may be a model) stays reported; test modules and
+    migrations.
 
     ## Why is this bad?
     The client chooses the field names: it sets `is_staff=True` or

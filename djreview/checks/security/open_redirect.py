@@ -74,12 +74,17 @@ class OpenRedirect(TaintCheck):
     enabler). A field a form fills from `?next=`, one a whole form object
     (`{{ form.as_p }}`) or an included template may hold, and any POST
     field of a project whose forms are not in its templates stay
-    reported; test modules and migrations; and a development URLconf: a
-    module that only development settings (`dev_settings.py`, `local`...)
-    name as `ROOT_URLCONF` and that no other module imports or `include()`s
-    (a redirect to a local storage emulator served only by `runserver`).
-    The same URLconf also named by a deployed settings module, or included
-    by the deployed one, stays reported.
+    reported; the arm of a conditional expression or of an `and` that the
+    check admits (`(url if url_is_safe else "") or reverse("home")`,
+    `url_is_safe and url`, the verdict kept in a name as DMOJ's two-factor
+    login does), exactly as the body of an `if` on that check; the other
+    arm (`"/" if url_is_safe else url`) stays reported; test modules and
+    migrations; and a development URLconf: a module that only development
+    settings (`dev_settings.py`, `local`...) name as `ROOT_URLCONF` and that
+    no other module imports or `include()`s (a redirect to a local storage
+    emulator served only by `runserver`). The same URLconf also named by a
+    deployed settings module, or included by the deployed one, stays
+    reported.
 
     ## Why is this bad?
     A link to your login page with `?next=https://evil.example/` sends users
