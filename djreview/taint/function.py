@@ -258,13 +258,7 @@ class FunctionAnalysis:
         start = dict(self.env)
         for part in stmt.body:
             self.statement(part)
-            checked = resolved_name(part, names) if guards else None
-            if checked in self.env:
-                sanitised = self.env[checked].sanitised(_URL_KINDS)
-                if sanitised is None:
-                    del self.env[checked]
-                else:
-                    self.env[checked] = sanitised
+            self.sanitise(resolved_name(part, names) if guards else None, _URL_KINDS)
         raised = _union([start, self.env])
         self.block(stmt.orelse)
         ends = [self.env]

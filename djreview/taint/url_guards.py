@@ -21,6 +21,7 @@ from djreview.project.literals import literal_str
 from djreview.project.modules import dotted_name
 from djreview.project.urls import URLPattern
 from djreview.taint.names import qualified_callee
+from djreview.taint.sources import call_name
 
 if TYPE_CHECKING:
     from djreview.project.project_model import ProjectModel
@@ -97,7 +98,7 @@ def resolved_name(stmt: ast.stmt, names: dict[str, str]) -> str | None:
 def catches_not_found(handler: ast.ExceptHandler) -> bool:
     """`except Resolver404:`, `except (Http404, ValueError):`."""
     kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(_last_name(kind) in NOT_FOUND for kind in kinds if kind is not None)
+    return any(call_name(kind) in NOT_FOUND for kind in kinds if kind is not None)
 
 
 def tests_resolve(function: ast.FunctionDef | ast.AsyncFunctionDef, names: dict[str, str]) -> bool:
@@ -136,9 +137,3 @@ def _reads_match(value: ast.expr, matches: set[str], checked: str, names: dict[s
         if isinstance(node, ast.Call) and resolved_name(ast.Expr(node), names) == checked:
             return True
     return False
-
-
-def _last_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.id if isinstance(node, ast.Name) else ""

@@ -18,22 +18,19 @@ from __future__ import annotations
 import ast
 import re
 
-from djreview.checks.security._model_values import INTEGER_TYPES, class_defining
+from djreview.checks.security._model_values import INTEGER_TYPES
+from djreview.checks.security._post_fields import enclosing_view
 from djreview.project.project_model import ProjectModel
 from djreview.project.types import Scope
-from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.function import Hit
 from djreview.taint.names import module_names, qualified_callee
 
 # Field types whose stored (or convertible) values hold no markup character.
 _MARKUP_FREE = INTEGER_TYPES | {"SlugField", "UUIDField"}
-# Lookups that succeed only for a row whose value equals the one given.
-_EXACT = ("", "__exact")
 _GETTERS = frozenset({"django.shortcuts.get_object_or_404"})
 _URL_PARAMETER = re.compile(r"URL parameter `(\w+)`")
 _ASSIGNED = re.compile(r"assigned to `(\w+)`")
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def matched_before_sink(project: Project, hit: Hit) -> bool:
@@ -46,16 +43,21 @@ def matched_before_sink(project: Project, hit: Hit) -> bool:
     name, binding_line = _bound_name(hit)
     if name is None:
         return False
-    function = _enclosing(hit.file.tree, source.location.start_line)
+    view = enclosing_view(hit.file.tree, source.location.start_line)
     sink_line = hit.sink.call.lineno
-    if function is None or not _spans(function, sink_line) or _rebound(function, name):
+    if view is None or not _spans(view.function, sink_line) or _rebound(view.function, name):
         return False
     model = project.analysis(ProjectModel)
+    module = model.module_for(hit.file)
+    if module is None:
+        return False
+    scope = Scope(module.name, view.function, view.cls.name if view.cls is not None else None)
+    names = module_names(hit.file.tree)
     return any(
         binding_line < statement.lineno
         and (statement.end_lineno or statement.lineno) < sink_line
-        and _matches(model, hit.file, function, statement, name)
-        for statement in function.body
+        and _matches(model, scope, names, statement, name)
+        for statement in view.function.body
     )
 
 
@@ -72,13 +74,6 @@ def _bound_name(hit: Hit) -> tuple[str | None, int]:
         if assigned is not None and where.start_line == source.location.start_line:
             return assigned.group(1), where.start_line
     return None, 0
-
-
-def _enclosing(tree: ast.Module, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    functions = [
-        node for node in ast.walk(tree) if isinstance(node, _FUNCTIONS) and _spans(node, line)
-    ]
-    return max(functions, key=lambda node: node.lineno) if functions else None
 
 
 def _spans(node: ast.stmt, line: int) -> bool:
@@ -99,23 +94,14 @@ def _rebound(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> boo
 
 
 def _matches(
-    model: ProjectModel,
-    file: SourceFile,
-    function: ast.FunctionDef | ast.AsyncFunctionDef,
-    statement: ast.stmt,
-    name: str,
+    model: ProjectModel, scope: Scope, names: dict[str, str], statement: ast.stmt, name: str
 ) -> bool:
     """`statement` is (or assigns) a lookup that raises unless `name` equals a stored value
     of a markup-free field."""
     call = statement.value if isinstance(statement, ast.Expr | ast.Assign) else None
-    if not isinstance(call, ast.Call) or file.tree is None:
+    if not isinstance(call, ast.Call):
         return False
-    module = model.module_for(file)
-    if module is None:
-        return False
-    owner = class_defining(file.tree, function)
-    scope = Scope(module.name, function, owner.name if owner is not None else None)
-    if qualified_callee(call.func, module_names(file.tree)) in _GETTERS and call.args:
+    if qualified_callee(call.func, names) in _GETTERS and call.args:
         target: ast.expr = call.args[0]
     elif isinstance(call.func, ast.Attribute) and call.func.attr == "get" and not call.args:
         target = call.func.value
@@ -127,14 +113,8 @@ def _matches(
     for keyword in call.keywords:
         if not (isinstance(keyword.value, ast.Name) and keyword.value.id == name):
             continue
-        field_name = next(
-            (
-                keyword.arg[: len(keyword.arg) - len(suffix)]
-                for suffix in reversed(_EXACT)
-                if keyword.arg and keyword.arg.endswith(suffix)
-            ),
-            "",
-        )
+        # `slug` or `slug__exact`: only a row holding exactly that value matches.
+        field_name = (keyword.arg or "").removesuffix("__exact")
         if field_name == "pk":
             field_name = next((f.name for f in typed.model.fields.values() if f.primary_key), "")
         field = typed.model.fields.get(field_name) if "__" not in field_name else None

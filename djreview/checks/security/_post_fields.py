@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from djreview.checks.security._model_values import class_defining
 from djreview.checks.security._settings import deployed_modules
 from djreview.checks.security.security_middleware_missing import subclass_of
 from djreview.project.project_model import ProjectModel
@@ -99,8 +100,7 @@ def posted_behind_token(
     file = project.by_rel.get(where.path)
     if file is None or file.tree is None:
         return None
-    lines = file.lines
-    line = lines[where.start_line - 1] if 0 < where.start_line <= len(lines) else ""
+    line = file.line_text(where.start_line)
     at = line.find("POST", where.start_column - 1)
     key = _POST_KEY.match(line, at) if at >= 0 else None
     rest = line[: key.start()] + line[key.end() :] if key is not None else ""
@@ -151,15 +151,7 @@ def enclosing_view(tree: ast.Module, line: int) -> View | None:
     if not functions:
         return None
     function = max(functions, key=lambda node: node.lineno)
-    owner = next(
-        (
-            node
-            for node in ast.walk(tree)
-            if isinstance(node, ast.ClassDef) and any(item is function for item in node.body)
-        ),
-        None,
-    )
-    return View(function, owner)
+    return View(function, class_defining(tree, function))
 
 
 def _spans(node: ast.stmt, line: int) -> bool:

@@ -158,5 +158,4 @@ def _from_referer(project: Project, hit: Hit) -> bool:
 
 def _line(project: Project, path: str, number: int) -> str:
     file = project.by_rel.get(path)
-    lines = file.lines if file is not None else []
-    return lines[number - 1] if 0 < number <= len(lines) else ""
+    return file.line_text(number) if file is not None else ""

@@ -85,9 +85,9 @@ class TracebackInResponse(Check):
     def _findings(self, file: SourceFile, tree: ast.Module) -> Iterator[Finding]:
         for function in ast.walk(tree):
             if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-                responses: list[ast.Call] = []
+                responses: dict[int, ast.Call] = {}
                 _Flow(responses).block(function.body, frozenset())
-                for node in responses:
+                for node in responses.values():
                     yield self.finding((file, node), response=call_name(node.func))
 
 
@@ -107,7 +107,9 @@ class _Flow:
     union, and a block ending in return or raise passes nothing on.
     """
 
-    def __init__(self, responses: list[ast.Call]) -> None:
+    def __init__(self, responses: dict[int, ast.Call]) -> None:
+        # Keyed by node: a loop body is walked twice round, so one
+        # response may be recorded more than once.
         self.responses = responses
 
     def block(self, body: list[ast.stmt], names: frozenset[str] | None) -> frozenset[str] | None:
@@ -169,7 +171,7 @@ class _Flow:
                         for arg in [*call.args, *(k.value for k in call.keywords)]
                     )
                 ):
-                    self.responses.append(call)
+                    self.responses.setdefault(id(call), call)
 
 
 def _own_expressions(node: ast.stmt) -> Iterator[ast.expr]:
