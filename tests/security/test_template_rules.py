@@ -200,3 +200,18 @@ def test_autoescape_off_outside_the_blocks_of_a_child_template_is_not_flagged(
         ("templates/inside.html", 3),
         ("templates/page.html", 2),
     }
+
+
+def test_an_app_installed_by_its_config_class_keeps_its_own_template_folders(
+    tmp_path: Path,
+) -> None:
+    dead = "shop/templates/shop/emails/old_comment.html"
+    for entry in ("shop", "shop.apps.ShopConfig"):
+        files = {
+            **SHOP_APP,
+            "settings.py": f"INSTALLED_APPS = ['django.contrib.auth', {entry!r}]\n",
+            dead: AUTOESCAPE_OFF,
+        }
+        root = write_tree(make_repo(tmp_path / entry), files)
+        flagged = {f.location.path for f in run_tree(root, select=("DJR502",)).findings}
+        assert flagged == set(), entry

@@ -101,9 +101,11 @@ class TemplateUse:
         `registration` app and its login page).
         """
         found = set(_DJANGO_FOLDERS)
+        # `shop.apps.ShopConfig` names a project app by its config class.
+        configs = {app.config_class for app in self.model.apps.apps.values()}
         installed = self.model.settings.literal("INSTALLED_APPS")
         for entry in installed if isinstance(installed, list | tuple) else ():
-            if isinstance(entry, str) and entry not in self.model.modules:
+            if isinstance(entry, str) and entry not in self.model.modules and entry not in configs:
                 found.update(entry.split("."))
         return frozenset(found)
 
