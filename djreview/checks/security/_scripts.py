@@ -17,18 +17,13 @@ def stand_alone_script(file: SourceFile, project: Project) -> bool:
     tree = file.tree
     if tree is None or not tree.body or not _is_main_guard(tree.body[-1]):
         return False
-    modules = project.analysis(ProjectModel).modules
-    name = next((name for name, info in modules.items() if info.rel == file.rel), None)
-    if name is None:
+    model = project.analysis(ProjectModel)
+    info = model.module_for(file)
+    if info is None:
         # Not a module of its own (a name no import can spell), or one whose name an
         # earlier path took: only the first cannot be imported.
         return not PurePosixPath(file.rel).stem.isidentifier()
-    short = name.rpartition(".")[2]
-    return not any(
-        imports_module(other, name)
-        for other in modules.values()
-        if other.rel != file.rel and not skipped(other.rel) and short in other.file.text
-    )
+    return not importers(model, info)
 
 
 def operator_command(file: SourceFile, project: Project) -> bool:
@@ -38,20 +33,23 @@ def operator_command(file: SourceFile, project: Project) -> bool:
     """
     if _is_command(file.rel):
         return True
-    modules = project.analysis(ProjectModel).modules
-    name = next((name for name, info in modules.items() if info.rel == file.rel), None)
-    if name is None:
-        return False
-    short = name.rpartition(".")[2]
-    importers = [
-        other.rel
-        for other in modules.values()
-        if other.rel != file.rel
+    model = project.analysis(ProjectModel)
+    info = model.module_for(file)
+    found = importers(model, info) if info is not None else []
+    return bool(found) and all(_is_command(other.rel) for other in found)
+
+
+def importers(model: ProjectModel, info: ModuleInfo) -> list[ModuleInfo]:
+    """The project modules (tests aside) that import `info` or name it in a dotted string."""
+    short = info.name.rpartition(".")[2]
+    return [
+        other
+        for other in model.modules.values()
+        if other.rel != info.rel
         and not skipped(other.rel)
         and short in other.file.text
-        and imports_module(other, name)
+        and imports_module(other, info.name)
     ]
-    return bool(importers) and all(_is_command(rel) for rel in importers)
 
 
 def _is_command(rel: str) -> bool:

@@ -25,14 +25,13 @@ from dataclasses import dataclass
 from typing import ClassVar, TypeGuard
 
 from djreview.checks.base import Check
-from djreview.checks.security._scripts import imports_module
+from djreview.checks.security._scripts import importers
 from djreview.model import Finding, Location
 from djreview.project.modules import resolve_relative
 from djreview.project.project_model import ProjectModel
 from djreview.project.settings import SettingsInfo, SettingsModule
 from djreview.project.settings_eval import SettingValue
 from djreview.source.project import Project
-from djreview.source.test_code import skipped
 from djreview.taint.sources import call_name
 
 # A module with none of these is an app's own defaults module, not project settings.
@@ -209,9 +208,11 @@ def development_urlconf(project: Project, rel: str) -> bool:
     """
     model = project.analysis(ProjectModel)
     info = model.settings
-    name = next((name for name, module in model.modules.items() if module.rel == rel), None)
-    if name is None:
+    file = project.by_rel.get(rel)
+    urlconf = model.module_for(file) if file is not None else None
+    if urlconf is None:
         return False
+    name = urlconf.name
     setters = {
         module
         for module, value in info.values_of("ROOT_URLCONF").items()
@@ -227,15 +228,7 @@ def development_urlconf(project: Project, rel: str) -> bool:
         return False
     settings = {model.modules[module].rel for module in setters}
     settings.update(module.rel for module in info.modules.values())
-    short = name.rpartition(".")[2]
-    return not any(
-        imports_module(other, name)
-        for other in model.modules.values()
-        if other.rel != rel
-        and other.rel not in settings
-        and not skipped(other.rel)
-        and short in other.file.text
-    )
+    return all(other.rel in settings for other in importers(model, urlconf))
 
 
 def _sets_urlconf(tree: ast.Module | None, name: str) -> bool:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Self
 
+from djreview.project.modules import dotted_name
 from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
@@ -181,7 +182,7 @@ def _shape(node: ast.AST, constants: dict[str, str]) -> list[Piece] | None:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         if node.func.attr == "format" and _is_text(node.func.value):
             return _fields(node.func.value.value)  # type: ignore[attr-defined]
-        if _dotted(node.func) in _JOINS and node.args:
+        if dotted_name(node.func) in _JOINS and node.args:
             joined: list[Piece] = []
             for index, argument in enumerate(node.args):
                 joined.extend((["/"] if index else []) + _pieces(argument, constants))
@@ -203,12 +204,6 @@ def _pieces(node: ast.expr, constants: dict[str, str]) -> list[Piece]:
 
 def _is_text(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
-
-
-def _dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Attribute):
-        return _dotted(node.value) + "." + node.attr
-    return node.id if isinstance(node, ast.Name) else ""
 
 
 def _fields(text: str) -> list[Piece]:
