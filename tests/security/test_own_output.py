@@ -135,6 +135,21 @@ def test_pickle_codec_whose_callers_read_the_projects_own_rows_is_its_own_storag
     assert _findings(tmp_path, files) == []
 
 
+def test_a_wrapper_calling_the_codec_twice_is_judged_once_at_its_callers(tmp_path) -> None:
+    twice = _ROW_CODEC.replace(
+        "    return (do_unpickle(data), owner)\n",
+        "    return do_unpickle(data) if owner is None else (do_unpickle(data), owner)\n",
+    )
+    files = {
+        "store/__init__.py": "",
+        "store/codec.py": twice,
+        "store/models.py": _SERVER_CONFIG,
+        "store/handlers.py": _HANDLERS,
+    }
+    assert twice != _ROW_CODEC
+    assert _findings(tmp_path, files) == []
+
+
 def test_pickle_codec_a_caller_hands_network_bytes_stays_reported(tmp_path) -> None:
     files = {
         "store/__init__.py": "",

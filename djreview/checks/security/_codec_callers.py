@@ -52,12 +52,24 @@ class _Callers:
         self.project = project
         self.model = model
         self.chain: set[str] = set()
+        # Verdicts of wrappers already judged: a wrapper calling the codec twice is asked
+        # again while still in `chain`, which alone would read as a cycle.
+        self.judged: dict[str, bool] = {}
 
     def pass_rows(self, target: str, level: int) -> bool:
         """Every use of `target` in the project is a call passing own rows (or a wrapper's)."""
+        if target in self.judged:
+            return self.judged[target]
         if level > _MAX_LEVELS or target in self.chain:
             return False
         self.chain.add(target)
+        # A verdict reached under a cycle or the depth limit is False: keeping it only
+        # ever reports more.
+        verdict = self._judge(target, level)
+        self.judged[target] = verdict
+        return verdict
+
+    def _judge(self, target: str, level: int) -> bool:
         name = target.rpartition(".")[2]
         calls = 0
         for other in self.project.python_files:
