@@ -966,9 +966,10 @@ def _assign(names: dict[str, ast.expr], node: ast.Assign) -> None:
 
 
 def _local_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
-    """A function's locals by their last assignment (as `Collector._scope` reads them)."""
+    """A function's locals by their last assignment (as `Collector._scope` reads them: in
+    source order, nested functions and classes not entered)."""
     names: dict[str, ast.expr] = {}
-    for node in ast.walk(function):
+    for node in _walk_shallow(function, frozenset()):
         if isinstance(node, ast.Assign):
             _assign(names, node)
     return names

@@ -255,23 +255,7 @@ def _conditions(node: ast.ClassDef | None) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def _managed(info: ModelInfo, index: ProjectModel, depth: int = 0) -> bool:
-    """`Meta.managed`, also from an abstract base's Meta the model inherits (no Meta of its
-    own, or `class Meta(Base.Meta):`), as Django applies it."""
-    value = _meta_list(info.node, "managed")
-    if value is not None:
-        return not (isinstance(value, ast.Constant) and value.value is False)
-    own = meta_class(info.node) if info.node is not None else None
-    if (own is not None and not own.bases) or depth > 5:
-        return True
-    for base in info.model_bases:
-        parent = index.model_for_class(base)
-        if parent is not None and parent.abstract and parent.node is not None:
-            return _managed(parent, index, depth + 1)
-    return True
-
-
-def _model(info: ModelInfo, file: SourceFile, index: ProjectModel) -> ModelDef:
+def _model(info: ModelInfo, file: SourceFile) -> ModelDef:
     assert info.node is not None
     meta = info.meta
     model = ModelDef(
@@ -296,7 +280,7 @@ def _model(info: ModelInfo, file: SourceFile, index: ProjectModel) -> ModelDef:
     ]
     model.indexes += [IndexDef(t, "unique_together") for t in meta.unique_together if t]
     model.indexes += [IndexDef(t, "index_together") for t in meta.index_together if t]
-    model.managed = _managed(info, index)
+    model.managed = meta.managed
     model.default_order = tuple(meta.ordering)
     # Only an abstract base's Meta is lost to a plain `class Meta:` (a concrete parent's
     # ordering is inherited whatever the child declares).
@@ -360,7 +344,7 @@ def read_schema(project: Project) -> Schema:
         file = project.by_rel.get(info.file)
         if info.builtin or info.proxy or info.node is None or file is None:
             continue
-        schema.models[info.label] = _model(info, file, index)
+        schema.models[info.label] = _model(info, file)
         if not info.abstract:
             schema.app_dirs.setdefault(info.app_label, app_folder(info.file))
     schema.table_owners = _table_owners(schema.models.values())

@@ -99,6 +99,8 @@ def read_meta(node: ast.ClassDef | None, file: SourceFile) -> tuple[ModelMeta, s
             "default_related_name",
         ):
             setattr(meta, name, literal_str(value))
+        elif name == "managed":
+            meta.managed = literal_bool(value) is not False
         elif name == "default_manager_name":
             meta.default_manager = literal_str(value)
         elif name == "ordering":

@@ -133,6 +133,8 @@ class ModelMeta:
     abstract: bool = False
     proxy: bool = False
     swappable: str | None = None
+    # Only a literal `managed = False` makes the table unmanaged (Django's default is True).
+    managed: bool = True
     # Meta options written as code the index cannot read (so "unknown", not "none").
     dynamic: tuple[str, ...] = ()
 
