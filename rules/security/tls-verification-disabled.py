@@ -114,3 +114,24 @@ def probe(hook):
         # ruleid: DJR323
         context.verify_mode = ssl.CERT_NONE
     return context
+
+
+def remote_context(remote):
+    context = ssl.create_default_context()
+    if not remote.tls_validation:
+        # ok: DJR323
+        context.verify_mode = ssl.CERT_NONE
+    if not remote.cache_enabled:
+        # ruleid: DJR323
+        context.check_hostname = False
+    return context
+
+
+import os
+
+if os.environ.get("APP_LDAP_DISABLE_CERT_CHECK"):
+    # ok: DJR323
+    AUTH_LDAP_GLOBAL_OPTIONS = {ldap.OPT_X_TLS_REQUIRE_CERT: ldap.OPT_X_TLS_NEVER}
+if os.environ.get("APP_LDAP_DEBUG"):
+    # ruleid: DJR323
+    AUTH_LDAP_GLOBAL_OPTIONS = {ldap.OPT_X_TLS_REQUIRE_CERT: ldap.OPT_X_TLS_NEVER}

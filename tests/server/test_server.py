@@ -21,6 +21,12 @@ VIEWS = "blog/views.py"
 def blog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("lsp") / "blog"
     shutil.copytree(FIXTURE, root)
+    # The default rules, and DJR502 (audit-level) for the template quick actions below:
+    # the session reads the project's own [tool.djreview] selection.
+    (root / "pyproject.toml").write_text(
+        '[tool.djreview]\nselect = ["performance", "models", "security", "DJR502"]\n',
+        encoding="utf-8",
+    )
     return root
 
 

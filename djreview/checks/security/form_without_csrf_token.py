@@ -61,6 +61,15 @@ class FormWithoutCsrfToken(TemplateCheck):
     itself is read, not the base it extends: a token in a base layout
     still leaves the child's forms reported.
 
+    Audit-level (tag `audit`, off by default; `--select audit` or `--select
+    DJR503` switches it on): a tokenless POST form is mostly a
+    form whose token a script or a base layout sends, a mock-up, or a view
+    that takes no POST; on 27 projects judged before any tuning none of 9
+    was a defect, nor any of 20 recorded in all rounds. A rule stays in the default
+    set only if at least one in four of its findings is true, both on
+    first contact with unseen projects and after the fixes made since
+    (docs/triage/security.md, session 12).
+
     ## Why is this bad?
     With `CsrfViewMiddleware` on, the form fails with 403 for every user; the
     usual "fix" is `@csrf_exempt` on the view, which opens it to cross-site
@@ -93,8 +102,9 @@ class FormWithoutCsrfToken(TemplateCheck):
     severity = Severity.WARNING
     cwe = (352,)
     security_severity = 6.5
-    precision = "high"
-    tags = ("csrf", "templates")
+    precision = "low"
+    tags = ("csrf", "templates", "audit")
+    enabled_by_default = False
     uses = (ProjectModel,)
 
     def check_file(self, file: SourceFile, project: Project) -> Iterable[Finding]:

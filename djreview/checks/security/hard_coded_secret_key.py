@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from djreview.checks.security._settings import (
@@ -12,6 +13,11 @@ from djreview.checks.security._settings import (
 )
 from djreview.model import Finding, Severity
 from djreview.project.settings_eval import SettingValue
+
+
+# `{{ secret_key }}` in a project template: `startproject --template` (or cookiecutter)
+# renders a fresh random key in its place for every project it creates.
+_TEMPLATE_PLACEHOLDER = re.compile(r"\{\{\s*[\w.]+\s*\}\}")
 
 
 class HardCodedSecretKey(SettingsCheck):
@@ -31,7 +37,10 @@ class HardCodedSecretKey(SettingsCheck):
     (not in a `try`) of a sibling module absent from the repository: that
     import fails unless the deployment supplies the module, so the key
     written before it is the fallback of a file the deployment writes (and
-    usually fills with a generated key). The same import inside
+    usually fills with a generated key). Nor a key that is a template
+    placeholder (`"{{ secret_key }}"` in a project template, which
+    `startproject --template` or cookiecutter replaces by a fresh key per
+    project). The same import inside
     `try: ... except ImportError: pass` is optional and leaves the key as
     reported.
 
@@ -83,6 +92,8 @@ class HardCodedSecretKey(SettingsCheck):
             how = "falls back to a key written in the source"
         else:
             how = "is written in the source"
+        if _TEMPLATE_PLACEHOLDER.fullmatch(key):
+            return
         if key.startswith("django-insecure-"):
             how = f"{how} (the django-insecure- key from startproject)"
         yield self.finding(deployed.where(value), how=how, applies=deployed.applies(value))

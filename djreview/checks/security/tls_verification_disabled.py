@@ -65,7 +65,10 @@ class TlsVerificationDisabled(ModuleCheck):
     under `if not webhook.ssl_verification:` (directly, through a local
     boolean, or at every call of the function that holds the switch), where
     the same value is passed as the verification flag elsewhere in the
-    module (`session.verify = webhook.ssl_verification`). Comparisons with
+    module (`session.verify = webhook.ssl_verification`), or where the option
+    says by its name that it is about certificate checks
+    (`if not self._remote.tls_validation:`, `if environ.get("DISABLE_CERT_CHECK"):`):
+    an opt-out the user or operator sets, with verification on by default. Comparisons with
     `ssl.CERT_NONE`, calls of look-alike functions from other libraries
     (`from mylib import get`), nor test code and migrations.
 
@@ -150,14 +153,14 @@ class _ChosenOff:
 
     def guards(self, node: ast.AST, depth: int = 0) -> bool:
         """Whether `node` runs only when a flag is off (here, or at every call of its function)."""
-        if not self.flags or depth > 2:
+        if depth > 2:
             return False
         child, parent = node, self.parents.get(node)
         while parent is not None:
             if (
                 isinstance(parent, ast.If)
                 and child in parent.body
-                and self._off(parent.test, self._function(parent))
+                and (_named_opt_out(parent.test) or self._off(parent.test, self._function(parent)))
             ):
                 return True
             if isinstance(parent, FunctionNode):
@@ -174,6 +177,8 @@ class _ChosenOff:
 
     def _off(self, test: ast.expr, function: FunctionNode | None) -> bool:
         """`not flag`, `flag is False`, `flag == False`, or a local boolean built from one."""
+        if not self.flags:
+            return False
         for part in ast.walk(test):
             if (
                 isinstance(part, ast.UnaryOp)
@@ -198,6 +203,45 @@ class _ChosenOff:
                     ):
                         return True
         return False
+
+
+# An option that names certificate checking (`remote.tls_validation`, `VERIFY_SSL`),
+# and one that names switching it off (`TA_LDAP_DISABLE_CERT_CHECK`, `insecure`).
+_VERIFICATION_OPTION = re.compile(r"verif|tls|ssl|cert", re.IGNORECASE)
+_OPT_OUT_OPTION = re.compile(
+    r"(?:disable|skip|no|ignore|allow_invalid|unverified|insecure).*(?:verif|tls|ssl|cert)"
+    r"|(?:verif|tls|ssl|cert).*(?:disable|skip|ignore|off)|^insecure$",
+    re.IGNORECASE,
+)
+
+
+def _option_names(node: ast.expr) -> Iterator[str]:
+    """The option names a test reads: variables, attributes, and environment keys."""
+    for part in ast.walk(node):
+        if isinstance(part, ast.Name):
+            yield part.id
+        elif isinstance(part, ast.Attribute):
+            yield part.attr
+        elif isinstance(part, ast.Constant) and isinstance(part.value, str):
+            yield part.value
+
+
+def _named_opt_out(test: ast.expr) -> bool:
+    """`if not remote.tls_validation:` or `if environ.get("DISABLE_CERT_CHECK"):`.
+
+    The switch implements an option the user or operator sets by name, whose
+    default keeps verification on: the project's choice is explicit.
+    """
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return any(_VERIFICATION_OPTION.search(name) for name in _option_names(test.operand))
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is | ast.Eq)
+        and is_false(test.comparators[0])
+    ):
+        return any(_VERIFICATION_OPTION.search(name) for name in _option_names(test.left))
+    return any(_OPT_OUT_OPTION.search(name) for name in _option_names(test))
 
 
 def _flags(tree: ast.Module) -> set[str]:
