@@ -104,6 +104,8 @@ class SettingValue:
     # the value it replaced, the one a deployment with those variables unset runs with.
     replaced: SettingValue | None = None
     only_when_env_set: bool = False
+    # The value this one updates in place (`X += e`, `X = X + e`, `X.append(e)`, `X[k] = v`).
+    derived_from: SettingValue | None = None
 
     @property
     def known(self) -> bool:
