@@ -53,3 +53,17 @@ def test_update_after_a_debug_only_toolbar_keeps_it_debug_only(tmp_path: Path, u
 def test_toolbar_added_by_the_unconditional_update_is_reported(tmp_path: Path) -> None:
     leaf = 'INSTALLED_APPS.append("debug_toolbar")\n'
     assert _findings(tmp_path, leaf, "DJR408") == [("conf/heroku.py", 3)]
+
+
+def test_missing_middleware_reported_at_the_list_not_at_the_update(tmp_path: Path) -> None:
+    leaf = 'MIDDLEWARE.append("whitenoise.middleware.WhiteNoiseMiddleware")\n'
+    assert _findings(tmp_path, leaf, "DJR404") == [("conf/base.py", 8)]
+
+
+def test_removal_is_reported_where_it_removes(tmp_path: Path) -> None:
+    leaf = (
+        'MIDDLEWARE = MIDDLEWARE + ["django.middleware.csrf.CsrfViewMiddleware"]\n'
+        'MIDDLEWARE.remove("django.middleware.csrf.CsrfViewMiddleware")\n'
+    )
+    found = _findings(tmp_path, leaf, "DJR404")
+    assert found == [("conf/heroku.py", 4)]
