@@ -41,3 +41,56 @@ def test_project_loader_judged_by_the_pyyaml_loader_it_reaches(
         "conf/use.py": USE,
     }
     assert _lines(tmp_path, files, "DJR304") == ([("conf/use.py", 7)] if reported else [])
+
+
+MODELS = """\
+from django.db import models
+
+
+class Batch(models.Model):
+    pickled_data = models.TextField()
+"""
+QUEUE = """\
+import pickle
+from base64 import b64decode, b64encode
+
+from jobs.models import Batch
+
+
+def enqueue(items):
+    Batch(pickled_data=b64encode(pickle.dumps(items))).save()
+
+
+def drain():
+    return [pickle.loads(b64decode(row.pickled_data)) for row in Batch.objects.all()]
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "reported"),
+    [
+        ({}, False),
+        # Registered in the admin: staff can write the field (not read-only there).
+        (
+            {
+                "jobs/admin.py": "from django.contrib import admin\n"
+                "from jobs.models import Batch\n\n"
+                "admin.site.register(Batch)\n"
+            },
+            True,
+        ),
+        # Another write that is not pickle output.
+        (
+            {
+                "jobs/api.py": "from jobs.models import Batch\n\n\ndef put(request):\n"
+                "    Batch.objects.create(pickled_data=request.body)\n"
+            },
+            True,
+        ),
+    ],
+)
+def test_pickled_field_only_the_project_fills(
+    tmp_path: Path, extra: dict[str, str], reported: bool
+) -> None:
+    files = {"jobs/__init__.py": "", "jobs/models.py": MODELS, "jobs/queue.py": QUEUE, **extra}
+    assert _lines(tmp_path, files, "DJR325") == ([("jobs/queue.py", 12)] if reported else [])
