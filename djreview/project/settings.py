@@ -28,6 +28,9 @@ from djreview.project.settings_eval import (
 # An update in place: the new value (and env reads) computed from the one it updates.
 _Update = Callable[[SettingValue], tuple[Any, list[EnvDefault]]]
 
+# Calls building everett's reader, called as `_config("KEY", default="...", parser=bool)`.
+_CONFIG_READERS = ("ConfigManager", "ConfigManager.basic_config")
+
 _ENTRY_FILES = ("manage.py", "wsgi.py", "asgi.py", "celery.py")
 _PRODUCTION_WORDS = ("prod", "production", "live", "deploy", "release", "staging")
 _DEVELOPMENT_WORDS = (
@@ -211,6 +214,8 @@ class _ModuleEvaluator:
         self.stack = stack
         self.values = settings.values
         self.schemes: dict[str, dict[str, tuple[str | None, Any]]] = {}
+        # Names bound to everett's reader: `_config = ConfigManager.basic_config()`.
+        self.readers: set[str] = set()
         # Module functions binding the global their first argument names -> whether they
         # (or the helper they hand `globals()` to) read the environment.
         self.setters: dict[str, bool] | None = None
@@ -245,7 +250,7 @@ class _ModuleEvaluator:
             self.settings.dynamic.append(f"line {node.lineno}: loop at module level")
 
     def _evaluator(self) -> Evaluator:
-        return Evaluator(self.values, self.schemes, self.settings.rel)
+        return Evaluator(self.values, self.schemes, self.settings.rel, frozenset(self.readers))
 
     def _set(
         self, name: str, value: Any, node: ast.stmt, env: list[EnvDefault], conditional: bool
@@ -292,6 +297,10 @@ class _ModuleEvaluator:
         if isinstance(target, ast.Name):
             if isinstance(value, ast.Call) and (dotted_name(value.func) or "").endswith("Env"):
                 self.schemes[target.id] = env_scheme(value, evaluator)
+            if isinstance(value, ast.Call) and (dotted_name(value.func) or "").endswith(
+                _CONFIG_READERS
+            ):
+                self.readers.add(target.id)
             old = self.values.get(target.id)
             if old is not None and _updates(target.id, value):
                 self._update(old, lambda base: self._evaluate_with(value, base), node, conditional)
@@ -376,7 +385,12 @@ class _ModuleEvaluator:
 
     def _evaluate_with(self, value: ast.expr, base: SettingValue) -> tuple[Any, list[EnvDefault]]:
         """`value` (which reads `base.name`) with that name bound to `base`."""
-        evaluator = Evaluator({**self.values, base.name: base}, self.schemes, self.settings.rel)
+        evaluator = Evaluator(
+            {**self.values, base.name: base},
+            self.schemes,
+            self.settings.rel,
+            frozenset(self.readers),
+        )
         return evaluator.evaluate(value), evaluator.env
 
     def _global_setters(self) -> dict[str, bool]:
