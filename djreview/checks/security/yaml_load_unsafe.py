@@ -63,9 +63,10 @@ class YamlLoadUnsafe(ModuleCheck):
     A project's own loader class counts as safe (resolved across modules;
     awx's `class Loader(yaml.SafeLoader)` adding an `!include` tag) when
     every base it reaches outside the project is a safe loader and neither
-    it nor its project bases add a `python/` tag, a `construct_python_*`
-    constructor, a multi-constructor, or name the unsafe loaders, `eval`,
-    `exec` or an import function. Any other project loader is reported.
+    it nor its project bases (nor the module functions registered as their
+    constructors) add a `python/` tag, a `construct_python_*` constructor,
+    a multi-constructor, or name the unsafe loaders, `eval`, `exec` or an
+    import function. Any other project loader is reported.
 
     `Loader=FullLoader` (or `CFullLoader`) is not reported either: since
     PyYAML 5.4 (2021) the full loader constructs no objects (the
@@ -163,13 +164,26 @@ def _canonical(qualified: str) -> str:
 
 
 def _makes_objects(tree: ast.Module | None, cls: ast.ClassDef) -> bool:
-    """The class, or a module-level statement naming it, can make the loader build objects."""
+    """The class, a module-level statement naming it, or a module function such a statement
+    registers (`Loader.add_constructor("!obj", make_object)`), can make it build objects."""
+    body = tree.body if tree is not None else []
+    functions = {
+        statement.name: statement
+        for statement in body
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
     nodes: list[ast.AST] = [cls]
-    for statement in tree.body if tree is not None else ():
+    for statement in body:
         if not isinstance(statement, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and any(
             isinstance(n, ast.Name) and n.id == cls.name for n in ast.walk(statement)
         ):
             nodes.append(statement)
+    for top in list(nodes):
+        nodes.extend(
+            functions[n.id]
+            for n in ast.walk(top)
+            if isinstance(n, ast.Name) and n.id in functions and functions[n.id] not in nodes
+        )
     for node in (inner for top in nodes for inner in ast.walk(top)):
         if (
             isinstance(node, ast.Constant)

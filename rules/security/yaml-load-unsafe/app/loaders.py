@@ -1,3 +1,5 @@
+from pydoc import locate
+
 import yaml
 
 
@@ -24,3 +26,14 @@ ObjectLoader.add_constructor(
 
 class LegacyLoader(yaml.Loader):
     pass
+
+
+def make_object(loader, node):
+    return locate(loader.construct_scalar(node))()
+
+
+class ObjectTagLoader(yaml.SafeLoader):
+    pass
+
+
+ObjectTagLoader.add_constructor("!object", make_object)
