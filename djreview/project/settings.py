@@ -12,6 +12,7 @@ like are noted in `dynamic`, never run.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,6 +24,12 @@ from djreview.project.settings_eval import (
     SettingValue,
     env_scheme,
 )
+
+# An update in place: the new value (and env reads) computed from the one it updates.
+_Update = Callable[[SettingValue], tuple[Any, list[EnvDefault]]]
+
+# Calls building everett's reader, called as `_config("KEY", default="...", parser=bool)`.
+_CONFIG_READERS = ("ConfigManager", "ConfigManager.basic_config")
 
 _ENTRY_FILES = ("manage.py", "wsgi.py", "asgi.py", "celery.py")
 _PRODUCTION_WORDS = ("prod", "production", "live", "deploy", "release", "staging")
@@ -207,6 +214,8 @@ class _ModuleEvaluator:
         self.stack = stack
         self.values = settings.values
         self.schemes: dict[str, dict[str, tuple[str | None, Any]]] = {}
+        # Names bound to everett's reader: `_config = ConfigManager.basic_config()`.
+        self.readers: set[str] = set()
         # Module functions binding the global their first argument names -> whether they
         # (or the helper they hand `globals()` to) read the environment.
         self.setters: dict[str, bool] | None = None
@@ -241,7 +250,7 @@ class _ModuleEvaluator:
             self.settings.dynamic.append(f"line {node.lineno}: loop at module level")
 
     def _evaluator(self) -> Evaluator:
-        return Evaluator(self.values, self.schemes, self.settings.rel)
+        return Evaluator(self.values, self.schemes, self.settings.rel, frozenset(self.readers))
 
     def _set(
         self, name: str, value: Any, node: ast.stmt, env: list[EnvDefault], conditional: bool
@@ -255,11 +264,47 @@ class _ModuleEvaluator:
             node,
         )
 
+    def _update(
+        self, old: SettingValue, compute: _Update, node: ast.stmt, conditional: bool
+    ) -> None:
+        """Set `old.name` to `compute(old)`: an update in place (`+=`, `.append`, `[k] = v`)."""
+        self.values[old.name] = self._derived(old, compute, node, conditional)
+
+    def _derived(
+        self, old: SettingValue, compute: _Update, node: ast.stmt, conditional: bool
+    ) -> SettingValue:
+        # The update applies to the value an env-default deployment has too (`replaced`):
+        # `if env.bool("DEBUG", False): INSTALLED_APPS += ["debug_toolbar"]` and then an
+        # unconditional `INSTALLED_APPS += ["whitenoise"]` leaves the toolbar env-only.
+        value, env = compute(old)
+        replaced = old.replaced
+        if replaced is not None:
+            replaced = self._derived(replaced, compute, node, conditional)
+        return SettingValue(
+            old.name,
+            value,
+            self.settings.module.file.node_location(node),
+            _unique([*old.env, *env]),
+            conditional,
+            node,
+            replaced,
+            old.only_when_env_set,
+            old,
+        )
+
     def _assign(self, target: ast.expr, value: ast.expr, node: ast.stmt, conditional: bool) -> None:
         evaluator = self._evaluator()
         if isinstance(target, ast.Name):
             if isinstance(value, ast.Call) and (dotted_name(value.func) or "").endswith("Env"):
                 self.schemes[target.id] = env_scheme(value, evaluator)
+            if isinstance(value, ast.Call) and (dotted_name(value.func) or "").endswith(
+                _CONFIG_READERS
+            ):
+                self.readers.add(target.id)
+            old = self.values.get(target.id)
+            if old is not None and _updates(target.id, value):
+                self._update(old, lambda base: self._evaluate_with(value, base), node, conditional)
+                return
             result = evaluator.evaluate(value)
             self._set(target.id, result, node, evaluator.env, conditional)
         elif isinstance(target, ast.Tuple | ast.List):
@@ -281,19 +326,23 @@ class _ModuleEvaluator:
         if not isinstance(base, ast.Name) or base.id not in self.values:
             return
         evaluator = self._evaluator()
-        old = self.values[base.id]
-        container = _deep_copy(old.value)
-        cursor = container
         key_values = [evaluator.evaluate(key) for key in keys]
-        if not all(isinstance(key, str | int | bool | None) for key in key_values):
-            cursor = None  # a key we cannot know (or hash): the whole value becomes unknown
-        for key in key_values[:-1]:
-            cursor = cursor.get(key) if isinstance(cursor, dict) else None
-        if isinstance(cursor, dict):
-            cursor[key_values[-1]] = evaluator.evaluate(value)
-        else:
-            container = UNKNOWN
-        self._set(base.id, container, node, [*old.env, *evaluator.env], conditional)
+        item = evaluator.evaluate(value)
+
+        def compute(old: SettingValue) -> tuple[Any, list[EnvDefault]]:
+            container = _deep_copy(old.value)
+            cursor = container
+            if not all(isinstance(key, str | int | bool | None) for key in key_values):
+                cursor = None  # a key we cannot know (or hash): the whole value becomes unknown
+            for key in key_values[:-1]:
+                cursor = cursor.get(key) if isinstance(cursor, dict) else None
+            if isinstance(cursor, dict):
+                cursor[key_values[-1]] = item
+            else:
+                container = UNKNOWN
+            return container, evaluator.env
+
+        self._update(self.values[base.id], compute, node, conditional)
 
     def _call(self, call: ast.Call, node: ast.stmt, conditional: bool) -> None:
         func = dotted_name(call.func) or ""
@@ -321,14 +370,28 @@ class _ModuleEvaluator:
             return
         evaluator = self._evaluator()
         args = [evaluator.evaluate(arg) for arg in call.args]
-        updated = _deep_copy(old.value)
-        try:
-            getattr(updated, method)(*args)
-        except Exception:  # wrong type or arity: we only know it changed
-            updated = UNKNOWN
-        if UNKNOWN in args:
-            updated = UNKNOWN
-        self._set(name, updated, node, [*old.env, *evaluator.env], conditional)
+
+        def compute(base: SettingValue) -> tuple[Any, list[EnvDefault]]:
+            updated = _deep_copy(base.value)
+            try:
+                getattr(updated, method)(*args)
+            except Exception:  # wrong type or arity: we only know it changed
+                updated = UNKNOWN
+            if UNKNOWN in args:
+                updated = UNKNOWN
+            return updated, evaluator.env
+
+        self._update(old, compute, node, conditional)
+
+    def _evaluate_with(self, value: ast.expr, base: SettingValue) -> tuple[Any, list[EnvDefault]]:
+        """`value` (which reads `base.name`) with that name bound to `base`."""
+        evaluator = Evaluator(
+            {**self.values, base.name: base},
+            self.schemes,
+            self.settings.rel,
+            frozenset(self.readers),
+        )
+        return evaluator.evaluate(value), evaluator.env
 
     def _global_setters(self) -> dict[str, bool]:
         """The module's functions that bind the global their first argument names."""
@@ -392,6 +455,13 @@ class _ModuleEvaluator:
         for name, value in self.info._evaluate(source, self.stack).items():
             if not name.startswith("_"):
                 self.values[name] = value
+
+
+def _updates(name: str, value: ast.expr) -> bool:
+    """`value` is `name <op> e` or `e <op> name`: an update of `name` (what `name += e` reads)."""
+    return isinstance(value, ast.BinOp) and any(
+        isinstance(side, ast.Name) and side.id == name for side in (value.left, value.right)
+    )
 
 
 def _unique(env: list[EnvDefault]) -> tuple[EnvDefault, ...]:

@@ -104,6 +104,8 @@ class SettingValue:
     # the value it replaced, the one a deployment with those variables unset runs with.
     replaced: SettingValue | None = None
     only_when_env_set: bool = False
+    # The value this one updates in place (`X += e`, `X = X + e`, `X.append(e)`, `X[k] = v`).
+    derived_from: SettingValue | None = None
 
     @property
     def known(self) -> bool:
@@ -144,6 +146,19 @@ _CASTS: dict[str, Callable[[Any], Any]] = {
         tuple(v) if isinstance(v, list | tuple) else tuple(p for p in str(v).split(",") if p)
     ),
 }
+# everett's parsers, by the cast they amount to (`parser=parse_bool`, `ListOf(str)`).
+_PARSERS = {"parse_bool": "bool", "ListOf": "list"}
+
+
+def _parser(node: ast.expr) -> str | None:
+    """The cast a `cast=`/`parser=` argument names: `bool`, `parse_bool`, `ListOf(str)`."""
+    if isinstance(node, ast.Call):
+        name = dotted_name(node.func)
+        return _PARSERS.get(name.rpartition(".")[2]) if name is not None else None
+    name = dotted_name(node)
+    return _PARSERS.get(name.rpartition(".")[2], name) if name is not None else None
+
+
 _BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -175,9 +190,12 @@ class Evaluator:
         namespace: dict[str, SettingValue],
         env_schemes: dict[str, dict[str, tuple[str | None, Any]]],
         file_rel: str = "",
+        readers: frozenset[str] = frozenset(),
     ) -> None:
         self.namespace = namespace
         self.file_rel = file_rel
+        # Module names bound to a config library's reader (everett's `ConfigManager`).
+        self.readers = readers
         # django-environ `env = environ.Env(DEBUG=(bool, False))`: per Env variable, its scheme.
         self.env_schemes = env_schemes
         self.env: list[EnvDefault] = []
@@ -303,7 +321,11 @@ class Evaluator:
             return path
         if func in ENV_GETTERS:
             return self._env_read(node, None, required=False)
-        if func in ("env", "config") or func.startswith(("env.", "config.")):
+        if (
+            func in ("env", "config")
+            or func.startswith(("env.", "config."))
+            or func in self.readers
+        ):
             # django-environ / python-decouple: no default means the variable is required.
             return self._env_read(node, func.partition(".")[2] or None, required=True)
         if isinstance(node.func, ast.Attribute) and node.func.attr in (
@@ -364,9 +386,9 @@ class Evaluator:
             if len(node.args) > 1
             else next((kw.value for kw in node.keywords if kw.arg == "default"), None)
         )
-        cast_node = next((kw.value for kw in node.keywords if kw.arg == "cast"), None)
+        cast_node = next((kw.value for kw in node.keywords if kw.arg in ("cast", "parser")), None)
         if cast_node is not None:
-            cast = dotted_name(cast_node) or cast
+            cast = _parser(cast_node) or cast
         scheme = self.env_schemes.get("env", {}).get(name)
         if default_node is not None:
             default = self._eval(default_node)

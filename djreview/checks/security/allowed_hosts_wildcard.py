@@ -16,7 +16,8 @@ class AllowedHostsWildcard(SettingsCheck):
     environment read (`os.environ.get("ALLOWED_HOSTS", "*").split(",")`), in
     deployed settings. An empty list is not flagged: with `DEBUG = False`
     Django then refuses every request, which breaks the site but exposes
-    nothing.
+    nothing. The finding is at the line that puts `"*"` in the list, not at
+    a later `.append(hostname)` that only adds to it.
 
     ## Why is this bad?
     Django builds absolute URLs (password-reset e-mails, redirects) from the
@@ -53,5 +54,12 @@ class AllowedHostsWildcard(SettingsCheck):
         hosts = value.value if value is not None else None
         if value is None or not isinstance(hosts, list | tuple) or "*" not in hosts:
             return
+        # At the line that put it there: later updates (`.append(hostname)`) only add.
+        while (origin := value.derived_from) is not None and _wildcard(origin.value):
+            value = origin
         how = "falls back to '*'" if value.from_env else "contains '*'"
         yield self.finding(deployed.where(value), how=how, applies=deployed.applies(value))
+
+
+def _wildcard(hosts: object) -> bool:
+    return isinstance(hosts, list | tuple) and "*" in hosts

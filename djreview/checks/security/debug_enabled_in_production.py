@@ -35,7 +35,10 @@ class DebugEnabledInProduction(SettingsCheck):
     (OpenCiviWiki's production settings). A default that is a non-empty
     string (`os.environ.get("DEBUG", "False")`) makes it true when unset.
     Not flagged: the same read compared or cast (`== "1"`, `bool(int(...))`,
-    `env.bool()`), which the evaluator reads as the value it yields.
+    `env.bool()`), which the evaluator reads as the value it yields; nor
+    `DEBUG = True` set only in a branch an off-by-default environment flag
+    opens (`if env.bool("ENABLE_DB_LOGGING", default=False):`): the value
+    judged is the one a deployment runs with every variable unset.
 
     ## Why is this bad?
     With `DEBUG = True` every error page shows source code, local variables,
@@ -69,6 +72,7 @@ class DebugEnabledInProduction(SettingsCheck):
     def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
         """DEBUG true, or true by environment default."""
         value = deployed.value("DEBUG")
+        value = value.by_default() if value is not None else None
         if value is None:
             return
         helper = env_helper_default(value.node)

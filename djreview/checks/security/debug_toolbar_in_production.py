@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from djreview.checks.security._settings import Deployed, SettingsCheck
 from djreview.model import Finding, Severity
+from djreview.project.settings_eval import SettingValue
 
 
 class DebugToolbarInProduction(SettingsCheck):
@@ -14,7 +15,8 @@ class DebugToolbarInProduction(SettingsCheck):
     ## What it does
     Flags `"debug_toolbar"` in `INSTALLED_APPS` (or its middleware in
     `MIDDLEWARE`) of deployed settings, unless it is added only under a
-    condition (`if DEBUG:`), and says so more loudly when
+    condition (`if DEBUG:`; a later unconditional `INSTALLED_APPS += [...]`
+    in an importing module does not change that), and says so more loudly when
     `DEBUG_TOOLBAR_CONFIG["SHOW_TOOLBAR_CALLBACK"]` is set (which can show it
     to anyone).
 
@@ -54,9 +56,10 @@ class DebugToolbarInProduction(SettingsCheck):
             ("MIDDLEWARE", "debug_toolbar."),
         ):
             value = deployed.value(setting)
-            if value is None or value.conditional or not isinstance(value.value, list | tuple):
+            value = value.by_default() if value is not None else None
+            if value is None or _added_in_branch(value, marker):
                 continue
-            if any(isinstance(item, str) and item.startswith(marker) for item in value.value):
+            if _lists(value, marker):
                 config = deployed.value("DEBUG_TOOLBAR_CONFIG")
                 custom = (
                     config is not None
@@ -68,3 +71,21 @@ class DebugToolbarInProduction(SettingsCheck):
                     deployed.where(value), applies=deployed.applies(value), callback=callback
                 )
                 return
+
+
+def _lists(value: SettingValue, marker: str) -> bool:
+    """The evaluated list holds an entry starting with `marker`."""
+    return isinstance(value.value, list | tuple) and any(
+        isinstance(item, str) and item.startswith(marker) for item in value.value
+    )
+
+
+def _added_in_branch(value: SettingValue, marker: str) -> bool:
+    """The update that brought the entry in ran under a condition (`if DEBUG:`).
+
+    Later unconditional updates (`INSTALLED_APPS += ["whitenoise"]`) keep the entry
+    as conditional as the statement that added it.
+    """
+    while value.derived_from is not None and _lists(value.derived_from, marker):
+        value = value.derived_from
+    return value.conditional

@@ -14,7 +14,6 @@ from djreview.checks.security._settings import (
 from djreview.model import Finding, Severity
 from djreview.project.settings_eval import SettingValue
 
-
 # `{{ secret_key }}` in a project template: `startproject --template` (or cookiecutter)
 # renders a fresh random key in its place for every project it creates.
 _TEMPLATE_PLACEHOLDER = re.compile(r"\{\{\s*[\w.]+\s*\}\}")

@@ -8,6 +8,7 @@ from typing import TypeGuard
 
 from djreview.checks.security._codec_callers import callers_pass_own_rows
 from djreview.checks.security._model_values import class_defining
+from djreview.checks.security._pickled_fields import own_pickled_field
 from djreview.checks.security._resolved import (
     ModuleCheck,
     ResolvedCall,
@@ -17,6 +18,7 @@ from djreview.checks.security._resolved import (
 )
 from djreview.checks.security._scripts import stand_alone_script
 from djreview.model import Finding, Severity
+from djreview.project.modules import dotted_name
 from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
@@ -73,7 +75,12 @@ class PickleLoadOfExternalData(ModuleCheck):
       key)`, through local names, loops over it, literals or the codec's own
       output of it). Any other caller (a protocol handler's parameter, a
       socket, a cache), a codec nobody calls, or its name passed around
-      uncalled keeps the finding, at the codec's `loads`.
+      uncalled keeps the finding, at the codec's `loads`;
+    - a load of a plain field of a project model (`self.f` in the model, or
+      a row from its manager), encoders aside (`b64decode`, `.encode()`),
+      when every write of a field of that name in the project is the
+      matching `dumps()` (tendenci's `settings_pickled`) and no admin, form
+      or serializer lets users write it. One other write keeps the finding.
 
     Nor does it report `pickle.load()` of a file the same function opens
     with `open(...)` in a stand-alone script: a module that ends with an
@@ -180,13 +187,35 @@ def _own_storage(
     codecs = _Codecs(tree, f"{library}.dumps", names)
     if codecs.in_field_load(scope):
         return True
+    if own_pickled_field(project, file, tree, scope, data, f"{library}.dumps"):
+        return True
     if codecs.loads_parameter(scope, data) and callers_pass_own_rows(project, file, scope):
         return True
-    if isinstance(scope, ast.FunctionDef) and any(
-        scope.name in other.text for other in project.python_files if other.rel != file.rel
-    ):
+    if isinstance(scope, ast.FunctionDef) and _used_elsewhere(project, file, scope.name):
         return False  # a wrapper other modules may call: its callers are not all seen here
     return codecs.wrapper_for_fields(scope)
+
+
+def _used_elsewhere(project: Project, file: SourceFile, name: str) -> bool:
+    """Another module refers to the module function `name` (a name it resolves to it)."""
+    model = project.analysis(ProjectModel)
+    own = model.module_for(file)
+    if own is None:
+        return True
+    target = f"{own.name}.{name}"
+    for other in project.python_files:
+        if other.rel == file.rel or name not in other.text:
+            continue
+        info = model.module_for(other)
+        if info is None or other.tree is None:
+            return True  # imports we cannot read
+        for node in ast.walk(other.tree):
+            spelled = dotted_name(node) if isinstance(node, ast.Name | ast.Attribute) else None
+            if spelled is not None and spelled.rpartition(".")[2] == name:
+                resolved = model.resolve_name(info.name, spelled)
+                if resolved == target:
+                    return True
+    return False
 
 
 def _local_file_in_script(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable, Iterator
+from typing import TypeGuard
 
 from djreview.checks.security._settings import Deployed, SettingsCheck
 from djreview.model import Finding, Severity
@@ -18,6 +19,12 @@ REQUIRED = {
     "django.middleware.security.SecurityMiddleware": "SecurityMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware": "CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware": "XFrameOptionsMiddleware",
+}
+# Django's own check for a missing header middleware: silenced, the project says its
+# front server sets those headers. CSRF has no such stand-in, so security.W003 is not here.
+_HEADER_CHECKS = {
+    "SecurityMiddleware": "security.W001",
+    "XFrameOptionsMiddleware": "security.W002",
 }
 
 
@@ -44,6 +51,14 @@ class SecurityMiddlewareMissing(SettingsCheck):
     (`list(settings["BASE_MIDDLEWARE"])`, `.extend(...)`, `+`), that list's
     middleware counts as listed, so the message names only what the merged
     stack lacks.
+
+    Not named: a header middleware whose Django check the settings silence
+    (`SILENCED_SYSTEM_CHECKS` with `security.W001` for SecurityMiddleware,
+    `security.W002` for XFrameOptionsMiddleware): the project states that its
+    front server sets those headers. `CsrfViewMiddleware` stays named even
+    with `security.W003` silenced, since no proxy can stand in for it. The
+    finding is at the line that defines the list, not at a later `+=`
+    that only adds to it.
 
     ## Why is this bad?
     Without `CsrfViewMiddleware` no view is protected from cross-site request
@@ -109,15 +124,36 @@ class SecurityMiddlewareMissing(SettingsCheck):
             extra = deployed.value(name)
             if extra is not None and isinstance(extra.value, list | tuple):
                 listed |= {item for item in extra.value if isinstance(item, str)}
-        missing = [
-            short
+        silenced = deployed.value("SILENCED_SYSTEM_CHECKS")
+        silenced = silenced.by_default() if silenced is not None else None
+        quiet = set(silenced.value) if silenced is not None and _strings(silenced.value) else set()
+        missing = {
+            path: short
             for path, short in REQUIRED.items()
             if not any(provides(item, path) for item in listed)
-        ]
-        if missing:
-            yield self.finding(
-                deployed.where(value), missing=", ".join(missing), applies=deployed.applies(value)
-            )
+            and _HEADER_CHECKS.get(short) not in quiet
+        }
+        if not missing:
+            return
+        # At the line that defines the list: the updates after it, already lacking them, add.
+        while (origin := value.derived_from) is not None and isinstance(origin.value, list | tuple):
+            if any(
+                provides(item, path)
+                for item in origin.value
+                if isinstance(item, str)
+                for path in missing
+            ):
+                break
+            value = origin
+        yield self.finding(
+            deployed.where(value),
+            missing=", ".join(missing.values()),
+            applies=deployed.applies(value),
+        )
+
+
+def _strings(value: object) -> TypeGuard[list[str] | tuple[str, ...]]:
+    return isinstance(value, list | tuple) and all(isinstance(item, str) for item in value)
 
 
 def subclass_of(model: ProjectModel, qualified: str, target: str, depth: int) -> bool:

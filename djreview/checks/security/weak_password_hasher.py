@@ -24,8 +24,12 @@ class WeakPasswordHasher(SettingsCheck):
     ## What it does
     Flags deployed settings whose first `PASSWORD_HASHERS` entry (the one new
     passwords are hashed with) is MD5, SHA1, their unsalted variants or
-    crypt. Test settings, where MD5 speeds up the suite, are not flagged;
-    weak hashers later in the list only verify old hashes and are fine.
+    crypt. Test settings, where MD5 speeds up the suite, are not flagged,
+    nor a list set only in a branch whose environment-read test is false
+    by default (`if TEST_ENV:` with `TEST_ENV` read as false when unset,
+    through os.environ, django-environ, decouple or everett's
+    `ConfigManager`); weak hashers later in the list only verify old
+    hashes and are fine.
 
     ## Why is this bad?
     A GPU tries billions of MD5 or SHA1 guesses a second: a leaked user table
@@ -61,6 +65,7 @@ class WeakPasswordHasher(SettingsCheck):
     def check_settings(self, deployed: Deployed) -> Iterator[Finding]:
         """The first hasher, when it is a weak one."""
         value = deployed.value("PASSWORD_HASHERS")
+        value = value.by_default() if value is not None else None
         if value is None or not isinstance(value.value, list | tuple) or not value.value:
             return
         first = value.value[0]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from djreview.checks.security._resolved import ModuleCheck, argument, resolved_calls
 from djreview.model import Finding, Severity
+from djreview.project.modules import dotted_name
+from djreview.project.project_model import ProjectModel
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 from djreview.taint.names import imported_names, qualified_callee
@@ -22,6 +24,25 @@ _SAFE_LOADERS = frozenset(
 # objects: the python/object, object/new, object/apply and module tags are registered on
 # UnsafeConstructor only; FullConstructor keeps plain containers and python/name lookups.
 _FULL_LOADERS = frozenset({"yaml.FullLoader", "yaml.CFullLoader"})
+# What lets a project loader build objects: PyYAML's python/ tags and constructors, a
+# prefix-dispatched constructor, or the class naming code to import or run.
+_OBJECT_MAKERS = frozenset(
+    {
+        "add_multi_constructor",
+        "UnsafeConstructor",
+        "FullConstructor",
+        "Constructor",
+        "UnsafeLoader",
+        "FullLoader",
+        "Loader",
+        "eval",
+        "exec",
+        "__import__",
+        "import_module",
+        "import_string",
+        "locate",
+    }
+)
 # Where a project pins its dependencies, relative to the project root.
 _PIN_FILES = ("requirements*.txt", "requirements/*.txt", "requirements/*.in", "*.in")
 _PIN_FILES_NAMED = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
@@ -38,6 +59,14 @@ class YamlLoadUnsafe(ModuleCheck):
     whatever the data. Callee and loader are resolved through the module's
     imports: `from yaml import load as yload` and `import yaml as y` count,
     and so does a loader imported by name (`from yaml import SafeLoader`).
+
+    A project's own loader class counts as safe (resolved across modules;
+    awx's `class Loader(yaml.SafeLoader)` adding an `!include` tag) when
+    every base it reaches outside the project is a safe loader and neither
+    it nor its project bases (nor the module functions registered as their
+    constructors) add a `python/` tag, a `construct_python_*` constructor,
+    a multi-constructor, or name the unsafe loaders, `eval`, `exec` or an
+    import function. Any other project loader is reported.
 
     `Loader=FullLoader` (or `CFullLoader`) is not reported either: since
     PyYAML 5.4 (2021) the full loader constructs no objects (the
@@ -84,6 +113,7 @@ class YamlLoadUnsafe(ModuleCheck):
     cwe = (502,)
     security_severity = 8.1
     precision = "high"
+    uses = (ProjectModel,)
     tags = ("injection", "deserialization")
     # Words the rule cannot match without: other files are not parsed for it.
     hints = ("yaml",)
@@ -100,9 +130,73 @@ class YamlLoadUnsafe(ModuleCheck):
             chosen = qualified_callee(loader, names) if loader is not None else ""
             if chosen in _SAFE_LOADERS:
                 continue
+            if loader is not None and _safe_project_loader(project, file, loader):
+                continue
             if chosen in _FULL_LOADERS and not _pins_old_pyyaml(project.root):
                 continue
             yield self.finding((file, found.call), function=found.name.rsplit(".", 1)[-1])
+
+
+def _safe_project_loader(project: Project, file: SourceFile, loader: ast.expr) -> bool:
+    """A project class built only on PyYAML's safe loaders that adds no object tag."""
+    model = project.analysis(ProjectModel)
+    module = model.module_for(file)
+    spelled = dotted_name(loader)
+    qualified = model.resolve_name(module.name, spelled) if module and spelled else None
+    if qualified is None or model.classes.get(qualified) is None:
+        return False
+    outside: set[str] = set()
+    for name in model.classes.linearize(qualified):
+        found = model.classes.get(name)
+        if found is None:
+            return False
+        info, node = found
+        bases = model.classes.bases(name)
+        if len(bases) != len(node.bases) or _makes_objects(info.file.tree, node):
+            return False  # a base we cannot resolve, or a way to build objects
+        outside.update(base for base in bases if model.classes.get(base) is None)
+    return bool(outside) and all(_canonical(base) in _SAFE_LOADERS for base in outside)
+
+
+def _canonical(qualified: str) -> str:
+    """`yaml.loader.SafeLoader` and `yaml.cyaml.CSafeLoader` as `yaml.SafeLoader`/`CSafeLoader`."""
+    return f"yaml.{qualified.rpartition('.')[2]}" if qualified.startswith("yaml.") else qualified
+
+
+def _makes_objects(tree: ast.Module | None, cls: ast.ClassDef) -> bool:
+    """The class, a module-level statement naming it, or a module function such a statement
+    registers (`Loader.add_constructor("!obj", make_object)`), can make it build objects."""
+    body = tree.body if tree is not None else []
+    functions = {
+        statement.name: statement
+        for statement in body
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    nodes: list[ast.AST] = [cls]
+    for statement in body:
+        if not isinstance(statement, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and any(
+            isinstance(n, ast.Name) and n.id == cls.name for n in ast.walk(statement)
+        ):
+            nodes.append(statement)
+    for top in list(nodes):
+        nodes.extend(
+            functions[n.id]
+            for n in ast.walk(top)
+            if isinstance(n, ast.Name) and n.id in functions and functions[n.id] not in nodes
+        )
+    for node in (inner for top in nodes for inner in ast.walk(top)):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and "python/" in node.value
+        ):
+            return True
+        if isinstance(node, ast.Name) and node.id == cls.name:
+            continue  # the class itself (awx's own loader is named `Loader`)
+        name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
+        if isinstance(name, str) and (name in _OBJECT_MAKERS or "construct_python" in name):
+            return True
+    return False
 
 
 def _local_head(func: ast.expr, scope: ast.AST) -> bool:
