@@ -751,8 +751,10 @@ class Collector:
             resolved = self._resolve_path(model, path)
             if resolved is None:
                 # A reverse join or an annotation may narrow the rows as well as
-                # any index: the query's own needs cannot be judged.
-                unknown = unknown or not group
+                # any index: the query's own needs cannot be judged. A status or
+                # flag of the joined rows cannot: the query's own columns find
+                # the rows, the join only checks them.
+                unknown = unknown or not (group or self._coarse_reverse(model, path))
                 continue
             target, name, lookup, via = resolved
             if via and not group:
@@ -829,6 +831,32 @@ class Collector:
         if (found.base_type or found.kind) not in IDENTIFIER_FIELDS:
             return None  # a status, a flag or a range: the join is driven from the key
         return related, resolved[1]
+
+    def _coarse_reverse(self, model: ModelDef, path: str) -> bool:
+        """Whether `path` checks the rows of a ForeignKey's reverse side by a column of few
+        values (`job_log__status__in=[1, 3]`: a status, a flag, a choice).
+
+        Such a term keeps the query judged: the join is driven from the
+        query's own columns (as `_reverse_span` says of a status there), unlike
+        an identifier or a key of the related rows (`copies__tag=t`,
+        `comments__author=u`), where it may start from the related rows.
+        """
+        name, _, rest = path.partition("__")
+        info = self.schema.index.models.get(model.key)
+        if info is None or not rest:
+            return False
+        reverse = next(
+            (r for r in info.reverse.values() if r.query_name == name and not r.generic),
+            None,
+        )
+        related = self.schema.models.get(reverse.model) if reverse is not None else None
+        if related is None or reverse is None or reverse.via_m2m:
+            return False
+        resolved = self._resolve_path(related, rest)
+        if resolved is None or resolved[0] is not related or resolved[3]:
+            return False
+        found = related.field(resolved[1])
+        return found is not None and not found.relation and found.low_cardinality
 
     def _add_reverse(
         self, model: ModelDef, name: str, location: Location, context: str, source: str
