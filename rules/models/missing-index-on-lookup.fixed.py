@@ -73,6 +73,11 @@ class Migration(migrations.Migration):
             field=models.CharField(db_index=True, max_length=20),
         ),
         migrations.AlterField(
+            model_name='sliprenewal',
+            name='slip',
+            field=models.CharField(db_index=True, max_length=20),
+        ),
+        migrations.AlterField(
             model_name='tag',
             name='label',
             field=models.CharField(db_index=True, max_length=40),
@@ -453,6 +458,16 @@ class VolumeCopy(models.Model):
     volume = models.ForeignKey(Volume, related_name="volume_copies", on_delete=models.CASCADE)
     condition = models.CharField(max_length=10, choices=[("good", "Good"), ("worn", "Worn")])
     holder = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL)
+
+
+class SlipRenewal(models.Model):
+    """A renewal at the desk, found by its number, its slip or the reader's card."""
+
+    # ruleid: DJR201 (the `elif` branch is its own query: not ANDed with the `if` branch's unique `number`)
+    slip = models.CharField(max_length=20, db_index=True)
+    # ok: DJR201 (the `else` branch's query also pins the unique `number`: its index serves it)
+    card = models.CharField(max_length=20)
+    number = models.CharField(max_length=20, unique=True)
 
 
 class Checkout(models.Model):

@@ -272,6 +272,16 @@ class VolumeCopy(models.Model):
     holder = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL)
 
 
+class SlipRenewal(models.Model):
+    """A renewal at the desk, found by its number, its slip or the reader's card."""
+
+    # ruleid: DJR201 (the `elif` branch is its own query: not ANDed with the `if` branch's unique `number`)
+    slip = models.CharField(max_length=20)
+    # ok: DJR201 (the `else` branch's query also pins the unique `number`: its index serves it)
+    card = models.CharField(max_length=20)
+    number = models.CharField(max_length=20, unique=True)
+
+
 class Checkout(models.Model):
     reader = models.ForeignKey("auth.User", on_delete=models.CASCADE)
     # ok: DJR201 (a FilterSet's equality filter alone: a client's option, no hot query)
