@@ -323,7 +323,7 @@ def matches(case: Case, sites: Sequence[Site], finding: Found, primary_only: boo
     if case.family == "index":
         model = finding.model
         named = model == case.model or model.endswith("." + case.model)
-        return bool(case.fields) and named and case.fields[0] in finding.fields
+        return bool(case.fields) and named and own_need(case.fields, finding.fields)
     if not finding.rule.startswith("DJR1"):
         return False
     queryset_rule = finding.rule.startswith(QUERYSET_RULE_PREFIXES)
@@ -337,6 +337,21 @@ def matches(case: Case, sites: Sequence[Site], finding: Found, primary_only: boo
             if at_queryset and queryset_rule and not primary_only:
                 return True
     return False
+
+
+def own_need(fixed: Sequence[str], found: Sequence[str]) -> bool:
+    """Whether an index on `found` is the one the fix adds on `fixed` (FORMAT.md, Matching).
+
+    It holds at least two of the fix's columns (its one column, for a
+    one-column fix), or only columns of the fix, its first among them (a
+    `date` index for a fix adding `(date, locale)`). A need that shares only
+    the fix's leading key (`(thread, posted_on)` for `(thread, id)`) is
+    another query's index, not the fixed one.
+    """
+    shared = set(fixed) & set(found)
+    if len(shared) >= min(2, len(fixed)):
+        return True
+    return bool(found) and set(found) <= set(fixed) and fixed[0] in found
 
 
 def _judged_other(case: Case, finding: Found) -> bool:

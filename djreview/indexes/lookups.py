@@ -337,6 +337,8 @@ class Collector:
     ) -> None:
         """Visit a module, class or function body; nested classes and functions recurse."""
         names: dict[str, ast.expr] = {}
+        history: dict[str, list[tuple[ast.expr, Arm]]] = {}
+        arms = _arms(scope)
         seen: set[int] = set()
         for node in _walk_shallow(scope, self.hint_lines):
             if isinstance(node, ast.ClassDef):
@@ -348,7 +350,7 @@ class Collector:
                 self.function = outer
                 continue
             if isinstance(node, ast.Assign):
-                _assign(names, node)
+                _assign(names, node, history, arms)
             if isinstance(node, ast.Call) and id(node) not in seen:
                 self._call(file, node, context, cls_model, names, seen)
 
@@ -751,8 +753,10 @@ class Collector:
             resolved = self._resolve_path(model, path)
             if resolved is None:
                 # A reverse join or an annotation may narrow the rows as well as
-                # any index: the query's own needs cannot be judged.
-                unknown = unknown or not group
+                # any index: the query's own needs cannot be judged. A status or
+                # flag of the joined rows cannot: the query's own columns find
+                # the rows, the join only checks them.
+                unknown = unknown or not (group or self._coarse_reverse(model, path))
                 continue
             target, name, lookup, via = resolved
             if via and not group:
@@ -829,6 +833,32 @@ class Collector:
         if (found.base_type or found.kind) not in IDENTIFIER_FIELDS:
             return None  # a status, a flag or a range: the join is driven from the key
         return related, resolved[1]
+
+    def _coarse_reverse(self, model: ModelDef, path: str) -> bool:
+        """Whether `path` checks the rows of a ForeignKey's reverse side by a column of few
+        values (`job_log__status__in=[1, 3]`: a status, a flag, a choice).
+
+        Such a term keeps the query judged: the join is driven from the
+        query's own columns (as `_reverse_span` says of a status there), unlike
+        an identifier or a key of the related rows (`copies__tag=t`,
+        `comments__author=u`), where it may start from the related rows.
+        """
+        name, _, rest = path.partition("__")
+        info = self.schema.index.models.get(model.key)
+        if info is None or not rest:
+            return False
+        reverse = next(
+            (r for r in info.reverse.values() if r.query_name == name and not r.generic),
+            None,
+        )
+        related = self.schema.models.get(reverse.model) if reverse is not None else None
+        if related is None or reverse is None or reverse.via_m2m:
+            return False
+        resolved = self._resolve_path(related, rest)
+        if resolved is None or resolved[0] is not related or resolved[3]:
+            return False
+        found = related.field(resolved[1])
+        return found is not None and not found.relation and found.low_cardinality
 
     def _add_reverse(
         self, model: ModelDef, name: str, location: Location, context: str, source: str
@@ -949,20 +979,66 @@ def _argument(
     return None
 
 
-def _assign(names: dict[str, ast.expr], node: ast.Assign) -> None:
+Arm = tuple[tuple[int, int], ...]
+
+
+def _arms(scope: ast.AST) -> dict[int, Arm]:
+    """For each statement of a scope inside an `if`, the (if, branch) pairs around it."""
+    out: dict[int, Arm] = {}
+
+    def visit(body: list[ast.stmt], arm: Arm) -> None:
+        for stmt in body:
+            if arm:
+                out[id(stmt)] = arm
+            if isinstance(stmt, _SCOPES):
+                continue
+            if isinstance(stmt, ast.If):
+                visit(stmt.body, (*arm, (id(stmt), 0)))
+                visit(stmt.orelse, (*arm, (id(stmt), 1)))
+                continue
+            for name in ("body", "orelse", "finalbody"):
+                visit(getattr(stmt, name, []), arm)
+            for handler in getattr(stmt, "handlers", []):
+                visit(handler.body, arm)
+
+    visit(list(getattr(scope, "body", [])), ())
+    return out
+
+
+def _exclusive(first: Arm, second: Arm) -> bool:
+    """Whether two statements sit in different branches of one `if` (never both run)."""
+    branches = dict(first)
+    return any(branches.get(node, arm) != arm for node, arm in second)
+
+
+def _assign(
+    names: dict[str, ast.expr],
+    node: ast.Assign,
+    history: dict[str, list[tuple[ast.expr, Arm]]] | None = None,
+    arms: dict[int, Arm] | None = None,
+) -> None:
     """Record `name = value` in a scope's locals (the last assignment wins)."""
     if not (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
         return
     target = node.targets[0].id
-    # `qs = qs.filter(...)`: the new value continues the old query.
-    previous = names.get(target)
-    if previous is not None and _lookup_dicts(previous) and _lookup_dicts(node.value):
+    # `qs = qs.filter(...)`: the new value continues the old query (the last one
+    # assigned outside another branch of the same `if`: `if a: qs = qs.filter(x)
+    # elif b: qs = qs.filter(y)` are two queries, not one).
+    arm = arms.get(id(node), ()) if arms is not None else ()
+    last = names.get(target)
+    previous = last
+    if history is not None:
+        seen = history.setdefault(target, [])
+        previous = next((v for v, a in reversed(seen) if not _exclusive(a, arm)), None)
+    if last is not None and _lookup_dicts(last) and _lookup_dicts(node.value):
         # `params = {...}` on each branch, then `filter(**params)`: either one.
-        names[target] = ast.IfExp(ast.Constant(True), previous, node.value)
+        names[target] = ast.IfExp(ast.Constant(True), last, node.value)
     elif previous is not None:
         names[target] = _rebase(node.value, target, previous)
     else:
         names[target] = node.value
+    if history is not None:
+        history[target].append((names[target], arm))
 
 
 def _local_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 RUN = Path(__file__).resolve().parents[2] / "bench" / "realworld" / "run.py"
 
@@ -182,26 +184,50 @@ def _run_module():  # type: ignore[no-untyped-def]
     return module
 
 
-def test_a_related_location_matches_but_not_in_the_strict_reading() -> None:
-    run = _run_module()
-    site = run.Site("types.py", 21, "access")
-    case = run.Case(
+def _one_site_case(
+    run: Any, site: Any, family: str, kind: str, model: str = "", fields: tuple[str, ...] = ()
+) -> Any:
+    """A case whose parent and fix sites are `site`."""
+    return run.Case(
         "t-9",
         "acme/shop",
-        "nplusone",
-        "graphql",
+        family,
+        kind,
         "f" * 40,
         "p" * 40,
         "",
         "",
         (site,),
         (site,),
-        "",
-        (),
+        model,
+        fields,
     )
+
+
+def test_a_related_location_matches_but_not_in_the_strict_reading() -> None:
+    run = _run_module()
+    case = _one_site_case(run, run.Site("types.py", 21, "access"), "nplusone", "graphql")
     # Another resolver's finding (line 40) whose related resolver location is at line 23.
     neighbour = run.Found("DJR150", (run.Loc("types.py", 40), run.Loc("types.py", 23)), "", ())
     assert run.matches(case, case.fix_sites, neighbour)
     assert not run.matches(case, case.fix_sites, neighbour, primary_only=True)
     own = run.Found("DJR150", (run.Loc("types.py", 22),), "", ())
     assert run.matches(case, case.fix_sites, own, primary_only=True)
+
+
+def test_an_index_finding_matches_only_the_fixed_index() -> None:
+    run = _run_module()
+    site = run.Site("forum/models.py", 80, "model_field")
+    case = _one_site_case(run, site, "index", "composite", "Post", ("thread", "id"))
+
+    def found(*fields: str) -> Any:
+        return run.Found("DJR201", (run.Loc("forum/models.py", 19),), "forum.Post", fields)
+
+    assert run.matches(case, case.parent_sites, found("thread", "id"))
+    assert run.matches(case, case.parent_sites, found("thread"))
+    # Another query's index led by the same key is not the fixed one.
+    assert not run.matches(case, case.parent_sites, found("thread", "posted_on"))
+    assert not run.matches(case, case.parent_sites, found("id"))
+    one = dataclasses.replace(case, fields=("created",))
+    assert run.matches(one, one.parent_sites, found("obj_type", "created"))
+    assert not run.matches(one, one.parent_sites, found("obj_type"))

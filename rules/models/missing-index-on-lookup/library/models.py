@@ -257,6 +257,31 @@ class Copy(models.Model):
     state = models.IntegerField(default=0)
 
 
+class Volume(models.Model):
+    """A bound volume of a periodical series; its copies are lent out."""
+
+    # ruleid: DJR201 (a series' volumes with a worn copy: the copies' condition, a choice, only checks what the series finds)
+    series = models.CharField(max_length=20)
+    # ok: DJR201 (a shelf mark's volumes a reader holds a copy of: the join may start from the reader's copies)
+    shelf_mark = models.CharField(max_length=20)
+
+
+class VolumeCopy(models.Model):
+    volume = models.ForeignKey(Volume, related_name="volume_copies", on_delete=models.CASCADE)
+    condition = models.CharField(max_length=10, choices=[("good", "Good"), ("worn", "Worn")])
+    holder = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL)
+
+
+class SlipRenewal(models.Model):
+    """A renewal at the desk, found by its number, its slip or the reader's card."""
+
+    # ruleid: DJR201 (the `elif` branch is its own query: not ANDed with the `if` branch's unique `number`)
+    slip = models.CharField(max_length=20)
+    # ok: DJR201 (the `else` branch's query also pins the unique `number`: its index serves it)
+    card = models.CharField(max_length=20)
+    number = models.CharField(max_length=20, unique=True)
+
+
 class Checkout(models.Model):
     reader = models.ForeignKey("auth.User", on_delete=models.CASCADE)
     # ok: DJR201 (a FilterSet's equality filter alone: a client's option, no hot query)
