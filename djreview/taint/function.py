@@ -18,6 +18,12 @@ from djreview.model import FlowStep
 from djreview.project.literals import literal_str
 from djreview.source.file import SourceFile
 from djreview.taint.hosts import host_of
+from djreview.taint.literal_keys import (
+    catches_lookup,
+    equals_literal,
+    literal_strings,
+    literal_table,
+)
 from djreview.taint.names import module_names
 from djreview.taint.sinks import Sink, path_method_sink, sinks_of
 from djreview.taint.sources import (
@@ -161,6 +167,10 @@ class FunctionAnalysis:
     never_empty: set[str] = field(default_factory=set)
     # Names holding only a URL variable's host, with that variable (see `hosts.host_of`).
     hosts: dict[str, str] = field(default_factory=dict)
+    # How many enclosing `try` bodies catch a KeyError (a failed lookup goes on there).
+    catching: int = 0
+    # Dict comprehensions whose keys are a literal list's strings (see `literal_keys`).
+    literal_key_comps: set[int] = field(default_factory=set)
 
     def step(self, node: ast.AST, message: str) -> FlowStep:
         """A flow step at `node` with a message."""
@@ -207,6 +217,9 @@ class FunctionAnalysis:
             if _tests_empty(stmt.test, self.never_empty):
                 # `if not url:` after `url = super().get_success_url()`: never taken.
                 self.branches([stmt.orelse])
+            elif (equal := equals_literal(stmt.test)) in self.env:
+                # `if kind == "property":` the name is the code's literal in the body.
+                self.branches([[_cleared(equal, stmt.test), *stmt.body], stmt.orelse])
             else:
                 self.branches([stmt.body, stmt.orelse])
         elif isinstance(stmt, ast.Assert):
@@ -234,9 +247,7 @@ class FunctionAnalysis:
             for case in stmt.cases:
                 if subject is not None and case.guard is None and _literal_pattern(case.pattern):
                     # `case "title" | "bio":` the subject is one of the code's literals here.
-                    clear = ast.Assign([ast.Name(subject, ast.Store())], ast.Constant(None))
-                    ast.copy_location(clear, case.pattern)
-                    bodies.append([clear, *case.body])
+                    bodies.append([_cleared(subject, case.pattern), *case.body])
                 else:
                     bodies.append(case.body)
             has_default = any(_literal_pattern(case.pattern) is False for case in stmt.cases)
@@ -256,9 +267,12 @@ class FunctionAnalysis:
             catches_not_found(handler) for handler in stmt.handlers
         )
         start = dict(self.env)
+        catching = any(catches_lookup(handler) for handler in stmt.handlers)
+        self.catching += catching
         for part in stmt.body:
             self.statement(part)
             self.sanitise(resolved_name(part, names) if guards else None, _URL_KINDS)
+        self.catching -= catching
         raised = _union([start, self.env])
         self.block(stmt.orelse)
         ends = [self.env]
@@ -378,7 +392,9 @@ class FunctionAnalysis:
         if isinstance(source, ast.Dict) and None not in source.keys and name not in self.not_dicts:
             keys = [self.ev(key) for key in source.keys if key is not None]
             self.dict_keys[name] = combine(self.dict_keys.get(name), *keys)
-        elif _keyword_dict(source) and name not in self.not_dicts:
+        elif (
+            _keyword_dict(source) or id(source) in self.literal_key_comps
+        ) and name not in self.not_dicts:
             self.dict_keys.setdefault(name, None)
         else:
             self.not_dicts.add(name)
@@ -390,7 +406,7 @@ class FunctionAnalysis:
             return combine(*(self.ev(key) for key in arg.keys if key is not None))
         if isinstance(arg, ast.Name) and arg.id in self.dict_keys:
             return self.dict_keys[arg.id]
-        if _keyword_dict(arg):
+        if _keyword_dict(arg) or id(arg) in self.literal_key_comps:
             return None  # dict(title=..., author=...): the keywords name the fields
         return value
 
@@ -655,6 +671,14 @@ class FunctionAnalysis:
             self.reach(sink, key)
             return None
         value = self.ev(node.value)
+        if (
+            isinstance(node.slice, ast.Name)
+            and node.slice.id in self.env
+            and not self.catching
+            and literal_table(node.value, self.file, self.node)
+        ):
+            # `{"a": A, "b": B}[kind]` raised for any other `kind`: it is a literal from here on.
+            self.bind(node.slice, None, node.slice)
         if value is not None and _host_header(node.value, node.slice):
             return value.sanitised(_RESPONSE_HTML)
         return value
@@ -683,6 +707,16 @@ class FunctionAnalysis:
             for condition in generator.ifs:
                 self.apply_guards(condition)
         if isinstance(node, ast.DictComp):
+            generator = node.generators[0]
+            if (
+                len(node.generators) == 1
+                and isinstance(generator.target, ast.Name)
+                and isinstance(node.key, ast.Name)
+                and node.key.id == generator.target.id
+                and literal_strings(generator.iter)
+            ):
+                # `{f: data.get(f) for f in ["a", "b"]}`: the list names the keys.
+                self.literal_key_comps.add(id(node))
             value = combine(self.ev(node.key), self.ev(node.value))
         else:
             value = self.ev(node.elt)
@@ -824,6 +858,11 @@ class FunctionAnalysis:
             self.hits.append(hit)
         for index in value.params:
             self.summary.param_sinks.append((index, hit))
+
+
+def _cleared(name: str, where: ast.AST) -> ast.stmt:
+    """`name = None` at `where`: the name holds one of the code's literals from there on."""
+    return ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], ast.Constant(None)), where)
 
 
 def _union(envs: list[dict[str, Taint]]) -> dict[str, Taint]:

@@ -55,7 +55,11 @@ class MassAssignmentFromRequest(TaintCheck):
     pydantic schema, a dataclass, a plain class: adhocracy-plus's
     `DocumentInputItem(**doc)`): it has no database fields for the client
     to pick, and saves nothing; a class with a base from outside the
-    project (which may be a model) stays reported; test modules and
+    project (which may be a model) stays reported; a name the code has
+    confined to its literals (`if kind == "a":`, or after a `KeyError`-raising
+    lookup in a string-keyed dict, as for DJR307) used in a key; a dict
+    comprehension whose keys loop over a literal list of strings
+    (`{f: request.POST.get(f) for f in ["a", "b"]}`); test modules and
     migrations.
 
     ## Why is this bad?
