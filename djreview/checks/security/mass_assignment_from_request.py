@@ -60,7 +60,9 @@ class MassAssignmentFromRequest(TaintCheck):
     lookup in a string-keyed dict, as for DJR307) used in a key; a dict
     comprehension whose keys loop over a literal list of strings
     (`{f: request.POST.get(f) for f in ["a", "b"]}`); test modules and
-    migrations.
+    migrations. A dict a helper returns is followed key by key (as for
+    DJR311): `exclude(**params["exclude"])` of the client's JSON is
+    reported, a key holding only the code's values is not.
 
     ## Why is this bad?
     The client chooses the field names: it sets `is_staff=True` or
