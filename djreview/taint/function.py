@@ -17,7 +17,14 @@ from typing import Protocol
 from djreview.model import FlowStep
 from djreview.project.literals import literal_str
 from djreview.source.file import SourceFile
+from djreview.taint import keyed
 from djreview.taint.hosts import host_of
+from djreview.taint.literal_keys import (
+    catches_lookup,
+    equals_literal,
+    literal_strings,
+    literal_table,
+)
 from djreview.taint.names import module_names
 from djreview.taint.sinks import Sink, path_method_sink, sinks_of
 from djreview.taint.sources import (
@@ -60,6 +67,8 @@ _ROW_CHOOSERS = frozenset(
     {"filter", "exclude", "order_by", "distinct", "select_related", "prefetch_related"}
 )
 _HOST_KEYS = frozenset({"host", "http_host"})
+# Methods that read a dict without changing its keys.
+_READ_METHODS = frozenset({"get", "keys", "values", "items", "copy"})
 
 
 def _host_header(container: ast.expr, key: ast.expr) -> bool:
@@ -103,6 +112,10 @@ class Summary:
     # The request data the function returns itself, merged over its `return`s on their own:
     # a `return url` safe for redirects stays safe beside a `return obj.get_absolute_url()`.
     returns_own: Taint | None = None
+    # The keys of the dict literal(s) it returns, each with its value's taint (see `keyed`);
+    # None once some `return` gives anything else.
+    returns_shape: keyed.Shape | None = None
+    returns_unshaped: bool = False
 
 
 class Resolver(Protocol):
@@ -161,6 +174,12 @@ class FunctionAnalysis:
     never_empty: set[str] = field(default_factory=set)
     # Names holding only a URL variable's host, with that variable (see `hosts.host_of`).
     hosts: dict[str, str] = field(default_factory=dict)
+    # How many enclosing `try` bodies catch a KeyError (a failed lookup goes on there).
+    catching: int = 0
+    # Dict comprehensions whose keys are a literal list's strings (see `literal_keys`).
+    literal_key_comps: set[int] = field(default_factory=set)
+    # The shape of the last value of each expression that built or read a keyed dict.
+    shapes: dict[int, keyed.Shape | None] = field(default_factory=dict)
 
     def step(self, node: ast.AST, message: str) -> FlowStep:
         """A flow step at `node` with a message."""
@@ -196,6 +215,7 @@ class FunctionAnalysis:
             self.apply_guards(stmt.value)
         elif isinstance(stmt, ast.Return) and stmt.value is not None:
             value = self.ev(stmt.value)
+            self.return_shape(stmt.value)
             self.summary.returns = combine(self.summary.returns, value)
             if value is not None and value.from_request:
                 self.tainted_returns.append((stmt, value))
@@ -207,12 +227,15 @@ class FunctionAnalysis:
             if _tests_empty(stmt.test, self.never_empty):
                 # `if not url:` after `url = super().get_success_url()`: never taken.
                 self.branches([stmt.orelse])
+            elif (equal := equals_literal(stmt.test)) in self.env:
+                # `if kind == "property":` the name is the code's literal in the body.
+                self.branches([[_cleared(equal, stmt.test), *stmt.body], stmt.orelse])
             else:
                 self.branches([stmt.body, stmt.orelse])
         elif isinstance(stmt, ast.Assert):
             self.apply_guards(stmt.test)
         elif isinstance(stmt, ast.For | ast.AsyncFor):
-            self.bind(stmt.target, self.ev(stmt.iter), stmt.iter)
+            self.bind(stmt.target, self.ev(stmt.iter), stmt.iter, shaped=False)
             self.loop(stmt.body)
             self.block(stmt.orelse)
         elif isinstance(stmt, ast.While):
@@ -234,9 +257,7 @@ class FunctionAnalysis:
             for case in stmt.cases:
                 if subject is not None and case.guard is None and _literal_pattern(case.pattern):
                     # `case "title" | "bio":` the subject is one of the code's literals here.
-                    clear = ast.Assign([ast.Name(subject, ast.Store())], ast.Constant(None))
-                    ast.copy_location(clear, case.pattern)
-                    bodies.append([clear, *case.body])
+                    bodies.append([_cleared(subject, case.pattern), *case.body])
                 else:
                     bodies.append(case.body)
             has_default = any(_literal_pattern(case.pattern) is False for case in stmt.cases)
@@ -256,9 +277,12 @@ class FunctionAnalysis:
             catches_not_found(handler) for handler in stmt.handlers
         )
         start = dict(self.env)
+        catching = any(catches_lookup(handler) for handler in stmt.handlers)
+        self.catching += catching
         for part in stmt.body:
             self.statement(part)
             self.sanitise(resolved_name(part, names) if guards else None, _URL_KINDS)
+        self.catching -= catching
         raised = _union([start, self.env])
         self.block(stmt.orelse)
         ends = [self.env]
@@ -298,7 +322,9 @@ class FunctionAnalysis:
             self.resolver,
             in_class_view=self.in_class_view,
             class_attrs=self.class_attrs,
-            env={name: value for name, value in self.env.items() if name not in shadowed},
+            env={
+                name: value for name, value in self.env.items() if keyed.base(name) not in shadowed
+            },
             forms={name: value for name, value in self.forms.items() if name not in shadowed},
             safe_kwargs=self.safe_kwargs,
             local_functions=dict(self.local_functions),
@@ -310,15 +336,25 @@ class FunctionAnalysis:
         """Analyse alternative bodies from the same state and merge (union) the results."""
         start = dict(self.env)
         merged: dict[str, Taint] = {}
+        ends: list[dict[str, Taint]] = []
         for body in bodies:
             self.env = dict(start)
             self.block(body)
+            ends.append(self.env)
             for name, value in self.env.items():
                 merged[name] = combine(merged.get(name), value) or value
         if len(bodies) == 1:
             merged = {
                 name: combine(start.get(name), value) or value for name, value in merged.items()
             }
+            ends.append(start)
+            # The body may not run: a dict's keys from before it stay possible.
+            merged.update(
+                (name, value)
+                for name, value in start.items()
+                if keyed.is_pseudo(name) and name not in merged
+            )
+        keyed.reconcile(merged, ends)
         self.env = merged
 
     def loop(self, body: list[ast.stmt]) -> None:
@@ -326,9 +362,13 @@ class FunctionAnalysis:
         self.branches([body])
         self.branches([body])
 
-    def bind(self, target: ast.expr, value: Taint | None, source: ast.expr) -> None:
-        """Give `target` the taint `value` (None clears it)."""
+    def bind(
+        self, target: ast.expr, value: Taint | None, source: ast.expr, shaped: bool = True
+    ) -> None:
+        """Give `target` the taint `value` (None clears it); `shaped`: the source's keys too."""
         if isinstance(target, ast.Name):
+            shape = self.shape_of(source) if shaped else None
+            keyed.store(self.env, target.id, shape, value is not None)
             self._track_dict(target.id, source)
             self.verdicts.pop(target.id, None)
             if isinstance(source, ast.Call) and call_name(source.func) in GUARDS:
@@ -354,9 +394,9 @@ class FunctionAnalysis:
                         self.serializers.add(target.id)
         elif isinstance(target, ast.Tuple | ast.List):
             for element in target.elts:
-                self.bind(element, value, source)
+                self.bind(element, value, source, shaped=False)
         elif isinstance(target, ast.Starred):
-            self.bind(target.value, value, source)
+            self.bind(target.value, value, source, shaped=False)
         elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
             if target.value.id == "self" and value is not None and value.from_request:
                 self.assigned_attrs[target.attr] = value.step(
@@ -368,6 +408,11 @@ class FunctionAnalysis:
             if value is not None and isinstance(target.slice, ast.Constant):
                 value = value.sanitised(_MASS)
             name = target.value.id
+            literal = keyed.literal_key(target.slice)
+            if literal is not None and keyed.load(self.env, name) is not None:
+                keyed.set_key(self.env, name, literal, value, self.shape_of(source))
+            else:
+                keyed.unshape(self.env, name)
             if name in self.dict_keys:
                 self.dict_keys[name] = combine(self.dict_keys[name], key)
             merged = combine(self.env.get(name), value, key)
@@ -378,7 +423,9 @@ class FunctionAnalysis:
         if isinstance(source, ast.Dict) and None not in source.keys and name not in self.not_dicts:
             keys = [self.ev(key) for key in source.keys if key is not None]
             self.dict_keys[name] = combine(self.dict_keys.get(name), *keys)
-        elif _keyword_dict(source) and name not in self.not_dicts:
+        elif (
+            _keyword_dict(source) or id(source) in self.literal_key_comps
+        ) and name not in self.not_dicts:
             self.dict_keys.setdefault(name, None)
         else:
             self.not_dicts.add(name)
@@ -390,7 +437,7 @@ class FunctionAnalysis:
             return combine(*(self.ev(key) for key in arg.keys if key is not None))
         if isinstance(arg, ast.Name) and arg.id in self.dict_keys:
             return self.dict_keys[arg.id]
-        if _keyword_dict(arg):
+        if _keyword_dict(arg) or id(arg) in self.literal_key_comps:
             return None  # dict(title=..., author=...): the keywords name the fields
         return value
 
@@ -525,6 +572,16 @@ class FunctionAnalysis:
         """A dict literal: its values taint it, but cannot pick field names when keys are fixed."""
         keys = [self.ev(key) for key in node.keys if key is not None]
         values = [self.ev(value) for value in node.values]
+        shape: keyed.Shape | None = {}
+        for key_node, value_node, taint in zip(node.keys, node.values, values, strict=True):
+            literal = keyed.literal_key(key_node)
+            if key_node is None:
+                shape = keyed.merge(shape, self.shape_of(value_node))  # {**other}
+            elif literal is not None and shape is not None:
+                shape[literal] = (taint, self.shape_of(value_node))
+            else:
+                shape = None
+        self.shapes[id(node)] = shape
         if None not in node.keys and all(key is None for key in keys):
             # Keys the code computed (`{lookup: pk}`) cannot be chosen by the client.
             values = [v.sanitised(_MASS) if v is not None else None for v in values]
@@ -655,6 +712,22 @@ class FunctionAnalysis:
             self.reach(sink, key)
             return None
         value = self.ev(node.value)
+        literal = keyed.literal_key(node.slice)
+        shape = self.shape_of(node.value) if literal is not None else None
+        if literal is not None and shape is not None:
+            # `data["pagination"]` of a dict the code built: only what went under that key.
+            entry = shape.get(literal)
+            self.shapes[id(node)] = entry[1] if entry else None
+            return entry[0] if entry else None
+        self.shapes[id(node)] = None
+        if (
+            isinstance(node.slice, ast.Name)
+            and node.slice.id in self.env
+            and not self.catching
+            and literal_table(node.value, self.file, self.node)
+        ):
+            # `{"a": A, "b": B}[kind]` raised for any other `kind`: it is a literal from here on.
+            self.bind(node.slice, None, node.slice)
         if value is not None and _host_header(node.value, node.slice):
             return value.sanitised(_RESPONSE_HTML)
         return value
@@ -679,10 +752,20 @@ class FunctionAnalysis:
         """
         saved = dict(self.env)
         for generator in node.generators:
-            self.bind(generator.target, self.ev(generator.iter), generator.iter)
+            self.bind(generator.target, self.ev(generator.iter), generator.iter, shaped=False)
             for condition in generator.ifs:
                 self.apply_guards(condition)
         if isinstance(node, ast.DictComp):
+            generator = node.generators[0]
+            if (
+                len(node.generators) == 1
+                and isinstance(generator.target, ast.Name)
+                and isinstance(node.key, ast.Name)
+                and node.key.id == generator.target.id
+                and literal_strings(generator.iter)
+            ):
+                # `{f: data.get(f) for f in ["a", "b"]}`: the list names the keys.
+                self.literal_key_comps.add(id(node))
             value = combine(self.ev(node.key), self.ev(node.value))
         else:
             value = self.ev(node.elt)
@@ -700,6 +783,8 @@ class FunctionAnalysis:
         if isinstance(node.func, ast.Attribute):
             receiver = self.ev(node.func.value)
             values[id(node.func.value)] = receiver
+            if isinstance(node.func.value, ast.Name) and node.func.attr not in _READ_METHODS:
+                keyed.unshape(self.env, node.func.value.id)
             if isinstance(node.func.value, ast.Name) and node.func.attr in {"update", "setdefault"}:
                 # Keys merged in from elsewhere: no longer a dict literal's keys.
                 self.not_dicts.add(node.func.value.id)
@@ -726,6 +811,15 @@ class FunctionAnalysis:
             and self._safe_kwarg(node.func.value, node.args[0])
         ):
             return None
+        self.shapes[id(node)] = None
+        literal = keyed.literal_key(node.args[0]) if name == "get" and node.args else None
+        if literal is not None and isinstance(node.func, ast.Attribute):
+            shape = self.shape_of(node.func.value)
+            if shape is not None:
+                # `data.get("pagination")` of a dict the code built, or its default.
+                value, inner = shape.get(literal, (None, None))
+                self.shapes[id(node)] = inner if len(node.args) == 1 else None
+                return combine(value, *args[1:])
         if (
             name == "get"
             and node.args
@@ -776,7 +870,7 @@ class FunctionAnalysis:
         params: list[str],
     ) -> Taint | None:
         """Apply a callee's summary: its sinks see our arguments, its result carries them."""
-        by_param = map_arguments(node, values, params)
+        by_param = self.narrowed(node, map_arguments(node, values, params), params)
         label = dotted(node.func) or call_name(node.func)
         for index, hit in summary.param_sinks:
             arg = by_param.get(index)
@@ -790,6 +884,12 @@ class FunctionAnalysis:
         if result is None:
             return None
         returned = self.step(node, f"returned by `{label}()`")
+        if summary.returns_shape is not None and not summary.returns_unshaped:
+
+            def carry(value: Taint) -> Taint | None:
+                return self.carried(value, by_param, returned)
+
+            self.shapes[id(node)] = keyed.translated(summary.returns_shape, carry)
         # The callee's own request data comes back; its parameter numbers mean nothing here.
         own = summary.returns_own
         parts: list[Taint | None] = [own.step(returned) if own is not None else None]
@@ -801,6 +901,58 @@ class FunctionAnalysis:
                 through = Taint(arg.steps, arg.params, arg.from_request, safe)
                 parts.append(through.step(returned))
         return combine(*parts)
+
+    def carried(self, value: Taint, by_param: dict[int, Taint], returned: FlowStep) -> Taint | None:
+        """A callee's returned taint in our terms: its own request data, our arguments."""
+        parts: list[Taint | None] = []
+        if value.from_request:
+            parts.append(Taint(value.steps, frozenset(), True, value.safe_for).step(returned))
+        for index in value.params:
+            arg = by_param.get(index)
+            if arg is not None:
+                safe = arg.safe_for | (value.safe_for - ONE_MARKS)
+                parts.append(Taint(arg.steps, arg.params, arg.from_request, safe).step(returned))
+        return combine(*parts)
+
+    def shape_of(self, node: ast.expr) -> keyed.Shape | None:
+        """The keys of the dict `node` holds, when the code wrote them all (see `keyed`)."""
+        if isinstance(node, ast.Name):
+            return keyed.load(self.env, node.id)
+        return self.shapes.get(id(node))
+
+    def return_shape(self, value: ast.expr) -> None:
+        """Merge a `return`'s dict shape into the summary (any other value ends it)."""
+        shape = self.shape_of(value)
+        if shape is None:
+            self.summary.returns_unshaped = True
+        elif self.summary.returns_shape is None:
+            self.summary.returns_shape = shape
+        else:
+            self.summary.returns_shape = keyed.merge(self.summary.returns_shape, shape)
+
+    def narrowed(
+        self, node: ast.Call, by_param: dict[int, Taint], params: list[str]
+    ) -> dict[int, Taint]:
+        """A shaped dict passed to a parameter the callee reads only by literal keys
+        (`params["count"]`) carries only what is under those keys."""
+        passed = {i: arg for i, arg in enumerate(node.args) if not isinstance(arg, ast.Starred)}
+        passed.update({params.index(k.arg): k.value for k in node.keywords if k.arg in params})
+        shaped = {i: shape for i in by_param if i in passed and (shape := self.shape_of(passed[i]))}
+        if not shaped:
+            return by_param
+        target = self.resolver.callee(node, self)
+        if target is None:
+            return by_param
+        narrowed = dict(by_param)
+        for index, shape in shaped.items():
+            reads = keyed.keys_read(target[1], params[index]) if index < len(params) else None
+            if reads is not None:
+                value = combine(*(shape[key][0] for key in reads if key in shape))
+                if value is None:
+                    del narrowed[index]
+                else:
+                    narrowed[index] = value
+        return narrowed
 
     def reach(self, sink: Sink, value: Taint | None) -> None:
         """A value arrives at a sink: a hit for request data, a summary entry for a parameter."""
@@ -826,12 +978,18 @@ class FunctionAnalysis:
             self.summary.param_sinks.append((index, hit))
 
 
+def _cleared(name: str, where: ast.AST) -> ast.stmt:
+    """`name = None` at `where`: the name holds one of the code's literals from there on."""
+    return ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], ast.Constant(None)), where)
+
+
 def _union(envs: list[dict[str, Taint]]) -> dict[str, Taint]:
     """The names tainted on any of several paths (safe only where safe on every one)."""
     merged: dict[str, Taint] = {}
     for env in envs:
         for name, value in env.items():
             merged[name] = combine(merged.get(name), value) or value
+    keyed.reconcile(merged, envs)
     return merged
 
 

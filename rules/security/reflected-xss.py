@@ -34,3 +34,27 @@ def host_meta(request):
     # ruleid: DJR311
     fallback = HttpResponse("<p>%s</p>" % request.META.get("HTTP_HOST", request.GET["h"]))
     return own, meta, agent, fallback
+
+
+def feed_data(request):
+    labels = request.GET.get("labels", "")
+    pagination = {"page": int(request.GET.get("page", 1))}
+    pagination["pages"] = 10
+    return {"pagination": pagination, "query": {"labels": labels}}
+
+
+def table(params):
+    return f"<p>{params['pages']}</p>"
+
+
+def feed(request):
+    data = feed_data(request)
+    # ok: DJR311 -- only the integers stored under "pagination" reach the page
+    page = HttpResponse(f"<p>Page {data['pagination']['page']}</p>{table(data['pagination'])}")
+    # ok: DJR311 -- the helper reads only the key that holds integers
+    merged = HttpResponse(table({**data.get("pagination"), **data["query"]}))
+    # ruleid: DJR311 -- the client's labels, stored under "query"
+    labels = HttpResponse(f"<p>{data['query']['labels']}</p>")
+    # ruleid: DJR311 -- the whole dict
+    whole = HttpResponse(f"<p>{data}</p>")
+    return page, merged, labels, whole

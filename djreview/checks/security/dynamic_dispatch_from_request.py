@@ -28,6 +28,13 @@ class DynamicDispatch(TaintCheck):
     with that prefix, which is the usual command-dispatch idiom (on shuup, 4
     of 6 findings were this shape); a name free of a prefix still is.
 
+    Nor a name the code has confined to its own literals: inside `if kind
+    == "property":` (or an `or` of such tests), or after a lookup that
+    raises for any other value, `{"a": A, "b": B}[kind]` or `self.TABLE[kind]`
+    of a dict of string keys bound once in the class or module, when no
+    enclosing `try` catches the `KeyError` (SEED's inventory-type views).
+    `.get(kind)` confines nothing.
+
     ## Why is this bad?
     The client can reach any function or attribute in scope, including ones
     never meant as actions (`delete`, `__class__`), or import any installed

@@ -55,8 +55,14 @@ class MassAssignmentFromRequest(TaintCheck):
     pydantic schema, a dataclass, a plain class: adhocracy-plus's
     `DocumentInputItem(**doc)`): it has no database fields for the client
     to pick, and saves nothing; a class with a base from outside the
-    project (which may be a model) stays reported; test modules and
-    migrations.
+    project (which may be a model) stays reported; a name the code has
+    confined to its literals (`if kind == "a":`, or after a `KeyError`-raising
+    lookup in a string-keyed dict, as for DJR307) used in a key; a dict
+    comprehension whose keys loop over a literal list of strings
+    (`{f: request.POST.get(f) for f in ["a", "b"]}`); test modules and
+    migrations. A dict a helper returns is followed key by key (as for
+    DJR311): `exclude(**params["exclude"])` of the client's JSON is
+    reported, a key holding only the code's values is not.
 
     ## Why is this bad?
     The client chooses the field names: it sets `is_staff=True` or

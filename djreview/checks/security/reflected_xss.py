@@ -45,6 +45,11 @@ class ReflectedXss(TaintCheck):
     the response, the field resolved through the model): the lookup raises
     unless the value equals a stored slug, UUID or number, which holds no
     markup (stored values are trusted to obey their field's validators).
+    A key of a dict the code built with literal keys (also one a helper
+    returns, `public_feed(request)["pagination"]`, and one merged with
+    `{**a, **b}`) carries only the value stored under it; a helper that
+    reads its dict parameter only by literal keys receives only those
+    (SEED's public feed). The dict as a whole still carries every value.
 
     ## Why is this bad?
     A link with `?q=<script>...</script>` runs the attacker's script in the
