@@ -45,6 +45,7 @@ from djreview.taint.values import (
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _MASS = frozenset({"mass"})
+_PATH = frozenset({"path"})
 _URL_KINDS = frozenset({"ssrf", "redirect"})
 _FORM_SUFFIXES = ("Form", "FormSet", "Serializer")
 _BOUND_DATA = frozenset({"data", "initial_data", "files"})
@@ -416,7 +417,7 @@ class FunctionAnalysis:
                 )
                 if callee == "is_relative_to" and isinstance(node.func, ast.Attribute):
                     # `path.resolve().is_relative_to(base)`: the resolved path stays under base.
-                    name, kinds = _path_root(node.func.value), frozenset({"path"})
+                    name, kinds = _path_root(node.func.value), _PATH
                 elif callee in {"match", "fullmatch"} and len(node.args) >= 2:
                     name = _name_of(node.args[1])
                 elif (
@@ -636,7 +637,7 @@ class FunctionAnalysis:
         value = self.ev(node.value)
         if node.attr == "name" and value is not None and UPLOADED in value.safe_for:
             # UploadedFile.name: Django has already cut it to a base name (no directory part).
-            return value.sanitised(frozenset({"path"}))
+            return value.sanitised(_PATH)
         return value
 
     def subscript(self, node: ast.Subscript) -> Taint | None:
@@ -755,6 +756,10 @@ class FunctionAnalysis:
         if isinstance(node.func, ast.Attribute) and receiver is not None:
             if name in NON_PROPAGATING_METHODS:
                 return None
+            if name == "temporary_file_path" and UPLOADED in receiver.safe_for:
+                # The upload handler's own temporary file under FILE_UPLOAD_TEMP_DIR: only its
+                # suffix (the client's extension, a base name's) is the client's.
+                return combine(receiver.sanitised(_PATH), *args)
             return combine(receiver, *args)
         if name == "format" and isinstance(node.func, ast.Attribute):
             return self.formatted(node, combine(*args), values)
