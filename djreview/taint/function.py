@@ -17,7 +17,7 @@ from typing import Protocol
 from djreview.model import FlowStep
 from djreview.project.literals import literal_str
 from djreview.source.file import SourceFile
-from djreview.taint.hosts import host_of
+from djreview.taint.hosts import host_of, parsed_url
 from djreview.taint.names import module_names
 from djreview.taint.sinks import Sink, path_method_sink, sinks_of
 from djreview.taint.sources import (
@@ -162,6 +162,8 @@ class FunctionAnalysis:
     never_empty: set[str] = field(default_factory=set)
     # Names holding only a URL variable's host, with that variable (see `hosts.host_of`).
     hosts: dict[str, str] = field(default_factory=dict)
+    # Names holding `urlsplit(url)` / `urlparse(url)`, with that URL variable.
+    parsed_urls: dict[str, str] = field(default_factory=dict)
 
     def step(self, node: ast.AST, message: str) -> FlowStep:
         """A flow step at `node` with a message."""
@@ -336,9 +338,15 @@ class FunctionAnalysis:
                 self.verdicts[target.id] = source
             self.never_empty.discard(target.id)
             self.hosts = {k: v for k, v in self.hosts.items() if target.id not in (k, v)}
-            host = host_of(source, self.hosts)
+            self.parsed_urls = {
+                k: v for k, v in self.parsed_urls.items() if target.id not in (k, v)
+            }
+            host = host_of(source, self.hosts, self.parsed_urls)
             if host is not None and host != target.id:
                 self.hosts[target.id] = host
+            parsed = parsed_url(source)
+            if parsed is not None and parsed != target.id:
+                self.parsed_urls[target.id] = parsed
             if _super_success_url(source):
                 self.never_empty.add(target.id)
             self.forms.pop(target.id, None)
@@ -436,7 +444,7 @@ class FunctionAnalysis:
                     name = _name_of(checked) if checked is not None else None
             elif isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.In | ast.NotIn):
                 name, kinds = _name_of(node.left), ALL_KINDS
-                host = host_of(node.left, self.hosts)
+                host = host_of(node.left, self.hosts, self.parsed_urls)
                 if host is not None:
                     # urlparse(url).hostname in ALLOWED_HOSTS (or a variable holding only
                     # that host): the URL's host is checked.
