@@ -35,6 +35,7 @@ from djreview.taint.sources import (
 from djreview.taint.url_guards import catches_not_found, resolved_name, tests_resolve
 from djreview.taint.values import (
     ALL_KINDS,
+    LEADS_ON_SITE,
     ONE_MARKS,
     ONE_SOURCE,
     ONE_URL_SOURCE,
@@ -46,6 +47,7 @@ from djreview.taint.values import (
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _MASS = frozenset({"mass"})
 _PATH = frozenset({"path"})
+_LEADS = frozenset({LEADS_ON_SITE})
 _URL_KINDS = frozenset({"ssrf", "redirect"})
 _FORM_SUFFIXES = ("Form", "FormSet", "Serializer")
 _BOUND_DATA = frozenset({"data", "initial_data", "files"})
@@ -211,7 +213,7 @@ class FunctionAnalysis:
                 # `if not url:` after `url = super().get_success_url()`: never taken.
                 self.branches([stmt.orelse])
             else:
-                self.branches([stmt.body, stmt.orelse])
+                self.branches([stmt.body, stmt.orelse], _falsy_arms(stmt.test))
         elif isinstance(stmt, ast.Assert):
             self.apply_guards(stmt.test)
         elif isinstance(stmt, ast.For | ast.AsyncFor):
@@ -309,12 +311,18 @@ class FunctionAnalysis:
         inner.run()
         self.hits.extend(inner.hits)
 
-    def branches(self, bodies: list[list[ast.stmt]]) -> None:
-        """Analyse alternative bodies from the same state and merge (union) the results."""
+    def branches(self, bodies: list[list[ast.stmt]], falsy: dict[int, str] | None = None) -> None:
+        """Analyse alternative bodies from the same state and merge (union) the results.
+
+        `falsy` names, by body, a name that is falsy where that body starts (the `else` of
+        `if url:`): an empty string or container holds nothing from the client there.
+        """
         start = dict(self.env)
         merged: dict[str, Taint] = {}
-        for body in bodies:
+        for index, body in enumerate(bodies):
             self.env = dict(start)
+            if falsy and index in falsy:
+                self.env.pop(falsy[index], None)
             self.block(body)
             for name, value in self.env.items():
                 merged[name] = combine(merged.get(name), value) or value
@@ -354,6 +362,8 @@ class FunctionAnalysis:
             if value is None:
                 self.env.pop(target.id, None)
             else:
+                if not _built_string(source):
+                    value = value.without(LEADS_ON_SITE)
                 self.env[target.id] = value.step(self.step(target, f"assigned to `{target.id}`"))
             if isinstance(source, ast.Call) and call_name(source.func).endswith(_FORM_SUFFIXES):
                 bound = self.form_data(source)
@@ -540,9 +550,18 @@ class FunctionAnalysis:
         return combine(*keys, *values)
 
     def prefixed(self, node: ast.expr, value: Taint | None) -> Taint | None:
-        """A URL that starts with a fixed path or host cannot redirect off-site."""
+        """A URL that starts with a fixed path or host cannot redirect off-site; the text
+        built is marked `LEADS_ON_SITE` when its constant first character may follow a `/`."""
         if value is None:
             return None
+        built = self.pinned_head(node, value)
+        return _leading_mark(built, _leading_text(node)) if built is not None else None
+
+    def pinned_head(self, node: ast.expr, value: Taint) -> Taint | None:
+        """`prefixed` without its mark: the head's pin, or a lone `/` with a safe next piece
+        (`f"/{next}"` where `next` is `""` or `f"?next={n}"`)."""
+        if self.leads_on_site(_slash_then(node)):
+            return value.sanitised(_URL_KINDS)
         head: ast.expr = node
         while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
             head = head.left
@@ -552,6 +571,14 @@ class FunctionAnalysis:
             head = head.values[0]
         start = head.value if isinstance(head, ast.FormattedValue) else head
         return value if start is node else self.led_by(start, value)
+
+    def leads_on_site(self, piece: ast.expr | None) -> bool:
+        """A piece whose text starts with a constant that may follow `/`: a literal, or a
+        name whose every tainted value was built that way (`LEADS_ON_SITE`)."""
+        if isinstance(piece, ast.Constant):
+            return isinstance(piece.value, str) and _on_site_after_slash(piece.value)
+        value = self.env.get(piece.id) if isinstance(piece, ast.Name) else None
+        return value is not None and LEADS_ON_SITE in value.safe_for
 
     def led_by(self, head: ast.expr, value: Taint) -> Taint | None:
         """A URL built with `head` first: pinned by a fixed path or host, by the code's own
@@ -837,6 +864,65 @@ class FunctionAnalysis:
             self.hits.append(hit)
         for index in value.params:
             self.summary.param_sinks.append((index, hit))
+
+
+def _falsy_arms(test: ast.expr) -> dict[int, str]:
+    """`{1: "x"}` for `if x:` (falsy in the `else`), `{0: "x"}` for `if not x:`."""
+    if isinstance(test, ast.Name):
+        return {1: test.id}
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return {0: test.operand.id} if isinstance(test.operand, ast.Name) else {}
+    return {}
+
+
+def _built_string(node: ast.expr) -> bool:
+    """An f-string, `+` or `%` building: `prefixed` decides the mark of its text's start."""
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod)
+    )
+
+
+def _leading_text(node: ast.expr) -> str:
+    """The constant text a built string starts with ('' when a value comes first)."""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        node = node.left
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        template = literal_str(node.left)
+        return _before_percent_field(template) if template is not None else ""
+    if isinstance(node, ast.JoinedStr) and node.values:
+        node = node.values[0]
+    text = literal_str(node)
+    return text or ""
+
+
+def _on_site_after_slash(text: str) -> bool:
+    """After a `/`, this text keeps a URL on the site: its first character is neither `/`
+    nor `\\` (`//host`, `/\\host`) nor a space or control character browsers drop."""
+    return bool(text) and text[0] not in "/\\" and text[0].isprintable() and not text[0].isspace()
+
+
+def _leading_mark(value: Taint, text: str) -> Taint:
+    """`value` marked `LEADS_ON_SITE` exactly when `text`, its constant start, allows it."""
+    if _on_site_after_slash(text):
+        return Taint(value.steps, value.params, value.from_request, value.safe_for | _LEADS)
+    return value.without(LEADS_ON_SITE)
+
+
+def _slash_then(node: ast.expr) -> ast.expr | None:
+    """The piece right after a lone leading `/`: `x` in `"/" + x` and `f"/{x}"`."""
+    parent: ast.BinOp | None = None
+    head = node
+    while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
+        parent, head = head, head.left
+    parts = head.values if isinstance(head, ast.JoinedStr) else [head]
+    if not parts or literal_str(parts[0]) != "/":
+        return None
+    if len(parts) == 1:
+        return parent.right if parent is not None else None
+    field = parts[1]
+    if isinstance(field, ast.FormattedValue) and field.conversion == -1 and not field.format_spec:
+        return field.value
+    return None
 
 
 def _union(envs: list[dict[str, Taint]]) -> dict[str, Taint]:
