@@ -19,6 +19,7 @@ from djreview.project.literals import literal_str
 from djreview.source.file import SourceFile
 from djreview.taint.hosts import host_of, parsed_url
 from djreview.taint.names import module_names
+from djreview.taint.path_guards import PathGuard, path_guard
 from djreview.taint.sinks import Sink, path_method_sink, sinks_of
 from djreview.taint.sources import (
     GUARDS,
@@ -198,7 +199,7 @@ class FunctionAnalysis:
         elif isinstance(stmt, ast.Expr):
             self.ev(stmt.value)
             # A validator called for its exception (validate_password(p)) checks `p` from here on.
-            self.apply_guards(stmt.value)
+            self.apply_guards(stmt.value, statement=True)
         elif isinstance(stmt, ast.Return) and stmt.value is not None:
             value = self.ev(stmt.value)
             self.summary.returns = combine(self.summary.returns, value)
@@ -419,8 +420,9 @@ class FunctionAnalysis:
         values += [self.ev(kw.value) for kw in call.keywords if kw.arg in {"data", None}]
         return combine(*values)
 
-    def apply_guards(self, test: ast.expr) -> None:
-        """Names checked by a validator in a condition are safe afterwards."""
+    def apply_guards(self, test: ast.expr, statement: bool = False) -> None:
+        """Names checked by a validator in a condition (or, `statement`, by a call made for
+        its exception) are safe afterwards."""
         if not self.env:
             return
         for node in ast.walk(test):
@@ -429,6 +431,9 @@ class FunctionAnalysis:
             if isinstance(node, ast.Name) and node.id in self.verdicts:
                 self.apply_guards(self.verdicts[node.id])
             elif isinstance(node, ast.Call):
+                if not statement or node is test:
+                    for piece in self.path_checked(node, statement):
+                        self.sanitise(piece, _PATH)
                 callee = call_name(node.func)
                 kinds = GUARDS.get(
                     callee, ALL_KINDS if _named_as_validator(callee) else frozenset()
@@ -461,6 +466,28 @@ class FunctionAnalysis:
                     self.sanitise(name, kinds)
                     name, kinds = host, _URL_KINDS
             self.sanitise(name, kinds)
+
+    def path_guard(self, call: ast.Call) -> PathGuard | None:
+        """What a project helper called here guarantees about the paths it is given."""
+        target = self.resolver.callee(call, self)
+        if target is None:
+            return None
+        file, function = target
+        return path_guard(function, module_names(file.tree) if file.tree else {})
+
+    def path_checked(self, call: ast.Call, statement: bool) -> list[str]:
+        """The names a path-validating helper kept inside its folder: in a condition, those
+        of the parameters checked wherever it says yes; called for its exception, those it
+        checks on every way out (`is_valid_path(root, join(d, f))`: `d` and `f`)."""
+        guard = self.path_guard(call)
+        if guard is None:
+            return []
+        checked = guard.raising if statement else guard.verdict
+        return [
+            piece
+            for index in sorted(checked)
+            for piece in _path_pieces(_argument(call, index, guard.params))
+        ]
 
     def sanitise(self, name: str | None, kinds: frozenset[str]) -> None:
         """`name` is safe for `kinds` from here on."""
@@ -787,7 +814,13 @@ class FunctionAnalysis:
             self.resolver.summarise_call(node, self) if _worth_resolving(node, args) else None
         )
         if resolved is not None:
-            return self.through(node, values, *resolved)
+            result = self.through(node, values, *resolved)
+            guard = self.path_guard(node) if result is not None else None
+            if result is not None and guard is not None and guard.returns_checked:
+                # Every return is falsy or the path it has checked (WebODM's
+                # `path = path_traversal_check(path, base)`).
+                return result.sanitised(_PATH)
+            return result
         if isinstance(node.func, ast.Attribute) and receiver is not None:
             if name in NON_PROPAGATING_METHODS:
                 return None
@@ -923,6 +956,32 @@ def _slash_then(node: ast.expr) -> ast.expr | None:
     if isinstance(field, ast.FormattedValue) and field.conversion == -1 and not field.format_spec:
         return field.value
     return None
+
+
+def _argument(call: ast.Call, index: int, params: tuple[str, ...]) -> ast.expr | None:
+    """The argument a call passes for the parameter at `index` (positional or keyword)."""
+    before = call.args[: index + 1]
+    if index < len(call.args) and not any(isinstance(arg, ast.Starred) for arg in before):
+        return call.args[index]
+    return next((kw.value for kw in call.keywords if kw.arg == params[index]), None)
+
+
+def _path_pieces(node: ast.expr | None) -> list[str]:
+    """The names a path expression joins: `p`, `os.path.join(d, f)`, `d / f`, `f"{d}/{f}"`."""
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Call) and call_name(node.func) in {"join", "Path", "PurePath"}:
+        return [name for arg in node.args for name in _path_pieces(arg)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div | ast.Add):
+        return _path_pieces(node.left) + _path_pieces(node.right)
+    if isinstance(node, ast.JoinedStr):
+        return [
+            name
+            for value in node.values
+            if isinstance(value, ast.FormattedValue)
+            for name in _path_pieces(value.value)
+        ]
+    return []
 
 
 def _union(envs: list[dict[str, Taint]]) -> dict[str, Taint]:

@@ -15,7 +15,15 @@ class PathTraversal(TaintCheck):
     `os.path.join`, `Path` and string building to `open()`, `os.remove()`,
     `shutil` functions, `Path.read_text()` and friends, and storage
     `open/delete/path/listdir`. `os.path.basename()`, `get_valid_filename()`
-    and `safe_join()` end the flow.
+    and `safe_join()` end the flow, and so does a project helper (any module)
+    that keeps a path inside a folder on every way out: it raises or answers
+    no unless `safe_join()` accepted the path, or a normalised one
+    (`abspath`, `realpath`, `normpath`, `resolve()`) passed `commonpath`,
+    `commonprefix`, `startswith` or `is_relative_to` against the base
+    (WebODM's `path_traversal_check()`, tendenci's `is_valid_path()`). Its
+    result is then safe, and so are the parts of the path it was asked about
+    under `if helper(...)`, or after a bare call of one that only raises. A
+    helper that only normalises, or returns the path on failure too, is none.
 
     Not reported, deliberately: `Storage.save()`. Since Django 3.2.1 it
     validates the name itself (`validate_file_name`) and raises on an
