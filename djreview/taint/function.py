@@ -19,7 +19,13 @@ from djreview.project.literals import literal_str
 from djreview.source.file import SourceFile
 from djreview.taint.hosts import host_of, parsed_url
 from djreview.taint.names import module_names
-from djreview.taint.path_guards import PathGuard, path_guard
+from djreview.taint.path_guards import (
+    PathGuard,
+    containment,
+    normalising,
+    path_guard,
+    safe_join_call,
+)
 from djreview.taint.sinks import Sink, path_method_sink, sinks_of
 from djreview.taint.sources import (
     GUARDS,
@@ -49,6 +55,10 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _MASS = frozenset({"mass"})
 _PATH = frozenset({"path"})
 _LEADS = frozenset({LEADS_ON_SITE})
+# Calls whose result is a path made of their arguments (joined, normalised, made absolute).
+_PATH_BUILDERS = frozenset(
+    {"join", "Path", "PurePath", "abspath", "realpath", "normpath", "str", "path", "safe_join"}
+)
 _URL_KINDS = frozenset({"ssrf", "redirect"})
 _FORM_SUFFIXES = ("Form", "FormSet", "Serializer")
 _BOUND_DATA = frozenset({"data", "initial_data", "files"})
@@ -167,6 +177,8 @@ class FunctionAnalysis:
     hosts: dict[str, str] = field(default_factory=dict)
     # Names holding `urlsplit(url)` / `urlparse(url)`, with that URL variable.
     parsed_urls: dict[str, str] = field(default_factory=dict)
+    # Names holding a normalised path (`realpath(join(base, name))`), with the names joined.
+    normal_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def step(self, node: ast.AST, message: str) -> FlowStep:
         """A flow step at `node` with a message."""
@@ -214,9 +226,17 @@ class FunctionAnalysis:
                 # `if not url:` after `url = super().get_success_url()`: never taken.
                 self.branches([stmt.orelse])
             else:
-                self.branches([stmt.body, stmt.orelse], _falsy_arms(stmt.test))
+                passed, failed = self.contained_when(stmt.test)
+                checked = {0: passed, 1: failed}
+                self.branches([stmt.body, stmt.orelse], _falsy_arms(stmt.test), checked)
+                # Past an `if` whose one arm leaves, the other arm's test holds.
+                for names, other in ((failed, stmt.body), (passed, stmt.orelse)):
+                    for name in names if _leaves(other) else ():
+                        self.sanitise(name, _PATH)
         elif isinstance(stmt, ast.Assert):
             self.apply_guards(stmt.test)
+            for name in self.contained_when(stmt.test)[0]:
+                self.sanitise(name, _PATH)
         elif isinstance(stmt, ast.For | ast.AsyncFor):
             self.bind(stmt.target, self.ev(stmt.iter), stmt.iter)
             self.loop(stmt.body)
@@ -312,11 +332,17 @@ class FunctionAnalysis:
         inner.run()
         self.hits.extend(inner.hits)
 
-    def branches(self, bodies: list[list[ast.stmt]], falsy: dict[int, str] | None = None) -> None:
+    def branches(
+        self,
+        bodies: list[list[ast.stmt]],
+        falsy: dict[int, str] | None = None,
+        contained: dict[int, list[str]] | None = None,
+    ) -> None:
         """Analyse alternative bodies from the same state and merge (union) the results.
 
         `falsy` names, by body, a name that is falsy where that body starts (the `else` of
         `if url:`): an empty string or container holds nothing from the client there.
+        `contained`, by body, the names a path containment test kept inside its base there.
         """
         start = dict(self.env)
         merged: dict[str, Taint] = {}
@@ -324,6 +350,8 @@ class FunctionAnalysis:
             self.env = dict(start)
             if falsy and index in falsy:
                 self.env.pop(falsy[index], None)
+            for name in (contained or {}).get(index, ()):
+                self.sanitise(name, _PATH)
             self.block(body)
             for name, value in self.env.items():
                 merged[name] = combine(merged.get(name), value) or value
@@ -356,6 +384,7 @@ class FunctionAnalysis:
             parsed = parsed_url(source)
             if parsed is not None and parsed != target.id:
                 self.parsed_urls[target.id] = parsed
+            self.track_normal_path(target.id, source)
             if _super_success_url(source):
                 self.never_empty.add(target.id)
             self.forms.pop(target.id, None)
@@ -466,6 +495,45 @@ class FunctionAnalysis:
                     self.sanitise(name, kinds)
                     name, kinds = host, _URL_KINDS
             self.sanitise(name, kinds)
+
+    def track_normal_path(self, name: str, source: ast.expr) -> None:
+        """Remember `name = realpath(...)` (any `path_guards.normalising` value) and what it
+        joins; forget it, and any such path built from `name`, on another binding."""
+        self.normal_paths = {
+            held: pieces
+            for held, pieces in self.normal_paths.items()
+            if held != name and name not in pieces
+        }
+        names = self.names()
+        if normalising(source, names) or safe_join_call(source, names):
+            self.normal_paths[name] = tuple(_path_pieces(source))
+
+    def contained_when(self, test: ast.expr) -> tuple[list[str], list[str]]:
+        """The names a path containment test keeps inside its base where it is true, and
+        where it is false (`not`, `and`, `or` of such tests too)."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            passed, failed = self.contained_when(test.operand)
+            return failed, passed
+        if isinstance(test, ast.BoolOp):
+            parts = [self.contained_when(value) for value in test.values]
+            if isinstance(test.op, ast.And):
+                return [name for part in parts for name in part[0]], []
+            return [], [name for part in parts for name in part[1]]
+        found = containment(test, self.names())
+        names = self.contained(found[0]) if found is not None else []
+        return (names, []) if found is None or found[2] else ([], names)
+
+    def contained(self, paths: list[ast.expr]) -> list[str]:
+        """The names that normalised paths checked against a base are built from, inline in
+        this function: `realpath(join(base, name))`, or `full` holding one."""
+        names = self.names()
+        pieces: list[str] = []
+        for path in paths:
+            if isinstance(path, ast.Name) and path.id in self.normal_paths:
+                pieces += [path.id, *self.normal_paths[path.id]]
+            elif normalising(path, names):
+                pieces += _path_pieces(path)
+        return pieces
 
     def path_guard(self, call: ast.Call) -> PathGuard | None:
         """What a project helper called here guarantees about the paths it is given."""
@@ -899,6 +967,11 @@ class FunctionAnalysis:
             self.summary.param_sinks.append((index, hit))
 
 
+def _leaves(body: list[ast.stmt]) -> bool:
+    """A body whose last statement returns or raises: what follows its `if` is not reached."""
+    return bool(body) and isinstance(body[-1], ast.Return | ast.Raise)
+
+
 def _falsy_arms(test: ast.expr) -> dict[int, str]:
     """`{1: "x"}` for `if x:` (falsy in the `else`), `{0: "x"}` for `if not x:`."""
     if isinstance(test, ast.Name):
@@ -970,8 +1043,11 @@ def _path_pieces(node: ast.expr | None) -> list[str]:
     """The names a path expression joins: `p`, `os.path.join(d, f)`, `d / f`, `f"{d}/{f}"`."""
     if isinstance(node, ast.Name):
         return [node.id]
-    if isinstance(node, ast.Call) and call_name(node.func) in {"join", "Path", "PurePath"}:
+    if isinstance(node, ast.Call) and call_name(node.func) in _PATH_BUILDERS:
         return [name for arg in node.args for name in _path_pieces(arg)]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        # `Path(d, f).resolve()`: the parts of the path resolved.
+        return _path_pieces(node.func.value) if node.func.attr == "resolve" else []
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div | ast.Add):
         return _path_pieces(node.left) + _path_pieces(node.right)
     if isinstance(node, ast.JoinedStr):

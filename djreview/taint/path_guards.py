@@ -18,6 +18,7 @@ import ast
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
+from djreview.project.modules import dotted_name
 from djreview.taint.names import qualified_callee
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -193,48 +194,21 @@ class _Walk:
         return (params, frozenset()) if positive else (frozenset(), params)
 
     def containment(self, test: ast.expr, state: _State) -> tuple[frozenset[int], bool] | None:
-        """`commonpath([b, n]) == b` (True) / `!=` (False), `n.startswith(b)`,
-        `n.is_relative_to(b)`: the parameters of the normalised `n` (not `b`'s)."""
-        if (
-            isinstance(test, ast.Call)
-            and isinstance(test.func, ast.Attribute)
-            and test.func.attr in {"startswith", "is_relative_to"}
-            and len(test.args) == 1
-            and self.normal_params(test.func.value, state)
-        ):
-            prefix = self.params_of(test.args[0], state)
-            return self.normal_params(test.func.value, state) - prefix, True
-        if not (
-            isinstance(test, ast.Compare)
-            and len(test.ops) == 1
-            and isinstance(test.ops[0], ast.Eq | ast.NotEq)
-        ):
+        """The parameters of the normalised path a containment test checks (not its base's),
+        and whether the test is true when that path is contained."""
+        found = containment(test, self.names)
+        if found is None:
             return None
-        left, right = test.left, test.comparators[0]
-        common, base = (left, right) if self.common(left) else (right, left)
-        listed = common.args[0] if isinstance(common, ast.Call) and self.common(common) else None
-        if not isinstance(listed, ast.List | ast.Tuple):
-            return None
-        checked = frozenset().union(
-            *(self.normal_params(element, state) for element in listed.elts)
-        )
+        paths, base, positive = found
+        checked = frozenset().union(*(self.normal_params(path, state) for path in paths))
         checked -= self.params_of(base, state)
-        return (checked, isinstance(test.ops[0], ast.Eq)) if checked else None
-
-    def common(self, node: ast.expr) -> bool:
-        """`os.path.commonpath([...])` / `commonprefix([...])` of a list or tuple literal."""
-        return (
-            isinstance(node, ast.Call)
-            and self.path_function(node.func, _COMMON)
-            and len(node.args) == 1
-            and isinstance(node.args[0], ast.List | ast.Tuple)
-        )
+        return (checked, positive) if checked else None
 
     def safe_joined(self, value: ast.expr, state: _State) -> frozenset[int]:
         """The parameters `safe_join(base, *parts)` contains (it raises otherwise)."""
         if not (
             isinstance(value, ast.Call)
-            and qualified_callee(value.func, self.names) in _SAFE_JOIN
+            and safe_join_call(value, self.names)
             and len(value.args) >= 2
         ):
             return frozenset()
@@ -252,17 +226,7 @@ class _Walk:
         return self.params_of(node, state) if self.normalising(node) else frozenset()
 
     def normalising(self, node: ast.expr) -> bool:
-        """`os.path.abspath(...)`, `realpath`, `normpath`, `<path>.resolve()`."""
-        if not isinstance(node, ast.Call):
-            return False
-        if isinstance(node.func, ast.Attribute) and node.func.attr == "resolve":
-            return not node.args
-        return self.path_function(node.func, _NORMALISERS)
-
-    def path_function(self, func: ast.expr, last: frozenset[str]) -> bool:
-        qualified = qualified_callee(func, self.names)
-        head, _, name = qualified.rpartition(".")
-        return name in last and f"{head}.".startswith(_PATH_MODULES)
+        return normalising(node, self.names)
 
     def params_of(self, node: ast.expr, state: _State) -> frozenset[int]:
         """The parameters whose values an expression is built from."""
@@ -271,6 +235,77 @@ class _Walk:
             if isinstance(inner, ast.Name):
                 found |= state.derived.get(inner.id, frozenset())
         return found
+
+
+def containment(
+    test: ast.expr, names: dict[str, str]
+) -> tuple[list[ast.expr], ast.expr, bool] | None:
+    """A containment test of paths against a base: `commonpath([b, n]) == b` (true when
+    contained) / `!=` (false), `commonprefix` the same, `n.startswith(b)`,
+    `n.is_relative_to(b)`; the paths compared (without the base), the base, the polarity."""
+    if (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Attribute)
+        and test.func.attr in {"startswith", "is_relative_to"}
+        and len(test.args) == 1
+        and not test.keywords
+    ):
+        return [test.func.value], test.args[0], True
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq | ast.NotEq)
+    ):
+        return None
+    left, right = test.left, test.comparators[0]
+    common, base = (left, right) if _common(left, names) else (right, left)
+    if not (isinstance(common, ast.Call) and _common(common, names)):
+        return None
+    listed = common.args[0]
+    assert isinstance(listed, ast.List | ast.Tuple)
+    paths = [path for path in listed.elts if ast.dump(path) != ast.dump(base)]
+    return paths, base, isinstance(test.ops[0], ast.Eq)
+
+
+def normalising(node: ast.expr, names: dict[str, str]) -> bool:
+    """`os.path.abspath(...)`, `realpath`, `normpath`, `<path>.resolve()`, `str()` of one,
+    and a storage's `path(name)` (Django's `FileSystemStorage.path()` is `safe_join()`
+    under its root)."""
+    if not isinstance(node, ast.Call):
+        return False
+    if isinstance(node.func, ast.Name) and node.func.id == "str" and len(node.args) == 1:
+        return normalising(node.args[0], names)
+    if isinstance(node.func, ast.Attribute) and node.func.attr == "resolve":
+        return not node.args
+    if isinstance(node.func, ast.Attribute) and node.func.attr == "path" and len(node.args) == 1:
+        return "storage" in (dotted_name(node.func.value) or "").lower()
+    return _path_function(node.func, _NORMALISERS, names)
+
+
+def safe_join_call(node: ast.expr, names: dict[str, str]) -> bool:
+    """Django's `safe_join(base, *parts)`: it raises unless the joined path stays in base."""
+    return (
+        isinstance(node, ast.Call)
+        and qualified_callee(node.func, names) in _SAFE_JOIN
+        and len(node.args) >= 2
+    )
+
+
+def _common(node: ast.expr, names: dict[str, str]) -> bool:
+    """`os.path.commonpath([...])` / `commonprefix([...])` of a list or tuple literal."""
+    return (
+        isinstance(node, ast.Call)
+        and _path_function(node.func, _COMMON, names)
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.List | ast.Tuple)
+    )
+
+
+def _path_function(func: ast.expr, last: frozenset[str], names: dict[str, str]) -> bool:
+    """`os.path.<one of last>` (also `posixpath`, `ntpath`), through the imports."""
+    qualified = qualified_callee(func, names)
+    head, _, name = qualified.rpartition(".")
+    return name in last and f"{head}.".startswith(_PATH_MODULES)
 
 
 def _merge(*states: _State | None) -> _State | None:

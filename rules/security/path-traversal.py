@@ -137,3 +137,27 @@ def remove_theme_file_unasked(request):
     inside_theme(settings.BASE_DIR, folder)
     # ruleid: DJR316 -- its verdict is dropped: it says no by returning False, not by raising
     os.remove(os.path.join(settings.BASE_DIR, folder))
+
+
+def serve_doc(request):
+    full = os.path.realpath(os.path.join(settings.BASE_DIR, "docs", request.GET["page"]))
+    if not full.startswith(os.path.join(settings.BASE_DIR, "docs") + os.sep):
+        raise PermissionDenied
+    # ok: DJR316 -- the real path was checked to stay under the folder
+    return FileResponse(open(full, "rb"))
+
+
+def serve_doc_lexical(request):
+    full = os.path.join(settings.BASE_DIR, "docs", request.GET["page"])
+    if not full.startswith(os.path.join(settings.BASE_DIR, "docs")):
+        raise PermissionDenied
+    # ruleid: DJR316 -- not normalised: `docs/../settings.py` passes the test
+    return FileResponse(open(full, "rb"))
+
+
+def serve_report(request, name):
+    folder = os.path.abspath(os.path.join(settings.MEDIA_ROOT, "reports"))
+    if os.path.commonpath([folder, os.path.abspath(os.path.join(folder, name))]) != folder:
+        raise PermissionDenied
+    # ok: DJR316
+    return FileResponse(open(os.path.join(folder, name), "rb"))

@@ -24,6 +24,11 @@ class PathTraversal(TaintCheck):
     result is then safe, and so are the parts of the path it was asked about
     under `if helper(...)`, or after a bare call of one that only raises. A
     helper that only normalises, or returns the path on failure too, is none.
+    The same tests written inline count where they hold: in the arm that
+    passed, or after an `if` whose failing arm returns or raises (DMOJ's
+    `commonpath((storage.path(join(p, f)), root)) != root: raise Http404`);
+    a path tested without normalising (`join(base, name).startswith(base)`
+    admits `..`) stays reported.
 
     Not reported, deliberately: `Storage.save()`. Since Django 3.2.1 it
     validates the name itself (`validate_file_name`) and raises on an
