@@ -125,6 +125,10 @@ class _Walk:
             return None
         if isinstance(stmt, ast.Expr | ast.Assign):
             return self.assigned(stmt, state)
+        if isinstance(stmt, ast.AugAssign | ast.AnnAssign):
+            # `p += "/.."`: whatever it held, it is no longer the normalised path.
+            self.rebound(stmt.target, stmt.value, state)
+            return state
         if isinstance(stmt, ast.If):
             passed, failed = self.tested(stmt.test, state)
             body = self.block(stmt.body, state.copy(passed))
@@ -139,6 +143,8 @@ class _Walk:
         if isinstance(stmt, ast.With | ast.AsyncWith):
             return self.block(stmt.body, state)
         if isinstance(stmt, ast.For | ast.AsyncFor | ast.While):
+            if isinstance(stmt, ast.For | ast.AsyncFor):
+                self.rebound(stmt.target, stmt.iter, state)
             # The body may run no time at all: what follows starts from either state.
             return _merge(state, self.block(stmt.body, state.copy()))
         return state
@@ -153,6 +159,7 @@ class _Walk:
         params = self.params_of(value, state)
         for target in stmt.targets:
             if not isinstance(target, ast.Name):
+                self.rebound(target, value, state)
                 continue
             state.derived[target.id] = params
             if joined or self.normalising(value):
@@ -160,6 +167,14 @@ class _Walk:
             else:
                 state.normal.pop(target.id, None)
         return state
+
+    def rebound(self, target: ast.expr, value: ast.expr | None, state: _State) -> None:
+        """Names a statement binds to something other than a normalised path."""
+        params = self.params_of(value, state) if value is not None else frozenset()
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                state.derived[node.id] = state.derived.get(node.id, frozenset()) | params
+                state.normal.pop(node.id, None)
 
     def returned(self, value: ast.expr | None, state: _State) -> _Exit:
         if value is None or (isinstance(value, ast.Constant) and not value.value):
