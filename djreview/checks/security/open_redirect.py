@@ -32,8 +32,9 @@ class OpenRedirect(TaintCheck):
     `url_has_allowed_host_and_scheme()` or starts with a fixed path
     (`f"/posts/{slug}/"`, `"/posts/{}/".format(slug)`, `"/posts/%s/" % slug`),
     also a lone `/` before a name that is empty or was built with a constant
-    first character other than `/`, `\\` or a space on every path (awx: `if
-    n: n = f"?next={n}"`, then `redirect(f"/{n}")`); `//` and `/\\` stay reported.
+    first character other than `/`, `\\` or a space on every path (awx:
+    `if n: n = f"?next={n}"`, then `redirect(f"/{n}")`); `//` and `/\\`
+    stay reported.
     Callees are matched by qualified name through the imports: `from
     django.shortcuts import redirect as go` counts.
 
