@@ -39,7 +39,7 @@ from djreview.taint.sources import (
     is_request_object,
     request_source,
 )
-from djreview.taint.url_guards import catches_not_found, resolved_name, tests_resolve
+from djreview.taint.url_guards import resolved_name, tests_resolve
 from djreview.taint.values import (
     ALL_KINDS,
     LEADS_ON_SITE,
@@ -201,6 +201,7 @@ class FunctionAnalysis:
             value = self.ev(stmt.value)
             for target in stmt.targets:
                 self.bind(target, value, stmt.value)
+            self.resolved(stmt)
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
             self.bind(stmt.target, self.ev(stmt.value), stmt.value)
         elif isinstance(stmt, ast.AugAssign):
@@ -210,6 +211,7 @@ class FunctionAnalysis:
             self.bind(stmt.target, self.ev(spelled), stmt.value)
         elif isinstance(stmt, ast.Expr):
             self.ev(stmt.value)
+            self.resolved(stmt)
             # A validator called for its exception (validate_password(p)) checks `p` from here on.
             self.apply_guards(stmt.value, statement=True)
         elif isinstance(stmt, ast.Return) and stmt.value is not None:
@@ -274,17 +276,11 @@ class FunctionAnalysis:
 
     def try_statement(self, stmt: ast.Try | ast.TryStar) -> None:
         """The paths of a `try`: a handler starts from the state before the body or after
-        it, and one that leaves (`return`, `raise`) does not reach what follows. After
-        `resolve(url)` in a body whose handler catches `Resolver404`, `url` is one of the
-        site's own paths (see `url_guards`)."""
-        names = self.names()
-        guards = self.resolver.resolve_guards and any(
-            catches_not_found(handler) for handler in stmt.handlers
-        )
+        it, and one that leaves (`return`, `raise`) does not reach what follows (so a
+        `resolve(url)` in the body holds after it only when its handler leaves or
+        rebinds `url`)."""
         start = dict(self.env)
-        for part in stmt.body:
-            self.statement(part)
-            self.sanitise(resolved_name(part, names) if guards else None, _URL_KINDS)
+        self.block(stmt.body)
         raised = _union([start, self.env])
         self.block(stmt.orelse)
         ends = [self.env]
@@ -295,6 +291,13 @@ class FunctionAnalysis:
                 ends.append(self.env)
         self.env = _union(ends)
         self.block(stmt.finalbody)
+
+    def resolved(self, stmt: ast.Expr | ast.Assign) -> None:
+        """After `resolve(url)` (or `match = resolve(url)`) returned, `url` is one of the
+        site's own paths (see `url_guards`): an uncaught `Resolver404` is Django's 404
+        answer, and a `try` whose handler goes on merges the unresolved value back."""
+        if self.resolver.resolve_guards:
+            self.sanitise(resolved_name(stmt, self.names()), _URL_KINDS)
 
     def tests_resolve(self, call: ast.Call) -> bool:
         """A project helper that is true only for a URL the site resolves (`url_guards`)."""

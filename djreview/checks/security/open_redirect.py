@@ -56,8 +56,9 @@ class OpenRedirect(TaintCheck):
     it to the page the user came from, so the redirect sends them back
     where they were, no phishing gain (on shuup, 12 of 18 findings were
     this "go back" shape); a URL that
-    `django.urls.resolve()` matched: `try: resolve(url)` whose `except
-    Resolver404` (or `Http404`) rebinds `url` or leaves, or a helper whose
+    `django.urls.resolve()` matched: `resolve(url)` left uncaught (its
+    `Resolver404` is Django's 404 answer, adhocracy-plus) or in a `try`
+    whose `except` rebinds `url` or leaves, or a helper whose
     every `return` is a falsy literal or tests `resolve()` of its argument
     (peeringdb's `is_oauth_authorize()`), because `//evil.example` and
     `/\\evil.example` resolve to nothing; unless the URLconf could not be
