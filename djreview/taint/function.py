@@ -18,7 +18,7 @@ from djreview.model import FlowStep
 from djreview.project.literals import literal_str
 from djreview.source.file import SourceFile
 from djreview.taint import keyed
-from djreview.taint.hosts import host_of
+from djreview.taint.hosts import host_of, parsed_url
 from djreview.taint.literal_keys import (
     catches_lookup,
     equals_literal,
@@ -26,6 +26,13 @@ from djreview.taint.literal_keys import (
     literal_table,
 )
 from djreview.taint.names import module_names
+from djreview.taint.path_guards import (
+    PathGuard,
+    containment,
+    normalising,
+    path_guard,
+    safe_join_call,
+)
 from djreview.taint.sinks import Sink, path_method_sink, sinks_of
 from djreview.taint.sources import (
     GUARDS,
@@ -39,9 +46,10 @@ from djreview.taint.sources import (
     is_request_object,
     request_source,
 )
-from djreview.taint.url_guards import catches_not_found, resolved_name, tests_resolve
+from djreview.taint.url_guards import resolved_name, tests_resolve
 from djreview.taint.values import (
     ALL_KINDS,
+    LEADS_ON_SITE,
     ONE_MARKS,
     ONE_SOURCE,
     ONE_URL_SOURCE,
@@ -52,6 +60,12 @@ from djreview.taint.values import (
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _MASS = frozenset({"mass"})
+_PATH = frozenset({"path"})
+_LEADS = frozenset({LEADS_ON_SITE})
+# Calls whose result is a path made of their arguments (joined, normalised, made absolute).
+_PATH_BUILDERS = frozenset(
+    {"join", "Path", "PurePath", "abspath", "realpath", "normpath", "str", "path", "safe_join"}
+)
 _URL_KINDS = frozenset({"ssrf", "redirect"})
 _FORM_SUFFIXES = ("Form", "FormSet", "Serializer")
 _BOUND_DATA = frozenset({"data", "initial_data", "files"})
@@ -180,6 +194,10 @@ class FunctionAnalysis:
     literal_key_comps: set[int] = field(default_factory=set)
     # The shape of the last value of each expression that built or read a keyed dict.
     shapes: dict[int, keyed.Shape | None] = field(default_factory=dict)
+    # Names holding `urlsplit(url)` / `urlparse(url)`, with that URL variable.
+    parsed_urls: dict[str, str] = field(default_factory=dict)
+    # Names holding a normalised path (`realpath(join(base, name))`), with the names joined.
+    normal_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def step(self, node: ast.AST, message: str) -> FlowStep:
         """A flow step at `node` with a message."""
@@ -202,6 +220,7 @@ class FunctionAnalysis:
             value = self.ev(stmt.value)
             for target in stmt.targets:
                 self.bind(target, value, stmt.value)
+            self.resolved(stmt)
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
             self.bind(stmt.target, self.ev(stmt.value), stmt.value)
         elif isinstance(stmt, ast.AugAssign):
@@ -211,8 +230,9 @@ class FunctionAnalysis:
             self.bind(stmt.target, self.ev(spelled), stmt.value)
         elif isinstance(stmt, ast.Expr):
             self.ev(stmt.value)
+            self.resolved(stmt)
             # A validator called for its exception (validate_password(p)) checks `p` from here on.
-            self.apply_guards(stmt.value)
+            self.apply_guards(stmt.value, statement=True)
         elif isinstance(stmt, ast.Return) and stmt.value is not None:
             value = self.ev(stmt.value)
             self.return_shape(stmt.value)
@@ -231,9 +251,17 @@ class FunctionAnalysis:
                 # `if kind == "property":` the name is the code's literal in the body.
                 self.branches([[_cleared(equal, stmt.test), *stmt.body], stmt.orelse])
             else:
-                self.branches([stmt.body, stmt.orelse])
+                passed, failed = self.contained_when(stmt.test)
+                checked = {0: passed, 1: failed}
+                self.branches([stmt.body, stmt.orelse], _falsy_arms(stmt.test), checked)
+                # Past an `if` whose one arm leaves, the other arm's test holds.
+                for names, other in ((failed, stmt.body), (passed, stmt.orelse)):
+                    for name in names if _leaves(other) else ():
+                        self.sanitise(name, _PATH)
         elif isinstance(stmt, ast.Assert):
             self.apply_guards(stmt.test)
+            for name in self.contained_when(stmt.test)[0]:
+                self.sanitise(name, _PATH)
         elif isinstance(stmt, ast.For | ast.AsyncFor):
             self.bind(stmt.target, self.ev(stmt.iter), stmt.iter, shaped=False)
             self.loop(stmt.body)
@@ -269,19 +297,13 @@ class FunctionAnalysis:
 
     def try_statement(self, stmt: ast.Try | ast.TryStar) -> None:
         """The paths of a `try`: a handler starts from the state before the body or after
-        it, and one that leaves (`return`, `raise`) does not reach what follows. After
-        `resolve(url)` in a body whose handler catches `Resolver404`, `url` is one of the
-        site's own paths (see `url_guards`)."""
-        names = self.names()
-        guards = self.resolver.resolve_guards and any(
-            catches_not_found(handler) for handler in stmt.handlers
-        )
+        it, and one that leaves (`return`, `raise`) does not reach what follows (so a
+        `resolve(url)` in the body holds after it only when its handler leaves or
+        rebinds `url`)."""
         start = dict(self.env)
         catching = any(catches_lookup(handler) for handler in stmt.handlers)
         self.catching += catching
-        for part in stmt.body:
-            self.statement(part)
-            self.sanitise(resolved_name(part, names) if guards else None, _URL_KINDS)
+        self.block(stmt.body)
         self.catching -= catching
         raised = _union([start, self.env])
         self.block(stmt.orelse)
@@ -293,6 +315,13 @@ class FunctionAnalysis:
                 ends.append(self.env)
         self.env = _union(ends)
         self.block(stmt.finalbody)
+
+    def resolved(self, stmt: ast.Expr | ast.Assign) -> None:
+        """After `resolve(url)` (or `match = resolve(url)`) returned, `url` is one of the
+        site's own paths (see `url_guards`): an uncaught `Resolver404` is Django's 404
+        answer, and a `try` whose handler goes on merges the unresolved value back."""
+        if self.resolver.resolve_guards:
+            self.sanitise(resolved_name(stmt, self.names()), _URL_KINDS)
 
     def tests_resolve(self, call: ast.Call) -> bool:
         """A project helper that is true only for a URL the site resolves (`url_guards`)."""
@@ -332,13 +361,27 @@ class FunctionAnalysis:
         inner.run()
         self.hits.extend(inner.hits)
 
-    def branches(self, bodies: list[list[ast.stmt]]) -> None:
-        """Analyse alternative bodies from the same state and merge (union) the results."""
+    def branches(
+        self,
+        bodies: list[list[ast.stmt]],
+        falsy: dict[int, str] | None = None,
+        contained: dict[int, list[str]] | None = None,
+    ) -> None:
+        """Analyse alternative bodies from the same state and merge (union) the results.
+
+        `falsy` names, by body, a name that is falsy where that body starts (the `else` of
+        `if url:`): an empty string or container holds nothing from the client there.
+        `contained`, by body, the names a path containment test kept inside its base there.
+        """
         start = dict(self.env)
         merged: dict[str, Taint] = {}
         ends: list[dict[str, Taint]] = []
-        for body in bodies:
+        for index, body in enumerate(bodies):
             self.env = dict(start)
+            if falsy and index in falsy:
+                self.env.pop(falsy[index], None)
+            for name in (contained or {}).get(index, ()):
+                self.sanitise(name, _PATH)
             self.block(body)
             ends.append(self.env)
             for name, value in self.env.items():
@@ -375,9 +418,16 @@ class FunctionAnalysis:
                 self.verdicts[target.id] = source
             self.never_empty.discard(target.id)
             self.hosts = {k: v for k, v in self.hosts.items() if target.id not in (k, v)}
-            host = host_of(source, self.hosts)
+            self.parsed_urls = {
+                k: v for k, v in self.parsed_urls.items() if target.id not in (k, v)
+            }
+            host = host_of(source, self.hosts, self.parsed_urls)
             if host is not None and host != target.id:
                 self.hosts[target.id] = host
+            parsed = parsed_url(source)
+            if parsed is not None and parsed != target.id:
+                self.parsed_urls[target.id] = parsed
+            self.track_normal_path(target.id, source)
             if _super_success_url(source):
                 self.never_empty.add(target.id)
             self.forms.pop(target.id, None)
@@ -385,6 +435,8 @@ class FunctionAnalysis:
             if value is None:
                 self.env.pop(target.id, None)
             else:
+                if not _built_string(source):
+                    value = value.without(LEADS_ON_SITE)
                 self.env[target.id] = value.step(self.step(target, f"assigned to `{target.id}`"))
             if isinstance(source, ast.Call) and call_name(source.func).endswith(_FORM_SUFFIXES):
                 bound = self.form_data(source)
@@ -447,8 +499,9 @@ class FunctionAnalysis:
         values += [self.ev(kw.value) for kw in call.keywords if kw.arg in {"data", None}]
         return combine(*values)
 
-    def apply_guards(self, test: ast.expr) -> None:
-        """Names checked by a validator in a condition are safe afterwards."""
+    def apply_guards(self, test: ast.expr, statement: bool = False) -> None:
+        """Names checked by a validator in a condition (or, `statement`, by a call made for
+        its exception) are safe afterwards."""
         if not self.env:
             return
         for node in ast.walk(test):
@@ -457,13 +510,16 @@ class FunctionAnalysis:
             if isinstance(node, ast.Name) and node.id in self.verdicts:
                 self.apply_guards(self.verdicts[node.id])
             elif isinstance(node, ast.Call):
+                if not statement or node is test:
+                    for piece in self.path_checked(node, statement):
+                        self.sanitise(piece, _PATH)
                 callee = call_name(node.func)
                 kinds = GUARDS.get(
                     callee, ALL_KINDS if _named_as_validator(callee) else frozenset()
                 )
                 if callee == "is_relative_to" and isinstance(node.func, ast.Attribute):
                     # `path.resolve().is_relative_to(base)`: the resolved path stays under base.
-                    name, kinds = _path_root(node.func.value), frozenset({"path"})
+                    name, kinds = _path_root(node.func.value), _PATH
                 elif callee in {"match", "fullmatch"} and len(node.args) >= 2:
                     name = _name_of(node.args[1])
                 elif (
@@ -482,13 +538,74 @@ class FunctionAnalysis:
                     name = _name_of(checked) if checked is not None else None
             elif isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.In | ast.NotIn):
                 name, kinds = _name_of(node.left), ALL_KINDS
-                host = host_of(node.left, self.hosts)
+                host = host_of(node.left, self.hosts, self.parsed_urls)
                 if host is not None:
                     # urlparse(url).hostname in ALLOWED_HOSTS (or a variable holding only
                     # that host): the URL's host is checked.
                     self.sanitise(name, kinds)
                     name, kinds = host, _URL_KINDS
             self.sanitise(name, kinds)
+
+    def track_normal_path(self, name: str, source: ast.expr) -> None:
+        """Remember `name = realpath(...)` (any `path_guards.normalising` value) and what it
+        joins; forget it, and any such path built from `name`, on another binding."""
+        self.normal_paths = {
+            held: pieces
+            for held, pieces in self.normal_paths.items()
+            if held != name and name not in pieces
+        }
+        names = self.names()
+        if normalising(source, names) or safe_join_call(source, names):
+            self.normal_paths[name] = tuple(_path_pieces(source))
+
+    def contained_when(self, test: ast.expr) -> tuple[list[str], list[str]]:
+        """The names a path containment test keeps inside its base where it is true, and
+        where it is false (`not`, `and`, `or` of such tests too)."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            passed, failed = self.contained_when(test.operand)
+            return failed, passed
+        if isinstance(test, ast.BoolOp):
+            parts = [self.contained_when(value) for value in test.values]
+            if isinstance(test.op, ast.And):
+                return [name for part in parts for name in part[0]], []
+            return [], [name for part in parts for name in part[1]]
+        found = containment(test, self.names())
+        names = self.contained(found[0]) if found is not None else []
+        return (names, []) if found is None or found[2] else ([], names)
+
+    def contained(self, paths: list[ast.expr]) -> list[str]:
+        """The names that normalised paths checked against a base are built from, inline in
+        this function: `realpath(join(base, name))`, or `full` holding one."""
+        names = self.names()
+        pieces: list[str] = []
+        for path in paths:
+            if isinstance(path, ast.Name) and path.id in self.normal_paths:
+                pieces += [path.id, *self.normal_paths[path.id]]
+            elif normalising(path, names):
+                pieces += _path_pieces(path)
+        return pieces
+
+    def path_guard(self, call: ast.Call) -> PathGuard | None:
+        """What a project helper called here guarantees about the paths it is given."""
+        target = self.resolver.callee(call, self)
+        if target is None:
+            return None
+        file, function = target
+        return path_guard(function, module_names(file.tree) if file.tree else {})
+
+    def path_checked(self, call: ast.Call, statement: bool) -> list[str]:
+        """The names a path-validating helper kept inside its folder: in a condition, those
+        of the parameters checked wherever it says yes; called for its exception, those it
+        checks on every way out (`is_valid_path(root, join(d, f))`: `d` and `f`)."""
+        guard = self.path_guard(call)
+        if guard is None:
+            return []
+        checked = guard.raising if statement else guard.verdict
+        return [
+            piece
+            for index in sorted(checked)
+            for piece in _path_pieces(_argument(call, index, guard.params))
+        ]
 
     def sanitise(self, name: str | None, kinds: frozenset[str]) -> None:
         """`name` is safe for `kinds` from here on."""
@@ -588,9 +705,18 @@ class FunctionAnalysis:
         return combine(*keys, *values)
 
     def prefixed(self, node: ast.expr, value: Taint | None) -> Taint | None:
-        """A URL that starts with a fixed path or host cannot redirect off-site."""
+        """A URL that starts with a fixed path or host cannot redirect off-site; the text
+        built is marked `LEADS_ON_SITE` when its constant first character may follow a `/`."""
         if value is None:
             return None
+        built = self.pinned_head(node, value)
+        return _leading_mark(built, _leading_text(node)) if built is not None else None
+
+    def pinned_head(self, node: ast.expr, value: Taint) -> Taint | None:
+        """`prefixed` without its mark: the head's pin, or a lone `/` with a safe next piece
+        (`f"/{next}"` where `next` is `""` or `f"?next={n}"`)."""
+        if self.leads_on_site(_slash_then(node)):
+            return value.sanitised(_URL_KINDS)
         head: ast.expr = node
         while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
             head = head.left
@@ -600,6 +726,14 @@ class FunctionAnalysis:
             head = head.values[0]
         start = head.value if isinstance(head, ast.FormattedValue) else head
         return value if start is node else self.led_by(start, value)
+
+    def leads_on_site(self, piece: ast.expr | None) -> bool:
+        """A piece whose text starts with a constant that may follow `/`: a literal, or a
+        name whose every tainted value was built that way (`LEADS_ON_SITE`)."""
+        if isinstance(piece, ast.Constant):
+            return isinstance(piece.value, str) and _on_site_after_slash(piece.value)
+        value = self.env.get(piece.id) if isinstance(piece, ast.Name) else None
+        return value is not None and LEADS_ON_SITE in value.safe_for
 
     def led_by(self, head: ast.expr, value: Taint) -> Taint | None:
         """A URL built with `head` first: pinned by a fixed path or host, by the code's own
@@ -693,7 +827,7 @@ class FunctionAnalysis:
         value = self.ev(node.value)
         if node.attr == "name" and value is not None and UPLOADED in value.safe_for:
             # UploadedFile.name: Django has already cut it to a base name (no directory part).
-            return value.sanitised(frozenset({"path"}))
+            return value.sanitised(_PATH)
         return value
 
     def subscript(self, node: ast.Subscript) -> Taint | None:
@@ -845,10 +979,20 @@ class FunctionAnalysis:
             self.resolver.summarise_call(node, self) if _worth_resolving(node, args) else None
         )
         if resolved is not None:
-            return self.through(node, values, *resolved)
+            result = self.through(node, values, *resolved)
+            guard = self.path_guard(node) if result is not None else None
+            if result is not None and guard is not None and guard.returns_checked:
+                # Every return is falsy or the path it has checked (WebODM's
+                # `path = path_traversal_check(path, base)`).
+                return result.sanitised(_PATH)
+            return result
         if isinstance(node.func, ast.Attribute) and receiver is not None:
             if name in NON_PROPAGATING_METHODS:
                 return None
+            if name == "temporary_file_path" and UPLOADED in receiver.safe_for:
+                # The upload handler's own temporary file under FILE_UPLOAD_TEMP_DIR: only its
+                # suffix (the client's extension, a base name's) is the client's.
+                return combine(receiver.sanitised(_PATH), *args)
             return combine(receiver, *args)
         if name == "format" and isinstance(node.func, ast.Attribute):
             return self.formatted(node, combine(*args), values)
@@ -981,6 +1125,99 @@ class FunctionAnalysis:
 def _cleared(name: str, where: ast.AST) -> ast.stmt:
     """`name = None` at `where`: the name holds one of the code's literals from there on."""
     return ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], ast.Constant(None)), where)
+
+
+def _leaves(body: list[ast.stmt]) -> bool:
+    """A body whose last statement returns or raises: what follows its `if` is not reached."""
+    return bool(body) and isinstance(body[-1], ast.Return | ast.Raise)
+
+
+def _falsy_arms(test: ast.expr) -> dict[int, str]:
+    """`{1: "x"}` for `if x:` (falsy in the `else`), `{0: "x"}` for `if not x:`."""
+    if isinstance(test, ast.Name):
+        return {1: test.id}
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return {0: test.operand.id} if isinstance(test.operand, ast.Name) else {}
+    return {}
+
+
+def _built_string(node: ast.expr) -> bool:
+    """An f-string, `+` or `%` building: `prefixed` decides the mark of its text's start."""
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod)
+    )
+
+
+def _leading_text(node: ast.expr) -> str:
+    """The constant text a built string starts with ('' when a value comes first)."""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        node = node.left
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        template = literal_str(node.left)
+        return _before_percent_field(template) if template is not None else ""
+    if isinstance(node, ast.JoinedStr) and node.values:
+        node = node.values[0]
+    text = literal_str(node)
+    return text or ""
+
+
+def _on_site_after_slash(text: str) -> bool:
+    """After a `/`, this text keeps a URL on the site: its first character is neither `/`
+    nor `\\` (`//host`, `/\\host`) nor a space or control character browsers drop."""
+    return bool(text) and text[0] not in "/\\" and text[0].isprintable() and not text[0].isspace()
+
+
+def _leading_mark(value: Taint, text: str) -> Taint:
+    """`value` marked `LEADS_ON_SITE` exactly when `text`, its constant start, allows it."""
+    if _on_site_after_slash(text):
+        return Taint(value.steps, value.params, value.from_request, value.safe_for | _LEADS)
+    return value.without(LEADS_ON_SITE)
+
+
+def _slash_then(node: ast.expr) -> ast.expr | None:
+    """The piece right after a lone leading `/`: `x` in `"/" + x` and `f"/{x}"`."""
+    parent: ast.BinOp | None = None
+    head = node
+    while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
+        parent, head = head, head.left
+    parts = head.values if isinstance(head, ast.JoinedStr) else [head]
+    if not parts or literal_str(parts[0]) != "/":
+        return None
+    if len(parts) == 1:
+        return parent.right if parent is not None else None
+    field = parts[1]
+    if isinstance(field, ast.FormattedValue) and field.conversion == -1 and not field.format_spec:
+        return field.value
+    return None
+
+
+def _argument(call: ast.Call, index: int, params: tuple[str, ...]) -> ast.expr | None:
+    """The argument a call passes for the parameter at `index` (positional or keyword)."""
+    before = call.args[: index + 1]
+    if index < len(call.args) and not any(isinstance(arg, ast.Starred) for arg in before):
+        return call.args[index]
+    return next((kw.value for kw in call.keywords if kw.arg == params[index]), None)
+
+
+def _path_pieces(node: ast.expr | None) -> list[str]:
+    """The names a path expression joins: `p`, `os.path.join(d, f)`, `d / f`, `f"{d}/{f}"`."""
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Call) and call_name(node.func) in _PATH_BUILDERS:
+        return [name for arg in node.args for name in _path_pieces(arg)]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        # `Path(d, f).resolve()`: the parts of the path resolved.
+        return _path_pieces(node.func.value) if node.func.attr == "resolve" else []
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div | ast.Add):
+        return _path_pieces(node.left) + _path_pieces(node.right)
+    if isinstance(node, ast.JoinedStr):
+        return [
+            name
+            for value in node.values
+            if isinstance(value, ast.FormattedValue)
+            for name in _path_pieces(value.value)
+        ]
+    return []
 
 
 def _union(envs: list[dict[str, Taint]]) -> dict[str, Taint]:

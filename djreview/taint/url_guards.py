@@ -5,9 +5,9 @@ one `/`, no pattern starts with `/`), so a URL that resolved is a path of this
 site, unless a root pattern matches it: `<path:rest>`, or a first segment any
 text fills (`<str:slug>/`, `re_path(r"^(?P<s>[^/]+)/$")`), which also takes
 `\\evil.example/` — and browsers read `/\\evil.example/` as `//evil.example/`.
-Two shapes count: `try: resolve(url)` whose `except Resolver404` /
-`except Http404` rebinds `url` or leaves (the engine follows both paths),
-and a helper whose every `return` is a falsy literal or tests what
+Two shapes count: a `resolve(url)` that returned, uncaught (a `Resolver404`
+is Django's 404 answer) or in a `try` whose handlers rebind `url` or leave
+(the engine follows both paths), and a helper whose every `return` is a falsy literal or tests what
 `resolve()` of its first parameter matched (`return match.url_name == "authorize"`).
 """
 
@@ -21,13 +21,11 @@ from djreview.project.literals import literal_str
 from djreview.project.modules import dotted_name
 from djreview.project.urls import URLPattern
 from djreview.taint.names import qualified_callee
-from djreview.taint.sources import call_name
 
 if TYPE_CHECKING:
     from djreview.project.project_model import ProjectModel
 
 RESOLVE = frozenset({"django.urls.resolve", "django.urls.base.resolve"})
-NOT_FOUND = frozenset({"Resolver404", "Http404"})
 # Installed apps' URLconfs that resolve any path (`<path:url>`, django CMS's page slugs).
 CATCH_ALL_URLCONFS = frozenset({"django.contrib.flatpages.urls", "cms.urls"})
 _INCLUDE = frozenset(
@@ -93,12 +91,6 @@ def resolved_name(stmt: ast.stmt, names: dict[str, str]) -> str | None:
     ):
         return value.args[0].id
     return None
-
-
-def catches_not_found(handler: ast.ExceptHandler) -> bool:
-    """`except Resolver404:`, `except (Http404, ValueError):`."""
-    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(call_name(kind) in NOT_FOUND for kind in kinds if kind is not None)
 
 
 def tests_resolve(function: ast.FunctionDef | ast.AsyncFunctionDef, names: dict[str, str]) -> bool:

@@ -43,6 +43,12 @@ ONE_SOURCE = "one-source"
 # Kept only when the first part (whose steps the value shows) is one of those parts.
 ONE_URL_SOURCE = "one-url-source"
 ONE_MARKS = frozenset({ONE_SOURCE, ONE_URL_SOURCE})
+# Not a sink kind: a mark that the value's text starts with a constant character that may
+# follow a `/` in a same-site path (`?`, `#`, a letter; not `/`, `\`, a space): set by the
+# string building that writes that constant first, dropped by any other assignment source,
+# kept through branch merges only when every tainted arm has it (a falsy arm holds none).
+# `f"/{v}"` of such a name stays on the site.
+LEADS_ON_SITE = "leads-on-site"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +75,12 @@ class Taint:
         if len(self.steps) >= 12 or (self.steps and self.steps[-1] == step):
             return self
         return Taint(self.steps + (step,), self.params, self.from_request, self.safe_for)
+
+    def without(self, mark: str) -> Taint:
+        """The same taint without one mark of `safe_for`."""
+        if mark not in self.safe_for:
+            return self
+        return Taint(self.steps, self.params, self.from_request, self.safe_for - {mark})
 
     def sanitised(self, kinds: frozenset[str]) -> Taint | None:
         """The taint made safe for `kinds`; None when nothing dangerous is left."""

@@ -323,3 +323,27 @@ def next_if_unsafe(request):
     url_is_safe = url_has_allowed_host_and_scheme(url=target, allowed_hosts=None)
     # ruleid: DJR314
     return HttpResponseRedirect("/" if url_is_safe else target)
+
+
+def proxied_login(request):
+    target = request.GET.get("next", "")
+    if target:
+        target = f"?next={target}"
+    # ok: DJR314 -- "/" then "" or "?next=...": a path of this site, the value only in its query
+    return redirect(f"/{target}")
+
+
+def proxied_login_rooted(request):
+    target = request.GET.get("next", "")
+    if target:
+        target = "/" + target
+    # ruleid: DJR314 -- "/" then "/..." is `//host`
+    return redirect(f"/{target}")
+
+
+def proxied_login_maybe(request):
+    target = request.GET.get("next", "")
+    if request.GET.get("wrap"):
+        target = f"?next={target}"
+    # ruleid: DJR314 -- unwrapped on the other path
+    return redirect("/" + target)

@@ -103,6 +103,12 @@ def after_signup(request):
     except Resolver404:
         pass  # the unresolved URL is kept: reported
     return redirect(target)
+
+
+def after_join(request):
+    target = request.GET.get("next", "/")
+    resolve(target)  # uncaught: an off-site URL gets Django's 404, never the redirect
+    return redirect(target)
 """
 URLS = """
 from django.urls import include, path, re_path
@@ -113,6 +119,7 @@ urlpatterns = [
     path("login/", views.after_login),
     path("logout/", views.after_logout),
     path("signup/", views.after_signup),
+    path("join/", views.after_join),
     path("o/authorize/", views.after_login, name="authorize"),
 {extra}]
 """
@@ -137,7 +144,7 @@ def _line_of(text: str, needle: str, after: str) -> int:
     return next(n for n, line in enumerate(lines[start:], start + 1) if needle in line)
 
 
-def test_resolve_in_a_try_whose_handler_rebinds_or_returns_guards_the_redirect(
+def test_resolve_uncaught_or_in_a_try_whose_handler_rebinds_or_returns_guards_the_redirect(
     tmp_path: Path,
 ) -> None:
     found = _resolve_project(tmp_path, "")
@@ -163,7 +170,7 @@ def test_resolve_in_a_try_whose_handler_rebinds_or_returns_guards_the_redirect(
 )
 def test_resolve_is_no_guard_when_the_urlconf_resolves_anything(extra: str, tmp_path: Path) -> None:
     found = _resolve_project(tmp_path, extra)
-    assert [path for path, _ in found] == ["app/views.py"] * 3
+    assert [path for path, _ in found] == ["app/views.py"] * 4
 
 
 GO_BACK = """

@@ -30,7 +30,11 @@ class OpenRedirect(TaintCheck):
     `HttpResponsePermanentRedirect()` whose target comes from the request
     (`?next=`, a form field), unless it was checked with
     `url_has_allowed_host_and_scheme()` or starts with a fixed path
-    (`f"/posts/{slug}/"`, `"/posts/{}/".format(slug)`, `"/posts/%s/" % slug`).
+    (`f"/posts/{slug}/"`, `"/posts/{}/".format(slug)`, `"/posts/%s/" % slug`),
+    also a lone `/` before a name that is empty or was built with a constant
+    first character other than `/`, `\\` or a space on every path (awx:
+    `if n: n = f"?next={n}"`, then `redirect(f"/{n}")`); `//` and `/\\`
+    stay reported.
     Callees are matched by qualified name through the imports: `from
     django.shortcuts import redirect as go` counts.
 
@@ -52,8 +56,9 @@ class OpenRedirect(TaintCheck):
     it to the page the user came from, so the redirect sends them back
     where they were, no phishing gain (on shuup, 12 of 18 findings were
     this "go back" shape); a URL that
-    `django.urls.resolve()` matched: `try: resolve(url)` whose `except
-    Resolver404` (or `Http404`) rebinds `url` or leaves, or a helper whose
+    `django.urls.resolve()` matched: `resolve(url)` left uncaught (its
+    `Resolver404` is Django's 404 answer, adhocracy-plus) or in a `try`
+    whose `except` rebinds `url` or leaves, or a helper whose
     every `return` is a falsy literal or tests `resolve()` of its argument
     (peeringdb's `is_oauth_authorize()`), because `//evil.example` and
     `/\\evil.example` resolve to nothing; unless the URLconf could not be

@@ -15,7 +15,20 @@ class PathTraversal(TaintCheck):
     `os.path.join`, `Path` and string building to `open()`, `os.remove()`,
     `shutil` functions, `Path.read_text()` and friends, and storage
     `open/delete/path/listdir`. `os.path.basename()`, `get_valid_filename()`
-    and `safe_join()` end the flow.
+    and `safe_join()` end the flow, and so does a project helper (any module)
+    that keeps a path inside a folder on every way out: it raises or answers
+    no unless `safe_join()` accepted the path, or a normalised one
+    (`abspath`, `realpath`, `normpath`, `resolve()`) passed `commonpath`,
+    `commonprefix`, `startswith` or `is_relative_to` against the base
+    (WebODM's `path_traversal_check()`, tendenci's `is_valid_path()`). Its
+    result is then safe, and so are the parts of the path it was asked about
+    under `if helper(...)`, or after a bare call of one that only raises. A
+    helper that only normalises, or returns the path on failure too, is none.
+    The same tests written inline count where they hold: in the arm that
+    passed, or after an `if` whose failing arm returns or raises (DMOJ's
+    `commonpath((storage.path(join(p, f)), root)) != root: raise Http404`);
+    a path tested without normalising (`join(base, name).startswith(base)`
+    admits `..`) stays reported.
 
     Not reported, deliberately: `Storage.save()`. Since Django 3.2.1 it
     validates the name itself (`validate_file_name`) and raises on an
@@ -26,6 +39,10 @@ class PathTraversal(TaintCheck):
     (`request.FILES["f"].name`). Django's `UploadedFile` already cuts the
     client's file name to its base name, so it cannot leave the folder it is
     joined to (measured on kpi: 3 findings of this shape, none a traversal).
+    Nor its `temporary_file_path()`: the file the upload handler created in
+    `FILE_UPLOAD_TEMP_DIR`, whose only client part is the extension of that
+    base name (WebODM: 7 findings, none a traversal). The path stays client
+    text for other sinks (a shell command).
 
     ## Why is this bad?
     `../../etc/passwd` (or an absolute path, which `os.path.join` lets win)

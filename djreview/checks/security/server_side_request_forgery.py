@@ -25,9 +25,11 @@ class ServerSideRequestForgery(TaintCheck):
     against a collection (`urlparse(url).hostname in ALLOWED_HOSTS`) is
     checked and not reported, also when the host was first stored in a
     variable built only from it (`host = urlparse(url).hostname.lower()`,
-    an f-string or `str.format` of it: `if host in ALLOWED_HOSTS:`); a `get` imported from another
-    library does not (a look-alike, not reported); nor do test modules and
-    migrations.
+    an f-string or `str.format` of it: `if host in ALLOWED_HOSTS:`), or the
+    parsed URL in one (`parts = urlsplit(url); if parts.netloc in ALLOWED:`,
+    socorro), as long as the URL variable is not rebound after the parse; a
+    `get` imported from another library does not (a look-alike, not
+    reported); nor do test modules and migrations.
 
     Nor does it report a URL that only staff or superusers can send: every
     flow into the fetch starts in a view decorated with
