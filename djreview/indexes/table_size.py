@@ -21,6 +21,11 @@ evidence is in the code (each kind is named in the finding's message):
 Rows that only data migrations, fixtures, tests or the admin create
 (admin.py, or a ModelAdmin class in any module: an import action)
 (languages, licences, statuses, roles) leave a table small: no index advice.
+So do rows only a development-data generator makes: a module or folder
+named for test, demo, sample, fake, dummy or seed data (`create_test_events`,
+`createfakethreads`, `dummy_data_task`, `workspace_seed_task`,
+`cypress_testserver`, `initial_data`): like a fixture, it fills a
+developer's database or a new tenant's demo, not production's.
 So does a reference table: a model with no ForeignKey or OneToOne of its
 own and no date/time column that other models point to (platforms, job
 types, signatures), whose
@@ -69,6 +74,11 @@ AUTO_STAMPED = frozenset(
 STAFF_PERMISSION = re.compile(r"(Admin|Staff|Superuser|SuperUser)\w*$")
 # Base classes of admin code (`admin.ModelAdmin`, a project's `...ModelAdmin`, inlines).
 ADMIN_BASE_SUFFIXES = ("Admin", "Inline")
+# A path part named for development data: `create_test_events`, `createfakethreads`,
+# `dummy_data_task`, `workspace_seed_task`, `cypress_testserver`, `initial_data`.
+DEV_DATA = re.compile(
+    r"(?:^|_)(?:tests?|testdata|testserver|samples?|demo|seeds?|initial_data)(?:_|$)|fake|dummy"
+)
 CREATE_HINT = re.compile(r"create|\bCreate|ModelViewSet")
 UNPARSED_CREATE = re.compile(
     r"\b([A-Z]\w*)\.objects\.(create|bulk_create|get_or_create|update_or_create)\("
@@ -115,6 +125,7 @@ def _counts(rel: str, base: str) -> bool:
         or ONE_OFF.match(name) is not None
         or name == "admin.py"
         or "admin" in folders
+        or any(DEV_DATA.search(PurePosixPath(part).stem.lower()) for part in parts)
     )
 
 

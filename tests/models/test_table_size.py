@@ -209,3 +209,30 @@ def test_a_create_endpoint_only_staff_can_write_is_no_evidence(tmp_path: Path) -
     users = {"library/api.py": ENDPOINT.format(permission="IsAuthenticated")}
     (message,) = _lookups(_project(tmp_path / "users", users))
     assert "rows created through BookViewSet" in message
+
+
+MAKER = """from library.models import Book
+
+
+def handle(rows):
+    for row in rows:
+        Book.objects.create(code=row)
+"""
+
+
+def test_a_development_data_generator_is_no_evidence(tmp_path: Path) -> None:
+    for n, rel in enumerate(
+        (
+            "library/management/commands/create_test_books.py",
+            "library/management/commands/createfakebooks.py",
+            "library/tasks/dummy_data_task.py",
+            "library/tasks/workspace_seed_task.py",
+            "library/management/commands/cypress_testserver.py",
+            "library/demo/books.py",
+        )
+    ):
+        assert _lookups(_project(tmp_path / f"dev{n}", {rel: MAKER})) == [], rel
+    # An importer that runs in production fills the table: that still counts.
+    imported = {"library/management/commands/import_books.py": MAKER}
+    (message,) = _lookups(_project(tmp_path / "import", imported))
+    assert "rows created by create() in a management command" in message

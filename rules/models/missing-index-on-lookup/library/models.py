@@ -312,3 +312,17 @@ class Note(models.Model):
 class Memo(models.Model):
     # ok: DJR201 (a helper's parameter one caller passes an unknown value for: the model is not known)
     written = models.DateTimeField()
+
+
+class Display(models.Model):
+    """A shelf display: staff put up a few, and only the demo-data command makes rows."""
+
+    # ok: DJR201 (only a demo-data command creates displays: like a fixture, no evidence)
+    theme = models.CharField(max_length=40)
+
+
+class Poster(models.Model):
+    """Posters of every publisher, loaded by an import command."""
+
+    # ruleid: DJR201 (an import command loads posters from publishers' feeds: the table grows)
+    theme = models.CharField(max_length=40)

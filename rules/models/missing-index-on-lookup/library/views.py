@@ -2,7 +2,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from .models import Author, Book, Format, Licence, Loan, Publisher, Quote, ReadingEvent, OpenLog, Review, SiteSetting, Tag
+from .models import Author, Book, Display, Poster, Format, Licence, Loan, Publisher, Quote, ReadingEvent, OpenLog, Review, SiteSetting, Tag
 
 
 class BookDetailView(DetailView):
@@ -193,3 +193,11 @@ def recent_reviews(request, pk, since):
 def recent_quotes(request, pk, since):
     # ok: DJR201 (Quote's (book, posted) index serves the key and the range)
     return Quote.objects.filter(book_id=pk, posted__gte=since)
+
+
+def displays(request, theme):
+    return Display.objects.filter(theme=theme)
+
+
+def posters(request, theme):
+    return Poster.objects.filter(theme=theme)
