@@ -236,3 +236,75 @@ def test_a_development_data_generator_is_no_evidence(tmp_path: Path) -> None:
     imported = {"library/management/commands/import_books.py": MAKER}
     (message,) = _lookups(_project(tmp_path / "import", imported))
     assert "rows created by create() in a management command" in message
+
+
+SAVED = """from django.db import models
+
+
+class Shelf(models.Model):
+    code = models.CharField(max_length=10)
+
+
+class Book(models.Model):
+    code = models.CharField(max_length=20)
+"""
+RECEIVER = """from django.db.models.signals import {signal}
+from django.dispatch import receiver
+
+from library.models import Book, Shelf
+
+
+@receiver({signal}, sender=Shelf)
+def on_shelf(sender, instance, **kwargs):
+    Book.objects.create(code=instance.code)
+"""
+CONNECTED = """from django.db.models.signals import post_save
+
+from library.models import Book, Shelf
+
+
+def on_shelf(sender, instance, **kwargs):
+    Book.objects.create(code=instance.code)
+
+
+post_save.connect(on_shelf, sender=Shelf)
+"""
+GROWING_SHELVES = (
+    "from library.models import Shelf\n\n\ndef add(c):\n    Shelf.objects.create(code=c)\n"
+)
+
+
+def test_rows_written_per_saved_row_grow_only_as_that_table_does(tmp_path: Path) -> None:
+    base = {"library/models.py": SAVED}
+    for n, receivers in enumerate(
+        (RECEIVER.format(signal="pre_save"), RECEIVER.format(signal="post_save"), CONNECTED)
+    ):
+        # Shelves have no growth evidence: a book per saved shelf is a handful.
+        small = {**base, "library/signals.py": receivers}
+        assert _lookups(_project(tmp_path / f"small{n}", small)) == []
+        # Once shelves grow (a helper creates them), so do the books written per shelf.
+        grown = {**small, "library/shelving.py": GROWING_SHELVES}
+        (message,) = _lookups(_project(tmp_path / f"grown{n}", grown))
+        assert "in library/signals.py for each saved Shelf, a table that grows" in message
+
+
+def test_rows_a_post_migrate_receiver_seeds_are_no_evidence(tmp_path: Path) -> None:
+    seeded = RECEIVER.format(signal="post_migrate").replace(", sender=Shelf", "")
+    assert _lookups(_project(tmp_path, {"library/signals.py": seeded})) == []
+    plain = seeded.replace("@receiver(post_migrate)\n", "")
+    assert len(_lookups(_project(tmp_path / "plain", {"library/signals.py": plain}))) == 1
+
+
+def test_rows_a_models_save_writes_grow_only_as_that_model_does(tmp_path: Path) -> None:
+    saving = SAVED.replace(
+        "    code = models.CharField(max_length=10)\n",
+        "    code = models.CharField(max_length=10)\n\n"
+        "    def save(self, *args, **kwargs):\n"
+        "        super().save(*args, **kwargs)\n"
+        "        Book.objects.create(code=self.code)\n",
+        1,
+    )
+    assert _lookups(_project(tmp_path / "small", {"library/models.py": saving})) == []
+    grown = {"library/models.py": saving, "library/shelving.py": GROWING_SHELVES}
+    (message,) = _lookups(_project(tmp_path / "grown", grown))
+    assert "for each saved Shelf" in message

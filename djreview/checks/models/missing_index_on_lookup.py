@@ -58,7 +58,11 @@ class MissingIndexOnLookup(IndexCheck):
     nullable (`creator = FK(User, null=True)`: who typed it in, not an
     owner); an event-named model counts as a growing log only when a column
     stamps its rows (`auto_now_add`, `default=timezone.now`), not a calendar
-    `Event` whose date staff type in. Code in
+    `Event` whose date staff type in. Rows a development-data generator
+    makes (a module named for test, demo, sample, fake, dummy or seed data)
+    are no evidence, nor rows a `post_migrate` receiver seeds; rows written
+    for each saved row of another model (a receiver with `sender=`, its
+    `save()`) count only when that model's table grows. Code in
     numbered one-off modules (`0009_backfill.py`) and `factory.py` counts
     as offline.
     A range over a nullable date/time column (`deleted_at__lt=cutoff` in a

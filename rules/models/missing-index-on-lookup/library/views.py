@@ -2,7 +2,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from .models import Author, Book, Display, Poster, Format, Licence, Loan, Publisher, Quote, ReadingEvent, OpenLog, Review, SiteSetting, Tag
+from .models import Author, Book, Display, Poster, Receipt, ShelfMove, Format, Licence, Loan, Publisher, Quote, ReadingEvent, OpenLog, Review, SiteSetting, Tag
 
 
 class BookDetailView(DetailView):
@@ -201,3 +201,11 @@ def displays(request, theme):
 
 def posters(request, theme):
     return Poster.objects.filter(theme=theme)
+
+
+def moved_from(request, code):
+    return ShelfMove.objects.filter(old_code=code)
+
+
+def receipt(request, number):
+    return Receipt.objects.get(number=number)
