@@ -9,10 +9,13 @@ evidence is in the code (each kind is named in the finding's message):
 - a create endpoint for the model (`CreateView`, DRF `ModelViewSet`,
   `CreateAPIView`, `ListCreateAPIView`, `CreateModelMixin`), unless its
   `permission_classes` keep writes to staff (`IsAdminUser`, `IsStaff...`);
-- rows owned by a user (a ForeignKey or OneToOne to the user model), or the
-  user model itself; not a model registered in the admin that nothing else
-  creates and whose user columns are all nullable (an audit `creator`:
-  staff-entered content);
+- rows owned by a user (a ForeignKey or OneToOne to the user model) that
+  also hang off a growing table (a user's comments, each on an issue), or
+  the user model itself; a user key alone says who owns the rows, not how
+  many (a few experiments staff own, the messages admins send), and a
+  model registered in the admin that nothing else creates and whose user
+  columns are all nullable (an audit `creator`: staff-entered content)
+  holds what staff type in;
 - timestamped event or log rows (a model named like `...Log`, `...Event`,
   `...History`, `...Activity` with a column that stamps the row when it is
   written: `auto_now_add`, `default=timezone.now`; a calendar `Event` whose
@@ -194,6 +197,9 @@ def read_sizes(project: Project, schema: Schema, base: str, context: str) -> Tab
     for model in schema.models.values():
         if EVENT_NAME.search(model.name) and any(_stamped(f) for f in model.fields.values()):
             sizes.event_rows.add(model.key)
+    # A user key alone says who owns the rows, not how many: it counts with a key to a
+    # growing table beside it (a user's comments on issues), else it waits.
+    owned: dict[str, FieldDef] = {}
     for model in schema.models.values():
         if model.key in sizes.evidence or model.key in sizes.per_row:
             continue
@@ -204,40 +210,68 @@ def read_sizes(project: Project, schema: Schema, base: str, context: str) -> Tab
             sizes.reference[model.key] = (
                 f"rows only the admin enters ({owners[0].name} is a nullable audit column)"
             )
-        elif owners:
-            sizes.evidence[model.key] = f"rows owned by a user ({owners[0].name})"
         elif model.key in sizes.event_rows:
             sizes.evidence[model.key] = "timestamped event rows"
-    _rows_per_row(schema, sizes, user)
+        elif owners:
+            owned[model.key] = owners[0]
+    _grow_with_parents(schema, sizes, user, owned)
     _discount_reference_tables(schema, sizes, user)
     return sizes
 
 
-def _rows_per_row(schema: Schema, sizes: TableSizes, user: str) -> None:
-    """Evidence for the models only written per saved row of another: when that one grows.
+def _grow_with_parents(
+    schema: Schema, sizes: TableSizes, user: str, owned: dict[str, FieldDef]
+) -> None:
+    """Evidence for the models whose size is another table's: when that one grows.
 
-    Repeated until nothing changes (a row per row per row). A model none of
-    whose writers' models grows holds a handful, whatever its name says
-    (`LocaleCodeHistory`, one row per renamed locale).
+    Rows written only for each saved row of another model (`sizes.per_row`)
+    grow as that model does; rows owned by a user (`owned`: the user key)
+    grow once they also hang off a growing table (a user's comments, each
+    on an issue): a user key alone says who owns the rows, not how many (a
+    few experiments or messages staff own). Repeated until nothing changes
+    (a row per row per row); what is left is small, and `sizes.reference`
+    says why.
     """
     pending = {k: sites for k, sites in sizes.per_row.items() if k not in sizes.evidence}
+    waiting = {k: f for k, f in owned.items() if k not in sizes.evidence}
     changed = True
     while changed:
         changed = False
         for key, sites in pending.items():
-            if key in sizes.evidence:
-                continue
             grown = next((s for s in sites if s[0] == user or s[0] in sizes.evidence), None)
-            if grown is not None:
-                parent = schema.models.get(grown[0])
-                name = parent.name if parent is not None else grown[0]
-                sizes.evidence[key] = f"{grown[1]} for each saved {name}, a table that grows"
+            if key not in sizes.evidence and grown is not None:
+                sizes.evidence[key] = (
+                    f"{grown[1]} for each saved {_dedupe_names(schema, [grown[0]])}, "
+                    "a table that grows"
+                )
+                changed = True
+        for key, owner in waiting.items():
+            model = schema.models[key]
+            parent = next(
+                (
+                    f
+                    for f in model.fields.values()
+                    if f.relation and f.target not in (user, key) and f.target in sizes.evidence
+                ),
+                None,
+            )
+            if key not in sizes.evidence and parent is not None:
+                sizes.evidence[key] = (
+                    f"rows owned by a user ({owner.name}) per "
+                    f"{_dedupe_names(schema, [parent.target])} ({parent.name}), a table that grows"
+                )
                 changed = True
     for key, sites in pending.items():
         if key not in sizes.evidence:
             names = _dedupe_names(schema, [parent for parent, _ in sites])
             sizes.reference[key] = (
                 f"rows written only for each saved {names}, which nothing says grows"
+            )
+    for key, owner in waiting.items():
+        if key not in sizes.evidence:
+            sizes.reference[key] = (
+                f"only a user key ({owner.name}): who owns the rows, not how many; no code "
+                "creates them and no other key points to a growing table"
             )
 
 

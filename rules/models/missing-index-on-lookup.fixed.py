@@ -313,10 +313,19 @@ class Notice(models.Model):
 
 
 class Wish(models.Model):
-    """A reader's wish list entry: every row belongs to a reader."""
+    """A reader's wish for a book: every row belongs to a reader and hangs off a book."""
 
-    # ruleid: DJR201 (rows owned by a user: the reader column is required)
+    # ruleid: DJR201 (rows owned by a user, one per book a reader wishes for: books grow)
     title = models.CharField(max_length=100, db_index=True)
+    reader = models.ForeignKey("auth.User", on_delete=models.CASCADE)
+    book = models.ForeignKey(Book, null=True, on_delete=models.SET_NULL)
+
+
+class Badge(models.Model):
+    """A badge staff award a reader now and then; nothing in the code creates one."""
+
+    # ok: DJR201 (only a user key: who owns the rows, not how many)
+    label = models.CharField(max_length=40)
     reader = models.ForeignKey("auth.User", on_delete=models.CASCADE)
 
 

@@ -172,7 +172,11 @@ def test_rows_an_admin_class_creates_are_no_evidence_in_any_module(tmp_path: Pat
 
 AUDITED = MODELS + (
     "    creator = models.ForeignKey('auth.User', null=True, on_delete=models.SET_NULL)\n"
+    # A key to a growing table beside the user key: user-owned rows that grow.
+    "    author = models.ForeignKey('Author', on_delete=models.CASCADE)\n"
+    "\n\nclass Author(models.Model):\n    name = models.CharField(max_length=20)\n"
 )
+AUTHORS = "from library.models import Author\n\n\ndef add(n):\n    Author.objects.create(name=n)\n"
 REGISTERED = (
     "from django.contrib import admin\n\nfrom library.models import Book\n\n"
     "admin.site.register(Book)\n"
@@ -181,15 +185,31 @@ REGISTERED = (
 
 def test_a_nullable_user_column_on_an_admin_only_model_is_no_owner(tmp_path: Path) -> None:
     audited = {"library/models.py": AUDITED, "library/admin.py": REGISTERED}
+    audited["library/authors.py"] = AUTHORS
     assert _lookups(_project(tmp_path / "audited", audited)) == []
     # Not in the admin, or a required user column: rows of users, which grow.
-    assert len(_lookups(_project(tmp_path / "unregistered", {"library/models.py": AUDITED}))) == 1
+    unregistered = {"library/models.py": AUDITED, "library/authors.py": AUTHORS}
+    assert len(_lookups(_project(tmp_path / "unregistered", unregistered))) == 1
     owned = {
         "library/models.py": AUDITED.replace("null=True, ", ""),
         "library/admin.py": REGISTERED,
+        "library/authors.py": AUTHORS,
     }
     (message,) = _lookups(_project(tmp_path / "owned", owned))
-    assert "rows owned by a user (creator)" in message
+    assert "rows owned by a user (creator) per Author (author), a table that grows" in message
+
+
+def test_a_user_key_alone_is_no_evidence_the_table_grows(tmp_path: Path) -> None:
+    alone = MODELS + "    owner = models.ForeignKey('auth.User', on_delete=models.CASCADE)\n"
+    assert _lookups(_project(tmp_path / "alone", {"library/models.py": alone})) == []
+    # Beside a key to a table without growth evidence it is still alone.
+    beside = alone + "    author = models.ForeignKey('Author', on_delete=models.CASCADE)\n"
+    beside += "\n\nclass Author(models.Model):\n    name = models.CharField(max_length=20)\n"
+    assert _lookups(_project(tmp_path / "small", {"library/models.py": beside})) == []
+    # Once authors grow, a user's rows per author do too.
+    grown = {"library/models.py": beside, "library/authors.py": AUTHORS}
+    (message,) = _lookups(_project(tmp_path / "grown", grown))
+    assert "rows owned by a user (owner) per Author (author)" in message
 
 
 ENDPOINT = """from rest_framework import permissions, viewsets

@@ -47,8 +47,10 @@ class MissingIndexOnLookup(IndexCheck):
     (equality columns first, then the range or order-by column).
     Only tables the code makes large are flagged, and the message says
     why: rows created outside tests, migrations and the admin (`create`,
-    `bulk_create`, create endpoints not only staff can write), rows owned by a user, timestamped
-    event rows; reference tables only migrations or the admin fill are not,
+    `bulk_create`, create endpoints not only staff can write), rows owned by
+    a user that also hang off a growing table (a user key alone says who
+    owns the rows, not how many), timestamped event rows; reference tables
+    only migrations or the admin fill are not,
     nor standalone tables (no ForeignKey, no date/time column) other models
     point to whose rows only `get_or_create`/`update_or_create` make (one
     row per value), nor a query whose equality columns lead an existing

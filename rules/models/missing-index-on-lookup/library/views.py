@@ -2,7 +2,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from .models import Author, Book, Display, Poster, Receipt, ShelfMove, Format, Licence, Loan, Publisher, Quote, ReadingEvent, OpenLog, Review, SiteSetting, Tag
+from .models import Author, Badge, Book, Display, Poster, Receipt, ShelfMove, Format, Licence, Loan, Publisher, Quote, ReadingEvent, OpenLog, Review, SiteSetting, Tag
 
 
 class BookDetailView(DetailView):
@@ -209,3 +209,7 @@ def moved_from(request, code):
 
 def receipt(request, number):
     return Receipt.objects.get(number=number)
+
+
+def badge(request, label):
+    return Badge.objects.filter(label=label)
