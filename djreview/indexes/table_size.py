@@ -22,7 +22,9 @@ evidence is in the code (each kind is named in the finding's message):
   date someone types in is content, not a log).
 
 Rows that only data migrations, fixtures, tests or the admin create
-(admin.py, or a ModelAdmin class in any module: an import action)
+(a module named for the admin: `admin.py`, `admin_actions.py`,
+`leadadmin.py`; a ModelAdmin class or an admin action `(modeladmin, request,
+queryset)` in any module: an import button)
 (languages, licences, statuses, roles) leave a table small: no index advice.
 So do rows only a development-data generator makes: a module or folder
 named for test, demo, sample, fake, dummy or seed data (`create_test_events`,
@@ -88,6 +90,10 @@ MIGRATE_SIGNALS = frozenset({"post_migrate", "pre_migrate"})
 MIGRATING = "-"
 # Base classes of admin code (`admin.ModelAdmin`, a project's `...ModelAdmin`, inlines).
 ADMIN_BASE_SUFFIXES = ("Admin", "Inline")
+# A module named for the admin: admin.py, admin_actions.py, leadadmin.py.
+ADMIN_MODULE = re.compile(r"^admin(?:_|$)|admin$")
+# The parameters Django calls an admin action with.
+ADMIN_ACTION_PARAMETERS = ["modeladmin", "request", "queryset"]
 # A path part named for development data: `create_test_events`, `createfakethreads`,
 # `dummy_data_task`, `workspace_seed_task`, `cypress_testserver`, `initial_data`.
 DEV_DATA = re.compile(
@@ -140,7 +146,7 @@ def _counts(rel: str, base: str) -> bool:
         folders & NOT_EVIDENCE
         or name.startswith(("test_", "tests", "conftest", "factories", "factory."))
         or ONE_OFF.match(name) is not None
-        or name == "admin.py"
+        or ADMIN_MODULE.search(PurePosixPath(name).stem.lower()) is not None
         or "admin" in folders
         or any(DEV_DATA.search(PurePosixPath(part).stem.lower()) for part in parts)
     )
@@ -373,11 +379,16 @@ def _staff_only(view: ast.ClassDef) -> bool:
 
 
 def _admin_spans(file: SourceFile) -> list[tuple[int, int]]:
-    """Line spans of the file's ModelAdmin classes (`...Admin` bases), wherever they live."""
+    """Line spans of the file's admin code, wherever it lives: ModelAdmin classes
+    (`...Admin` bases) and admin actions (functions taking `modeladmin, request,
+    queryset`, the signature Django calls an action with)."""
     spans = []
     for node in file.nodes_of(ast.ClassDef):
         if any(dotted(base).endswith(ADMIN_BASE_SUFFIXES) for base in node.bases):
             spans.append((node.lineno, node.end_lineno or node.lineno))
+    for function in file.functions():
+        if [a.arg for a in function.args.args[:3]] == ADMIN_ACTION_PARAMETERS:
+            spans.append((function.lineno, function.end_lineno or function.lineno))
     return spans
 
 

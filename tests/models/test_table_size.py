@@ -328,3 +328,13 @@ def test_rows_a_models_save_writes_grow_only_as_that_model_does(tmp_path: Path) 
     grown = {"library/models.py": saving, "library/shelving.py": GROWING_SHELVES}
     (message,) = _lookups(_project(tmp_path / "grown", grown))
     assert "for each saved Shelf" in message
+
+
+def test_admin_actions_and_admin_named_modules_are_admin_code(tmp_path: Path) -> None:
+    action = "from library.models import Book\n\n\ndef stock(modeladmin, request, queryset):\n"
+    action += "    Book.objects.create(code='x')\n"
+    assert _lookups(_project(tmp_path / "action", {"library/actions.py": action})) == []
+    helper = action.replace("modeladmin, request, queryset", "visitor, request, rows")
+    assert len(_lookups(_project(tmp_path / "helper", {"library/actions.py": helper}))) == 1
+    for n, rel in enumerate(("library/admin_actions.py", "library/site/bookadmin.py")):
+        assert _lookups(_project(tmp_path / f"module{n}", {rel: helper})) == [], rel

@@ -50,7 +50,9 @@ class MissingIndexOnLookup(IndexCheck):
     `bulk_create`, create endpoints not only staff can write), rows owned by
     a user that also hang off a growing table (a user key alone says who
     owns the rows, not how many), timestamped event rows; reference tables
-    only migrations or the admin fill are not,
+    only migrations or the admin fill (a module named for the admin, a
+    ModelAdmin class, an admin action `(modeladmin, request, queryset)`)
+    are not,
     nor standalone tables (no ForeignKey, no date/time column) other models
     point to whose rows only `get_or_create`/`update_or_create` make (one
     row per value), nor a query whose equality columns lead an existing

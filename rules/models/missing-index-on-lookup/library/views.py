@@ -2,7 +2,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from .models import Author, Badge, Book, Display, Poster, Receipt, ShelfMove, Format, Licence, Loan, Publisher, Quote, ReadingEvent, OpenLog, Review, SiteSetting, Tag
+from .models import Author, Badge, Book, Flyer, Leaflet, Sticker, Display, Poster, Receipt, ShelfMove, Format, Licence, Loan, Publisher, Quote, ReadingEvent, OpenLog, Review, SiteSetting, Tag
 
 
 class BookDetailView(DetailView):
@@ -213,3 +213,11 @@ def receipt(request, number):
 
 def badge(request, label):
     return Badge.objects.filter(label=label)
+
+
+def printed(request, title):
+    return (
+        Flyer.objects.filter(title=title),
+        Sticker.objects.filter(title=title),
+        Leaflet.objects.filter(title=title),
+    )
