@@ -94,6 +94,7 @@ ADMIN_BASE_SUFFIXES = ("Admin", "Inline")
 ADMIN_MODULE = re.compile(r"^admin(?:_|$)|admin$")
 # The parameters Django calls an admin action with.
 ADMIN_ACTION_PARAMETERS = ["modeladmin", "request", "queryset"]
+COMMAND = "a management command"
 # A path part named for development data: `create_test_events`, `createfakethreads`,
 # `dummy_data_task`, `workspace_seed_task`, `cypress_testserver`, `initial_data`.
 DEV_DATA = re.compile(
@@ -152,8 +153,13 @@ def _counts(rel: str, base: str) -> bool:
     )
 
 
+def _by_command(evidence: str) -> bool:
+    """Whether the evidence is a management command's creation (what an operator runs)."""
+    return evidence.endswith(COMMAND)
+
+
 def _where(rel: str) -> str:
-    return "a management command" if "commands" in PurePosixPath(rel).parts else rel
+    return COMMAND if "commands" in PurePosixPath(rel).parts else rel
 
 
 def read_sizes(project: Project, schema: Schema, base: str, context: str) -> TableSizes:
@@ -195,7 +201,10 @@ def read_sizes(project: Project, schema: Schema, base: str, context: str) -> Tab
                     continue
                 if kind != "fixed":
                     keyed.add(key)
-                sizes.evidence.setdefault(key, evidence)
+                current = sizes.evidence.get(key)
+                if current is None or (_by_command(current) and not _by_command(evidence)):
+                    # The message names request or task code over an operator's command.
+                    sizes.evidence[key] = evidence
     for key in [k for k in sizes.evidence if k not in keyed and k != user]:
         # get_or_create(name="perf_sheriff_bot"): as many rows as the code has literals.
         sizes.reference[key] = "rows made only by get_or_create() with constant keys"

@@ -338,3 +338,10 @@ def test_admin_actions_and_admin_named_modules_are_admin_code(tmp_path: Path) ->
     assert len(_lookups(_project(tmp_path / "helper", {"library/actions.py": helper}))) == 1
     for n, rel in enumerate(("library/admin_actions.py", "library/site/bookadmin.py")):
         assert _lookups(_project(tmp_path / f"module{n}", {rel: helper})) == [], rel
+
+
+def test_the_message_names_request_or_task_code_over_a_command(tmp_path: Path) -> None:
+    task = "from library.models import Book\n\n\ndef load(c):\n    Book.objects.create(code=c)\n"
+    files = {"library/management/commands/import_books.py": MAKER, "library/tasks.py": task}
+    (message,) = _lookups(_project(tmp_path, files))
+    assert "rows created by create() in library/tasks.py" in message

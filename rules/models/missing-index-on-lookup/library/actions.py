@@ -1,6 +1,6 @@
 """Printing: an admin action for staff, a desk helper for visitors."""
 
-from library.models import Flyer, Leaflet
+from library.models import Flyer, Leaflet, Pamphlet
 
 
 def print_flyers(modeladmin, request, queryset):
@@ -10,3 +10,4 @@ def print_flyers(modeladmin, request, queryset):
 
 def hand_out(visitor, title):
     Leaflet.objects.create(title=title)
+    Pamphlet.objects.create(theme=title)

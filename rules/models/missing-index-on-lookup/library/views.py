@@ -2,7 +2,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from .models import Author, Badge, Book, Flyer, Leaflet, Sticker, Display, Poster, Receipt, ShelfMove, Format, Licence, Loan, Publisher, Quote, ReadingEvent, OpenLog, Review, SiteSetting, Tag
+from .models import Author, Badge, Book, Flyer, Leaflet, Pamphlet, Sticker, Display, Poster, Receipt, ShelfMove, Format, Licence, Loan, Publisher, Quote, ReadingEvent, OpenLog, Review, SiteSetting, Tag
 
 
 class BookDetailView(DetailView):
@@ -220,4 +220,5 @@ def printed(request, title):
         Flyer.objects.filter(title=title),
         Sticker.objects.filter(title=title),
         Leaflet.objects.filter(title=title),
+        Pamphlet.objects.filter(theme=title),
     )
