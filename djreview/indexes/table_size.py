@@ -9,18 +9,35 @@ evidence is in the code (each kind is named in the finding's message):
 - a create endpoint for the model (`CreateView`, DRF `ModelViewSet`,
   `CreateAPIView`, `ListCreateAPIView`, `CreateModelMixin`), unless its
   `permission_classes` keep writes to staff (`IsAdminUser`, `IsStaff...`);
-- rows owned by a user (a ForeignKey or OneToOne to the user model), or the
-  user model itself; not a model registered in the admin that nothing else
-  creates and whose user columns are all nullable (an audit `creator`:
-  staff-entered content);
+- rows owned by a user (a ForeignKey or OneToOne to the user model) that
+  also hang off a growing table (a user's comments, each on an issue), or
+  the user model itself; a user key alone says who owns the rows, not how
+  many (a few experiments staff own, the messages admins send), and a
+  model registered in the admin that nothing else creates and whose user
+  columns are all nullable (an audit `creator`: staff-entered content)
+  holds what staff type in;
 - timestamped event or log rows (a model named like `...Log`, `...Event`,
   `...History`, `...Activity` with a column that stamps the row when it is
   written: `auto_now_add`, `default=timezone.now`; a calendar `Event` whose
   date someone types in is content, not a log).
 
 Rows that only data migrations, fixtures, tests or the admin create
-(admin.py, or a ModelAdmin class in any module: an import action)
+(a module named for the admin: `admin.py`, `admin_actions.py`,
+`leadadmin.py`; a ModelAdmin class or an admin action `(modeladmin, request,
+queryset)` in any module: an import button)
 (languages, licences, statuses, roles) leave a table small: no index advice.
+So do rows only a development-data generator makes: a module or folder
+named for test, demo, sample, fake, dummy or seed data (`create_test_events`,
+`createfakethreads`, `dummy_data_task`, `workspace_seed_task`,
+`cypress_testserver`, `initial_data`): like a fixture, it fills a
+developer's database or a new tenant's demo, not production's.
+
+Rows written for each saved row of another model (a `post_save`/`pre_save`
+receiver with `sender=Model`, a signal connected with `sender=`, the
+model's own `save()`) grow as that model does: evidence only when that
+model's table grows (a profile per new user: large; a history row per
+renamed locale: a handful). A `post_migrate` receiver runs with the
+migrations: no evidence, like a data migration.
 So does a reference table: a model with no ForeignKey or OneToOne of its
 own and no date/time column that other models point to (platforms, job
 types, signatures), whose
@@ -39,7 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from djreview.indexes.lookups import ONE_OFF
-from djreview.indexes.model_defs import FieldDef, ModelDef, Schema, dotted
+from djreview.indexes.model_defs import FieldDef, ModelDef, Schema, dotted, keyword
 from djreview.source.file import SourceFile
 from djreview.source.project import Project
 
@@ -67,8 +84,22 @@ AUTO_STAMPED = frozenset(
 )
 # Permission classes that keep writes to staff (DRF's IsAdminUser, IsStaffOrReadOnly...).
 STAFF_PERMISSION = re.compile(r"(Admin|Staff|Superuser|SuperUser)\w*$")
+# Signals sent while migrating: what their receivers create is seed data, like a data migration.
+MIGRATE_SIGNALS = frozenset({"post_migrate", "pre_migrate"})
+# Marks a function whose creations are no evidence at all (a post_migrate receiver).
+MIGRATING = "-"
 # Base classes of admin code (`admin.ModelAdmin`, a project's `...ModelAdmin`, inlines).
 ADMIN_BASE_SUFFIXES = ("Admin", "Inline")
+# A module named for the admin: admin.py, admin_actions.py, leadadmin.py.
+ADMIN_MODULE = re.compile(r"^admin(?:_|$)|admin$")
+# The parameters Django calls an admin action with.
+ADMIN_ACTION_PARAMETERS = ["modeladmin", "request", "queryset"]
+COMMAND = "a management command"
+# A path part named for development data: `create_test_events`, `createfakethreads`,
+# `dummy_data_task`, `workspace_seed_task`, `cypress_testserver`, `initial_data`.
+DEV_DATA = re.compile(
+    r"(?:^|_)(?:tests?|testdata|testserver|samples?|demo|seeds?|initial_data)(?:_|$)|fake|dummy"
+)
 CREATE_HINT = re.compile(r"create|\bCreate|ModelViewSet")
 UNPARSED_CREATE = re.compile(
     r"\b([A-Z]\w*)\.objects\.(create|bulk_create|get_or_create|update_or_create)\("
@@ -85,6 +116,9 @@ class TableSizes:
     reference: dict[str, str] = field(default_factory=dict)
     # Models whose rows some code creates one by one or in bulk (create, bulk_create).
     plain_created: set[str] = field(default_factory=set)
+    # Models whose rows are only written for each saved row of others: model -> (that
+    # model's key, the creation's evidence) per site; evidence when that model grows.
+    per_row: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def large(self, model: ModelDef) -> bool:
         """Whether anything in the code says the table grows."""
@@ -113,13 +147,19 @@ def _counts(rel: str, base: str) -> bool:
         folders & NOT_EVIDENCE
         or name.startswith(("test_", "tests", "conftest", "factories", "factory."))
         or ONE_OFF.match(name) is not None
-        or name == "admin.py"
+        or ADMIN_MODULE.search(PurePosixPath(name).stem.lower()) is not None
         or "admin" in folders
+        or any(DEV_DATA.search(PurePosixPath(part).stem.lower()) for part in parts)
     )
 
 
+def _by_command(evidence: str) -> bool:
+    """Whether the evidence is a management command's creation (what an operator runs)."""
+    return evidence.endswith(COMMAND)
+
+
 def _where(rel: str) -> str:
-    return "a management command" if "commands" in PurePosixPath(rel).parts else rel
+    return COMMAND if "commands" in PurePosixPath(rel).parts else rel
 
 
 def read_sizes(project: Project, schema: Schema, base: str, context: str) -> TableSizes:
@@ -153,12 +193,18 @@ def read_sizes(project: Project, schema: Schema, base: str, context: str) -> Tab
             found = project.per_file(
                 "index-sizes", file, context, lambda f: creations_for_file(f, schema)
             )
-            for key, evidence, kind in found:
+            for key, evidence, kind, parent in found:
                 if kind == "plain":
                     sizes.plain_created.add(key)
+                if parent:
+                    sizes.per_row.setdefault(key, []).append((parent, evidence))
+                    continue
                 if kind != "fixed":
                     keyed.add(key)
-                sizes.evidence.setdefault(key, evidence)
+                current = sizes.evidence.get(key)
+                if current is None or (_by_command(current) and not _by_command(evidence)):
+                    # The message names request or task code over an operator's command.
+                    sizes.evidence[key] = evidence
     for key in [k for k in sizes.evidence if k not in keyed and k != user]:
         # get_or_create(name="perf_sheriff_bot"): as many rows as the code has literals.
         sizes.reference[key] = "rows made only by get_or_create() with constant keys"
@@ -166,7 +212,11 @@ def read_sizes(project: Project, schema: Schema, base: str, context: str) -> Tab
     for model in schema.models.values():
         if EVENT_NAME.search(model.name) and any(_stamped(f) for f in model.fields.values()):
             sizes.event_rows.add(model.key)
-        if model.key in sizes.evidence:
+    # A user key alone says who owns the rows, not how many: it counts with a key to a
+    # growing table beside it (a user's comments on issues), else it waits.
+    owned: dict[str, FieldDef] = {}
+    for model in schema.models.values():
+        if model.key in sizes.evidence or model.key in sizes.per_row:
             continue
         owners = [f for f in model.fields.values() if f.relation and user and f.target == user]
         if owners and model.key in admin and all(f.nullable for f in owners):
@@ -175,12 +225,75 @@ def read_sizes(project: Project, schema: Schema, base: str, context: str) -> Tab
             sizes.reference[model.key] = (
                 f"rows only the admin enters ({owners[0].name} is a nullable audit column)"
             )
-        elif owners:
-            sizes.evidence[model.key] = f"rows owned by a user ({owners[0].name})"
         elif model.key in sizes.event_rows:
             sizes.evidence[model.key] = "timestamped event rows"
+        elif owners:
+            owned[model.key] = owners[0]
+    _grow_with_parents(schema, sizes, user, owned)
     _discount_reference_tables(schema, sizes, user)
     return sizes
+
+
+def _grow_with_parents(
+    schema: Schema, sizes: TableSizes, user: str, owned: dict[str, FieldDef]
+) -> None:
+    """Evidence for the models whose size is another table's: when that one grows.
+
+    Rows written only for each saved row of another model (`sizes.per_row`)
+    grow as that model does; rows owned by a user (`owned`: the user key)
+    grow once they also hang off a growing table (a user's comments, each
+    on an issue): a user key alone says who owns the rows, not how many (a
+    few experiments or messages staff own). Repeated until nothing changes
+    (a row per row per row); what is left is small, and `sizes.reference`
+    says why.
+    """
+    pending = {k: sites for k, sites in sizes.per_row.items() if k not in sizes.evidence}
+    waiting = {k: f for k, f in owned.items() if k not in sizes.evidence}
+    changed = True
+    while changed:
+        changed = False
+        for key, sites in pending.items():
+            grown = next((s for s in sites if s[0] == user or s[0] in sizes.evidence), None)
+            if key not in sizes.evidence and grown is not None:
+                sizes.evidence[key] = (
+                    f"{grown[1]} for each saved {_dedupe_names(schema, [grown[0]])}, "
+                    "a table that grows"
+                )
+                changed = True
+        for key, owner in waiting.items():
+            model = schema.models[key]
+            parent = next(
+                (
+                    f
+                    for f in model.fields.values()
+                    if f.relation and f.target not in (user, key) and f.target in sizes.evidence
+                ),
+                None,
+            )
+            if key not in sizes.evidence and parent is not None:
+                sizes.evidence[key] = (
+                    f"rows owned by a user ({owner.name}) per "
+                    f"{_dedupe_names(schema, [parent.target])} ({parent.name}), a table that grows"
+                )
+                changed = True
+    for key, sites in pending.items():
+        if key not in sizes.evidence:
+            names = _dedupe_names(schema, [parent for parent, _ in sites])
+            sizes.reference[key] = (
+                f"rows written only for each saved {names}, which nothing says grows"
+            )
+    for key, owner in waiting.items():
+        if key not in sizes.evidence:
+            sizes.reference[key] = (
+                f"only a user key ({owner.name}): who owns the rows, not how many; no code "
+                "creates them and no other key points to a growing table"
+            )
+
+
+def _dedupe_names(schema: Schema, keys: list[str]) -> str:
+    """'Locale' or 'Locale or Project': the models' names, once each."""
+    names = [m.name if (m := schema.models.get(k)) is not None else k for k in keys]
+    return " or ".join(dict.fromkeys(names))
 
 
 def _stamped(found: FieldDef) -> bool:
@@ -193,12 +306,12 @@ def _stamped(found: FieldDef) -> bool:
         return True
     if found.call is None or not (found.kind in TEMPORAL or found.base_type in TEMPORAL):
         return False
-    for keyword in found.call.keywords:
-        value = keyword.value
-        if keyword.arg in ("auto_now_add", "auto_now"):
+    for given in found.call.keywords:
+        value = given.value
+        if given.arg in ("auto_now_add", "auto_now"):
             if isinstance(value, ast.Constant) and value.value is True:
                 return True
-        elif keyword.arg == "default" and isinstance(value, ast.Name | ast.Attribute):
+        elif given.arg == "default" and isinstance(value, ast.Name | ast.Attribute):
             return True  # a callable such as timezone.now, evaluated as the row is written
     return False
 
@@ -275,24 +388,71 @@ def _staff_only(view: ast.ClassDef) -> bool:
 
 
 def _admin_spans(file: SourceFile) -> list[tuple[int, int]]:
-    """Line spans of the file's ModelAdmin classes (`...Admin` bases), wherever they live."""
+    """Line spans of the file's admin code, wherever it lives: ModelAdmin classes
+    (`...Admin` bases) and admin actions (functions taking `modeladmin, request,
+    queryset`, the signature Django calls an action with)."""
     spans = []
     for node in file.nodes_of(ast.ClassDef):
         if any(dotted(base).endswith(ADMIN_BASE_SUFFIXES) for base in node.bases):
             spans.append((node.lineno, node.end_lineno or node.lineno))
+    for function in file.functions():
+        if [a.arg for a in function.args.args[:3]] == ADMIN_ACTION_PARAMETERS:
+            spans.append((function.lineno, function.end_lineno or function.lineno))
     return spans
 
 
-def creations_for_file(file: SourceFile, schema: Schema) -> tuple[tuple[str, str, str], ...]:
-    """(model key, evidence, kind) of the rows `file` creates, in source order.
+def _per_row_spans(file: SourceFile, schema: Schema) -> list[tuple[int, int, str]]:
+    """(first line, last line, model key) of the functions run for each saved row of a model:
+    receivers with `sender=Model` (decorated or connected in the module), a model's
+    `save()`; MIGRATING for a `post_migrate`/`pre_migrate` receiver."""
+    connected: dict[str, tuple[ast.expr, ast.expr | None]] = {}
+    for call in file.nodes_of(ast.Call):
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "connect":
+            target = call.args[0] if call.args else keyword(call, "receiver")
+            if isinstance(target, ast.Name):
+                connected[target.id] = (call.func.value, keyword(call, "sender"))
+    spans: list[tuple[int, int, str]] = []
+    for node in file.functions():
+        registrations = [
+            (d.args[0] if d.args else keyword(d, "signal"), keyword(d, "sender"))
+            for d in node.decorator_list
+            if isinstance(d, ast.Call) and dotted(d.func).split(".")[-1] == "receiver"
+        ]
+        if node.name in connected:
+            registrations.append(connected[node.name])
+        parent = ""
+        for signal, sender in registrations:
+            signals = signal.elts if isinstance(signal, ast.List | ast.Tuple) else [signal]
+            if any(dotted(s).split(".")[-1] in MIGRATE_SIGNALS for s in signals if s):
+                parent = MIGRATING
+                break
+            model = schema.of_expr(file, sender) if sender is not None else None
+            parent = model.key if model is not None else parent
+        end = node.end_lineno or node.lineno
+        if parent:
+            spans.append((node.lineno, end, parent))
+    for cls in file.nodes_of(ast.ClassDef):
+        model = schema.of_expr(file, ast.Name(id=cls.name))
+        if model is None or model.node is not cls:
+            continue
+        for item in cls.body:
+            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name == "save":
+                spans.append((item.lineno, item.end_lineno or item.lineno, model.key))
+    return spans
+
+
+def creations_for_file(file: SourceFile, schema: Schema) -> tuple[tuple[str, str, str, str], ...]:
+    """(model key, evidence, kind, per row of) of the rows `file` creates, in source order.
 
     The first evidence of a model counts; a plain `create()`/`bulk_create()`
     (not get_or_create) also keeps a pointed-to table from being read as
     reference data; a model only `fixed` creations make holds a fixed set of
-    rows (`_kind`).
+    rows (`_kind`). `per row of` names the model for each of whose saved rows
+    the creation runs (a receiver, a `save()`), else "".
     """
-    found: list[tuple[str, str, str]] = []
+    found: list[tuple[str, str, str, str]] = []
     staff = _admin_spans(file)
+    per_row = _per_row_spans(file, schema)
     for call in file.nodes_of(ast.Call):
         if any(start <= call.lineno <= end for start, end in staff):
             continue  # an admin action (an import button): staff code, like admin.py
@@ -303,8 +463,15 @@ def creations_for_file(file: SourceFile, schema: Schema) -> tuple[tuple[str, str
             if isinstance(root, ast.Name | ast.Attribute):
                 model = schema.of_expr(file, root)
                 if model is not None:
+                    # The innermost function run per saved row, if any (spans nest).
+                    spans = [s for s in per_row if s[0] <= call.lineno <= s[1]]
+                    parent = max(spans, key=lambda s: s[0])[2] if spans else ""
+                    if parent == MIGRATING:
+                        continue  # seeds rows while migrating, like a data migration
+                    if parent == model.key:
+                        parent = ""  # a model's save() creating its own rows: no parent
                     evidence = f"rows created by {func.attr}() in {_where(file.rel)}"
-                    found.append((model.key, evidence, _kind(call, func.attr)))
+                    found.append((model.key, evidence, _kind(call, func.attr), parent))
     for node in file.nodes_of(ast.ClassDef):
         bases = {dotted(b).split(".")[-1] for b in node.bases}
         if not bases & CREATE_VIEWS or _staff_only(node):
@@ -321,5 +488,5 @@ def creations_for_file(file: SourceFile, schema: Schema) -> tuple[tuple[str, str
                 model = schema.of_expr(file, value) if isinstance(value, ast.expr) else None
                 if model is not None:
                     evidence = f"rows created through {node.name} in {file.rel}"
-                    found.append((model.key, evidence, "endpoint"))
+                    found.append((model.key, evidence, "endpoint", ""))
     return tuple(found)

@@ -172,7 +172,11 @@ def test_rows_an_admin_class_creates_are_no_evidence_in_any_module(tmp_path: Pat
 
 AUDITED = MODELS + (
     "    creator = models.ForeignKey('auth.User', null=True, on_delete=models.SET_NULL)\n"
+    # A key to a growing table beside the user key: user-owned rows that grow.
+    "    author = models.ForeignKey('Author', on_delete=models.CASCADE)\n"
+    "\n\nclass Author(models.Model):\n    name = models.CharField(max_length=20)\n"
 )
+AUTHORS = "from library.models import Author\n\n\ndef add(n):\n    Author.objects.create(name=n)\n"
 REGISTERED = (
     "from django.contrib import admin\n\nfrom library.models import Book\n\n"
     "admin.site.register(Book)\n"
@@ -181,15 +185,31 @@ REGISTERED = (
 
 def test_a_nullable_user_column_on_an_admin_only_model_is_no_owner(tmp_path: Path) -> None:
     audited = {"library/models.py": AUDITED, "library/admin.py": REGISTERED}
+    audited["library/authors.py"] = AUTHORS
     assert _lookups(_project(tmp_path / "audited", audited)) == []
     # Not in the admin, or a required user column: rows of users, which grow.
-    assert len(_lookups(_project(tmp_path / "unregistered", {"library/models.py": AUDITED}))) == 1
+    unregistered = {"library/models.py": AUDITED, "library/authors.py": AUTHORS}
+    assert len(_lookups(_project(tmp_path / "unregistered", unregistered))) == 1
     owned = {
         "library/models.py": AUDITED.replace("null=True, ", ""),
         "library/admin.py": REGISTERED,
+        "library/authors.py": AUTHORS,
     }
     (message,) = _lookups(_project(tmp_path / "owned", owned))
-    assert "rows owned by a user (creator)" in message
+    assert "rows owned by a user (creator) per Author (author), a table that grows" in message
+
+
+def test_a_user_key_alone_is_no_evidence_the_table_grows(tmp_path: Path) -> None:
+    alone = MODELS + "    owner = models.ForeignKey('auth.User', on_delete=models.CASCADE)\n"
+    assert _lookups(_project(tmp_path / "alone", {"library/models.py": alone})) == []
+    # Beside a key to a table without growth evidence it is still alone.
+    beside = alone + "    author = models.ForeignKey('Author', on_delete=models.CASCADE)\n"
+    beside += "\n\nclass Author(models.Model):\n    name = models.CharField(max_length=20)\n"
+    assert _lookups(_project(tmp_path / "small", {"library/models.py": beside})) == []
+    # Once authors grow, a user's rows per author do too.
+    grown = {"library/models.py": beside, "library/authors.py": AUTHORS}
+    (message,) = _lookups(_project(tmp_path / "grown", grown))
+    assert "rows owned by a user (owner) per Author (author)" in message
 
 
 ENDPOINT = """from rest_framework import permissions, viewsets
@@ -209,3 +229,119 @@ def test_a_create_endpoint_only_staff_can_write_is_no_evidence(tmp_path: Path) -
     users = {"library/api.py": ENDPOINT.format(permission="IsAuthenticated")}
     (message,) = _lookups(_project(tmp_path / "users", users))
     assert "rows created through BookViewSet" in message
+
+
+MAKER = """from library.models import Book
+
+
+def handle(rows):
+    for row in rows:
+        Book.objects.create(code=row)
+"""
+
+
+def test_a_development_data_generator_is_no_evidence(tmp_path: Path) -> None:
+    for n, rel in enumerate(
+        (
+            "library/management/commands/create_test_books.py",
+            "library/management/commands/createfakebooks.py",
+            "library/tasks/dummy_data_task.py",
+            "library/tasks/workspace_seed_task.py",
+            "library/management/commands/cypress_testserver.py",
+            "library/demo/books.py",
+        )
+    ):
+        assert _lookups(_project(tmp_path / f"dev{n}", {rel: MAKER})) == [], rel
+    # An importer that runs in production fills the table: that still counts.
+    imported = {"library/management/commands/import_books.py": MAKER}
+    (message,) = _lookups(_project(tmp_path / "import", imported))
+    assert "rows created by create() in a management command" in message
+
+
+SAVED = """from django.db import models
+
+
+class Shelf(models.Model):
+    code = models.CharField(max_length=10)
+
+
+class Book(models.Model):
+    code = models.CharField(max_length=20)
+"""
+RECEIVER = """from django.db.models.signals import {signal}
+from django.dispatch import receiver
+
+from library.models import Book, Shelf
+
+
+@receiver({signal}, sender=Shelf)
+def on_shelf(sender, instance, **kwargs):
+    Book.objects.create(code=instance.code)
+"""
+CONNECTED = """from django.db.models.signals import post_save
+
+from library.models import Book, Shelf
+
+
+def on_shelf(sender, instance, **kwargs):
+    Book.objects.create(code=instance.code)
+
+
+post_save.connect(on_shelf, sender=Shelf)
+"""
+GROWING_SHELVES = (
+    "from library.models import Shelf\n\n\ndef add(c):\n    Shelf.objects.create(code=c)\n"
+)
+
+
+def test_rows_written_per_saved_row_grow_only_as_that_table_does(tmp_path: Path) -> None:
+    base = {"library/models.py": SAVED}
+    for n, receivers in enumerate(
+        (RECEIVER.format(signal="pre_save"), RECEIVER.format(signal="post_save"), CONNECTED)
+    ):
+        # Shelves have no growth evidence: a book per saved shelf is a handful.
+        small = {**base, "library/signals.py": receivers}
+        assert _lookups(_project(tmp_path / f"small{n}", small)) == []
+        # Once shelves grow (a helper creates them), so do the books written per shelf.
+        grown = {**small, "library/shelving.py": GROWING_SHELVES}
+        (message,) = _lookups(_project(tmp_path / f"grown{n}", grown))
+        assert "in library/signals.py for each saved Shelf, a table that grows" in message
+
+
+def test_rows_a_post_migrate_receiver_seeds_are_no_evidence(tmp_path: Path) -> None:
+    seeded = RECEIVER.format(signal="post_migrate").replace(", sender=Shelf", "")
+    assert _lookups(_project(tmp_path, {"library/signals.py": seeded})) == []
+    plain = seeded.replace("@receiver(post_migrate)\n", "")
+    assert len(_lookups(_project(tmp_path / "plain", {"library/signals.py": plain}))) == 1
+
+
+def test_rows_a_models_save_writes_grow_only_as_that_model_does(tmp_path: Path) -> None:
+    saving = SAVED.replace(
+        "    code = models.CharField(max_length=10)\n",
+        "    code = models.CharField(max_length=10)\n\n"
+        "    def save(self, *args, **kwargs):\n"
+        "        super().save(*args, **kwargs)\n"
+        "        Book.objects.create(code=self.code)\n",
+        1,
+    )
+    assert _lookups(_project(tmp_path / "small", {"library/models.py": saving})) == []
+    grown = {"library/models.py": saving, "library/shelving.py": GROWING_SHELVES}
+    (message,) = _lookups(_project(tmp_path / "grown", grown))
+    assert "for each saved Shelf" in message
+
+
+def test_admin_actions_and_admin_named_modules_are_admin_code(tmp_path: Path) -> None:
+    action = "from library.models import Book\n\n\ndef stock(modeladmin, request, queryset):\n"
+    action += "    Book.objects.create(code='x')\n"
+    assert _lookups(_project(tmp_path / "action", {"library/actions.py": action})) == []
+    helper = action.replace("modeladmin, request, queryset", "visitor, request, rows")
+    assert len(_lookups(_project(tmp_path / "helper", {"library/actions.py": helper}))) == 1
+    for n, rel in enumerate(("library/admin_actions.py", "library/site/bookadmin.py")):
+        assert _lookups(_project(tmp_path / f"module{n}", {rel: helper})) == [], rel
+
+
+def test_the_message_names_request_or_task_code_over_a_command(tmp_path: Path) -> None:
+    task = "from library.models import Book\n\n\ndef load(c):\n    Book.objects.create(code=c)\n"
+    files = {"library/management/commands/import_books.py": MAKER, "library/tasks.py": task}
+    (message,) = _lookups(_project(tmp_path, files))
+    assert "rows created by create() in library/tasks.py" in message

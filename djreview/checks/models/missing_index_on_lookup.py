@@ -47,8 +47,12 @@ class MissingIndexOnLookup(IndexCheck):
     (equality columns first, then the range or order-by column).
     Only tables the code makes large are flagged, and the message says
     why: rows created outside tests, migrations and the admin (`create`,
-    `bulk_create`, create endpoints not only staff can write), rows owned by a user, timestamped
-    event rows; reference tables only migrations or the admin fill are not,
+    `bulk_create`, create endpoints not only staff can write), rows owned by
+    a user that also hang off a growing table (a user key alone says who
+    owns the rows, not how many), timestamped event rows; reference tables
+    only migrations or the admin fill (a module named for the admin, a
+    ModelAdmin class, an admin action `(modeladmin, request, queryset)`)
+    are not,
     nor standalone tables (no ForeignKey, no date/time column) other models
     point to whose rows only `get_or_create`/`update_or_create` make (one
     row per value), nor a query whose equality columns lead an existing
@@ -58,7 +62,11 @@ class MissingIndexOnLookup(IndexCheck):
     nullable (`creator = FK(User, null=True)`: who typed it in, not an
     owner); an event-named model counts as a growing log only when a column
     stamps its rows (`auto_now_add`, `default=timezone.now`), not a calendar
-    `Event` whose date staff type in. Code in
+    `Event` whose date staff type in. Rows a development-data generator
+    makes (a module named for test, demo, sample, fake, dummy or seed data)
+    are no evidence, nor rows a `post_migrate` receiver seeds; rows written
+    for each saved row of another model (a receiver with `sender=`, its
+    `save()`) count only when that model's table grows. Code in
     numbered one-off modules (`0009_backfill.py`) and `factory.py` counts
     as offline.
     A range over a nullable date/time column (`deleted_at__lt=cutoff` in a

@@ -2,7 +2,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from .models import Author, Book, Format, Licence, Loan, Publisher, Quote, ReadingEvent, OpenLog, Review, SiteSetting, Tag
+from .models import Author, Badge, Book, Flyer, Leaflet, Pamphlet, Sticker, Display, Poster, Receipt, ShelfMove, Format, Licence, Loan, Publisher, Quote, ReadingEvent, OpenLog, Review, SiteSetting, Tag
 
 
 class BookDetailView(DetailView):
@@ -193,3 +193,32 @@ def recent_reviews(request, pk, since):
 def recent_quotes(request, pk, since):
     # ok: DJR201 (Quote's (book, posted) index serves the key and the range)
     return Quote.objects.filter(book_id=pk, posted__gte=since)
+
+
+def displays(request, theme):
+    return Display.objects.filter(theme=theme)
+
+
+def posters(request, theme):
+    return Poster.objects.filter(theme=theme)
+
+
+def moved_from(request, code):
+    return ShelfMove.objects.filter(old_code=code)
+
+
+def receipt(request, number):
+    return Receipt.objects.get(number=number)
+
+
+def badge(request, label):
+    return Badge.objects.filter(label=label)
+
+
+def printed(request, title):
+    return (
+        Flyer.objects.filter(title=title),
+        Sticker.objects.filter(title=title),
+        Leaflet.objects.filter(title=title),
+        Pamphlet.objects.filter(theme=title),
+    )
