@@ -13,7 +13,7 @@ _SCRIPT = (
 )
 
 
-def _findings(root, files, select=("security", "DJR608")):
+def _findings(root, files, select=("security", "DJR608", "DJR325")):
     write_tree(make_repo(root), files)
     return sorted(
         (f.rule_id, f.location.path, f.location.start_line)

@@ -92,6 +92,14 @@ class PickleLoadOfExternalData(ModuleCheck):
     fetches over the network, reads from a socket or from stdin, and any
     load in a module the project imports, are reported.
 
+    Audit-level (tag `audit`, off by default; `--select audit` or `--select
+    DJR325` switches it on): most `loads` of data the process did not make
+    read a file or field the project itself wrote (model files, caches, a
+    pickle fallback for old rows); on the projects judged before any tuning
+    1 of 11 was a defect, and 2 of 12 after every fix so far. The criterion
+    of DJR502/DJR503/DJR608 (session 12), re-applied with two more fresh
+    sets.
+
     ## Why is this bad?
     Unpickling calls whatever constructors the data names. Whoever can write
     the file, the cache entry or the message (another service, a shared
@@ -123,8 +131,9 @@ class PickleLoadOfExternalData(ModuleCheck):
     severity = Severity.WARNING
     cwe = (502,)
     security_severity = 7.5
-    precision = "medium"
-    tags = ("injection", "deserialization")
+    precision = "low"
+    tags = ("injection", "deserialization", "audit")
+    enabled_by_default = False
     hints = ("pickle", "Pickle", "dill", "shelve")
 
     def module_findings(
